@@ -1,0 +1,52 @@
+# qadesk: `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export QADESK_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run serve install test test-postgres lint format openapi messages check-messages bench clean
+
+$(BIN)/qadesk: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "qadesk needs Python >= 3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/qadesk
+
+install: $(BIN)/qadesk
+
+run: install
+	$(BIN)/qadesk migrate --no-input
+	$(BIN)/qadesk demo --if-empty
+	$(BIN)/qadesk serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qadesk} $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy qadesk
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+openapi: install
+	$(BIN)/qadesk export_openapi docs/openapi.json
+
+messages: install
+	cd qadesk && ../$(BIN)/django-admin makemessages -l it -l fr --no-location --no-obsolete -i 'tests/*' --settings=qadesk.settings --pythonpath=.. -v 0 && cd ..
+	$(BIN)/django-admin compilemessages --settings=qadesk.settings --pythonpath=. -v 0
+
+bench: install
+	$(BIN)/python benchmarks/import_interactions.py
+	$(BIN)/python benchmarks/quality_report.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,138 @@
+"""People and organisation: users with roles, sites, teams, agents, settings and API tokens."""
+
+import hashlib
+import secrets
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qadesk.accounts.querysets import AgentQuerySet
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    QA_LEAD = "qa_lead", _("QA lead")
+    REVIEWER = "reviewer", _("Reviewer")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    AGENT = "agent", _("Agent")
+    MANAGER = "manager", _("Manager")
+
+
+class Site(models.Model):
+    """A physical or legal location of the contact centre (a city); the audit must cover every site."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A group of agents led by a team lead, working from one site."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, null=True, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Their role decides what they see and do; an agent's login links to an Agent."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    language = models.CharField(_("language"), max_length=8, default="en", help_text=_("Language of the interface and e-mails."))
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
+        help_text=_("The team a team lead leads or an agent belongs to."),
+    )
+
+    objects: ClassVar[UserManager["User"]] = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins, QA leads and managers read every team's data."""
+        return self.role in {Role.ADMIN, Role.QA_LEAD, Role.MANAGER} or self.is_superuser
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in {Role.ADMIN, Role.QA_LEAD, Role.REVIEWER}
+
+
+class Agent(models.Model):
+    """Someone who handles customer contacts. Agents are imported from helpdesks and need not have a login."""
+
+    username = models.CharField(_("username"), max_length=150, unique=True, help_text=_("The agent's id in the helpdesk."))
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agents")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agents")
+    user = models.OneToOneField(User, verbose_name=_("login"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agent")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AgentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "username"]
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class OrgSettings(models.Model):
+    """The organisation's QA settings; there is exactly one row (pk=1)."""
+
+    pass_mark = models.DecimalField(_("pass mark"), max_digits=5, decimal_places=2, default=80, help_text=_("A review scoring at least this passes."))
+    minimum_n = models.PositiveIntegerField(_("minimum reviews"), default=5, help_text=_("Below this many reviews a score is marked not conclusive."))
+    allow_self_review = models.BooleanField(_("allow self-review"), default=False)
+    dispute_window_days = models.PositiveIntegerField(_("dispute window (days)"), default=7)
+
+    class Meta:
+        verbose_name = _("organisation settings")
+        verbose_name_plural = _("organisation settings")
+
+    @classmethod
+    def load(cls) -> "OrgSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest is stored; the key is shown once when created."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return "qad_" + secrets.token_urlsafe(32)

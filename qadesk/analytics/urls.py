@@ -1,0 +1,6 @@
+from django.urls import path
+
+from qadesk.analytics import views
+
+app_name = "analytics"
+urlpatterns: list = []

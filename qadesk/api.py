@@ -1,0 +1,23 @@
+"""The REST API, mounted at /api/v1/. Each app contributes its own router."""
+
+from ninja import NinjaAPI
+
+from qadesk import __version__
+from qadesk.analytics.api import router as analytics_router
+from qadesk.core.api import AUTH, install_error_handlers
+from qadesk.interactions.api import router as interactions_router
+from qadesk.reviews.api import router as reviews_router
+from qadesk.scorecards.api import router as scorecards_router
+
+api = NinjaAPI(
+    title="qadesk API",
+    version=__version__,
+    description="Quality assurance for customer service: interactions, scorecards, reviews, reports.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/interactions", interactions_router)
+api.add_router("/scorecards", scorecards_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/reports", analytics_router)

@@ -1,0 +1,30 @@
+"""The `qadesk` console script: a thin front door over Django management commands.
+
+    qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise)
+    qadesk migrate                      create or upgrade the database
+    qadesk demo [--if-empty]            load the demo contact centre
+    qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
+    qadesk report quality --by agent    quality report as JSON or CSV
+    qadesk scorecard export|import      scorecards as YAML or JSON files
+    qadesk token create USERNAME        personal API token
+    qadesk <any manage.py command>
+"""
+
+import os
+import sys
+
+ALIASES = {"import": "qimport", "report": "qreport"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
+    execute_from_command_line(["qadesk", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Shared fixtures: the personas every permission rule is tested against, and the default scorecard."""
+
+from __future__ import annotations
+
+import pytest
+
+from qadesk.accounts.models import Agent, Role, Team, User
+from qadesk.interactions.models import Interaction
+from qadesk.scorecards.models import ScorecardVersion
+from qadesk.testing import factories as f
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return f.make_team("Milano Ordini", f.make_site("Milano"))
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return f.make_team("Lyon Livraisons", f.make_site("Lyon"))
+
+
+@pytest.fixture
+def agent_user(team: Team) -> User:
+    """An agent with a login (persona "agent")."""
+    return f.make_user("alice", Role.AGENT, team)
+
+
+@pytest.fixture
+def agent(agent_user: User, team: Team) -> Agent:
+    return f.make_agent("a.rossi", team, agent_user)
+
+
+@pytest.fixture
+def other_team_agent_user(other_team: Team) -> User:
+    return f.make_user("bob", Role.AGENT, other_team)
+
+
+@pytest.fixture
+def other_team_agent(other_team_agent_user: User, other_team: Team) -> Agent:
+    return f.make_agent("b.martin", other_team, other_team_agent_user)
+
+
+@pytest.fixture
+def team_lead(team: Team) -> User:
+    return f.make_user("carla", Role.TEAM_LEAD, team)
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    return f.make_user("dario", Role.REVIEWER)
+
+
+@pytest.fixture
+def qa_lead(db: None) -> User:
+    return f.make_user("elena", Role.QA_LEAD)
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return f.make_user("franco", Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return f.make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def default_scorecard(db: None) -> ScorecardVersion:
+    from qadesk.scorecards.services import scorecard_install_default
+
+    return scorecard_install_default()
+
+
+@pytest.fixture
+def interaction(agent: Agent) -> Interaction:
+    return f.make_interaction(agent)
+
+
+@pytest.fixture
+def other_interaction(other_team_agent: Agent) -> Interaction:
+    return f.make_interaction(other_team_agent)

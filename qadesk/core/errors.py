@@ -1,0 +1,24 @@
+"""One error type for broken business rules, mapped once to HTTP (API) and once to messages (UI)."""
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class ApplicationError(Exception):
+    """A rule of the domain was broken; `message` is translatable and shown to the person."""
+
+    status_code = 400
+
+    def __init__(self, message: str | Promise, *, status_code: int | None = None, extra: dict[str, Any] | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.extra = extra or {}
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class PermissionDenied(ApplicationError):
+    """The actor may see the object but not do this to it."""
+
+    status_code = 403

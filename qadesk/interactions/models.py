@@ -1,0 +1,161 @@
+"""Customer contacts (tickets, calls, chats, e-mails) with their messages, and what classifies them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qadesk.accounts.models import Agent, Site, Team
+from qadesk.interactions.querysets import InteractionQuerySet
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    CHAT = "chat", _("Chat")
+    SOCIAL = "social", _("Social")
+    SELF_SERVICE = "self_service", _("Self-service / bot")
+
+
+class JourneyPhase(models.TextChoices):
+    """The five phases of the customer journey in which a contact happens (seed 000)."""
+
+    DEMAND = "demand", _("Demand acquisition")
+    PURCHASE = "purchase", _("Purchase management and execution")
+    DELIVERY = "delivery", _("Delivery tracking")
+    RECEPTION = "reception", _("Reception (refund or replacement)")
+    EVALUATION = "evaluation", _("Evaluation and reporting of demand")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class AuthorRole(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    BOT = "bot", _("Bot")
+    SYSTEM = "system", _("System")
+
+
+class Label(models.Model):
+    """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request."""
+
+    code = models.CharField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class Sop(models.Model):
+    """A standard operating procedure: the steps an agent must follow for the contact reasons it serves."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    labels = models.ManyToManyField(Label, verbose_name=_("labels"), blank=True, related_name="sops")
+    steps = models.JSONField(_("required steps"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOPs")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class Customer(models.Model):
+    """A customer known only by a pseudonymous external id (no name, no contact data)."""
+
+    external_id = models.CharField(_("external id"), max_length=100, unique=True)
+    segment = models.CharField(_("segment"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class Interaction(models.Model):
+    """One customer contact as the helpdesk or phone system recorded it; the unit that gets reviewed."""
+
+    external_id = models.CharField(_("external id"), max_length=100)
+    source = models.CharField(_("source"), max_length=50)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    label = models.ForeignKey(Label, verbose_name=_("label"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    sop = models.ForeignKey(Sop, verbose_name=_("SOP applied"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    phase = models.CharField(_("journey phase"), max_length=20, choices=JourneyPhase.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("The last agent who handled the contact; the full order is in the handlers list."),
+    )
+    agents = models.ManyToManyField(Agent, through="InteractionAgent", verbose_name=_("agents"), related_name="interactions")
+    created_at = models.DateTimeField(_("created"))
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    first_reply_at = models.DateTimeField(_("first agent reply"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(_("talk time (s)"), null=True, blank=True)
+    hold_seconds = models.PositiveIntegerField(_("hold time (s)"), null=True, blank=True)
+    acw_seconds = models.PositiveIntegerField(_("after-contact work (s)"), null=True, blank=True)
+    abandoned = models.BooleanField(_("abandoned"), default=False)
+    message_count = models.PositiveIntegerField(_("messages"), default=0)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="interaction_source_external_id")]
+        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["channel", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class InteractionAgent(models.Model):
+    """One agent's turn on an interaction; position 0 took it first, later positions are reassignments."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="handlers")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="handled")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["interaction", "position"]
+        constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="interaction_agent_position")]
+
+
+class Message(models.Model):
+    """One message of a transcript. Bodies are customer-written text: always rendered escaped."""
+
+    interaction = models.ForeignKey(Interaction, verbose_name=_("interaction"), on_delete=models.CASCADE, related_name="messages")
+    position = models.PositiveIntegerField(_("position"))
+    author_role = models.CharField(_("author"), max_length=20, choices=AuthorRole.choices)
+    agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    body = models.TextField(_("body"))
+    is_public = models.BooleanField(_("public"), default=True, help_text=_("False for internal notes the customer never saw."))
+
+    class Meta:
+        ordering = ["interaction", "position"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="message_position")]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from qadesk.interactions import views
+
+app_name = "interactions"
+urlpatterns: list = []

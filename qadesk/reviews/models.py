@@ -1,0 +1,66 @@
+"""Reviews: a reviewer's scoring of an interaction (or of one agent message) against a scorecard version."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qadesk.accounts.models import Agent
+from qadesk.interactions.models import Interaction, Message
+from qadesk.reviews.querysets import ReviewQuerySet
+from qadesk.scorecards.models import Criterion, ScorecardVersion
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Review(models.Model):
+    """A reviewer's assessment, credited to one agent. Score and error counts are stored when submitted."""
+
+    interaction = models.ForeignKey(Interaction, verbose_name=_("interaction"), on_delete=models.PROTECT, related_name="reviews")
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.PROTECT, null=True, blank=True, related_name="reviews",
+        help_text=_("Set when one agent message is reviewed instead of the whole interaction."),
+    )
+    scorecard_version = models.ForeignKey(ScorecardVersion, verbose_name=_("scorecard version"), on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews_made")
+    agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    comment = models.TextField(_("overall comment"), blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    high_impact_errors = models.PositiveSmallIntegerField(_("high-impact errors"), default=0)
+    low_impact_errors = models.PositiveSmallIntegerField(_("low-impact errors"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["agent", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.interaction}"
+
+
+class Rating(models.Model):
+    """The rating one criterion got in one review: a point on its scale, or N/A (value is null)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="ratings")
+    value = models.SmallIntegerField(_("rating"), null=True, blank=True, help_text=_("Empty means N/A."))
+    score = models.FloatField(_("criterion score"), null=True, blank=True)
+    failed = models.BooleanField(_("failed"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    root_causes = models.JSONField(_("root causes"), default=list, blank=True)
+    root_cause_text = models.CharField(_("other root cause"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["review", "criterion__section__position", "criterion__position"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="rating_review_criterion")]

@@ -1,0 +1,185 @@
+"""Pure scoring functions: the one implementation of FORMULAS.md "Review quality".
+
+They take plain data and return plain data, so UI, API, CLI and reports all share them and tests need
+no database.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from scipy import stats
+
+# Rating range of each scale: criterion score = (rating - min) / (max - min) * 100.
+SCALE_RANGES: dict[str, tuple[int, int]] = {
+    "binary": (0, 1),
+    "three": (1, 3),
+    "four": (1, 4),
+    "five": (1, 5),
+    "ten": (0, 10),
+}
+FAIL_BELOW = 50.0  # a criterion scoring under this has failed (and a critical one zeroes the review)
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """What scoring needs to know about one criterion."""
+
+    key: str
+    scale: str
+    weight: float = 1.0
+    section: str = ""
+    impact: str = "low"  # "high" or "low": the error class a failure counts in
+    critical: bool = False  # auto-fail: a failure sets the review score to 0
+    fail_section: bool = False  # a failure sets its section's contribution to 0
+    bonus: bool = False  # adds to the numerator only; never an error
+    na_allowed: bool = True
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """A review's score (None when every criterion is N/A) and its high/low-impact error counts."""
+
+    score: float | None
+    criterion_scores: dict[str, float | None]
+    failed: tuple[str, ...]
+    high_impact_errors: int
+    low_impact_errors: int
+    auto_failed: bool = False
+    failed_sections: frozenset[str] = field(default_factory=frozenset)
+
+
+class ScoringError(ValueError):
+    """A rating does not fit its criterion (out of range, or N/A where N/A is not allowed)."""
+
+
+def criterion_score(scale: str, rating: int) -> float:
+    """Map a rating on its scale to 0-100."""
+    low, high = SCALE_RANGES[scale]
+    if not low <= rating <= high:
+        raise ScoringError(f"rating {rating} is outside {low}-{high}")
+    return (rating - low) / (high - low) * 100
+
+
+def score_review(
+    criteria: Sequence[CriterionSpec],
+    ratings: Mapping[str, int | None],
+    *,
+    allow_above_100: bool = False,
+) -> ReviewResult:
+    """Score one review.
+
+    Review score = sum(criterion score x weight) / sum(weight) over rated, non-bonus criteria; N/A
+    (None) leaves both sums. Bonus criteria add score x weight to the numerator only, and the result
+    is capped at 100 unless `allow_above_100`. A failed fail-section criterion counts its whole section
+    as 0; a failed critical criterion sets the score to 0. Every failed non-bonus criterion is one
+    error of its impact class.
+    """
+    scores: dict[str, float | None] = {}
+    for spec in criteria:
+        rating = ratings.get(spec.key)
+        if rating is None:
+            if not spec.na_allowed:
+                raise ScoringError(f"criterion {spec.key} must be rated")
+            scores[spec.key] = None
+        else:
+            scores[spec.key] = criterion_score(spec.scale, rating)
+
+    failed = tuple(s.key for s in criteria if not s.bonus and _failed(scores[s.key]))
+    failed_specs = [s for s in criteria if s.key in failed]
+    failed_sections = frozenset(s.section for s in failed_specs if s.fail_section)
+    auto_failed = any(s.critical for s in failed_specs)
+    high = sum(1 for s in failed_specs if s.impact == "high")
+    low = len(failed_specs) - high
+
+    numerator = denominator = 0.0
+    for spec in criteria:
+        value = scores[spec.key]
+        if value is None:
+            continue
+        contribution = 0.0 if spec.section in failed_sections else value * spec.weight
+        numerator += contribution
+        if not spec.bonus:
+            denominator += spec.weight
+    if denominator == 0:
+        score = None
+    elif auto_failed:
+        score = 0.0
+    else:
+        score = numerator / denominator
+        if not allow_above_100:
+            score = min(score, 100.0)
+    return ReviewResult(
+        score=None if score is None else round(score, 2),
+        criterion_scores=scores,
+        failed=failed,
+        high_impact_errors=high,
+        low_impact_errors=low,
+        auto_failed=auto_failed,
+        failed_sections=failed_sections,
+    )
+
+
+def _failed(value: float | None) -> bool:
+    return value is not None and value < FAIL_BELOW
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """IQS of a group of reviews with its sample size, 95 % interval and conclusiveness."""
+
+    n: int
+    iqs: float | None
+    ci_low: float | None
+    ci_high: float | None
+    conclusive: bool
+
+
+def iqs(scores: Iterable[float]) -> float | None:
+    """Internal Quality Score: the unweighted mean of review scores (None for no reviews)."""
+    values = list(scores)
+    return round(statistics.fmean(values), 2) if values else None
+
+
+def mean_confidence_interval(n: int, mean: float, sd: float, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Student-t interval for a mean of scores, clipped to 0-100; None when n < 2 (no spread known)."""
+    if n < 2:
+        return None
+    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * sd / math.sqrt(n)
+    return max(0.0, mean - half), min(100.0, mean + half)
+
+
+def sd_from_sums(n: int, total: float, total_sq: float) -> float:
+    """Sample standard deviation from n, sum and sum of squares (as a GROUP BY returns them)."""
+    if n < 2:
+        return 0.0
+    variance = (total_sq - total * total / n) / (n - 1)
+    return math.sqrt(max(variance, 0.0))
+
+
+def group_stats(n: int, total: float, total_sq: float, *, minimum_n: int, confidence: float = 0.95) -> GroupStats:
+    """IQS, interval and conclusiveness of a group from its aggregated sums."""
+    if n == 0:
+        return GroupStats(0, None, None, None, False)
+    mean = total / n
+    interval = mean_confidence_interval(n, mean, sd_from_sums(n, total, total_sq), confidence)
+    return GroupStats(
+        n=n,
+        iqs=round(mean, 2),
+        ci_low=None if interval is None else round(interval[0], 2),
+        ci_high=None if interval is None else round(interval[1], 2),
+        conclusive=n >= minimum_n,
+    )
+
+
+def pass_rate(passed: int, n: int) -> float | None:
+    """Share of reviews scoring at least the pass mark, in percent."""
+    return round(passed / n * 100, 2) if n else None
+
+
+def per_100(count: int, n: int) -> float | None:
+    """A count expressed per 100 reviews (error rates)."""
+    return round(count / n * 100, 2) if n else None

@@ -1,0 +1,131 @@
+"""Writing scorecards: create and publish versions from definitions, export them, install the default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from qadesk.core.errors import ApplicationError
+from qadesk.interactions.models import Channel
+from qadesk.scorecards.models import Criterion, Scorecard, ScorecardVersion, Section, VersionStatus
+from qadesk.scorecards.schemas import ScorecardDef
+
+DEFAULT_SCORECARD = Path(__file__).with_name("default_scorecard.yaml")
+
+
+def scorecard_definition_parse(*, data: Any) -> ScorecardDef:
+    """Validate a definition, naming every bad field by its path (e.g. sections.0.criteria.2.scale)."""
+    try:
+        definition = ScorecardDef.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ApplicationError(_("Invalid scorecard: {problems}").format(problems=problems)) from exc
+    unknown = set(definition.conditions.channels) - set(Channel.values)
+    if unknown:
+        raise ApplicationError(_("Unknown channels in conditions: {channels}").format(channels=", ".join(sorted(unknown))))
+    for section in definition.sections:
+        codes = [c.code for c in section.criteria]
+        if len(codes) != len(set(codes)):
+            raise ApplicationError(_("Criterion codes repeat in section {section}").format(section=section.code))
+    return definition
+
+
+@transaction.atomic
+def scorecard_version_create(*, data: Any, publish: bool = True) -> ScorecardVersion:
+    """Create the next version of the scorecard named by the definition's code (the scorecard too if new).
+
+    Existing versions are never touched, so every review keeps the version, and the score, it was made with.
+    """
+    definition = scorecard_definition_parse(data=data)
+    scorecard, created = Scorecard.objects.get_or_create(code=definition.code, defaults={"name": definition.name})
+    if not created and scorecard.name != definition.name:
+        scorecard.name = definition.name
+        scorecard.save(update_fields=["name"])
+    number = (scorecard.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = ScorecardVersion.objects.create(
+        scorecard=scorecard,
+        number=number,
+        description=definition.description,
+        conditions=definition.conditions.model_dump(),
+        allow_above_100=definition.allow_above_100,
+    )
+    for s_pos, s_def in enumerate(definition.sections):
+        section = Section.objects.create(version=version, code=s_def.code, title=s_def.title, position=s_pos)
+        Criterion.objects.bulk_create(
+            Criterion(
+                section=section,
+                position=c_pos,
+                root_causes=[rc.model_dump() for rc in c_def.root_causes],
+                **c_def.model_dump(exclude={"root_causes"}),
+            )
+            for c_pos, c_def in enumerate(s_def.criteria)
+        )
+    if publish:
+        scorecard_version_publish(version=version)
+    return version
+
+
+@transaction.atomic
+def scorecard_version_publish(*, version: ScorecardVersion) -> ScorecardVersion:
+    """Publish a draft version; the previously published one is retired (its reviews keep it)."""
+    if version.status != VersionStatus.DRAFT:
+        raise ApplicationError(_("Only a draft version can be published."))
+    version.scorecard.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.RETIRED)
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    return version
+
+
+def scorecard_version_export(*, version: ScorecardVersion) -> dict[str, Any]:
+    """The version as a definition document, ready for YAML or JSON."""
+    sections = []
+    for section in version.sections.prefetch_related("criteria").order_by("position"):
+        criteria = [
+            {
+                "code": c.code,
+                "title": c.title,
+                "guidance": c.guidance,
+                "scale": c.scale,
+                "weight": float(c.weight),
+                "na_allowed": c.na_allowed,
+                "impact": c.impact,
+                "critical": c.critical,
+                "fail_section": c.fail_section,
+                "bonus": c.bonus,
+                "root_causes": c.root_causes,
+            }
+            for c in section.criteria.all()
+        ]
+        sections.append({"code": section.code, "title": section.title, "criteria": criteria})
+    return {
+        "code": version.scorecard.code,
+        "name": version.scorecard.name,
+        "description": version.description,
+        "conditions": version.conditions,
+        "allow_above_100": version.allow_above_100,
+        "sections": sections,
+    }
+
+
+def scorecard_load_file(*, path: Path) -> Any:
+    """Read a definition from a .yaml/.yml or .json file (YAML is a superset of JSON)."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ApplicationError(_("{file} is not valid YAML or JSON: {error}").format(file=path.name, error=exc)) from exc
+
+
+def scorecard_install_default() -> ScorecardVersion:
+    """Install the shipped default scorecard unless a scorecard with its code exists."""
+    existing = Scorecard.objects.filter(code="default").first()
+    if existing is not None and (current := existing.current_version()) is not None:
+        return current
+    return scorecard_version_create(data=scorecard_load_file(path=DEFAULT_SCORECARD))

@@ -1,0 +1,126 @@
+"""The scoring function against hand-worked examples of FORMULAS.md."""
+
+import pytest
+
+from qadesk.scorecards.scoring import (
+    CriterionSpec,
+    ScoringError,
+    criterion_score,
+    group_stats,
+    iqs,
+    pass_rate,
+    per_100,
+    score_review,
+)
+
+
+@pytest.mark.parametrize(
+    ("scale", "rating", "expected"),
+    [("binary", 0, 0), ("binary", 1, 100), ("three", 2, 50), ("four", 2, 33.33), ("four", 3, 66.67), ("five", 4, 75), ("ten", 7, 70)],
+)
+def test_it_maps_each_scale_to_0_100(scale: str, rating: int, expected: float) -> None:
+    assert criterion_score(scale, rating) == pytest.approx(expected, abs=0.01)
+
+
+def test_it_refuses_a_rating_off_the_scale() -> None:
+    with pytest.raises(ScoringError):
+        criterion_score("five", 0)
+
+
+def test_it_weights_criteria_and_leaves_na_out_of_both_sums() -> None:
+    # (75 x 2 + 100 x 1) / (2 + 1) = 83.33; the N/A criterion C (weight 5) is in neither sum.
+    specs = [CriterionSpec("a", "five", 2), CriterionSpec("b", "binary", 1), CriterionSpec("c", "binary", 5)]
+    result = score_review(specs, {"a": 4, "b": 1, "c": None})
+    assert result.score == 83.33
+    assert result.criterion_scores["c"] is None
+
+
+def test_a_perfect_review_with_na_is_100() -> None:
+    specs = [CriterionSpec("a", "five", 2), CriterionSpec("b", "binary", 1)]
+    assert score_review(specs, {"a": 5, "b": None}).score == 100
+
+
+def test_a_failed_critical_criterion_zeroes_the_review() -> None:
+    specs = [CriterionSpec("a", "five", 1), CriterionSpec("sop", "binary", 3, impact="high", critical=True)]
+    result = score_review(specs, {"a": 5, "sop": 0})
+    assert result.score == 0
+    assert result.auto_failed
+    assert (result.high_impact_errors, result.low_impact_errors) == (1, 0)
+
+
+def test_a_critical_criterion_at_50_does_not_auto_fail() -> None:
+    specs = [CriterionSpec("a", "three", 1, critical=True), CriterionSpec("b", "binary", 1)]
+    assert score_review(specs, {"a": 2, "b": 1}).score == 75
+
+
+def test_fail_section_zeroes_only_its_section() -> None:
+    # Section s1 fails: its 100 (w2) and 0 (w1) count as 0; section s2 keeps 100 (w1): 100 / 4 = 25.
+    specs = [
+        CriterionSpec("a", "binary", 2, section="s1"),
+        CriterionSpec("rude", "binary", 1, section="s1", impact="high", fail_section=True),
+        CriterionSpec("b", "binary", 1, section="s2"),
+    ]
+    result = score_review(specs, {"a": 1, "rude": 0, "b": 1})
+    assert result.score == 25
+    assert result.failed_sections == {"s1"}
+
+
+def test_bonus_adds_to_the_numerator_and_is_capped_unless_allowed() -> None:
+    specs = [CriterionSpec("a", "five", 1), CriterionSpec("extra", "binary", 1, bonus=True)]
+    assert score_review(specs, {"a": 4, "extra": 1}).score == 100  # (75 + 100) / 1 capped
+    assert score_review(specs, {"a": 4, "extra": 1}, allow_above_100=True).score == 175
+    assert score_review(specs, {"a": 3, "extra": 0}).score == 50  # a missed bonus costs nothing
+
+
+def test_a_missed_bonus_is_not_an_error() -> None:
+    specs = [CriterionSpec("a", "binary", 1), CriterionSpec("extra", "binary", 1, bonus=True)]
+    result = score_review(specs, {"a": 1, "extra": 0})
+    assert result.failed == ()
+
+
+def test_errors_are_counted_by_impact_apart_from_the_score() -> None:
+    specs = [
+        CriterionSpec("h", "binary", 1, impact="high"),
+        CriterionSpec("l1", "four", 1, impact="low"),
+        CriterionSpec("l2", "five", 1, impact="low"),
+        CriterionSpec("ok", "five", 1, impact="high"),
+    ]
+    result = score_review(specs, {"h": 0, "l1": 2, "l2": 2, "ok": 3})
+    assert (result.high_impact_errors, result.low_impact_errors) == (1, 2)
+    assert result.failed == ("h", "l1", "l2")
+    assert result.score == pytest.approx((0 + 33.33 + 25 + 50) / 4, abs=0.01)
+
+
+def test_all_na_gives_no_score() -> None:
+    assert score_review([CriterionSpec("a", "binary")], {"a": None}).score is None
+
+
+def test_na_on_a_criterion_that_must_be_rated_is_refused() -> None:
+    with pytest.raises(ScoringError):
+        score_review([CriterionSpec("a", "binary", na_allowed=False)], {"a": None})
+
+
+def test_iqs_is_the_unweighted_mean_of_review_scores() -> None:
+    assert iqs([100, 9.91, 63.96, 90.99, 0]) == 52.97
+
+
+def test_group_stats_give_a_student_t_interval_and_mark_small_groups() -> None:
+    scores = [100, 9.91, 63.96, 90.99, 0]
+    stats = group_stats(5, sum(scores), sum(s * s for s in scores), minimum_n=10)
+    assert stats.iqs == 52.97
+    # mean 52.972, sd 46.1095, t(0.975, 4) = 2.7764 -> half width 57.25; clipped to 0-100
+    assert stats.ci_low == 0.0
+    assert stats.ci_high == 100.0
+    assert not stats.conclusive
+    many = [70, 80, 90, 75, 85, 95, 65, 80, 88, 72]
+    tight = group_stats(10, sum(many), sum(s * s for s in many), minimum_n=10)
+    assert tight.iqs == 80.0
+    # squared deviations sum to 828 -> sd = sqrt(828 / 9) = 9.5917, se = 3.0332, t(0.975, 9) = 2.2622
+    assert (tight.ci_low, tight.ci_high) == (73.14, 86.86)
+    assert tight.conclusive
+
+
+def test_pass_rate_and_per_100() -> None:
+    assert pass_rate(3, 4) == 75
+    assert per_100(7, 200) == 3.5
+    assert pass_rate(0, 0) is None

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from qadesk.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="interactions:list", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("qadesk.accounts.urls")),
+    path("interactions/", include("qadesk.interactions.urls")),
+    path("reviews/", include("qadesk.reviews.urls")),
+    path("reports/", include("qadesk.analytics.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
