@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from qadesk import __version__
 from qadesk.analytics.api import router as analytics_router
 from qadesk.core.api import AUTH, install_error_handlers
+from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.scorecards.api import router as scorecards_router
@@ -21,3 +22,4 @@ api.add_router("/interactions", interactions_router)
 api.add_router("/scorecards", scorecards_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/reports", analytics_router)
+api.add_router("/imports", imports_router)
