@@ -10,6 +10,12 @@ from qadesk.scorecards.models import ScorecardVersion
 from qadesk.testing import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """Real hashing costs ~0.3 s per user; tests need many users, not strong hashes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def team(db: None) -> Team:
     return f.make_team("Milano Ordini", f.make_site("Milano"))
