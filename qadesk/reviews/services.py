@@ -72,7 +72,7 @@ def review_save(*, review: Review, actor: User, ratings: dict[int, RatingInput],
     unknown = set(ratings) - set(criteria)
     if unknown:
         raise ApplicationError(_("These criteria are not on the review's scorecard: {ids}").format(ids=sorted(unknown)))
-    existing = {r.criterion_id: r for r in review.ratings.all()}
+    existing = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
     for criterion_id, given in ratings.items():
         criterion = criteria[criterion_id]
         if given.value is not None:
@@ -102,7 +102,7 @@ def review_submit(*, review: Review, actor: User) -> Review:
     """Score the review with the pure scoring function and submit it; every criterion needs a rating or N/A."""
     _check_editable(review=review, actor=actor)
     criteria = _criteria(review)
-    ratings = {r.criterion_id: r for r in review.ratings.all()}
+    ratings = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
     missing = [str(c) for c in criteria if c.pk not in ratings]
     if missing:
         raise ApplicationError(_("Rate every criterion (or mark it N/A) before submitting: {names}").format(names=", ".join(missing)))

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Body, Router, Schema
 
 from qadesk.core.errors import ApplicationError, PermissionDenied
 from qadesk.scorecards.models import Scorecard, ScorecardVersion
@@ -81,6 +81,15 @@ def list_scorecards(request: HttpRequest) -> list[ScorecardOut]:
     ]
 
 
+@router.post("/import", response={201: VersionOut})
+def import_scorecard(request: HttpRequest, definition: dict[str, Any] = Body(...), publish: bool = True) -> tuple[int, VersionOut]:
+    """Create the next version of a scorecard from a definition (the export format); QA leads and admins only."""
+    if request.user.role not in {"admin", "qa_lead"}:  # type: ignore[union-attr]
+        raise PermissionDenied(_("Only QA leads and admins can change scorecards."))
+    version = scorecard_version_create(data=definition, publish=publish)
+    return 201, _version_out(scorecard_version_detail(version_id=version.pk))
+
+
 @router.get("/versions/{version_id}", response=VersionOut)
 def get_version(request: HttpRequest, version_id: int) -> VersionOut:
     get_object_or_404(ScorecardVersion, pk=version_id)
@@ -102,12 +111,3 @@ def export_scorecard(request: HttpRequest, code: str, version: int | None = None
     if found is None:
         raise ApplicationError(_("This scorecard has no published version."), status_code=404)
     return scorecard_version_export(version=found)
-
-
-@router.post("/import", response={201: VersionOut})
-def import_scorecard(request: HttpRequest, definition: dict[str, Any], publish: bool = True) -> tuple[int, VersionOut]:
-    """Create the next version of a scorecard from a definition (the export format); QA leads and admins only."""
-    if request.user.role not in {"admin", "qa_lead"}:  # type: ignore[union-attr]
-        raise PermissionDenied(_("Only QA leads and admins can change scorecards."))
-    version = scorecard_version_create(data=definition, publish=publish)
-    return 201, _version_out(scorecard_version_detail(version_id=version.pk))
