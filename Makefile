@@ -41,8 +41,8 @@ openapi: install
 	$(BIN)/qadesk export_openapi docs/openapi.json
 
 messages: install
-	cd qadesk && ../$(BIN)/django-admin makemessages -l it -l fr --no-location --no-obsolete -i 'tests/*' --settings=qadesk.settings --pythonpath=.. -v 0 && cd ..
-	$(BIN)/django-admin compilemessages --settings=qadesk.settings --pythonpath=. -v 0
+	$(BIN)/python manage.py makemessages -l it -l fr --no-location --no-obsolete -i 'qadesk/*/tests/*' -i 'qadesk/testing/*' -i data -i benchmarks -i build -v 0
+	$(BIN)/python manage.py compilemessages -v 0 --ignore .venv
 
 bench: install
 	$(BIN)/python benchmarks/import_interactions.py

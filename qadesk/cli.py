@@ -1,13 +1,13 @@
 """The `qadesk` console script: a thin front door over Django management commands.
 
-    qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise)
-    qadesk migrate                      create or upgrade the database
-    qadesk demo [--if-empty]            load the demo contact centre
-    qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
-    qadesk report quality --by agent    quality report as JSON or CSV
-    qadesk scorecard export|import      scorecards as YAML or JSON files
-    qadesk token create USERNAME        personal API token
-    qadesk <any manage.py command>
+qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise)
+qadesk migrate                      create or upgrade the database
+qadesk demo [--if-empty]            load the demo contact centre
+qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
+qadesk report quality --by agent    quality report as JSON or CSV
+qadesk scorecard export|import      scorecards as YAML or JSON files
+qadesk token create USERNAME        personal API token
+qadesk <any manage.py command>
 """
 
 import os

@@ -56,7 +56,12 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     language = models.CharField(_("language"), max_length=8, default="en", help_text=_("Language of the interface and e-mails."))
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
         help_text=_("The team a team lead leads or an agent belongs to."),
     )
 
@@ -81,9 +86,15 @@ class Agent(models.Model):
 
     username = models.CharField(_("username"), max_length=150, unique=True, help_text=_("The agent's id in the helpdesk."))
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
-    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agents")
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agents")
-    user = models.OneToOneField(User, verbose_name=_("login"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agent")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agents"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agents"
+    )
+    user = models.OneToOneField(
+        User, verbose_name=_("login"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agent"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = AgentQuerySet.as_manager()
@@ -100,14 +111,21 @@ class Agent(models.Model):
 class OrgSettings(models.Model):
     """The organisation's QA settings; there is exactly one row (pk=1)."""
 
-    pass_mark = models.DecimalField(_("pass mark"), max_digits=5, decimal_places=2, default=80, help_text=_("A review scoring at least this passes."))
-    minimum_n = models.PositiveIntegerField(_("minimum reviews"), default=5, help_text=_("Below this many reviews a score is marked not conclusive."))
+    pass_mark = models.DecimalField(
+        _("pass mark"), max_digits=5, decimal_places=2, default=80, help_text=_("A review scoring at least this passes.")
+    )
+    minimum_n = models.PositiveIntegerField(
+        _("minimum reviews"), default=5, help_text=_("Below this many reviews a score is marked not conclusive.")
+    )
     allow_self_review = models.BooleanField(_("allow self-review"), default=False)
     dispute_window_days = models.PositiveIntegerField(_("dispute window (days)"), default=7)
 
     class Meta:
         verbose_name = _("organisation settings")
         verbose_name_plural = _("organisation settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
     @classmethod
     def load(cls) -> "OrgSettings":
@@ -128,6 +146,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
     @staticmethod
     def hash(key: str) -> str:

@@ -1,3 +1,92 @@
-from ninja import Router
+"""Interactions over the API: list with the same filters as the UI, read one with its transcript."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
 
 router = Router(tags=["interactions"])
+
+
+class InteractionFilters(Schema):
+    channel: str | None = None
+    team: int | None = None
+    site: int | None = None
+    label: int | None = None
+    phase: str | None = None
+    language: str | None = None
+    status: str | None = None
+    agent: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = Field(None, description="Text search in external id and subject")
+
+
+class InteractionOut(Schema):
+    id: int
+    external_id: str
+    source: str
+    channel: str
+    language: str
+    subject: str
+    status: str
+    phase: str
+    team: str | None = Field(None, alias="team.name")
+    site: str | None = Field(None, alias="site.name")
+    label: str | None = Field(None, alias="label.code")
+    agent: str | None = Field(None, alias="agent.username")
+    created_at: datetime
+    resolved_at: datetime | None
+    message_count: int
+
+
+class MessageOut(Schema):
+    position: int
+    author_role: str
+    agent: str | None = Field(None, alias="agent.username")
+    sent_at: datetime | None
+    body: str
+    is_public: bool
+
+
+class InteractionDetailOut(InteractionOut):
+    customer: str | None = Field(None, alias="customer.external_id")
+    sop: str | None = Field(None, alias="sop.code")
+    agents: list[str]
+    queued_at: datetime | None
+    answered_at: datetime | None
+    first_reply_at: datetime | None
+    closed_at: datetime | None
+    talk_seconds: int | None
+    hold_seconds: int | None
+    acw_seconds: int | None
+    abandoned: bool
+    messages: list[MessageOut]
+
+    @staticmethod
+    def resolve_agents(obj: Any) -> list[str]:
+        return [h.agent.username for h in obj.handlers.all()]
+
+    @staticmethod
+    def resolve_messages(obj: Any) -> list[Any]:
+        return list(obj.messages.all())
+
+
+@router.get("", response=list[InteractionOut])
+@paginate(LimitOffsetPagination)
+def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):  # type: ignore[no-untyped-def]
+    """Interactions you may see, newest first, filtered like the interaction list page."""
+    from qadesk.interactions.selectors import interaction_list
+
+    return interaction_list(actor=request.user, filters=filters.model_dump(exclude_none=True))  # type: ignore[arg-type]
+
+
+@router.get("/{interaction_id}", response=InteractionDetailOut)
+def get_interaction(request: HttpRequest, interaction_id: int) -> Any:
+    """One interaction with its handlers in order and its transcript (bodies as written: escape when rendering)."""
+    from qadesk.interactions.selectors import interaction_detail
+
+    return interaction_detail(actor=request.user, pk=interaction_id)  # type: ignore[arg-type]

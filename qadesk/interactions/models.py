@@ -93,15 +93,30 @@ class Interaction(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
-    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
-    label = models.ForeignKey(Label, verbose_name=_("label"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
-    sop = models.ForeignKey(Sop, verbose_name=_("SOP applied"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
+    label = models.ForeignKey(
+        Label, verbose_name=_("label"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
+    sop = models.ForeignKey(
+        Sop, verbose_name=_("SOP applied"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
     phase = models.CharField(_("journey phase"), max_length=20, choices=JourneyPhase.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     agent = models.ForeignKey(
-        Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Agent,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The last agent who handled the contact; the full order is in the handlers list."),
     )
     agents = models.ManyToManyField(Agent, through="InteractionAgent", verbose_name=_("agents"), related_name="interactions")
@@ -142,6 +157,9 @@ class InteractionAgent(models.Model):
         ordering = ["interaction", "position"]
         constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="interaction_agent_position")]
 
+    def __str__(self) -> str:
+        return f"{self.interaction_id}#{self.position}: {self.agent_id}"
+
 
 class Message(models.Model):
     """One message of a transcript. Bodies are customer-written text: always rendered escaped."""
@@ -149,7 +167,9 @@ class Message(models.Model):
     interaction = models.ForeignKey(Interaction, verbose_name=_("interaction"), on_delete=models.CASCADE, related_name="messages")
     position = models.PositiveIntegerField(_("position"))
     author_role = models.CharField(_("author"), max_length=20, choices=AuthorRole.choices)
-    agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     body = models.TextField(_("body"))
     is_public = models.BooleanField(_("public"), default=True, help_text=_("False for internal notes the customer never saw."))
@@ -159,3 +179,6 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="message_position")]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_id}#{self.position} {self.author_role}"

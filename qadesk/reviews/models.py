@@ -20,11 +20,20 @@ class Review(models.Model):
 
     interaction = models.ForeignKey(Interaction, verbose_name=_("interaction"), on_delete=models.PROTECT, related_name="reviews")
     message = models.ForeignKey(
-        Message, verbose_name=_("message"), on_delete=models.PROTECT, null=True, blank=True, related_name="reviews",
+        Message,
+        verbose_name=_("message"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
         help_text=_("Set when one agent message is reviewed instead of the whole interaction."),
     )
-    scorecard_version = models.ForeignKey(ScorecardVersion, verbose_name=_("scorecard version"), on_delete=models.PROTECT, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews_made")
+    scorecard_version = models.ForeignKey(
+        ScorecardVersion, verbose_name=_("scorecard version"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews_made"
+    )
     agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="reviews")
     status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     comment = models.TextField(_("overall comment"), blank=True)
@@ -64,3 +73,6 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="rating_review_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}/{self.criterion_id}: {self.value}"

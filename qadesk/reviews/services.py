@@ -105,7 +105,9 @@ def review_submit(*, review: Review, actor: User) -> Review:
     ratings = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
     missing = [str(c) for c in criteria if c.pk not in ratings]
     if missing:
-        raise ApplicationError(_("Rate every criterion (or mark it N/A) before submitting: {names}").format(names=", ".join(missing)))
+        raise ApplicationError(
+            _("Rate every criterion (or mark it N/A) before submitting: {names}").format(names=", ".join(missing))
+        )
     try:
         result = score_review(
             [c.spec() for c in criteria],

@@ -76,13 +76,17 @@ def _version_out(version: ScorecardVersion) -> VersionOut:
 @router.get("", response=list[ScorecardOut])
 def list_scorecards(request: HttpRequest) -> list[ScorecardOut]:
     return [
-        ScorecardOut(code=s.code, name=s.name, is_active=s.is_active, current_version=(v.number if (v := s.current_version()) else None))
+        ScorecardOut(
+            code=s.code, name=s.name, is_active=s.is_active, current_version=(v.number if (v := s.current_version()) else None)
+        )
         for s in Scorecard.objects.all()
     ]
 
 
 @router.post("/import", response={201: VersionOut})
-def import_scorecard(request: HttpRequest, definition: dict[str, Any] = Body(...), publish: bool = True) -> tuple[int, VersionOut]:
+def import_scorecard(
+    request: HttpRequest, definition: dict[str, Any] = Body(...), publish: bool = True
+) -> tuple[int, VersionOut]:
     """Create the next version of a scorecard from a definition (the export format); QA leads and admins only."""
     if request.user.role not in {"admin", "qa_lead"}:  # type: ignore[union-attr]
         raise PermissionDenied(_("Only QA leads and admins can change scorecards."))

@@ -56,7 +56,9 @@ class ScorecardVersion(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     description = models.JSONField(_("description"), default=dict, blank=True)
     conditions = models.JSONField(
-        _("applies to"), default=dict, blank=True,
+        _("applies to"),
+        default=dict,
+        blank=True,
         help_text=_("Channels, teams and labels the scorecard applies to; an empty list means all."),
     )
     allow_above_100 = models.BooleanField(_("bonus may exceed 100"), default=False)
@@ -120,7 +122,9 @@ class Criterion(models.Model):
     critical = models.BooleanField(_("critical (auto-fail)"), default=False)
     fail_section = models.BooleanField(_("fails its section"), default=False)
     bonus = models.BooleanField(_("bonus"), default=False)
-    root_causes = models.JSONField(_("root causes"), default=list, blank=True, help_text=_("Predefined root causes: a list of {code, title}."))
+    root_causes = models.JSONField(
+        _("root causes"), default=list, blank=True, help_text=_("Predefined root causes: a list of {code, title}.")
+    )
 
     class Meta:
         ordering = ["section", "position"]

@@ -8,7 +8,9 @@ from qadesk.scorecards.models import ScorecardVersion, VersionStatus
 
 def scorecard_versions_for(*, interaction: Interaction) -> list[ScorecardVersion]:
     """Published, active scorecard versions whose conditions admit the interaction, default first."""
-    versions = ScorecardVersion.objects.filter(status=VersionStatus.PUBLISHED, scorecard__is_active=True).select_related("scorecard")
+    versions = ScorecardVersion.objects.filter(status=VersionStatus.PUBLISHED, scorecard__is_active=True).select_related(
+        "scorecard"
+    )
     team = interaction.team.name if interaction.team_id and interaction.team else None
     label = interaction.label.code if interaction.label_id and interaction.label else None
     matching = [v for v in versions if v.applies_to(channel=interaction.channel, team=team, label=label)]

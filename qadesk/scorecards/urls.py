@@ -1,6 +1,4 @@
-from django.urls import path
 
-from qadesk.scorecards import views
 
 app_name = "scorecards"
 urlpatterns: list = []

@@ -23,7 +23,9 @@ def make_team(name: str | None = None, site: Site | None = None) -> Team:
     return Team.objects.get_or_create(name=name or f"Team {next(_seq)}", defaults={"site": site or make_site()})[0]
 
 
-def make_user(username: str | None = None, role: str = Role.AGENT, team: Team | None = None, language: str = "en", **extra: Any) -> User:
+def make_user(
+    username: str | None = None, role: str = Role.AGENT, team: Team | None = None, language: str = "en", **extra: Any
+) -> User:
     return User.objects.create_user(
         username=username or f"user{next(_seq)}", password=PASSWORD, role=role, team=team, language=language, **extra
     )
@@ -32,7 +34,11 @@ def make_user(username: str | None = None, role: str = Role.AGENT, team: Team | 
 def make_agent(username: str | None = None, team: Team | None = None, user: User | None = None) -> Agent:
     team = team or make_team()
     return Agent.objects.create(
-        username=username or f"agent{next(_seq)}", display_name=(username or "Agent").title(), team=team, site=team.site, user=user
+        username=username or f"agent{next(_seq)}",
+        display_name=(username or "Agent").title(),
+        team=team,
+        site=team.site,
+        user=user,
     )
 
 

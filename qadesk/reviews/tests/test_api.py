@@ -35,7 +35,9 @@ def test_a_reviewer_scores_an_interaction_end_to_end(default_scorecard, interact
     ratings = [{"criterion": c.pk, "value": c.rating_choices()[-1]} for code, c in criteria.items() if code != "right_sop"]
     ratings.append({"criterion": criteria["right_sop"].pk, "value": 0, "root_causes": ["wrong_sop"], "comment": "SOP-RPL used"})
     response = api.put(
-        f"/api/v1/reviews/{review_id}/ratings", {"ratings": ratings, "comment": "ok", "submit": True}, content_type="application/json"
+        f"/api/v1/reviews/{review_id}/ratings",
+        {"ratings": ratings, "comment": "ok", "submit": True},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -56,7 +58,9 @@ def test_a_rule_broken_answers_400_with_the_reason_in_the_users_language(default
     assert response.json()["detail"]  # the catalogue provides the Italian text once compiled
 
 
-def test_an_agent_sees_only_their_own_submitted_reviews(default_scorecard, interaction, other_interaction, reviewer, agent_user) -> None:
+def test_an_agent_sees_only_their_own_submitted_reviews(
+    default_scorecard, interaction, other_interaction, reviewer, agent_user
+) -> None:
     mine = submitted_review(default_scorecard, interaction, reviewer)
     theirs = submitted_review(default_scorecard, other_interaction, reviewer)
     api = bearer(agent_user)
@@ -66,8 +70,12 @@ def test_an_agent_sees_only_their_own_submitted_reviews(default_scorecard, inter
     assert api.get(f"/api/v1/reviews/{theirs.pk}").status_code == 404
 
 
-@pytest.mark.parametrize(("persona", "sees_other_team"), [("team_lead", False), ("qa_lead", True), ("manager", True), ("reviewer", True)])
-def test_visibility_per_persona(request, persona, sees_other_team, default_scorecard, interaction, other_interaction, reviewer) -> None:
+@pytest.mark.parametrize(
+    ("persona", "sees_other_team"), [("team_lead", False), ("qa_lead", True), ("manager", True), ("reviewer", True)]
+)
+def test_visibility_per_persona(
+    request, persona, sees_other_team, default_scorecard, interaction, other_interaction, reviewer
+) -> None:
     own_team = submitted_review(default_scorecard, interaction, reviewer)
     other = submitted_review(default_scorecard, other_interaction, reviewer)
     api = bearer(request.getfixturevalue(persona))

@@ -16,7 +16,12 @@ def test_it_lists_and_reads_the_current_version(client: Client, default_scorecar
     body = client.get("/api/v1/scorecards/default").json()
     assert [s["code"] for s in body["sections"]] == ["process", "communication"]
     right_sop = body["sections"][0]["criteria"][1]
-    assert (right_sop["code"], right_sop["critical"], right_sop["impact"], right_sop["weight"]) == ("right_sop", True, "high", 3.0)
+    assert (right_sop["code"], right_sop["critical"], right_sop["impact"], right_sop["weight"]) == (
+        "right_sop",
+        True,
+        "high",
+        3.0,
+    )
     assert client.get(f"/api/v1/scorecards/versions/{default_scorecard.pk}").json()["number"] == 1
     assert client.get("/api/v1/scorecards/nope").status_code == 404
 
@@ -36,6 +41,8 @@ def test_import_refuses_reviewers_and_bad_definitions(client: Client, default_sc
     client.force_login(reviewer)
     assert client.post("/api/v1/scorecards/import", {"code": "x"}, content_type="application/json").status_code == 403
     client.force_login(qa_lead)
-    bad = client.post("/api/v1/scorecards/import", {"code": "x", "name": {"en": "X"}, "sections": []}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/scorecards/import", {"code": "x", "name": {"en": "X"}, "sections": []}, content_type="application/json"
+    )
     assert bad.status_code == 400
     assert "sections" in bad.json()["detail"]

@@ -16,7 +16,15 @@ from qadesk.scorecards.scoring import (
 
 @pytest.mark.parametrize(
     ("scale", "rating", "expected"),
-    [("binary", 0, 0), ("binary", 1, 100), ("three", 2, 50), ("four", 2, 33.33), ("four", 3, 66.67), ("five", 4, 75), ("ten", 7, 70)],
+    [
+        ("binary", 0, 0),
+        ("binary", 1, 100),
+        ("three", 2, 50),
+        ("four", 2, 33.33),
+        ("four", 3, 66.67),
+        ("five", 4, 75),
+        ("ten", 7, 70),
+    ],
 )
 def test_it_maps_each_scale_to_0_100(scale: str, rating: int, expected: float) -> None:
     assert criterion_score(scale, rating) == pytest.approx(expected, abs=0.01)

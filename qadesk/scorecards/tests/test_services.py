@@ -91,7 +91,9 @@ def test_export_then_import_round_trips(default_scorecard) -> None:
 
 def test_editing_a_published_scorecard_leaves_existing_review_scores_unchanged(default_scorecard, interaction, reviewer) -> None:
     review = review_create(interaction=interaction, actor=reviewer)
-    ratings = {c.pk: RatingInput(value=c.rating_choices()[-1]) for c in Criterion.objects.filter(section__version=default_scorecard)}
+    ratings = {
+        c.pk: RatingInput(value=c.rating_choices()[-1]) for c in Criterion.objects.filter(section__version=default_scorecard)
+    }
     first = Criterion.objects.filter(section__version=default_scorecard, code="clear_courteous").get()
     ratings[first.pk] = RatingInput(value=2)
     review_save(review=review, actor=reviewer, ratings=ratings)

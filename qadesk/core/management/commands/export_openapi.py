@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = "Write the OpenAPI document of /api/v1/ to a file (or stdout)."
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", help="Output file; stdout when omitted.")

@@ -21,7 +21,16 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"qadesk is serving on http://{host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
-        argv = ["qadesk", "qadesk.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-"]
+        argv = [
+            "qadesk",
+            "qadesk.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ]
 
         class _App(WSGIApplication):
             def __init__(self) -> None:

@@ -30,7 +30,9 @@ class Command(BaseCommand):
             if action == "export":
                 self._export(options["code"], options["path"], options["number"])
             else:
-                version = scorecard_version_create(data=scorecard_load_file(path=Path(options["path"])), publish=not options["draft"])
+                version = scorecard_version_create(
+                    data=scorecard_load_file(path=Path(options["path"])), publish=not options["draft"]
+                )
                 self.stdout.write(f"{version.scorecard.code} v{version.number} {version.status}")
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
