@@ -1,4 +1,0 @@
-
-
-app_name = "scorecards"
-urlpatterns: list = []

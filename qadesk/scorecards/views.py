@@ -1,1 +1,0 @@
-"""Thin views: parse the request, call one selector or service, render."""
