@@ -2,9 +2,8 @@
 
 import hashlib
 import secrets
-from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +63,6 @@ class User(AbstractUser):
         related_name="members",
         help_text=_("The team a team lead leads or an agent belongs to."),
     )
-
-    objects: ClassVar[UserManager["User"]] = UserManager()
 
     class Meta:
         verbose_name = _("user")
