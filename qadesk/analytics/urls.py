@@ -3,4 +3,6 @@ from django.urls import path
 from qadesk.analytics import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("quality/", views.quality, name="quality"),
+]

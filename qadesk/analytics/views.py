@@ -1,1 +1,45 @@
 """Thin views: parse the request, call one selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from qadesk.analytics.exports import quality_report_write_csv
+from qadesk.analytics.forms import QualityReportForm
+from qadesk.analytics.selectors import QualityReport, quality_report
+from qadesk.core.errors import ApplicationError
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    """The quality report page (chart and tables), or its group table as CSV with ?format=csv."""
+    data = request.GET.copy()
+    for name, default in QualityReportForm.DEFAULTS.items():
+        data.setdefault(name, default)
+    form = QualityReportForm(data)
+    report = None
+    if form.is_valid():
+        try:
+            report = quality_report(actor=request.user, **form.report_arguments())  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+    if report is not None and request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="quality-by-{report.by}.csv"'
+        quality_report_write_csv(report, response)  # type: ignore[arg-type]
+        return response
+    context = {"form": form, "report": report, "chart": _chart_data(report) if report else None}
+    return render(request, "analytics/quality.html", context)
+
+
+def _chart_data(report: QualityReport) -> dict[str, object]:
+    return {
+        "by": report.by,
+        "groups": [
+            {"label": g.label, "iqs": g.iqs, "ci_low": g.ci_low, "ci_high": g.ci_high, "n": g.n, "conclusive": g.conclusive}
+            for g in report.groups
+        ],
+        "text": {"iqs": _("IQS"), "ci": _("95 % interval"), "n": _("n"), "notConclusive": _("not conclusive")},
+    }

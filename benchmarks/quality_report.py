@@ -1,0 +1,271 @@
+"""Benchmark: the quality report by agent over ~200,000 submitted reviews on PostgreSQL.
+
+    .venv/bin/python benchmarks/quality_report.py [--reviews 200000] [--repeat 7] [--keep] [--reuse]
+
+Creates a throwaway database (qadesk_bench_report on 127.0.0.1:5432, user postgres; override with
+BENCH_PG_URL), migrates it, fills it with INSERT … SELECT generate_series (40 agents in 4 teams on 2 sites,
+one review per interaction, 5 % of them drafts, 11 ratings per review with failures and root causes),
+then times `quality_report(by="agent")` — its group table, totals, criterion averages and root causes
+separately and as a whole — against one hand-written SQL GROUP BY over the same rows. Prints JSON with
+median latencies and the ratio (goal: group table under 0.5 s, ratio under 2). The database is dropped
+afterwards unless --keep; --reuse skips the fill when a kept database is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "qadesk_bench_report"
+START = date(2026, 9, 1)
+DAYS = 90
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviews", type=int, default=200_000, help="Submitted reviews to create.")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Reuse a kept database instead of filling a new one.")
+    args = parser.parse_args()
+
+    reuse = args.reuse and _database_exists()
+    if not reuse:
+        _recreate_database()
+    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    result: dict[str, Any] = {"machine": _machine()}
+    try:
+        if not reuse:
+            result["fill_seconds"] = _fill(args.reviews)
+        result.update(_measure(args.repeat))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _drop_database()
+    print(json.dumps(result, indent=2))
+
+
+def _admin(sql: str) -> Any:
+    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
+        return conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else conn.execute(sql)
+
+
+def _database_exists() -> bool:
+    return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"))
+
+
+def _recreate_database() -> None:
+    _drop_database()
+    _admin(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def _drop_database() -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def _machine() -> dict[str, Any]:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
+    )
+    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
+
+
+def _fill(reviews: int) -> float:
+    """Organisation through the ORM (small), interactions, reviews and ratings with INSERT … SELECT."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from qadesk.accounts.models import Agent, Role, Site, Team, User
+    from qadesk.interactions.models import Label
+    from qadesk.scorecards.services import scorecard_install_default
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    version = scorecard_install_default()
+    sites = [Site.objects.create(name=name) for name in ("Milano", "Lyon")]
+    teams = [Team.objects.create(name=f"Team {i}", site=sites[i // 2]) for i in range(4)]
+    agents = [
+        Agent.objects.create(
+            username=f"agent{i:02d}", display_name=f"Agent {i:02d}", team=teams[i // 10], site=teams[i // 10].site
+        )
+        for i in range(40)
+    ]
+    labels = [Label.objects.create(code=f"label_{i}") for i in range(10)]
+    reviewer = User.objects.create_user(username="reviewer", password="x", role=Role.REVIEWER)  # noqa: S106
+    total = reviews * 21 // 20  # every 21st review stays a draft, so `reviews` are submitted
+    agent_ids = ",".join(str(a.pk) for a in agents)
+    team_ids = ",".join(str(a.team_id) for a in agents)
+    site_ids = ",".join(str(a.site_id) for a in agents)
+    label_ids = ",".join(str(label.pk) for label in labels)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(f"""
+            INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
+                abandoned, message_count, imported_at, agent_id, team_id, site_id, label_id)
+            SELECT 'B-' || i, 'bench', (ARRAY['phone','email','chat','social','self_service'])[1 + i % 5], 'it', '',
+                (ARRAY['demand','purchase','delivery','reception','evaluation'])[1 + (i / 5) % 5], 'resolved',
+                TIMESTAMPTZ '{START.isoformat()} 08:00+01'
+                    + (i % {DAYS}) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
+                false, 8, now(), (ARRAY[{agent_ids}])[1 + i % 40], (ARRAY[{team_ids}])[1 + i % 40],
+                (ARRAY[{site_ids}])[1 + i % 40], (ARRAY[{label_ids}])[1 + i % 10]
+            FROM generate_series(1, {total}) AS i
+        """)
+        # An agent's skill sets the centre of their scores; errors follow the score.
+        cursor.execute(f"""
+            INSERT INTO reviews_review (interaction_id, agent_id, reviewer_id, scorecard_version_id, status, comment, score,
+                high_impact_errors, low_impact_errors, created_at, updated_at, submitted_at)
+            SELECT id, agent_id, {reviewer.pk}, {version.pk}, s.status, '', s.score,
+                CASE WHEN s.score < 60 THEN 1 ELSE 0 END, CASE WHEN s.score < 85 THEN 1 + (id % 2) ELSE 0 END,
+                created_at, created_at, CASE WHEN s.status = 'submitted' THEN created_at + INTERVAL '1 day' END
+            FROM (SELECT id, agent_id, created_at,
+                         CASE WHEN id % 21 = 0 THEN 'draft' ELSE 'submitted' END AS status,
+                         round(least(100, greatest(0, 55 + (agent_id % 40) + random() * 30 - 10))::numeric, 2)::float8 AS score
+                  FROM interactions_interaction) AS s
+        """)
+        cursor.execute(f"""
+            INSERT INTO reviews_rating (review_id, criterion_id, value, score, failed, comment, root_causes, root_cause_text)
+            SELECT r.id, c.id, NULL, x.score, coalesce(x.score < 50, false), '',
+                CASE WHEN x.score < 50 AND random() < 0.7
+                     THEN jsonb_build_array(coalesce(c.root_causes -> (r.id % 2)::int ->> 'code', c.root_causes -> 0 ->> 'code'))
+                     ELSE '[]'::jsonb END, ''
+            FROM reviews_review r
+            CROSS JOIN scorecards_criterion c
+            CROSS JOIN LATERAL (SELECT CASE WHEN random() < 0.12 THEN 0.0 WHEN random() < 0.05 THEN NULL ELSE 100.0 END
+                                       + 0 * r.id AS score) AS x
+            WHERE c.section_id IN (SELECT id FROM scorecards_section WHERE version_id = {version.pk})
+        """)
+        cursor.execute("UPDATE reviews_rating SET root_causes = '[]' WHERE root_causes = '[null]'")
+    connection.close()
+    with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return round(time.perf_counter() - started, 1)
+
+
+HAND_SQL_GROUPS = """
+    SELECT agent_id, count(*), sum(score), sum(score * score), sum(CASE WHEN score >= %s THEN 1 ELSE 0 END),
+           sum(high_impact_errors), sum(low_impact_errors)
+    FROM reviews_review
+    WHERE status = 'submitted' AND score IS NOT NULL AND submitted_at >= %s AND submitted_at < %s
+    GROUP BY agent_id
+"""
+HAND_SQL_CRITERIA = """
+    SELECT ra.criterion_id, count(ra.score), sum(ra.score), sum(CASE WHEN ra.failed THEN 1 ELSE 0 END)
+    FROM reviews_rating ra JOIN reviews_review r ON r.id = ra.review_id
+    WHERE r.status = 'submitted' AND r.score IS NOT NULL AND r.submitted_at >= %s AND r.submitted_at < %s
+    GROUP BY ra.criterion_id
+"""
+
+
+def _measure(repeat: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from qadesk.accounts.models import OrgSettings, Team, User
+    from qadesk.analytics.management.commands.qreport import system_actor
+    from qadesk.analytics.selectors import _criteria_rows, quality_groups, quality_report, quality_reviews, quality_root_causes
+
+    actor = system_actor()
+    date_from, date_to = START, START + timedelta(days=DAYS + 1)
+    settings = OrgSettings.load()
+    pass_mark, minimum_n = float(settings.pass_mark), settings.minimum_n
+    window = [
+        timezone.make_aware(timezone.datetime.combine(d, timezone.datetime.min.time()))
+        for d in (date_from, date_to + timedelta(days=1))
+    ]
+
+    def reviews() -> Any:
+        return quality_reviews(actor=actor, date_from=date_from, date_to=date_to)
+
+    def hand_groups() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL_GROUPS, [pass_mark, *window])
+            return cursor.fetchall()
+
+    def hand_criteria() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL_CRITERIA, window)
+            return cursor.fetchall()
+
+    def group_table() -> Any:
+        org = OrgSettings.load()
+        return quality_groups(
+            reviews=reviews(), by="agent", period="month", pass_mark=float(org.pass_mark), minimum_n=org.minimum_n
+        )
+
+    lead, _created = User.objects.get_or_create(username="lead", defaults={"role": "team_lead", "team": Team.objects.first()})
+    timings = {
+        "hand_sql_group_by_agent": _median(hand_groups, repeat),
+        "report_group_table_by_agent": _median(group_table, repeat),
+        "report_group_table_by_team": _median(
+            lambda: quality_groups(reviews=reviews(), by="team", period="month", pass_mark=pass_mark, minimum_n=minimum_n), repeat
+        ),
+        "report_group_table_by_agent_as_team_lead": _median(
+            lambda: quality_groups(
+                reviews=quality_reviews(actor=lead, date_from=date_from, date_to=date_to),
+                by="agent",
+                period="month",
+                pass_mark=pass_mark,
+                minimum_n=minimum_n,
+            ),
+            repeat,
+        ),
+        "report_totals": _median(lambda: reviews().aggregate(n=Count("id")), repeat),
+        "hand_sql_criteria": _median(hand_criteria, repeat),
+        "report_criteria": _median(lambda: _criteria_rows(reviews=reviews(), total_n=1), repeat),
+        "report_root_causes": _median(lambda: quality_root_causes(reviews=reviews()), repeat),
+        "report_whole_by_agent": _median(
+            lambda: quality_report(actor=actor, by="agent", date_from=date_from, date_to=date_to), max(3, repeat // 2)
+        ),
+    }
+    assert len(hand_groups()) == len(group_table()) == 40
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM reviews_review WHERE status = 'submitted'")
+        submitted = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM reviews_rating")
+        ratings = cursor.fetchone()[0]
+    return {
+        "submitted_reviews": submitted,
+        "ratings": ratings,
+        "median_seconds": {k: round(v, 4) for k, v in timings.items()},
+        "ratio_group_table_to_hand_sql": round(timings["report_group_table_by_agent"] / timings["hand_sql_group_by_agent"], 2),
+        "ratio_criteria_to_hand_sql": round(timings["report_criteria"] / timings["hand_sql_criteria"], 2),
+        "goal_met": timings["report_group_table_by_agent"] < 0.5
+        and timings["report_group_table_by_agent"] / timings["hand_sql_group_by_agent"] < 2,
+    }
+
+
+def _median(func: Callable[[], Any], repeat: int) -> float:
+    func()  # warm caches and connections
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,329 @@
+"""The quality report (FORMULAS.md "Review quality"): IQS with n and 95 % interval, pass rate, error rates,
+criterion averages, most frequent failures and root causes — aggregated in SQL, figures from scoring.py."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
+from qadesk.core.errors import ApplicationError
+from qadesk.core.i18n import pick
+from qadesk.interactions.models import Channel, JourneyPhase, Label
+from qadesk.reviews.models import Rating, Review
+from qadesk.scorecards.models import Criterion, Impact
+from qadesk.scorecards.scoring import group_stats, pass_rate, per_100
+
+DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase", "period")
+PERIODS = ("day", "week", "month")
+TOP = 10
+
+# The column each dimension groups (and filters) on; period is a truncation of submitted_at.
+_COLUMNS = {
+    "agent": "agent_id",
+    "team": "interaction__team_id",
+    "site": "interaction__site_id",
+    "channel": "interaction__channel",
+    "label": "interaction__label_id",
+    "phase": "interaction__phase",
+}
+_TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """The figures of one group of reviews (or of all of them, for the totals)."""
+
+    key: str
+    label: str
+    n: int
+    iqs: float | None
+    ci_low: float | None
+    ci_high: float | None
+    conclusive: bool
+    pass_rate: float | None
+    high_impact_errors: int
+    high_impact_per_100: float | None
+    low_impact_errors: int
+    low_impact_per_100: float | None
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """How one criterion (all versions of it on one scorecard) was rated across the reviews."""
+
+    scorecard: str
+    code: str
+    title: str
+    impact: str
+    n: int
+    mean_score: float | None
+    failures: int
+    failures_per_100: float | None
+    high_impact_errors: int
+    low_impact_errors: int
+
+
+@dataclass(frozen=True)
+class RootCauseRow:
+    """A predefined root cause and how many ratings named it."""
+
+    criterion_code: str
+    criterion_title: str
+    code: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    by: str
+    period: str
+    date_from: date | None
+    date_to: date | None
+    filters: dict[str, str]
+    pass_mark: float
+    minimum_n: int
+    totals: GroupRow
+    groups: list[GroupRow]
+    criteria: list[CriterionRow] = field(default_factory=list)
+    failed_criteria: list[CriterionRow] = field(default_factory=list)
+    root_causes: list[RootCauseRow] = field(default_factory=list)
+
+
+def quality_report(
+    *,
+    actor: User,
+    by: str,
+    date_from: date | None,
+    date_to: date | None,
+    filters: dict[str, Any] | None = None,
+    period: str = "month",
+) -> QualityReport:
+    """The quality report over the submitted reviews the actor may see, grouped by one dimension.
+
+    A submitted review without a score (every criterion N/A) has no figure to average and is left out."""
+    if by not in DIMENSIONS:
+        raise ApplicationError(
+            _("Unknown grouping “{by}”; choose one of: {choices}.").format(by=by, choices=", ".join(DIMENSIONS))
+        )
+    if period not in PERIODS:
+        raise ApplicationError(_("Unknown period “{period}”; choose day, week or month.").format(period=period))
+    if date_from and date_to and date_from > date_to:
+        raise ApplicationError(_("The start date is after the end date."))
+    org = OrgSettings.load()
+    pass_mark, minimum_n = float(org.pass_mark), org.minimum_n
+    reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
+    totals = _row("", _("All reviews"), reviews.aggregate(**_sums(pass_mark)), minimum_n)
+    criteria, failed = _criteria_rows(reviews=reviews, total_n=totals.n)
+    return QualityReport(
+        by=by,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        filters={k: str(v) for k, v in (filters or {}).items() if v not in (None, "")},
+        pass_mark=pass_mark,
+        minimum_n=minimum_n,
+        totals=totals,
+        groups=quality_groups(reviews=reviews, by=by, period=period, pass_mark=pass_mark, minimum_n=minimum_n)
+        if totals.n
+        else [],
+        criteria=criteria,
+        failed_criteria=failed,
+        root_causes=quality_root_causes(reviews=reviews) if totals.n else [],
+    )
+
+
+def quality_reviews(
+    *, actor: User, date_from: date | None = None, date_to: date | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Review]:
+    """Submitted reviews with a score that the actor may see, in the date range (by submission) and filters."""
+    reviews = Review.objects.visible_to(actor).submitted().filter(score__isnull=False)
+    if date_from:
+        reviews = reviews.filter(submitted_at__gte=_start_of(date_from))
+    if date_to:
+        reviews = reviews.filter(submitted_at__lt=_start_of(date_to + timedelta(days=1)))
+    for name, value in (filters or {}).items():
+        if value not in (None, ""):
+            reviews = reviews.filter(_filter(name, value))
+    return reviews
+
+
+def quality_groups(*, reviews: QuerySet[Review], by: str, period: str, pass_mark: float, minimum_n: int) -> list[GroupRow]:
+    """One GROUP BY over the reviews; conclusive groups ranked by IQS, the rest after them by name.
+
+    Periods form a time series instead, in chronological order."""
+    column: Any = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
+    grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**_sums(pass_mark)).order_by()
+    rows: list[dict[str, Any]] = list(grouped)
+    names = _labels(by, period, [r["group_key"] for r in rows])
+    groups = [_row(_key(r["group_key"]), names(r["group_key"]), r, minimum_n) for r in rows]
+    if by == "period":
+        return sorted(groups, key=lambda g: g.key)
+    return sorted(groups, key=lambda g: (not g.conclusive, -(g.iqs or 0) if g.conclusive else 0, g.label.casefold(), g.key))
+
+
+def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
+    """The most frequent predefined root causes named on the reviews' failed ratings (a cause explains an error).
+
+    The database groups ratings by (criterion, list of causes); only those few distinct lists are unpacked here."""
+    combos = (
+        Rating.objects.filter(review__in=reviews, failed=True)
+        .exclude(root_causes=[])
+        .values("criterion_id", "root_causes")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts: Counter[tuple[int, str]] = Counter()
+    for combo in combos:
+        for code in combo["root_causes"] or []:
+            counts[(combo["criterion_id"], code)] += combo["count"]
+    criteria = {c.pk: c for c in Criterion.objects.filter(pk__in={cid for cid, _code in counts})}
+    merged: Counter[tuple[str, str]] = Counter()
+    titles: dict[tuple[str, str], tuple[str, str]] = {}
+    for (cid, code), count in counts.items():
+        criterion = criteria[cid]
+        merged[(criterion.code, code)] += count
+        cause_titles = {rc.get("code"): rc.get("title") for rc in criterion.root_causes}
+        titles[(criterion.code, code)] = (pick(criterion.title), pick(cause_titles.get(code)) or code)
+    ranked = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+    return [
+        RootCauseRow(c_code, titles[(c_code, code)][0], code, titles[(c_code, code)][1], count)
+        for (c_code, code), count in ranked
+    ]
+
+
+def _criteria_rows(*, reviews: QuerySet[Review], total_n: int) -> tuple[list[CriterionRow], list[CriterionRow]]:
+    if not total_n:
+        return [], []
+    per_criterion = (
+        Rating.objects.filter(review__in=reviews)
+        .values("criterion_id")
+        .annotate(
+            n=Count("score"),
+            total=Sum("score"),
+            failures=Sum(Case(When(failed=True, then=1), default=0, output_field=IntegerField())),
+        )
+        .order_by()
+    )
+    sums = {r["criterion_id"]: r for r in per_criterion}
+    criteria = (
+        Criterion.objects.filter(pk__in=sums).select_related("section__version__scorecard").order_by("-section__version__number")
+    )
+    # Versions of a scorecard repeat its criteria; merge them by (scorecard, code), newest wording first.
+    merged: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"n": 0, "total": 0.0, "failures": 0, "high": 0, "low": 0}
+    )
+    order: dict[tuple[str, str], tuple[int, int]] = {}
+    for criterion in criteria:
+        key = (criterion.section.version.scorecard.code, criterion.code)
+        row, s = merged[key], sums[criterion.pk]
+        row.setdefault("criterion", criterion)
+        order.setdefault(key, (criterion.section.position, criterion.position))
+        row["n"] += s["n"]
+        row["total"] += s["total"] or 0.0
+        row["failures"] += s["failures"] or 0
+        row["high" if criterion.impact == Impact.HIGH else "low"] += s["failures"] or 0
+    rows = [
+        _criterion_row(key, values, total_n) for key, values in sorted(merged.items(), key=lambda kv: (kv[0][0], order[kv[0]]))
+    ]
+    failed = sorted((r for r in rows if r.failures), key=lambda r: (-r.failures, r.scorecard, r.code))[:TOP]
+    return rows, failed
+
+
+def _criterion_row(key: tuple[str, str], values: dict[str, Any], total_n: int) -> CriterionRow:
+    criterion: Criterion = values["criterion"]
+    n = values["n"]
+    return CriterionRow(
+        scorecard=key[0],
+        code=key[1],
+        title=pick(criterion.title),
+        impact=criterion.impact,
+        n=n,
+        mean_score=round(values["total"] / n, 2) if n else None,
+        failures=values["failures"],
+        failures_per_100=per_100(values["failures"], total_n),
+        high_impact_errors=values["high"],
+        low_impact_errors=values["low"],
+    )
+
+
+def _sums(pass_mark: float) -> dict[str, Any]:
+    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums."""
+    return {
+        "n": Count("id"),
+        "total": Sum("score"),
+        "total_sq": Sum(F("score") * F("score")),
+        "passed": Sum(Case(When(score__gte=pass_mark, then=Value(1)), default=Value(0), output_field=IntegerField())),
+        "high": Sum("high_impact_errors"),
+        "low": Sum("low_impact_errors"),
+    }
+
+
+def _row(key: str, label: str, sums: dict[str, Any], minimum_n: int) -> GroupRow:
+    n = sums["n"] or 0
+    high, low = sums["high"] or 0, sums["low"] or 0
+    stats = group_stats(n, sums["total"] or 0.0, sums["total_sq"] or 0.0, minimum_n=minimum_n)
+    return GroupRow(
+        key=key,
+        label=label,
+        n=n,
+        iqs=stats.iqs,
+        ci_low=stats.ci_low,
+        ci_high=stats.ci_high,
+        conclusive=stats.conclusive,
+        pass_rate=pass_rate(sums["passed"] or 0, n),
+        high_impact_errors=high,
+        high_impact_per_100=per_100(high, n),
+        low_impact_errors=low,
+        low_impact_per_100=per_100(low, n),
+    )
+
+
+def _key(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date().isoformat() if timezone.is_aware(value) else value.date().isoformat()
+    return str(value)
+
+
+def _labels(by: str, period: str, keys: list[Any]) -> Callable[[Any], str]:
+    """A function naming each group key (one query for model-backed dimensions)."""
+    none = _("(none)")
+    if by == "period":
+        return lambda k: _key(k)[:7] if period == "month" and k else (_key(k) or none)
+    if by in ("channel", "phase"):
+        choices = dict(Channel.choices if by == "channel" else JourneyPhase.choices)
+        return lambda k: str(choices.get(k, k)) if k else none
+    model: Any = {"agent": Agent, "team": Team, "site": Site, "label": Label}[by]
+    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[k for k in keys if k is not None])}
+    return lambda k: names.get(k, str(k)) if k is not None else none
+
+
+def _filter(name: str, value: Any) -> Q:
+    """A filter by id (numbers) or by natural key: agent username, team/site name, label code, channel/phase code."""
+    text = str(value).strip()
+    if name in ("channel", "phase"):
+        return Q(**{_COLUMNS[name]: text})
+    natural = {
+        "agent": "agent__username",
+        "team": "interaction__team__name",
+        "site": "interaction__site__name",
+        "label": "interaction__label__code",
+    }
+    if name not in natural:
+        raise ApplicationError(_("Unknown filter “{name}”.").format(name=name))
+    return Q(**{_COLUMNS[name]: int(text)}) if text.isdigit() else Q(**{natural[name]: text})
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,89 @@
+"""Report fixtures: submitted reviews with known scores, error counts, dates and ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from qadesk.accounts.models import Agent, User
+from qadesk.interactions.models import Interaction, Label
+from qadesk.reviews.models import Rating, Review
+from qadesk.scorecards.models import Criterion, ScorecardVersion
+from qadesk.testing import factories as f
+
+
+def at(month: int, day: int, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime(2026, month, day, hour))
+
+
+def make_review(
+    agent: Agent,
+    version: ScorecardVersion,
+    reviewer: User,
+    score: float | None,
+    *,
+    submitted_at: datetime,
+    high: int = 0,
+    low: int = 0,
+    status: str = "submitted",
+    interaction: Interaction | None = None,
+    **interaction_fields: object,
+) -> Review:
+    """A review row as review_submit leaves it, without going through the rating form."""
+    return Review.objects.create(
+        interaction=interaction or f.make_interaction(agent, **interaction_fields),
+        scorecard_version=version,
+        reviewer=reviewer,
+        agent=agent,
+        status=status,
+        score=score,
+        high_impact_errors=high,
+        low_impact_errors=low,
+        submitted_at=submitted_at if status == "submitted" else None,
+    )
+
+
+def rate(
+    review: Review, criterion: Criterion, score: float | None, *, failed: bool = False, causes: list[str] | None = None
+) -> Rating:
+    return Rating.objects.create(review=review, criterion=criterion, score=score, failed=failed, root_causes=causes or [])
+
+
+@dataclass
+class ReportData:
+    alice: list[Review]
+    bob: list[Review]
+    label: Label
+
+
+@pytest.fixture
+def report_data(agent: Agent, other_team_agent: Agent, reviewer: User, default_scorecard: ScorecardVersion) -> ReportData:
+    """a.rossi (team Milano Ordini, e-mail, delivery, label refund) scored 80, 85, 90, 95, 100 on 1-5 Sept 2026;
+    b.martin (team Lyon Livraisons, chat, no phase, no label) scored 60 and 100 on 1-2 Oct 2026.
+    Plus a draft and a submitted review without score, both ignored; causes on passed ratings are not counted."""
+    label = Label.objects.create(code="refund_request", name="Refund request")
+    alice = [
+        make_review(
+            agent, default_scorecard, reviewer, score, submitted_at=at(9, day), high=high, low=low, phase="delivery", label=label
+        )
+        for day, score, high, low in [(1, 80, 0, 1), (2, 85, 0, 0), (3, 90, 1, 0), (4, 95, 0, 2), (5, 100, 0, 0)]
+    ]
+    bob = [
+        make_review(other_team_agent, default_scorecard, reviewer, score, submitted_at=at(10, day), high=high, channel="chat")
+        for day, score, high in [(1, 60, 1), (2, 100, 0)]
+    ]
+    criteria = {c.code: c for c in Criterion.objects.filter(section__version=default_scorecard)}
+    right_label, right_sop = criteria["right_label"], criteria["right_sop"]
+    for review, score, causes in zip(
+        alice, [100, 0, 100, 0, None], [[], ["reason_misread"], [], ["reason_misread", "label_missing"], []], strict=True
+    ):
+        rate(review, right_label, score, failed=score == 0, causes=causes)
+    for review, score in zip(alice, [100, 100, 0, 100, 100], strict=True):
+        rate(review, right_sop, score, failed=score == 0, causes=["wrong_sop"] if score == 0 else ["sop_unknown"])
+    draft = make_review(agent, default_scorecard, reviewer, 0, submitted_at=at(9, 3), status="draft", high=5)
+    rate(draft, right_label, 0, failed=True, causes=["label_missing"])
+    make_review(agent, default_scorecard, reviewer, None, submitted_at=at(9, 3))
+    return ReportData(alice=alice, bob=bob, label=label)
