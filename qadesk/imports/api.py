@@ -1,3 +1,67 @@
-from ninja import Router
+"""Bulk import over the API: interactions as a JSON body or a JSON Lines / CSV upload, all or nothing by default."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from qadesk.core.api import ErrorOut
+from qadesk.core.errors import ApplicationError
+from qadesk.imports.services import ImportReport, import_check_allowed, interactions_import, interactions_import_file
 
 router = Router(tags=["imports"])
+
+
+class InteractionsIn(Schema):
+    records: list[dict[str, Any]]
+
+
+class RowErrorOut(Schema):
+    line: int
+    field: str
+    message: str
+
+
+class ImportReportOut(Schema):
+    created: int
+    updated: int
+    skipped: int
+    committed: bool
+    error_count: int
+    errors: list[RowErrorOut]
+
+
+class ImportFailedOut(ImportReportOut):
+    detail: str
+
+
+def _answer(report: ImportReport) -> dict[str, Any]:
+    if not report.committed:
+        raise ApplicationError(_("Nothing was imported: the records have errors."), status_code=422, extra=report.as_dict())
+    return report.as_dict()
+
+
+@router.post(
+    "/interactions",
+    response={200: ImportReportOut, 403: ErrorOut, 422: ImportFailedOut},
+    summary="Import interactions (JSON body)",
+)
+def import_interactions(request: HttpRequest, payload: InteractionsIn, skip_invalid: bool = False) -> dict[str, Any]:
+    """Records in the JSON Lines shape of docs/import-format.md; an error's `line` is the record's 1-based index."""
+    import_check_allowed(actor=request.user)  # type: ignore[arg-type]
+    return _answer(interactions_import(rows=enumerate(payload.records, 1), skip_invalid=skip_invalid))
+
+
+@router.post(
+    "/interactions/file",
+    response={200: ImportReportOut, 400: ErrorOut, 403: ErrorOut, 422: ImportFailedOut},
+    summary="Import interactions (JSON Lines or CSV upload)",
+)
+def import_interactions_file(
+    request: HttpRequest, file: File[UploadedFile], fmt: str | None = None, skip_invalid: bool = False
+) -> dict[str, Any]:
+    """A multipart upload named `file`; the format comes from `fmt` (jsonl or csv) or the file name."""
+    import_check_allowed(actor=request.user)  # type: ignore[arg-type]
+    return _answer(interactions_import_file(path_or_stream=file, fmt=fmt, skip_invalid=skip_invalid))

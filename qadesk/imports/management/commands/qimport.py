@@ -1,0 +1,44 @@
+"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--batch-size N]`."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from qadesk.core.errors import ApplicationError
+from qadesk.imports.parsers import FORMATS
+from qadesk.imports.services import ImportReport, interactions_import_file
+
+
+class Command(BaseCommand):
+    help = "Import interactions from a JSON Lines or CSV file (see docs/import-format.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="kind", required=True)
+        interactions = sub.add_parser("interactions", help="Interactions with their transcripts.")
+        interactions.add_argument("path", help="A .jsonl or .csv file, optionally gzipped (.jsonl.gz).")
+        interactions.add_argument("--format", dest="fmt", choices=FORMATS, help="Default: guessed from the extension.")
+        interactions.add_argument("--skip-invalid", action="store_true", help="Commit the valid rows, report the rest.")
+        interactions.add_argument("--batch-size", type=int, default=1000, help="Rows written per batch (default 1000).")
+
+    def handle(
+        self, *args: Any, kind: str, path: str, fmt: str | None, skip_invalid: bool, batch_size: int, **options: Any
+    ) -> None:
+        try:
+            report = interactions_import_file(path_or_stream=path, fmt=fmt, skip_invalid=skip_invalid, batch_size=batch_size)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self._print(report)
+        if not report.committed:
+            raise CommandError(_("Nothing was imported: fix the errors above or use --skip-invalid."))
+
+    def _print(self, report: ImportReport) -> None:
+        for err in report.errors:
+            where = _("line {line}").format(line=err.line)
+            self.stderr.write(": ".join(part for part in (where, err.field, err.message) if part))
+        if report.error_count > len(report.errors):
+            self.stderr.write(_("… and {n} more errors").format(n=report.error_count - len(report.errors)))
+        summary = _("created {created}, updated {updated}, skipped {skipped}").format(
+            created=report.created, updated=report.updated, skipped=report.skipped
+        )
+        self.stdout.write(summary)

@@ -1,0 +1,135 @@
+"""The shape of one imported interaction (docs/import-format.md), checked by pydantic, and its errors in plain words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, NamedTuple
+
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from qadesk.interactions.models import AuthorRole, Channel, JourneyPhase, Status
+
+SUBJECT_MAX = 300
+
+
+class RowError(NamedTuple):
+    """One problem of one input row: its line in the file, the field path (e.g. `messages[3].author`), the reason."""
+
+    line: int
+    field: str
+    message: str
+
+
+def _blank_to_none(value: Any) -> Any:
+    """An empty string (a CSV's empty cell, a helpdesk's empty value) means the field is absent."""
+    return None if value == "" else value
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    """Times without an offset are taken as UTC, the time helpdesks export in."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _name(max_length: int) -> Any:
+    return Annotated[Annotated[str, Field(min_length=1, max_length=max_length)] | None, BeforeValidator(_blank_to_none)]
+
+
+def _choice(values: list[str]) -> Any:
+    return Annotated[Literal[tuple(values)] | None, BeforeValidator(_blank_to_none)]  # type: ignore[valid-type]
+
+
+Moment = Annotated[datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_as_utc)]
+Seconds = Annotated[Annotated[int, Field(ge=0, le=2_147_483_647)] | None, BeforeValidator(_blank_to_none)]
+
+
+class MessageIn(BaseModel):
+    """One transcript message."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    author: Literal[tuple(AuthorRole.values)]  # type: ignore[valid-type]
+    agent: _name(150) = None  # type: ignore[valid-type]
+    at: Moment = None
+    body: str
+    public: bool = True
+
+
+class InteractionIn(BaseModel):
+    """One interaction as a helpdesk exports it; unknown keys are ignored so exports may carry more."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    external_id: str = Field(min_length=1, max_length=100)
+    source: str = Field(min_length=1, max_length=50)
+    channel: Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+    language: Annotated[str, BeforeValidator(lambda v: "" if v is None else v), Field(max_length=8)] = ""
+    subject: Annotated[str, BeforeValidator(lambda v: "" if v is None else v)] = ""
+    created_at: Annotated[datetime, AfterValidator(_as_utc)]
+    queued_at: Moment = None
+    answered_at: Moment = None
+    first_reply_at: Moment = None
+    resolved_at: Moment = None
+    closed_at: Moment = None
+    status: _choice(Status.values) = None  # type: ignore[valid-type]
+    customer: _name(100) = None  # type: ignore[valid-type]
+    customer_segment: _name(50) = None  # type: ignore[valid-type]
+    agents: list[Annotated[str, Field(min_length=1, max_length=150)]] = []
+    team: _name(100) = None  # type: ignore[valid-type]
+    site: _name(100) = None  # type: ignore[valid-type]
+    label: _name(100) = None  # type: ignore[valid-type]
+    sop: _name(50) = None  # type: ignore[valid-type]
+    phase: _choice(JourneyPhase.values) = None  # type: ignore[valid-type]
+    talk_seconds: Seconds = None
+    hold_seconds: Seconds = None
+    acw_seconds: Seconds = None
+    abandoned: Annotated[bool, BeforeValidator(lambda v: False if v in ("", None) else v)] = False
+    messages: list[MessageIn] = []
+
+    def default_status(self) -> str:
+        """The status given, else what the timestamps say: closed, resolved, or still open."""
+        if self.status:
+            return str(self.status)
+        if self.closed_at:
+            return Status.CLOSED
+        return Status.RESOLVED if self.resolved_at else Status.OPEN
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """('messages', 3, 'author') → 'messages[3].author'."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def error_messages(exc: ValidationError) -> list[tuple[str, str]]:
+    """Pydantic's errors as (field path, translated reason) pairs."""
+    return [(field_path(err["loc"]), _reason(err)) for err in exc.errors(include_url=False)]
+
+
+def _reason(err: Any) -> str:
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "missing":
+        return _("is required")
+    if kind == "literal_error":
+        return _("{value} is not one of: {expected}").format(value=repr(value), expected=ctx.get("expected", ""))
+    if kind.startswith("datetime") or kind.startswith("date_"):
+        return _("{value} is not a date and time (ISO 8601, e.g. 2026-10-01T09:00:00Z)").format(value=repr(value))
+    if kind == "string_too_long":
+        return _("is longer than {n} characters").format(n=ctx.get("max_length"))
+    if kind == "string_too_short":
+        return _("must not be empty")
+    if kind.startswith("int_") or kind in {"greater_than_equal", "less_than_equal"}:
+        return _("{value} is not a whole number of seconds, 0 or more").format(value=repr(value))
+    if kind.startswith("bool"):
+        return _("{value} is not true or false").format(value=repr(value))
+    if kind == "string_type":
+        return _("must be text")
+    if kind == "list_type":
+        return _("must be a list")
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return _("must be an object")
+    return str(err["msg"])
