@@ -1,0 +1,75 @@
+"""Loading the demo contact centre: organisation, interactions (through the import service), reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qadesk.core.errors import ApplicationError
+from qadesk.demo import catalogue as cat
+from qadesk.demo.generator import Plan, demo_records, demo_roster
+from qadesk.demo.organisation import demo_organisation_create
+from qadesk.demo.reviews import demo_reviews_create
+from qadesk.imports.services import interactions_import
+from qadesk.interactions.models import Interaction
+from qadesk.reviews.models import Review
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo load wrote."""
+
+    agents: int
+    interactions: int
+    reviews: int
+
+
+def demo_data_exists() -> bool:
+    """True when the database already holds interactions (demo or real)."""
+    return Interaction.objects.exists()
+
+
+@transaction.atomic
+def demo_load(
+    *,
+    interactions: int = 20_000,
+    days: int = 90,
+    reviews: int = 400,
+    seed: int = 7,
+    end: datetime | None = None,
+    replace: bool = False,
+) -> DemoResult:
+    """Build the demo operation; with `replace`, earlier demo interactions and their reviews are deleted first."""
+    if replace:
+        _demo_data_delete()
+    end = end or timezone.now()
+    roster = demo_roster(seed=seed)
+    users = demo_organisation_create(roster=roster)
+    plans: dict[str, Plan] = {}
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for line, (record, plan) in enumerate(demo_records(roster=roster, count=interactions, days=days, end=end, seed=seed), 1):
+            plans[plan.external_id] = plan
+            yield line, record
+
+    report = interactions_import(rows=rows())
+    if not report.committed:
+        problems = "; ".join(f"{e.line} {e.field}: {e.message}" for e in report.errors[:5])
+        raise ApplicationError(_("The demo interactions could not be imported: {problems}").format(problems=problems))
+    written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed)
+    return DemoResult(agents=len(roster), interactions=report.created + report.updated, reviews=len(written))
+
+
+def _demo_data_delete() -> None:
+    try:
+        Review.objects.filter(interaction__source=cat.SOURCE).delete()
+        Interaction.objects.filter(source=cat.SOURCE).delete()
+    except ProtectedError as exc:
+        raise ApplicationError(_("The demo data is referenced by other records and cannot be replaced.")) from exc
