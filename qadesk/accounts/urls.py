@@ -3,4 +3,6 @@ from django.urls import path
 from qadesk.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("language/", views.language_set, name="language"),
+]

@@ -3,4 +3,9 @@ from django.urls import path
 from qadesk.reviews import views
 
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.review_list_view, name="list"),
+    path("new/", views.review_create_view, name="create"),
+    path("<int:pk>/", views.review_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.review_edit_view, name="edit"),
+]

@@ -31,3 +31,20 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as h:mm:ss or m:ss (call figures)."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def choice_titles(codes: list[str] | None, options: list[dict[str, Any]] | None) -> list[str]:
+    """Titles (in the active language) of the chosen codes among {code, title} options, e.g. root causes."""
+    chosen = set(codes or [])
+    return [pick(option.get("title")) or option["code"] for option in options or [] if option.get("code") in chosen]

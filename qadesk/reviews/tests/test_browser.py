@@ -1,0 +1,92 @@
+"""Smoke test in a real browser: a reviewer logs in, scores an interaction and sees the score."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connections
+
+from qadesk.accounts.models import Role
+from qadesk.reviews.models import Review
+from qadesk.testing import factories as f
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
+
+
+@pytest.fixture
+def page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium not installed: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server finds static files through the finders: make sure the project's static folder is one of them.
+    settings.STATICFILES_DIRS = [Path(django_settings.BASE_DIR) / "static"]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_scores_an_interaction_in_the_browser(page: Any, live_server: Any) -> None:
+    from qadesk.scorecards.services import scorecard_install_default
+
+    scorecard_install_default()
+    team = f.make_team("Milano Ordini", f.make_site("Milano"))
+    f.make_user("dario", Role.REVIEWER)
+    interaction = f.make_interaction(
+        f.make_agent("a.rossi", team), messages=[("customer", "<b>My parcel</b> is late"), ("agent", "Sorry, checking now.")]
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "dario")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/interactions/")
+    assert page.eval_on_selector(".sidebar", "e => getComputedStyle(e).position") == "sticky"  # our CSS is served
+    assert page.evaluate("typeof window.htmx") == "object"  # and htmx
+    page.screenshot(path=str(ARTIFACTS / "01-interactions.png"), full_page=True)
+
+    page.click(f"text={interaction.external_id}")
+    page.wait_for_url(f"**/interactions/{interaction.pk}/")
+    assert page.locator(".msg-customer .bubble").inner_text() == "<b>My parcel</b> is late"
+    page.screenshot(path=str(ARTIFACTS / "02-interaction.png"), full_page=True)
+
+    page.click("text=Review this interaction")
+    page.wait_for_url("**/reviews/*/edit/")
+    # The top rating of every criterion is the last button before N/A (or the last one).
+    for group in page.locator(".rating-group").all():
+        numbers = group.locator("input:not(.na)")
+        group.locator(f"label[for='{numbers.last.get_attribute('id')}']").click()
+    page.screenshot(path=str(ARTIFACTS / "03-review-form.png"), full_page=True)
+    page.click("button[name=submit]")
+    page.wait_for_url("**/reviews/*/")
+
+    review = Review.objects.get()
+    # Under Playwright's greenlet this query got its own connection context; close it or the test database
+    # cannot be dropped at the end of the run (PostgreSQL).
+    connections.close_all()
+    assert review.score == 100.0
+    assert page.locator(".score-big").inner_text() == "100"
+    assert "Pass" in page.locator(".verdict").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "04-review.png"), full_page=True)
+    # Let in-flight requests (favicon) finish so the server thread releases its database connection.
+    page.wait_for_load_state("networkidle")
