@@ -8,7 +8,7 @@ times faster than multi-row INSERTs for transcripts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -48,12 +48,12 @@ class CopyWriter:
 
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
         meta = model._meta
-        fields = [meta.get_field(c) for c in columns]
-        names = ", ".join(self.connection.ops.quote_name(f.column) for f in fields)
+        fields = [cast(models.Field, meta.get_field(c)) for c in columns]  # type: ignore[type-arg]
+        names = ", ".join(self.connection.ops.quote_name(str(f.column)) for f in fields)
         sql = f"COPY {self.connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN (FORMAT BINARY)"
         with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             # Binary COPY skips formatting values as text; it needs each column's type ("varchar(20)" → "varchar").
-            copy.set_types([f.db_type(self.connection).split("(")[0] for f in fields])
+            copy.set_types([str(f.db_type(self.connection)).split("(")[0] for f in fields])
             for row in rows:
                 copy.write_row(row)
 
