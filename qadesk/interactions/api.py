@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-
 router = Router(tags=["interactions"])
 
 
