@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
+from qadesk.reviews.selectors import review_detail, review_list
 from qadesk.reviews.services import RatingInput, review_create, review_save, review_submit
 from qadesk.scorecards.models import ScorecardVersion
 
@@ -70,25 +71,16 @@ class RatingsIn(Schema):
     submit: bool = False
 
 
-def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return Review.objects.visible_to(request.user).select_related("reviewer", "agent")  # type: ignore[arg-type]
-
-
 def _detail(request: HttpRequest, review_id: int) -> Review:
-    return get_object_or_404(_visible(request).prefetch_related("ratings__criterion"), pk=review_id)
+    return review_detail(actor=request.user, pk=review_id)  # type: ignore[arg-type]
 
 
 @router.get("", response=list[ReviewOut])
 @paginate(LimitOffsetPagination)
 def list_reviews(request: HttpRequest, status: str | None = None, agent: str | None = None, interaction: int | None = None):  # type: ignore[no-untyped-def]
-    reviews = _visible(request)
-    if status:
-        reviews = reviews.filter(status=status)
-    if agent:
-        reviews = reviews.filter(agent__username=agent)
-    if interaction:
-        reviews = reviews.filter(interaction_id=interaction)
-    return reviews
+    filters = {"status": status, "interaction": interaction}
+    reviews = review_list(actor=request.user, filters=filters)  # type: ignore[arg-type]
+    return reviews.filter(agent__username=agent) if agent else reviews
 
 
 @router.get("/{review_id}", response=ReviewDetailOut)

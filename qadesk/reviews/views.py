@@ -1,25 +1,19 @@
-"""Thin views: parse the request, call one selector or service, render.
-
-The two read queries below (`_visible_reviews`, `_own_draft`) belong in a `reviews/selectors.py` once the
-reviews app grows one; they live here so this module does not touch files another engineer owns.
-"""
-
-from typing import Any
+"""Thin views: parse the request, call one selector or service, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qadesk.accounts.models import OrgSettings, User
+from qadesk.accounts.models import OrgSettings
 from qadesk.core.errors import ApplicationError
 from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.forms import ReviewFilterForm, ReviewForm
-from qadesk.reviews.models import Rating, Review, ReviewStatus
+from qadesk.reviews.models import ReviewStatus
+from qadesk.reviews.selectors import review_detail, review_list, review_own
 from qadesk.reviews.services import review_create, review_save, review_submit
 from qadesk.scorecards.selectors import scorecard_version_detail
 
@@ -30,7 +24,7 @@ PAGE_SIZE = 50
 def review_list_view(request: HttpRequest) -> HttpResponse:
     """Reviews the user may see, filterable by status, agent and reviewer; htmx gets only the table."""
     form = ReviewFilterForm(request.GET or None, actor=request.user)  # type: ignore[arg-type]
-    reviews = _visible_reviews(request.user, form.filters())  # type: ignore[arg-type]
+    reviews = review_list(actor=request.user, filters=form.filters())  # type: ignore[arg-type]
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "pass_mark": OrgSettings.load().pass_mark}
     template = "reviews/_table.html" if request.htmx else "reviews/list.html"  # type: ignore[attr-defined]
@@ -55,7 +49,7 @@ def review_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The scorecard beside the transcript: save the draft, or save and submit it."""
-    review = _own_draft(request.user, pk)  # type: ignore[arg-type]
+    review = review_own(actor=request.user, pk=pk)  # type: ignore[arg-type]
     if review.status != ReviewStatus.DRAFT:
         return redirect("reviews:detail", pk=review.pk)
     version = scorecard_version_detail(version_id=review.scorecard_version_id)
@@ -81,32 +75,9 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A review as submitted: the score, pass or fail, errors by impact and every criterion's rating."""
-    ratings = Rating.objects.select_related("criterion__section").order_by("criterion__section__position", "criterion__position")
-    review = get_object_or_404(
-        _visible_reviews(request.user, {}).prefetch_related(Prefetch("ratings", queryset=ratings)),  # type: ignore[arg-type]
-        pk=pk,
-    )
+    review = review_detail(actor=request.user, pk=pk)  # type: ignore[arg-type]
     context = {"review": review, "pass_mark": OrgSettings.load().pass_mark}
     return render(request, "reviews/detail.html", context)
-
-
-def _visible_reviews(actor: User, filters: dict[str, Any]) -> QuerySet[Review]:
-    reviews = Review.objects.visible_to(actor).select_related(
-        "interaction", "reviewer", "agent", "scorecard_version__scorecard", "message"
-    )
-    if "status" in filters:
-        reviews = reviews.filter(status=filters["status"])
-    if "agent" in filters:
-        reviews = reviews.filter(agent_id=filters["agent"])
-    if "reviewer" in filters:
-        reviews = reviews.filter(reviewer_id=filters["reviewer"])
-    return reviews.order_by("-pk")
-
-
-def _own_draft(actor: User, pk: int) -> Review:
-    """A review only its reviewer may edit; for anyone else it does not exist (404)."""
-    reviews = Review.objects.visible_to(actor).filter(reviewer=actor).select_related("interaction", "agent", "message")
-    return get_object_or_404(reviews.prefetch_related("ratings"), pk=pk)
 
 
 def _int(value: str | None) -> int:

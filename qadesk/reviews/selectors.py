@@ -1,0 +1,34 @@
+"""Reading reviews: the list, one review with its ratings, and a draft its reviewer may edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from qadesk.accounts.models import User
+from qadesk.reviews.models import Rating, Review
+
+
+def review_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Review]:
+    """Reviews the actor may see, newest first; filters: status, agent (id), reviewer (id), interaction (id)."""
+    filters = filters or {}
+    reviews = Review.objects.visible_to(actor).select_related(
+        "interaction", "reviewer", "agent", "scorecard_version__scorecard", "message"
+    )
+    lookups = {"status": "status", "agent": "agent_id", "reviewer": "reviewer_id", "interaction": "interaction_id"}
+    reviews = reviews.filter(**{lookups[k]: v for k, v in filters.items() if k in lookups and v not in (None, "")})
+    return reviews.order_by("-pk")
+
+
+def review_detail(*, actor: User, pk: int) -> Review:
+    """One review the actor may see with its ratings in form order; 404 otherwise."""
+    ratings = Rating.objects.select_related("criterion__section").order_by("criterion__section__position", "criterion__position")
+    return get_object_or_404(review_list(actor=actor).prefetch_related(Prefetch("ratings", queryset=ratings)), pk=pk)
+
+
+def review_own(*, actor: User, pk: int) -> Review:
+    """A review of the actor's own making (only its reviewer may edit it); for anyone else it does not exist (404)."""
+    reviews = Review.objects.visible_to(actor).filter(reviewer=actor).select_related("interaction", "agent", "message")
+    return get_object_or_404(reviews.prefetch_related("ratings"), pk=pk)
