@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 class AgentQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def visible_to(self, user: User) -> AgentQuerySet:
         """Everyone but agents and team leads sees every agent; a team lead their team; an agent themself."""
+        if not user.is_authenticated:
+            return self.none()
         if user.sees_everything or user.can_review:
             return self
         if user.role == "team_lead":
