@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.demo import catalogue as cat
 from qadesk.demo.services import demo_data_exists, demo_load
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         if demo_data_exists():
             if options["if_empty"]:
                 self.stdout.write(_("Interactions already exist: the demo data was not loaded."))
+                if User.objects.filter(username__in=[p.username for p in cat.PERSONAS]).exists():
+                    self._print_logins()
                 return
             if not options["force"]:
                 raise CommandError(
@@ -56,11 +59,7 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write(
-            _("Open http://127.0.0.1:8000/ (after `qadesk serve` or `make run`) and log in with password “{password}”:").format(
-                password=cat.PASSWORD
-            )
-        )
+        self.stdout.write(_("Demo logins, all with the password “{password}”:").format(password=cat.PASSWORD))
         for persona in cat.PERSONAS:
             self.stdout.write(
                 f"  {persona.username:<12} {persona.role:<10} {persona.language}" + (f"  {persona.team}" if persona.team else "")
