@@ -41,5 +41,10 @@ def _chart_data(report: QualityReport) -> dict[str, object]:
             {"label": g.label, "iqs": g.iqs, "ci_low": g.ci_low, "ci_high": g.ci_high, "n": g.n, "conclusive": g.conclusive}
             for g in report.groups
         ],
-        "text": {"iqs": _("IQS"), "ci": _("95 % interval"), "n": _("n"), "notConclusive": _("not conclusive")},
+        "text": {
+            "iqs": _("IQS"),
+            "ci": _("{level} interval").format(level="95 %"),
+            "n": _("n"),
+            "notConclusive": _("not conclusive"),
+        },
     }
