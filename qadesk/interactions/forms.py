@@ -7,12 +7,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Site, Team, User
+from qadesk.core.forms import FilterForm
 from qadesk.interactions.models import Channel, JourneyPhase, Label, Status
 
 _ANY = [("", _("Any"))]
 
 
-class InteractionFilterForm(forms.Form):
+class InteractionFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_ANY + list(Channel.choices))
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
@@ -35,17 +36,6 @@ class InteractionFilterForm(forms.Form):
         self._choices("language", _ANY + list(settings.LANGUAGES))
         agents = Agent.objects.visible_to(actor).only("username", "display_name")
         self._choices("agent", _ANY + [(a.pk, str(a)) for a in agents])
-
-    def _choices(self, name: str, choices: list[Any]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
-
-    def filters(self) -> dict[str, Any]:
-        """The selector's filters; an invalid form filters nothing rather than failing the page."""
-        if not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
     @property
     def active_count(self) -> int:

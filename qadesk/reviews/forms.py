@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Role, User
+from qadesk.core.forms import FilterForm
 from qadesk.core.i18n import pick
 from qadesk.reviews.models import Rating, ReviewStatus
 from qadesk.reviews.services import RatingInput
@@ -124,7 +125,7 @@ def rating_label(criterion: Criterion, value: int) -> str:
     return str(value)
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *ReviewStatus.choices])
     agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int, empty_value=None)
     reviewer = forms.TypedChoiceField(label=_("Reviewer"), required=False, coerce=int, empty_value=None)
@@ -136,13 +137,3 @@ class ReviewFilterForm(forms.Form):
         self._choices("agent", [("", _("Any")), *((a.pk, str(a)) for a in agents)])
         reviewers = User.objects.filter(role__in=[Role.ADMIN, Role.QA_LEAD, Role.REVIEWER]).order_by("username")
         self._choices("reviewer", [("", _("Any")), *((u.pk, u.get_full_name() or u.username) for u in reviewers)])
-
-    def _choices(self, name: str, choices: list[Any]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

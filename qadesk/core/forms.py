@@ -1,0 +1,20 @@
+"""Form pieces shared by the apps' list pages."""
+
+from typing import Any
+
+from django import forms
+
+
+class FilterForm(forms.Form):
+    """A GET form of list filters whose choices depend on who is looking."""
+
+    def _choices(self, name: str, choices: list[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters; an invalid form filters nothing rather than failing the page."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
