@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from qadesk.accounts.models import Agent, Role, Team, User
 from qadesk.interactions.models import Interaction
@@ -14,6 +18,13 @@ from qadesk.testing import factories as f
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Real hashing costs ~0.3 s per user; tests need many users, not strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language, whatever an earlier request or API call activated."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
