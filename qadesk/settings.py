@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "qadesk.interactions",
     "qadesk.scorecards",
     "qadesk.reviews",
+    "qadesk.disputes",
+    "qadesk.audit",
+    "qadesk.notifications",
     "qadesk.analytics",
     "qadesk.imports",
     "qadesk.demo",
@@ -126,6 +129,9 @@ STORAGES = {
 EMAIL_HOST = envstr("QADESK_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = envint("QADESK_SMTP_PORT", 25)
 DEFAULT_FROM_EMAIL = envstr("QADESK_FROM_EMAIL", "qadesk@localhost")
+EMAIL_TIMEOUT = envint("QADESK_SMTP_TIMEOUT", 10)
+# Links in e-mails point here (the address people open qadesk at).
+QADESK_BASE_URL = envstr("QADESK_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("qadesk.accounts.urls")),
     path("interactions/", include("qadesk.interactions.urls")),
     path("reviews/", include("qadesk.reviews.urls")),
+    path("disputes/", include("qadesk.disputes.urls")),
     path("reports/", include("qadesk.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

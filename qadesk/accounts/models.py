@@ -115,7 +115,15 @@ class OrgSettings(models.Model):
         _("minimum reviews"), default=5, help_text=_("Below this many reviews a score is marked not conclusive.")
     )
     allow_self_review = models.BooleanField(_("allow self-review"), default=False)
-    dispute_window_days = models.PositiveIntegerField(_("dispute window (days)"), default=7)
+    dispute_window_days = models.PositiveIntegerField(
+        _("dispute window (days)"), default=7, help_text=_("How long after submission an agent may dispute a review.")
+    )
+    dispute_decision_days = models.PositiveIntegerField(
+        _("days to decide a dispute"), default=5, help_text=_("A dispute undecided after this is overdue.")
+    )
+    disputes_go_to_qa_lead = models.BooleanField(
+        _("disputes go to a QA lead"), default=False, help_text=_("Otherwise to the original reviewer, who may escalate.")
+    )
 
     class Meta:
         verbose_name = _("organisation settings")

@@ -68,8 +68,16 @@ def demo_load(
 
 
 def _demo_data_delete() -> None:
+    from qadesk.audit.services import audit_purge_demo
+    from qadesk.disputes.models import Dispute
+    from qadesk.reviews.models import ReviewRevision
+
+    reviews = Review.objects.filter(interaction__source=cat.SOURCE)
     try:
-        Review.objects.filter(interaction__source=cat.SOURCE).delete()
+        audit_purge_demo(review_ids=list(reviews.values_list("pk", flat=True)))
+        ReviewRevision.objects.filter(review__in=reviews).delete()
+        Dispute.objects.filter(review__in=reviews).delete()
+        reviews.delete()
         Interaction.objects.filter(source=cat.SOURCE).delete()
     except ProtectedError as exc:
         raise ApplicationError(_("The demo data is referenced by other records and cannot be replaced.")) from exc

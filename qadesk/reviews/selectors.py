@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from qadesk.accounts.models import User
-from qadesk.reviews.models import Rating, Review
+from qadesk.reviews.models import AssignmentStatus, Rating, Review, ReviewAssignment
 
 
 def review_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Review]:
@@ -32,3 +32,14 @@ def review_own(*, actor: User, pk: int) -> Review:
     """A review of the actor's own making (only its reviewer may edit it); for anyone else it does not exist (404)."""
     reviews = Review.objects.visible_to(actor).filter(reviewer=actor).select_related("interaction", "agent", "message")
     return get_object_or_404(reviews.prefetch_related("ratings"), pk=pk)
+
+
+def assignment_queue(*, actor: User) -> QuerySet[ReviewAssignment]:
+    """The actor's open assignments, earliest due first (no due date last), with what the queue shows."""
+    from django.db.models import F
+
+    return (
+        ReviewAssignment.objects.filter(reviewer=actor, status=AssignmentStatus.OPEN)
+        .select_related("interaction__team", "interaction__agent", "interaction__label", "assigned_by")
+        .order_by(F("due_at").asc(nulls_last=True), "created_at")
+    )

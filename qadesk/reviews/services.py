@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from qadesk.accounts.models import Agent, OrgSettings, User
+from qadesk.accounts.models import Agent, OrgSettings, Role, User
+from qadesk.audit.models import Action
+from qadesk.audit.services import audit_record
 from qadesk.core.errors import ApplicationError, PermissionDenied
 from qadesk.interactions.models import Interaction, Message
-from qadesk.reviews.models import Rating, Review, ReviewStatus
+from qadesk.notifications.services import notify
+from qadesk.reviews.models import AssignmentStatus, CoachingNote, Rating, Review, ReviewAssignment, ReviewRevision, ReviewStatus
 from qadesk.scorecards.models import ScorecardVersion, VersionStatus
 from qadesk.scorecards.scoring import ScoringError, criterion_score, score_review
 from qadesk.scorecards.selectors import scorecard_versions_for
+
+if TYPE_CHECKING:
+    from qadesk.disputes.models import Dispute
 
 
 @dataclass(frozen=True)
@@ -52,9 +62,11 @@ def review_create(
         scorecard_version = versions[0]
     elif scorecard_version.status != VersionStatus.PUBLISHED:
         raise ApplicationError(_("Reviews can only use a published scorecard version."))
-    return Review.objects.create(
+    review = Review.objects.create(
         interaction=interaction, message=message, scorecard_version=scorecard_version, reviewer=actor, agent=agent
     )
+    audit_record(actor=actor, action=Action.CREATE, review=review, scorecard_version=scorecard_version.pk, agent=agent.username)
+    return review
 
 
 def _credited_agent(interaction: Interaction) -> Agent | None:
@@ -108,6 +120,138 @@ def review_submit(*, review: Review, actor: User) -> Review:
         raise ApplicationError(
             _("Rate every criterion (or mark it N/A) before submitting: {names}").format(names=", ".join(missing))
         )
+    _score(review=review, criteria=criteria, ratings=ratings)
+    review.status = ReviewStatus.SUBMITTED
+    review.submitted_at = timezone.now()
+    review.revision = 1
+    review.original_score = review.score
+    review.original_high_impact_errors = review.high_impact_errors
+    review.original_low_impact_errors = review.low_impact_errors
+    review.save()
+    _snapshot(review=review, actor=actor, ratings=ratings, criteria=criteria)
+    ReviewAssignment.objects.filter(interaction_id=review.interaction_id, reviewer=actor, status=AssignmentStatus.OPEN).update(
+        status=AssignmentStatus.DONE, review=review, done_at=review.submitted_at
+    )
+    audit_record(actor=actor, action=Action.SUBMIT, review=review, score=review.score)
+    agent_user = review.agent.user
+    if agent_user is not None:
+        notify(
+            recipient=agent_user,
+            kind="review_submitted",
+            subject=gettext_noop("A review of your work is ready: {score}"),
+            params={"score": _format_score(review.score)},
+            url=reverse("reviews:detail", args=[review.pk]),
+        )
+    return review
+
+
+@transaction.atomic
+def review_revise(
+    *,
+    review: Review,
+    actor: User,
+    values: dict[int, int | None],
+    reason: str,
+    dispute: Dispute | None = None,
+    agent: Agent | None = None,
+) -> Review:
+    """Change ratings (criterion id -> value, None = N/A) or the credited agent of a submitted review.
+
+    The review is rescored by the one scoring function and a new revision records the result; earlier
+    revisions, including the original, stay as they were.
+    """
+    if review.status != ReviewStatus.SUBMITTED:
+        raise ApplicationError(_("Only a submitted review can be revised."))
+    criteria = _criteria(review)
+    ratings = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
+    unknown = set(values) - set(ratings)
+    if unknown:
+        raise ApplicationError(_("These criteria are not on the review's scorecard: {ids}").format(ids=sorted(unknown)))
+    before = {cid: ratings[cid].value for cid in values}
+    for criterion_id, value in values.items():
+        ratings[criterion_id].value = value
+    Rating.objects.bulk_update([ratings[cid] for cid in values], ["value"])
+    _score(review=review, criteria=criteria, ratings=ratings)
+    changes: dict[str, Any] = {"ratings": {str(cid): [before[cid], v] for cid, v in values.items()}}
+    if agent is not None and agent.pk != review.agent_id:
+        changes["agent"] = [review.agent.username, agent.username]
+        review.agent = agent
+    review.revision += 1
+    review.save()
+    _snapshot(review=review, actor=actor, ratings=ratings, criteria=criteria, reason=reason, dispute=dispute)
+    audit_record(actor=actor, action=Action.REVISE, review=review, dispute=dispute, score=review.score, reason=reason, **changes)
+    return review
+
+
+@transaction.atomic
+def review_acknowledge(*, review: Review, actor: User) -> Review:
+    """The credited agent confirms having read the review (once)."""
+    if review.agent.user_id != actor.pk:
+        raise PermissionDenied(_("Only the agent credited with this review can acknowledge it."))
+    if review.status != ReviewStatus.SUBMITTED:
+        raise ApplicationError(_("Only a submitted review can be acknowledged."))
+    if review.acknowledged_at is None:
+        review.acknowledged_at = timezone.now()
+        review.save(update_fields=["acknowledged_at", "updated_at"])
+        audit_record(actor=actor, action=Action.ACKNOWLEDGE, review=review)
+    return review
+
+
+@transaction.atomic
+def coaching_note_add(*, review: Review, actor: User, body: str) -> CoachingNote:
+    """A team lead (of the agent's team) or a QA lead adds a coaching note the agent will see."""
+    allowed = actor.role in {Role.QA_LEAD, Role.ADMIN} or (
+        actor.role == Role.TEAM_LEAD and actor.team_id is not None and actor.team_id == review.agent.team_id
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only the agent's team lead or a QA lead can add coaching notes."))
+    if not body.strip():
+        raise ApplicationError(_("Write the coaching note first."))
+    note = CoachingNote.objects.create(review=review, author=actor, body=body.strip())
+    audit_record(actor=actor, action=Action.COACH, review=review, note=note.pk)
+    if review.agent.user is not None:
+        notify(
+            recipient=review.agent.user,
+            kind="coaching_note",
+            subject=gettext_noop("{author} added a coaching note to your review"),
+            params={"author": actor.get_full_name() or actor.username},
+            url=reverse("reviews:detail", args=[review.pk]),
+        )
+    return note
+
+
+@transaction.atomic
+def assignments_create(
+    *, interactions: list[Interaction], reviewer: User, actor: User, due_at: datetime | None = None
+) -> list[ReviewAssignment]:
+    """Put interactions in a reviewer's queue (QA leads and admins); ones already open for them are skipped."""
+    if actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only QA leads can assign reviews."))
+    if not reviewer.can_review:
+        raise ApplicationError(_("{user} cannot review interactions.").format(user=reviewer.username))
+    already = set(
+        ReviewAssignment.objects.filter(
+            reviewer=reviewer, status=AssignmentStatus.OPEN, interaction__in=interactions
+        ).values_list("interaction_id", flat=True)
+    )
+    created = ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(interaction=i, reviewer=reviewer, assigned_by=actor, due_at=due_at)
+        for i in dict.fromkeys(interactions)
+        if i.pk not in already
+    )
+    if created:
+        notify(
+            recipient=reviewer,
+            kind="assigned",
+            subject=gettext_noop("{count} interactions were added to your review queue"),
+            params={"count": len(created)},
+            url=reverse("reviews:queue"),
+        )
+    return created
+
+
+def _score(*, review: Review, criteria: list[Any], ratings: dict[int, Rating]) -> None:
+    """Score with the pure function and store the figures on the review and its ratings (not saved: caller saves)."""
     try:
         result = score_review(
             [c.spec() for c in criteria],
@@ -123,10 +267,36 @@ def review_submit(*, review: Review, actor: User) -> Review:
     review.score = result.score
     review.high_impact_errors = result.high_impact_errors
     review.low_impact_errors = result.low_impact_errors
-    review.status = ReviewStatus.SUBMITTED
-    review.submitted_at = timezone.now()
-    review.save()
-    return review
+
+
+def _snapshot(
+    *,
+    review: Review,
+    actor: User,
+    ratings: dict[int, Rating],
+    criteria: list[Any],
+    reason: str = "",
+    dispute: Dispute | None = None,
+) -> ReviewRevision:
+    codes = {c.pk: c.code for c in criteria}
+    return ReviewRevision.objects.create(
+        review=review,
+        number=review.revision,
+        score=review.score,
+        high_impact_errors=review.high_impact_errors,
+        low_impact_errors=review.low_impact_errors,
+        ratings=[
+            {"criterion": cid, "code": codes[cid], "value": r.value, "score": r.score, "failed": r.failed}
+            for cid, r in sorted(ratings.items())
+        ],
+        reason=reason,
+        dispute=dispute,
+        created_by=actor,
+    )
+
+
+def _format_score(score: float | None) -> str:
+    return "—" if score is None else f"{score:.1f}"
 
 
 def _check_editable(*, review: Review, actor: User) -> None:

@@ -13,7 +13,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.forms import ReviewFilterForm, ReviewForm
 from qadesk.reviews.models import ReviewStatus
-from qadesk.reviews.selectors import review_detail, review_list, review_own
+from qadesk.reviews.selectors import assignment_queue, review_detail, review_list, review_own
 from qadesk.reviews.services import review_create, review_save, review_submit
 from qadesk.scorecards.selectors import scorecard_version_detail
 
@@ -29,6 +29,13 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page_obj": page, "pass_mark": OrgSettings.load().pass_mark}
     template = "reviews/_table.html" if request.htmx else "reviews/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+@login_required
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    """The interactions assigned to the user for review, earliest due first."""
+    assignments = assignment_queue(actor=request.user)  # type: ignore[arg-type]
+    return render(request, "reviews/queue.html", {"assignments": assignments})
 
 
 @login_required

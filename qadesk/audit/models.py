@@ -1,0 +1,63 @@
+"""The audit trail: an append-only record of every change to a review or a dispute."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qadesk.audit.querysets import AuditEventQuerySet
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("created")
+    SAVE = "save", _("saved a draft")
+    SUBMIT = "submit", _("submitted")
+    REVISE = "revise", _("revised")
+    ACKNOWLEDGE = "acknowledge", _("acknowledged")
+    COACH = "coach", _("added a coaching note")
+    DISPUTE = "dispute", _("disputed")
+    COMMENT = "comment", _("commented on the dispute")
+    ESCALATE = "escalate", _("escalated the dispute")
+    DECIDE = "decide", _("decided the dispute")
+    REOPEN = "reopen", _("reopened")
+    ASSIGN = "assign", _("assigned")
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEvent(models.Model):
+    """Who did what to which review (or dispute), when, and what changed. Rows are never updated or deleted."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    review = models.ForeignKey(
+        "reviews.Review", verbose_name=_("review"), on_delete=models.PROTECT, null=True, related_name="audit_events"
+    )
+    dispute = models.ForeignKey(
+        "disputes.Dispute", verbose_name=_("dispute"), on_delete=models.PROTECT, null=True, related_name="audit_events"
+    )
+    changes = models.JSONField(_("what changed"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events are append-only")

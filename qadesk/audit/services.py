@@ -1,0 +1,30 @@
+"""Writing the audit trail: one function, called by the services that change reviews and disputes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from qadesk.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from qadesk.accounts.models import User
+    from qadesk.disputes.models import Dispute
+    from qadesk.reviews.models import Review
+
+
+def audit_record(
+    *, actor: User | None, action: str, review: Review | None = None, dispute: Dispute | None = None, **changes: Any
+) -> AuditEvent:
+    """Append one event; `changes` must be JSON-serialisable (ids, codes, numbers, texts)."""
+    if review is None and dispute is not None:
+        review = dispute.review
+    return AuditEvent.objects.create(actor=actor, action=action, review=review, dispute=dispute, changes=changes)
+
+
+def audit_purge_demo(*, review_ids: list[int]) -> int:
+    """Delete the trail of synthetic demo reviews, and nothing else: the one deletion path, used by `qadesk demo --force`."""
+    from qadesk.reviews.models import Review
+
+    demo = Review.objects.filter(pk__in=review_ids, interaction__source="demo").values("pk")
+    events = AuditEvent.objects.filter(review__in=demo)
+    return events._raw_delete(events.db)  # type: ignore[attr-defined]

@@ -1,0 +1,204 @@
+"""Writing disputes: open, discuss, escalate, decide (revising the review), and reopen locked scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from qadesk.accounts.models import Agent, OrgSettings, Role, User
+from qadesk.audit.models import Action
+from qadesk.audit.services import audit_record
+from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.disputes.models import Dispute, DisputeItem, DisputeKind, DisputeMessage, DisputeStatus, Outcome
+from qadesk.notifications.services import notify
+from qadesk.reviews.models import Rating, Review, ReviewStatus
+from qadesk.reviews.services import review_revise
+from qadesk.scorecards.scoring import ScoringError, criterion_score
+
+
+@dataclass(frozen=True)
+class ContestedCriterion:
+    """A criterion the agent contests, with the rating they propose (None: no proposal)."""
+
+    criterion_id: int
+    proposed_value: int | None = None
+
+
+@transaction.atomic
+def dispute_open(
+    *, review: Review, actor: User, argument: str, items: list[ContestedCriterion], kind: str = DisputeKind.CRITERIA
+) -> Dispute:
+    """The credited agent contests criteria (or the crediting) of a submitted review within the dispute window."""
+    settings = OrgSettings.load()
+    if review.agent.user_id != actor.pk:
+        raise PermissionDenied(_("Only the agent credited with this review can dispute it."))
+    if review.status != ReviewStatus.SUBMITTED or review.submitted_at is None:
+        raise ApplicationError(_("Only a submitted review can be disputed."))
+    if review.scores_locked:
+        raise ApplicationError(_("A dispute on this review was rejected: its scores are locked unless a QA lead reopens it."))
+    if timezone.now() > review.submitted_at + timedelta(days=settings.dispute_window_days):
+        raise ApplicationError(_("The dispute window of {days} days has closed.").format(days=settings.dispute_window_days))
+    if review.disputes.open().exists():
+        raise ApplicationError(_("This review already has an open dispute."))
+    if not argument.strip():
+        raise ApplicationError(_("Explain why you disagree: the argument is required."))
+    if kind == DisputeKind.CRITERIA and not items:
+        raise ApplicationError(_("Choose at least one criterion to contest."))
+    ratings = {r.criterion_id: r for r in Rating.objects.filter(review=review).select_related("criterion")}
+    for item in items:
+        rating = ratings.get(item.criterion_id)
+        if rating is None:
+            raise ApplicationError(_("That criterion is not on this review."))
+        if item.proposed_value is not None:
+            _check_on_scale(rating, item.proposed_value)
+    assignee = _qa_lead() if settings.disputes_go_to_qa_lead else review.reviewer
+    dispute = Dispute.objects.create(
+        review=review,
+        raised_by=actor,
+        assignee=assignee,
+        kind=kind,
+        argument=argument.strip(),
+        due_at=timezone.now() + timedelta(days=settings.dispute_decision_days),
+    )
+    DisputeItem.objects.bulk_create(
+        DisputeItem(
+            dispute=dispute,
+            criterion_id=item.criterion_id,
+            original_value=ratings[item.criterion_id].value,
+            proposed_value=item.proposed_value,
+        )
+        for item in items
+    )
+    audit_record(actor=actor, action=Action.DISPUTE, dispute=dispute, kind=kind, criteria=[i.criterion_id for i in items])
+    _tell(dispute, assignee, "dispute_opened", gettext_noop("{agent} disputed review #{review}"), agent=actor.username)
+    return dispute
+
+
+@transaction.atomic
+def dispute_comment(*, dispute: Dispute, actor: User, body: str) -> DisputeMessage:
+    """Add to the discussion; the agent, the assignee and QA leads may write."""
+    if actor.pk not in (dispute.raised_by_id, dispute.assignee_id) and actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only the people in this dispute can write in it."))
+    if not body.strip():
+        raise ApplicationError(_("The message is empty."))
+    message = DisputeMessage.objects.create(dispute=dispute, author=actor, body=body.strip())
+    audit_record(actor=actor, action=Action.COMMENT, dispute=dispute, message=message.pk)
+    other = dispute.assignee if actor.pk == dispute.raised_by_id else dispute.raised_by
+    _tell(dispute, other, "dispute_comment", gettext_noop("New message in the dispute on review #{review}"))
+    return message
+
+
+@transaction.atomic
+def dispute_escalate(*, dispute: Dispute, actor: User) -> Dispute:
+    """Hand an undecided dispute to a QA lead (the agent or the reviewer may ask)."""
+    if actor.pk not in (dispute.raised_by_id, dispute.assignee_id) and actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only the people in this dispute can escalate it."))
+    if dispute.status != DisputeStatus.OPEN:
+        raise ApplicationError(_("Only an open dispute can be escalated."))
+    dispute.assignee = _qa_lead()
+    dispute.status = DisputeStatus.ESCALATED
+    dispute.save(update_fields=["assignee", "status"])
+    audit_record(actor=actor, action=Action.ESCALATE, dispute=dispute, assignee=dispute.assignee.username)
+    _tell(dispute, dispute.assignee, "dispute_escalated", gettext_noop("A dispute on review #{review} was escalated to you"))
+    return dispute
+
+
+@transaction.atomic
+def dispute_decide(
+    *,
+    dispute: Dispute,
+    actor: User,
+    accepted: dict[int, int | bool | None],
+    note: str,
+    credit_agent: Agent | None = None,
+) -> Dispute:
+    """Decide every contested criterion: `accepted` maps criterion id -> the rating to set (or True for the
+    agent's proposal); criteria left out are rejected. All accepted -> accepted, none -> rejected (scores locked),
+    otherwise partially accepted. Accepted changes revise the review; the earlier revision stays visible."""
+    if actor.pk != dispute.assignee_id and actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only the person assigned to this dispute or a QA lead can decide it."))
+    if dispute.status == DisputeStatus.DECIDED:
+        raise ApplicationError(_("This dispute has already been decided."))
+    items = list(dispute.items.all())
+    unknown = set(accepted) - {i.criterion_id for i in items}
+    if unknown:
+        raise ApplicationError(_("Only contested criteria can be decided."))
+    if dispute.kind == DisputeKind.WRONG_AGENT and credit_agent is not None and credit_agent.pk == dispute.review.agent_id:
+        credit_agent = None
+    changes: dict[int, int | None] = {}
+    for item in items:
+        decision = accepted.get(item.criterion_id, False)
+        item.accepted = decision is not False
+        if item.accepted:
+            value = item.proposed_value if decision is True else decision
+            if value is None and item.proposed_value is None and decision is True:
+                raise ApplicationError(_("Give the rating to set for an accepted criterion the agent proposed none for."))
+            item.decided_value = value  # type: ignore[assignment]
+            changes[item.criterion_id] = item.decided_value
+        else:
+            item.decided_value = item.original_value
+    n_accepted = sum(1 for i in items if i.accepted) + (1 if credit_agent else 0)
+    n_total = len(items) + (1 if dispute.kind == DisputeKind.WRONG_AGENT else 0)
+    outcome = Outcome.REJECTED if n_accepted == 0 else Outcome.ACCEPTED if n_accepted == n_total else Outcome.PARTIAL
+    if outcome == Outcome.REJECTED and not note.strip():
+        raise ApplicationError(_("Give the reason for rejecting the dispute."))
+    DisputeItem.objects.bulk_update(items, ["accepted", "decided_value"])
+    review = dispute.review
+    if changes or credit_agent:
+        review_revise(review=review, actor=actor, values=changes, reason=note, dispute=dispute, agent=credit_agent)
+    if outcome == Outcome.REJECTED:
+        review.scores_locked = True
+        review.save(update_fields=["scores_locked", "updated_at"])
+    dispute.status, dispute.outcome, dispute.decision_note = DisputeStatus.DECIDED, outcome, note.strip()
+    dispute.decided_by, dispute.decided_at = actor, timezone.now()
+    dispute.save()
+    audit_record(
+        actor=actor, action=Action.DECIDE, dispute=dispute, outcome=outcome, changes={str(k): v for k, v in changes.items()}
+    )
+    _tell(dispute, dispute.raised_by, "dispute_decided", gettext_noop("Your dispute on review #{review} was decided"))
+    return dispute
+
+
+@transaction.atomic
+def review_reopen(*, review: Review, actor: User) -> Review:
+    """A QA lead unlocks the scores of a review whose dispute was rejected, so it can be disputed again."""
+    if actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only a QA lead can reopen a review."))
+    if not review.scores_locked:
+        raise ApplicationError(_("This review is not locked."))
+    review.scores_locked = False
+    review.save(update_fields=["scores_locked", "updated_at"])
+    audit_record(actor=actor, action=Action.REOPEN, review=review)
+    return review
+
+
+def _check_on_scale(rating: Rating, value: int) -> None:
+    try:
+        criterion_score(rating.criterion.scale, value)
+    except ScoringError as exc:
+        raise ApplicationError(
+            _("Rating {value} is not on the scale of “{criterion}”.").format(value=value, criterion=rating.criterion)
+        ) from exc
+
+
+def _qa_lead() -> User:
+    lead = User.objects.filter(role=Role.QA_LEAD, is_active=True).order_by("pk").first()
+    if lead is None:
+        raise ApplicationError(_("There is no active QA lead to take the dispute."))
+    return lead
+
+
+def _tell(dispute: Dispute, recipient: User, kind: str, subject: str, **params: str) -> None:
+    notify(
+        recipient=recipient,
+        kind=kind,
+        subject=subject,
+        params={"review": dispute.review_id, **params},
+        url=reverse("disputes:detail", args=[dispute.pk]),
+    )
