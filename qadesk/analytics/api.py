@@ -23,6 +23,7 @@ class QualityQuery(Schema):
     channel: str | None = Field(None, description="Channel code, e.g. email.")
     label: str | None = Field(None, description="Label id or code.")
     phase: str | None = Field(None, description="Journey phase code.")
+    as_originally_scored: bool = Field(False, description="Use scores as first submitted, before disputes revised them.")
 
 
 class QualityGroupOut(Schema):
@@ -69,6 +70,7 @@ class QualityReportOut(Schema):
     filters: dict[str, str]
     pass_mark: float
     minimum_n: int
+    as_originally_scored: bool
     totals: QualityGroupOut
     groups: list[QualityGroupOut]
     criteria: list[CriterionAverageOut]
@@ -91,4 +93,5 @@ def quality(request: HttpRequest, query: Query[QualityQuery]) -> object:
         date_to=query.date_to,
         period=query.period,
         filters={name: getattr(query, name) for name in FILTERS},
+        as_originally_scored=query.as_originally_scored,
     )

@@ -25,6 +25,7 @@ class QualityReportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="month", required=False)
+    as_originally_scored = forms.BooleanField(label=_("As originally scored"), required=False)
 
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for quality_report from the cleaned form (defaults where a field is empty)."""
@@ -36,4 +37,5 @@ class QualityReportForm(forms.Form):
             "date_to": data.get("date_to"),
             "period": data.get("period") or "month",
             "filters": filters,
+            "as_originally_scored": bool(data.get("as_originally_scored")),
         }

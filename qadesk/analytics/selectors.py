@@ -94,6 +94,7 @@ class QualityReport:
     minimum_n: int
     totals: GroupRow
     groups: list[GroupRow]
+    as_originally_scored: bool = False
     criteria: list[CriterionRow] = field(default_factory=list)
     failed_criteria: list[CriterionRow] = field(default_factory=list)
     root_causes: list[RootCauseRow] = field(default_factory=list)
@@ -107,10 +108,13 @@ def quality_report(
     date_to: date | None,
     filters: dict[str, Any] | None = None,
     period: str = "month",
+    as_originally_scored: bool = False,
 ) -> QualityReport:
     """The quality report over the submitted reviews the actor may see, grouped by one dimension.
 
-    A submitted review without a score (every criterion N/A) has no figure to average and is left out."""
+    A submitted review without a score (every criterion N/A) has no figure to average and is left out.
+    `as_originally_scored` uses each review's scores and error counts as first submitted, before any dispute
+    revised them, for the group table and totals (criterion averages and root causes stay as revised)."""
     if by not in DIMENSIONS:
         raise ApplicationError(
             _("Unknown grouping “{by}”; choose one of: {choices}.").format(by=by, choices=", ".join(DIMENSIONS))
@@ -122,7 +126,8 @@ def quality_report(
     org = OrgSettings.load()
     pass_mark, minimum_n = float(org.pass_mark), org.minimum_n
     reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
-    totals = _row("", _("All reviews"), reviews.aggregate(**_sums(pass_mark)), minimum_n)
+    sums = _sums(pass_mark, original=as_originally_scored)
+    totals = _row("", _("All reviews"), reviews.aggregate(**sums), minimum_n)
     criteria, failed = _criteria_rows(reviews=reviews, total_n=totals.n)
     return QualityReport(
         by=by,
@@ -132,10 +137,9 @@ def quality_report(
         filters={k: str(v) for k, v in (filters or {}).items() if v not in (None, "")},
         pass_mark=pass_mark,
         minimum_n=minimum_n,
+        as_originally_scored=as_originally_scored,
         totals=totals,
-        groups=quality_groups(reviews=reviews, by=by, period=period, pass_mark=pass_mark, minimum_n=minimum_n)
-        if totals.n
-        else [],
+        groups=quality_groups(reviews=reviews, by=by, period=period, sums=sums, minimum_n=minimum_n) if totals.n else [],
         criteria=criteria,
         failed_criteria=failed,
         root_causes=quality_root_causes(reviews=reviews) if totals.n else [],
@@ -157,12 +161,12 @@ def quality_reviews(
     return reviews
 
 
-def quality_groups(*, reviews: QuerySet[Review], by: str, period: str, pass_mark: float, minimum_n: int) -> list[GroupRow]:
+def quality_groups(*, reviews: QuerySet[Review], by: str, period: str, sums: dict[str, Any], minimum_n: int) -> list[GroupRow]:
     """One GROUP BY over the reviews; conclusive groups ranked by IQS, the rest after them by name.
 
     Periods form a time series instead, in chronological order."""
     column: Any = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
-    grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**_sums(pass_mark)).order_by()
+    grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**sums).order_by()
     rows: list[dict[str, Any]] = list(grouped)
     names = _labels(by, period, [r["group_key"] for r in rows])
     groups = [_row(_key(r["group_key"]), names(r["group_key"]), r, minimum_n) for r in rows]
@@ -256,15 +260,17 @@ def _criterion_row(key: tuple[str, str], values: dict[str, Any], total_n: int) -
     )
 
 
-def _sums(pass_mark: float) -> dict[str, Any]:
-    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums."""
+def _sums(pass_mark: float, *, original: bool = False) -> dict[str, Any]:
+    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums (current or as first submitted)."""
+    prefix = "original_" if original else ""
+    score = f"{prefix}score"
     return {
         "n": Count("id"),
-        "total": Sum("score"),
-        "total_sq": Sum(F("score") * F("score")),
-        "passed": Sum(Case(When(score__gte=pass_mark, then=Value(1)), default=Value(0), output_field=IntegerField())),
-        "high": Sum("high_impact_errors"),
-        "low": Sum("low_impact_errors"),
+        "total": Sum(score),
+        "total_sq": Sum(F(score) * F(score)),
+        "passed": Sum(Case(When(**{f"{score}__gte": pass_mark}, then=Value(1)), default=Value(0), output_field=IntegerField())),
+        "high": Sum(f"{prefix}high_impact_errors"),
+        "low": Sum(f"{prefix}low_impact_errors"),
     }
 
 

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         quality.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last submission day, inclusive.")
         quality.add_argument("--period", choices=PERIODS, default="month", help="Bucket size with --by period.")
         quality.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
+        quality.add_argument("--as-originally-scored", action="store_true", help="Scores as first submitted, before disputes.")
         quality.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
         for name in FILTERS:
             quality.add_argument(f"--{name}", help=f"Only this {name} (id or code).")
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 date_to=options["date_to"],
                 period=options["period"],
                 filters={name: options[name] for name in FILTERS},
+                as_originally_scored=options["as_originally_scored"],
             )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
