@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from qadesk.accounts.models import Agent, ApiToken, OrgSettings, Site, Team, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "team", "language", "is_active")
+    list_filter = ("role", "team", "language", "is_active")
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("qadesk"), {"fields": ("role", "team", "language")}))
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ("name", "country")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "site")
+    list_filter = ("site",)
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ("username", "display_name", "team", "site", "user", "is_active")
+    list_filter = ("team", "site", "is_active")
+    search_fields = ("username", "display_name")
+    raw_id_fields = ("user",)
+
+
+@admin.register(OrgSettings)
+class OrgSettingsAdmin(admin.ModelAdmin):
+    list_display = ("pass_mark", "minimum_n", "allow_self_review", "dispute_window_days", "dispute_decision_days")
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return not OrgSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+    exclude = ("digest",)
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False  # keys are shown once: create them with `qadesk token create`
