@@ -125,7 +125,7 @@ def _record(i: int, rnd: random.Random, agents: dict[str, tuple[str, str]], name
     created = START + timedelta(seconds=rnd.randrange(90 * 86400))
     order = f"#{rnd.randrange(10**6, 10**7)}"
     at = created
-    msgs = []
+    msgs: list[dict[str, Any]] = []
     for position in range(rnd.choice((6, 7, 8, 8, 9, 10))):
         at += timedelta(minutes=rnd.randrange(1, 30))
         if position % 2 == 0:

@@ -25,7 +25,8 @@ class UnreadableRow(NamedTuple):
     message: str
 
 
-Row = tuple[int, "dict[str, Any] | UnreadableRow"]
+# A record, a row that could not be read, or (from JSON Lines) the JSON text of one record, not yet decoded.
+Row = tuple[int, "dict[str, Any] | UnreadableRow | str"]
 
 
 def guess_format(name: str) -> str:
@@ -40,19 +41,26 @@ def guess_format(name: str) -> str:
 
 
 def jsonl_rows(stream: IO[str]) -> Iterator[Row]:
-    """One JSON object per line; blank lines are skipped, line numbers count from 1."""
+    """One JSON object per line; blank lines are skipped, line numbers count from 1.
+
+    Each line comes as its JSON text: the service validates it straight from the text, which is faster than
+    decoding it to Python first, and calls `json_record` only for lines that do not validate.
+    """
     for line_number, line in enumerate(stream, 1):
-        if not line.strip():
+        if line.isspace() or not line:
             continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            yield line_number, UnreadableRow("", _("not valid JSON: {error}").format(error=exc))
-            continue
-        if not isinstance(record, dict):
-            yield line_number, UnreadableRow("", _("a line must hold one JSON object"))
-            continue
-        yield line_number, record
+        yield line_number, line
+
+
+def json_record(text: str) -> dict[str, Any] | UnreadableRow:
+    """One JSON Lines line decoded, or why it cannot be: broken JSON, or JSON that is not an object."""
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        return UnreadableRow("", _("not valid JSON: {error}").format(error=exc))
+    if not isinstance(record, dict):
+        return UnreadableRow("", _("a line must hold one JSON object"))
+    return record
 
 
 def csv_rows(stream: IO[str]) -> Iterator[Row]:

@@ -2,19 +2,23 @@
 
 Both writers take rows as tuples in the order of `columns` (model attnames) and behave the same; the
 PostgreSQL one streams them with COPY FROM STDIN inside the import's transaction, which is several
-times faster than multi-row INSERTs for transcripts.
+times faster than multi-row INSERTs for transcripts, and may be called from a second thread (`background`)
+so that the server stores one batch while Python prepares the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, cast
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar, Protocol, cast
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 class Writer(Protocol):
+    background: ClassVar[bool]  # True: `insert…` may run on another thread, one call at a time, while the caller makes no queries
+
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None: ...
 
     def insert_returning_ids(
@@ -24,6 +28,8 @@ class Writer(Protocol):
 
 class OrmWriter:
     """Portable: Django's bulk_create (SQLite ≥ 3.35 and PostgreSQL return the new primary keys)."""
+
+    background: ClassVar[bool] = False  # Django connections belong to their thread
 
     def __init__(self, batch_size: int = 1000) -> None:
         self.batch_size = batch_size
@@ -41,29 +47,67 @@ class OrmWriter:
 
 
 class CopyWriter:
-    """PostgreSQL: ids are reserved from the table's sequence, then the rows stream in with COPY."""
+    """PostgreSQL: ids are reserved from the table's sequence, then the rows stream in with COPY.
+
+    It talks to the psycopg connection under Django's (Django's wrapper refuses other threads), so it can
+    run on a second thread; psycopg serialises the use of a connection, and the import makes no other
+    query until the writer is done.
+    """
+
+    background: ClassVar[bool] = True
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
+        connection.ensure_connection()
+        self.raw: Any = connection.connection
+        self.statements: dict[tuple[str, tuple[str, ...]], tuple[str, list[str]]] = {}
+
+    def _copy_statement(self, model: type[models.Model], columns: Sequence[str]) -> tuple[str, list[str]]:
+        key = (model._meta.label, tuple(columns))
+        if key not in self.statements:
+            meta, ops = model._meta, self.connection.ops
+            fields = [cast(models.Field, meta.get_field(c)) for c in columns]  # type: ignore[type-arg]
+            names = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+            sql = f"COPY {ops.quote_name(meta.db_table)} ({names}) FROM STDIN (FORMAT BINARY)"
+            # Binary COPY skips formatting values as text; it needs each column's type ("varchar(20)" → "varchar").
+            self.statements[key] = (sql, [str(f.db_type(self.connection)).split("(")[0] for f in fields])
+        return self.statements[key]
 
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-        meta = model._meta
-        fields = [cast(models.Field, meta.get_field(c)) for c in columns]  # type: ignore[type-arg]
-        names = ", ".join(self.connection.ops.quote_name(str(f.column)) for f in fields)
-        sql = f"COPY {self.connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN (FORMAT BINARY)"
-        with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            # Binary COPY skips formatting values as text; it needs each column's type ("varchar(20)" → "varchar").
-            copy.set_types([str(f.db_type(self.connection)).split("(")[0] for f in fields])
+        sql, types = self._copy_statement(model, columns)
+        with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
 
     def insert_returning_ids(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> list[int]:
+        if not rows:
+            return []
         table = model._meta.db_table
-        with self.connection.cursor() as cursor:
+        with self.raw.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
             ids = [r[0] for r in cursor.fetchall()]
         self.insert(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
         return ids
+
+
+@contextmanager
+def constraints_checked_per_statement(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """On PostgreSQL, check the foreign keys (which Django makes DEFERRABLE INITIALLY DEFERRED) as each statement ends.
+
+    Deferred, the checks of a whole import (several per row) all run in the commit, while Python waits;
+    checked per statement, they run during each batch's COPY, on the writer's thread, while Python
+    prepares the next batch. The usual deferred mode is set back afterwards (a failed import's rollback
+    undoes the setting by itself).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def writer_for(connection: BaseDatabaseWrapper, *, batch_size: int = 1000) -> Writer:

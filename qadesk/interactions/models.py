@@ -149,7 +149,8 @@ class Interaction(models.Model):
 class InteractionAgent(models.Model):
     """One agent's turn on an interaction; position 0 took it first, later positions are reassignments."""
 
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="handlers")
+    # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="handlers", db_index=False)
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="handled")
     position = models.PositiveSmallIntegerField()
 
@@ -164,7 +165,10 @@ class InteractionAgent(models.Model):
 class Message(models.Model):
     """One message of a transcript. Bodies are customer-written text: always rendered escaped."""
 
-    interaction = models.ForeignKey(Interaction, verbose_name=_("interaction"), on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
+    interaction = models.ForeignKey(
+        Interaction, verbose_name=_("interaction"), on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     position = models.PositiveIntegerField(_("position"))
     author_role = models.CharField(_("author"), max_length=20, choices=AuthorRole.choices)
     agent = models.ForeignKey(
