@@ -5,4 +5,5 @@ from qadesk.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("language/", views.language_set, name="language"),
+    path("settings/", views.settings_view, name="settings"),
 ]

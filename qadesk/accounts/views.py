@@ -2,11 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import resolve_url
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qadesk.accounts.forms import OrgSettingsForm
+from qadesk.accounts.models import OrgSettings, Role
 from qadesk.accounts.services import user_set_language
 from qadesk.core.errors import ApplicationError
 
@@ -20,6 +24,19 @@ def language_set(request: HttpRequest) -> HttpResponseRedirect:
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     return HttpResponseRedirect(_safe_next(request))
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The organisation's QA settings (pass mark, minimum n, self-review, dispute rules); admins only."""
+    if not (request.user.role == Role.ADMIN or request.user.is_superuser):  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = OrgSettingsForm(request.POST or None, instance=OrgSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -5,9 +5,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from qadesk.accounts.models import OrgSettings
+from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.interactions.forms import InteractionFilterForm
 from qadesk.interactions.selectors import interaction_detail, interaction_list
+from qadesk.reviews.forms import AssignmentForm
 from qadesk.reviews.models import Review
 
 PAGE_SIZE = 50
@@ -19,7 +20,12 @@ def interaction_list_view(request: HttpRequest) -> HttpResponse:
     form = InteractionFilterForm(request.GET or None, actor=request.user)  # type: ignore[arg-type]
     interactions = interaction_list(actor=request.user, filters=form.filters())  # type: ignore[arg-type]
     page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "pass_mark": OrgSettings.load().pass_mark}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "pass_mark": OrgSettings.load().pass_mark,
+        "assign_form": _assign_form(request.user),  # type: ignore[arg-type]
+    }
     template = "interactions/_table.html" if request.htmx else "interactions/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -34,5 +40,15 @@ def interaction_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("reviewer", "agent", "scorecard_version__scorecard", "message")
         .order_by("-created_at")
     )
-    context = {"interaction": interaction, "reviews": reviews, "pass_mark": OrgSettings.load().pass_mark}
+    context = {
+        "interaction": interaction,
+        "reviews": reviews,
+        "pass_mark": OrgSettings.load().pass_mark,
+        "assign_form": _assign_form(request.user),  # type: ignore[arg-type]
+    }
     return render(request, "interactions/detail.html", context)
+
+
+def _assign_form(user: User) -> AssignmentForm | None:
+    """QA leads and admins assign reviews; everyone else (managers included) gets no assignment controls."""
+    return AssignmentForm(actor=user, auto_id="id_assign_%s") if user.role in {Role.QA_LEAD, Role.ADMIN} else None

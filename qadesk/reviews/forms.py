@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Role, User
 from qadesk.core.forms import FilterForm
 from qadesk.core.i18n import pick
+from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Rating, ReviewStatus
 from qadesk.reviews.services import RatingInput
 from qadesk.scorecards.models import Criterion, Scale, Section
@@ -137,3 +141,38 @@ class ReviewFilterForm(FilterForm):
         self._choices("agent", [("", _("Any")), *((a.pk, str(a)) for a in agents)])
         reviewers = User.objects.filter(role__in=[Role.ADMIN, Role.QA_LEAD, Role.REVIEWER]).order_by("username")
         self._choices("reviewer", [("", _("Any")), *((u.pk, u.get_full_name() or u.username) for u in reviewers)])
+
+
+def reviewers_queryset() -> QuerySet[User]:
+    """The people who can be given reviews to do, by name."""
+    return User.objects.filter(role__in=[Role.ADMIN, Role.QA_LEAD, Role.REVIEWER], is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class AssignmentForm(forms.Form):
+    """A QA lead puts interactions (one, or those ticked in the list) in a reviewer's queue, optionally with a due date."""
+
+    interactions = forms.ModelMultipleChoiceField(
+        label=_("Interactions"),
+        queryset=Interaction.objects.none(),
+        error_messages={"required": _("Tick at least one interaction to assign.")},
+    )
+    reviewer = ReviewerChoiceField(label=_("Reviewer"), queryset=User.objects.none(), empty_label=_("Choose a reviewer"))
+    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["interactions"].queryset = Interaction.objects.visible_to(actor)  # type: ignore[attr-defined]
+        self.fields["reviewer"].queryset = reviewers_queryset()  # type: ignore[attr-defined]
+
+    def due_at(self) -> datetime | None:
+        """The end of the chosen day in the site's time zone: due "on the 5th" means by the evening of the 5th."""
+        day = self.cleaned_data.get("due")
+        return timezone.make_aware(datetime.combine(day, time(23, 59))) if day else None

@@ -110,6 +110,23 @@ def review_save(*, review: Review, actor: User, ratings: dict[int, RatingInput],
 
 
 @transaction.atomic
+def review_change_scorecard(*, review: Review, actor: User, scorecard_version: ScorecardVersion) -> Review:
+    """Move a draft with no ratings yet to another published scorecard version that applies to its interaction."""
+    _check_editable(review=review, actor=actor)
+    if review.scorecard_version_id == scorecard_version.pk:
+        return review
+    if Rating.objects.filter(review=review).exists():
+        raise ApplicationError(_("The scorecard can only be changed before the first rating."))
+    if scorecard_version.pk not in {v.pk for v in scorecard_versions_for(interaction=review.interaction)}:
+        raise ApplicationError(_("This scorecard does not apply to this interaction."))
+    before = review.scorecard_version_id
+    review.scorecard_version = scorecard_version
+    review.save(update_fields=["scorecard_version", "updated_at"])
+    audit_record(actor=actor, action=Action.SAVE, review=review, scorecard_version=[before, scorecard_version.pk])
+    return review
+
+
+@transaction.atomic
 def review_submit(*, review: Review, actor: User) -> Review:
     """Score the review with the pure scoring function and submit it; every criterion needs a rating or N/A."""
     _check_editable(review=review, actor=actor)

@@ -2,20 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from qadesk.accounts.models import OrgSettings
+from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.core.errors import ApplicationError
 from qadesk.interactions.selectors import interaction_detail
-from qadesk.reviews.forms import ReviewFilterForm, ReviewForm
-from qadesk.reviews.models import ReviewStatus
+from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
+from qadesk.reviews.models import Review, ReviewStatus
 from qadesk.reviews.selectors import assignment_queue, review_detail, review_list, review_own
-from qadesk.reviews.services import review_create, review_save, review_submit
-from qadesk.scorecards.selectors import scorecard_version_detail
+from qadesk.reviews.services import assignments_create, review_change_scorecard, review_create, review_save, review_submit
+from qadesk.scorecards.selectors import scorecard_version_detail, scorecard_versions_for
 
 PAGE_SIZE = 50
 
@@ -33,9 +37,65 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_queue_view(request: HttpRequest) -> HttpResponse:
-    """The interactions assigned to the user for review, earliest due first."""
-    assignments = assignment_queue(actor=request.user)  # type: ignore[arg-type]
-    return render(request, "reviews/queue.html", {"assignments": assignments})
+    """The interactions assigned to the user for review, earliest due first, with their drafts and counts."""
+    assignments = list(assignment_queue(actor=request.user))  # type: ignore[arg-type]
+    drafts = dict(
+        Review.objects.filter(
+            reviewer=request.user,  # type: ignore[misc]
+            status=ReviewStatus.DRAFT,
+            message__isnull=True,
+            interaction_id__in=[a.interaction_id for a in assignments],
+        ).values_list("interaction_id", "pk")
+    )
+    now = timezone.now()
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    for assignment in assignments:
+        assignment.draft_id = drafts.get(assignment.interaction_id)  # type: ignore[attr-defined]
+        assignment.overdue = assignment.due_at is not None and assignment.due_at < now  # type: ignore[attr-defined]
+        assignment.due_today = not assignment.overdue and assignment.due_at is not None and assignment.due_at <= end_of_day  # type: ignore[attr-defined]
+    counts = {
+        "open": len(assignments),
+        "overdue": sum(a.overdue for a in assignments),  # type: ignore[attr-defined]
+        "today": sum(a.due_today for a in assignments),  # type: ignore[attr-defined]
+        "drafts": len(drafts),
+    }
+    return render(request, "reviews/queue.html", {"assignments": assignments, "counts": counts, "now": now})
+
+
+@login_required
+@require_POST
+def assignment_create_view(request: HttpRequest) -> HttpResponse:
+    """A QA lead assigns the ticked interactions (or one) to a reviewer, then goes back to the list they came from."""
+    if not isinstance(request.user, User) or request.user.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise DjangoPermissionDenied
+    form = AssignmentForm(request.POST, actor=request.user)  # type: ignore[arg-type]
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return HttpResponseRedirect(_safe_next(request))
+    reviewer = form.cleaned_data["reviewer"]
+    try:
+        created = assignments_create(
+            interactions=list(form.cleaned_data["interactions"]),
+            reviewer=reviewer,
+            actor=request.user,  # type: ignore[arg-type]
+            due_at=form.due_at(),
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(_safe_next(request))
+    skipped = len(form.cleaned_data["interactions"]) - len(created)
+    name = reviewer.get_full_name() or reviewer.username
+    text = ngettext("{count} interaction assigned to {name}.", "{count} interactions assigned to {name}.", len(created)).format(
+        count=len(created), name=name
+    )
+    if skipped:
+        text += " " + ngettext("{count} was already in their queue.", "{count} were already in their queue.", skipped).format(
+            count=skipped
+        )
+    messages.success(request, text)
+    return HttpResponseRedirect(_safe_next(request))
 
 
 @login_required
@@ -45,6 +105,16 @@ def review_create_view(request: HttpRequest) -> HttpResponse:
     interaction = interaction_detail(actor=request.user, pk=_int(request.POST.get("interaction")))  # type: ignore[arg-type]
     message_id = request.POST.get("message")
     message = get_object_or_404(interaction.messages.all(), pk=_int(message_id)) if message_id else None
+    if message is None:
+        # "Start review" from the queue continues the reviewer's own draft rather than starting a second one.
+        draft = Review.objects.filter(  # type: ignore[misc]
+            interaction=interaction,
+            reviewer=request.user,
+            status=ReviewStatus.DRAFT,
+            message__isnull=True,
+        ).first()
+        if draft is not None:
+            return redirect("reviews:edit", pk=draft.pk)
     try:
         review = review_create(interaction=interaction, actor=request.user, message=message)  # type: ignore[arg-type]
     except ApplicationError as exc:
@@ -55,14 +125,18 @@ def review_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The scorecard beside the transcript: save the draft, or save and submit it."""
+    """The scorecard beside the transcript: save the draft, or save and submit it; htmx autosaves and gets a status line."""
     review = review_own(actor=request.user, pk=pk)  # type: ignore[arg-type]
     if review.status != ReviewStatus.DRAFT:
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "reviews/_autosave.html", {"error": _("This review has been submitted.")})
         return redirect("reviews:detail", pk=review.pk)
     version = scorecard_version_detail(version_id=review.scorecard_version_id)
     criteria = [c for section in version.sections.all() for c in section.criteria.all()]
     ratings = {r.criterion_id: r for r in review.ratings.all()}
     form = ReviewForm(request.POST or None, criteria=criteria, ratings=ratings, initial={"comment": review.comment})
+    if request.method == "POST" and request.htmx:  # type: ignore[attr-defined]
+        return _autosave(request, review, form)
     if request.method == "POST" and form.is_valid():
         try:
             review_save(review=review, actor=request.user, ratings=form.ratings(), comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
@@ -75,8 +149,47 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
     interaction = interaction_detail(actor=request.user, pk=review.interaction_id)  # type: ignore[arg-type]
-    context = {"review": review, "version": version, "form": form, "interaction": interaction}
+    context = {
+        "review": review,
+        "version": version,
+        "form": form,
+        "interaction": interaction,
+        "versions": scorecard_versions_for(interaction=interaction),
+        "rated": bool(ratings),
+        "criteria_count": len(criteria),
+    }
     return render(request, "reviews/edit.html", context)
+
+
+def _autosave(request: HttpRequest, review: Review, form: ReviewForm) -> HttpResponse:
+    """Save the draft as it stands and answer the small status line; a rule broken is shown, not raised."""
+    context: dict[str, object] = {}
+    if form.is_valid():
+        try:
+            review_save(review=review, actor=request.user, ratings=form.ratings(), comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
+            context = {"saved_at": timezone.now(), "rated": len(form.ratings())}
+        except ApplicationError as exc:
+            context = {"error": str(exc.message)}
+    else:
+        context = {"error": _("Not saved: a comment needs a rating (or N/A) on its criterion.")}
+    return render(request, "reviews/_autosave.html", context)
+
+
+@login_required
+@require_POST
+def review_scorecard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch an unrated draft to another scorecard that applies to the interaction."""
+    review = review_own(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    versions = {v.pk: v for v in scorecard_versions_for(interaction=review.interaction)}
+    version = versions.get(_int(request.POST.get("scorecard_version")))
+    if version is None:
+        raise Http404
+    try:
+        review_change_scorecard(review=review, actor=request.user, scorecard_version=version)  # type: ignore[arg-type]
+        messages.success(request, _("Scorecard changed to {name}.").format(name=version))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("reviews:edit", pk=review.pk)
 
 
 @login_required
@@ -85,6 +198,13 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     review = review_detail(actor=request.user, pk=pk)  # type: ignore[arg-type]
     context = {"review": review, "pass_mark": OrgSettings.load().pass_mark}
     return render(request, "reviews/detail.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url("interactions:list")
 
 
 def _int(value: str | None) -> int:

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from qadesk.accounts.models import OrgSettings
 from qadesk.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,57 @@ def test_it_logs_out_with_a_post(client, reviewer):
     client.force_login(reviewer)
     client.post(reverse("logout"))
     assert client.get(reverse("interactions:list")).status_code == 302
+
+
+# ---- organisation settings -------------------------------------------------------------------------------------------
+
+
+def test_it_lets_an_admin_edit_the_organisation_settings(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:settings"))
+    assert page.status_code == 200
+    assert "Pass mark" in page.content.decode()
+    data = {
+        "pass_mark": "75.5",
+        "minimum_n": "8",
+        "allow_self_review": "on",
+        "dispute_window_days": "10",
+        "dispute_decision_days": "3",
+        "disputes_go_to_qa_lead": "on",
+    }
+    response = client.post(reverse("accounts:settings"), data, follow=True)
+    assert "Settings saved." in response.content.decode()
+    saved = OrgSettings.load()
+    assert (float(saved.pass_mark), saved.minimum_n, saved.allow_self_review) == (75.5, 8, True)
+    assert (saved.dispute_window_days, saved.dispute_decision_days, saved.disputes_go_to_qa_lead) == (10, 3, True)
+
+
+def test_it_refuses_a_pass_mark_outside_0_to_100(client, admin_user):
+    client.force_login(admin_user)
+    data = {"pass_mark": "150", "minimum_n": "0", "dispute_window_days": "7", "dispute_decision_days": "5"}
+    response = client.post(reverse("accounts:settings"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"pass_mark", "minimum_n"}
+    assert float(OrgSettings.load().pass_mark) == 80
+
+
+@pytest.mark.parametrize("persona", ["qa_lead", "manager", "reviewer", "team_lead", "agent_user"])
+def test_it_keeps_the_settings_to_admins(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("accounts:settings")).status_code == 403
+    assert client.post(reverse("accounts:settings"), {"pass_mark": "1"}).status_code == 403
+    assert float(OrgSettings.load().pass_mark) == 80
+    assert reverse("accounts:settings") not in client.get(reverse("interactions:list")).content.decode()
+
+
+def test_it_shows_the_settings_link_to_an_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert reverse("accounts:settings") in client.get(reverse("interactions:list")).content.decode()
+
+
+def test_it_shows_each_persona_the_navigation_for_their_work(client, reviewer, agent_user, qa_lead, manager):
+    client.force_login(reviewer)
+    assert reverse("reviews:queue") in client.get(reverse("interactions:list")).content.decode()
+    for person in (agent_user, manager):
+        client.force_login(person)
+        assert reverse("reviews:queue") not in client.get(reverse("interactions:list")).content.decode()

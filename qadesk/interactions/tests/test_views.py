@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from qadesk.accounts.models import OrgSettings
+from qadesk.reviews.models import ReviewAssignment
 from qadesk.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,8 @@ def test_it_keeps_the_list_query_count_flat(client, qa_lead, agent, django_asser
         f.make_interaction(agent)
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install, not per request
-    # session, user, org settings, 4 filter choice lists, count, page
-    with django_assert_max_num_queries(9):
+    # session, user, org settings, 4 filter choice lists, reviewers to assign to, count, page
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("interactions:list")).status_code == 200
 
 
@@ -82,8 +83,8 @@ def test_it_keeps_the_detail_query_count_flat(client, qa_lead, agent, django_ass
     busy = f.make_interaction(agent, messages=[("customer", "hi"), ("agent", "hello")] * 20)
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install, not per request
-    # session, user, interaction, handlers, messages, reviews, org settings
-    with django_assert_max_num_queries(7):
+    # session, user, interaction, handlers, messages, reviews, org settings, reviewers to assign to
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("interactions:detail", args=[busy.pk])).status_code == 200
 
 
@@ -101,5 +102,65 @@ def test_it_hides_another_teams_interaction_from_a_team_lead(client, team_lead, 
 def test_it_offers_no_review_buttons_to_an_agent(client, agent_user, interaction):
     client.force_login(agent_user)
     body = client.get(reverse("interactions:detail", args=[interaction.pk])).content.decode()
+    assert "Review this interaction" not in body
+    assert "Review this message" not in body
+
+
+def test_it_offers_bulk_assignment_with_checkboxes_to_a_qa_lead(client, qa_lead, reviewer, agent, django_assert_max_num_queries):
+    for _ in range(30):
+        f.make_interaction(agent)
+    client.force_login(qa_lead)
+    OrgSettings.load()
+    # session, user, org settings, 4 filter choice lists, reviewers to assign to, count, page: checkboxes cost nothing
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("interactions:list"))
+    body = response.content.decode()
+    assert body.count('name="interactions"') == 30
+    assert body.count('form="bulk-assign"') == 30
+    assert "data-select-all" in body
+    assert f'action="{reverse("reviews:assign")}"' in body
+    assert f'<option value="{reviewer.pk}">dario</option>' in body
+    table = client.get(reverse("interactions:list"), headers={"HX-Request": "true"}).content.decode()
+    assert 'id="bulk-assign"' in table  # the bar is swapped with the table, so it keeps the filtered list as "next"
+
+
+def test_it_posts_the_ticked_rows_back_to_the_filtered_list(client, qa_lead, reviewer, agent):
+    chat = f.make_interaction(agent, channel="chat")
+    client.force_login(qa_lead)
+    body = client.get(reverse("interactions:list"), {"channel": "chat"}).content.decode()
+    assert 'name="next" value="/interactions/?channel=chat"' in body
+    response = client.post(
+        reverse("reviews:assign"), {"interactions": [chat.pk], "reviewer": reviewer.pk, "next": "/interactions/?channel=chat"}
+    )
+    assert response["Location"] == "/interactions/?channel=chat"
+    assert ReviewAssignment.objects.get().interaction == chat
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "manager", "team_lead", "agent_user"])
+def test_it_shows_no_assignment_controls_to_others(client, request, persona, interaction):
+    client.force_login(request.getfixturevalue(persona))
+    for url in (reverse("interactions:list"), reverse("interactions:detail", args=[interaction.pk])):
+        body = client.get(url).content.decode()
+        assert "data-select" not in body
+        assert reverse("reviews:assign") not in body
+
+
+def test_it_assigns_one_interaction_from_its_page(client, qa_lead, reviewer, interaction):
+    client.force_login(qa_lead)
+    url = reverse("interactions:detail", args=[interaction.pk])
+    body = client.get(url).content.decode()
+    assert "Assign for review" in body
+    response = client.post(
+        reverse("reviews:assign"), {"interactions": interaction.pk, "reviewer": reviewer.pk, "next": url}, follow=True
+    )
+    assert response.redirect_chain[0][0] == url
+    assert "1 interaction assigned to dario." in response.content.decode()
+    assert ReviewAssignment.objects.get().reviewer == reviewer
+
+
+def test_it_shows_a_manager_the_interaction_without_review_buttons(client, manager, interaction):
+    client.force_login(manager)
+    body = client.get(reverse("interactions:detail", args=[interaction.pk])).content.decode()
+    assert "Hello, my order is late." in body
     assert "Review this interaction" not in body
     assert "Review this message" not in body
