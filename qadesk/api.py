@@ -3,10 +3,13 @@
 from ninja import NinjaAPI
 
 from qadesk import __version__
+from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
 from qadesk.core.api import AUTH, install_error_handlers
+from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
+from qadesk.notifications.api import router as notifications_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.scorecards.api import router as scorecards_router
 
@@ -21,5 +24,8 @@ install_error_handlers(api)
 api.add_router("/interactions", interactions_router)
 api.add_router("/scorecards", scorecards_router)
 api.add_router("/reviews", reviews_router)
+api.add_router("/disputes", disputes_router)
 api.add_router("/reports", analytics_router)
 api.add_router("/imports", imports_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/settings", settings_router)

@@ -1,16 +1,34 @@
-"""Reviews over the API: list and read what you may see, create a draft, rate, submit."""
+"""Reviews over the API: list and read what you may see, create a draft, rate, submit; the reviewer's queue,
+acknowledgement, coaching notes, revisions, the audit trail and reopening locked scores.
+
+Paths with a review id use the `int` converter so `/assignments` is never taken for a review id.
+"""
 
 from datetime import datetime
+from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from qadesk.accounts.models import User
+from qadesk.audit.models import AuditEvent
+from qadesk.core.api import ErrorOut
+from qadesk.disputes.services import review_reopen
 from qadesk.interactions.models import Interaction
-from qadesk.reviews.models import Review
-from qadesk.reviews.selectors import review_detail, review_list
-from qadesk.reviews.services import RatingInput, review_create, review_save, review_submit
+from qadesk.reviews.models import AssignmentStatus, CoachingNote, Review, ReviewAssignment, ReviewRevision
+from qadesk.reviews.selectors import assignment_queue, review_detail, review_list
+from qadesk.reviews.services import (
+    RatingInput,
+    assignments_create,
+    coaching_note_add,
+    review_acknowledge,
+    review_create,
+    review_save,
+    review_submit,
+)
 from qadesk.scorecards.models import ScorecardVersion
 
 router = Router(tags=["reviews"])
@@ -41,6 +59,10 @@ class ReviewOut(Schema):
     low_impact_errors: int
     created_at: datetime
     submitted_at: datetime | None
+    revision: int = Field(description="0 while draft, 1 as submitted, +1 per revision (e.g. after a dispute).")
+    original_score: float | None = Field(description="The score as first submitted, before any revision.")
+    acknowledged_at: datetime | None = Field(description="When the agent confirmed reading the review.")
+    scores_locked: bool = Field(description="True after a rejected dispute, until a QA lead reopens the review.")
 
 
 class ReviewDetailOut(ReviewOut):
@@ -83,7 +105,7 @@ def list_reviews(request: HttpRequest, status: str | None = None, agent: str | N
     return reviews.filter(agent__username=agent) if agent else reviews
 
 
-@router.get("/{review_id}", response=ReviewDetailOut)
+@router.get("/{int:review_id}", response=ReviewDetailOut)
 def get_review(request: HttpRequest, review_id: int) -> Review:
     return _detail(request, review_id)
 
@@ -98,7 +120,7 @@ def create_review(request: HttpRequest, payload: ReviewIn) -> tuple[int, Review]
     return 201, _detail(request, review.pk)
 
 
-@router.put("/{review_id}/ratings", response=ReviewDetailOut)
+@router.put("/{int:review_id}/ratings", response=ReviewDetailOut)
 def rate_review(request: HttpRequest, review_id: int, payload: RatingsIn) -> Review:
     """Save ratings (value null = N/A) and the overall comment of a draft; `submit: true` also submits it."""
     review = _detail(request, review_id)
@@ -112,7 +134,146 @@ def rate_review(request: HttpRequest, review_id: int, payload: RatingsIn) -> Rev
     return _detail(request, review_id)
 
 
-@router.post("/{review_id}/submit", response=ReviewDetailOut)
+@router.post("/{int:review_id}/submit", response=ReviewDetailOut)
 def submit_review(request: HttpRequest, review_id: int) -> Review:
     review_submit(review=_detail(request, review_id), actor=request.user)  # type: ignore[arg-type]
     return _detail(request, review_id)
+
+
+# --- The reviewer's queue -------------------------------------------------------------------------------------------
+
+
+class AssignmentsIn(Schema):
+    interactions: list[int] = Field(min_length=1, description="Ids of the interactions to put in the queue.")
+    reviewer: str = Field(description="The reviewer's username or id.")
+    due_at: datetime | None = None
+
+
+class AssignmentOut(Schema):
+    id: int
+    interaction: int = Field(alias="interaction_id")
+    external_id: str = Field(alias="interaction.external_id")
+    reviewer: str = Field(alias="reviewer.username")
+    assigned_by: str = Field(alias="assigned_by.username")
+    status: str
+    due_at: datetime | None
+    review: int | None = Field(alias="review_id")
+    created_at: datetime
+
+
+def _user(ref: str) -> User:
+    """A user by username, or by id when the reference is a number."""
+    lookup = {"pk": int(ref)} if ref.isdigit() else {"username": ref}
+    return get_object_or_404(User, is_active=True, **lookup)
+
+
+@router.post("/assignments", response={201: list[AssignmentOut], 403: ErrorOut, 400: ErrorOut}, summary="Assign interactions")
+def create_assignments(request: HttpRequest, payload: AssignmentsIn) -> tuple[int, list[ReviewAssignment]]:
+    """Put interactions in a reviewer's queue (QA leads and admins). Ones already open for that reviewer are skipped:
+    the answer lists only the assignments created."""
+    ids = set(payload.interactions)
+    interactions = list(Interaction.objects.visible_to(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
+    if len(interactions) != len(ids):
+        raise Http404
+    created = assignments_create(
+        interactions=interactions,
+        reviewer=_user(payload.reviewer),
+        actor=request.user,  # type: ignore[arg-type]
+        due_at=payload.due_at,
+    )
+    assignments = ReviewAssignment.objects.filter(pk__in=[a.pk for a in created])
+    return 201, list(assignments.select_related("interaction", "reviewer", "assigned_by"))
+
+
+@router.get("/assignments", response=list[AssignmentOut], summary="Review queue")
+@paginate(LimitOffsetPagination)
+def list_assignments(request: HttpRequest, mine: bool = True) -> QuerySet[ReviewAssignment]:
+    """Open assignments, earliest due first: the caller's queue, or (`mine=false`, QA leads and managers) everyone's."""
+    user: User = request.user  # type: ignore[assignment]
+    if not mine and user.sees_everything:
+        everyone = ReviewAssignment.objects.filter(status=AssignmentStatus.OPEN)
+        return everyone.select_related("interaction", "reviewer", "assigned_by").order_by(
+            F("due_at").asc(nulls_last=True), "created_at"
+        )
+    return assignment_queue(actor=user).select_related("reviewer")
+
+
+# --- Acknowledgement, coaching, revisions, audit, reopening ------------------------------------------------------------
+
+
+class CoachingNoteIn(Schema):
+    body: str
+
+
+class CoachingNoteOut(Schema):
+    id: int
+    author: str = Field(alias="author.username")
+    body: str
+    created_at: datetime
+
+
+class RevisionRatingOut(Schema):
+    criterion: int
+    code: str
+    value: int | None
+    score: float | None
+    failed: bool
+
+
+class RevisionOut(Schema):
+    number: int
+    score: float | None
+    high_impact_errors: int
+    low_impact_errors: int
+    ratings: list[RevisionRatingOut]
+    reason: str
+    dispute: int | None = Field(alias="dispute_id")
+    created_by: str = Field(alias="created_by.username")
+    created_at: datetime
+
+
+class AuditEventOut(Schema):
+    id: int
+    created_at: datetime
+    actor: str | None = Field(None, alias="actor.username")
+    action: str
+    dispute: int | None = Field(alias="dispute_id")
+    changes: dict[str, Any]
+
+
+@router.post("/{int:review_id}/acknowledge", response={200: ReviewOut, 400: ErrorOut, 403: ErrorOut})
+def acknowledge_review(request: HttpRequest, review_id: int) -> Review:
+    """The credited agent confirms having read the review; acknowledging again changes nothing."""
+    return review_acknowledge(review=_detail(request, review_id), actor=request.user)  # type: ignore[arg-type]
+
+
+@router.get("/{int:review_id}/coaching-notes", response=list[CoachingNoteOut])
+def list_coaching_notes(request: HttpRequest, review_id: int) -> QuerySet[CoachingNote]:
+    return _detail(request, review_id).coaching_notes.select_related("author")
+
+
+@router.post("/{int:review_id}/coaching-notes", response={201: CoachingNoteOut, 400: ErrorOut, 403: ErrorOut})
+def add_coaching_note(request: HttpRequest, review_id: int, payload: CoachingNoteIn) -> tuple[int, CoachingNote]:
+    """A team lead of the agent's team, or a QA lead, adds a note the agent will see."""
+    note = coaching_note_add(review=_detail(request, review_id), actor=request.user, body=payload.body)  # type: ignore[arg-type]
+    return 201, note
+
+
+@router.get("/{int:review_id}/revisions", response=list[RevisionOut])
+def list_revisions(request: HttpRequest, review_id: int) -> QuerySet[ReviewRevision]:
+    """Every revision of the scores, the original (number 1) first."""
+    return _detail(request, review_id).revisions.select_related("created_by").order_by("number")
+
+
+@router.get("/{int:review_id}/audit", response=list[AuditEventOut])
+def list_audit_events(request: HttpRequest, review_id: int) -> QuerySet[AuditEvent]:
+    """The review's audit trail, oldest first: who did what, when, and what changed."""
+    review = _detail(request, review_id)
+    events = AuditEvent.objects.visible_to(request.user).filter(review=review)  # type: ignore[arg-type]
+    return events.select_related("actor").order_by("created_at", "id")
+
+
+@router.post("/{int:review_id}/reopen", response={200: ReviewOut, 400: ErrorOut, 403: ErrorOut})
+def reopen_review(request: HttpRequest, review_id: int) -> Review:
+    """A QA lead unlocks the scores of a review whose dispute was rejected, so it can be disputed again."""
+    return review_reopen(review=_detail(request, review_id), actor=request.user)  # type: ignore[arg-type]
