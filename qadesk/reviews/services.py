@@ -79,6 +79,8 @@ def _credited_agent(interaction: Interaction) -> Agent | None:
 @transaction.atomic
 def review_save(*, review: Review, actor: User, ratings: dict[int, RatingInput], comment: str | None = None) -> Review:
     """Save a draft's ratings (criterion id -> input); unknown criteria and out-of-range ratings are refused."""
+    # Autosaves can overlap: lock the review so two saves never both create the same rating.
+    Review.objects.select_for_update().filter(pk=review.pk).first()
     _check_editable(review=review, actor=actor)
     criteria = {c.pk: c for c in _criteria(review)}
     unknown = set(ratings) - set(criteria)
