@@ -12,3 +12,13 @@ urlpatterns = [
     path("<int:pk>/edit/", views.review_edit_view, name="edit"),
     path("<int:pk>/scorecard/", views.review_scorecard_view, name="scorecard"),
 ]
+
+# The agent's side (reviews/feedback_views.py): own reviews and trend, acknowledge, coaching notes, reopen.
+from qadesk.reviews import feedback_views  # noqa: E402
+
+urlpatterns += [
+    path("mine/", feedback_views.my_reviews_view, name="mine"),
+    path("<int:pk>/acknowledge/", feedback_views.review_acknowledge_view, name="acknowledge"),
+    path("<int:pk>/coaching/", feedback_views.coaching_note_add_view, name="coaching_note_add"),
+    path("<int:pk>/reopen/", feedback_views.review_reopen_view, name="reopen"),
+]

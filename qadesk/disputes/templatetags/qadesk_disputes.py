@@ -1,0 +1,63 @@
+"""Template helpers of the dispute and feedback pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from qadesk.audit.models import AuditEvent
+from qadesk.disputes.selectors import ReviewFeedback, review_feedback
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def feedback_for(context: dict[str, Any], review: Any) -> ReviewFeedback:
+    """The review page's panels (revisions, audit, coaching, disputes) and what the viewer may do, via one selector.
+
+    The review detail view is shared with the reviewer side; the panels load their own data here so that view stays
+    one line. A coaching note refused by the service comes back from the session so its text is not lost."""
+    request = context["request"]
+    feedback = review_feedback(actor=request.user, review=review)
+    draft = request.session.pop("coaching_draft", None)
+    if draft and draft.get("review") == review.pk:
+        feedback.coaching_draft = draft.get("body", "")
+    return feedback
+
+
+@register.filter
+def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> str:
+    """A readable one-line summary of what an audit event changed (auto-escaped by the template)."""
+    changes = event.changes or {}
+    titles = titles or {}
+    parts: list[str] = []
+    for cid, (before, after) in (changes.get("ratings") or {}).items():
+        parts.append(
+            _("{criterion}: {before} → {after}").format(criterion=titles.get(cid, cid), before=_v(before), after=_v(after))
+        )
+    if "agent" in changes and isinstance(changes["agent"], list):
+        parts.append(_("credited agent: {before} → {after}").format(before=changes["agent"][0], after=changes["agent"][1]))
+    if "score" in changes:
+        parts.append(_("score {score}").format(score=_v(changes["score"])))
+    if changes.get("outcome"):
+        from qadesk.disputes.models import Outcome
+
+        parts.append(_("outcome: {outcome}").format(outcome=dict(Outcome.choices).get(changes["outcome"], changes["outcome"])))
+    if changes.get("criteria"):
+        names = ", ".join(titles.get(str(c), str(c)) for c in changes["criteria"])
+        parts.append(_("contested: {criteria}").format(criteria=names))
+    if changes.get("assignee"):
+        parts.append(_("to {user}").format(user=changes["assignee"]))
+    if changes.get("reason"):
+        parts.append(_("reason: “{reason}”").format(reason=changes["reason"]))
+    return " · ".join(parts)
+
+
+def _v(value: Any) -> str:
+    if value is None:
+        return _("N/A")
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
