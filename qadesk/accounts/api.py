@@ -2,14 +2,12 @@
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from qadesk.accounts.models import OrgSettings, Role, User
+from qadesk.accounts.models import OrgSettings
+from qadesk.accounts.services import org_settings_update
 from qadesk.core.api import ErrorOut
-from qadesk.core.errors import PermissionDenied
 
 router = Router(tags=["settings"])
 
@@ -41,19 +39,3 @@ def get_settings(request: HttpRequest) -> OrgSettings:
 def patch_settings(request: HttpRequest, payload: SettingsPatch) -> OrgSettings:
     """Admins only; fields left out keep their value."""
     return org_settings_update(actor=request.user, changes=payload.dict(exclude_unset=True, exclude_none=True))  # type: ignore[arg-type]
-
-
-@transaction.atomic
-def org_settings_update(*, actor: User, changes: dict[str, object]) -> OrgSettings:
-    """Change the organisation settings (admins only).
-
-    Kept beside the endpoint because accounts/services.py belongs to another change in flight; it moves there next.
-    """
-    if actor.role != Role.ADMIN and not actor.is_superuser:
-        raise PermissionDenied(_("Only an admin can change the organisation settings."))
-    settings = OrgSettings.objects.select_for_update().get(pk=OrgSettings.load().pk)
-    for name, value in changes.items():
-        setattr(settings, name, value)
-    settings.full_clean()
-    settings.save()
-    return settings

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.forms import OrgSettingsForm
 from qadesk.accounts.models import OrgSettings, Role
-from qadesk.accounts.services import user_set_language
+from qadesk.accounts.services import org_settings_update, user_set_language
 from qadesk.core.errors import ApplicationError
 
 
@@ -33,7 +33,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = OrgSettingsForm(request.POST or None, instance=OrgSettings.load())
     if request.method == "POST" and form.is_valid():
-        form.save()
+        org_settings_update(actor=request.user, changes=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Settings saved."))
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
