@@ -194,9 +194,16 @@ def review_scorecard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A review as submitted: the score, pass or fail, errors by impact and every criterion's rating."""
+    """A review: the score, pass or fail, errors by impact, every rating, and the feedback panels (revisions,
+    audit trail, coaching notes, disputes) with what the viewer may do."""
+    from qadesk.disputes.selectors import review_feedback
+
     review = review_detail(actor=request.user, pk=pk)  # type: ignore[arg-type]
-    context = {"review": review, "pass_mark": OrgSettings.load().pass_mark}
+    feedback = review_feedback(actor=request.user, review=review)  # type: ignore[arg-type]
+    draft = request.session.pop("coaching_draft", None)  # a refused coaching note comes back so its text is not lost
+    if draft and draft.get("review") == review.pk:
+        feedback.coaching_draft = draft.get("body", "")
+    context = {"review": review, "fb": feedback, "pass_mark": OrgSettings.load().pass_mark}
     return render(request, "reviews/detail.html", context)
 
 

@@ -8,23 +8,8 @@ from django import template
 from django.utils.translation import gettext as _
 
 from qadesk.audit.models import AuditEvent
-from qadesk.disputes.selectors import ReviewFeedback, review_feedback
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def feedback_for(context: dict[str, Any], review: Any) -> ReviewFeedback:
-    """The review page's panels (revisions, audit, coaching, disputes) and what the viewer may do, via one selector.
-
-    The review detail view is shared with the reviewer side; the panels load their own data here so that view stays
-    one line. A coaching note refused by the service comes back from the session so its text is not lost."""
-    request = context["request"]
-    feedback = review_feedback(actor=request.user, review=review)
-    draft = request.session.pop("coaching_draft", None)
-    if draft and draft.get("review") == review.pk:
-        feedback.coaching_draft = draft.get("body", "")
-    return feedback
 
 
 @register.filter
