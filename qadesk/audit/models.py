@@ -5,23 +5,24 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qadesk.audit.querysets import AuditEventQuerySet
 
 
 class Action(models.TextChoices):
-    CREATE = "create", _("created")
-    SAVE = "save", _("saved a draft")
-    SUBMIT = "submit", _("submitted")
-    REVISE = "revise", _("revised")
-    ACKNOWLEDGE = "acknowledge", _("acknowledged")
-    COACH = "coach", _("added a coaching note")
-    DISPUTE = "dispute", _("disputed")
-    COMMENT = "comment", _("commented on the dispute")
-    ESCALATE = "escalate", _("escalated the dispute")
-    DECIDE = "decide", _("decided the dispute")
-    REOPEN = "reopen", _("reopened")
-    ASSIGN = "assign", _("assigned")
+    CREATE = "create", pgettext_lazy("audit action", "created")
+    SAVE = "save", pgettext_lazy("audit action", "saved a draft")
+    SUBMIT = "submit", pgettext_lazy("audit action", "submitted")
+    REVISE = "revise", pgettext_lazy("audit action", "revised")
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "acknowledged")
+    COACH = "coach", pgettext_lazy("audit action", "added a coaching note")
+    DISPUTE = "dispute", pgettext_lazy("audit action", "disputed")
+    COMMENT = "comment", pgettext_lazy("audit action", "commented on the dispute")
+    ESCALATE = "escalate", pgettext_lazy("audit action", "escalated the dispute")
+    DECIDE = "decide", pgettext_lazy("audit action", "decided the dispute")
+    REOPEN = "reopen", pgettext_lazy("audit action", "reopened")
+    ASSIGN = "assign", pgettext_lazy("audit action", "assigned")
 
 
 class AppendOnlyError(RuntimeError):
