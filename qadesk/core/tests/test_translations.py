@@ -21,8 +21,8 @@ def test_the_catalogue_is_complete(language: str) -> None:
 def test_the_compiled_catalogue_matches_the_source(language: str) -> None:
     source = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     compiled = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
-    wanted = {e.msgid: e.msgstr for e in source.translated_entries() if not e.msgid_plural}
-    have = {e.msgid: e.msgstr for e in compiled if not e.msgid_plural}
+    wanted = {(e.msgctxt, e.msgid): e.msgstr for e in source.translated_entries() if not e.msgid_plural}
+    have = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural}
     assert {k: v for k, v in wanted.items() if have.get(k) != v} == {}, "run `make messages`"
 
 
