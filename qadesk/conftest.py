@@ -98,3 +98,23 @@ def interaction(agent: Agent) -> Interaction:
 @pytest.fixture
 def other_interaction(other_team_agent: Agent) -> Interaction:
     return f.make_interaction(other_team_agent)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright, with the live server running (browser tests)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium not installed: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=flags)
+        yield chromium
+        chromium.close()

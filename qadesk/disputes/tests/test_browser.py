@@ -1,8 +1,6 @@
 """End to end in a real browser: a reviewer scores with the keyboard, the agent disputes two criteria, the QA lead
 accepts one, and the agent sees the revised score and the history. Screenshots of each step go to test-artifacts/."""
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,34 +13,9 @@ from qadesk.disputes.models import Dispute, Outcome
 from qadesk.reviews.models import Review
 from qadesk.testing import factories as f
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 # Ratings the reviewer gives by keyboard (by criterion code); every other criterion gets its top rating.
 LOW = {"empathy": 2, "right_tools": 1}
-
-
-@pytest.fixture
-def browser(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium not installed: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.STATICFILES_DIRS = [Path(django_settings.BASE_DIR) / "static"]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def _login(browser: Any, live_server: Any, username: str) -> Any:

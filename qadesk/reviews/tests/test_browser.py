@@ -1,7 +1,5 @@
 """Smoke test in a real browser: a reviewer logs in, scores an interaction and sees the score."""
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,34 +11,12 @@ from qadesk.accounts.models import Role
 from qadesk.reviews.models import Review
 from qadesk.testing import factories as f
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 
 
 @pytest.fixture
-def page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium not installed: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The live server finds static files through the finders: make sure the project's static folder is one of them.
-    settings.STATICFILES_DIRS = [Path(django_settings.BASE_DIR) / "static"]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        yield page
-        browser.close()
+def page(browser: Any) -> Any:
+    return browser.new_page(viewport={"width": 1400, "height": 900})
 
 
 @pytest.mark.browser
