@@ -11,6 +11,7 @@ from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
 from qadesk.notifications.api import router as notifications_router
 from qadesk.reviews.api import router as reviews_router
+from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
 
 api = NinjaAPI(
@@ -29,3 +30,4 @@ api.add_router("/reports", analytics_router)
 api.add_router("/imports", imports_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/settings", settings_router)
+api.add_router("/sampling", sampling_router)

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "qadesk.core",
     "qadesk.accounts",
     "qadesk.interactions",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "qadesk.analytics",
     "qadesk.imports",
     "qadesk.demo",
+    "qadesk.sampling",
 ]
 
 MIDDLEWARE = [
@@ -143,3 +146,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("QADESK_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (Django's tasks API, django-tasks backport). The database backend needs no extra
+# service: `qadesk worker` runs its worker. QADESK_TASKS_BACKEND switches, e.g. to
+# django_tasks.backends.immediate.ImmediateBackend (run in the request, for tests and tiny installs).
+TASKS = {"default": {"BACKEND": envstr("QADESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

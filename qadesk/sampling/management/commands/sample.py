@@ -1,0 +1,45 @@
+"""`qadesk sample due` enqueues scheduled plans whose period is due; `qadesk sample run PLAN_ID` draws one now."""
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from qadesk.sampling.models import SamplingPlan
+from qadesk.sampling.selectors import sampling_plans_due
+from qadesk.sampling.services import sampling_plan_enqueue, sampling_plan_run
+
+
+class Command(BaseCommand):
+    help = "Audit sampling: enqueue due scheduled plans (run it from cron), or run one plan."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("due", help="Enqueue every active scheduled plan whose last complete period is not drawn yet.")
+        run = sub.add_parser("run", help="Draw one plan.")
+        run.add_argument("plan_id", type=int)
+        run.add_argument("--period-start", type=date.fromisoformat, help="First day of the period (default: last complete one).")
+        run.add_argument("--background", action="store_true", help="Enqueue for the worker instead of drawing now.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "due":
+            with transaction.atomic():
+                due = sampling_plans_due()
+                jobs = [sampling_plan_enqueue(plan=plan, actor=None, period_start=start) for plan, start in due]
+            for (plan, start), job in zip(due, jobs, strict=True):
+                self.stdout.write(f"queued plan {plan.pk} period {start} job {job.pk}")
+            return
+        plan = SamplingPlan.objects.filter(pk=options["plan_id"]).first()
+        if plan is None:
+            raise CommandError(f"no sampling plan {options['plan_id']}")
+        if options["background"]:
+            with transaction.atomic():
+                job = sampling_plan_enqueue(plan=plan, actor=None, period_start=options["period_start"])
+            self.stdout.write(f"queued job {job.pk}")
+            return
+        run = sampling_plan_run(plan=plan, actor=None, period_start=options["period_start"])
+        if run is None:
+            self.stdout.write("period already drawn: nothing to do")
+        else:
+            self.stdout.write(f"run {run.pk}: {run.drawn} drawn of {run.candidates}, {run.assigned} assigned")

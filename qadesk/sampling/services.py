@@ -1,0 +1,221 @@
+"""Sampling writes: plans, and the draw that turns a plan into reviewers' assignments."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qadesk.accounts.models import Role, User
+from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.models import JobRun, JobStatus
+from qadesk.interactions.models import Interaction, InteractionAgent
+from qadesk.reviews.services import assignments_create
+from qadesk.sampling import draw as sampling_draw
+from qadesk.sampling.models import SamplingPlan, SamplingRun, SamplingRunItem
+from qadesk.sampling.periods import day_start, last_complete_period, period_end
+
+logger = logging.getLogger(__name__)
+
+JOB_KIND = "sampling"
+PLAN_FIELDS = ("name", "n_per_agent", "period", "strata", "filters", "risk_boosts", "exclude_own_team", "due_days", "seed")
+PLAN_FIELDS += ("schedule", "is_active")
+CHUNK = 5000
+
+
+def _require_lead(actor: User) -> None:
+    if actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only QA leads can manage sampling plans."))
+
+
+def _validate(data: dict[str, Any]) -> None:
+    strata = data.get("strata") or {}
+    unknown = set(strata.get("by", [])) - set(sampling_draw.DIMENSIONS)
+    if unknown:
+        raise ApplicationError(_("Unknown stratum dimension: {names}.").format(names=", ".join(sorted(unknown))))
+    if any(float(v) < 0 for v in (strata.get("proportions") or {}).values()):
+        raise ApplicationError(_("Stratum proportions cannot be negative."))
+    if any(float(v) < 0 for v in (data.get("risk_boosts") or {}).values()):
+        raise ApplicationError(_("Risk boosts cannot be negative."))
+
+
+def sampling_plan_create(*, actor: User, reviewers: list[User], **data: Any) -> SamplingPlan:
+    """Create a plan (QA leads and admins); a missing seed is chosen at random and stored."""
+    _require_lead(actor)
+    _validate(data)
+    if data.get("seed") is None:
+        import secrets
+
+        data["seed"] = secrets.randbelow(2**31)
+    plan = SamplingPlan.objects.create(created_by=actor, **{k: v for k, v in data.items() if k in PLAN_FIELDS})
+    sampling_plan_set_reviewers(plan=plan, reviewers=reviewers)
+    return plan
+
+
+def sampling_plan_update(*, plan: SamplingPlan, actor: User, reviewers: list[User] | None = None, **data: Any) -> SamplingPlan:
+    """Change a plan's settings (QA leads and admins); past runs keep the seed they used."""
+    _require_lead(actor)
+    _validate(data)
+    for field, value in data.items():
+        if field in PLAN_FIELDS and value is not None:
+            setattr(plan, field, value)
+    plan.save()
+    if reviewers is not None:
+        sampling_plan_set_reviewers(plan=plan, reviewers=reviewers)
+    return plan
+
+
+def sampling_plan_set_reviewers(*, plan: SamplingPlan, reviewers: list[User]) -> None:
+    """Set who reviews the plan's draws; only people who can review qualify."""
+    wrong = [r.username for r in reviewers if not r.can_review]
+    if wrong:
+        raise ApplicationError(_("{user} cannot review interactions.").format(user=", ".join(wrong)))
+    plan.reviewers.set(reviewers)
+
+
+def sampling_candidates(*, plan: SamplingPlan, start: date, end: date) -> Iterator[sampling_draw.Candidate]:
+    """Stream the period's interactions that match the plan's filters, as plain candidates, ordered by id."""
+    filters = plan.filters or {}
+    qs = Interaction.objects.filter(created_at__gte=day_start(start), created_at__lt=day_start(end), agent__is_active=True)
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__gte=day_start(date.fromisoformat(filters["date_from"])))
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__lt=day_start(date.fromisoformat(filters["date_to"]) + timedelta(days=1)))
+    if filters.get("labels"):
+        qs = qs.filter(label__code__in=filters["labels"])
+    if filters.get("teams"):
+        qs = qs.filter(agent__team_id__in=filters["teams"])
+    boosts = plan.risk_boosts or {}
+    if "reassigned" in boosts:
+        qs = qs.annotate(reassigned=Exists(InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1)))
+    long_handle = int(filters.get("long_handle_seconds") or 1800)
+    fields = ["id", "agent_id", "site__name", "channel", "phase", "language", "agent__team_id", "abandoned"]
+    fields += ["talk_seconds", "hold_seconds", "acw_seconds"]
+    if "reassigned" in boosts:
+        fields.append("reassigned")
+    rows = qs.order_by("id").values_list(*fields)
+    for row in rows.iterator(chunk_size=CHUNK):
+        flags = set()
+        if (row[8] or 0) + (row[9] or 0) + (row[10] or 0) > long_handle:
+            flags.add("long_handle")
+        if row[7]:
+            flags.add("abandoned")
+        if len(row) > 11 and row[11]:
+            flags.add("reassigned")
+        yield sampling_draw.Candidate(row[0], row[1], row[2] or "", row[3], row[4], row[5], frozenset(flags), row[6])
+
+
+def _reviewers(plan: SamplingPlan) -> list[sampling_draw.Reviewer]:
+    users = plan.reviewers.filter(is_active=True).select_related("agent").order_by("id")
+    return [
+        sampling_draw.Reviewer(u.pk, getattr(getattr(u, "agent", None), "pk", None), u.team_id) for u in users if u.can_review
+    ]
+
+
+def sampling_plan_run(
+    *, plan: SamplingPlan, actor: User | None, period_start: date | None = None, job: JobRun | None = None
+) -> SamplingRun | None:
+    """Draw the plan's sample for one period and put it in reviewers' queues, recording a JobRun.
+
+    A period already drawn is skipped (returns None), so running twice never double-assigns.
+    Assignments go through `assignments_create` once per reviewer (a handful of calls, not one per pick).
+    """
+    assigner = actor or plan.created_by
+    start = period_start or last_complete_period(plan.period, timezone.localdate())
+    end = period_end(plan.period, start)
+    job = job or JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"plan": plan.pk, "period_start": str(start)})
+    job.start()
+    try:
+        with transaction.atomic():
+            # The plan row lock serialises concurrent runs of the same plan; the unique constraint backs it up.
+            SamplingPlan.objects.select_for_update().filter(pk=plan.pk).first()
+            if SamplingRun.objects.filter(plan=plan, period_start=start).exists():
+                job.finish(status=JobStatus.SKIPPED, log=_("Period {start} was already drawn.").format(start=start))
+                return None
+            run = _draw(plan=plan, assigner=assigner, start=start, end=end, job=job)
+    except (ApplicationError, IntegrityError) as exc:
+        job.finish(status=JobStatus.FAILED, log=str(exc))
+        raise
+    except Exception as exc:
+        logger.exception("sampling run of plan %s failed", plan.pk)
+        job.finish(status=JobStatus.FAILED, log=repr(exc))
+        raise
+    job.finish(status=JobStatus.SUCCEEDED, counts={"candidates": run.candidates, "drawn": run.drawn, "assigned": run.assigned})
+    return run
+
+
+def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: JobRun) -> SamplingRun:
+    strata = plan.strata or {}
+    spec = sampling_draw.PlanSpec(
+        n_per_agent=plan.n_per_agent,
+        by=tuple(strata.get("by", ())),
+        proportions={k: float(v) for k, v in (strata.get("proportions") or {}).items()},
+        boosts={k: float(v) for k, v in (plan.risk_boosts or {}).items()},
+    )
+    counter = _Counting(sampling_candidates(plan=plan, start=start, end=end))
+    sample = sampling_draw.draw(counter, spec, plan.seed)
+    loads, orphans = sampling_draw.spread(sample.picks, _reviewers(plan), plan.exclude_own_team)
+    run = SamplingRun.objects.create(
+        plan=plan,
+        period_start=start,
+        period_end=end,
+        seed=plan.seed,
+        candidates=counter.count,
+        drawn=len(sample.picks),
+        per_stratum={"counts": sample.per_stratum, "targets": sample.targets},
+        job=job,
+    )
+    due_at = timezone.now() + timedelta(days=plan.due_days)
+    reviewers = {u.pk: u for u in plan.reviewers.all()}
+    stratum_of = {c.id: sampling_draw.stratum_key(c, spec.by) for c in sample.picks}
+    items: list[SamplingRunItem] = []
+    for user_id, picks in loads.items():
+        if not picks:
+            continue
+        created = assignments_create(
+            interactions=[Interaction(pk=c.id) for c in picks], reviewer=reviewers[user_id], actor=assigner, due_at=due_at
+        )
+        items += [SamplingRunItem(run=run, assignment=a, stratum=stratum_of[a.interaction_id]) for a in created]
+    SamplingRunItem.objects.bulk_create(items)
+    run.assigned = len(items)
+    run.save(update_fields=["assigned"])
+    log = [
+        _("Drew {drawn} of {candidates} interactions; assigned {assigned}.").format(
+            drawn=run.drawn, candidates=run.candidates, assigned=run.assigned
+        )
+    ]
+    if orphans:
+        log.append(_("{count} interactions had no eligible reviewer.").format(count=len(orphans)))
+    job.log = "\n".join(log)
+    return run
+
+
+class _Counting:
+    """Wraps the candidate stream to count it while the draw consumes it once."""
+
+    def __init__(self, rows: Iterator[sampling_draw.Candidate]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[sampling_draw.Candidate]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def sampling_plan_enqueue(*, plan: SamplingPlan, actor: User | None, period_start: date | None = None) -> JobRun:
+    """Queue a background run of the plan once the current transaction commits; returns its JobRun."""
+    if actor is not None:
+        _require_lead(actor)
+    start = period_start or last_complete_period(plan.period, timezone.localdate())
+    job = JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"plan": plan.pk, "period_start": str(start)})
+    from qadesk.sampling.tasks import run_sampling_plan
+
+    transaction.on_commit(lambda: run_sampling_plan.enqueue(plan.pk, start.isoformat(), job.pk))
+    return job
