@@ -1,4 +1,5 @@
-"""Reports over the API: `GET /api/v1/reports/quality` returns the quality report the caller may see."""
+"""Reports over the API: `GET /api/v1/reports/quality` returns the quality report the caller may see; `precision`,
+`discrepancies` and `reviewer-discrepancies` the honest statistics beside it (docs/statistics.md)."""
 
 from datetime import date
 from typing import Literal
@@ -6,7 +7,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from qadesk.analytics.selectors import quality_report
+from qadesk.analytics.selectors import discrepancies, precision_plan, quality_report, reviewer_discrepancies
 from qadesk.core.api import ErrorOut
 
 router = Router(tags=["reports"])
@@ -39,6 +40,7 @@ class QualityGroupOut(Schema):
     high_impact_per_100: float | None
     low_impact_errors: int
     low_impact_per_100: float | None
+    rank: int | None = Field(None, description="1 = best IQS among conclusive groups; null when not conclusive or by=period.")
 
 
 class CriterionAverageOut(Schema):
@@ -94,4 +96,126 @@ def quality(request: HttpRequest, query: Query[QualityQuery]) -> object:
         period=query.period,
         filters={name: getattr(query, name) for name in FILTERS},
         as_originally_scored=query.as_originally_scored,
+    )
+
+
+class RangeQuery(Schema):
+    date_from: date | None = Field(None, alias="from", description="First day (by submission date), inclusive.")
+    date_to: date | None = Field(None, alias="to", description="Last day, inclusive.")
+
+
+class PrecisionQuery(RangeQuery):
+    by: Literal["agent", "team"] = "agent"
+    margin: float = Field(5.0, description="Wanted half-width of the 95 % interval, in score points.")
+
+
+class PrecisionRowOut(Schema):
+    key: str
+    label: str
+    n: int
+    iqs: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+    conclusive: bool
+    half_width: float | None = Field(description="Current half-width of the 95 % interval (null below 2 reviews).")
+    reviews_needed: int | None = Field(description="Reviews whose interval is within ±margin, from the observed sd.")
+    more_needed: int | None = Field(description="max(0, reviews_needed − n).")
+
+
+class PrecisionPlanOut(Schema):
+    by: str
+    margin: float
+    date_from: date | None
+    date_to: date | None
+    minimum_n: int
+    groups: list[PrecisionRowOut]
+
+
+class DiscrepancyQuery(Schema):
+    by: Literal["agent", "team"] = "agent"
+    a_from: date = Field(description="Period A (before), first day.")
+    a_to: date = Field(description="Period A, last day.")
+    b_from: date = Field(description="Period B (after), first day.")
+    b_to: date = Field(description="Period B, last day.")
+
+
+class PeriodFiguresOut(Schema):
+    n: int
+    iqs: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class DiscrepancyRowOut(Schema):
+    key: str
+    label: str
+    a: PeriodFiguresOut
+    b: PeriodFiguresOut
+    change: float = Field(description="IQS in B minus IQS in A.")
+    p_value: float = Field(description="Welch's t-test, two-sided.")
+
+
+class DiscrepancyReportOut(Schema):
+    by: str
+    a_from: date
+    a_to: date
+    b_from: date
+    b_to: date
+    alpha: float
+    compared: int = Field(description="Groups with at least 2 reviews in both periods.")
+    groups: list[DiscrepancyRowOut]
+
+
+class ReviewerDiscrepancyRowOut(Schema):
+    reviewer_id: int
+    reviewer: str
+    reviews: int
+    shared_agents: int
+    mean_difference: float = Field(description="Mean over shared agents of (reviewer's mean − peers' mean); > 0 lenient.")
+    p_value: float = Field(description="Paired t-test of the differences against 0, two-sided.")
+    direction: Literal["lenient", "strict"]
+
+
+class ReviewerDiscrepancyReportOut(Schema):
+    date_from: date | None
+    date_to: date | None
+    alpha: float
+    compared: int = Field(description="Reviewers sharing at least 2 agents with peers.")
+    reviewers: list[ReviewerDiscrepancyRowOut]
+
+
+@router.get("/precision", response={200: PrecisionPlanOut, 400: ErrorOut}, summary="Reviews needed for a precision")
+def precision(request: HttpRequest, query: Query[PrecisionQuery]) -> object:
+    """Per agent or team: n, IQS, sd, 95 % interval, and how many more reviews know the IQS within ±margin points."""
+    return precision_plan(
+        actor=request.user,  # type: ignore[arg-type]
+        by=query.by,
+        margin=query.margin,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+
+
+@router.get("/discrepancies", response={200: DiscrepancyReportOut, 400: ErrorOut}, summary="Significant score changes")
+def score_discrepancies(request: HttpRequest, query: Query[DiscrepancyQuery]) -> object:
+    """Agents or teams whose IQS moved between period A and period B more than the intervals explain (p < 0.05)."""
+    return discrepancies(
+        actor=request.user,  # type: ignore[arg-type]
+        by=query.by,
+        period_a=(query.a_from, query.a_to),
+        period_b=(query.b_from, query.b_to),
+    )
+
+
+@router.get(
+    "/reviewer-discrepancies", response={200: ReviewerDiscrepancyReportOut, 400: ErrorOut}, summary="Reviewers unlike peers"
+)
+def reviewer_discrepancy_list(request: HttpRequest, query: Query[RangeQuery]) -> object:
+    """Reviewers whose scores for the same agents differ significantly from their peers' (p < 0.05)."""
+    return reviewer_discrepancies(
+        actor=request.user,  # type: ignore[arg-type]
+        date_from=query.date_from,
+        date_to=query.date_to,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from datetime import date
 from typing import Any, TextIO
 
 from qadesk.analytics.selectors import GroupRow, QualityReport
@@ -25,3 +26,37 @@ def quality_report_write_csv(report: QualityReport, stream: TextIO) -> None:
     writer.writerow(CSV_COLUMNS)
     for row in report.groups:
         writer.writerow(["" if value is None else value for value in dataclasses.astuple(row)])
+
+
+def report_as_dict(report: Any) -> dict[str, Any]:
+    """Any statistics report (a dataclass) as JSON-ready data, dates as ISO strings."""
+    return _iso(dataclasses.asdict(report))
+
+
+def rows_write_csv(rows: list[Any], stream: TextIO) -> None:
+    """Rows of a statistics report as CSV; nested figures become prefixed columns (a_n, a_iqs, … b_p_value)."""
+    flat = [_flatten(dataclasses.asdict(row)) for row in rows]
+    writer = csv.writer(stream)
+    if not flat:
+        return
+    writer.writerow(list(flat[0]))
+    for row in flat:
+        writer.writerow(["" if value is None else value for value in row.values()])
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{name}_"))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value

@@ -1,5 +1,6 @@
 """The quality report's choices on the page."""
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -39,3 +40,33 @@ class QualityReportForm(forms.Form):
             "filters": filters,
             "as_originally_scored": bool(data.get("as_originally_scored")),
         }
+
+
+STAT_BY_CHOICES = [("agent", _("Agent")), ("team", _("Team"))]
+PERIOD_DAYS = 30
+
+
+class StatisticsForm(forms.Form):
+    """The statistics page: a margin for the precision plan, a date range, and two periods to compare."""
+
+    DEFAULTS = {"by": "agent", "margin": "5"}
+
+    by = forms.ChoiceField(label=_("Group by"), choices=STAT_BY_CHOICES, initial="agent", required=False)
+    margin = forms.FloatField(
+        label=_("Margin (± points)"), min_value=0.1, max_value=100, initial=5, required=False, help_text=_("At 95 %.")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    a_from = forms.DateField(label=_("Period A from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    a_to = forms.DateField(label=_("Period A to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    b_from = forms.DateField(label=_("Period B from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    b_to = forms.DateField(label=_("Period B to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def periods(self, today: date) -> tuple[tuple[date, date], tuple[date, date]]:
+        """The two periods to compare; by default the last 30 days (B) against the 30 days before them (A)."""
+        data = self.cleaned_data
+        b_to = data.get("b_to") or today
+        b_from = data.get("b_from") or b_to - timedelta(days=PERIOD_DAYS - 1)
+        a_to = data.get("a_to") or b_from - timedelta(days=1)
+        a_from = data.get("a_from") or a_to - timedelta(days=PERIOD_DAYS - 1)
+        return (a_from, a_to), (b_from, b_to)

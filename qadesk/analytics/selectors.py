@@ -1,11 +1,12 @@
 """The quality report (FORMULAS.md "Review quality"): IQS with n and 95 % interval, pass rate, error rates,
-criterion averages, most frequent failures and root causes — aggregated in SQL, figures from scoring.py."""
+criterion averages, most frequent failures and root causes; then honest statistics (precision plan, discrepancies) —
+aggregated in SQL, figures from scoring.py and analytics/stats.py."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
+from qadesk.analytics import stats
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Channel, JourneyPhase, Label
 from qadesk.reviews.models import Rating, Review
 from qadesk.scorecards.models import Criterion, Impact
-from qadesk.scorecards.scoring import group_stats, pass_rate, per_100
+from qadesk.scorecards.scoring import group_stats, pass_rate, per_100, sd_from_sums
 
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase", "period")
 PERIODS = ("day", "week", "month")
@@ -54,6 +56,7 @@ class GroupRow:
     high_impact_per_100: float | None
     low_impact_errors: int
     low_impact_per_100: float | None
+    rank: int | None = None  # 1 = best IQS among conclusive groups; None when not conclusive (never ranked)
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,7 @@ def quality_report(
         )
     if period not in PERIODS:
         raise ApplicationError(_("Unknown period “{period}”; choose day, week or month.").format(period=period))
-    if date_from and date_to and date_from > date_to:
-        raise ApplicationError(_("The start date is after the end date."))
+    _check_range(date_from, date_to)
     org = OrgSettings.load()
     pass_mark, minimum_n = float(org.pass_mark), org.minimum_n
     reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
@@ -162,17 +164,38 @@ def quality_reviews(
 
 
 def quality_groups(*, reviews: QuerySet[Review], by: str, period: str, sums: dict[str, Any], minimum_n: int) -> list[GroupRow]:
-    """One GROUP BY over the reviews; conclusive groups ranked by IQS, the rest after them by name.
+    """One GROUP BY over the reviews; conclusive groups ranked by IQS (rank 1 = best, ties share a rank), the rest
+    after them by name with no rank.
 
-    Periods form a time series instead, in chronological order."""
-    column: Any = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
-    grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**sums).order_by()
-    rows: list[dict[str, Any]] = list(grouped)
+    Periods form a time series instead, in chronological order, and are not ranked."""
+    rows = _grouped_sums(reviews=reviews, by=by, period=period, sums=sums)
     names = _labels(by, period, [r["group_key"] for r in rows])
     groups = [_row(_key(r["group_key"]), names(r["group_key"]), r, minimum_n) for r in rows]
     if by == "period":
         return sorted(groups, key=lambda g: g.key)
-    return sorted(groups, key=lambda g: (not g.conclusive, -(g.iqs or 0) if g.conclusive else 0, g.label.casefold(), g.key))
+    ordered = sorted(groups, key=lambda g: (not g.conclusive, -(g.iqs or 0) if g.conclusive else 0, g.label.casefold(), g.key))
+    return _ranked(ordered)
+
+
+def _ranked(groups: list[GroupRow]) -> list[GroupRow]:
+    """Competition ranking (1, 2, 2, 4) of the conclusive groups, which come first in `groups`."""
+    ranked: list[GroupRow] = []
+    rank, previous = 0, None
+    for position, group in enumerate(groups, start=1):
+        if not group.conclusive:
+            ranked.append(group)
+            continue
+        if group.iqs != previous:
+            rank, previous = position, group.iqs
+        ranked.append(replace(group, rank=rank))
+    return ranked
+
+
+def _grouped_sums(*, reviews: QuerySet[Review], by: str, sums: dict[str, Any], period: str = "month") -> list[dict[str, Any]]:
+    """One GROUP BY: the aggregates of `sums` per group, each row with its `group_key`."""
+    column: Any = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
+    grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**sums).order_by()
+    return list(grouped)
 
 
 def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
@@ -331,5 +354,243 @@ def _filter(name: str, value: Any) -> Q:
     return Q(**{_COLUMNS[name]: int(text)}) if text.isdigit() else Q(**{natural[name]: text})
 
 
+def _check_range(date_from: date | None, date_to: date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise ApplicationError(_("The start date is after the end date."))
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# Honest statistics (docs/statistics.md): how many reviews a wanted precision needs, and which changes are real.
+
+STAT_DIMENSIONS = ("agent", "team")
+_SCORE_SUMS: dict[str, Any] = {"n": Count("id"), "total": Sum("score"), "total_sq": Sum(F("score") * F("score"))}
+
+
+@dataclass(frozen=True)
+class PrecisionRow:
+    """A group's IQS with its spread, and the reviews needed to know it within ±margin points at 95 %."""
+
+    key: str
+    label: str
+    n: int
+    iqs: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+    conclusive: bool
+    half_width: float | None
+    reviews_needed: int | None  # None below 2 reviews: no spread observed yet
+    more_needed: int | None
+
+
+@dataclass(frozen=True)
+class PrecisionPlan:
+    by: str
+    margin: float
+    date_from: date | None
+    date_to: date | None
+    minimum_n: int
+    groups: list[PrecisionRow]
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """One period's IQS of a group: n, mean, sd and 95 % interval."""
+
+    n: int
+    iqs: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class DiscrepancyRow:
+    """A group whose IQS moved between the periods more than the intervals explain (Welch's t-test, p < 0.05)."""
+
+    key: str
+    label: str
+    a: PeriodFigures
+    b: PeriodFigures
+    change: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class DiscrepancyReport:
+    by: str
+    a_from: date
+    a_to: date
+    b_from: date
+    b_to: date
+    alpha: float
+    compared: int  # groups with at least 2 reviews in both periods
+    groups: list[DiscrepancyRow]
+
+
+@dataclass(frozen=True)
+class ReviewerDiscrepancyRow:
+    """A reviewer whose scores for the same agents differ significantly from their peers' (paired t-test, p < 0.05)."""
+
+    reviewer_id: int
+    reviewer: str
+    reviews: int
+    shared_agents: int
+    mean_difference: float  # > 0: more lenient than peers; < 0: stricter
+    p_value: float
+    direction: str  # "lenient" or "strict"
+
+
+@dataclass(frozen=True)
+class ReviewerDiscrepancyReport:
+    date_from: date | None
+    date_to: date | None
+    alpha: float
+    compared: int  # reviewers sharing at least 2 agents with peers
+    reviewers: list[ReviewerDiscrepancyRow]
+
+
+def precision_plan(*, actor: User, by: str, margin: float, date_from: date | None, date_to: date | None) -> PrecisionPlan:
+    """Per agent or team: n, IQS, sd, 95 % interval, and how many (more) reviews know the IQS within ±margin points.
+
+    Groups needing the most reviews come first; groups with fewer than 2 reviews (no spread yet) last."""
+    _check_dimension(by)
+    if not 0 < margin <= 100:
+        raise ApplicationError(_("The margin must be more than 0 and at most 100 points."))
+    _check_range(date_from, date_to)
+    minimum_n = OrgSettings.load().minimum_n
+    rows = _grouped_sums(reviews=quality_reviews(actor=actor, date_from=date_from, date_to=date_to), by=by, sums=_SCORE_SUMS)
+    names = _labels(by, "month", [r["group_key"] for r in rows])
+    groups = [_precision_row(_key(r["group_key"]), names(r["group_key"]), r, margin, minimum_n) for r in rows]
+    groups.sort(key=lambda g: (g.more_needed is None, -(g.more_needed or 0), g.label.casefold(), g.key))
+    return PrecisionPlan(by=by, margin=margin, date_from=date_from, date_to=date_to, minimum_n=minimum_n, groups=groups)
+
+
+def discrepancies(*, actor: User, by: str, period_a: tuple[date, date], period_b: tuple[date, date]) -> DiscrepancyReport:
+    """Agents or teams whose IQS changed from period A to period B more than chance explains, most certain first.
+
+    Welch's t-test on the two periods' (n, mean, sd); a group needs at least 2 reviews in each period to be compared.
+    The periods may not overlap: a review counted in both would make the samples dependent."""
+    _check_dimension(by)
+    for start, end in (period_a, period_b):
+        _check_range(start, end)
+    if period_a[0] <= period_b[1] and period_b[0] <= period_a[1]:
+        raise ApplicationError(_("The two periods overlap; choose periods that share no day."))
+    sums_a, sums_b = (
+        {
+            r["group_key"]: r
+            for r in _grouped_sums(reviews=quality_reviews(actor=actor, date_from=f, date_to=t), by=by, sums=_SCORE_SUMS)
+        }
+        for f, t in (period_a, period_b)
+    )
+    found: list[tuple[Any, PeriodFigures, PeriodFigures, stats.Comparison]] = []
+    compared = 0
+    for key in sums_a.keys() & sums_b.keys():
+        a, b = _period_figures(sums_a[key]), _period_figures(sums_b[key])
+        (n_a, mean_a, sd_a), (n_b, mean_b, sd_b) = _moments(sums_a[key]), _moments(sums_b[key])
+        result = stats.period_change(n_a=n_a, mean_a=mean_a, sd_a=sd_a, n_b=n_b, mean_b=mean_b, sd_b=sd_b)
+        compared += result is not None
+        if result is not None and result.significant:
+            found.append((key, a, b, result))
+    names = _labels(by, "month", [key for key, *_rest in found])
+    groups = [
+        DiscrepancyRow(_key(key), names(key), a, b, round(result.difference, 2), result.p_value) for key, a, b, result in found
+    ]
+    groups.sort(key=lambda g: (g.p_value, -abs(g.change), g.label.casefold()))
+    return DiscrepancyReport(
+        by=by,
+        a_from=period_a[0],
+        a_to=period_a[1],
+        b_from=period_b[0],
+        b_to=period_b[1],
+        alpha=stats.ALPHA,
+        compared=compared,
+        groups=groups,
+    )
+
+
+def reviewer_discrepancies(*, actor: User, date_from: date | None, date_to: date | None) -> ReviewerDiscrepancyReport:
+    """Reviewers whose scores for the same agents differ significantly from their peers', largest difference first.
+
+    For each agent a reviewer shares with at least one other reviewer: the reviewer's mean score for that agent minus
+    the other reviewers' mean for that agent. A paired t-test asks whether the mean of those differences is 0; a reviewer
+    needs at least 2 shared agents. Only reviews the actor may see count, so peers are the visible peers."""
+    _check_range(date_from, date_to)
+    cells = (
+        quality_reviews(actor=actor, date_from=date_from, date_to=date_to)
+        .values("reviewer_id", "agent_id")
+        .annotate(n=Count("id"), total=Sum("score"))
+        .order_by()
+    )
+    per_agent: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for cell in cells:
+        per_agent[cell["agent_id"]].append(cell)
+    differences: dict[int, list[float]] = defaultdict(list)
+    counts: Counter[int] = Counter()
+    for agent_cells in per_agent.values():
+        agent_n, agent_total = sum(c["n"] for c in agent_cells), sum(c["total"] for c in agent_cells)
+        for cell in agent_cells:
+            peers_n = agent_n - cell["n"]
+            if peers_n:
+                differences[cell["reviewer_id"]].append(cell["total"] / cell["n"] - (agent_total - cell["total"]) / peers_n)
+                counts[cell["reviewer_id"]] += cell["n"]
+    found = {rid: stats.paired_difference(diffs) for rid, diffs in differences.items()}
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=[rid for rid, r in found.items() if r and r.significant])}
+    rows = [
+        ReviewerDiscrepancyRow(
+            reviewer_id=rid,
+            reviewer=names.get(rid, str(rid)),
+            reviews=counts[rid],
+            shared_agents=len(differences[rid]),
+            mean_difference=round(result.difference, 2),
+            p_value=result.p_value,
+            direction="lenient" if result.difference > 0 else "strict",
+        )
+        for rid, result in found.items()
+        if result is not None and result.significant
+    ]
+    rows.sort(key=lambda r: (-abs(r.mean_difference), r.p_value, r.reviewer.casefold()))
+    compared = sum(1 for result in found.values() if result is not None)
+    return ReviewerDiscrepancyReport(date_from=date_from, date_to=date_to, alpha=stats.ALPHA, compared=compared, reviewers=rows)
+
+
+def _precision_row(key: str, label: str, sums: dict[str, Any], margin: float, minimum_n: int) -> PrecisionRow:
+    n = sums["n"] or 0
+    figures = group_stats(n, sums["total"] or 0.0, sums["total_sq"] or 0.0, minimum_n=minimum_n)
+    sd = sd_from_sums(n, sums["total"] or 0.0, sums["total_sq"] or 0.0) if n >= 2 else None
+    needed = stats.reviews_needed(sd=sd, margin=margin) if sd is not None else None
+    width = stats.half_width(n=n, sd=sd) if sd is not None else None
+    return PrecisionRow(
+        key=key,
+        label=label,
+        n=n,
+        iqs=figures.iqs,
+        sd=None if sd is None else round(sd, 2),
+        ci_low=figures.ci_low,
+        ci_high=figures.ci_high,
+        conclusive=figures.conclusive,
+        half_width=None if width is None else round(width, 2),
+        reviews_needed=needed,
+        more_needed=None if needed is None else stats.reviews_more_needed(needed=needed, current=n),
+    )
+
+
+def _period_figures(sums: dict[str, Any]) -> PeriodFigures:
+    n, total, total_sq = sums["n"] or 0, sums["total"] or 0.0, sums["total_sq"] or 0.0
+    figures = group_stats(n, total, total_sq, minimum_n=0)
+    sd = round(sd_from_sums(n, total, total_sq), 2) if n >= 2 else None
+    return PeriodFigures(n=n, iqs=figures.iqs, sd=sd, ci_low=figures.ci_low, ci_high=figures.ci_high)
+
+
+def _moments(sums: dict[str, Any]) -> tuple[int, float, float]:
+    """n, mean and sample sd of a group, unrounded (the tests need the exact figures)."""
+    n, total, total_sq = sums["n"], sums["total"] or 0.0, sums["total_sq"] or 0.0
+    return n, total / n, sd_from_sums(n, total, total_sq)
+
+
+def _check_dimension(by: str) -> None:
+    if by not in STAT_DIMENSIONS:
+        raise ApplicationError(_("Unknown grouping “{by}”; choose agent or team.").format(by=by))

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.analytics.exports import quality_report_write_csv
-from qadesk.analytics.forms import QualityReportForm
-from qadesk.analytics.selectors import QualityReport, quality_report
+from qadesk.analytics.forms import QualityReportForm, StatisticsForm
+from qadesk.analytics.selectors import QualityReport, discrepancies, precision_plan, quality_report, reviewer_discrepancies
 from qadesk.core.errors import ApplicationError
 
 
@@ -48,3 +49,30 @@ def _chart_data(report: QualityReport) -> dict[str, object]:
             "notConclusive": _("not conclusive"),
         },
     }
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Honest statistics: reviews needed for a precision, significant score changes, reviewers unlike their peers."""
+    data = request.GET.copy()
+    for name, default in StatisticsForm.DEFAULTS.items():
+        data.setdefault(name, default)
+    form = StatisticsForm(data)
+    context: dict[str, object] = {"form": form, "plan": None, "changes": None, "reviewers": None}
+    if form.is_valid():
+        actor, by = request.user, form.cleaned_data.get("by") or "agent"
+        date_from, date_to = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+        period_a, period_b = form.periods(timezone.localdate())
+        calls = {
+            "plan": lambda: precision_plan(
+                actor=actor, by=by, margin=form.cleaned_data.get("margin") or 5.0, date_from=date_from, date_to=date_to
+            ),
+            "changes": lambda: discrepancies(actor=actor, by=by, period_a=period_a, period_b=period_b),
+            "reviewers": lambda: reviewer_discrepancies(actor=actor, date_from=date_from, date_to=date_to),
+        }
+        for name, call in calls.items():
+            try:
+                context[name] = call()
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+    return render(request, "analytics/statistics.html", context)

@@ -87,3 +87,32 @@ def report_data(agent: Agent, other_team_agent: Agent, reviewer: User, default_s
     rate(draft, right_label, 0, failed=True, causes=["label_missing"])
     make_review(agent, default_scorecard, reviewer, None, submitted_at=at(9, 3))
     return ReportData(alice=alice, bob=bob, label=label)
+
+
+@dataclass
+class StatsData:
+    third_agent: Agent
+    peers: list[User]
+
+
+@pytest.fixture
+def stats_data(agent: Agent, other_team_agent: Agent, reviewer: User, default_scorecard: ScorecardVersion) -> StatsData:
+    """Two periods. September: a.rossi 80, 85, 90, 95, 100; b.martin 60, 100; c.verdi (team Milano Ordini) 90.
+    October: a.rossi 60, 65, 70, 75, 80 (a drop of 20, p = 0.004); b.martin 70, 90 (same mean 80).
+    November, three reviewers on the three agents: dario 90/82/78, lenient by 10, 12, 8 points against the other two;
+    g.neri 85/66/74 and h.blu 75/74/66 (a.rossi/b.martin/c.verdi)."""
+    verdi = f.make_agent("c.verdi", agent.team)
+    scores = {
+        agent: [(9, [80, 85, 90, 95, 100]), (10, [60, 65, 70, 75, 80])],
+        other_team_agent: [(9, [60, 100]), (10, [70, 90])],
+        verdi: [(9, [90])],
+    }
+    for who, months in scores.items():
+        for month, values in months:
+            for day, score in enumerate(values, start=1):
+                make_review(who, default_scorecard, reviewer, score, submitted_at=at(month, day))
+    peers = [f.make_user("g.neri", "reviewer"), f.make_user("h.blu", "reviewer")]
+    for by, values in zip([reviewer, *peers], [(90, 82, 78), (85, 66, 74), (75, 74, 66)], strict=True):
+        for who, score in zip((agent, other_team_agent, verdi), values, strict=True):
+            make_review(who, default_scorecard, by, score, submitted_at=at(11, 10))
+    return StatsData(third_agent=verdi, peers=peers)

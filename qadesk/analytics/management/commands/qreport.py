@@ -1,5 +1,9 @@
 """`qadesk report quality --by agent --from 2026-09-01 --to 2026-11-30 --format json|csv [--user USERNAME]`.
 
+`qadesk report precision --by agent --margin 5 [--from … --to …]`: reviews needed to know each IQS within ±margin.
+`qadesk report discrepancies --by team --a-from … --a-to … --b-from … --b-to …`: significant changes between periods.
+`qadesk report reviewer-discrepancies [--from … --to …]`: reviewers whose scores differ significantly from peers'.
+
 With --user the report holds what that user may see (the same visibility rule as the page and the API).
 Without it the command runs as the system: an in-memory administrator that is never saved, so the report
 covers every submitted review — whoever can run management commands can read the database anyway."""
@@ -11,8 +15,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qadesk.accounts.models import Role, User
-from qadesk.analytics.exports import quality_report_as_dict, quality_report_write_csv
-from qadesk.analytics.selectors import DIMENSIONS, PERIODS, quality_report
+from qadesk.analytics.exports import quality_report_as_dict, quality_report_write_csv, report_as_dict, rows_write_csv
+from qadesk.analytics.selectors import (
+    DIMENSIONS,
+    PERIODS,
+    STAT_DIMENSIONS,
+    discrepancies,
+    precision_plan,
+    quality_report,
+    reviewer_discrepancies,
+)
 from qadesk.core.errors import ApplicationError
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase")
@@ -24,7 +36,10 @@ def system_actor() -> User:
 
 
 class Command(BaseCommand):
-    help = "Print a report. `quality`: IQS with n and 95 % interval, pass rate, error rates, criteria and root causes."
+    help = (
+        "Print a report. `quality`: IQS with n and 95 % interval, pass rate, error rates, criteria and root causes; "
+        "`precision`, `discrepancies`, `reviewer-discrepancies`: honest statistics (docs/statistics.md)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="report", required=True)
@@ -38,8 +53,25 @@ class Command(BaseCommand):
         quality.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
         for name in FILTERS:
             quality.add_argument(f"--{name}", help=f"Only this {name} (id or code).")
+        precision = sub.add_parser("precision", help="Reviews needed to know each IQS within ±margin points at 95 %.")
+        precision.add_argument("--by", choices=STAT_DIMENSIONS, default="agent")
+        precision.add_argument("--margin", type=float, default=5.0, help="Wanted half-width of the interval, in points.")
+        changes = sub.add_parser("discrepancies", help="Agents or teams whose IQS moved significantly from period A to B.")
+        changes.add_argument("--by", choices=STAT_DIMENSIONS, default="agent")
+        for name in ("a-from", "a-to", "b-from", "b-to"):
+            changes.add_argument(f"--{name}", required=True, type=date.fromisoformat, help="YYYY-MM-DD, inclusive.")
+        reviewers = sub.add_parser("reviewer-discrepancies", help="Reviewers whose scores differ significantly from peers'.")
+        for parser_ in (precision, changes, reviewers):
+            if parser_ is not changes:
+                parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
+                parser_.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last submission day, inclusive.")
+            parser_.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
+            parser_.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] != "quality":
+            self._statistics(options)
+            return
         actor = self._actor(options["user"])
         try:
             report = quality_report(
@@ -57,6 +89,36 @@ class Command(BaseCommand):
             quality_report_write_csv(report, self.stdout)  # type: ignore[arg-type]
         else:
             self.stdout.write(json.dumps(quality_report_as_dict(report), indent=2, ensure_ascii=False))
+
+    def _statistics(self, options: dict[str, Any]) -> None:
+        actor, kind = self._actor(options["user"]), options["report"]
+        try:
+            if kind == "precision":
+                report: Any = precision_plan(
+                    actor=actor,
+                    by=options["by"],
+                    margin=options["margin"],
+                    date_from=options["date_from"],
+                    date_to=options["date_to"],
+                )
+                rows = report.groups
+            elif kind == "discrepancies":
+                report = discrepancies(
+                    actor=actor,
+                    by=options["by"],
+                    period_a=(options["a_from"], options["a_to"]),
+                    period_b=(options["b_from"], options["b_to"]),
+                )
+                rows = report.groups
+            else:
+                report = reviewer_discrepancies(actor=actor, date_from=options["date_from"], date_to=options["date_to"])
+                rows = report.reviewers
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        if options["output"] == "csv":
+            rows_write_csv(rows, self.stdout)  # type: ignore[arg-type]
+        else:
+            self.stdout.write(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
 
     def _actor(self, username: str | None) -> User:
         if not username:
