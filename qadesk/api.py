@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from qadesk import __version__
 from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
+from qadesk.calibration.api import router as calibration_router
 from qadesk.core.api import AUTH, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
@@ -26,6 +27,7 @@ api.add_router("/interactions", interactions_router)
 api.add_router("/scorecards", scorecards_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/disputes", disputes_router)
+api.add_router("/calibration", calibration_router)
 api.add_router("/reports", analytics_router)
 api.add_router("/imports", imports_router)
 api.add_router("/notifications", notifications_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qadesk.scorecards",
     "qadesk.reviews",
     "qadesk.disputes",
+    "qadesk.calibration",
     "qadesk.audit",
     "qadesk.notifications",
     "qadesk.analytics",

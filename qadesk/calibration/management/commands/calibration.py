@@ -1,0 +1,66 @@
+"""`qadesk calibration report ID --format json|csv [--user USERNAME]`: the figures of the results endpoint.
+
+Without --user the command runs as the system (an unsaved administrator), like `qadesk report`."""
+
+import csv
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from qadesk.accounts.models import Role, User
+from qadesk.calibration.models import CalibrationSession
+from qadesk.calibration.selectors import calibration_results
+from qadesk.core.errors import ApplicationError
+
+CSV_FIELDS = ["kind", "name", "level", "alpha", "percent_agreement", "mean_deviation", "leniency", "alignment"]
+
+
+def results_csv_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row overall, one per criterion (worst agreement first), one per reviewer."""
+    overall = results["overall"]
+    rows = [{"kind": "overall", "name": "", **{k: overall[k] for k in ("level", "alpha", "percent_agreement")}}]
+    rows += [
+        {"kind": "criterion", "name": c["code"], **{k: c[k] for k in ("level", "alpha", "percent_agreement")}}
+        for c in results["criteria"]
+    ]
+    rows += [
+        {"kind": "reviewer", "name": r["reviewer"], **{k: r[k] for k in ("mean_deviation", "leniency", "alignment")}}
+        for r in results["reviewers"]
+    ]
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Calibration. `report ID`: agreement per criterion and overall, and each reviewer's deviation and alignment."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        report = sub.add_parser("report", help="The results of one session.")
+        report.add_argument("session", type=int)
+        report.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
+        report.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = self._actor(options["user"])
+        session = CalibrationSession.objects.visible_to(actor).filter(pk=options["session"]).first()
+        if session is None:
+            raise CommandError(f"No calibration session {options['session']} visible.")
+        try:
+            results = calibration_results(session=session, actor=actor)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        if options["output"] == "csv":
+            writer = csv.DictWriter(self.stdout, fieldnames=CSV_FIELDS)
+            writer.writeheader()
+            writer.writerows(results_csv_rows(results))
+        else:
+            self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
+
+    def _actor(self, username: str | None) -> User:
+        if not username:
+            return User(username="system", role=Role.ADMIN, is_superuser=True)
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user {username!r}.")
+        return user
