@@ -519,7 +519,7 @@ def reviewer_discrepancies(*, actor: User, date_from: date | None, date_to: date
     the other reviewers' mean for that agent. A paired t-test asks whether the mean of those differences is 0; a reviewer
     needs at least 2 shared agents. Only reviews the actor may see count, so peers are the visible peers."""
     _check_range(date_from, date_to)
-    cells = (
+    cells: Any = (
         quality_reviews(actor=actor, date_from=date_from, date_to=date_to)
         .values("reviewer_id", "agent_id")
         .annotate(n=Count("id"), total=Sum("score"))

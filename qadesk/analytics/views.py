@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qadesk.accounts.models import User
 from qadesk.analytics.exports import quality_report_write_csv
 from qadesk.analytics.forms import QualityReportForm, StatisticsForm
 from qadesk.analytics.selectors import QualityReport, discrepancies, precision_plan, quality_report, reviewer_discrepancies
@@ -60,7 +61,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     form = StatisticsForm(data)
     context: dict[str, object] = {"form": form, "plan": None, "changes": None, "reviewers": None}
     if form.is_valid():
-        actor, by = request.user, form.cleaned_data.get("by") or "agent"
+        actor: User = request.user  # type: ignore[assignment]  # login_required: never anonymous here
+        by = form.cleaned_data.get("by") or "agent"
         date_from, date_to = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
         period_a, period_b = form.periods(timezone.localdate())
         calls = {

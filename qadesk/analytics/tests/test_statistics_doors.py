@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import OrgSettings, User
 
 from .conftest import StatsData
 
@@ -126,3 +126,14 @@ def test_the_cli_fails_clearly_on_overlapping_periods(db: None) -> None:
     args = ["--a-from", "2026-09-01", "--a-to", "2026-09-30", "--b-from", "2026-09-15", "--b-to", "2026-10-31"]
     with pytest.raises(CommandError, match="overlap"):
         run("discrepancies", *args)
+
+
+def test_the_page_costs_a_fixed_number_of_queries(
+    client: Client, qa_lead: User, stats_data: StatsData, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(qa_lead)
+    OrgSettings.load()
+    # session, user, settings, plan sums, agent names, period A sums, period B sums, their names, reviewer cells, reviewers
+    with django_assert_max_num_queries(10):
+        response = client.get(PAGE, {"by": "agent", "date_from": "2026-11-01", **PERIODS})
+    assert len(response.context["reviewers"].reviewers) == 1
