@@ -15,6 +15,7 @@ urlpatterns = [
     path("disputes/", include("qadesk.disputes.urls")),
     path("reports/", include("qadesk.analytics.urls")),
     path("notifications/", include("qadesk.notifications.urls")),
+    path("sampling/", include("qadesk.sampling.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -35,6 +35,12 @@ def sampling_run_list(*, actor: User, plan_id: int | None = None) -> QuerySet[Sa
     return runs.filter(plan_id=plan_id) if plan_id else runs
 
 
+def sampling_run_items(*, run: SamplingRun) -> QuerySet[SamplingRunItem]:
+    """What a run drew: each assignment with its interaction, agent, reviewer and stratum."""
+    related = ("assignment__interaction__agent", "assignment__interaction__site", "assignment__reviewer")
+    return run.items.select_related(*related).order_by("stratum", "assignment__interaction_id")
+
+
 def sampling_plans_due(*, today: date | None = None) -> list[tuple[SamplingPlan, date]]:
     """Active scheduled plans whose last complete period has not been drawn yet."""
     today = today or timezone.localdate()

@@ -24,8 +24,8 @@ from qadesk.sampling.periods import day_start, last_complete_period, period_end
 logger = logging.getLogger(__name__)
 
 JOB_KIND = "sampling"
-PLAN_FIELDS = ("name", "n_per_agent", "period", "strata", "filters", "risk_boosts", "exclude_own_team", "due_days", "seed")
-PLAN_FIELDS += ("schedule", "is_active")
+PLAN_FIELDS: tuple[str, ...] = ("name", "n_per_agent", "period", "strata", "filters", "risk_boosts", "exclude_own_team")
+PLAN_FIELDS += ("due_days", "seed", "schedule", "is_active")
 CHUNK = 5000
 
 

@@ -30,9 +30,10 @@ class Command(BaseCommand):
             for (plan, start), job in zip(due, jobs, strict=True):
                 self.stdout.write(f"queued plan {plan.pk} period {start} job {job.pk}")
             return
-        plan = SamplingPlan.objects.filter(pk=options["plan_id"]).first()
-        if plan is None:
+        chosen = SamplingPlan.objects.filter(pk=options["plan_id"]).first()
+        if chosen is None:
             raise CommandError(f"no sampling plan {options['plan_id']}")
+        plan = chosen
         if options["background"]:
             with transaction.atomic():
                 job = sampling_plan_enqueue(plan=plan, actor=None, period_start=options["period_start"])

@@ -1,0 +1,142 @@
+"""Sampling pages per persona: QA leads manage plans and run them; reviewers see their plans; agents nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from qadesk.accounts.models import Agent, User
+from qadesk.core.models import JobRun
+from qadesk.reviews.models import ReviewAssignment
+from qadesk.sampling.forms import parse_proportions
+from qadesk.sampling.models import SamplingPlan
+from qadesk.sampling.services import sampling_plan_run
+from qadesk.sampling.tests.conftest import WEEK
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_reads_proportion_lines() -> None:
+    assert parse_proportions("Milano|phone = 0.3\n\n email=0.7 ") == {"Milano|phone": 0.3, "email": 0.7}
+    with pytest.raises(ValueError):
+        parse_proportions("phone 0.3")
+
+
+def test_it_lists_plans_to_a_qa_lead_with_a_new_plan_button(plan: SamplingPlan, qa_lead: User) -> None:
+    response = _client(qa_lead).get(reverse("sampling:plans"))
+    assert response.status_code == 200
+    assert "Weekly audit" in response.content.decode() and reverse("sampling:plan_create") in response.content.decode()
+
+
+def test_it_shows_a_reviewer_their_plans_without_editing(plan: SamplingPlan, reviewer: User) -> None:
+    client = _client(reviewer)
+    assert "Weekly audit" in client.get(reverse("sampling:plans")).content.decode()
+    detail = client.get(reverse("sampling:plan", args=[plan.pk])).content.decode()
+    assert reverse("sampling:plan_run", args=[plan.pk]) not in detail
+    assert client.get(reverse("sampling:plan_edit", args=[plan.pk])).status_code == 403
+    assert client.post(reverse("sampling:plan_run", args=[plan.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["agent_user", "team_lead"])
+def test_it_hides_sampling_from_agents_and_team_leads(plan: SamplingPlan, persona: str, request: pytest.FixtureRequest) -> None:
+    client = _client(request.getfixturevalue(persona))
+    assert client.get(reverse("sampling:plans")).status_code == 404
+    assert client.get(reverse("sampling:coverage", args=[plan.pk])).status_code == 404
+
+
+def test_it_lets_a_manager_read_but_not_create(plan: SamplingPlan, manager: User) -> None:
+    client = _client(manager)
+    assert client.get(reverse("sampling:plan", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("sampling:plan_create")).status_code == 403
+
+
+def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
+    data = {
+        "name": "Phones first",
+        "n_per_agent": "3",
+        "period": "month",
+        "strata_by": ["channel"],
+        "proportions": "phone = 0.7\nemail = 0.3",
+        "labels": "billing, refund",
+        "boost_reassigned": "3",
+        "reviewers": [str(reviewer.pk)],
+        "exclude_own_team": "on",
+        "due_days": "5",
+        "seed": "42",
+        "schedule": "monthly",
+        "is_active": "on",
+    }
+    response = _client(qa_lead).post(reverse("sampling:plan_create"), data)
+    plan = SamplingPlan.objects.get(name="Phones first")
+    assert response.status_code == 302 and response["Location"] == reverse("sampling:plan", args=[plan.pk])
+    assert plan.strata == {"by": ["channel"], "proportions": {"phone": 0.7, "email": 0.3}}
+    assert plan.filters == {"labels": ["billing", "refund"]} and plan.risk_boosts == {"reassigned": 3.0}
+    assert (plan.seed, plan.exclude_own_team, plan.schedule, list(plan.reviewers.all())) == (42, True, "monthly", [reviewer])
+
+
+def test_it_shows_form_errors_instead_of_saving(qa_lead: User, reviewer: User) -> None:
+    data = {"name": "Bad", "n_per_agent": "3", "period": "week", "strata_by": ["channel"], "proportions": "phone 0.7"}
+    data |= {"reviewers": [str(reviewer.pk)], "due_days": "5", "schedule": "none"}
+    response = _client(qa_lead).post(reverse("sampling:plan_create"), data)
+    assert response.status_code == 200 and "Cannot read this line" in response.content.decode()
+    assert not SamplingPlan.objects.filter(name="Bad").exists()
+
+
+def test_it_edits_a_plan_keeping_its_settings(plan: SamplingPlan, qa_lead: User) -> None:
+    client = _client(qa_lead)
+    form = client.get(reverse("sampling:plan_edit", args=[plan.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, "", [])}
+    data |= {"n_per_agent": "6", "reviewers": [str(pk) for pk in form.initial["reviewers"]], "is_active": "on"}
+    assert client.post(reverse("sampling:plan_edit", args=[plan.pk]), data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.n_per_agent == 6 and plan.seed == 1234 and plan.strata["proportions"]["phone"] == 0.5
+
+
+def test_it_runs_now_and_shows_the_job(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User, django_capture_on_commit_callbacks: object
+) -> None:
+    plan.period = "day"  # the immediate backend draws yesterday: nothing there, but the job records it
+    plan.save()
+    client = _client(qa_lead)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post(reverse("sampling:plan_run", args=[plan.pk]))
+    job = JobRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("sampling:job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert job.get_status_display() in page and "Drew 0 of 0 interactions" in page
+
+
+def test_it_shows_what_a_run_drew_per_stratum_and_its_log(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User
+) -> None:
+    run = sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK)
+    assert run is not None
+    response = _client(qa_lead).get(reverse("sampling:run", args=[run.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and len(response.context["items"]) == 8
+    assert ("phone", 4, 4.0) in response.context["strata"]
+    assert "Drew 8 of 24 interactions; assigned 8." in page and "1234" in page
+
+
+def test_it_reports_coverage_per_agent_and_never_sampled_strata(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User
+) -> None:
+    run = sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK)
+    ReviewAssignment.objects.filter(pk=ReviewAssignment.objects.first().pk).update(status="done")  # type: ignore[union-attr]
+    response = _client(qa_lead).get(reverse("sampling:coverage", args=[plan.pk]), {"run": run.pk})  # type: ignore[union-attr]
+    coverage = response.context["coverage"]
+    assert response.status_code == 200
+    assert (
+        sum(r["planned"] for r in coverage["groups"]["agent"]) == 8 and sum(r["done"] for r in coverage["groups"]["agent"]) == 1
+    )
+
+
+def test_it_hides_jobs_from_reviewers(plan: SamplingPlan, reviewer: User, qa_lead: User) -> None:
+    job = JobRun.objects.create(kind="sampling", created_by=qa_lead)
+    assert _client(reviewer).get(reverse("sampling:job", args=[job.pk])).status_code == 404
+    assert _client(qa_lead).get(reverse("sampling:job", args=[job.pk]), HTTP_HX_REQUEST="true").status_code == 200
