@@ -14,6 +14,7 @@ urlpatterns = [
     path("reviews/", include("qadesk.reviews.urls")),
     path("disputes/", include("qadesk.disputes.urls")),
     path("reports/", include("qadesk.analytics.urls")),
+    path("calibration/", include("qadesk.calibration.urls")),
     path("notifications/", include("qadesk.notifications.urls")),
     path("sampling/", include("qadesk.sampling.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
