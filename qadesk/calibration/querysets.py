@@ -17,4 +17,4 @@ class CalibrationSessionQuerySet(models.QuerySet):  # type: ignore[type-arg]
             return self.none()
         if user.sees_everything:
             return self
-        return self.filter(pk__in=self.model.participants.through.objects.filter(user=user).values("calibrationsession"))
+        return self.filter(participants=user).distinct()

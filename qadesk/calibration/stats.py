@@ -8,21 +8,29 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import Literal
 
 import krippendorff
 import numpy as np
 
 # Level of measurement per scorecard scale: pass/fail is nominal, point scales are ordinal.
-LEVEL_BY_SCALE: dict[str, str] = {"binary": "nominal", "three": "ordinal", "four": "ordinal", "five": "ordinal", "ten": "ordinal"}
-SCORE_LEVEL = "interval"  # 0-100 scores
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+LEVEL_BY_SCALE: dict[str, Level] = {
+    "binary": "nominal",
+    "three": "ordinal",
+    "four": "ordinal",
+    "five": "ordinal",
+    "ten": "ordinal",
+}
+SCORE_LEVEL: Level = "interval"  # 0-100 scores
 
 
-def level_for_scale(scale: str) -> str:
+def level_for_scale(scale: str) -> Level:
     """The level of measurement Krippendorff's alpha uses for a scale (interval for 0-100 scores)."""
     return LEVEL_BY_SCALE.get(scale, SCORE_LEVEL)
 
 
-def krippendorff_alpha(data: Sequence[Sequence[float | None]], *, level: str) -> float | None:
+def krippendorff_alpha(data: Sequence[Sequence[float | None]], *, level: Level) -> float | None:
     """Krippendorff's alpha of reliability data: one row per coder, one column per unit, None for missing.
 
     None when alpha is undefined: no unit coded by two coders, or a single value observed (no variation to
