@@ -88,7 +88,7 @@ def calibration_session_create(
             notify(
                 recipient=person,
                 kind="calibration_opened",
-                subject=gettext_noop("Calibration session \u201c{title}\u201d: please score by {deadline}"),
+                subject=gettext_noop("Calibration session “{title}”: please score by {deadline}"),
                 params={"title": title, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
             )
     return session
@@ -158,7 +158,7 @@ def calibration_session_close(
             notify(
                 recipient=person,
                 kind="calibration_results",
-                subject=gettext_noop("Calibration session \u201c{title}\u201d: the results are out"),
+                subject=gettext_noop("Calibration session “{title}”: the results are out"),
                 params={"title": session.title},
             )
     return session
