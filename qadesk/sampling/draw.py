@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 DIMENSIONS = ("site", "channel", "phase", "language")
@@ -59,8 +60,20 @@ def stratum_key(candidate: Candidate, by: Sequence[str]) -> str:
     return "|".join(str(getattr(candidate, dimension)) for dimension in by)
 
 
+def _key_function(by: Sequence[str]) -> Callable[[Candidate], str]:
+    """`stratum_key` for fixed dimensions, without the per-call lookups (the draw calls it once per candidate)."""
+    if not by:
+        return lambda _candidate: ""
+    get = operator.attrgetter(*by)
+    if len(by) == 1:
+        return lambda candidate: str(get(candidate))
+    return lambda candidate: "|".join(map(str, get(candidate)))
+
+
 def weight(flags: Iterable[str], boosts: Mapping[str, float]) -> float:
     """A candidate's draw weight: the product of the boosts of its risk flags (1 with none)."""
+    if not flags:
+        return 1.0
     return math.prod(float(boosts.get(flag, 1.0)) for flag in flags)
 
 
@@ -84,15 +97,17 @@ def draw(candidates: Iterable[Candidate], plan: PlanSpec, seed: int) -> Sample:
     shares = _shares(plan)
     n = plan.n_per_agent
     cells: dict[int, dict[str, list[tuple[float, int, Candidate]]]] = defaultdict(dict)
+    key_of = _key_function(plan.by if shares else ())
+    boosts, log, random_ = plan.boosts, math.log, rng.random
     for candidate in candidates:
-        key = stratum_key(candidate, plan.by) if shares else ""
+        key = key_of(candidate)
         if shares and key not in shares:
             continue
-        w = weight(candidate.flags, plan.boosts)
+        w = weight(candidate.flags, boosts) if candidate.flags else 1.0
         if w <= 0:
             continue
         # log(u)/w orders like u**(1/w) but without underflow for large weights.
-        score = math.log(1.0 - rng.random()) / w
+        score = log(1.0 - random_()) / w
         heap = cells[candidate.agent_id].setdefault(key, [])
         item = (score, -candidate.id, candidate)
         if len(heap) < n:

@@ -100,15 +100,17 @@ def sampling_candidates(*, plan: SamplingPlan, start: date, end: date) -> Iterat
     if "reassigned" in boosts:
         fields.append("reassigned")
     rows = qs.order_by("id").values_list(*fields)
+    no_flags: frozenset[str] = frozenset()
+    candidate = sampling_draw.Candidate
     for row in rows.iterator(chunk_size=CHUNK):
-        flags = set()
-        if (row[8] or 0) + (row[9] or 0) + (row[10] or 0) > long_handle:
-            flags.add("long_handle")
-        if row[7]:
-            flags.add("abandoned")
-        if len(row) > 11 and row[11]:
-            flags.add("reassigned")
-        yield sampling_draw.Candidate(row[0], row[1], row[2] or "", row[3], row[4], row[5], frozenset(flags), row[6])
+        long = (row[8] or 0) + (row[9] or 0) + (row[10] or 0) > long_handle
+        reassigned = len(row) > 11 and row[11]
+        if long or row[7] or reassigned:
+            found = (("long_handle", long), ("abandoned", row[7]), ("reassigned", reassigned))
+            flags = frozenset(name for name, present in found if present)
+        else:
+            flags = no_flags  # most rows: one shared empty set, not a new one each
+        yield candidate(row[0], row[1], row[2] or "", row[3], row[4], row[5], flags, row[6])
 
 
 def _reviewers(plan: SamplingPlan) -> list[sampling_draw.Reviewer]:
