@@ -149,6 +149,13 @@ LOGGING = {
 }
 
 # Background jobs (Django's tasks API, django-tasks backport). The database backend needs no extra
-# service: `qadesk worker` runs its worker. QADESK_TASKS_BACKEND switches, e.g. to
-# django_tasks.backends.immediate.ImmediateBackend (run in the request, for tests and tiny installs).
-TASKS = {"default": {"BACKEND": envstr("QADESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# service: `qadesk worker` runs its worker. QADESK_TASKS_BACKEND switches: "rq" queues jobs in Redis
+# (QADESK_REDIS_URL) for RQ workers at scale (`qadesk worker` then runs an RQ worker), or a backend's
+# dotted path, e.g. django_tasks.backends.immediate.ImmediateBackend (run in the request, for tests and tiny installs).
+_TASKS_BACKEND = envstr("QADESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+if _TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": envstr("QADESK_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}

@@ -1,18 +1,36 @@
-"""`qadesk worker`: runs background jobs (the tasks database backend's `db_worker`); options pass through."""
+"""`qadesk worker`: runs background jobs with the configured tasks backend's worker.
+
+Database backend (default): django-tasks-db's `db_worker`. RQ backend (QADESK_TASKS_BACKEND=rq): django-rq's
+`rqworker` on the backend's queues, with the job class django-tasks-rq needs.
+"""
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+
 
 class Command(BaseCommand):
-    help = "Run the background job worker (database backend). Same options as db_worker, e.g. --batch."
+    help = "Run the background job worker of the configured tasks backend (database or RQ)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Run every queued job, then exit.")
         parser.add_argument("--max-tasks", type=int, default=None)
+        parser.add_argument(
+            "--in-process", action="store_true", help="RQ: run jobs in the worker's own process (no fork), e.g. to debug."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        backend = settings.TASKS["default"]
+        if backend["BACKEND"] == RQ_BACKEND:
+            extra: dict[str, Any] = {"max_jobs": options["max_tasks"]} if options["max_tasks"] else {}
+            if options["in_process"]:
+                extra["worker_class"] = "rq.worker.SimpleWorker"
+            queues = backend.get("QUEUES", ["default"])
+            call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], **extra)
+            return
         extra = {"max_tasks": options["max_tasks"]} if options["max_tasks"] else {}
         call_command("db_worker", batch=options["batch"], startup_delay=False, **extra)

@@ -1,0 +1,56 @@
+"""The Redis-backed tasks backend (django-tasks-rq): a sampling job enqueued in Redis and run by an RQ worker.
+
+Runs against the local Redis (QADESK_REDIS_URL, default redis://127.0.0.1:6379/15); skipped when it is unreachable.
+"""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from qadesk.accounts.models import Agent, User
+from qadesk.reviews.models import ReviewAssignment
+from qadesk.sampling.models import SamplingPlan
+from qadesk.sampling.services import sampling_plan_enqueue
+from qadesk.sampling.tests.conftest import WEEK
+
+REDIS_URL = os.environ.get("QADESK_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.exceptions.RedisError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_reachable(), reason=f"Redis is not reachable at {REDIS_URL}")
+
+
+@pytest.fixture
+def rq_backend(settings: object) -> None:
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}  # type: ignore[attr-defined]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[attr-defined]
+    if "django_rq" not in settings.INSTALLED_APPS:  # type: ignore[attr-defined]
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_a_sampling_job_queued_in_redis(
+    rq_backend: None, plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User
+) -> None:
+    import django_rq
+
+    queue = django_rq.get_queue("default")
+    before = queue.count
+    with transaction.atomic():
+        job = sampling_plan_enqueue(plan=plan, actor=qa_lead, period_start=WEEK)
+    assert ReviewAssignment.objects.count() == 0 and queue.count == before + 1  # waiting in Redis, not run
+    # In process: the test database (in-memory on SQLite) is not shared with a forked work horse.
+    call_command("worker", batch=True, in_process=True)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.counts["assigned"] == 8
+    assert ReviewAssignment.objects.count() == 8 and queue.count == 0
