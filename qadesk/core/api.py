@@ -1,14 +1,17 @@
-"""API plumbing shared by every router: token authentication and the ApplicationError mapping."""
+"""API plumbing shared by every router: token authentication, the ApplicationError mapping and 422 answers in the
+caller's language."""
 
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from qadesk.accounts.models import ApiToken
 from qadesk.core.errors import ApplicationError
+from qadesk.core.validation import error_message
 
 
 class TokenAuth(HttpBearer):
@@ -29,11 +32,30 @@ class ErrorOut(Schema):
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    """Answer a broken rule with its status and its message in the caller's language."""
+    """Answer a broken rule with its status and its message, and invalid input with 422 and each field's reason, in the
+    caller's language."""
 
     @api.exception_handler(ApplicationError)
     def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc.message), **exc.extra}, status=exc.status_code)
+
+    @api.exception_handler(ValidationError)
+    def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        # django-ninja's shape ({"detail": [{"type", "loc", "msg", "ctx"}]}) with `msg` in the caller's language; `loc`
+        # says where (["query", "a_from"], ["body", "payload", "pass_mark"]); `type` and `ctx` stay for programs, less
+        # ctx's "error", pydantic's English wording of what `msg` now says.
+        return api.create_response(request, {"detail": [_translated(error) for error in exc.errors]}, status=422)
+
+
+def _translated(error: dict[str, Any]) -> dict[str, Any]:
+    """One error with its reason in the active language; its ctx keeps pydantic's figures (max_length, expected, …)."""
+    translated = {**error, "msg": error_message(error)}
+    ctx = {name: value for name, value in (error.get("ctx") or {}).items() if name != "error"}
+    if ctx:
+        translated["ctx"] = ctx
+    else:
+        translated.pop("ctx", None)
+    return translated
 
 
 AUTH = [TokenAuth(), django_auth]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, NamedTuple
 
-from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from qadesk.core.validation import error_messages as error_messages  # the import report's reasons (re-exported)
 from qadesk.interactions.models import AuthorRole, Channel, JourneyPhase, Status
 
 SUBJECT_MAX = 300
@@ -95,41 +95,3 @@ class InteractionIn(BaseModel):
         if self.closed_at:
             return Status.CLOSED
         return Status.RESOLVED if self.resolved_at else Status.OPEN
-
-
-def field_path(loc: tuple[int | str, ...]) -> str:
-    """('messages', 3, 'author') → 'messages[3].author'."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def error_messages(exc: ValidationError) -> list[tuple[str, str]]:
-    """Pydantic's errors as (field path, translated reason) pairs."""
-    return [(field_path(err["loc"]), _reason(err)) for err in exc.errors(include_url=False)]
-
-
-def _reason(err: Any) -> str:
-    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    if kind == "missing":
-        return _("is required")
-    if kind == "literal_error":
-        return _("{value} is not one of: {expected}").format(value=repr(value), expected=ctx.get("expected", ""))
-    if kind.startswith("datetime") or kind.startswith("date_"):
-        return _("{value} is not a date and time (ISO 8601, e.g. 2026-10-01T09:00:00Z)").format(value=repr(value))
-    if kind == "string_too_long":
-        return _("is longer than {n} characters").format(n=ctx.get("max_length"))
-    if kind == "string_too_short":
-        return _("must not be empty")
-    if kind.startswith("int_") or kind in {"greater_than_equal", "less_than_equal"}:
-        return _("{value} is not a whole number of seconds, 0 or more").format(value=repr(value))
-    if kind.startswith("bool"):
-        return _("{value} is not true or false").format(value=repr(value))
-    if kind == "string_type":
-        return _("must be text")
-    if kind == "list_type":
-        return _("must be a list")
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return _("must be an object")
-    return str(err["msg"])
