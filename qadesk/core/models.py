@@ -57,3 +57,23 @@ class JobRun(models.Model):
         self.log = "\n".join(line for line in (self.log, log) if line)
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "counts", "progress", "log", "finished_at"])
+
+
+class PeriodicJobState(models.Model):
+    """When a periodic job (qadesk/core/schedule.py) is next due; one row per job, shared by every scheduler.
+
+    A scheduler enqueues the job only if it moves `next_run_at` forward itself (a conditional UPDATE), so several
+    schedulers, or `qadesk scheduler --once` from cron every minute, still enqueue it once per interval.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_enqueued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,7 +1,8 @@
-"""`qadesk worker`: runs background jobs with the configured tasks backend's worker.
+"""`qadesk worker`: runs background jobs with the configured tasks backend's worker, and with --scheduler the periodic ones.
 
 Database backend (default): django-tasks-db's `db_worker`. RQ backend (QADESK_TASKS_BACKEND=rq): django-rq's
-`rqworker` on the backend's queues, with the job class django-tasks-rq needs.
+`rqworker` on the backend's queues, with the job class django-tasks-rq needs. --scheduler runs the scheduler loop
+(qadesk/core/schedule.py) in a thread beside it, so one process serves a small install; `qadesk serve` starts it so.
 """
 
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from qadesk.core import schedule
 
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 
@@ -22,8 +25,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--in-process", action="store_true", help="RQ: run jobs in the worker's own process (no fork), e.g. to debug."
         )
+        parser.add_argument(
+            "--scheduler",
+            action="store_true",
+            help="Also enqueue periodic jobs (due sampling plans, calibration reminders); with --batch, one tick first.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["scheduler"]:
+            if options["batch"]:
+                schedule.tick()
+            else:
+                schedule.start_thread()
         backend = settings.TASKS["default"]
         if backend["BACKEND"] == RQ_BACKEND:
             extra: dict[str, Any] = {"max_jobs": options["max_tasks"]} if options["max_tasks"] else {}

@@ -1,0 +1,64 @@
+"""The scheduler: which periodic jobs exist, and a tick enqueues exactly the due ones, once per interval."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks import task_backends
+
+from qadesk.core import schedule
+from qadesk.core.models import PeriodicJobState
+
+pytestmark = pytest.mark.django_db
+
+SAMPLING = "qadesk.sampling.tasks.enqueue_due_sampling_plans"
+REMINDERS = "qadesk.calibration.tasks.send_calibration_reminders"
+
+
+@pytest.fixture(autouse=True)
+def _dummy_tasks(settings: Any) -> None:
+    """Jobs are only recorded, not run, so the test sees exactly what was enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def _queued() -> list[str]:
+    return [result.task.module_path for result in task_backends["default"].results]  # type: ignore[attr-defined]
+
+
+def test_it_knows_the_periodic_jobs_of_every_app() -> None:
+    jobs = {job.name: job.every for job in schedule.periodic_jobs()}
+    assert jobs == {SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15)}
+
+
+def test_it_enqueues_each_job_once_per_interval() -> None:
+    start = timezone.now()
+    assert schedule.tick(now=start) == [REMINDERS, SAMPLING]
+    assert schedule.tick(now=start) == []  # a second scheduler ticking at the same time
+    assert schedule.tick(now=start + timedelta(minutes=9)) == []
+    assert schedule.tick(now=start + timedelta(minutes=10)) == [SAMPLING]
+    assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS]
+    assert sorted(_queued()) == sorted([REMINDERS, SAMPLING, SAMPLING, REMINDERS])
+    assert PeriodicJobState.objects.get(name=SAMPLING).next_run_at == start + timedelta(minutes=20)
+
+
+def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    start = timezone.now()
+    backend = task_backends["default"]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("queue down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(backend, "enqueue", refuse)
+        assert schedule.tick(now=start) == []
+    assert not PeriodicJobState.objects.exists()  # the claims rolled back with the failed enqueue
+    assert schedule.tick(now=start + timedelta(minutes=1)) == [REMINDERS, SAMPLING]
+
+
+def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("scheduler", "--once")
+    call_command("scheduler", "--once")
+    assert capsys.readouterr().out.splitlines() == [f"queued {REMINDERS}", f"queued {SAMPLING}"]
+    assert sorted(_queued()) == [REMINDERS, SAMPLING]
