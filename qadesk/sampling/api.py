@@ -32,7 +32,7 @@ class PlanIn(Schema):
     exclude_own_team: bool = False
     due_days: int = Field(7, ge=0)
     seed: int | None = None
-    schedule: Literal["none", "daily", "weekly", "monthly"] = "none"
+    auto_run: bool = Field(False, description="Draw each period automatically once it has ended.")
     is_active: bool = True
 
 
@@ -48,7 +48,7 @@ class PlanOut(Schema):
     exclude_own_team: bool
     due_days: int
     seed: int
-    schedule: str
+    auto_run: bool
     is_active: bool
 
     @staticmethod

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Role, Team, User
 from qadesk.sampling import draw
-from qadesk.sampling.models import Period, SamplingPlan, Schedule
+from qadesk.sampling.models import Period, SamplingPlan
 
 DIMENSION_LABELS = {"site": _("Site"), "channel": _("Channel"), "phase": _("Journey phase"), "language": _("Language")}
 RISK_FLAGS = {
@@ -64,7 +64,11 @@ class SamplingPlanForm(forms.Form):
     exclude_own_team = forms.BooleanField(label=_("Never assign to a reviewer of the agent's team"), required=False)
     due_days = forms.IntegerField(label=_("Days to review"), min_value=0, initial=7)
     seed = forms.IntegerField(label=_("Random seed"), required=False, help_text=_("Empty: chosen at random and kept."))
-    schedule = forms.ChoiceField(label=_("Schedule"), choices=Schedule.choices, initial=Schedule.NONE)
+    auto_run = forms.BooleanField(
+        label=_("Draw automatically when each period ends"),
+        required=False,
+        help_text=_("Otherwise the plan draws only when someone presses Run now."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args: Any, plan: SamplingPlan | None = None, **kwargs: Any) -> None:
@@ -108,14 +112,14 @@ class SamplingPlanForm(forms.Form):
             filters["long_handle_seconds"] = d["long_handle_seconds"]
         strata = {"by": d["strata_by"], "proportions": d["proportions"]} if d["strata_by"] else {}
         boosts = {flag: d[f"boost_{flag}"] for flag in RISK_FLAGS if d.get(f"boost_{flag}") is not None}
-        fields = ("name", "n_per_agent", "period", "exclude_own_team", "due_days", "seed", "schedule", "is_active")
+        fields = ("name", "n_per_agent", "period", "exclude_own_team", "due_days", "seed", "auto_run", "is_active")
         return {**{k: d[k] for k in fields}, "strata": strata, "filters": filters, "risk_boosts": boosts}
 
 
 def _initial(plan: SamplingPlan) -> dict[str, Any]:
     strata, filters = plan.strata or {}, plan.filters or {}
     initial: dict[str, Any] = {k: getattr(plan, k) for k in ("name", "n_per_agent", "period", "exclude_own_team", "due_days")}
-    initial |= {"seed": plan.seed, "schedule": plan.schedule, "is_active": plan.is_active}
+    initial |= {"seed": plan.seed, "auto_run": plan.auto_run, "is_active": plan.is_active}
     initial["strata_by"] = strata.get("by", [])
     initial["proportions"] = "\n".join(f"{k} = {v}" for k, v in (strata.get("proportions") or {}).items())
     initial["teams"] = filters.get("teams", [])

@@ -15,19 +15,13 @@ class Period(models.TextChoices):
     MONTH = "month", _("Month")
 
 
-class Schedule(models.TextChoices):
-    NONE = "none", _("By hand only")
-    DAILY = "daily", _("Daily")
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
-
-
 class SamplingPlan(models.Model):
     """An audit sampling plan: review N interactions per agent per period, in stated proportions.
 
     `strata` is {"by": ["site", "channel"], "proportions": {"Milano|phone": 0.3, …}} (empty: no
     stratification); `filters` narrows the candidates ({"labels": [codes], "teams": [ids], "date_from",
     "date_to", "long_handle_seconds"}); `risk_boosts` weights risky contacts ({"reassigned": 3, …}).
+    An `auto_run` plan is drawn by the scheduler for every period as it ends (day, week or month).
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -46,7 +40,11 @@ class SamplingPlan(models.Model):
     seed = models.BigIntegerField(
         _("random seed"), help_text=_("The same seed over the same interactions draws the same sample.")
     )
-    schedule = models.CharField(_("schedule"), max_length=10, choices=Schedule.choices, default=Schedule.NONE)
+    auto_run = models.BooleanField(
+        _("draw automatically"),
+        default=False,
+        help_text=_("Draw each period by itself once the period has ended; otherwise only when someone presses Run now."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )

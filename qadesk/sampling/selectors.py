@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from qadesk.accounts.models import User
+from qadesk.core.models import JobRun
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import AssignmentStatus
 from qadesk.sampling.models import SamplingPlan, SamplingRun, SamplingRunItem
-from qadesk.sampling.periods import day_start, last_complete_period
+from qadesk.sampling.periods import day_start, last_complete_period, period_end
 
 COVERAGE_GROUPS = {
     "agent": "assignment__interaction__agent__username",
@@ -21,6 +22,11 @@ COVERAGE_GROUPS = {
     "site": "assignment__interaction__site__name",
     "channel": "assignment__interaction__channel",
 }
+# How far back an automatic plan catches up on periods missed while no scheduler ran.
+CATCH_UP_DAYS = 7
+# A period with a sampling job younger than this is not queued again: it is queued or running (several
+# schedulers, a backlog), or it failed and is retried after this long rather than at every tick.
+RETRY_HOURS = 6
 STRATUM_FIELDS = {"site": "site__name", "channel": "channel", "phase": "phase", "language": "language"}
 
 
@@ -42,14 +48,47 @@ def sampling_run_items(*, run: SamplingRun) -> QuerySet[SamplingRunItem]:
 
 
 def sampling_plans_due(*, today: date | None = None) -> list[tuple[SamplingPlan, date]]:
-    """Active scheduled plans whose last complete period has not been drawn yet."""
+    """Periods of active automatic plans that have ended and are neither drawn nor recently queued, oldest first.
+
+    A plan's last complete period is always due; after a plan's latest run, periods that ended within
+    CATCH_UP_DAYS are due too, so days missed while no scheduler ran are still drawn (a plan left idle longer
+    does not flood reviewers with its backlog).
+    """
     today = today or timezone.localdate()
-    due = []
-    for plan in SamplingPlan.objects.filter(is_active=True).exclude(schedule="none"):
-        start = last_complete_period(plan.period, today)
-        if not SamplingRun.objects.filter(plan=plan, period_start=start).exists():
-            due.append((plan, start))
+    plans = list(SamplingPlan.objects.filter(is_active=True, auto_run=True).annotate(latest=Max("runs__period_start")))
+    drawn = set(SamplingRun.objects.filter(plan__in=plans).values_list("plan_id", "period_start"))
+    attempted = _recent_attempts(now=timezone.now())
+    due: list[tuple[SamplingPlan, date]] = []
+    for plan in plans:
+        for start in _ended_periods(plan, today):
+            if (plan.pk, start) not in drawn and (plan.pk, start) not in attempted:
+                due.append((plan, start))
     return due
+
+
+def _ended_periods(plan: SamplingPlan, today: date) -> list[date]:
+    last = last_complete_period(plan.period, today)
+    starts = [last]
+    latest: date | None = getattr(plan, "latest", None)
+    start = last
+    while latest is not None:
+        start = last_complete_period(plan.period, start)
+        if start <= latest or period_end(plan.period, start) < today - timedelta(days=CATCH_UP_DAYS):
+            break
+        starts.insert(0, start)
+    return starts
+
+
+def _recent_attempts(*, now: datetime) -> set[tuple[int, date]]:
+    """(plan, period start) of sampling jobs started in the last RETRY_HOURS: queued, running, or failed."""
+    jobs = JobRun.objects.filter(kind="sampling", created_at__gte=now - timedelta(hours=RETRY_HOURS))
+    attempts = set()
+    for params in jobs.values_list("params", flat=True):
+        try:
+            attempts.add((int(params["plan"]), date.fromisoformat(params["period_start"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return attempts
 
 
 def sampling_coverage(*, plan: SamplingPlan, run: SamplingRun | None = None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 JOB_KIND = "sampling"
 PLAN_FIELDS: tuple[str, ...] = ("name", "n_per_agent", "period", "strata", "filters", "risk_boosts", "exclude_own_team")
-PLAN_FIELDS += ("due_days", "seed", "schedule", "is_active")
+PLAN_FIELDS += ("due_days", "seed", "auto_run", "is_active")
 CHUNK = 5000
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.db import transaction
 from django_tasks import task
 
 from qadesk.core.models import JobRun
+from qadesk.core.schedule import periodic
 from qadesk.sampling.models import SamplingPlan
-from qadesk.sampling.services import sampling_plan_run
+from qadesk.sampling.selectors import sampling_plans_due
+from qadesk.sampling.services import sampling_plan_enqueue, sampling_plan_run
 
 
 @task()
@@ -20,3 +23,16 @@ def run_sampling_plan(plan_id: int, period_start: str, job_id: int | None = None
         plan=plan, actor=job.created_by if job else None, period_start=date.fromisoformat(period_start), job=job
     )
     return run.pk if run else None
+
+
+def enqueue_due_plans() -> list[JobRun]:
+    """Queue a run of every plan period that is due (see sampling_plans_due); returns the JobRuns."""
+    with transaction.atomic():
+        return [sampling_plan_enqueue(plan=plan, actor=None, period_start=start) for plan, start in sampling_plans_due()]
+
+
+@periodic(every=timedelta(minutes=10))
+@task()
+def enqueue_due_sampling_plans() -> int:
+    """Periodic: queue the automatic plans whose period has ended; returns how many runs were queued."""
+    return len(enqueue_due_plans())

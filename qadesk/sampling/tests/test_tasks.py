@@ -45,8 +45,8 @@ def test_it_runs_queued_plans_with_the_database_worker(
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
-def test_it_enqueues_due_scheduled_plans_once(plan: SamplingPlan, django_capture_on_commit_callbacks: object) -> None:
-    plan.schedule = "daily"
+def test_it_enqueues_due_automatic_plans_once(plan: SamplingPlan, django_capture_on_commit_callbacks: object) -> None:
+    plan.auto_run = True
     plan.save()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         call_command("sample", "due")

@@ -68,7 +68,7 @@ def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
         "exclude_own_team": "on",
         "due_days": "5",
         "seed": "42",
-        "schedule": "monthly",
+        "auto_run": "on",
         "is_active": "on",
     }
     response = _client(qa_lead).post(reverse("sampling:plan_create"), data)
@@ -76,12 +76,12 @@ def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
     assert response.status_code == 302 and response["Location"] == reverse("sampling:plan", args=[plan.pk])
     assert plan.strata == {"by": ["channel"], "proportions": {"phone": 0.7, "email": 0.3}}
     assert plan.filters == {"labels": ["billing", "refund"]} and plan.risk_boosts == {"reassigned": 3.0}
-    assert (plan.seed, plan.exclude_own_team, plan.schedule, list(plan.reviewers.all())) == (42, True, "monthly", [reviewer])
+    assert (plan.seed, plan.exclude_own_team, plan.auto_run, list(plan.reviewers.all())) == (42, True, True, [reviewer])
 
 
 def test_it_shows_form_errors_instead_of_saving(qa_lead: User, reviewer: User) -> None:
     data = {"name": "Bad", "n_per_agent": "3", "period": "week", "strata_by": ["channel"], "proportions": "phone 0.7"}
-    data |= {"reviewers": [str(reviewer.pk)], "due_days": "5", "schedule": "none"}
+    data |= {"reviewers": [str(reviewer.pk)], "due_days": "5"}
     response = _client(qa_lead).post(reverse("sampling:plan_create"), data)
     assert response.status_code == 200 and "Cannot read this line" in response.content.decode()
     assert not SamplingPlan.objects.filter(name="Bad").exists()

@@ -1,4 +1,4 @@
-"""`qadesk sample due` enqueues scheduled plans whose period is due; `qadesk sample run PLAN_ID` draws one now."""
+"""`qadesk sample due` enqueues the automatic plans whose period is due; `qadesk sample run PLAN_ID` draws one now."""
 
 from datetime import date
 from typing import Any
@@ -7,16 +7,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from qadesk.sampling.models import SamplingPlan
-from qadesk.sampling.selectors import sampling_plans_due
 from qadesk.sampling.services import sampling_plan_enqueue, sampling_plan_run
+from qadesk.sampling.tasks import enqueue_due_plans
 
 
 class Command(BaseCommand):
-    help = "Audit sampling: enqueue due scheduled plans (run it from cron), or run one plan."
+    help = "Audit sampling: enqueue the due automatic plans now, or run one plan."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("due", help="Enqueue every active scheduled plan whose last complete period is not drawn yet.")
+        sub.add_parser("due", help="Enqueue every active automatic plan whose ended period is not drawn or queued yet.")
         run = sub.add_parser("run", help="Draw one plan.")
         run.add_argument("plan_id", type=int)
         run.add_argument("--period-start", type=date.fromisoformat, help="First day of the period (default: last complete one).")
@@ -24,11 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "due":
-            with transaction.atomic():
-                due = sampling_plans_due()
-                jobs = [sampling_plan_enqueue(plan=plan, actor=None, period_start=start) for plan, start in due]
-            for (plan, start), job in zip(due, jobs, strict=True):
-                self.stdout.write(f"queued plan {plan.pk} period {start} job {job.pk}")
+            for job in enqueue_due_plans():
+                self.stdout.write(f"queued plan {job.params['plan']} period {job.params['period_start']} job {job.pk}")
             return
         chosen = SamplingPlan.objects.filter(pk=options["plan_id"]).first()
         if chosen is None:
