@@ -19,6 +19,9 @@ class SettingsOut(Schema):
     dispute_window_days: int = Field(description="How long after submission an agent may dispute a review.")
     dispute_decision_days: int = Field(description="A dispute undecided after this many days is overdue.")
     disputes_go_to_qa_lead: bool = Field(description="Otherwise disputes go to the original reviewer, who may escalate.")
+    calibration_reminder_hours: int = Field(
+        description="Calibration participants still scoring are reminded this many hours before the deadline; 0: never."
+    )
 
 
 class SettingsPatch(Schema):
@@ -28,6 +31,7 @@ class SettingsPatch(Schema):
     dispute_window_days: int | None = Field(None, ge=0)
     dispute_decision_days: int | None = Field(None, ge=1)
     disputes_go_to_qa_lead: bool | None = None
+    calibration_reminder_hours: int | None = Field(None, ge=0)
 
 
 @router.get("", response=SettingsOut, summary="Organisation settings")

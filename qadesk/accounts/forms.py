@@ -20,6 +20,7 @@ class OrgSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "dispute_window_days",
             "dispute_decision_days",
             "disputes_go_to_qa_lead",
+            "calibration_reminder_hours",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -29,6 +30,6 @@ class OrgSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         pass_mark = self.fields["pass_mark"]
         pass_mark.validators += [MinValueValidator(0), MaxValueValidator(100)]
         pass_mark.widget.attrs.update({"min": "0", "max": "100", "step": "0.5"})
-        for name in ("minimum_n", "dispute_window_days", "dispute_decision_days"):
+        for name in ("minimum_n", "dispute_window_days", "dispute_decision_days", "calibration_reminder_hours"):
             self.fields[name].widget.attrs["min"] = "0" if name != "minimum_n" else "1"
         self.fields["minimum_n"].validators.append(MinValueValidator(1))

@@ -124,6 +124,14 @@ class OrgSettings(models.Model):
     disputes_go_to_qa_lead = models.BooleanField(
         _("disputes go to a QA lead"), default=False, help_text=_("Otherwise to the original reviewer, who may escalate.")
     )
+    calibration_reminder_hours = models.PositiveIntegerField(
+        _("calibration reminder (hours before the deadline)"),
+        default=24,
+        help_text=_(
+            "Participants who have not scored every interaction of a session are reminded this long before its deadline; "
+            "0: never. Sessions opened closer to their deadline than this get no reminder."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation settings")

@@ -16,6 +16,7 @@ from qadesk.calibration.selectors import (
     calibration_session_list,
 )
 from qadesk.calibration.services import (
+    calibration_agreed_answer_clear,
     calibration_agreed_answer_set,
     calibration_score_submit,
     calibration_session_close,
@@ -182,6 +183,21 @@ def set_agreed(request: HttpRequest, session_id: int, payload: list[CalibrationA
             calibration_agreed_answer_set(item=item, criterion=criterion, actor=_actor(request), value=row.value, note=row.note)
         )
     return answers
+
+
+@router.delete(
+    "/sessions/{int:session_id}/agreed/{int:item_id}/{int:criterion_id}",
+    response={204: None, **ERRORS},
+    summary="Clear an agreed answer",
+)
+def clear_agreed(request: HttpRequest, session_id: int, item_id: int, criterion_id: int) -> tuple[int, None]:
+    """QA leads: take back the agreed answer of one criterion of one item (404 when there is none)."""
+    session = calibration_session_detail(actor=_actor(request), pk=session_id)
+    item = get_object_or_404(session.items, pk=item_id)
+    criterion = get_object_or_404(Criterion, pk=criterion_id)
+    if not calibration_agreed_answer_clear(item=item, criterion=criterion, actor=_actor(request)):
+        raise Http404
+    return 204, None
 
 
 @router.post("/sessions/{int:session_id}/close", response={200: CalibrationSessionDetailOut, **ERRORS}, summary="Close a session")

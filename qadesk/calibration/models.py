@@ -56,6 +56,9 @@ class CalibrationSession(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(
+        _("reminder sent"), null=True, blank=True, help_text=_("When participants still scoring were reminded of the deadline.")
+    )
 
     objects = CalibrationSessionQuerySet.as_manager()
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from qadesk.accounts.models import Role, User
+from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.calibration.models import (
     AgreedAnswer,
     CalibrationItem,
@@ -139,6 +141,16 @@ def calibration_agreed_answer_set(
     return answer
 
 
+def calibration_agreed_answer_clear(*, item: CalibrationItem, criterion: Criterion, actor: User) -> bool:
+    """Take back the agreed answer of one criterion of one item (QA leads); returns False when there was none.
+
+    Without it the benchmark for that cell is the benchmark reviewer's rating again, or none.
+    """
+    _require_qa_lead(actor)
+    deleted, _by_model = AgreedAnswer.objects.filter(item=item, criterion=criterion).delete()
+    return bool(deleted)
+
+
 def calibration_session_close(
     *, session: CalibrationSession, actor: User, note: str | None = None, scorecard_revision_note: str | None = None
 ) -> CalibrationSession:
@@ -162,3 +174,47 @@ def calibration_session_close(
                 params={"title": session.title},
             )
     return session
+
+
+def _still_scoring(session: CalibrationSession) -> QuerySet[User]:
+    """The participants who have not scored every item of the session."""
+    n_items = session.items.count()
+    done = Count("calibration_scores", filter=Q(calibration_scores__session=session))
+    return session.participants.filter(is_active=True).annotate(done=done).filter(done__lt=n_items)
+
+
+def calibration_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind, once per session, the participants still scoring an open session whose deadline is near.
+
+    "Near" is the organisation's calibration_reminder_hours (0: never). A session opened already that close to its
+    deadline gets none: its opening notice says the deadline. Returns how many people were reminded.
+    """
+    hours = OrgSettings.load().calibration_reminder_hours
+    if not hours:
+        return 0
+    now = now or timezone.now()
+    window = timedelta(hours=hours)
+    sessions = CalibrationSession.objects.filter(
+        status=SessionStatus.OPEN,
+        reminder_sent_at__isnull=True,
+        deadline__gt=now,
+        deadline__lte=now + window,
+        created_at__lt=F("deadline") - window,
+    )
+    reminded = 0
+    for session in sessions:
+        with transaction.atomic():
+            # Claim the session's reminder first: of several schedulers or workers, only one sends it.
+            claimed = CalibrationSession.objects.filter(pk=session.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
+            if not claimed:
+                continue
+            for person in _still_scoring(session):
+                notify(
+                    recipient=person,
+                    kind="calibration_reminder",
+                    subject=gettext_noop("Reminder: please finish scoring calibration session “{title}” by {deadline}"),
+                    params={"title": session.title, "deadline": timezone.localtime(session.deadline).strftime("%Y-%m-%d %H:%M")},
+                    url=reverse("calibration:detail", args=[session.pk]),
+                )
+                reminded += 1
+    return reminded

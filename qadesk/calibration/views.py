@@ -24,6 +24,7 @@ from qadesk.calibration.selectors import (
     calibration_session_list,
 )
 from qadesk.calibration.services import (
+    calibration_agreed_answer_clear,
     calibration_agreed_answer_set,
     calibration_score_submit,
     calibration_session_close,
@@ -224,6 +225,25 @@ def agreed_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("{count} agreed answers saved.").format(count=saved))
+    return redirect("calibration:results", pk=session.pk)
+
+
+@login_required
+@require_POST
+def agreed_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A QA lead takes back one agreed answer (the "Clear" button beside it posts clear=a<item>_<criterion>)."""
+    actor = _actor(request)
+    session = calibration_session_detail(actor=actor, pk=pk)
+    _require_lead(actor)
+    item_pk, _sep, criterion_pk = request.POST.get("clear", "").removeprefix("a").partition("_")
+    if not (item_pk.isdigit() and criterion_pk.isdigit()):
+        raise Http404
+    item = get_object_or_404(CalibrationItem, session=session, pk=int(item_pk))
+    criterion = get_object_or_404(Criterion, pk=int(criterion_pk))
+    if calibration_agreed_answer_clear(item=item, criterion=criterion, actor=actor):
+        messages.success(request, _("Agreed answer cleared."))
+    else:
+        messages.info(request, _("There was no agreed answer to clear."))
     return redirect("calibration:results", pk=session.pk)
 
 

@@ -24,6 +24,7 @@ def test_everyone_logged_in_reads_the_settings(agent_user) -> None:
         "dispute_window_days": 7,
         "dispute_decision_days": 5,
         "disputes_go_to_qa_lead": False,
+        "calibration_reminder_hours": 24,
     }
     assert Client().get("/api/v1/settings").status_code == 401
 

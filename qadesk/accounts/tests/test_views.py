@@ -94,6 +94,7 @@ def test_it_lets_an_admin_edit_the_organisation_settings(client, admin_user):
         "dispute_window_days": "10",
         "dispute_decision_days": "3",
         "disputes_go_to_qa_lead": "on",
+        "calibration_reminder_hours": "24",
     }
     response = client.post(reverse("accounts:settings"), data, follow=True)
     assert "Settings saved." in response.content.decode()
@@ -105,6 +106,7 @@ def test_it_lets_an_admin_edit_the_organisation_settings(client, admin_user):
 def test_it_refuses_a_pass_mark_outside_0_to_100(client, admin_user):
     client.force_login(admin_user)
     data = {"pass_mark": "150", "minimum_n": "0", "dispute_window_days": "7", "dispute_decision_days": "5"}
+    data["calibration_reminder_hours"] = "24"
     response = client.post(reverse("accounts:settings"), data)
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"pass_mark", "minimum_n"}

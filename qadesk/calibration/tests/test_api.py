@@ -81,6 +81,17 @@ def test_it_answers_403_when_a_participant_sets_agreed_answers_or_opens_a_sessio
     assert api.post(f"/api/v1/calibration/sessions/{session.pk}/close", {}, content_type=JSON).status_code == 403
 
 
+def test_a_qa_lead_clears_an_agreed_answer_through_the_api(session, qa_lead, reviewer, default_scorecard) -> None:
+    item, empathy = session.items.first().pk, criteria(default_scorecard)["empathy"].pk
+    url = f"/api/v1/calibration/sessions/{session.pk}/agreed"
+    lead = bearer(qa_lead)
+    assert lead.put(url, [{"item": item, "criterion": empathy, "value": 3}], content_type=JSON).status_code == 200
+    assert bearer(reviewer).delete(f"{url}/{item}/{empathy}").status_code == 403
+    assert lead.delete(f"{url}/{item}/{empathy}").status_code == 204
+    assert lead.get(f"/api/v1/calibration/sessions/{session.pk}/results").json()["benchmark"] != "agreed_answers"
+    assert lead.delete(f"{url}/{item}/{empathy}").status_code == 404  # nothing left to clear
+
+
 def test_it_answers_400_for_a_rating_off_the_scale(session, reviewer, default_scorecard) -> None:
     ratings = [{"criterion": pk, "value": v} for pk, v in top_ratings(default_scorecard, empathy=7).items()]
     url = f"/api/v1/calibration/sessions/{session.pk}/items/{session.items.first().pk}/score"

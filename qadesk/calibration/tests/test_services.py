@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 
 from qadesk.calibration.models import AgreedAnswer, CalibrationScore, SessionStatus
+from qadesk.calibration.selectors import calibration_results
 from qadesk.calibration.services import (
+    calibration_agreed_answer_clear,
     calibration_agreed_answer_set,
     calibration_score_submit,
     calibration_session_close,
@@ -112,6 +114,19 @@ def test_it_lets_the_qa_lead_record_and_correct_an_agreed_answer(session, qa_lea
         calibration_agreed_answer_set(item=item, criterion=empathy, actor=reviewer, value=3)
     with pytest.raises(ApplicationError):
         calibration_agreed_answer_set(item=item, criterion=empathy, actor=qa_lead, value=9)
+
+
+def test_it_lets_the_qa_lead_clear_an_agreed_answer_back_to_none(session, qa_lead, reviewer, expert, default_scorecard) -> None:
+    item, empathy = session.items.first(), criteria(default_scorecard)["empathy"]
+    calibration_score_submit(item=item, actor=expert, ratings=top_ratings(default_scorecard))
+    calibration_agreed_answer_set(item=item, criterion=empathy, actor=qa_lead, value=None)  # N/A is an answer
+    assert calibration_results(session=session, actor=qa_lead)["benchmark"] == "agreed_answers"
+    with pytest.raises(PermissionDenied):
+        calibration_agreed_answer_clear(item=item, criterion=empathy, actor=reviewer)
+    assert calibration_agreed_answer_clear(item=item, criterion=empathy, actor=qa_lead) is True
+    assert not AgreedAnswer.objects.exists()
+    assert calibration_results(session=session, actor=qa_lead)["benchmark"] == "benchmark_reviewer"
+    assert calibration_agreed_answer_clear(item=item, criterion=empathy, actor=qa_lead) is False
 
 
 def test_it_closes_a_session_once_and_tells_the_participants(session, qa_lead) -> None:

@@ -212,9 +212,25 @@ def test_it_records_agreed_answers_and_closes(scored, qa_lead, default_scorecard
     assert scored.status == SessionStatus.CLOSED and scored.note == "Empathy guidance unclear"
 
 
+def test_it_clears_an_agreed_answer_with_the_button_beside_it(scored, qa_lead, default_scorecard) -> None:
+    empathy, item = criteria(default_scorecard)["empathy"], scored.items.first()
+    client = _client(qa_lead)
+    results = reverse("calibration:results", args=[scored.pk])
+    clear = reverse("calibration:agreed_clear", args=[scored.pk])
+    assert f'formaction="{clear}"' not in client.get(results).content.decode()  # nothing agreed, nothing to clear
+    client.post(reverse("calibration:agreed", args=[scored.pk]), {f"a{item.pk}_{empathy.pk}": "4"})
+    page = client.get(results).content.decode()
+    assert page.count(f'formaction="{clear}"') == 1 and f'name="clear" value="a{item.pk}_{empathy.pk}"' in page
+    response = client.post(clear, {"clear": f"a{item.pk}_{empathy.pk}", f"a{item.pk}_{empathy.pk}": "4"}, follow=True)
+    assert response.redirect_chain == [(results, 302)] and "Agreed answer cleared." in response.content.decode()
+    assert not AgreedAnswer.objects.exists()
+    assert client.post(clear, {"clear": "nonsense"}).status_code == 404
+
+
 def test_it_refuses_agreed_answers_and_closing_to_participants(scored, reviewer) -> None:
     client = _client(reviewer)
     assert client.post(reverse("calibration:agreed", args=[scored.pk]), {}).status_code == 403
+    assert client.post(reverse("calibration:agreed_clear", args=[scored.pk]), {"clear": "a1_1"}).status_code == 403
     assert client.post(reverse("calibration:close", args=[scored.pk]), {}).status_code == 403
     assert client.get(reverse("calibration:close", args=[scored.pk])).status_code == 405
 
