@@ -154,7 +154,10 @@ class DiscrepancyRowOut(Schema):
     a: PeriodFiguresOut
     b: PeriodFiguresOut
     change: float = Field(description="IQS in B minus IQS in A.")
-    p_value: float = Field(description="Welch's t-test, two-sided.")
+    p_value: float = Field(description="Welch's t-test, two-sided, this group alone.")
+    p_adjusted: float = Field(
+        description="p adjusted for every group compared (Benjamini–Hochberg); the group is listed because it is below alpha."
+    )
 
 
 class DiscrepancyReportOut(Schema):
@@ -164,7 +167,8 @@ class DiscrepancyReportOut(Schema):
     b_from: date
     b_to: date
     alpha: float
-    compared: int = Field(description="Groups with at least 2 reviews in both periods.")
+    correction: str = Field(description="How p-values are adjusted for the number of tests: benjamini-hochberg.")
+    compared: int = Field(description="Groups with at least 2 reviews in both periods: the tests the correction counts.")
     groups: list[DiscrepancyRowOut]
 
 
@@ -174,7 +178,10 @@ class ReviewerDiscrepancyRowOut(Schema):
     reviews: int
     shared_agents: int
     mean_difference: float = Field(description="Mean over shared agents of (reviewer's mean − peers' mean); > 0 lenient.")
-    p_value: float = Field(description="Paired t-test of the differences against 0, two-sided.")
+    p_value: float = Field(description="Paired t-test of the differences against 0, two-sided, this reviewer alone.")
+    p_adjusted: float = Field(
+        description="p adjusted for every reviewer compared (Benjamini–Hochberg); listed because it is below alpha."
+    )
     direction: Literal["lenient", "strict"]
 
 
@@ -182,7 +189,8 @@ class ReviewerDiscrepancyReportOut(Schema):
     date_from: date | None
     date_to: date | None
     alpha: float
-    compared: int = Field(description="Reviewers sharing at least 2 agents with peers.")
+    correction: str = Field(description="How p-values are adjusted for the number of tests: benjamini-hochberg.")
+    compared: int = Field(description="Reviewers sharing at least 2 agents with peers: the tests the correction counts.")
     reviewers: list[ReviewerDiscrepancyRowOut]
 
 
@@ -200,7 +208,10 @@ def precision(request: HttpRequest, query: Query[PrecisionQuery]) -> object:
 
 @router.get("/discrepancies", response={200: DiscrepancyReportOut, 400: ErrorOut}, summary="Significant score changes")
 def score_discrepancies(request: HttpRequest, query: Query[DiscrepancyQuery]) -> object:
-    """Agents or teams whose IQS moved between period A and period B more than the intervals explain (p < 0.05)."""
+    """Agents or teams whose IQS moved between period A and period B more than chance explains.
+
+    Welch's t-test per group; listed when the p-value adjusted for every group compared (Benjamini–Hochberg) is below
+    0.05. Each group carries both p-values."""
     return discrepancies(
         actor=request.user,  # type: ignore[arg-type]
         by=query.by,
@@ -213,7 +224,10 @@ def score_discrepancies(request: HttpRequest, query: Query[DiscrepancyQuery]) ->
     "/reviewer-discrepancies", response={200: ReviewerDiscrepancyReportOut, 400: ErrorOut}, summary="Reviewers unlike peers"
 )
 def reviewer_discrepancy_list(request: HttpRequest, query: Query[RangeQuery]) -> object:
-    """Reviewers whose scores for the same agents differ significantly from their peers' (p < 0.05)."""
+    """Reviewers whose scores for the same agents differ significantly from their peers'.
+
+    Paired t-test per reviewer; listed when the p-value adjusted for every reviewer compared (Benjamini–Hochberg) is
+    below 0.05. Each reviewer carries both p-values."""
     return reviewer_discrepancies(
         actor=request.user,  # type: ignore[arg-type]
         date_from=query.date_from,

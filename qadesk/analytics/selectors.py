@@ -409,14 +409,15 @@ class PeriodFigures:
 
 @dataclass(frozen=True)
 class DiscrepancyRow:
-    """A group whose IQS moved between the periods more than the intervals explain (Welch's t-test, p < 0.05)."""
+    """A group whose IQS moved between the periods more than chance explains (Welch's t-test, adjusted p < 0.05)."""
 
     key: str
     label: str
     a: PeriodFigures
     b: PeriodFigures
     change: float
-    p_value: float
+    p_value: float  # this test alone
+    p_adjusted: float  # Benjamini–Hochberg, over every group compared
 
 
 @dataclass(frozen=True)
@@ -427,20 +428,23 @@ class DiscrepancyReport:
     b_from: date
     b_to: date
     alpha: float
-    compared: int  # groups with at least 2 reviews in both periods
+    correction: str  # stats.CORRECTION
+    compared: int  # groups with at least 2 reviews in both periods: the family of tests the correction counts
     groups: list[DiscrepancyRow]
 
 
 @dataclass(frozen=True)
 class ReviewerDiscrepancyRow:
-    """A reviewer whose scores for the same agents differ significantly from their peers' (paired t-test, p < 0.05)."""
+    """A reviewer whose scores for the same agents differ significantly from their peers' (paired t-test, adjusted
+    p < 0.05)."""
 
     reviewer_id: int
     reviewer: str
     reviews: int
     shared_agents: int
     mean_difference: float  # > 0: more lenient than peers; < 0: stricter
-    p_value: float
+    p_value: float  # this test alone
+    p_adjusted: float  # Benjamini–Hochberg, over every reviewer compared
     direction: str  # "lenient" or "strict"
 
 
@@ -449,7 +453,8 @@ class ReviewerDiscrepancyReport:
     date_from: date | None
     date_to: date | None
     alpha: float
-    compared: int  # reviewers sharing at least 2 agents with peers
+    correction: str  # stats.CORRECTION
+    compared: int  # reviewers sharing at least 2 agents with peers: the family of tests the correction counts
     reviewers: list[ReviewerDiscrepancyRow]
 
 
@@ -473,7 +478,9 @@ def discrepancies(*, actor: User, by: str, period_a: tuple[date, date], period_b
     """Agents or teams whose IQS changed from period A to period B more than chance explains, most certain first.
 
     Welch's t-test on the two periods' (n, mean, sd); a group needs at least 2 reviews in each period to be compared.
-    The periods may not overlap: a review counted in both would make the samples dependent."""
+    Every group compared is one test of the family whose p-values are adjusted (Benjamini–Hochberg); a group is listed
+    when its adjusted p is below alpha. The periods may not overlap: a review counted in both would make the samples
+    dependent."""
     _check_dimension(by)
     for start, end in (period_a, period_b):
         _check_range(start, end)
@@ -486,20 +493,28 @@ def discrepancies(*, actor: User, by: str, period_a: tuple[date, date], period_b
         }
         for f, t in (period_a, period_b)
     )
-    found: list[tuple[Any, PeriodFigures, PeriodFigures, stats.Comparison]] = []
-    compared = 0
+    tested: dict[Any, stats.Comparison] = {}
     for key in sums_a.keys() & sums_b.keys():
-        a, b = _period_figures(sums_a[key]), _period_figures(sums_b[key])
         (n_a, mean_a, sd_a), (n_b, mean_b, sd_b) = _moments(sums_a[key]), _moments(sums_b[key])
         result = stats.period_change(n_a=n_a, mean_a=mean_a, sd_a=sd_a, n_b=n_b, mean_b=mean_b, sd_b=sd_b)
-        compared += result is not None
-        if result is not None and result.significant:
-            found.append((key, a, b, result))
-    names = _labels(by, "month", [key for key, *_rest in found])
+        if result is not None:
+            tested[key] = result
+    corrected = zip(tested, stats.family_corrected(list(tested.values())), strict=True)
+    found = {key: result for key, result in corrected if result.significant}
+    names = _labels(by, "month", list(found))
     groups = [
-        DiscrepancyRow(_key(key), names(key), a, b, round(result.difference, 2), result.p_value) for key, a, b, result in found
+        DiscrepancyRow(
+            _key(key),
+            names(key),
+            _period_figures(sums_a[key]),
+            _period_figures(sums_b[key]),
+            round(result.difference, 2),
+            result.p_value,
+            result.p_adjusted,
+        )
+        for key, result in found.items()
     ]
-    groups.sort(key=lambda g: (g.p_value, -abs(g.change), g.label.casefold()))
+    groups.sort(key=lambda g: (g.p_adjusted, g.p_value, -abs(g.change), g.label.casefold()))
     return DiscrepancyReport(
         by=by,
         a_from=period_a[0],
@@ -507,7 +522,8 @@ def discrepancies(*, actor: User, by: str, period_a: tuple[date, date], period_b
         b_from=period_b[0],
         b_to=period_b[1],
         alpha=stats.ALPHA,
-        compared=compared,
+        correction=stats.CORRECTION,
+        compared=len(tested),
         groups=groups,
     )
 
@@ -517,7 +533,9 @@ def reviewer_discrepancies(*, actor: User, date_from: date | None, date_to: date
 
     For each agent a reviewer shares with at least one other reviewer: the reviewer's mean score for that agent minus
     the other reviewers' mean for that agent. A paired t-test asks whether the mean of those differences is 0; a reviewer
-    needs at least 2 shared agents. Only reviews the actor may see count, so peers are the visible peers."""
+    needs at least 2 shared agents. Every reviewer compared is one test of the family whose p-values are adjusted
+    (Benjamini–Hochberg); a reviewer is listed when their adjusted p is below alpha. Only reviews the actor may see
+    count, so peers are the visible peers."""
     _check_range(date_from, date_to)
     cells: Any = (
         quality_reviews(actor=actor, date_from=date_from, date_to=date_to)
@@ -537,8 +555,10 @@ def reviewer_discrepancies(*, actor: User, date_from: date | None, date_to: date
             if peers_n:
                 differences[cell["reviewer_id"]].append(cell["total"] / cell["n"] - (agent_total - cell["total"]) / peers_n)
                 counts[cell["reviewer_id"]] += cell["n"]
-    found = {rid: stats.paired_difference(diffs) for rid, diffs in differences.items()}
-    names = {user.pk: str(user) for user in User.objects.filter(pk__in=[rid for rid, r in found.items() if r and r.significant])}
+    tested = {rid: result for rid, diffs in differences.items() if (result := stats.paired_difference(diffs)) is not None}
+    corrected = zip(tested, stats.family_corrected(list(tested.values())), strict=True)
+    found = {rid: result for rid, result in corrected if result.significant}
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=list(found))}
     rows = [
         ReviewerDiscrepancyRow(
             reviewer_id=rid,
@@ -547,14 +567,20 @@ def reviewer_discrepancies(*, actor: User, date_from: date | None, date_to: date
             shared_agents=len(differences[rid]),
             mean_difference=round(result.difference, 2),
             p_value=result.p_value,
+            p_adjusted=result.p_adjusted,
             direction="lenient" if result.difference > 0 else "strict",
         )
         for rid, result in found.items()
-        if result is not None and result.significant
     ]
-    rows.sort(key=lambda r: (-abs(r.mean_difference), r.p_value, r.reviewer.casefold()))
-    compared = sum(1 for result in found.values() if result is not None)
-    return ReviewerDiscrepancyReport(date_from=date_from, date_to=date_to, alpha=stats.ALPHA, compared=compared, reviewers=rows)
+    rows.sort(key=lambda r: (-abs(r.mean_difference), r.p_adjusted, r.p_value, r.reviewer.casefold()))
+    return ReviewerDiscrepancyReport(
+        date_from=date_from,
+        date_to=date_to,
+        alpha=stats.ALPHA,
+        correction=stats.CORRECTION,
+        compared=len(tested),
+        reviewers=rows,
+    )
 
 
 def _precision_row(key: str, label: str, sums: dict[str, Any], margin: float, minimum_n: int) -> PrecisionRow:

@@ -1,5 +1,6 @@
 """Pure functions for honest statistics (docs/statistics.md): sample size for a wanted precision, and the tests that
-say whether a score moved between two periods or a reviewer scores differently from their peers.
+say whether a score moved between two periods or a reviewer scores differently from their peers, corrected for the
+many such tests a list runs at once (Benjamini–Hochberg).
 
 They take plain numbers and return plain numbers, so the page, the API and the CLI share them and tests need no
 database. The 95 % interval they agree with is `scoring.mean_confidence_interval` (Student-t)."""
@@ -9,23 +10,28 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scipy import stats
 
 Z_95 = 1.96
-ALPHA = 0.05  # a change or a difference is "significant" when p < ALPHA
+ALPHA = 0.05  # a change or a difference is "significant" when its adjusted p < ALPHA
+CORRECTION = "benjamini-hochberg"  # how a list's p-values are adjusted for the number of tests it ran
 MAX_REVIEWS = 100_000  # a plan past this is no plan: the margin is unreachable in practice
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """A difference between two means, its t statistic and two-sided p-value."""
+    """A difference between two means, its t statistic, two-sided p-value and adjusted p-value.
+
+    `p_adjusted` is the p-value once the test is counted among the others of its family (`family_corrected`); a test
+    on its own is its own family, so it starts equal to `p_value`. `significant` means p_adjusted < alpha."""
 
     difference: float
     t: float | None
     p_value: float
     significant: bool
+    p_adjusted: float
 
 
 def reviews_needed(*, sd: float, margin: float, confidence: float = 0.95) -> int:
@@ -70,7 +76,7 @@ def period_change(
         return _degenerate(difference)
     result = stats.ttest_ind_from_stats(mean_b, sd_b, n_b, mean_a, sd_a, n_a, equal_var=False)
     p = float(result.pvalue)
-    return Comparison(difference=difference, t=float(result.statistic), p_value=p, significant=p < alpha)
+    return Comparison(difference=difference, t=float(result.statistic), p_value=p, significant=p < alpha, p_adjusted=p)
 
 
 def paired_difference(differences: Sequence[float], *, alpha: float = ALPHA) -> Comparison | None:
@@ -85,8 +91,26 @@ def paired_difference(differences: Sequence[float], *, alpha: float = ALPHA) -> 
         return _degenerate(mean)
     result = stats.ttest_1samp(values, 0.0)
     p = float(result.pvalue)
-    return Comparison(difference=mean, t=float(result.statistic), p_value=p, significant=p < alpha)
+    return Comparison(difference=mean, t=float(result.statistic), p_value=p, significant=p < alpha, p_adjusted=p)
+
+
+def adjusted_p_values(p_values: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values, in the order given (`scipy.stats.false_discovery_control`).
+
+    Sorted ascending, the i-th of m p-values becomes min over j ≥ i of p(j)·m/j, at most 1; the tests whose adjusted p
+    is below alpha are the discoveries, with an expected share of false ones of at most alpha (the false discovery
+    rate). Example: 0.01, 0.04, 0.03, 0.005 → 0.02, 0.04, 0.04, 0.02."""
+    if not p_values:
+        return []
+    return [float(p) for p in stats.false_discovery_control(list(p_values), method="bh")]
+
+
+def family_corrected(results: Sequence[Comparison], *, alpha: float = ALPHA) -> list[Comparison]:
+    """The comparisons of one family (every test one list ran) with adjusted p-values; significant when adjusted p < alpha."""
+    adjusted = adjusted_p_values([result.p_value for result in results])
+    return [replace(result, p_adjusted=p, significant=p < alpha) for result, p in zip(results, adjusted, strict=True)]
 
 
 def _degenerate(difference: float) -> Comparison:
-    return Comparison(difference=difference, t=None, p_value=0.0 if difference else 1.0, significant=bool(difference))
+    p = 0.0 if difference else 1.0
+    return Comparison(difference=difference, t=None, p_value=p, significant=bool(difference), p_adjusted=p)

@@ -101,18 +101,43 @@ def stats_data(agent: Agent, other_team_agent: Agent, reviewer: User, default_sc
     October: a.rossi 60, 65, 70, 75, 80 (a drop of 20, p = 0.004); b.martin 70, 90 (same mean 80).
     November, three reviewers on the three agents: dario 90/82/78, lenient by 10, 12, 8 points against the other two;
     g.neri 85/66/74 and h.blu 75/74/66 (a.rossi/b.martin/c.verdi)."""
+    return _stats_reviews(agent, other_team_agent, reviewer, default_scorecard, rossi_october=(60, 65, 70, 75, 80))
+
+
+@pytest.fixture
+def borderline_data(agent: Agent, other_team_agent: Agent, reviewer: User, default_scorecard: ScorecardVersion) -> StatsData:
+    """As stats_data, with two results below 0.05 alone that the correction for multiple tests no longer lists.
+
+    October: a.rossi 68, 73, 78, 83, 88, a drop of 12: t = −12 / √(62.5/5 + 62.5/5) = −2.4, 8 df, p = 0.0432; with
+    b.martin (p = 1) the family of 2 adjusts it to 2 · 0.0432 = 0.0864. November: dario 90/84/76, differences 10, 14, 6:
+    mean 10, sd 4, t = 4.330, 2 df, p = 1 − t/√(t² + 2) = 0.0494; g.neri p = 0.681, h.blu p = 0.158, so dario's adjusted
+    p is min(3 · 0.0494, 3/2 · 0.158, 0.681) = 0.148."""
+    return _stats_reviews(
+        agent, other_team_agent, reviewer, default_scorecard, rossi_october=(68, 73, 78, 83, 88), dario=(90, 84, 76)
+    )
+
+
+def _stats_reviews(
+    agent: Agent,
+    other_team_agent: Agent,
+    reviewer: User,
+    version: ScorecardVersion,
+    *,
+    rossi_october: tuple[int, ...],
+    dario: tuple[int, int, int] = (90, 82, 78),
+) -> StatsData:
     verdi = f.make_agent("c.verdi", agent.team)
     scores = {
-        agent: [(9, [80, 85, 90, 95, 100]), (10, [60, 65, 70, 75, 80])],
+        agent: [(9, [80, 85, 90, 95, 100]), (10, list(rossi_october))],
         other_team_agent: [(9, [60, 100]), (10, [70, 90])],
         verdi: [(9, [90])],
     }
     for who, months in scores.items():
         for month, values in months:
             for day, score in enumerate(values, start=1):
-                make_review(who, default_scorecard, reviewer, score, submitted_at=at(month, day))
+                make_review(who, version, reviewer, score, submitted_at=at(month, day))
     peers = [f.make_user("g.neri", "reviewer"), f.make_user("h.blu", "reviewer")]
-    for by, values in zip([reviewer, *peers], [(90, 82, 78), (85, 66, 74), (75, 74, 66)], strict=True):
+    for by, values in zip([reviewer, *peers], [dario, (85, 66, 74), (75, 74, 66)], strict=True):
         for who, score in zip((agent, other_team_agent, verdi), values, strict=True):
-            make_review(who, default_scorecard, by, score, submitted_at=at(11, 10))
+            make_review(who, version, by, score, submitted_at=at(11, 10))
     return StatsData(third_agent=verdi, peers=peers)

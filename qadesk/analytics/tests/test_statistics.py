@@ -48,6 +48,8 @@ def test_it_lists_only_the_agents_whose_score_moved_more_than_chance(qa_lead: Us
     assert report.compared == 2  # c.verdi has no October reviews
     assert [(g.label, g.change) for g in report.groups] == [("A.Rossi", -20.0)]
     assert report.groups[0].p_value == pytest.approx(0.00395, abs=1e-5)  # t = −4, df 8, as in test_stats
+    assert report.groups[0].p_adjusted == pytest.approx(2 * 0.00395, abs=1e-5)  # b.martin's p = 1 makes a family of 2
+    assert report.correction == "benjamini-hochberg"
     row = report.groups[0]
     assert (row.a.n, row.a.iqs, row.a.ci_low, row.b.n, row.b.iqs, row.b.ci_high) == (5, 90.0, 80.18, 5, 70.0, 79.82)
 
@@ -70,11 +72,32 @@ def test_an_agent_sees_only_their_own_change(agent_user: User, other_team_agent_
 def test_it_finds_the_reviewer_more_lenient_than_peers(qa_lead: User, reviewer: User, stats_data: StatsData) -> None:
     report = reviewer_discrepancies(actor=qa_lead, date_from=NOVEMBER[0], date_to=NOVEMBER[1])
     # dario − the other two, per agent: 90 − 80, 82 − 70, 78 − 70 = 10, 12, 8 → t = 8.66, p = 0.01307.
-    # The peers are not significant (means −2.5 and −7.5, p = 0.65 and 0.19).
+    # The peers are not significant (means −2.5 and −7.5, p = 0.65 and 0.19). Adjusted for the 3 reviewers: 3 · 0.01307.
     assert report.compared == 3
     assert [
-        (r.reviewer, r.shared_agents, r.reviews, r.mean_difference, round(r.p_value, 5), r.direction) for r in report.reviewers
-    ] == [(str(reviewer), 3, 3, 10.0, 0.01307, "lenient")]
+        (r.reviewer, r.shared_agents, r.reviews, r.mean_difference, round(r.p_value, 5), round(r.p_adjusted, 5), r.direction)
+        for r in report.reviewers
+    ] == [(str(reviewer), 3, 3, 10.0, 0.01307, 0.03922, "lenient")]
+
+
+def test_a_change_below_005_alone_is_not_listed_once_corrected_for_the_groups_compared(
+    qa_lead: User, borderline_data: StatsData
+) -> None:
+    report = discrepancies(actor=qa_lead, by="agent", period_a=SEPTEMBER, period_b=OCTOBER)
+    # a.rossi's drop of 12 alone: p = 0.0432 < 0.05; beside b.martin (p = 1) adjusted to 0.0864: not listed.
+    assert (report.compared, report.groups) == (2, [])
+
+
+def test_an_agent_alone_is_a_family_of_one(agent_user: User, borderline_data: StatsData) -> None:
+    # The agent sees only their own reviews: one test, nothing to correct for, p = 0.0432 is listed as it is.
+    report = discrepancies(actor=agent_user, by="agent", period_a=SEPTEMBER, period_b=OCTOBER)
+    assert [(g.label, round(g.p_value, 4), round(g.p_adjusted, 4)) for g in report.groups] == [("A.Rossi", 0.0432, 0.0432)]
+
+
+def test_a_reviewer_below_005_alone_is_not_listed_once_corrected(qa_lead: User, borderline_data: StatsData) -> None:
+    # dario: differences 10, 14, 6 → p = 0.0494 alone; among the 3 reviewers compared, adjusted to 0.148.
+    report = reviewer_discrepancies(actor=qa_lead, date_from=NOVEMBER[0], date_to=NOVEMBER[1])
+    assert (report.compared, report.reviewers) == (3, [])
 
 
 def test_an_agent_or_reviewer_has_no_peers_to_compare(agent_user: User, reviewer: User, stats_data: StatsData) -> None:

@@ -36,6 +36,8 @@ def test_the_api_answers_significant_changes_and_rejects_overlaps(client: Client
         2,
         [("A.Rossi", 90.0, 70.0, -20.0)],
     )
+    row = body["groups"][0]
+    assert (body["correction"], round(row["p_value"], 5), round(row["p_adjusted"], 5)) == ("benjamini-hochberg", 0.00395, 0.0079)
     overlap = client.get("/api/v1/reports/discrepancies", {**PERIODS, "b_from": "2026-09-15"})
     assert overlap.status_code == 400 and "overlap" in overlap.json()["detail"]
     assert client.get("/api/v1/reports/discrepancies", {"by": "agent"}).status_code == 422
@@ -46,9 +48,19 @@ def test_the_api_answers_reviewers_unlike_their_peers(
 ) -> None:
     client.force_login(qa_lead)
     body = client.get("/api/v1/reports/reviewer-discrepancies", {"from": "2026-11-01"}).json()
-    assert [(r["reviewer"], r["mean_difference"], r["direction"]) for r in body["reviewers"]] == [
-        (str(reviewer), 10.0, "lenient")
-    ]
+    assert [
+        (r["reviewer"], r["mean_difference"], round(r["p_value"], 5), round(r["p_adjusted"], 5)) for r in body["reviewers"]
+    ] == [(str(reviewer), 10.0, 0.01307, 0.03922)]
+
+
+def test_the_api_lists_no_result_that_the_correction_no_longer_supports(
+    client: Client, qa_lead: User, borderline_data: StatsData
+) -> None:
+    client.force_login(qa_lead)
+    changes = client.get("/api/v1/reports/discrepancies", {"by": "agent", **PERIODS}).json()
+    assert (changes["compared"], changes["groups"]) == (2, [])  # a.rossi: p = 0.0432 alone, 0.0864 adjusted
+    reviewers = client.get("/api/v1/reports/reviewer-discrepancies", {"from": "2026-11-01"}).json()
+    assert (reviewers["compared"], reviewers["reviewers"]) == (3, [])  # dario: p = 0.0494 alone, 0.148 adjusted
 
 
 def test_the_api_gives_an_agent_only_their_own_figures(client: Client, agent_user: User, stats_data: StatsData) -> None:
@@ -69,6 +81,27 @@ def test_the_page_shows_the_three_tables(client: Client, qa_lead: User, reviewer
     assert [g.label for g in response.context["changes"].groups] == ["A.Rossi"]
     assert response.context["reviewers"].reviewers == []  # September only: each agent had one reviewer
     assert "No reviewer differs significantly from their peers." in page
+    changes = page[page.index('id="changes-table"') :]
+    assert "Adjusted p" in changes and '<td class="num">0.0039</td>' in changes and '<td class="num">0.0079</td>' in changes
+    assert "adjusted for those 2 tests (Benjamini–Hochberg)" in page
+
+
+def test_the_page_shows_both_p_values_of_a_reviewer(client: Client, qa_lead: User, stats_data: StatsData) -> None:
+    client.force_login(qa_lead)
+    page = client.get(PAGE, {"date_from": "2026-11-01", "date_to": "2026-11-30", **PERIODS}).content.decode()
+    reviewers = page[page.index('id="reviewers-table"') :]
+    assert "Adjusted p" in reviewers and '<td class="num">0.0131</td>' in reviewers and '<td class="num">0.0392</td>' in reviewers
+
+
+def test_the_page_lists_no_result_that_the_correction_no_longer_supports(
+    client: Client, qa_lead: User, borderline_data: StatsData
+) -> None:
+    client.force_login(qa_lead)
+    response = client.get(PAGE, {"by": "agent", "date_from": "2026-11-01", "date_to": "2026-11-30", **PERIODS})
+    page = response.content.decode()
+    assert (response.context["changes"].compared, response.context["changes"].groups) == (2, [])
+    assert (response.context["reviewers"].compared, response.context["reviewers"].reviewers) == (3, [])
+    assert "No significant change." in page and "No reviewer differs significantly from their peers." in page
 
 
 def test_the_page_shows_an_agent_only_their_own_figures(client: Client, agent_user: User, stats_data: StatsData) -> None:
@@ -118,8 +151,26 @@ def test_the_cli_prints_discrepancies_with_both_periods(stats_data: StatsData) -
     assert [(r["label"], r["a_n"], r["a_iqs"], r["b_iqs"], r["change"]) for r in rows] == [
         ("A.Rossi", "5", "90.0", "70.0", "-20.0")
     ]
+    assert (round(float(rows[0]["p_value"]), 5), round(float(rows[0]["p_adjusted"]), 5)) == (0.00395, 0.0079)
     reviewers = json.loads(run("reviewer-discrepancies", "--from", "2026-11-01"))
-    assert [r["mean_difference"] for r in reviewers["reviewers"]] == [10.0]
+    assert [(r["mean_difference"], round(r["p_value"], 5), round(r["p_adjusted"], 5)) for r in reviewers["reviewers"]] == [
+        (10.0, 0.01307, 0.03922)
+    ]
+    assert reviewers["correction"] == "benjamini-hochberg"
+
+
+def test_the_cli_lists_no_result_that_the_correction_no_longer_supports(borderline_data: StatsData) -> None:
+    args = ["--a-from", "2026-09-01", "--a-to", "2026-09-30", "--b-from", "2026-10-01", "--b-to", "2026-10-31"]
+    changes = json.loads(run("discrepancies", "--by", "agent", *args))
+    assert (changes["compared"], changes["groups"]) == (2, [])
+    assert run("discrepancies", *args, "--format", "csv") == ""
+    reviewers = json.loads(run("reviewer-discrepancies", "--from", "2026-11-01"))
+    assert (reviewers["compared"], reviewers["reviewers"]) == (3, [])
+    # As that agent (a family of one) the same drop is listed, with both p-values equal.
+    alone = json.loads(run("discrepancies", "--by", "agent", *args, "--user", "alice"))
+    assert [(g["label"], round(g["p_value"], 4), round(g["p_adjusted"], 4)) for g in alone["groups"]] == [
+        ("A.Rossi", 0.0432, 0.0432)
+    ]
 
 
 def test_the_cli_fails_clearly_on_overlapping_periods(db: None) -> None:

@@ -4,7 +4,15 @@ import math
 
 import pytest
 
-from qadesk.analytics.stats import half_width, paired_difference, period_change, reviews_more_needed, reviews_needed
+from qadesk.analytics.stats import (
+    adjusted_p_values,
+    family_corrected,
+    half_width,
+    paired_difference,
+    period_change,
+    reviews_more_needed,
+    reviews_needed,
+)
 
 
 def test_it_raises_the_normal_approximation_to_the_student_t_sample_size() -> None:
@@ -66,3 +74,28 @@ def test_it_tests_paired_differences_against_zero() -> None:
     assert paired_difference([10]) is None
     same = paired_difference([5, 5])
     assert same is not None and same.significant
+
+
+def test_it_adjusts_p_values_with_benjamini_hochberg() -> None:
+    # Sorted: 0.005, 0.01, 0.03, 0.04 (m = 4) → p·m/rank = 0.02, 0.02, 0.04, 0.04; the running minimum from the largest
+    # down changes nothing here. Back in the given order: 0.02, 0.04, 0.04, 0.02.
+    assert adjusted_p_values([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    # 0.04·3/2 = 0.06 would exceed the 0.05 of the larger p ranked after it: the minimum from above keeps it at 0.05.
+    assert adjusted_p_values([0.01, 0.04, 0.05]) == pytest.approx([0.03, 0.05, 0.05])
+    assert adjusted_p_values([0.3]) == [0.3]
+    assert adjusted_p_values([]) == []
+
+
+def test_a_result_below_005_alone_is_not_significant_among_others() -> None:
+    # The drop of 12 points (t = −2.4, 8 df, p = 0.0432) tested beside an unchanged group (p = 1): adjusted 0.0864.
+    drop = period_change(n_a=5, mean_a=90, sd_a=math.sqrt(62.5), n_b=5, mean_b=78, sd_b=math.sqrt(62.5))
+    still = period_change(n_a=2, mean_a=80, sd_a=math.sqrt(800), n_b=2, mean_b=80, sd_b=math.sqrt(200))
+    assert drop is not None and still is not None
+    assert (round(drop.p_value, 4), drop.p_adjusted, drop.significant) == (0.0432, drop.p_value, True)  # alone
+    corrected = family_corrected([drop, still])
+    assert [(round(c.p_value, 4), round(c.p_adjusted, 4), c.significant) for c in corrected] == [
+        (0.0432, 0.0864, False),
+        (1.0, 1.0, False),
+    ]
+    assert [c.significant for c in family_corrected([drop, drop])] == [True, True]  # two equal results: 0.0432 each
+    assert family_corrected([]) == []

@@ -3,6 +3,8 @@
 `qadesk report precision --by agent --margin 5 [--from … --to …]`: reviews needed to know each IQS within ±margin.
 `qadesk report discrepancies --by team --a-from … --a-to … --b-from … --b-to …`: significant changes between periods.
 `qadesk report reviewer-discrepancies [--from … --to …]`: reviewers whose scores differ significantly from peers'.
+Both lists give each row's p_value and p_adjusted (Benjamini–Hochberg over every test the list ran); a row is listed
+when p_adjusted < alpha.
 
 With --user the report holds what that user may see (the same visibility rule as the page and the API).
 Without it the command runs as the system: an in-memory administrator that is never saved, so the report
