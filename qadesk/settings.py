@@ -98,10 +98,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the report pages read while an import writes.
+    # WAL lets the report pages read while an import writes. The app and the worker (`qadesk serve` starts both)
+    # take turns to write: IMMEDIATE transactions queue for the lock instead of failing, and wait up to 20 s for it.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
