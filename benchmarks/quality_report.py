@@ -185,7 +185,13 @@ def _measure(repeat: int) -> dict[str, Any]:
 
     from qadesk.accounts.models import OrgSettings, Team, User
     from qadesk.analytics.management.commands.qreport import system_actor
-    from qadesk.analytics.selectors import _criteria_rows, quality_groups, quality_report, quality_reviews, quality_root_causes
+    from qadesk.analytics.selectors.quality import (
+        _criteria_rows,
+        quality_groups,
+        quality_report,
+        quality_reviews,
+        quality_root_causes,
+    )
 
     actor = system_actor()
     date_from, date_to = START, START + timedelta(days=DAYS + 1)

@@ -1,0 +1,51 @@
+"""Reads for reports: the quality report (`quality`) and the honest statistics beside it (`statistics`)."""
+
+from qadesk.analytics.selectors.quality import (
+    DIMENSIONS,
+    PERIODS,
+    CriterionRow,
+    GroupRow,
+    QualityReport,
+    RootCauseRow,
+    quality_groups,
+    quality_report,
+    quality_reviews,
+    quality_root_causes,
+)
+from qadesk.analytics.selectors.statistics import (
+    STAT_DIMENSIONS,
+    DiscrepancyReport,
+    DiscrepancyRow,
+    PeriodFigures,
+    PrecisionPlan,
+    PrecisionRow,
+    ReviewerDiscrepancyReport,
+    ReviewerDiscrepancyRow,
+    discrepancies,
+    precision_plan,
+    reviewer_discrepancies,
+)
+
+__all__ = [
+    "DIMENSIONS",
+    "PERIODS",
+    "STAT_DIMENSIONS",
+    "CriterionRow",
+    "DiscrepancyReport",
+    "DiscrepancyRow",
+    "GroupRow",
+    "PeriodFigures",
+    "PrecisionPlan",
+    "PrecisionRow",
+    "QualityReport",
+    "ReviewerDiscrepancyReport",
+    "ReviewerDiscrepancyRow",
+    "RootCauseRow",
+    "discrepancies",
+    "precision_plan",
+    "quality_groups",
+    "quality_report",
+    "quality_reviews",
+    "quality_root_causes",
+    "reviewer_discrepancies",
+]
