@@ -54,3 +54,19 @@ def test_it_runs_a_sampling_job_queued_in_redis(
     job.refresh_from_db()
     assert job.status == "succeeded" and job.counts["assigned"] == 8
     assert ReviewAssignment.objects.count() == 8 and queue.count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_draws_an_automatic_plan_through_the_scheduler_and_an_rq_worker(
+    rq_backend: None, plan: SamplingPlan, qa_lead: User
+) -> None:
+    import django_rq
+
+    from qadesk.core.models import JobRun
+
+    plan.auto_run = True
+    plan.save()
+    call_command("scheduler", "--once")
+    assert django_rq.get_queue("default").count >= 2  # the two periodic jobs, waiting in Redis
+    call_command("worker", batch=True, in_process=True)
+    assert plan.runs.count() == 1 and JobRun.objects.get(kind="sampling").status == "succeeded"
