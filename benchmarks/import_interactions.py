@@ -41,6 +41,7 @@ LABELS = ["refund_request", "late_delivery", "damaged_item", "order_change", "in
 PHASES = ["demand", "purchase", "delivery", "reception", "evaluation"]
 CHANNELS = ["email", "chat", "phone", "social", "self_service"]
 SOPS = ["SOP-REF-01", "SOP-DEL-02", "SOP-INV-03"]
+SEGMENTS = ["gold", "silver", "bronze"]
 CUSTOMER_LINES = [
     "Buongiorno, il mio ordine {order} non è ancora arrivato.",
     "Bonjour, le colis {order} est arrivé abîmé, je voudrais un remboursement.",
@@ -135,6 +136,7 @@ def _record(i: int, rnd: random.Random, agents: dict[str, tuple[str, str]], name
             body = rnd.choice(AGENT_LINES).format(order=order)
             msgs.append({"author": "agent", "agent": name, "at": _iso(at), "body": body, "public": rnd.random() > 0.05})
     channel = rnd.choice(CHANNELS)
+    customer = rnd.randrange(max(n_customers(i), 1))
     record: dict[str, Any] = {
         "external_id": f"T-{i + 1}",
         "source": "bench",
@@ -145,8 +147,8 @@ def _record(i: int, rnd: random.Random, agents: dict[str, tuple[str, str]], name
         "first_reply_at": msgs[1]["at"],
         "resolved_at": _iso(at),
         "status": "resolved",
-        "customer": f"C-{rnd.randrange(max(n_customers(i), 1))}",
-        "customer_segment": rnd.choice(("gold", "silver", "bronze")),
+        "customer": f"C-{customer}",
+        "customer_segment": SEGMENTS[customer % len(SEGMENTS)],  # a customer's segment, the same on each of their rows
         "agents": handled,
         "team": team,
         "site": site,

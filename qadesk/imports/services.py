@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import gzip
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from contextlib import contextmanager
@@ -19,8 +19,9 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
@@ -33,6 +34,10 @@ from qadesk.interactions.models import AuthorRole, Customer, Interaction, Intera
 
 MAX_REPORTED_ERRORS = 1000
 CACHE_LIMIT = 50_000
+# Automatic garbage collection is off during an import (see _fewer_gc_pauses); a collection every this many batches
+# frees reference cycles, if any, while bounding memory. Each one walks every live object allocated since the
+# last, so one per batch cost ~2 s of 100,000 rows for nothing (an import makes no cycles we know of).
+GC_EVERY_BATCHES = 20
 
 INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
@@ -177,17 +182,29 @@ class _Lookup:
 class _BatchImport:
     """Runs the batches of one import, keeping its report and its name caches.
 
-    With a writer that can work in the background (COPY on PostgreSQL), batch k's rows stream into the
-    database on a second thread while this one reads and validates batch k+1: the database server and
-    Python then work at the same time. Every other database call waits for the previous batch's rows
-    first, so the statements still run in the import's one transaction, in order.
+    Two stages per batch: reading and validating (`_parse`, no database), then storing (`_store_batch`: the
+    references, the names to create, the rows). With a writer that can work in the background (COPY on
+    PostgreSQL), batch k is stored on a second thread, through the import's own database connection,
+    while this thread reads and validates batch k+1: the database server and Python work at the same
+    time. This thread makes no query while a batch is being stored, so every statement still runs in the
+    import's one transaction, in order.
     """
 
     def __init__(self, *, report: ImportReport, writer: Writer) -> None:
         self.report, self.writer = report, writer
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="qadesk-import") if writer.background else None
+        self.pool: ThreadPoolExecutor | None = None
+        if writer.background:
+            shared = connections[connection.alias]  # the wrapper itself, not the thread-dependent `connection` proxy
+            shared.inc_thread_sharing()
+            self.pool = ThreadPoolExecutor(
+                1,
+                thread_name_prefix="qadesk-import",
+                initializer=_use_in_this_thread,
+                initargs=(shared, translation.get_language()),
+            )
         self.pending: Future[None] | None = None
         self.now = timezone.now()
+        self.batches = 0
         self.sites = _Lookup(Site, "name")
         self.teams = _Lookup(Team, "name")
         self.agents = _Lookup(Agent, "username")
@@ -208,30 +225,48 @@ class _BatchImport:
             self.pending = None
         if self.pool is not None:
             self.pool.shutdown()
-
-    def _store(self, work: Callable[[], None]) -> None:
-        if self.pool is None:
-            work()
-        else:
-            self.pending = self.pool.submit(work)
+            self.pool = None
+            connection.dec_thread_sharing()
 
     def run(self, batch: list[Row]) -> None:
-        parsed = [(line, rec) for line, raw in batch if (rec := self._parse(line, raw)) is not None]
-        gc.collect(1)  # reference cycles, if any (young objects only: Django's were frozen); while the writer works
+        """Validate this batch (while the previous one is being stored), then hand it over to be stored."""
+        parsed: list[tuple[int, InteractionIn]] = []
+        rejected: list[tuple[int, list[tuple[str, str]]]] = []
+        for line, raw in batch:
+            rec, problems = self._parse(raw)
+            if problems:
+                rejected.append((line, problems))
+            elif rec is not None:
+                parsed.append((line, rec))
+        self.batches += 1
+        if self.batches % GC_EVERY_BATCHES == 0:  # cycles, if any (Django's objects were frozen); while the writer works
+            gc.collect(1)
         self.wait()
+        for line, problems in rejected:
+            self._reject(line, problems)
+        names = _names_of(rec for _line, rec in parsed)
+        if self.pool is None:
+            self._store_batch(parsed, names)
+        else:
+            self.pending = self.pool.submit(self._store_batch, parsed, names)
+
+    def _store_batch(self, parsed: list[tuple[int, InteractionIn]], names: _Names) -> None:
+        """Check the batch's references, create the names it uses, write its rows (on the writer's thread, if any)."""
         for lookup in (self.sites, self.teams, self.agents, self.labels, self.customers, self.sops):
             lookup.trim()
         existing = _existing_ids({(rec.source, rec.external_id) for _line, rec in parsed})
         protected = _protected_messages(list(existing.values()))
-        parsed = self._check_references(parsed, existing, protected)
+        valid = self._check_references(parsed, names, existing, protected)
         latest: dict[tuple[str, str], InteractionIn] = {}
-        for _line, rec in parsed:
+        for _line, rec in valid:
             key = (rec.source, rec.external_id)
             if key in latest:  # the same interaction twice in a file: the later row wins
                 self.report.updated += 1
             latest[key] = rec
+        if len(latest) < len(parsed):  # rows were rejected or replaced: only the rows written may create names
+            names = _names_of(latest.values())
         if latest:
-            self._write(latest, existing, protected)
+            self._write(latest, names, existing, protected)
 
     def _reject(self, line: int, problems: list[tuple[str, str]]) -> None:
         self.report.skipped += 1
@@ -239,47 +274,44 @@ class _BatchImport:
         room = MAX_REPORTED_ERRORS - len(self.report.errors)
         self.report.errors.extend(RowError(line, f, m) for f, m in problems[: max(room, 0)])
 
-    def _parse(self, line: int, raw: Any) -> InteractionIn | None:
+    @staticmethod
+    def _parse(raw: Any) -> tuple[InteractionIn | None, list[tuple[str, str]]]:
+        """One row → the validated record, or the (field, message) problems that reject it. No database access."""
         if isinstance(raw, str):  # JSON text: validated as it is; only a line that fails is decoded, for the same errors
             try:
                 rec = InteractionIn.model_validate_json(raw)
             except ValidationError:
                 raw = json_record(raw)
             else:
-                if problems := _misattributed([(msg.author, msg.agent) for msg in rec.messages]):
-                    self._reject(line, problems)
-                    return None
-                return rec
+                return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages])
         if isinstance(raw, UnreadableRow):
-            self._reject(line, [(raw.field, raw.message)])
-            return None
+            return None, [(raw.field, raw.message)]
         problems = _authorship_errors(raw)
         try:
-            rec = InteractionIn.model_validate(raw)
+            return InteractionIn.model_validate(raw), problems
         except ValidationError as exc:
-            problems = error_messages(exc) + problems
-        if problems:
-            self._reject(line, problems)
-            return None
-        return rec
+            return None, error_messages(exc) + problems
 
     def _check_references(
         self,
         parsed: list[tuple[int, InteractionIn]],
+        names: _Names,
         existing: dict[tuple[str, str], int],
         protected: dict[int, dict[int, int]],
     ) -> list[tuple[int, InteractionIn]]:
         """SOPs must be in the catalogue, message authors known or listed, reviewed messages kept."""
-        self.sops.load(rec.sop for _line, rec in parsed if rec.sop)
-        listed = {name for _line, rec in parsed for name in rec.agents}
-        self.agents.load(m.agent for _line, rec in parsed for m in rec.messages if m.agent and m.agent not in listed)
+        self.sops.load(names.sops)
+        self.agents.load(names.unlisted)
+        unknown = names.unlisted.difference(self.agents.ids)
+        if not protected and not unknown and names.sops.issubset(self.sops.ids):
+            return parsed
         valid = []
         for line, rec in parsed:
             problems = []
             if rec.sop and rec.sop not in self.sops.ids:
                 problems.append(("sop", _("unknown SOP {code}: SOPs come from the catalogue").format(code=rec.sop)))
             for i, msg in enumerate(rec.messages):
-                if msg.agent and msg.agent not in listed and msg.agent not in self.agents.ids:
+                if msg.agent in unknown:
                     problems.append(
                         (f"messages[{i}].agent", _("unknown agent {name}: list them in agents").format(name=msg.agent))
                     )
@@ -294,25 +326,20 @@ class _BatchImport:
                 valid.append((line, rec))
         return valid
 
-    def _resolve_names(self, records: Iterable[InteractionIn]) -> None:
+    def _resolve_names(self, names: _Names) -> None:
         """Create the sites, teams, agents, labels and customers the records name and nobody has created yet."""
-        records = list(records)
-        self.sites.ensure({rec.site: {} for rec in reversed(records) if rec.site})
-        teams: dict[str, dict[str, Any]] = {}
-        agents: dict[str, dict[str, Any]] = {}
-        for rec in reversed(records):  # reversed, so the first row naming a new team or agent decides its team and site
-            site_id = self.sites.ids.get(rec.site) if rec.site else None
-            if rec.team:
-                teams[rec.team] = {"site_id": site_id}
-            for name in [m.agent for m in rec.messages if m.agent] + rec.agents:
-                agents[name] = {"team": rec.team, "site_id": site_id}
-        self.teams.ensure(teams)
-        for values in agents.values():
-            team = values.pop("team")
-            values["team_id"] = self.teams.ids[team] if team else None
-        self.agents.ensure(agents)
-        self.labels.ensure({rec.label: {} for rec in records if rec.label})
-        segments = {rec.customer: rec.customer_segment for rec in records if rec.customer}
+        self.sites.ensure({site: {} for site in names.sites})
+        site_ids = self.sites.ids
+        self.teams.ensure({team: {"site_id": site_ids.get(site or "")} for team, site in names.teams.items()})
+        team_ids = self.teams.ids
+        self.agents.ensure(
+            {
+                agent: {"team_id": team_ids[team] if team else None, "site_id": site_ids.get(site or "")}
+                for agent, (team, site) in names.agents.items()
+            }
+        )
+        self.labels.ensure({label: {} for label in names.labels})
+        segments = names.customers
         self.customers.ensure({c: {"segment": s or ""} for c, s in segments.items()})
         changed: dict[str, list[int]] = defaultdict(list)
         for customer, segment in segments.items():
@@ -339,10 +366,11 @@ class _BatchImport:
     def _write(
         self,
         latest: dict[tuple[str, str], InteractionIn],
+        names: _Names,
         existing: dict[tuple[str, str], int],
         protected: dict[int, dict[int, int]],
     ) -> None:
-        self._resolve_names(latest.values())
+        self._resolve_names(names)
         new = [rec for key, rec in latest.items() if key not in existing]
         old = [(existing[key], rec) for key, rec in latest.items() if key in existing]
         agent_ids = self.agents.ids
@@ -359,7 +387,7 @@ class _BatchImport:
                 Message.objects.bulk_update(in_place, ["author_role", "agent_id", "sent_at", "body", "is_public"])
         self.report.created += len(new)
         self.report.updated += len(old)
-        self._store(lambda: self._insert(new, old, protected))
+        self._insert(new, old, protected)
 
     def _insert(
         self, new: list[InteractionIn], old: list[tuple[int, InteractionIn]], protected: dict[int, dict[int, int]]
@@ -368,20 +396,21 @@ class _BatchImport:
         new_ids = self.writer.insert_returning_ids(Interaction, INTERACTION_COLUMNS, [self._interaction_row(rec) for rec in new])
         written = list(zip(new_ids, new, strict=True)) + old
         agent_ids = self.agents.ids
+        # Generators: the rows stream to the server as they are made, so it stores some while Python makes the rest.
         self.writer.insert(
             InteractionAgent,
             HANDLER_COLUMNS,
-            [(pk, agent_ids[name], position) for pk, rec in written for position, name in enumerate(rec.agents)],
+            ((pk, agent_ids[name], position) for pk, rec in written for position, name in enumerate(rec.agents)),
         )
         self.writer.insert(
             Message,
             MESSAGE_COLUMNS,
-            [
-                (pk, position, *_message_values(msg, agent_ids))
+            (
+                (pk, position, msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public)
                 for pk, rec in written
                 for position, msg in enumerate(rec.messages)
-                if position not in protected.get(pk, ())
-            ],
+                if not protected or position not in protected.get(pk, ())
+            ),
         )
 
     def _update_interactions(self, old: list[tuple[int, InteractionIn]], protected: dict[int, dict[int, int]]) -> None:
@@ -393,6 +422,57 @@ class _BatchImport:
         InteractionAgent.objects.filter(interaction_id__in=pks).delete()
         keep = [message_pk for pk in pks for message_pk in protected.get(pk, {}).values()]
         Message.objects.filter(interaction_id__in=pks).exclude(pk__in=keep).delete()
+
+
+@dataclass
+class _Names:
+    """What a batch's rows name, worked out without the database (on the reading thread).
+
+    A new team or agent takes its team and site from the first row that names it; a customer's segment
+    comes from the last row that gives one.
+    """
+
+    sites: dict[str, None] = field(default_factory=dict)  # ordered set
+    teams: dict[str, str | None] = field(default_factory=dict)  # team → site
+    agents: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agent → (team, site)
+    labels: set[str] = field(default_factory=set)
+    customers: dict[str, str | None] = field(default_factory=dict)  # customer → segment
+    sops: set[str] = field(default_factory=set)
+    listed: set[str] = field(default_factory=set)  # agents named in some row's `agents`
+    unlisted: set[str] = field(default_factory=set)  # message authors no row lists: they must exist already
+
+
+def _names_of(records: Iterable[InteractionIn]) -> _Names:
+    names = _Names()
+    authors: set[str] = set()
+    for rec in records:
+        site, team = rec.site, rec.team
+        if site:
+            names.sites.setdefault(site, None)
+        if team:
+            names.teams.setdefault(team, site)
+        for name in rec.agents:
+            names.agents.setdefault(name, (team, site))
+        for msg in rec.messages:
+            if msg.agent:
+                authors.add(msg.agent)
+                names.agents.setdefault(msg.agent, (team, site))
+        if rec.label:
+            names.labels.add(rec.label)
+        if rec.customer:
+            names.customers[rec.customer] = rec.customer_segment or names.customers.get(rec.customer)
+        if rec.sop:
+            names.sops.add(rec.sop)
+        names.listed.update(rec.agents)
+    names.unlisted = authors - names.listed
+    return names
+
+
+def _use_in_this_thread(shared: BaseDatabaseWrapper, language: str | None) -> None:
+    """Set up the writer's thread: the import's connection (already shared, so its transaction) and its language."""
+    connections[shared.alias] = shared
+    if language:
+        translation.activate(language)
 
 
 def _authorship_errors(raw: dict[str, Any]) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 class Writer(Protocol):
-    background: ClassVar[bool]  # True: `insert…` may run on another thread, one call at a time, while the caller makes no queries
+    background: ClassVar[bool]  # True: batches may be stored on another thread (sharing the connection), one at a time
 
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None: ...
 
@@ -49,9 +49,8 @@ class OrmWriter:
 class CopyWriter:
     """PostgreSQL: ids are reserved from the table's sequence, then the rows stream in with COPY.
 
-    It talks to the psycopg connection under Django's (Django's wrapper refuses other threads), so it can
-    run on a second thread; psycopg serialises the use of a connection, and the import makes no other
-    query until the writer is done.
+    It talks to the psycopg connection under Django's. The import may call it from a second thread, to which
+    it lends its connection (`inc_thread_sharing`) and from which it makes no query until the batch is stored.
     """
 
     background: ClassVar[bool] = True
@@ -61,6 +60,7 @@ class CopyWriter:
         connection.ensure_connection()
         self.raw: Any = connection.connection
         self.statements: dict[tuple[str, tuple[str, ...]], tuple[str, list[str]]] = {}
+        self.sequences: dict[str, str] = {}
 
     def _copy_statement(self, model: type[models.Model], columns: Sequence[str]) -> tuple[str, list[str]]:
         key = (model._meta.label, tuple(columns))
@@ -85,7 +85,10 @@ class CopyWriter:
             return []
         table = model._meta.db_table
         with self.raw.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
+            if table not in self.sequences:  # looked up once: inside the query it would be looked up again for every id
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                self.sequences[table] = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequences[table], len(rows)])
             ids = [r[0] for r in cursor.fetchall()]
         self.insert(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
         return ids

@@ -96,17 +96,44 @@ class Interaction(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
     )
+    # team, site, label, SOP and last agent have no index of their own: a handful of values each, so the lists
+    # (newest first) walk the created_at index and filter, and each index cost every imported row an insertion
+    # (benchmarks/README.md). The customer keeps its index: thousands of values, looked up one at a time.
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,
     )
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,
     )
     label = models.ForeignKey(
-        Label, verbose_name=_("label"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+        Label,
+        verbose_name=_("label"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,
     )
     sop = models.ForeignKey(
-        Sop, verbose_name=_("SOP applied"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+        Sop,
+        verbose_name=_("SOP applied"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,
     )
     phase = models.CharField(_("journey phase"), max_length=20, choices=JourneyPhase.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -117,6 +144,7 @@ class Interaction(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text=_("The last agent who handled the contact; the full order is in the handlers list."),
     )
     agents = models.ManyToManyField(Agent, through="InteractionAgent", verbose_name=_("agents"), related_name="interactions")
@@ -171,8 +199,9 @@ class Message(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))
     author_role = models.CharField(_("author"), max_length=20, choices=AuthorRole.choices)
+    # No index: nothing looks messages up by agent, and every imported message would pay for it.
     agent = models.ForeignKey(
-        Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+        Agent, verbose_name=_("agent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages", db_index=False
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     body = models.TextField(_("body"))

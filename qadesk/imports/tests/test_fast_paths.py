@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
+from qadesk.accounts.models import Agent
 from qadesk.imports import services, writers
 from qadesk.imports.services import interactions_import, interactions_import_file
 from qadesk.imports.tests.helpers import record, write_jsonl
@@ -84,6 +87,7 @@ def test_a_failing_write_rolls_everything_back_even_from_the_background_writer(m
     real_insert = writer.insert
 
     def insert(self: Any, model: Any, columns: Any, rows: Any) -> None:
+        rows = list(rows)
         if model is Message and any(row[1] == 1 for row in rows):  # the third batch's messages: two batches are stored
             raise RuntimeError("disk full")
         real_insert(self, model, columns, rows)
@@ -111,3 +115,85 @@ def test_foreign_keys_are_deferred_again_after_an_import() -> None:
 
 class _Undo(Exception):
     pass
+
+
+class _BackgroundOrmWriter(writers.OrmWriter):
+    """bulk_create on the import's second thread, as COPY runs on PostgreSQL: the threaded path on every database."""
+
+    background = True
+
+
+def _use_writer(monkeypatch: pytest.MonkeyPatch, writer: type[writers.OrmWriter]) -> None:
+    monkeypatch.setattr(services, "writer_for", lambda conn, batch_size=1000: writer(batch_size))
+
+
+MIXED = [
+    *BROKEN,
+    record(10, agents=["n.nuovo"], team="Torino Resi", site="Torino", customer="C-1", customer_segment="silver"),
+    record(11, messages=[{"author": "agent", "agent": "x.unlisted", "body": "ciao"}]),  # unknown, not listed
+    record(12, agents=["n.nuovo", "a.rossi"], sop="SOP-REF-01", team="Roma", site="Roma"),  # n.nuovo keeps Torino
+    record(2, channel="chat"),  # line 2 was broken; this one is fine
+    record(13, external_id="T-1010", subject="the later row wins"),
+]
+
+
+def _snapshot() -> dict[str, Any]:
+    return {
+        "interactions": list(
+            Interaction.objects.order_by("external_id").values_list(
+                "external_id",
+                "channel",
+                "subject",
+                "team__name",
+                "site__name",
+                "agent__username",
+                "label__code",
+                "sop__code",
+                "customer__external_id",
+                "customer__segment",
+            )
+        ),
+        "messages": list(
+            Message.objects.order_by("interaction__external_id", "position").values_list(
+                "interaction__external_id", "position", "author_role", "agent__username", "body"
+            )
+        ),
+        "agents": list(Agent.objects.order_by("username").values_list("username", "team__name", "site__name")),
+    }
+
+
+@pytest.mark.parametrize("skip_invalid", [True, False])
+def test_batches_stored_on_a_second_thread_give_the_same_report_and_rows(
+    skip_invalid: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Sop.objects.create(code="SOP-REF-01", title="Refunds")
+    results = []
+    for writer in (writers.OrmWriter, _BackgroundOrmWriter):
+        _use_writer(monkeypatch, writer)
+        try:
+            with transaction.atomic():
+                report = interactions_import(rows=enumerate(MIXED, 1), skip_invalid=skip_invalid, batch_size=3)
+                results.append((report.as_dict(), _snapshot()))
+                raise _Undo
+        except _Undo:
+            pass
+    (inline_report, inline_rows), (threaded_report, threaded_rows) = results
+    assert threaded_report == inline_report and threaded_rows == inline_rows
+    assert {e["line"] for e in inline_report["errors"]} == {2, 3, 4, 5, 6, 7, 8, 11}
+    if skip_invalid:
+        assert ("n.nuovo", "Torino Resi", "Torino") in inline_rows["agents"]
+        assert "x.unlisted" not in {name for name, *_rest in inline_rows["agents"]}
+        stored = {row[0]: row for row in inline_rows["interactions"]}
+        assert stored["T-1010"][1:3] == ("email", "the later row wins") and stored["T-1002"][1] == "chat"
+        assert stored["T-1012"][3:5] == ("Roma", "Roma") and "T-1011" not in stored
+    else:
+        assert inline_rows == {"interactions": [], "messages": [], "agents": []}
+
+
+def test_errors_found_on_the_writers_thread_are_in_the_importers_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    _use_writer(monkeypatch, _BackgroundOrmWriter)
+    with translation.override("it"):
+        report = interactions_import(rows=enumerate([record(1), record(2, sop="SOP-NOPE")], 1), batch_size=1)
+        expected = gettext("unknown SOP {code}: SOPs come from the catalogue").format(code="SOP-NOPE")
+    assert expected != "unknown SOP SOP-NOPE: SOPs come from the catalogue"  # the catalogue translates it
+    assert [(e.line, e.field, e.message) for e in report.errors] == [(2, "sop", expected)]
