@@ -8,15 +8,19 @@ BENCH_PG_URL), migrates it, fills one month with INSERT … SELECT generate_seri
 5 channels, 5 journey phases, 2 languages, talk/hold/ACW times, 3 % abandoned, 5 % handed to a second agent),
 then times `sampling_plan_run` end to end (stratified by site and channel, three risk boosts, 10 reviewers):
 the candidate stream from SQL, the draw, the spread, the assignments and the run record. The candidate fetch
-and the pure draw are also timed on their own, and peak memory is reported (process RSS for the end-to-end
-run, tracemalloc peak for the pure draw). Prints JSON; goal: end to end under 10 s. Each repeat deletes the
-previous run and its assignments first. The database is dropped afterwards unless --keep.
+(`candidates.candidate_rows` to a list) and the pure draw (`draw.draw_rows` over that list) are also timed on
+their own, and peak memory is reported (process RSS for the end-to-end run, tracemalloc peak for the pure draw).
+`sample_digest` hashes what the last run drew and who got it: it must not change while the data and the seed
+don't (default fill and plan: 827e069d28160c0f). Prints JSON; goal: end to end under 10 s. Each repeat deletes the
+previous run and its assignments first. The database is dropped afterwards unless --keep; a kept one is
+migrated on --reuse.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import os
 import platform
@@ -65,7 +69,11 @@ def main() -> None:
     django.setup()
     result: dict[str, Any] = {"machine": _machine()}
     try:
-        if not reuse:
+        if reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # a kept database follows the code's migrations
+        else:
             result["fill_seconds"] = _fill(args.interactions, args.agents)
         result.update(_measure(args.n_per_agent, args.repeat))
     finally:
@@ -168,8 +176,9 @@ def _measure(n_per_agent: int, repeat: int) -> dict[str, Any]:
     from qadesk.notifications.models import Notification
     from qadesk.reviews.models import ReviewAssignment
     from qadesk.sampling import draw
-    from qadesk.sampling.models import SamplingRun
-    from qadesk.sampling.services import sampling_candidates, sampling_plan_run
+    from qadesk.sampling.candidates import candidate_rows
+    from qadesk.sampling.models import SamplingRun, SamplingRunItem
+    from qadesk.sampling.services import sampling_plan_run
 
     plan = _plan(n_per_agent)
     end = date(2026, 11, 1)
@@ -179,6 +188,7 @@ def _measure(n_per_agent: int, repeat: int) -> dict[str, Any]:
         proportions=PROPORTIONS,
         boosts={k: float(v) for k, v in plan.risk_boosts.items()},
     )
+    weights = draw.flag_weights(spec.boosts)
 
     fetch: list[float] = []
     pure: list[float] = []
@@ -196,13 +206,13 @@ def _measure(n_per_agent: int, repeat: int) -> dict[str, Any]:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(repeat):
         started = time.perf_counter()
-        candidates = list(sampling_candidates(plan=plan, start=MONTH, end=end))
+        candidates = list(candidate_rows(plan=plan, start=MONTH, end=end))
         fetch.append(time.perf_counter() - started)
         started = time.perf_counter()
-        sample = draw.draw(candidates, spec, plan.seed)
+        sample = draw.draw_rows(candidates, spec, plan.seed, weights)
         pure.append(time.perf_counter() - started)
     tracemalloc.start()
-    draw.draw(candidates, spec, plan.seed)
+    draw.draw_rows(candidates, spec, plan.seed, weights)
     draw_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     n_candidates = len(candidates)
@@ -210,12 +220,18 @@ def _measure(n_per_agent: int, repeat: int) -> dict[str, Any]:
     gc.collect()
 
     assert run is not None
+    # What was drawn and who got it: the same seed over the same data must keep giving the same digest.
+    drawn = SamplingRunItem.objects.filter(run=run).values_list(
+        "assignment__interaction_id", "assignment__reviewer_id", "stratum"
+    )
+    digest = hashlib.sha256(repr(sorted(drawn)).encode()).hexdigest()[:16]
     return {
         "interactions_in_period": n_candidates,
-        "agents": len({c.agent_id for c in sample.picks}),
+        "agents": len({row[1] for row in sample.picks}),
         "drawn": run.drawn,
         "assigned": run.assigned,
         "per_stratum": run.per_stratum["counts"],
+        "sample_digest": digest,
         "seconds_median": {
             "candidate_fetch_to_list": round(statistics.median(fetch), 3),
             "pure_draw": round(statistics.median(pure), 3),

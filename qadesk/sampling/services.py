@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError, PermissionDenied
 from qadesk.core.models import JobRun, JobStatus
-from qadesk.interactions.models import Interaction, InteractionAgent
+from qadesk.interactions.models import Interaction
 from qadesk.reviews.services import assignments_create
 from qadesk.sampling import draw as sampling_draw
+from qadesk.sampling.candidates import candidate_rows
 from qadesk.sampling.models import SamplingPlan, SamplingRun, SamplingRunItem
-from qadesk.sampling.periods import day_start, last_complete_period, period_end
+from qadesk.sampling.periods import last_complete_period, period_end
 
 logger = logging.getLogger(__name__)
 
 JOB_KIND = "sampling"
 PLAN_FIELDS: tuple[str, ...] = ("name", "n_per_agent", "period", "strata", "filters", "risk_boosts", "exclude_own_team")
 PLAN_FIELDS += ("due_days", "seed", "auto_run", "is_active")
-CHUNK = 5000
 
 
 def _require_lead(actor: User) -> None:
@@ -79,40 +77,6 @@ def sampling_plan_set_reviewers(*, plan: SamplingPlan, reviewers: list[User]) ->
     plan.reviewers.set(reviewers)
 
 
-def sampling_candidates(*, plan: SamplingPlan, start: date, end: date) -> Iterator[sampling_draw.Candidate]:
-    """Stream the period's interactions that match the plan's filters, as plain candidates, ordered by id."""
-    filters = plan.filters or {}
-    qs = Interaction.objects.filter(created_at__gte=day_start(start), created_at__lt=day_start(end), agent__is_active=True)
-    if filters.get("date_from"):
-        qs = qs.filter(created_at__gte=day_start(date.fromisoformat(filters["date_from"])))
-    if filters.get("date_to"):
-        qs = qs.filter(created_at__lt=day_start(date.fromisoformat(filters["date_to"]) + timedelta(days=1)))
-    if filters.get("labels"):
-        qs = qs.filter(label__code__in=filters["labels"])
-    if filters.get("teams"):
-        qs = qs.filter(agent__team_id__in=filters["teams"])
-    boosts = plan.risk_boosts or {}
-    if "reassigned" in boosts:
-        qs = qs.annotate(reassigned=Exists(InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1)))
-    long_handle = int(filters.get("long_handle_seconds") or 1800)
-    fields = ["id", "agent_id", "site__name", "channel", "phase", "language", "agent__team_id", "abandoned"]
-    fields += ["talk_seconds", "hold_seconds", "acw_seconds"]
-    if "reassigned" in boosts:
-        fields.append("reassigned")
-    rows = qs.order_by("id").values_list(*fields)
-    no_flags: frozenset[str] = frozenset()
-    candidate = sampling_draw.Candidate
-    for row in rows.iterator(chunk_size=CHUNK):
-        long = (row[8] or 0) + (row[9] or 0) + (row[10] or 0) > long_handle
-        reassigned = len(row) > 11 and row[11]
-        if long or row[7] or reassigned:
-            found = (("long_handle", long), ("abandoned", row[7]), ("reassigned", reassigned))
-            flags = frozenset(name for name, present in found if present)
-        else:
-            flags = no_flags  # most rows: one shared empty set, not a new one each
-        yield candidate(row[0], row[1], row[2] or "", row[3], row[4], row[5], flags, row[6])
-
-
 def _reviewers(plan: SamplingPlan) -> list[sampling_draw.Reviewer]:
     users = plan.reviewers.filter(is_active=True).select_related("agent").order_by("id")
     return [
@@ -160,28 +124,29 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
         proportions={k: float(v) for k, v in (strata.get("proportions") or {}).items()},
         boosts={k: float(v) for k, v in (plan.risk_boosts or {}).items()},
     )
-    counter = _Counting(sampling_candidates(plan=plan, start=start, end=end))
-    sample = sampling_draw.draw(counter, spec, plan.seed)
-    loads, orphans = sampling_draw.spread(sample.picks, _reviewers(plan), plan.exclude_own_team)
+    rows = candidate_rows(plan=plan, start=start, end=end)
+    sample = sampling_draw.draw_rows(rows, spec, plan.seed, sampling_draw.flag_weights(spec.boosts))
+    picks = [sampling_draw.Pick(row_id, agent_id, team_id, key) for row_id, agent_id, key, _flags, team_id in sample.picks]
+    loads, orphans = sampling_draw.spread(picks, _reviewers(plan), plan.exclude_own_team)
     run = SamplingRun.objects.create(
         plan=plan,
         period_start=start,
         period_end=end,
         seed=plan.seed,
-        candidates=counter.count,
+        candidates=rows.count,
         drawn=len(sample.picks),
         per_stratum={"counts": sample.per_stratum, "targets": sample.targets},
         job=job,
     )
     due_at = timezone.now() + timedelta(days=plan.due_days)
     reviewers = {u.pk: u for u in plan.reviewers.all()}
-    stratum_of = {c.id: sampling_draw.stratum_key(c, spec.by) for c in sample.picks}
+    stratum_of = {pick.id: pick.stratum for pick in picks}
     items: list[SamplingRunItem] = []
-    for user_id, picks in loads.items():
-        if not picks:
+    for user_id, share in loads.items():
+        if not share:
             continue
         created = assignments_create(
-            interactions=[Interaction(pk=c.id) for c in picks], reviewer=reviewers[user_id], actor=assigner, due_at=due_at
+            interactions=[Interaction(pk=pick.id) for pick in share], reviewer=reviewers[user_id], actor=assigner, due_at=due_at
         )
         items += [SamplingRunItem(run=run, assignment=a, stratum=stratum_of[a.interaction_id]) for a in created]
     SamplingRunItem.objects.bulk_create(items)
@@ -196,19 +161,6 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
         log.append(_("{count} interactions had no eligible reviewer.").format(count=len(orphans)))
     job.log = "\n".join(log)
     return run
-
-
-class _Counting:
-    """Wraps the candidate stream to count it while the draw consumes it once."""
-
-    def __init__(self, rows: Iterator[sampling_draw.Candidate]) -> None:
-        self.rows = rows
-        self.count = 0
-
-    def __iter__(self) -> Iterator[sampling_draw.Candidate]:
-        for row in self.rows:
-            self.count += 1
-            yield row
 
 
 def sampling_plan_enqueue(*, plan: SamplingPlan, actor: User | None, period_start: date | None = None) -> JobRun:

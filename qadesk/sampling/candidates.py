@@ -1,0 +1,108 @@
+"""The candidates of a sampling run, streamed from the database as plain rows the draw reads directly.
+
+A period may hold a million interactions, so the database does the per-row work it does fastest: it joins the
+stratum key ("Milano|phone") and adds up the risk flags as a bit mask (`draw.FLAGS`), and the rows come
+through a server-side cursor in large chunks instead of Django's model or values iterator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from itertools import chain
+from typing import Any
+
+from django.db import connections
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.lookups import GreaterThan
+
+from qadesk.interactions.models import Interaction, InteractionAgent
+from qadesk.sampling import draw
+from qadesk.sampling.models import SamplingPlan
+from qadesk.sampling.periods import day_start
+
+# Rows per round trip: large enough that the per-fetch cost vanishes, small enough to stay a few MB.
+CHUNK = 20_000
+DIMENSION_FIELDS = {"site": "site__name", "channel": "channel", "phase": "phase", "language": "language"}
+DEFAULT_LONG_HANDLE_SECONDS = 1800
+
+CandidateRow = tuple[int, int, str, int, int | None]
+"""(interaction id, agent id, stratum key, flag mask, agent's team id), as `draw.draw_rows` reads it."""
+
+
+def candidate_queryset(*, plan: SamplingPlan, start: date, end: date) -> QuerySet[Any]:
+    """The period's interactions that match the plan's filters, as `CandidateRow` values ordered by id."""
+    filters = plan.filters or {}
+    qs = Interaction.objects.filter(created_at__gte=day_start(start), created_at__lt=day_start(end), agent__is_active=True)
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__gte=day_start(date.fromisoformat(filters["date_from"])))
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__lt=day_start(date.fromisoformat(filters["date_to"]) + timedelta(days=1)))
+    if filters.get("labels"):
+        qs = qs.filter(label__code__in=filters["labels"])
+    if filters.get("teams"):
+        qs = qs.filter(agent__team_id__in=filters["teams"])
+    by = (plan.strata or {}).get("by", [])
+    long_handle = int(filters.get("long_handle_seconds") or DEFAULT_LONG_HANDLE_SECONDS)
+    # "reassigned" costs a look at the handlers, so it is only computed when the plan boosts it.
+    reassigned = "reassigned" in (plan.risk_boosts or {})
+    qs = qs.annotate(stratum=_stratum_key(by), flags=_flag_mask(long_handle=long_handle, reassigned=reassigned))
+    return qs.order_by("id").values_list("id", "agent_id", "stratum", "flags", "agent__team_id")
+
+
+def _stratum_key(by: list[str]) -> Any:
+    """The values of the `by` dimensions joined with "|", a missing site as "" (as `draw.stratum_key` does)."""
+    values = [Coalesce(F(DIMENSION_FIELDS[dimension]), Value("")) for dimension in by]
+    if not values:
+        return Value("")
+    if len(values) == 1:
+        return values[0]
+    parts: list[Any] = [values[0]]
+    for value in values[1:]:
+        parts += [Value("|"), value]
+    return Concat(*parts)
+
+
+def _flag_mask(*, long_handle: int, reassigned: bool) -> Any:
+    """Bit i set when the interaction carries `draw.FLAGS[i]` (long_handle 1, abandoned 2, reassigned 4)."""
+    # bigint: three int columns added up must not overflow an integer.
+    seconds = [Coalesce(Cast(field, BigIntegerField()), 0) for field in ("talk_seconds", "hold_seconds", "acw_seconds")]
+    bits = {
+        "long_handle": When(GreaterThan(seconds[0] + seconds[1] + seconds[2], long_handle), then=Value(1)),
+        "abandoned": When(abandoned=True, then=Value(2)),
+    }
+    if reassigned:
+        handed_on = InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1)
+        bits["reassigned"] = When(Exists(handed_on), then=Value(4))
+    mask: Any = Value(0)
+    for flag in draw.FLAGS:
+        if flag in bits:
+            mask = mask + Case(bits[flag], default=Value(0))
+    return mask
+
+
+class CandidateRows:
+    """The candidate rows of one run, read once from a server-side cursor; `count`: how many were fetched so far."""
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        self.sql, self.params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        self.using = queryset.db
+        self.count = 0
+
+    def __iter__(self) -> Iterator[CandidateRow]:
+        return chain.from_iterable(self._chunks())  # rows one by one without a Python frame per row
+
+    def _chunks(self) -> Iterator[list[CandidateRow]]:
+        # A chunked (server-side on PostgreSQL) cursor runs the query Django built without Django's per-row
+        # iterator, which cost more than the query itself over a million rows.
+        with connections[self.using].chunked_cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            while rows := cursor.fetchmany(CHUNK):
+                self.count += len(rows)
+                yield rows
+
+
+def candidate_rows(*, plan: SamplingPlan, start: date, end: date) -> CandidateRows:
+    """Stream the candidates of one period of the plan (see `candidate_queryset`)."""
+    return CandidateRows(candidate_queryset(plan=plan, start=start, end=end))
