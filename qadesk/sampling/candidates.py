@@ -8,6 +8,7 @@ through a server-side cursor in large chunks instead of Django's model or values
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from itertools import chain
 from typing import Any
@@ -22,8 +23,9 @@ from qadesk.sampling import draw
 from qadesk.sampling.models import SamplingPlan
 from qadesk.sampling.periods import day_start
 
-# Rows per round trip: large enough that the per-fetch cost vanishes, small enough to stay a few MB.
-CHUNK = 20_000
+# Rows per fetch. Over a million rows 50,000 ran the stream and draw in 2.1 s where 20,000 took 2.6 s (100,000:
+# no faster); the chunk being drawn and the one being fetched hold ~25 MB between them.
+CHUNK = 50_000
 DIMENSION_FIELDS = {"site": "site__name", "channel": "channel", "phase": "phase", "language": "language"}
 DEFAULT_LONG_HANDLE_SECONDS = 1800
 
@@ -95,10 +97,13 @@ class CandidateRows:
 
     def _chunks(self) -> Iterator[list[CandidateRow]]:
         # A chunked (server-side on PostgreSQL) cursor runs the query Django built without Django's per-row
-        # iterator, which cost more than the query itself over a million rows.
-        with connections[self.using].chunked_cursor() as cursor:
+        # iterator, which cost more than the query itself over a million rows. One thread fetches the next
+        # chunk while the caller draws from this one, so the database's time and the draw's overlap.
+        with connections[self.using].chunked_cursor() as cursor, ThreadPoolExecutor(1) as fetcher:
             cursor.execute(self.sql, self.params)
-            while rows := cursor.fetchmany(CHUNK):
+            pending = fetcher.submit(cursor.fetchmany, CHUNK)
+            while rows := pending.result():
+                pending = fetcher.submit(cursor.fetchmany, CHUNK)
                 self.count += len(rows)
                 yield rows
 

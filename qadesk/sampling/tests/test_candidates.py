@@ -88,3 +88,17 @@ def test_it_counts_the_rows_it_streamed(qa_lead: User, agent: Agent) -> None:
     rows = candidate_rows(plan=_plan(qa_lead), start=WEEK, end=WEEK + timedelta(days=7))
     assert rows.count == 0
     assert len(list(rows)) == 3 and rows.count == 3
+
+
+def test_it_fetches_ahead_in_chunks_and_stops_when_the_reader_stops(
+    qa_lead: User, agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("qadesk.sampling.candidates.CHUNK", 2)
+    made = [_make(agent, hour).pk for hour in range(5)]
+    assert [row[0] for row in candidate_rows(plan=_plan(qa_lead), start=WEEK, end=WEEK + timedelta(days=7))] == made
+    rows = candidate_rows(plan=_plan(qa_lead), start=WEEK, end=WEEK + timedelta(days=7))
+    reader = iter(rows)
+    assert next(reader)[0] == made[0]
+    del reader  # the draw gave up: the fetch under way ends and the cursor closes
+    assert rows.count == 2
+    assert Interaction.objects.filter(pk__in=made).count() == 5  # the connection is free again
