@@ -1,6 +1,6 @@
 """Benchmark: import N interactions (about 8 messages each) from JSON Lines into PostgreSQL.
 
-    .venv/bin/python benchmarks/import_interactions.py [--n 100000] [--batch-size 1000] [--keep]
+    .venv/bin/python benchmarks/import_interactions.py [--n 100000] [--batch-size 2000] [--keep]
 
 Writes a deterministic JSON Lines file (and the same rows as flat tab-separated files) to a temporary
 directory, creates a throwaway database (qadesk_bench on 127.0.0.1:5432, user postgres; override the server
@@ -61,7 +61,7 @@ AGENT_LINES = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000, help="Interactions to generate and import.")
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=2000, help="As `qadesk import` (its default).")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
 

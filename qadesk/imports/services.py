@@ -34,6 +34,7 @@ from qadesk.interactions.models import AuthorRole, Customer, Interaction, Intera
 
 MAX_REPORTED_ERRORS = 1000
 CACHE_LIMIT = 50_000
+BATCH_SIZE = 2000  # rows per batch by default: 100k rows ran ~10 % faster than with 1,000, for ~30 MB more at peak
 # Automatic garbage collection is off during an import (see _fewer_gc_pauses); a collection every this many batches
 # frees reference cycles, if any, while bounding memory. Each one walks every live object allocated since the
 # last, so one per batch cost ~2 s of 100,000 rows for nothing (an import makes no cycles we know of).
@@ -76,7 +77,7 @@ def import_check_allowed(*, actor: User) -> None:
         raise PermissionDenied(_("Only QA leads and admins can import data."))
 
 
-def interactions_import(*, rows: Iterable[Row], skip_invalid: bool = False, batch_size: int = 1000) -> ImportReport:
+def interactions_import(*, rows: Iterable[Row], skip_invalid: bool = False, batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import (line, record) pairs in one transaction; with errors and not skip_invalid nothing is written."""
     report = ImportReport()
     try:
@@ -103,7 +104,7 @@ def interactions_import_file(
     path_or_stream: str | Path | IO[Any],
     fmt: str | None = None,
     skip_invalid: bool = False,
-    batch_size: int = 1000,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import a JSON Lines or CSV file (optionally gzipped); the format is guessed from the extension when not given."""
     if isinstance(path_or_stream, str | Path):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
-from qadesk.imports.services import ImportReport, interactions_import_file
+from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
 
 
 class Command(BaseCommand):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         interactions.add_argument("path", help="A .jsonl or .csv file, optionally gzipped (.jsonl.gz).")
         interactions.add_argument("--format", dest="fmt", choices=FORMATS, help="Default: guessed from the extension.")
         interactions.add_argument("--skip-invalid", action="store_true", help="Commit the valid rows, report the rest.")
-        interactions.add_argument("--batch-size", type=int, default=1000, help="Rows written per batch (default 1000).")
+        interactions.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
+        )
 
     def handle(
         self, *args: Any, kind: str, path: str, fmt: str | None, skip_invalid: bool, batch_size: int, **options: Any
