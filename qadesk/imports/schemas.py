@@ -86,6 +86,7 @@ class InteractionIn(BaseModel):
     hold_seconds: Seconds = None
     acw_seconds: Seconds = None
     abandoned: Annotated[bool, BeforeValidator(lambda v: False if v in ("", None) else v)] = False
+    reopens: Annotated[int, BeforeValidator(lambda v: 0 if v in ("", None) else v), Field(ge=0, le=32_767)] = 0
     messages: list[MessageIn] = []
 
     def default_status(self) -> str:

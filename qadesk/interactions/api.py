@@ -63,6 +63,7 @@ class InteractionDetailOut(InteractionOut):
     hold_seconds: int | None
     acw_seconds: int | None
     abandoned: bool
+    reopens: int
     messages: list[MessageOut]
 
     @staticmethod

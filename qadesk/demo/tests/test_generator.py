@@ -132,3 +132,13 @@ def test_it_reassigns_some_contacts_and_has_repeat_customers(records: list) -> N
 def test_it_writes_four_to_ten_messages_in_most_handled_transcripts(records: list) -> None:
     sizes = [len(r["messages"]) for r, p in records if p.agents and r["status"] == "closed"]
     assert sum(4 <= n <= 10 for n in sizes) / len(sizes) > 0.95
+
+
+def test_some_handled_contacts_were_reopened_more_often_after_a_mistake(records: list) -> None:
+    handled = [(record, plan) for record, plan in records if record["agents"]]
+    reopened = [bool(record.get("reopens")) for record, _plan in handled]
+    with_mistake = [bool(record.get("reopens")) for record, plan in handled if plan.mistakes]
+    without = [bool(record.get("reopens")) for record, plan in handled if not plan.mistakes]
+    assert 0.01 < sum(reopened) / len(reopened) < 0.15
+    assert sum(with_mistake) / len(with_mistake) > 2 * sum(without) / len(without)
+    assert {record.get("reopens", 0) for record, _plan in records} == {0, 1, 2}

@@ -236,3 +236,9 @@ def test_memory_stays_flat_as_the_input_grows(monkeypatch: pytest.MonkeyPatch) -
     # Ten times the rows must not need anywhere near ten times the memory (allocator noise aside).
     small, large = _peak_bytes(300), _peak_bytes(3000)
     assert large < small * 2, (small, large)
+
+
+def test_it_imports_how_often_a_contact_was_reopened_and_refuses_a_negative_count() -> None:
+    report = _import(record(1, reopens=2), record(2, reopens=""), record(3, reopens=-1), skip_invalid=True)
+    assert [(e.line, e.field) for e in report.errors] == [(3, "reopens")]
+    assert dict(Interaction.objects.values_list("external_id", "reopens")) == {"T-1001": 2, "T-1002": 0}

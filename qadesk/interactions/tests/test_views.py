@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from qadesk.accounts.models import OrgSettings
+from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.testing import factories as f
 
@@ -69,6 +72,14 @@ def test_it_shows_the_detail_with_the_transcript(client, qa_lead, interaction):
     assert "Hello, my order is late." in body
     assert "Review this interaction" in body
     assert "Review this message" in body
+
+
+def test_it_says_how_often_a_contact_was_reopened_and_nothing_when_never(client, qa_lead, interaction):
+    client.force_login(qa_lead)
+    url = reverse("interactions:detail", args=[interaction.pk])
+    assert "Reopened" not in client.get(url).content.decode()
+    Interaction.objects.filter(pk=interaction.pk).update(reopens=2)
+    assert re.search(r"Reopened</dt><dd><span[^>]*>2 times</span>", client.get(url).content.decode())
 
 
 def test_it_escapes_message_bodies(client, qa_lead, agent):
