@@ -3,8 +3,8 @@
 `draw` picks N interactions per agent, stratified in the plan's proportions and weighted by risk
 boosts, reproducibly from a seed; `spread` shares the picks among reviewers evenly and never gives an
 agent's interaction to the agent themself (nor, when asked, to a reviewer of the agent's team).
-`draw_rows` is the same draw over plain rows (id, agent, stratum key, flag mask, payload) such as the
-database returns, so a million interactions cost no Python object of their own.
+`draw_rows` is the same draw over plain rows (id, agent, stratum key, flag mask, payload) as the database
+returns them (`candidates.py`), so a million interactions need no Candidate built for each.
 """
 
 from __future__ import annotations
