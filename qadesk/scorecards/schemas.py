@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Text = dict[str, str]
@@ -9,7 +10,7 @@ Text = dict[str, str]
 
 def _needs_text(value: Text) -> Text:
     if not any(v.strip() for v in value.values()):
-        raise ValueError("needs a text in at least one language")
+        raise ValueError(_("needs a text in at least one language"))
     return value
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from qadesk.core.errors import ApplicationError
+from qadesk.core.validation import error_messages
 from qadesk.interactions.models import Channel
 from qadesk.scorecards.models import Criterion, Scorecard, ScorecardVersion, Section, VersionStatus
 from qadesk.scorecards.schemas import ScorecardDef
@@ -21,11 +22,11 @@ DEFAULT_SCORECARD = Path(__file__).with_name("default_scorecard.yaml")
 
 
 def scorecard_definition_parse(*, data: Any) -> ScorecardDef:
-    """Validate a definition, naming every bad field by its path (e.g. sections.0.criteria.2.scale)."""
+    """Validate a definition, naming every bad field by its path (e.g. sections[0].criteria[2].scale), in the user's language."""
     try:
         definition = ScorecardDef.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{path}: {reason}" for path, reason in error_messages(exc))
         raise ApplicationError(_("Invalid scorecard: {problems}").format(problems=problems)) from exc
     unknown = set(definition.conditions.channels) - set(Channel.values)
     if unknown:

@@ -5,6 +5,8 @@ import json
 import pytest
 import yaml
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 
 from qadesk.core.errors import ApplicationError
 from qadesk.reviews.services import RatingInput, review_create, review_save, review_submit
@@ -73,8 +75,17 @@ def test_a_draft_is_published_once() -> None:
 def test_an_invalid_definition_names_the_bad_field() -> None:
     bad = small_definition()
     bad["sections"][0]["criteria"][1]["scale"] = "seven"
-    with pytest.raises(ApplicationError, match=r"sections\.0\.criteria\.1\.scale"):
+    with pytest.raises(ApplicationError, match=r"sections\[0\]\.criteria\[1\]\.scale: 'seven' is not one of: 'binary', "):
         scorecard_version_create(data=bad)
+
+
+def test_an_invalid_definition_is_explained_in_the_users_language() -> None:
+    bad = small_definition(name={"it": " "})
+    with translation.override("fr"):
+        expected = gettext("needs a text in at least one language")
+        with pytest.raises(ApplicationError) as refused:
+            scorecard_version_create(data=bad)
+    assert expected != "needs a text in at least one language" and expected in str(refused.value)
 
 
 def test_unknown_channels_in_conditions_are_refused() -> None:
