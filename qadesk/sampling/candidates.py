@@ -67,12 +67,13 @@ def _stratum_key(by: list[str]) -> Any:
 
 
 def _flag_mask(*, long_handle: int, reassigned: bool) -> Any:
-    """Bit i set when the interaction carries `draw.FLAGS[i]` (long_handle 1, abandoned 2, reassigned 4)."""
+    """Bit i set when the interaction carries `draw.FLAGS[i]` (long_handle 1, abandoned 2, reassigned 4, reopened 8)."""
     # bigint: three int columns added up must not overflow an integer.
     seconds = [Coalesce(Cast(field, BigIntegerField()), 0) for field in ("talk_seconds", "hold_seconds", "acw_seconds")]
     bits = {
         "long_handle": When(GreaterThan(seconds[0] + seconds[1] + seconds[2], long_handle), then=Value(1)),
         "abandoned": When(abandoned=True, then=Value(2)),
+        "reopened": When(reopens__gt=0, then=Value(8)),
     }
     if reassigned:
         handed_on = InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1)

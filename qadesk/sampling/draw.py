@@ -19,7 +19,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 DIMENSIONS = ("site", "channel", "phase", "language")
 # The risk flags the database computes, in the order of their bits in a flag mask (1, 2, 4).
-FLAGS = ("long_handle", "abandoned", "reassigned")
+FLAGS = ("long_handle", "abandoned", "reassigned", "reopened")  # append only: a flag's bit is its position
 
 T = TypeVar("T")
 H = TypeVar("H", bound="Handled")

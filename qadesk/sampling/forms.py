@@ -16,6 +16,7 @@ RISK_FLAGS = {
     "reassigned": _("Reassigned to another agent"),
     "long_handle": _("Long handling time"),
     "abandoned": _("Abandoned by the customer"),
+    "reopened": _("Reopened by the customer"),
 }
 
 

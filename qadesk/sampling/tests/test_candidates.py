@@ -18,7 +18,9 @@ from qadesk.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 START = timezone.make_aware(datetime(2026, 11, 3, 10))
-LONG, ABANDONED, REASSIGNED = (1 << FLAGS.index(flag) for flag in ("long_handle", "abandoned", "reassigned"))
+LONG, ABANDONED, REASSIGNED, REOPENED = (
+    1 << FLAGS.index(flag) for flag in ("long_handle", "abandoned", "reassigned", "reopened")
+)
 
 
 def _plan(qa_lead: User, **data: Any) -> SamplingPlan:
@@ -40,7 +42,8 @@ def test_it_keys_and_flags_each_interaction_in_the_database(qa_lead: User, agent
     abandoned = _make(other_team_agent, 3, abandoned=True)
     reassigned = _make(other_team_agent, 4, site=None)
     InteractionAgent.objects.create(interaction=reassigned, agent=agent, position=1)
-    everything = _make(agent, 5, abandoned=True, acw_seconds=5000)
+    reopened = _make(agent, 6, channel="chat", reopens=2)
+    everything = _make(agent, 5, abandoned=True, acw_seconds=5000, reopens=1)
     InteractionAgent.objects.create(interaction=everything, agent=other_team_agent, position=1)
     plan = _plan(qa_lead, strata={"by": ["site", "channel"]}, risk_boosts={"reassigned": 3})
     team, other = agent.team_id, other_team_agent.team_id
@@ -50,7 +53,8 @@ def test_it_keys_and_flags_each_interaction_in_the_database(qa_lead: User, agent
         (just_not_long.pk, agent.pk, "Milano|chat", 0, team),
         (abandoned.pk, other_team_agent.pk, "Lyon|email", ABANDONED, other),
         (reassigned.pk, other_team_agent.pk, "|email", REASSIGNED, other),
-        (everything.pk, agent.pk, "Milano|email", LONG | ABANDONED | REASSIGNED, team),
+        (reopened.pk, agent.pk, "Milano|chat", REOPENED, team),
+        (everything.pk, agent.pk, "Milano|email", LONG | ABANDONED | REASSIGNED | REOPENED, team),
     ]
 
 

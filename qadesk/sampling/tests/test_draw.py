@@ -235,7 +235,12 @@ def test_it_weighs_flags_in_a_fixed_order() -> None:
     boosts = {"a": 0.1, "b": 0.2, "c": 0.3}
     assert 0.1 * 0.2 * 0.3 != 0.3 * 0.2 * 0.1  # the premise: order shows in the last bit
     assert weight(["c", "b", "a"], boosts) == weight(["a", "b", "c"], boosts) == 0.1 * 0.2 * 0.3
-    assert flag_weights({"long_handle": 2, "abandoned": 3, "reassigned": 5}) == [1, 2, 3, 6, 5, 10, 15, 30]
+    no_reopening = [1, 2, 3, 6, 5, 10, 15, 30]
+    assert flag_weights({"long_handle": 2, "abandoned": 3, "reassigned": 5}) == no_reopening * 2
+    assert flag_weights({"long_handle": 2, "abandoned": 3, "reassigned": 5, "reopened": 7}) == [
+        *no_reopening,
+        *(w * 7 for w in no_reopening),
+    ]
 
 
 def test_it_draws_nothing_when_the_plan_asks_for_none() -> None:

@@ -64,6 +64,7 @@ def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
         "proportions": "phone = 0.7\nemail = 0.3",
         "labels": "billing, refund",
         "boost_reassigned": "3",
+        "boost_reopened": "2",
         "reviewers": [str(reviewer.pk)],
         "exclude_own_team": "on",
         "due_days": "5",
@@ -75,7 +76,7 @@ def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
     plan = SamplingPlan.objects.get(name="Phones first")
     assert response.status_code == 302 and response["Location"] == reverse("sampling:plan", args=[plan.pk])
     assert plan.strata == {"by": ["channel"], "proportions": {"phone": 0.7, "email": 0.3}}
-    assert plan.filters == {"labels": ["billing", "refund"]} and plan.risk_boosts == {"reassigned": 3.0}
+    assert plan.filters == {"labels": ["billing", "refund"]} and plan.risk_boosts == {"reassigned": 3.0, "reopened": 2.0}
     assert (plan.seed, plan.exclude_own_team, plan.auto_run, list(plan.reviewers.all())) == (42, True, True, [reviewer])
 
 
