@@ -159,7 +159,10 @@ class Interaction(models.Model):
     acw_seconds = models.PositiveIntegerField(_("after-contact work (s)"), null=True, blank=True)
     abandoned = models.BooleanField(_("abandoned"), default=False)
     reopens = models.PositiveSmallIntegerField(
-        _("reopened"), default=0, help_text=_("How many times the customer reopened the contact after it was resolved.")
+        _("reopened"),
+        default=0,
+        db_default=0,
+        help_text=_("How many times the customer reopened the contact after it was resolved."),
     )
     message_count = models.PositiveIntegerField(_("messages"), default=0)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
