@@ -90,3 +90,13 @@ def test_it_runs_as_the_periodic_task(session, settings) -> None:
     session.created_at = timezone.now() - timedelta(days=2)
     session.save()
     assert send_calibration_reminders.enqueue().return_value == 3
+
+
+def test_each_participant_is_reminded_in_their_own_language(half_scored, reviewer2, django_capture_on_commit_callbacks) -> None:
+    reviewer2.language, reviewer2.email = "fr", "gina@example.com"
+    reviewer2.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        calibration_reminders_send(now=half_scored.deadline - timedelta(hours=23))
+    note = Notification.objects.get(kind="calibration_reminder", recipient=reviewer2)
+    assert note.subject.startswith("Rappel") and "November calibration" in note.subject
+    assert mail.outbox[0].subject == f"[qadesk] {note.subject}"
