@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export QADESK_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run serve install test test-postgres lint format openapi messages check-messages bench clean
+.PHONY: run serve install test test-postgres lint format openapi messages check-messages bench bench-smoke clean
 
 $(BIN)/qadesk: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "qadesk needs Python >= 3.11")'
@@ -47,6 +47,15 @@ messages: install
 bench: install
 	$(BIN)/python benchmarks/import_interactions.py
 	$(BIN)/python benchmarks/quality_report.py
+	$(BIN)/python benchmarks/sampling_run.py
+	$(BIN)/python benchmarks/calibration_stats.py
+
+# The benchmark scripts still run end to end (tiny sizes, local PostgreSQL): a guard for CI, not a measurement.
+bench-smoke: install
+	$(BIN)/python benchmarks/import_interactions.py --n 300 >/dev/null
+	$(BIN)/python benchmarks/quality_report.py --reviews 2000 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/sampling_run.py --interactions 5000 --agents 20 --n-per-agent 3 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/calibration_stats.py --reviewers 4 --items 5 --criteria 5 --repeat 1 >/dev/null
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

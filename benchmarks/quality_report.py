@@ -135,14 +135,18 @@ def _fill(reviews: int) -> float:
         # An agent's skill sets the centre of their scores; errors follow the score.
         cursor.execute(f"""
             INSERT INTO reviews_review (interaction_id, agent_id, reviewer_id, scorecard_version_id, status, comment, score,
-                high_impact_errors, low_impact_errors, created_at, updated_at, submitted_at)
-            SELECT id, agent_id, {reviewer.pk}, {version.pk}, s.status, '', s.score,
-                CASE WHEN s.score < 60 THEN 1 ELSE 0 END, CASE WHEN s.score < 85 THEN 1 + (id % 2) ELSE 0 END,
-                created_at, created_at, CASE WHEN s.status = 'submitted' THEN created_at + INTERVAL '1 day' END
-            FROM (SELECT id, agent_id, created_at,
+                high_impact_errors, low_impact_errors, created_at, updated_at, submitted_at,
+                revision, original_score, original_high_impact_errors, original_low_impact_errors, scores_locked)
+            SELECT id, agent_id, {reviewer.pk}, {version.pk}, s.status, '', s.score, s.high, s.low,
+                created_at, created_at, CASE WHEN s.status = 'submitted' THEN created_at + INTERVAL '1 day' END,
+                CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END, s.score, s.high, s.low, false
+            FROM (SELECT id, agent_id, created_at, status, score,
+                         CASE WHEN score < 60 THEN 1 ELSE 0 END AS high,
+                         CASE WHEN score < 85 THEN 1 + (id % 2) ELSE 0 END AS low
+                  FROM (SELECT id, agent_id, created_at,
                          CASE WHEN id % 21 = 0 THEN 'draft' ELSE 'submitted' END AS status,
                          round(least(100, greatest(0, 55 + (agent_id % 40) + random() * 30 - 10))::numeric, 2)::float8 AS score
-                  FROM interactions_interaction) AS s
+                        FROM interactions_interaction) AS scored) AS s
         """)
         cursor.execute(f"""
             INSERT INTO reviews_rating (review_id, criterion_id, value, score, failed, comment, root_causes, root_cause_text)
@@ -187,6 +191,7 @@ def _measure(repeat: int) -> dict[str, Any]:
     from qadesk.analytics.management.commands.qreport import system_actor
     from qadesk.analytics.selectors.quality import (
         _criteria_rows,
+        _sums,
         quality_groups,
         quality_report,
         quality_reviews,
@@ -197,6 +202,7 @@ def _measure(repeat: int) -> dict[str, Any]:
     date_from, date_to = START, START + timedelta(days=DAYS + 1)
     settings = OrgSettings.load()
     pass_mark, minimum_n = float(settings.pass_mark), settings.minimum_n
+    sums = _sums(pass_mark)
     window = [
         timezone.make_aware(timezone.datetime.combine(d, timezone.datetime.min.time()))
         for d in (date_from, date_to + timedelta(days=1))
@@ -218,7 +224,7 @@ def _measure(repeat: int) -> dict[str, Any]:
     def group_table() -> Any:
         org = OrgSettings.load()
         return quality_groups(
-            reviews=reviews(), by="agent", period="month", pass_mark=float(org.pass_mark), minimum_n=org.minimum_n
+            reviews=reviews(), by="agent", period="month", sums=_sums(float(org.pass_mark)), minimum_n=org.minimum_n
         )
 
     lead, _created = User.objects.get_or_create(username="lead", defaults={"role": "team_lead", "team": Team.objects.first()})
@@ -226,14 +232,15 @@ def _measure(repeat: int) -> dict[str, Any]:
         "hand_sql_group_by_agent": _median(hand_groups, repeat),
         "report_group_table_by_agent": _median(group_table, repeat),
         "report_group_table_by_team": _median(
-            lambda: quality_groups(reviews=reviews(), by="team", period="month", pass_mark=pass_mark, minimum_n=minimum_n), repeat
+            lambda: quality_groups(reviews=reviews(), by="team", period="month", sums=sums, minimum_n=minimum_n),
+            repeat,
         ),
         "report_group_table_by_agent_as_team_lead": _median(
             lambda: quality_groups(
                 reviews=quality_reviews(actor=lead, date_from=date_from, date_to=date_to),
                 by="agent",
                 period="month",
-                pass_mark=pass_mark,
+                sums=sums,
                 minimum_n=minimum_n,
             ),
             repeat,
