@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django_tasks import task
 
 from qadesk.core.models import JobRun
@@ -18,10 +20,10 @@ from qadesk.sampling.services import sampling_plan_enqueue, sampling_plan_run
 def run_sampling_plan(plan_id: int, period_start: str, job_id: int | None = None) -> int | None:
     """Draw a plan for a period (ISO date); returns the run id, or None when the period was already drawn."""
     plan = SamplingPlan.objects.select_related("created_by").get(pk=plan_id)
-    job = JobRun.objects.filter(pk=job_id).first() if job_id else None
-    run = sampling_plan_run(
-        plan=plan, actor=job.created_by if job else None, period_start=date.fromisoformat(period_start), job=job
-    )
+    job = JobRun.objects.select_related("created_by").filter(pk=job_id).first() if job_id else None
+    actor = job.created_by if job else None
+    with translation.override((actor.language if actor else "") or settings.LANGUAGE_CODE):  # the log, in their words
+        run = sampling_plan_run(plan=plan, actor=actor, period_start=date.fromisoformat(period_start), job=job)
     return run.pk if run else None
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -127,7 +130,17 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = SamplingRun.objects.filter(job=job).first()
     live = job.status in {JobStatus.QUEUED, JobStatus.RUNNING}
     template = "sampling/_job.html" if getattr(request, "htmx", False) else "sampling/job_detail.html"
-    return render(request, template, {"job": job, "run": run, "live": live})
+    counts = [(_count_label(name), n) for name, n in job.counts.items()]
+    return render(request, template, {"job": job, "run": run, "live": live, "counts": counts})
+
+
+def _count_label(name: str) -> Any:
+    """A job count's label: the run field of that name (candidates, drawn, assigned), translated."""
+    try:
+        field = SamplingRun._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return getattr(field, "verbose_name", name)
 
 
 @login_required

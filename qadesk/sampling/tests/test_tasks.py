@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.models import JobRun
@@ -59,3 +61,18 @@ def test_it_enqueues_due_automatic_plans_once(plan: SamplingPlan, django_capture
 def test_it_runs_a_plan_from_the_command_line(plan: SamplingPlan, week_interactions: list[Agent]) -> None:
     call_command("sample", "run", str(plan.pk), "--period-start", WEEK.isoformat())
     assert plan.runs.get().assigned == 8
+
+
+def test_the_job_log_is_written_in_the_language_of_who_ran_it(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User, django_capture_on_commit_callbacks: object
+) -> None:
+    qa_lead.language = "it"
+    qa_lead.save()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        job = sampling_plan_enqueue(plan=plan, actor=qa_lead, period_start=WEEK)  # a worker has no request language
+    job.refresh_from_db()
+    with translation.override("it"):
+        expected = gettext("Drew {drawn} of {candidates} interactions; assigned {assigned}.").format(
+            drawn=8, candidates=24, assigned=8
+        )
+    assert expected != "Drew 8 of 24 interactions; assigned 8." and expected in job.log

@@ -3,13 +3,14 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.models import JobRun
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
-from qadesk.sampling.models import SamplingPlan
-from qadesk.sampling.services import sampling_plan_run
+from qadesk.sampling.models import SamplingPlan, SamplingRun
+from qadesk.sampling.services import JOB_KIND, sampling_plan_run
 from qadesk.sampling.tests.conftest import WEEK
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,17 @@ def test_it_runs_now_and_shows_the_job(
     assert response.status_code == 302 and response["Location"] == reverse("sampling:job", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
     assert job.get_status_display() in page and "Drew 0 of 0 interactions" in page
+    assert "<dt>Candidates</dt><dd>0</dd>" in page and "<dt>Assigned</dt><dd>0</dd>" in page
+
+
+def test_the_job_page_names_its_counts_in_the_users_language(plan: SamplingPlan, qa_lead: User) -> None:
+    qa_lead.language = "fr"
+    qa_lead.save()
+    job = JobRun.objects.create(kind=JOB_KIND, created_by=qa_lead, counts={"candidates": 24, "drawn": 8, "assigned": 7})
+    page = _client(qa_lead).get(reverse("sampling:job", args=[job.pk])).content.decode()
+    with translation.override("fr"):
+        drawn = str(SamplingRun._meta.get_field("drawn").verbose_name)
+    assert drawn != "drawn" and f"<dt>{drawn.capitalize()}</dt><dd>8</dd>" in page
 
 
 def test_it_shows_what_a_run_drew_per_stratum_and_its_log(
