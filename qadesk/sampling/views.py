@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.models import JobRun, JobStatus
-from qadesk.sampling.forms import SamplingPlanForm
+from qadesk.sampling.forms import DIMENSION_LABELS, RISK_FLAGS, SamplingPlanForm
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list, sampling_run_items, sampling_run_list
 from qadesk.sampling.services import JOB_KIND, sampling_plan_create, sampling_plan_enqueue, sampling_plan_update
@@ -87,7 +87,10 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_sampling(_user(request))
     plan = _plan(request, pk)
     runs = sampling_run_list(actor=_user(request), plan_id=plan.pk)
-    return render(request, "sampling/plan_detail.html", {"plan": plan, "runs": runs, "is_lead": _is_lead(_user(request))})
+    strata_by = [DIMENSION_LABELS.get(d, d) for d in (plan.strata or {}).get("by", [])]
+    boosts = [(RISK_FLAGS.get(flag, flag), weight) for flag, weight in (plan.risk_boosts or {}).items()]
+    context = {"plan": plan, "runs": runs, "is_lead": _is_lead(_user(request)), "strata_by": strata_by, "boosts": boosts}
+    return render(request, "sampling/plan_detail.html", context)
 
 
 def _is_lead(user: User) -> bool:

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.models import JobRun
@@ -41,6 +42,18 @@ def test_it_shows_a_reviewer_their_plans_without_editing(plan: SamplingPlan, rev
     assert reverse("sampling:plan_run", args=[plan.pk]) not in detail
     assert client.get(reverse("sampling:plan_edit", args=[plan.pk])).status_code == 403
     assert client.post(reverse("sampling:plan_run", args=[plan.pk])).status_code == 403
+
+
+def test_a_plans_page_names_its_dimensions_and_risk_flags_in_the_users_language(plan: SamplingPlan, qa_lead: User) -> None:
+    plan.risk_boosts = {"reopened": 3}
+    plan.save()
+    qa_lead.language = "it"
+    qa_lead.save()
+    page = _client(qa_lead).get(reverse("sampling:plan", args=[plan.pk])).content.decode()
+    with translation.override("it"):
+        channel, reopened = gettext("Channel"), gettext("Reopened by the customer")
+    assert channel != "Channel" and reopened != "Reopened by the customer"
+    assert f"<dd>{channel}</dd>" in page and f"{reopened} ×3" in page and "reopened ×" not in page
 
 
 @pytest.mark.parametrize("persona", ["agent_user", "team_lead"])
