@@ -110,7 +110,12 @@ def weight(flags: Iterable[str], boosts: Mapping[str, float]) -> float:
 def flag_weights(boosts: Mapping[str, float]) -> list[float]:
     """The weight of every combination of `FLAGS`, indexed by its bit mask (bit i set: FLAGS[i] present)."""
     masks = range(2 ** len(FLAGS))
-    return [weight([flag for bit, flag in enumerate(FLAGS) if mask >> bit & 1], boosts) for mask in masks]
+    return [weight(flags_of_mask(mask), boosts) for mask in masks]
+
+
+def flags_of_mask(mask: int) -> list[str]:
+    """The risk flags a bit mask stands for, in `FLAGS` order."""
+    return [flag for bit, flag in enumerate(FLAGS) if mask >> bit & 1]
 
 
 def _shares(plan: PlanSpec) -> dict[str, float]:

@@ -95,6 +95,9 @@ class SamplingRunItem(models.Model):
     run = models.ForeignKey(SamplingRun, on_delete=models.CASCADE, related_name="items")
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="sampling_item")
     stratum = models.CharField(_("stratum"), max_length=300, blank=True)
+    risk_flags = models.JSONField(
+        _("risk flags"), default=list, blank=True, help_text=_("The risk flags the interaction carried when it was drawn.")
+    )
 
     class Meta:
         verbose_name = _("sampled interaction")

@@ -126,7 +126,8 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
     )
     rows = candidate_rows(plan=plan, start=start, end=end)
     sample = sampling_draw.draw_rows(rows, spec, plan.seed, sampling_draw.flag_weights(spec.boosts))
-    picks = [sampling_draw.Pick(row_id, agent_id, team_id, key) for row_id, agent_id, key, _flags, team_id in sample.picks]
+    picks = [sampling_draw.Pick(row_id, agent_id, team_id, key) for row_id, agent_id, key, _mask, team_id in sample.picks]
+    flags_of = {row[0]: sampling_draw.flags_of_mask(row[3]) for row in sample.picks}
     loads, orphans = sampling_draw.spread(picks, _reviewers(plan), plan.exclude_own_team)
     run = SamplingRun.objects.create(
         plan=plan,
@@ -148,7 +149,10 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
         created = assignments_create(
             interactions=[Interaction(pk=pick.id) for pick in share], reviewer=reviewers[user_id], actor=assigner, due_at=due_at
         )
-        items += [SamplingRunItem(run=run, assignment=a, stratum=stratum_of[a.interaction_id]) for a in created]
+        items += [
+            SamplingRunItem(run=run, assignment=a, stratum=stratum_of[a.interaction_id], risk_flags=flags_of[a.interaction_id])
+            for a in created
+        ]
     SamplingRunItem.objects.bulk_create(items)
     run.assigned = len(items)
     run.save(update_fields=["assigned"])

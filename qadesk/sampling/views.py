@@ -120,7 +120,7 @@ def run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(sampling_run_list(actor=_user(request)), pk=pk)
     counts, targets = run.per_stratum.get("counts", {}), run.per_stratum.get("targets", {})
     strata = [(key, counts.get(key, 0), targets.get(key)) for key in sorted(set(counts) | set(targets))]
-    context = {"run": run, "items": sampling_run_items(run=run), "strata": strata}
+    context = {"run": run, "items": sampling_run_items(run=run), "strata": strata, "flag_labels": RISK_FLAGS}
     return render(request, "sampling/run_detail.html", context)
 
 

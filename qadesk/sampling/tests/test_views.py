@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.models import JobRun
+from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
 from qadesk.sampling.models import SamplingPlan, SamplingRun
@@ -147,6 +148,20 @@ def test_it_shows_what_a_run_drew_per_stratum_and_its_log(
     assert response.status_code == 200 and len(response.context["items"]) == 8
     assert ("phone", 4, 4.0) in response.context["strata"]
     assert "Drew 8 of 24 interactions; assigned 8." in page and "1234" in page
+
+
+def test_a_run_says_which_risk_flags_each_drawn_interaction_carried(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User
+) -> None:
+    Interaction.objects.filter(channel="phone").update(reopens=1)  # phone is half of each agent's sample
+    plan.risk_boosts = {"reopened": 5}
+    plan.save()
+    run = sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK)
+    assert run is not None
+    flags = {item.assignment.interaction.channel: item.risk_flags for item in run.items.select_related("assignment__interaction")}
+    assert flags == {"phone": ["reopened"], "email": [], "chat": []}
+    page = _client(qa_lead).get(reverse("sampling:run", args=[run.pk])).content.decode()
+    assert page.count('<span class="badge badge-low">Reopened by the customer</span>') == 4
 
 
 def test_it_reports_coverage_per_agent_and_never_sampled_strata(
