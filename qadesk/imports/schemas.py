@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from qadesk.core.validation import error_messages as error_messages  # the import report's reasons (re-exported)
-from qadesk.interactions.models import AuthorRole, Channel, JourneyPhase, Status
+from qadesk.interactions.models import AuthorRole, Channel, CustomerRating, JourneyPhase, Status
 
 SUBJECT_MAX = 300
 
@@ -87,6 +87,8 @@ class InteractionIn(BaseModel):
     acw_seconds: Seconds = None
     abandoned: Annotated[bool, BeforeValidator(lambda v: False if v in ("", None) else v)] = False
     reopens: Annotated[int, BeforeValidator(lambda v: 0 if v in ("", None) else v), Field(ge=0, le=32_767)] = 0
+    customer_rating: _choice(CustomerRating.values) = None  # type: ignore[valid-type]
+    complaint: Annotated[bool, BeforeValidator(lambda v: False if v in ("", None) else v)] = False
     messages: list[MessageIn] = []
 
     def default_status(self) -> str:

@@ -44,7 +44,7 @@ INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
     "sop_id", "phase", "status", "agent_id", "created_at", "queued_at", "answered_at", "first_reply_at",
     "resolved_at", "closed_at", "talk_seconds", "hold_seconds", "acw_seconds", "abandoned", "reopens",
-    "message_count", "imported_at",
+    "customer_rating", "complaint", "message_count", "imported_at",
 )  # fmt: skip
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
 MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public")
@@ -361,7 +361,8 @@ class _BatchImport:
             self.sops.ids[rec.sop] if rec.sop else None,
             rec.phase or "", rec.default_status(), ids[rec.agents[-1]] if rec.agents else None,
             rec.created_at, rec.queued_at, rec.answered_at, rec.first_reply_at, rec.resolved_at, rec.closed_at,
-            rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, len(rec.messages), self.now,
+            rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, rec.customer_rating or "",
+            rec.complaint, len(rec.messages), self.now,
         )  # fmt: skip
 
     def _write(

@@ -64,6 +64,8 @@ class InteractionDetailOut(InteractionOut):
     acw_seconds: int | None
     abandoned: bool
     reopens: int
+    customer_rating: str = Field(description="positive, neutral, negative, or empty when the customer gave none.")
+    complaint: bool
     messages: list[MessageOut]
 
     @staticmethod

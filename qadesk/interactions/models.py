@@ -32,6 +32,14 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class CustomerRating(models.TextChoices):
+    """What the customer said of the contact when the helpdesk asked (e.g. a CSAT rating mapped to three values)."""
+
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
 class AuthorRole(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
     AGENT = "agent", _("Agent")
@@ -163,6 +171,18 @@ class Interaction(models.Model):
         default=0,
         db_default=0,
         help_text=_("How many times the customer reopened the contact after it was resolved."),
+    )
+    customer_rating = models.CharField(
+        _("customer rating"),
+        max_length=10,
+        choices=CustomerRating.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The customer's own rating of the contact, when the helpdesk collected one."),
+    )
+    complaint = models.BooleanField(
+        _("complaint"), default=False, db_default=False, help_text=_("The customer filed a complaint about this contact.")
     )
     message_count = models.PositiveIntegerField(_("messages"), default=0)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)

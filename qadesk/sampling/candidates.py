@@ -18,7 +18,7 @@ from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySe
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.lookups import GreaterThan
 
-from qadesk.interactions.models import Interaction, InteractionAgent
+from qadesk.interactions.models import CustomerRating, Interaction, InteractionAgent
 from qadesk.sampling import draw
 from qadesk.sampling.models import SamplingPlan
 from qadesk.sampling.periods import day_start
@@ -67,13 +67,16 @@ def _stratum_key(by: list[str]) -> Any:
 
 
 def _flag_mask(*, long_handle: int, reassigned: bool) -> Any:
-    """Bit i set when the interaction carries `draw.FLAGS[i]` (long_handle 1, abandoned 2, reassigned 4, reopened 8)."""
+    """Bit i set when the interaction carries `draw.FLAGS[i]` (long_handle 1, abandoned 2, reassigned 4, reopened 8,
+    negative_feedback 16, complaint 32)."""
     # bigint: three int columns added up must not overflow an integer.
     seconds = [Coalesce(Cast(field, BigIntegerField()), 0) for field in ("talk_seconds", "hold_seconds", "acw_seconds")]
     bits = {
         "long_handle": When(GreaterThan(seconds[0] + seconds[1] + seconds[2], long_handle), then=Value(1)),
         "abandoned": When(abandoned=True, then=Value(2)),
         "reopened": When(reopens__gt=0, then=Value(8)),
+        "negative_feedback": When(customer_rating=CustomerRating.NEGATIVE, then=Value(16)),
+        "complaint": When(complaint=True, then=Value(32)),
     }
     if reassigned:
         handed_on = InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1)

@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 DIMENSIONS = ("site", "channel", "phase", "language")
-# The risk flags the database computes, in the order of their bits in a flag mask (1, 2, 4).
-FLAGS = ("long_handle", "abandoned", "reassigned", "reopened")  # append only: a flag's bit is its position
+# The risk flags the database computes, in the order of their bits in a flag mask (1, 2, 4, …). Append only: a flag's
+# bit is its position, so a new flag never changes what an existing plan draws.
+FLAGS = ("long_handle", "abandoned", "reassigned", "reopened", "negative_feedback", "complaint")
 
 T = TypeVar("T")
 H = TypeVar("H", bound="Handled")

@@ -17,6 +17,8 @@ RISK_FLAGS = {
     "long_handle": _("Long handling time"),
     "abandoned": _("Abandoned by the customer"),
     "reopened": _("Reopened by the customer"),
+    "negative_feedback": _("Negative customer rating"),
+    "complaint": _("Customer complaint"),
 }
 
 

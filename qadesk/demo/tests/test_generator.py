@@ -142,3 +142,16 @@ def test_some_handled_contacts_were_reopened_more_often_after_a_mistake(records:
     assert 0.01 < sum(reopened) / len(reopened) < 0.15
     assert sum(with_mistake) / len(with_mistake) > 2 * sum(without) / len(without)
     assert {record.get("reopens", 0) for record, _plan in records} == {0, 1, 2}
+
+
+def test_customers_rate_some_contacts_and_complain_more_after_a_mistake(records: list) -> None:
+    handled = [(record, plan) for record, plan in records if record["agents"]]
+    rated = [record["customer_rating"] for record, _plan in handled if record["customer_rating"]]
+    assert 0.25 < len(rated) / len(handled) < 0.45 and set(rated) == {"positive", "neutral", "negative"}
+
+    def share(key: str, value: object, mistaken: bool) -> float:
+        group = [r for r, plan in handled if bool(plan.mistakes) is mistaken and (key != "customer_rating" or r[key])]
+        return sum(r[key] == value for r in group) / len(group)
+
+    assert share("customer_rating", "negative", True) > 2 * share("customer_rating", "negative", False)
+    assert share("complaint", True, True) > 2 * share("complaint", True, False) > 0

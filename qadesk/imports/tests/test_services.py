@@ -242,3 +242,15 @@ def test_it_imports_how_often_a_contact_was_reopened_and_refuses_a_negative_coun
     report = _import(record(1, reopens=2), record(2, reopens=""), record(3, reopens=-1), skip_invalid=True)
     assert [(e.line, e.field) for e in report.errors] == [(3, "reopens")]
     assert dict(Interaction.objects.values_list("external_id", "reopens")) == {"T-1001": 2, "T-1002": 0}
+
+
+def test_it_imports_the_customers_rating_and_complaint_and_refuses_an_unknown_rating() -> None:
+    report = _import(
+        record(1, customer_rating="negative", complaint=True),
+        record(2, customer_rating="", complaint=""),
+        record(3, customer_rating="furious"),
+        skip_invalid=True,
+    )
+    assert [(e.line, e.field) for e in report.errors] == [(3, "customer_rating")]
+    stored = {i.external_id: (i.customer_rating, i.complaint) for i in Interaction.objects.all()}
+    assert stored == {"T-1001": ("negative", True), "T-1002": ("", False)}

@@ -82,6 +82,16 @@ def test_it_says_how_often_a_contact_was_reopened_and_nothing_when_never(client,
     assert re.search(r"Reopened</dt><dd><span[^>]*>2 times</span>", client.get(url).content.decode())
 
 
+def test_it_shows_the_customers_rating_and_complaint_when_there_are_some(client, qa_lead, interaction):
+    client.force_login(qa_lead)
+    url = reverse("interactions:detail", args=[interaction.pk])
+    body = client.get(url).content.decode()
+    assert "Customer rating" not in body and "The customer complained" not in body
+    Interaction.objects.filter(pk=interaction.pk).update(customer_rating="negative", complaint=True)
+    body = client.get(url).content.decode()
+    assert '<span class="badge badge-bad">Negative</span>' in body and "The customer complained" in body
+
+
 def test_it_escapes_message_bodies(client, qa_lead, agent):
     hostile = f.make_interaction(agent, messages=[("customer", "<script>alert(1)</script>\nsecond line")])
     client.force_login(qa_lead)

@@ -18,8 +18,8 @@ from qadesk.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 START = timezone.make_aware(datetime(2026, 11, 3, 10))
-LONG, ABANDONED, REASSIGNED, REOPENED = (
-    1 << FLAGS.index(flag) for flag in ("long_handle", "abandoned", "reassigned", "reopened")
+LONG, ABANDONED, REASSIGNED, REOPENED, NEGATIVE, COMPLAINT = (
+    1 << FLAGS.index(flag) for flag in ("long_handle", "abandoned", "reassigned", "reopened", "negative_feedback", "complaint")
 )
 
 
@@ -43,6 +43,9 @@ def test_it_keys_and_flags_each_interaction_in_the_database(qa_lead: User, agent
     reassigned = _make(other_team_agent, 4, site=None)
     InteractionAgent.objects.create(interaction=reassigned, agent=agent, position=1)
     reopened = _make(agent, 6, channel="chat", reopens=2)
+    unhappy = _make(agent, 7, channel="chat", customer_rating="negative")
+    happy = _make(agent, 8, channel="chat", customer_rating="positive")
+    complained = _make(agent, 9, channel="chat", complaint=True)
     everything = _make(agent, 5, abandoned=True, acw_seconds=5000, reopens=1)
     InteractionAgent.objects.create(interaction=everything, agent=other_team_agent, position=1)
     plan = _plan(qa_lead, strata={"by": ["site", "channel"]}, risk_boosts={"reassigned": 3})
@@ -54,6 +57,9 @@ def test_it_keys_and_flags_each_interaction_in_the_database(qa_lead: User, agent
         (abandoned.pk, other_team_agent.pk, "Lyon|email", ABANDONED, other),
         (reassigned.pk, other_team_agent.pk, "|email", REASSIGNED, other),
         (reopened.pk, agent.pk, "Milano|chat", REOPENED, team),
+        (unhappy.pk, agent.pk, "Milano|chat", NEGATIVE, team),
+        (happy.pk, agent.pk, "Milano|chat", 0, team),
+        (complained.pk, agent.pk, "Milano|chat", COMPLAINT, team),
         (everything.pk, agent.pk, "Milano|email", LONG | ABANDONED | REASSIGNED | REOPENED, team),
     ]
 
