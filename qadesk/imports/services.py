@@ -239,13 +239,13 @@ class _BatchImport:
                 rejected.append((line, problems))
             elif rec is not None:
                 parsed.append((line, rec))
+        names = _names_of(rec for _line, rec in parsed)
         self.batches += 1
         if self.batches % GC_EVERY_BATCHES == 0:  # cycles, if any (Django's objects were frozen); while the writer works
             gc.collect(1)
         self.wait()
         for line, problems in rejected:
             self._reject(line, problems)
-        names = _names_of(rec for _line, rec in parsed)
         if self.pool is None:
             self._store_batch(parsed, names)
         else:
@@ -395,7 +395,8 @@ class _BatchImport:
         self, new: list[InteractionIn], old: list[tuple[int, InteractionIn]], protected: dict[int, dict[int, int]]
     ) -> None:
         """Store the new interactions, then every written interaction's handlers and (unreviewed) messages."""
-        new_ids = self.writer.insert_returning_ids(Interaction, INTERACTION_COLUMNS, [self._interaction_row(rec) for rec in new])
+        rows = (self._interaction_row(rec) for rec in new)  # made while COPY sends the ones before
+        new_ids = self.writer.insert_returning_ids(Interaction, INTERACTION_COLUMNS, rows, len(new))
         written = list(zip(new_ids, new, strict=True)) + old
         agent_ids = self.agents.ids
         # Generators: the rows stream to the server as they are made, so it stores some while Python makes the rest.

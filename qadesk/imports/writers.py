@@ -22,8 +22,10 @@ class Writer(Protocol):
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None: ...
 
     def insert_returning_ids(
-        self, model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
-    ) -> list[int]: ...
+        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]], count: int
+    ) -> list[int]:
+        """Insert `count` rows (made as they are read) and return their new primary keys, in order."""
+        ...
 
 
 class OrmWriter:
@@ -39,7 +41,9 @@ class OrmWriter:
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=self.batch_size
         )
 
-    def insert_returning_ids(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> list[int]:
+    def insert_returning_ids(
+        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]], count: int
+    ) -> list[int]:
         objs = model._default_manager.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=self.batch_size
         )
@@ -80,15 +84,17 @@ class CopyWriter:
             for row in rows:
                 copy.write_row(row)
 
-    def insert_returning_ids(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> list[int]:
-        if not rows:
+    def insert_returning_ids(
+        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]], count: int
+    ) -> list[int]:
+        if not count:
             return []
         table = model._meta.db_table
         with self.raw.cursor() as cursor:
             if table not in self.sequences:  # looked up once: inside the query it would be looked up again for every id
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
                 self.sequences[table] = cursor.fetchone()[0]
-            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequences[table], len(rows)])
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequences[table], count])
             ids = [r[0] for r in cursor.fetchall()]
         self.insert(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
         return ids
