@@ -1,14 +1,15 @@
 """The `qadesk` console script: a thin front door over Django management commands.
 
-qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise)
+qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise) with a worker beside it
 qadesk migrate                      create or upgrade the database
 qadesk demo [--if-empty]            load the demo contact centre
 qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies)
 qadesk calibration report ID        a calibration session's agreement figures
-qadesk sample run PLAN | due        draw an audit sample now, or queue the scheduled plans that are due
-qadesk worker                       run background jobs (sampling plans)
+qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
+qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)
+qadesk scheduler [--once]           queue the periodic jobs as they fall due
 qadesk scorecard export|import      scorecards as YAML or JSON files
 qadesk token create USERNAME        personal API token
 qadesk <any manage.py command>
