@@ -282,12 +282,17 @@ class _Generator:
             record.update(status="closed", resolved_at=_iso(resolved), closed_at=_iso(closed))
 
 
+def _per_mille(key: str) -> int:
+    """A number 0–999 fixed by `key`: demo facts drawn from a contact's id, outside the generator's random stream."""
+    return zlib.crc32(key.encode()) % 1000
+
+
 def _reopens(record: dict[str, Any], mistakes: frozenset[str]) -> int:
     """How often the customer came back to reopen it: 3 % of contacts, 15 % of those with a mistake (2 times in 1 of 6).
 
     Drawn from the contact's id rather than the generator's stream, so the rest of the demo stays as it was.
     """
-    roll = zlib.crc32(record["external_id"].encode()) % 1000
+    roll = _per_mille(record["external_id"])
     chance = 150 if mistakes else 30
     return 0 if roll >= chance else 2 if roll < chance // 6 else 1
 
@@ -295,7 +300,7 @@ def _reopens(record: dict[str, Any], mistakes: frozenset[str]) -> int:
 def _feedback(record: dict[str, Any], mistakes: frozenset[str]) -> dict[str, Any]:
     """The customer's rating (asked after 35 % of contacts; negative 10 % of the time, 45 % after a mistake) and
     complaints (0.5 % of contacts, 4 % after a mistake), drawn from the contact's id like `_reopens`."""
-    asked, mood, complains = (zlib.crc32(f"{record['external_id']}/{what}".encode()) % 1000 for what in "amc")
+    asked, mood, complains = (_per_mille(f"{record['external_id']}/{what}") for what in "amc")
     rating = ""
     if asked < 350:
         negative = 450 if mistakes else 100

@@ -409,7 +409,7 @@ class _BatchImport:
             Message,
             MESSAGE_COLUMNS,
             (
-                (pk, position, msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public)
+                (pk, position, *_message_values(msg, agent_ids))
                 for pk, rec in written
                 for position, msg in enumerate(rec.messages)
                 if not protected or position not in protected.get(pk, ())

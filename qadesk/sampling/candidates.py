@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.lookups import GreaterThan
 
@@ -71,20 +71,19 @@ def _flag_mask(*, long_handle: int, reassigned: bool) -> Any:
     negative_feedback 16, complaint 32)."""
     # bigint: three int columns added up must not overflow an integer.
     seconds = [Coalesce(Cast(field, BigIntegerField()), 0) for field in ("talk_seconds", "hold_seconds", "acw_seconds")]
-    bits = {
-        "long_handle": When(GreaterThan(seconds[0] + seconds[1] + seconds[2], long_handle), then=Value(1)),
-        "abandoned": When(abandoned=True, then=Value(2)),
-        "reopened": When(reopens__gt=0, then=Value(8)),
-        "negative_feedback": When(customer_rating=CustomerRating.NEGATIVE, then=Value(16)),
-        "complaint": When(complaint=True, then=Value(32)),
+    conditions: dict[str, Any] = {
+        "long_handle": GreaterThan(seconds[0] + seconds[1] + seconds[2], long_handle),
+        "abandoned": Q(abandoned=True),
+        "reopened": Q(reopens__gt=0),
+        "negative_feedback": Q(customer_rating=CustomerRating.NEGATIVE),
+        "complaint": Q(complaint=True),
     }
     if reassigned:
-        handed_on = InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1)
-        bits["reassigned"] = When(Exists(handed_on), then=Value(4))
+        conditions["reassigned"] = Exists(InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1))
     mask: Any = Value(0)
-    for flag in draw.FLAGS:
-        if flag in bits:
-            mask = mask + Case(bits[flag], default=Value(0))
+    for bit, flag in enumerate(draw.FLAGS):
+        if flag in conditions:
+            mask = mask + Case(When(conditions[flag], then=Value(1 << bit)), default=Value(0))
     return mask
 
 
