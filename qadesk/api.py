@@ -6,7 +6,7 @@ from qadesk import __version__
 from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
 from qadesk.calibration.api import router as calibration_router
-from qadesk.core.api import AUTH, install_error_handlers
+from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
@@ -21,6 +21,7 @@ api = NinjaAPI(
     description="Quality assurance for customer service: interactions, scorecards, reviews, reports.",
     auth=AUTH,
     urls_namespace="api",
+    parser=InputParser(),
 )
 install_error_handlers(api)
 api.add_router("/interactions", interactions_router)

@@ -21,3 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "qadesk.core.views.bad_request"
+handler403 = "qadesk.core.views.permission_denied"
+handler404 = "qadesk.core.views.page_not_found"
+handler500 = "qadesk.core.views.server_error"

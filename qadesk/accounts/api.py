@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from qadesk.accounts.models import OrgSettings
+from qadesk.accounts.models import SETTING_MAX_DAYS, SETTING_MAX_HOURS, SETTING_MAX_MINIMUM_N, OrgSettings
 from qadesk.accounts.services import org_settings_update
 from qadesk.core.api import ErrorOut
 
@@ -26,12 +26,12 @@ class SettingsOut(Schema):
 
 class SettingsPatch(Schema):
     pass_mark: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
-    minimum_n: int | None = Field(None, ge=1)
+    minimum_n: int | None = Field(None, ge=1, le=SETTING_MAX_MINIMUM_N)
     allow_self_review: bool | None = None
-    dispute_window_days: int | None = Field(None, ge=0)
-    dispute_decision_days: int | None = Field(None, ge=1)
+    dispute_window_days: int | None = Field(None, ge=0, le=SETTING_MAX_DAYS)
+    dispute_decision_days: int | None = Field(None, ge=1, le=SETTING_MAX_DAYS)
     disputes_go_to_qa_lead: bool | None = None
-    calibration_reminder_hours: int | None = Field(None, ge=0)
+    calibration_reminder_hours: int | None = Field(None, ge=0, le=SETTING_MAX_HOURS)
 
 
 @router.get("", response=SettingsOut, summary="Organisation settings")

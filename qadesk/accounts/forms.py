@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from qadesk.accounts.models import OrgSettings
+from qadesk.accounts.models import SETTING_MAX_DAYS, SETTING_MAX_HOURS, SETTING_MAX_MINIMUM_N, OrgSettings
+
+MAXIMA = {
+    "minimum_n": SETTING_MAX_MINIMUM_N,
+    "dispute_window_days": SETTING_MAX_DAYS,
+    "dispute_decision_days": SETTING_MAX_DAYS,
+    "calibration_reminder_hours": SETTING_MAX_HOURS,
+}
 
 
 class OrgSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -33,3 +40,6 @@ class OrgSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in ("minimum_n", "dispute_window_days", "dispute_decision_days", "calibration_reminder_hours"):
             self.fields[name].widget.attrs["min"] = "0" if name != "minimum_n" else "1"
         self.fields["minimum_n"].validators.append(MinValueValidator(1))
+        for name, most in MAXIMA.items():  # larger counts overflow the dates they are added to
+            self.fields[name].validators.append(MaxValueValidator(most))
+            self.fields[name].widget.attrs["max"] = str(most)

@@ -105,6 +105,13 @@ class Agent(models.Model):
         return self.display_name or self.username
 
 
+# Upper bounds of the settings as the settings page and the API accept them: day and hour counts are added to dates,
+# and a date past the year 9999 cannot be computed (ten years of dispute window is already far beyond any use).
+SETTING_MAX_DAYS = 3650
+SETTING_MAX_HOURS = 24 * 365
+SETTING_MAX_MINIMUM_N = 100_000
+
+
 class OrgSettings(models.Model):
     """The organisation's QA settings; there is exactly one row (pk=1)."""
 

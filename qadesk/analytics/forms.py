@@ -1,10 +1,12 @@
 """The quality report's choices on the page."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from qadesk.core.days import shifted
 
 BY_CHOICES = [
     ("agent", _("Agent")),
@@ -66,7 +68,7 @@ class StatisticsForm(forms.Form):
         """The two periods to compare; by default the last 30 days (B) against the 30 days before them (A)."""
         data = self.cleaned_data
         b_to = data.get("b_to") or today
-        b_from = data.get("b_from") or b_to - timedelta(days=PERIOD_DAYS - 1)
-        a_to = data.get("a_to") or b_from - timedelta(days=1)
-        a_from = data.get("a_from") or a_to - timedelta(days=PERIOD_DAYS - 1)
+        b_from = data.get("b_from") or shifted(b_to, -(PERIOD_DAYS - 1))
+        a_to = data.get("a_to") or shifted(b_from, -1)
+        a_from = data.get("a_from") or shifted(a_to, -(PERIOD_DAYS - 1))
         return (a_from, a_to), (b_from, b_to)

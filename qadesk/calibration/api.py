@@ -1,7 +1,7 @@
 """Calibration over the API: open a session, list and read, submit a score, set agreed answers, close, results."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -23,6 +23,7 @@ from qadesk.calibration.services import (
     calibration_session_create,
 )
 from qadesk.core.api import ErrorOut
+from qadesk.core.inputs import SMALL_INT_MAX, Id
 from qadesk.interactions.models import Interaction
 from qadesk.scorecards.models import Criterion, ScorecardVersion
 
@@ -32,13 +33,15 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
 class CalibrationSessionIn(Schema):
     title: str = Field(min_length=1, max_length=200)
-    scorecard_version: int
-    interactions: list[int] = Field(min_length=1)
-    participants: list[str] = Field(description="Usernames of the reviewers taking part.")
+    scorecard_version: Id
+    interactions: list[Id] = Field(min_length=1)
+    participants: list[Annotated[str, Field(max_length=150)]] = Field(description="Usernames of the reviewers taking part.")
     deadline: datetime
     blind: bool = True
     hide_agent: bool = True
-    benchmark_reviewer: str | None = Field(None, description="Username of the expert whose scores are the benchmark.")
+    benchmark_reviewer: str | None = Field(
+        None, max_length=150, description="Username of the expert whose scores are the benchmark."
+    )
     note: str = ""
 
 
@@ -81,8 +84,10 @@ class CalibrationSessionDetailOut(CalibrationSessionOut):
 
 
 class CalibrationRatingIn(Schema):
-    criterion: int
-    value: int | None = Field(None, description="A point of the criterion's scale; null = N/A.")
+    criterion: Id
+    value: int | None = Field(
+        None, ge=-SMALL_INT_MAX, le=SMALL_INT_MAX, description="A point of the criterion's scale; null = N/A."
+    )
 
 
 class CalibrationScoreIn(Schema):
@@ -98,9 +103,9 @@ class CalibrationScoreOut(Schema):
 
 
 class CalibrationAgreedIn(Schema):
-    item: int
-    criterion: int
-    value: int | None = None
+    item: Id
+    criterion: Id
+    value: int | None = Field(None, ge=-SMALL_INT_MAX, le=SMALL_INT_MAX)
     note: str = ""
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import User
+from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.forms import NA, ReviewerChoiceField, rating_label, reviewers_queryset
 from qadesk.scorecards.models import Criterion, ScorecardVersion, Section, VersionStatus
@@ -79,9 +80,9 @@ class SessionForm(forms.Form):
         refs = [r for r in re.split(r"[\s,;]+", cleaned.get("interaction_refs", "")) if r]
         found: list[Interaction] = []
         if refs:
-            ids = [int(r) for r in refs if r.isdigit()]
-            matches = list(Interaction.objects.visible_to(self.actor).filter(Q(pk__in=ids) | Q(external_id__in=refs)))
-            unknown = [r for r in refs if not any(r == m.external_id or (r.isdigit() and int(r) == m.pk) for m in matches)]
+            ids = {r: pk for r in refs if (pk := parse_id(r)) is not None}
+            matches = list(Interaction.objects.visible_to(self.actor).filter(Q(pk__in=ids.values()) | Q(external_id__in=refs)))
+            unknown = [r for r in refs if not any(r == m.external_id or ids.get(r) == m.pk for m in matches)]
             if unknown:
                 self.add_error("interaction_refs", _("No interaction found for: {refs}").format(refs=", ".join(unknown)))
             # Keep the order typed; an external id wins over an id when both match.

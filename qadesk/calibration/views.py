@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -33,11 +34,13 @@ from qadesk.calibration.services import (
 )
 from qadesk.core.errors import ApplicationError
 from qadesk.core.errors import PermissionDenied as DomainPermissionDenied
+from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Interaction, Message
 from qadesk.reviews.forms import NA
 from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.selectors import scorecard_version_detail
 
+RATING = re.compile(r"-?[0-9]{1,4}")  # ASCII digits ('²'.isdigit() is True too); the service checks the scale
 LEVELS = {"nominal": gettext_lazy("nominal"), "ordinal": gettext_lazy("ordinal"), "interval": gettext_lazy("interval")}
 
 
@@ -214,7 +217,7 @@ def agreed_view(request: HttpRequest, pk: int) -> HttpResponse:
         for item in session.items.all():
             for criterion in criteria:
                 raw = request.POST.get(f"a{item.pk}_{criterion.pk}", "")
-                if not raw or not (raw == NA or raw.lstrip("-").isdigit()):
+                if not raw or not (raw == NA or RATING.fullmatch(raw)):  # blank or not a number: left unchanged
                     continue
                 value = None if raw == NA else int(raw)
                 if (item.pk, criterion.pk) in current and current[(item.pk, criterion.pk)] == value:
@@ -235,11 +238,12 @@ def agreed_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     session = calibration_session_detail(actor=actor, pk=pk)
     _require_lead(actor)
-    item_pk, _sep, criterion_pk = request.POST.get("clear", "").removeprefix("a").partition("_")
-    if not (item_pk.isdigit() and criterion_pk.isdigit()):
+    item_ref, _sep, criterion_ref = request.POST.get("clear", "").removeprefix("a").partition("_")
+    item_pk, criterion_pk = parse_id(item_ref), parse_id(criterion_ref)
+    if item_pk is None or criterion_pk is None:
         raise Http404
-    item = get_object_or_404(CalibrationItem, session=session, pk=int(item_pk))
-    criterion = get_object_or_404(Criterion, pk=int(criterion_pk))
+    item = get_object_or_404(CalibrationItem, session=session, pk=item_pk)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk)
     if calibration_agreed_answer_clear(item=item, criterion=criterion, actor=actor):
         messages.success(request, _("Agreed answer cleared."))
     else:

@@ -1,16 +1,22 @@
-"""API plumbing shared by every router: token authentication, the ApplicationError mapping and 422 answers in the
-caller's language."""
+"""API plumbing shared by every router: token authentication, the request parser that turns hostile bodies away,
+pagination, the ApplicationError mapping and every error answer as JSON in the caller's language."""
 
+import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from ninja import NinjaAPI, Schema
-from ninja.errors import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from qadesk.accounts.models import ApiToken
 from qadesk.core.errors import ApplicationError
+from qadesk.core.inputs import MAX_INT, MAX_JSON_DEPTH, deeper_than, out_of_range_path, unstorable_message, unstorable_path
 from qadesk.core.validation import error_message
 
 
@@ -31,6 +37,56 @@ class ErrorOut(Schema):
     detail: str
 
 
+class RejectedInput(Exception):
+    """A request body the parser turns away; answered 422 like a validation error, with where and why."""
+
+    def __init__(self, kind: str, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.error = {"type": kind, "loc": list(loc), "msg": message}
+
+
+class InputParser(Parser):
+    """JSON bodies nested at most MAX_JSON_DEPTH levels, without null characters or integers beyond ±(2⁶³−1).
+
+    Checked once the body is decoded, before any schema sees it, so no handler has to think about them."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        too_deep = RejectedInput("too_deep", ("body",), _("is nested deeper than {n} levels").format(n=MAX_JSON_DEPTH))
+        try:
+            data = json.loads(request.body, parse_constant=_not_json)
+        except RecursionError:  # nested past what Python can decode: far past the limit
+            raise too_deep from None
+        if deeper_than(data, MAX_JSON_DEPTH):
+            raise too_deep
+        found = unstorable_path(data, ("body",))
+        if found is not None:
+            where, kind = found
+            raise RejectedInput(kind, where, unstorable_message(kind))
+        beyond = out_of_range_path(data, ("body",))
+        if beyond is not None:
+            message = _("is not a whole number between {low} and {high}").format(low=-MAX_INT, high=MAX_INT)
+            raise RejectedInput("int_out_of_range", beyond, message)
+        return data
+
+
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity are not JSON (Python reads them; no database stores them in a JSON column)."""
+    raise ValueError(constant)
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` and `offset` as ninja has them, bounded so that no page reaches past the database's integers."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_INT)
+        offset: int = Field(0, ge=0, le=MAX_INT)
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        offset = pagination.offset
+        end = min(offset + min(pagination.limit, self.max_limit), MAX_INT)
+        return {self.items_attribute: queryset[offset:end], "count": self._items_count(queryset)}
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Answer a broken rule with its status and its message, and invalid input with 422 and each field's reason, in the
     caller's language."""
@@ -45,6 +101,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # says where (["query", "a_from"], ["body", "payload", "pass_mark"]); `type` and `ctx` stay for programs, less
         # ctx's "error", pydantic's English wording of what `msg` now says.
         return api.create_response(request, {"detail": [_translated(error) for error in exc.errors]}, status=422)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja wraps whatever the parser raised in a 400 "Cannot parse request body" (in English).
+        if isinstance(exc.__cause__, RejectedInput):
+            return api.create_response(request, {"detail": [exc.__cause__.error]}, status=422)
+        if isinstance(exc, AuthenticationError):
+            return api.create_response(request, {"detail": _("Log in or send a valid API token.")}, status=exc.status_code)
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            return api.create_response(request, {"detail": _("The request body is not valid JSON.")}, status=400)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 def _translated(error: dict[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from qadesk.accounts.models import Agent, User
-from qadesk.core.api import ErrorOut
+from qadesk.core.api import ErrorOut, Pagination
+from qadesk.core.inputs import SMALL_INT_MAX, Id, parse_id
 from qadesk.disputes.models import Dispute, DisputeMessage, DisputeStatus
 from qadesk.disputes.services import ContestedCriterion, dispute_comment, dispute_decide, dispute_escalate, dispute_open
 from qadesk.reviews.models import Review
@@ -78,12 +79,14 @@ class DisputeDetailOut(DisputeOut):
 
 
 class ContestedIn(Schema):
-    criterion: int
-    proposed_value: int | None = Field(None, description="The rating the agent proposes; omit for no proposal.")
+    criterion: Id
+    proposed_value: int | None = Field(
+        None, ge=-SMALL_INT_MAX, le=SMALL_INT_MAX, description="The rating the agent proposes; omit for no proposal."
+    )
 
 
 class DisputeIn(Schema):
-    review: int
+    review: Id
     kind: Literal["criteria", "wrong_agent"] = "criteria"
     argument: str
     items: list[ContestedIn] = []
@@ -94,16 +97,21 @@ class MessageIn(Schema):
 
 
 class AcceptedIn(Schema):
-    criterion: int
+    criterion: Id
     value: int | None = Field(
-        None, description="The rating to set; omit it to accept the agent's proposal, send null to set N/A."
+        None,
+        ge=-SMALL_INT_MAX,
+        le=SMALL_INT_MAX,
+        description="The rating to set; omit it to accept the agent's proposal, send null to set N/A.",
     )
 
 
 class DecisionIn(Schema):
     accepted: list[AcceptedIn] = Field([], description="Contested criteria accepted; the others are rejected.")
     note: str = ""
-    credit_agent: str | None = Field(None, description="For a wrong-agent dispute: the agent (username or id) to credit.")
+    credit_agent: str | None = Field(
+        None, max_length=150, description="For a wrong-agent dispute: the agent (username or id) to credit."
+    )
 
 
 def _disputes(request: HttpRequest) -> QuerySet[Dispute]:
@@ -118,7 +126,7 @@ def _detail(request: HttpRequest, dispute_id: int) -> Dispute:
 
 
 @router.get("", response=list[DisputeOut], summary="List disputes")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_disputes(request: HttpRequest, filters: Query[DisputeFilters]) -> QuerySet[Dispute]:
     """Disputes you may see, newest first; `overdue=true` lists the undecided ones past their decision date."""
     disputes = _disputes(request)
@@ -175,5 +183,5 @@ def decide_dispute(request: HttpRequest, dispute_id: int, payload: DecisionIn) -
 
 
 def _agent(user: User, ref: str) -> Agent:
-    lookup = {"pk": int(ref)} if ref.isdigit() else {"username": ref}
-    return get_object_or_404(Agent.objects.visible_to(user), **lookup)
+    pk = parse_id(ref)
+    return get_object_or_404(Agent.objects.visible_to(user), **({"pk": pk} if pk is not None else {"username": ref}))

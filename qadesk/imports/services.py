@@ -8,7 +8,7 @@ bounded per-import caches for names → ids, so memory does not grow with the si
 from __future__ import annotations
 
 import gc
-import gzip
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,7 +27,16 @@ from pydantic import ValidationError
 
 from qadesk.accounts.models import Agent, Role, Site, Team, User
 from qadesk.core.errors import ApplicationError, PermissionDenied
-from qadesk.imports.parsers import Row, UnreadableRow, file_rows, guess_format, json_record, text_stream
+from qadesk.imports.parsers import (
+    Row,
+    UnreadableRow,
+    file_rows,
+    guess_format,
+    json_record,
+    may_hold_null,
+    readable,
+    text_problems,
+)
 from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages
 from qadesk.imports.writers import Writer, constraints_checked_per_statement, writer_for
 from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop
@@ -110,15 +119,18 @@ def interactions_import_file(
     if isinstance(path_or_stream, str | Path):
         path = Path(path_or_stream)
         fmt = fmt or guess_format(path.name)
-        opener: Any = gzip.open if path.suffix == ".gz" else open
         try:
-            stream = opener(path, "rt", encoding="utf-8-sig", newline="")
+            raw = open(path, "rb")  # noqa: SIM115 (closed below)
         except OSError as exc:
             raise ApplicationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
-        with stream:
-            return interactions_import(rows=file_rows(stream, fmt), skip_invalid=skip_invalid, batch_size=batch_size)
-    fmt = fmt or guess_format(str(getattr(path_or_stream, "name", "")))
-    stream = text_stream(path_or_stream)
+        with raw:
+            rows = file_rows(readable(raw, name=path.name), fmt)
+            return interactions_import(rows=rows, skip_invalid=skip_invalid, batch_size=batch_size)
+    name = str(getattr(path_or_stream, "name", "") or "")
+    fmt = fmt or guess_format(name)
+    stream: IO[Any] = path_or_stream
+    if not isinstance(stream, io.TextIOBase):  # an upload or a file opened "rb"; a text stream is read as it is
+        stream = readable(getattr(stream, "file", stream), name=name)
     return interactions_import(rows=file_rows(stream, fmt), skip_invalid=skip_invalid, batch_size=batch_size)
 
 
@@ -278,20 +290,23 @@ class _BatchImport:
     @staticmethod
     def _parse(raw: Any) -> tuple[InteractionIn | None, list[tuple[str, str]]]:
         """One row → the validated record, or the (field, message) problems that reject it. No database access."""
-        if isinstance(raw, str):  # JSON text: validated as it is; only a line that fails is decoded, for the same errors
-            try:
-                rec = InteractionIn.model_validate_json(raw)
-            except ValidationError:
-                raw = json_record(raw)
-            else:
-                return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages])
+        if isinstance(raw, bytes | str):  # JSON text: validated as it is; a line that fails is decoded, for the same errors
+            if not may_hold_null(raw):
+                try:
+                    rec = InteractionIn.model_validate_json(raw)
+                except ValidationError:
+                    pass
+                else:
+                    return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages])
+            raw = json_record(raw)
         if isinstance(raw, UnreadableRow):
             return None, [(raw.field, raw.message)]
-        problems = _authorship_errors(raw)
+        problems = text_problems(raw) + _authorship_errors(raw)
         try:
-            return InteractionIn.model_validate(raw), problems
+            rec = InteractionIn.model_validate(raw)
         except ValidationError as exc:
             return None, error_messages(exc) + problems
+        return (None, problems) if problems else (rec, [])
 
     def _check_references(
         self,

@@ -5,23 +5,26 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from qadesk.core.api import Pagination
+from qadesk.core.inputs import Id
 
 router = Router(tags=["interactions"])
 
 
 class InteractionFilters(Schema):
     channel: str | None = None
-    team: int | None = None
-    site: int | None = None
-    label: int | None = None
+    team: Id | None = None
+    site: Id | None = None
+    label: Id | None = None
     phase: str | None = None
     language: str | None = None
     status: str | None = None
-    agent: int | None = None
+    agent: Id | None = None
     date_from: date | None = None
     date_to: date | None = None
-    q: str | None = Field(None, description="Text search in external id and subject")
+    q: str | None = Field(None, max_length=300, description="Text search in external id and subject")
 
 
 class InteractionOut(Schema):
@@ -78,7 +81,7 @@ class InteractionDetailOut(InteractionOut):
 
 
 @router.get("", response=list[InteractionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):  # type: ignore[no-untyped-def]
     """Interactions you may see, newest first, filtered like the interaction list page."""
     from qadesk.interactions.selectors import interaction_list

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from qadesk.accounts.models import User
+from qadesk.core.days import day_start, next_day_start
 from qadesk.interactions.models import Interaction, InteractionAgent, Message
 
 # Filter name -> model lookup for the filters that compare one column with the given value.
@@ -39,9 +38,9 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None) -> Q
         # Any agent who handled it, not only the last one: a reassigned contact belongs to both.
         qs = qs.filter(pk__in=InteractionAgent.objects.filter(agent_id=filters["agent"]).values("interaction_id"))
     if "date_from" in filters:
-        qs = qs.filter(created_at__gte=_day_start(filters["date_from"]))
+        qs = qs.filter(created_at__gte=day_start(filters["date_from"]))
     if "date_to" in filters:
-        qs = qs.filter(created_at__lt=_day_start(filters["date_to"] + timedelta(days=1)))
+        qs = qs.filter(created_at__lt=next_day_start(filters["date_to"]))
     if "q" in filters:
         text = str(filters["q"]).strip()
         qs = qs.filter(Q(external_id__icontains=text) | Q(subject__icontains=text))
@@ -63,7 +62,3 @@ def interaction_detail(*, actor: User, pk: int) -> Interaction:
         Prefetch("messages", queryset=Message.objects.select_related("agent").order_by("position")),
     )
     return get_object_or_404(qs, pk=pk)
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))

@@ -5,8 +5,10 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from qadesk.core.api import Pagination
+from qadesk.core.inputs import Id
 from qadesk.notifications.models import Notification
 from qadesk.notifications.services import notifications_mark_read
 
@@ -23,7 +25,7 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, description="The notifications to mark read; omit to mark them all.")
+    ids: list[Id] | None = Field(None, description="The notifications to mark read; omit to mark them all.")
 
 
 class MarkedOut(Schema):
@@ -31,7 +33,7 @@ class MarkedOut(Schema):
 
 
 @router.get("", response=list[NotificationOut], summary="My notifications")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     """The caller's notifications, newest first (subjects in the language they had when notified)."""
     notifications = Notification.objects.filter(recipient=request.user)  # type: ignore[misc]

@@ -11,17 +11,19 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from qadesk.accounts.models import User
 from qadesk.audit.models import AuditEvent
-from qadesk.core.api import ErrorOut
+from qadesk.core.api import ErrorOut, Pagination
+from qadesk.core.inputs import SMALL_INT_MAX, Id, parse_id
 from qadesk.disputes.services import review_reopen
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import AssignmentStatus, CoachingNote, Review, ReviewAssignment, ReviewRevision
 from qadesk.reviews.selectors import assignment_queue, review_detail, review_list
 from qadesk.reviews.services import (
     RatingInput,
+    assignments_check_allowed,
     assignments_create,
     coaching_note_add,
     review_acknowledge,
@@ -74,17 +76,17 @@ class ReviewDetailOut(ReviewOut):
 
 
 class ReviewIn(Schema):
-    interaction: int
-    scorecard_version: int | None = None
-    message: int | None = None
+    interaction: Id
+    scorecard_version: Id | None = None
+    message: Id | None = None
 
 
 class RatingIn(Schema):
-    criterion: int
-    value: int | None = None
+    criterion: Id
+    value: int | None = Field(None, ge=-SMALL_INT_MAX, le=SMALL_INT_MAX)
     comment: str = ""
     root_causes: list[str] = []
-    root_cause_text: str = ""
+    root_cause_text: str = Field("", max_length=300)
 
 
 class RatingsIn(Schema):
@@ -98,8 +100,8 @@ def _detail(request: HttpRequest, review_id: int) -> Review:
 
 
 @router.get("", response=list[ReviewOut])
-@paginate(LimitOffsetPagination)
-def list_reviews(request: HttpRequest, status: str | None = None, agent: str | None = None, interaction: int | None = None):  # type: ignore[no-untyped-def]
+@paginate(Pagination)
+def list_reviews(request: HttpRequest, status: str | None = None, agent: str | None = None, interaction: Id | None = None):  # type: ignore[no-untyped-def]
     filters = {"status": status, "interaction": interaction}
     reviews = review_list(actor=request.user, filters=filters)  # type: ignore[arg-type]
     return reviews.filter(agent__username=agent) if agent else reviews
@@ -144,8 +146,8 @@ def submit_review(request: HttpRequest, review_id: int) -> Review:
 
 
 class AssignmentsIn(Schema):
-    interactions: list[int] = Field(min_length=1, description="Ids of the interactions to put in the queue.")
-    reviewer: str = Field(description="The reviewer's username or id.")
+    interactions: list[Id] = Field(min_length=1, description="Ids of the interactions to put in the queue.")
+    reviewer: str = Field(max_length=150, description="The reviewer's username or id.")
     due_at: datetime | None = None
 
 
@@ -163,14 +165,15 @@ class AssignmentOut(Schema):
 
 def _user(ref: str) -> User:
     """A user by username, or by id when the reference is a number."""
-    lookup = {"pk": int(ref)} if ref.isdigit() else {"username": ref}
-    return get_object_or_404(User, is_active=True, **lookup)
+    pk = parse_id(ref)
+    return get_object_or_404(User, is_active=True, **({"pk": pk} if pk is not None else {"username": ref}))
 
 
 @router.post("/assignments", response={201: list[AssignmentOut], 403: ErrorOut, 400: ErrorOut}, summary="Assign interactions")
 def create_assignments(request: HttpRequest, payload: AssignmentsIn) -> tuple[int, list[ReviewAssignment]]:
     """Put interactions in a reviewer's queue (QA leads and admins). Ones already open for that reviewer are skipped:
     the answer lists only the assignments created."""
+    assignments_check_allowed(actor=request.user)  # type: ignore[arg-type]  # before looking anything up
     ids = set(payload.interactions)
     interactions = list(Interaction.objects.visible_to(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
     if len(interactions) != len(ids):
@@ -186,7 +189,7 @@ def create_assignments(request: HttpRequest, payload: AssignmentsIn) -> tuple[in
 
 
 @router.get("/assignments", response=list[AssignmentOut], summary="Review queue")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_assignments(request: HttpRequest, mine: bool = True) -> QuerySet[ReviewAssignment]:
     """Open assignments, earliest due first: the caller's queue, or (`mine=false`, QA leads and managers) everyone's."""
     user: User = request.user  # type: ignore[assignment]

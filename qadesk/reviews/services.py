@@ -240,12 +240,17 @@ def coaching_note_add(*, review: Review, actor: User, body: str) -> CoachingNote
 
 
 @transaction.atomic
+def assignments_check_allowed(*, actor: User) -> None:
+    """Only QA leads and admins assign reviews (checked before the API looks up what the request names)."""
+    if actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only QA leads can assign reviews."))
+
+
 def assignments_create(
     *, interactions: list[Interaction], reviewer: User, actor: User, due_at: datetime | None = None
 ) -> list[ReviewAssignment]:
     """Put interactions in a reviewer's queue (QA leads and admins); ones already open for them are skipped."""
-    if actor.role not in {Role.QA_LEAD, Role.ADMIN}:
-        raise PermissionDenied(_("Only QA leads can assign reviews."))
+    assignments_check_allowed(actor=actor)
     if not reviewer.can_review:
         raise ApplicationError(_("{user} cannot review interactions.").format(user=reviewer.username))
     already = set(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.core.errors import ApplicationError
+from qadesk.core.inputs import parse_id
 from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
 from qadesk.reviews.models import Review, ReviewStatus
@@ -215,7 +216,8 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def _int(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise Http404 from None
+    """An id posted by a form: ASCII digits in the id range, else 404 (nothing has that id)."""
+    pk = parse_id(value)
+    if pk is None:
+        raise Http404
+    return pk

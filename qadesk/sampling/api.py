@@ -1,17 +1,20 @@
 """Audit sampling over the API: plans (QA leads manage them), run now, runs with counts, coverage."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from qadesk.accounts.models import User
 from qadesk.core.api import ErrorOut
+from qadesk.core.inputs import INT_MAX, Id
 from qadesk.core.models import JobRun
+from qadesk.sampling.draw import DIMENSIONS, FLAGS
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list, sampling_run_list
 from qadesk.sampling.services import sampling_plan_create, sampling_plan_enqueue, sampling_plan_update
@@ -21,17 +24,45 @@ router = Router(tags=["sampling"])
 _ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut}
 
 
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class StrataIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    by: list[Literal[DIMENSIONS]] = Field(default_factory=list, description="Dimensions: site, channel, phase, language.")  # type: ignore[valid-type]
+    proportions: dict[str, Weight] = Field(default_factory=dict, description='Share per stratum key, e.g. {"Milano|phone": 0.3}.')
+
+
+class FiltersIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    teams: list[Id] = Field(default_factory=list, description="Team ids.")
+    labels: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, description="Label codes.")
+    date_from: date | None = None
+    date_to: date | None = None
+    long_handle_seconds: int | None = Field(None, ge=1, le=INT_MAX)
+
+
 class PlanIn(Schema):
-    name: str
-    n_per_agent: int = Field(5, ge=1)
+    name: str = Field(min_length=1, max_length=200)
+    n_per_agent: int = Field(5, ge=1, le=INT_MAX)
     period: Literal["day", "week", "month"] = "week"
-    strata: dict[str, Any] = Field(default_factory=dict, description='{"by": ["channel"], "proportions": {"phone": 0.6}}')
-    filters: dict[str, Any] = Field(default_factory=dict)
-    risk_boosts: dict[str, float] = Field(default_factory=dict)
-    reviewers: list[int] = Field(default_factory=list, description="User ids.")
+    strata: StrataIn = Field(default_factory=StrataIn, description='{"by": ["channel"], "proportions": {"phone": 0.6}}')
+    filters: FiltersIn = Field(default_factory=FiltersIn)  # type: ignore[arg-type]
+    risk_boosts: dict[Literal[FLAGS], Weight] = Field(default_factory=dict, description="Weight per risk flag.")  # type: ignore[valid-type]
+    reviewers: list[Id] = Field(default_factory=list, description="User ids.")
     exclude_own_team: bool = False
-    due_days: int = Field(7, ge=0)
+    due_days: int = Field(7, ge=0, le=INT_MAX)
     seed: int | None = None
+
+    def plan_data(self) -> dict[str, Any]:
+        """The service's keyword arguments, without reviewers; strata and filters as stored (only what was given)."""
+        data = self.model_dump(exclude={"reviewers", "strata", "filters"})
+        data["strata"] = self.strata.model_dump(exclude_defaults=True)
+        data["filters"] = self.filters.model_dump(mode="json", exclude_defaults=True)
+        return data
+
     auto_run: bool = Field(False, description="Draw each period automatically once it has ended.")
     is_active: bool = True
 
@@ -115,9 +146,8 @@ def plans(request: HttpRequest) -> QuerySet[SamplingPlan]:
 
 @router.post("/plans", response={201: PlanOut, **_ERRORS})
 def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, SamplingPlan]:
-    data = payload.dict()
-    reviewers = _reviewers(data.pop("reviewers"))
-    return 201, sampling_plan_create(actor=request.user, reviewers=reviewers, **data)  # type: ignore[arg-type]
+    reviewers = _reviewers(payload.reviewers)
+    return 201, sampling_plan_create(actor=request.user, reviewers=reviewers, **payload.plan_data())  # type: ignore[arg-type]
 
 
 @router.get("/plans/{int:plan_id}", response=PlanOut)
@@ -128,9 +158,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> SamplingPlan:
 @router.put("/plans/{int:plan_id}", response={200: PlanOut, **_ERRORS})
 def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> SamplingPlan:
     plan = get_object_or_404(sampling_plan_list(actor=request.user), pk=plan_id)  # type: ignore[arg-type]
-    data = payload.dict()
-    reviewers = _reviewers(data.pop("reviewers"))
-    return sampling_plan_update(plan=plan, actor=request.user, reviewers=reviewers, **data)  # type: ignore[arg-type]
+    reviewers = _reviewers(payload.reviewers)
+    return sampling_plan_update(plan=plan, actor=request.user, reviewers=reviewers, **payload.plan_data())  # type: ignore[arg-type]
 
 
 @router.delete("/plans/{int:plan_id}", response={200: PlanOut, **_ERRORS})
@@ -151,7 +180,7 @@ def plan_run(request: HttpRequest, plan_id: int, payload: RunIn) -> tuple[int, J
 
 
 @router.get("/runs", response=list[RunOut])
-def runs(request: HttpRequest, plan: int | None = None) -> QuerySet[SamplingRun]:
+def runs(request: HttpRequest, plan: Id | None = None) -> QuerySet[SamplingRun]:
     return sampling_run_list(actor=request.user, plan_id=plan)  # type: ignore[arg-type]
 
 
@@ -163,7 +192,7 @@ def job_detail(request: HttpRequest, job_id: int) -> JobRun:
 
 
 @router.get("/plans/{int:plan_id}/coverage", response=CoverageOut)
-def coverage(request: HttpRequest, plan_id: int, run: int | None = None) -> dict[str, Any]:
+def coverage(request: HttpRequest, plan_id: int, run: Id | None = None) -> dict[str, Any]:
     """Reviews done against planned per agent, team, site and channel, and strata never sampled."""
     plan = get_object_or_404(sampling_plan_list(actor=request.user), pk=plan_id)  # type: ignore[arg-type]
     chosen = get_object_or_404(plan.runs, pk=run) if run else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date
 from itertools import chain
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Q, Quer
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.lookups import GreaterThan
 
+from qadesk.core.days import next_day_start
 from qadesk.interactions.models import CustomerRating, Interaction, InteractionAgent
 from qadesk.sampling import draw
 from qadesk.sampling.models import SamplingPlan
@@ -40,7 +41,7 @@ def candidate_queryset(*, plan: SamplingPlan, start: date, end: date) -> QuerySe
     if filters.get("date_from"):
         qs = qs.filter(created_at__gte=day_start(date.fromisoformat(filters["date_from"])))
     if filters.get("date_to"):
-        qs = qs.filter(created_at__lt=day_start(date.fromisoformat(filters["date_to"]) + timedelta(days=1)))
+        qs = qs.filter(created_at__lt=next_day_start(date.fromisoformat(filters["date_to"])))
     if filters.get("labels"):
         qs = qs.filter(label__code__in=filters["labels"])
     if filters.get("teams"):

@@ -1,8 +1,8 @@
 """Calendar arithmetic for plan periods."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.utils import timezone
+from qadesk.core.days import day_start as core_day_start
 
 
 def period_floor(period: str, day: date) -> date:
@@ -30,4 +30,4 @@ def last_complete_period(period: str, today: date) -> date:
 
 def day_start(day: date) -> datetime:
     """Midnight at the start of `day` in the installation's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return core_day_start(day)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError
+from qadesk.core.inputs import parse_id
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.sampling.forms import DIMENSION_LABELS, RISK_FLAGS, SamplingPlanForm
 from qadesk.sampling.models import SamplingPlan, SamplingRun
@@ -151,7 +152,7 @@ def coverage_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Done against planned per agent, team, site and channel; strata that had interactions but were never drawn."""
     _require_sampling(_user(request))
     plan = _plan(request, pk)
-    run_id = request.GET.get("run")
-    run = get_object_or_404(plan.runs, pk=run_id) if run_id and run_id.isdigit() else None
+    run_id = parse_id(request.GET.get("run"))
+    run = get_object_or_404(plan.runs, pk=run_id) if run_id is not None else None
     context = {"plan": plan, "run": run, "runs": plan.runs.all(), "coverage": sampling_coverage(plan=plan, run=run)}
     return render(request, "sampling/coverage.html", context)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema
 
 from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.inputs import Id
 from qadesk.scorecards.models import Scorecard, ScorecardVersion
 from qadesk.scorecards.selectors import scorecard_version_detail
 from qadesk.scorecards.services import scorecard_version_create, scorecard_version_export
@@ -109,7 +110,7 @@ def get_current(request: HttpRequest, code: str) -> VersionOut:
 
 
 @router.get("/{code}/export", response=dict[str, Any])
-def export_scorecard(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
+def export_scorecard(request: HttpRequest, code: str, version: Id | None = None) -> dict[str, Any]:
     scorecard = get_object_or_404(Scorecard, code=code)
     found = get_object_or_404(scorecard.versions, number=version) if version else scorecard.current_version()
     if found is None:

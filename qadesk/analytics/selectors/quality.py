@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
+from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
+from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Channel, JourneyPhase, Label
 from qadesk.reviews.models import Rating, Review
 from qadesk.scorecards.models import Criterion, Impact
@@ -152,9 +154,9 @@ def quality_reviews(
     """Submitted reviews with a score that the actor may see, in the date range (by submission) and filters."""
     reviews = Review.objects.visible_to(actor).submitted().filter(score__isnull=False)
     if date_from:
-        reviews = reviews.filter(submitted_at__gte=_start_of(date_from))
+        reviews = reviews.filter(submitted_at__gte=day_start(date_from))
     if date_to:
-        reviews = reviews.filter(submitted_at__lt=_start_of(date_to + timedelta(days=1)))
+        reviews = reviews.filter(submitted_at__lt=next_day_start(date_to))
     for name, value in (filters or {}).items():
         if value not in (None, ""):
             reviews = reviews.filter(_filter(name, value))
@@ -349,13 +351,10 @@ def _filter(name: str, value: Any) -> Q:
     }
     if name not in natural:
         raise ApplicationError(_("Unknown filter “{name}”.").format(name=name))
-    return Q(**{_COLUMNS[name]: int(text)}) if text.isdigit() else Q(**{natural[name]: text})
+    pk = parse_id(text)  # ASCII digits in the id range; anything else ('²', '-1', a name) is a natural key
+    return Q(**{_COLUMNS[name]: pk}) if pk is not None else Q(**{natural[name]: text})
 
 
 def _check_range(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_from > date_to:
         raise ApplicationError(_("The start date is after the end date."))
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
