@@ -111,6 +111,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return api.create_response(request, {"detail": _("Log in or send a valid API token.")}, status=exc.status_code)
         if exc.status_code == 400 and exc.__cause__ is not None:
             return api.create_response(request, {"detail": _("The request body is not valid JSON.")}, status=400)
+        if str(exc) == "CSRF check Failed":  # ninja's session authentication, in English
+            detail = _("The CSRF check failed: send the page's CSRF token (X-CSRFToken header), or use an API token.")
+            return api.create_response(request, {"detail": detail}, status=403)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     @api.exception_handler(Http404)

@@ -14,7 +14,7 @@ class FilterForm(forms.Form):
         field.choices = choices
 
     def filters(self) -> dict[str, Any]:
-        """The selector's filters; an invalid form filters nothing rather than failing the page."""
-        if not self.is_valid():
-            return {}
+        """The selector's filters: the valid fields only. A field with a bad value ('²', an id past 2⁶³−1, a date that
+        is no date) is left out and its error shows beside it; the other filters still apply."""
+        self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -40,7 +40,10 @@ class HostileInputMiddleware:
             and response.status_code >= 400
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            return error_response(request, response.status_code)
+            answer = error_response(request, response.status_code)
+            if response.has_header("Allow"):  # a 405 says which methods are allowed
+                answer["Allow"] = response["Allow"]
+            return answer
         return response
 
 

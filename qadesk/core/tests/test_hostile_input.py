@@ -245,6 +245,7 @@ def test_it_answers_json_405_under_the_api(lead_api: Client) -> None:
     response = lead_api.delete("/api/v1/interactions")
     assert response.status_code == 405
     assert response.json() == {"detail": "Method not allowed."}
+    assert response["Allow"] == "GET"
 
 
 def test_it_answers_json_401_without_a_token() -> None:
@@ -303,6 +304,34 @@ def test_it_never_answers_500_to_hostile_filters_on_the_list_pages(qa_lead: User
                 if response.status_code >= 500 or (response.status_code != 400 and "\x00" in value):
                     failures.append((url, name, value[:20], response.status_code))
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/interactions/{n}/",
+        "/reviews/{n}/",
+        "/reviews/{n}/edit/",
+        "/disputes/{n}/",
+        "/disputes/open/{n}/",
+        "/calibration/{n}/",
+        "/calibration/{n}/items/{n}/score/",
+        "/calibration/{n}/results/",
+        "/sampling/{n}/",
+        "/sampling/runs/{n}/",
+        "/sampling/jobs/{n}/",
+        "/notifications/{n}/open/",
+    ],
+)
+def test_it_answers_404_to_an_id_past_the_range_in_a_page_address(qa_lead: User, path: str) -> None:
+    assert page_client(qa_lead).get(path.format(n=HUGE)).status_code == 404
+
+
+def test_a_bad_filter_value_shows_its_error_and_the_other_filters_still_apply(qa_lead: User, interaction: Any) -> None:
+    response = page_client(qa_lead).get("/interactions/", {"agent": "²", "channel": "chat"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert interaction.external_id not in response.content.decode()  # an e-mail: the channel filter still applies
 
 
 def test_it_never_answers_500_to_hostile_ids_in_forms(qa_lead: User, review: Any, reviewer: User, default_scorecard: Any) -> None:
