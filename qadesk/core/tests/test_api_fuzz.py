@@ -34,8 +34,8 @@ pytestmark = pytest.mark.django_db
 # Budget: ~50 operations. A QA lead reaches every handler: schemathesis' coverage phase (boundary values: huge and
 # negative integers, empty and over-long strings, wrong types, unexpected methods) plus MAX_EXAMPLES generated cases.
 # An agent is mostly refused early (403/404), so generated cases only, fewer: the suite stays well under 90 s.
-MAX_EXAMPLES = 12
-AGENT_EXAMPLES = 6
+MAX_EXAMPLES = 10
+AGENT_EXAMPLES = 5
 
 
 def _schema(*, coverage: bool, max_examples: int) -> Any:

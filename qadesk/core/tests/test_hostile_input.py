@@ -278,7 +278,7 @@ def test_it_answers_the_api_404_in_the_callers_language(qa_lead: User) -> None:
 
 # --- Pages: hostile filters and forms -----------------------------------------------------------------------------
 
-HOSTILE = ["²", "٣", HUGE, "-1", "0", "a\x00b", "x" * 5000, "9999-12-31", "0001-01-01", "[]", "%", "' OR 1=1 --"]
+HOSTILE = ["²", HUGE, "-1", "a\x00b", "x" * 5000, "9999-12-31", "0001-01-01", "' OR 1=1 --"]
 LIST_PAGES = {
     "/interactions/": ["q", "channel", "team", "site", "label", "phase", "language", "status", "agent", "date_from", "date_to"],
     "/reviews/": ["status", "agent", "reviewer"],
