@@ -14,7 +14,10 @@ router = Router(tags=["settings"])
 
 class SettingsOut(Schema):
     pass_mark: float = Field(description="A review scoring at least this passes.")
-    minimum_n: int = Field(description="Below this many reviews a score is marked not conclusive.")
+    minimum_n: int = Field(description="Below this many reviews a score is marked not conclusive (at least 2).")
+    max_interval_width: float = Field(
+        description="A score is conclusive only when its 95 % interval is at most this many points wide (1–100)."
+    )
     allow_self_review: bool
     dispute_window_days: int = Field(description="How long after submission an agent may dispute a review.")
     dispute_decision_days: int = Field(description="A dispute undecided after this many days is overdue.")
@@ -26,7 +29,8 @@ class SettingsOut(Schema):
 
 class SettingsPatch(Schema):
     pass_mark: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
-    minimum_n: int | None = Field(None, ge=1)
+    minimum_n: int | None = Field(None, ge=2)
+    max_interval_width: Decimal | None = Field(None, ge=1, le=100, max_digits=4, decimal_places=1)
     allow_self_review: bool | None = None
     dispute_window_days: int | None = Field(None, ge=0)
     dispute_decision_days: int | None = Field(None, ge=1)

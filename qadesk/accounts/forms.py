@@ -16,6 +16,7 @@ class OrgSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = [
             "pass_mark",
             "minimum_n",
+            "max_interval_width",
             "allow_self_review",
             "dispute_window_days",
             "dispute_decision_days",
@@ -31,5 +32,6 @@ class OrgSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         pass_mark.validators += [MinValueValidator(0), MaxValueValidator(100)]
         pass_mark.widget.attrs.update({"min": "0", "max": "100", "step": "0.5"})
         for name in ("minimum_n", "dispute_window_days", "dispute_decision_days", "calibration_reminder_hours"):
-            self.fields[name].widget.attrs["min"] = "0" if name != "minimum_n" else "1"
-        self.fields["minimum_n"].validators.append(MinValueValidator(1))
+            self.fields[name].widget.attrs["min"] = "0" if name != "minimum_n" else "2"
+        # The model's validators (minimum n ≥ 2, width 1–100) run in the form too; these only guide the browser.
+        self.fields["max_interval_width"].widget.attrs.update({"min": "1", "max": "100", "step": "0.5"})

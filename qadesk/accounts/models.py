@@ -2,8 +2,10 @@
 
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +114,21 @@ class OrgSettings(models.Model):
         _("pass mark"), max_digits=5, decimal_places=2, default=80, help_text=_("A review scoring at least this passes.")
     )
     minimum_n = models.PositiveIntegerField(
-        _("minimum reviews"), default=5, help_text=_("Below this many reviews a score is marked not conclusive.")
+        _("minimum reviews"),
+        default=5,
+        validators=[MinValueValidator(2)],
+        help_text=_("Below this many reviews a score is marked not conclusive (at least 2: one review has no interval)."),
+    )
+    max_interval_width = models.DecimalField(
+        _("maximum interval width"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(20),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "A score is conclusive only when its 95 % interval is at most this many points wide (1–100), "
+            "however many reviews it has."
+        ),
     )
     allow_self_review = models.BooleanField(_("allow self-review"), default=False)
     dispute_window_days = models.PositiveIntegerField(
