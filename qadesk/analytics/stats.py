@@ -94,14 +94,15 @@ def period_change(
 
     When neither period varies at all Welch's t is undefined (a division by 0, which read as p = 0 called a one-point
     change on 3 vs 2 reviews certain). The data are then fully known — n_a copies of one score, n_b of another — and
-    the exact permutation test is used: of the C(n_a + n_b, n_b) ways to split them, only the observed split (and,
-    when n_a = n_b, its mirror) separates the means as far, so p = 1 / C(n_a + n_b, n_b) (× 2 when n_a = n_b), and
-    p = 1 without a difference. 3 vs 2 reviews: p = 1/10 = 0.1; 5 vs 5: p = 2/252 = 0.0079."""
+    the exact permutation test is used: of the C(n_a + n_b, n_b) equally likely ways to split the scores between the
+    periods, only the observed one moves the mean as far in that direction, so the one-sided p is 1 / C(n_a + n_b, n_b)
+    and the two-sided p twice that (scipy.stats.permutation_test's convention), at most 1; p = 1 without a difference.
+    3 vs 2 reviews: p = 2/10 = 0.2; 5 vs 5: p = 2/252 = 0.0079."""
     if n_a < 2 or n_b < 2:
         return None
     difference = mean_b - mean_a
     if sd_a == 0 and sd_b == 0:
-        p = 1.0 if difference == 0 else min(1.0, (2 if n_a == n_b else 1) / math.comb(n_a + n_b, n_b))
+        p = 1.0 if difference == 0 else min(1.0, 2 / math.comb(n_a + n_b, n_b))
         return Comparison(difference=difference, t=None, p_value=p, significant=p < alpha, p_adjusted=p)
     result = stats.ttest_ind_from_stats(mean_b, sd_b, n_b, mean_a, sd_a, n_a, equal_var=False)
     p = float(result.pvalue)
