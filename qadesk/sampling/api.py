@@ -90,7 +90,7 @@ class CoverageRow(Schema):
     key: str
     planned: int
     done: int
-    coverage: float | None
+    coverage: float | None = Field(description="Reviews done / planned × 100 (percent); null when nothing is planned.")
 
 
 class StratumOut(Schema):

@@ -80,7 +80,7 @@ def test_it_reports_coverage_and_strata_never_sampled(plan: SamplingPlan, week_i
     ReviewAssignment.objects.filter(interaction__agent=week_interactions[0]).update(status=AssignmentStatus.DONE)
     report = _client(qa_lead).get(f"{URL}/plans/{plan.pk}/coverage").json()
     by_agent = {row["key"]: (row["planned"], row["done"], row["coverage"]) for row in report["groups"]["agent"]}
-    assert by_agent == {"a.rossi": (4, 4, 1.0), "b.martin": (4, 0, 0.0)}
+    assert by_agent == {"a.rossi": (4, 4, 100.0), "b.martin": (4, 0, 0.0)}  # percent, like every other rate
     assert {row["key"] for row in report["groups"]["team"]} == {"Milano Ordini", "Lyon Livraisons"}
     assert report["never_sampled"] == [{"stratum": "chat", "interactions": 8}]
 

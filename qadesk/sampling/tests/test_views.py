@@ -175,6 +175,9 @@ def test_it_reports_coverage_per_agent_and_never_sampled_strata(
     assert (
         sum(r["planned"] for r in coverage["groups"]["agent"]) == 8 and sum(r["done"] for r in coverage["groups"]["agent"]) == 1
     )
+    # One of an agent's 4 planned reviews done: 25 %, a percentage as on every other page.
+    assert sorted(r["coverage"] for r in coverage["groups"]["agent"]) == [0.0, 25.0]
+    assert "25 %" in response.content.decode()
 
 
 def test_it_hides_jobs_from_reviewers(plan: SamplingPlan, reviewer: User, qa_lead: User) -> None:
