@@ -18,7 +18,7 @@ from qadesk.calibration.models import AgreedAnswer, CalibrationRating, Calibrati
 from qadesk.calibration.services import is_qa_lead
 from qadesk.core.errors import PermissionDenied
 from qadesk.scorecards.models import Criterion
-from qadesk.scorecards.scoring import criterion_score
+from qadesk.scorecards.scoring import CriterionSpec, ScoringError, criterion_score, score_review
 
 Cell = tuple[int, int]  # (item id, criterion id)
 
@@ -99,12 +99,13 @@ def _is_blinded(session: CalibrationSession, actor: User, ratings: dict[int, dic
 def _agreement(
     ratings: dict[int, dict[Cell, int | None]], items: list[int], criteria: dict[int, Criterion]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Overall (interval alpha on 0-100 criterion scores) and per-criterion (level by scale) agreement."""
+    """Agreement per criterion (at its level of measurement, kappa beside alpha for nominal ones), per level over the
+    criteria of that level, and on the review scores (interval). docs/calibration-statistics.md."""
     reviewers = sorted(ratings)
     rows = []
     for pk, criterion in criteria.items():
         data = [[ratings[r].get((i, pk)) for i in items] for r in reviewers]
-        level = stats.level_for_scale(criterion.scale)
+        level = criterion.measurement_level
         rows.append(
             {
                 "criterion": pk,
@@ -112,21 +113,75 @@ def _agreement(
                 "title": str(criterion),
                 "scale": criterion.scale,
                 "level": level,
-                "alpha": stats.krippendorff_alpha(data, level=level),
+                "alpha": stats.krippendorff_alpha(data, level=level),  # type: ignore[arg-type]
                 "percent_agreement": stats.percent_agreement(zip(*data, strict=True)) if data else None,
+                "kappa": _kappa(data) if level == "nominal" else None,
             }
         )
-    cells = [(i, pk) for i in items for pk in criteria]
-    overall_data = [[_points(criteria[c], ratings[r].get((i, c))) for i, c in cells] for r in reviewers]
-    raw = [[ratings[r].get(cell) for cell in cells] for r in reviewers]
-    overall = {
-        "level": stats.SCORE_LEVEL,
-        "alpha": stats.krippendorff_alpha(overall_data, level=stats.SCORE_LEVEL),
-        "percent_agreement": stats.percent_agreement(zip(*raw, strict=True)) if raw else None,
-    }
     # Worst agreement first: those criteria's guidance needs rewriting. Undefined alpha goes last.
     rows.sort(key=lambda r: (r["alpha"] is None, r["alpha"] or 0, r["percent_agreement"] or 0))
+    cells = [(i, pk) for i in items for pk in criteria]
+    raw = [[ratings[r].get(cell) for cell in cells] for r in reviewers]
+    defined = [r["alpha"] for r in rows if r["alpha"] is not None]
+    overall = {
+        "by_level": [_level_agreement(level, ratings, reviewers, items, criteria) for level in _levels_in(criteria)],
+        "review_score": _review_score_agreement(ratings, reviewers, items, criteria),
+        "percent_agreement": stats.percent_agreement(zip(*raw, strict=True)) if raw else None,
+        "weakest_alpha": min(defined) if defined else None,
+    }
     return overall, rows
+
+
+def _kappa(data: list[list[int | None]]) -> dict[str, Any] | None:
+    result = stats.kappa(data)
+    return None if result is None else {"kind": result.kind, "value": result.value, "units": result.units}
+
+
+def _levels_in(criteria: dict[int, Criterion]) -> list[str]:
+    present = {c.measurement_level for c in criteria.values()}
+    return [level for level in stats.LEVELS if level in present]
+
+
+def _level_agreement(
+    level: str, ratings: dict[int, dict[Cell, int | None]], reviewers: list[int], items: list[int], criteria: dict[int, Criterion]
+) -> dict[str, Any]:
+    """Alpha at one level over every (item, criterion) unit of the criteria of that level, values on the 0–100 criterion
+    score so scales of different lengths line up (pass = 100, fail = 0); kappa too for nominal."""
+    chosen = [pk for pk, c in criteria.items() if c.measurement_level == level]
+    cells = [(i, pk) for i in items for pk in chosen]
+    data = [[_points(criteria[pk], ratings[r].get((i, pk))) for i, pk in cells] for r in reviewers]
+    return {
+        "level": level,
+        "criteria": len(chosen),
+        "units": sum(1 for unit in zip(*data, strict=True) if sum(v is not None for v in unit) >= 2) if data else 0,
+        "alpha": stats.krippendorff_alpha(data, level=level),  # type: ignore[arg-type]
+        "percent_agreement": stats.percent_agreement(zip(*data, strict=True)) if data else None,
+        "kappa": _kappa(data) if level == "nominal" else None,  # type: ignore[arg-type]
+    }
+
+
+def _review_score_agreement(
+    ratings: dict[int, dict[Cell, int | None]], reviewers: list[int], items: list[int], criteria: dict[int, Criterion]
+) -> dict[str, Any]:
+    """Interval alpha on the review score (0–100) each reviewer's ratings of an item make, as scoring.score_review
+    scores it (an item a reviewer has not scored, or scored all N/A, is missing)."""
+    specs = [c.spec() for c in criteria.values()]
+    data = [[_review_score(specs, ratings[r], item) for item in items] for r in reviewers]
+    return {
+        "level": stats.SCORE_LEVEL,
+        "units": sum(1 for unit in zip(*data, strict=True) if sum(v is not None for v in unit) >= 2) if data else 0,
+        "alpha": stats.krippendorff_alpha(data, level=stats.SCORE_LEVEL),  # type: ignore[arg-type]
+    }
+
+
+def _review_score(specs: list[CriterionSpec], own: dict[Cell, int | None], item: int) -> float | None:
+    values = {spec.key: own[(item, int(spec.key))] for spec in specs if (item, int(spec.key)) in own}
+    if not values:
+        return None
+    try:
+        return score_review(specs, values).score
+    except ScoringError:  # a rating that no longer fits its criterion: leave the item out rather than guess
+        return None
 
 
 def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str, Any]:
@@ -135,7 +190,9 @@ def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str
         raise PermissionDenied(_no_access())
     criteria = {
         c.pk: c
-        for c in Criterion.objects.filter(section__version=session.scorecard_version_id).order_by("section__position", "position")
+        for c in Criterion.objects.filter(section__version=session.scorecard_version_id)
+        .select_related("section")
+        .order_by("section__position", "position")
     }
     items = list(session.items.select_related("interaction__agent"))
     ratings = _ratings(session)

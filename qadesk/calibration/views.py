@@ -38,7 +38,13 @@ from qadesk.reviews.forms import NA
 from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.selectors import scorecard_version_detail
 
-LEVELS = {"nominal": gettext_lazy("nominal"), "ordinal": gettext_lazy("ordinal"), "interval": gettext_lazy("interval")}
+LEVELS = {
+    "nominal": gettext_lazy("nominal"),
+    "ordinal": gettext_lazy("ordinal"),
+    "interval": gettext_lazy("interval"),
+    "ratio": gettext_lazy("ratio"),
+}
+KAPPAS = {"cohen": gettext_lazy("Cohen's κ"), "fleiss": gettext_lazy("Fleiss' κ")}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -180,6 +186,12 @@ def _agreed_grid(session: CalibrationSession, results: dict[str, Any], criteria:
     return grid
 
 
+def _labelled(row: dict[str, Any]) -> dict[str, Any]:
+    """An agreement row with its level and kappa named in the reader's language."""
+    kappa = row.get("kappa")
+    return {**row, "level_label": LEVELS.get(row["level"], row["level"]), "kappa_label": KAPPAS[kappa["kind"]] if kappa else ""}
+
+
 @login_required
 def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Agreement overall and per criterion (worst first), reviewers' deviation; QA leads record answers and close."""
@@ -189,8 +201,8 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "session": session,
         "results": results,
-        "overall_level": LEVELS.get(results["overall"]["level"], results["overall"]["level"]),
-        "criteria_rows": [{**row, "level_label": LEVELS.get(row["level"], row["level"])} for row in results["criteria"]],
+        "levels": [_labelled(row) for row in results["overall"]["by_level"]],
+        "criteria_rows": [_labelled(row) for row in results["criteria"]],
         "is_lead": is_qa_lead(actor),
     }
     if context["is_lead"]:

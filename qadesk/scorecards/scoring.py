@@ -23,6 +23,22 @@ SCALE_RANGES: dict[str, tuple[int, int]] = {
 }
 FAIL_BELOW = 50.0  # a criterion scoring under this has failed (and a critical one zeroes the review)
 
+# Level of measurement of a criterion's answers: what counts as a small or a large disagreement between reviewers
+# (Krippendorff's alpha per level, docs/calibration-statistics.md). A criterion may declare it; by default a 2-point
+# (pass/fail) scale is nominal — two categories, where every level gives the same alpha and nominal says what it is —
+# and the point scales are ordinal: their points are ordered ("3 is better than 2") but nothing says the step from
+# 1 to 2 equals the step from 4 to 5, so interval would assume more than a reviewer's scale promises and nominal would
+# count a 4-for-5 the same as a 1-for-5. A scale whose points are categories (a root cause, a contact reason) must
+# declare nominal: ordinal would then depend on an arbitrary order. The review score (0–100) is interval.
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+LEVEL_BY_SCALE: dict[str, str] = {"binary": "nominal", "three": "ordinal", "four": "ordinal", "five": "ordinal", "ten": "ordinal"}
+SCORE_LEVEL = "interval"  # 0–100 review scores
+
+
+def default_level(scale: str) -> str:
+    """The level of measurement a criterion on this scale has unless it declares one (interval for 0–100 scores)."""
+    return LEVEL_BY_SCALE.get(scale, SCORE_LEVEL)
+
 
 @dataclass(frozen=True)
 class CriterionSpec:
