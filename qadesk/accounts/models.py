@@ -126,7 +126,7 @@ class OrgSettings(models.Model):
         default=Decimal(20),
         validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(100))],
         help_text=_(
-            "A score is conclusive only when its 95 % interval is at most this many points wide (1–100), "
+            "A score is conclusive only when its interval (95 %) is at most this many points wide (1–100), "
             "however many reviews it has."
         ),
     )

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orgsettings',
             name='max_interval_width',
-            field=models.DecimalField(decimal_places=1, default=Decimal('20'), help_text='A score is conclusive only when its 95 % interval is at most this many points wide (1–100), however many reviews it has.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('1')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='maximum interval width'),
+            field=models.DecimalField(decimal_places=1, default=Decimal('20'), help_text='A score is conclusive only when its interval (95 %) is at most this many points wide (1–100), however many reviews it has.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('1')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='maximum interval width'),
         ),
         migrations.AlterField(
             model_name='orgsettings',
