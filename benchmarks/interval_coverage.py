@@ -44,8 +44,18 @@ from qadesk.scorecards.scoring import SCALE_RANGES, CriterionSpec, score_review 
 
 SIZES = (5, 10, 30)
 # Probability of each point of a scale, lowest first, for a good and a weaker agent.
-GOOD = {"binary": [0.05, 0.95], "three": [0.03, 0.12, 0.85], "four": [0.02, 0.05, 0.2, 0.73], "five": [0.01, 0.02, 0.07, 0.3, 0.6]}
-WEAK = {"binary": [0.12, 0.88], "three": [0.08, 0.25, 0.67], "four": [0.05, 0.15, 0.35, 0.45], "five": [0.03, 0.07, 0.2, 0.4, 0.3]}
+GOOD = {
+    "binary": [0.05, 0.95],
+    "three": [0.03, 0.12, 0.85],
+    "four": [0.02, 0.05, 0.2, 0.73],
+    "five": [0.01, 0.02, 0.07, 0.3, 0.6],
+}
+WEAK = {
+    "binary": [0.12, 0.88],
+    "three": [0.08, 0.25, 0.67],
+    "four": [0.05, 0.15, 0.35, 0.45],
+    "five": [0.03, 0.07, 0.2, 0.4, 0.3],
+}
 SCENARIOS: dict[str, dict[str, Any]] = {
     "typical agent (5 % critical failures)": {"points": GOOD, "critical": 0.05},
     "weaker agent (10 % critical failures)": {"points": WEAK, "critical": 0.10},

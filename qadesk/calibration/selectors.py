@@ -102,7 +102,7 @@ def _agreement(
     """Agreement per criterion (at its level of measurement, kappa beside alpha for nominal ones), per level over the
     criteria of that level, and on the review scores (interval). docs/calibration-statistics.md."""
     reviewers = sorted(ratings)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for pk, criterion in criteria.items():
         data = [[ratings[r].get((i, pk)) for i in items] for r in reviewers]
         level = criterion.measurement_level
@@ -122,7 +122,7 @@ def _agreement(
     rows.sort(key=lambda r: (r["alpha"] is None, r["alpha"] or 0, r["percent_agreement"] or 0))
     cells = [(i, pk) for i in items for pk in criteria]
     raw = [[ratings[r].get(cell) for cell in cells] for r in reviewers]
-    defined = [r["alpha"] for r in rows if r["alpha"] is not None]
+    defined = [float(r["alpha"]) for r in rows if r["alpha"] is not None]
     overall = {
         "by_level": [_level_agreement(level, ratings, reviewers, items, criteria) for level in _levels_in(criteria)],
         "review_score": _review_score_agreement(ratings, reviewers, items, criteria),

@@ -156,15 +156,15 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return pick(self.title)
 
-    @property
-    def measurement_level(self) -> str:
-        """The declared level of measurement, or the scale's default."""
-        return self.level or default_level(self.scale)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.level:
             self.level = default_level(self.scale)
         super().save(*args, **kwargs)
+
+    @property
+    def measurement_level(self) -> str:
+        """The declared level of measurement, or the scale's default."""
+        return self.level or default_level(self.scale)
 
     def spec(self) -> CriterionSpec:
         return CriterionSpec(

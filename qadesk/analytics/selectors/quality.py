@@ -210,7 +210,7 @@ def quality_totals(
 ) -> GroupRow:
     """The totals row, from one GROUP BY agent, reviewer: its sums, and the design effects that make every interval
     of the totals account for reviews clustering by agent and by reviewer (`intervals.design_effects`)."""
-    cells = list(reviews.values("agent_id", "reviewer_id").annotate(**sums).order_by())
+    cells: list[dict[str, Any]] = list(reviews.values("agent_id", "reviewer_id").annotate(**sums).order_by())  # type: ignore[arg-type]
     merged: dict[str, Any] = {name: sum(c[name] or 0 for c in cells) for name in sums if name != "max_score"}
     merged["max_score"] = max((c["max_score"] for c in cells if c["max_score"] is not None), default=None)
     clusters = [

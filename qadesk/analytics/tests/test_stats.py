@@ -3,7 +3,6 @@
 import math
 
 import pytest
-
 from scipy import stats as scipy_stats
 
 from qadesk.analytics.stats import (
@@ -79,7 +78,9 @@ def test_it_needs_two_reviews_per_period_and_handles_periods_without_spread() ->
     assert still is not None and (still.p_value, still.significant) == (1.0, False)
 
 
-@pytest.mark.parametrize(("n_a", "n_b", "p"), [(3, 2, 0.2), (2, 2, 1 / 3), (5, 5, 2 / 252), (3, 3, 0.1), (20, 20, 2 / math.comb(40, 20))])
+@pytest.mark.parametrize(
+    ("n_a", "n_b", "p"), [(3, 2, 0.2), (2, 2, 1 / 3), (5, 5, 2 / 252), (3, 3, 0.1), (20, 20, 2 / math.comb(40, 20))]
+)
 def test_it_uses_the_exact_permutation_test_when_neither_period_varies(n_a: int, n_b: int, p: float) -> None:
     # A one-point change on 3 vs 2 reviews is no longer "certain" (Welch's p = 0): of the C(5, 2) = 10 splits of the
     # five scores only the observed one moves the mean as far that way: one-sided 1/10, two-sided 2/10.

@@ -128,7 +128,8 @@ def test_the_cli_csv_holds_overall_criteria_and_reviewers(session, default_score
     call_command("calibration", "report", str(session.pk), "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["kind"] for r in rows].count("criterion") == 10
-    assert [(r["kind"], r["name"]) for r in rows[:4]] == [("level", "nominal"), ("level", "ordinal"), ("review_score", ""), ("overall", "")]
+    kinds = [(r["kind"], r["name"]) for r in rows[:4]]
+    assert kinds == [("level", "nominal"), ("level", "ordinal"), ("review_score", ""), ("overall", "")]
     assert {"kappa", "kappa_kind", "kappa_units"} <= set(rows[0])
     assert {r["name"] for r in rows if r["kind"] == "reviewer"} == {"dario", "gina", "ines"}
     assert float(next(r for r in rows if r["name"] == "dario")["mean_deviation"]) == pytest.approx(2 * 25 / 10)

@@ -71,9 +71,7 @@ def test_it_gives_the_overall_agreement_per_level_of_measurement(scored, qa_lead
     assert (ordinal["level"], ordinal["criteria"], ordinal["units"]) == ("ordinal", 6, 12)
     # Nominal: every rating passes (100) but gina's one right_label failure (0), on 0–100 criterion scores.
     data = [[100] * 8, [100] * 8, [100] * 8]
-    gina_row = sorted(scored.participants.values_list("pk", flat=True)).index(
-        scored.participants.get(username="gina").pk
-    )
+    gina_row = sorted(scored.participants.values_list("pk", flat=True)).index(scored.participants.get(username="gina").pk)
     data[gina_row][0 if nominal_first_unit_failed(scored) else 4] = 0
     assert nominal["alpha"] == pytest.approx(stats.krippendorff_alpha(data, level="nominal"))
     # Nearly every rating is the top one, so one disagreement outweighs the little variation: alpha is near zero
