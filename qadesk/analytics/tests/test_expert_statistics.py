@@ -40,7 +40,7 @@ def test_it_gives_every_rate_its_interval_on_all_three_doors(client: Client, qa_
     rows = list(csv.DictReader(io.StringIO(run("quality", "--by", "agent", "--format", "csv"))))
     assert (rows[0]["pass_rate_low"], rows[0]["low_impact_per_100_high"]) == ("56.55", "175.35")
     page = client.get(reverse("analytics:quality"), {"by": "agent"}).content.decode()
-    assert "56.5–100.0 %" in page and "12.4–175.3" in page
+    assert "56.6–100.0 %" in page and "12.4–175.4" in page
 
 
 def test_it_shows_the_intervals_in_the_readers_language(client: Client, qa_lead: User, report_data: ReportData) -> None:
@@ -48,7 +48,7 @@ def test_it_shows_the_intervals_in_the_readers_language(client: Client, qa_lead:
     qa_lead.save()
     client.force_login(qa_lead)
     page = client.get(reverse("analytics:quality"), {"by": "agent"}).content.decode()
-    assert "56,5–100,0 %" in page and "Intervallo al 95 %" in page
+    assert "56,6–100,0 %" in page and "Intervallo al 95 %" in page
 
 
 def test_a_group_is_conclusive_only_when_its_interval_is_narrow_enough(
