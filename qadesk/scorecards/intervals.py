@@ -6,7 +6,7 @@
   100 unless a score is above 100), and the two are combined on the log scale by the MOVER method (Zou & Donner 2008,
   "Construction of confidence limits about effect measures: a general approach", Stat Med 27:1693–1702). The interval
   always contains the IQS and never leaves 0–100 (or 0–the highest score, with bonus). `benchmarks/interval_coverage.py`
-  shows it covers ~95 % at n = 5, 10, 30 on realistic scores where Student's t covers 64–90 %.
+  shows it covers ~95 % at n = 5, 10, 30 on realistic scores where Student's t covers 65–92 %.
 - **Pass rate** (and any share): Wilson score interval (Wilson 1927; Newcombe 1998).
 - **Errors per 100 reviews**: the exact Poisson interval of the count (Garwood 1936), divided by the reviews.
 - **Totals across agents**: reviews cluster by agent and by reviewer. `design_effects` measures, from per-(agent,
