@@ -10,13 +10,13 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from qadesk.accounts.models import User
 from qadesk.calibration import stats
-from qadesk.calibration.models import AgreedAnswer, CalibrationRating, CalibrationSession, SessionStatus
+from qadesk.calibration.models import AgreedAnswer, CalibrationItem, CalibrationRating, CalibrationSession, SessionStatus
 from qadesk.calibration.services import is_qa_lead
-from qadesk.core.errors import PermissionDenied
 from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.scoring import CriterionSpec, ScoringError, criterion_score, score_review
 
@@ -89,11 +89,29 @@ def _reviewer_figures(
 
 
 def _is_blinded(session: CalibrationSession, actor: User, ratings: dict[int, dict[Cell, int | None]]) -> bool:
-    """A participant of an open blind session sees only their own ratings until they have scored every item."""
+    """A participant of an open blind session sees nothing derived from the others' ratings (their ratings, agreement,
+    deviation, leniency, who has scored what) until they have scored every item themselves."""
     if actor.sees_everything or session.status != SessionStatus.OPEN or not session.blind:
         return False
     scored_items = {item_id for item_id, _c in ratings.get(actor.pk, {})}
     return scored_items != {item.pk for item in session.items.all()}
+
+
+def calibration_is_blinded(*, session: CalibrationSession, actor: User) -> bool:
+    """Whether the actor must not yet see anything derived from the other participants' scores of this session."""
+    if actor.sees_everything or session.status != SessionStatus.OPEN or not session.blind:
+        return False
+    return _is_blinded(session, actor, {actor.pk: _ratings(session).get(actor.pk, {})})
+
+
+def calibration_hidden_agent_items(*, actor: User) -> QuerySet[CalibrationItem]:
+    """The items whose agent the actor must not learn: those of open sessions with the agent's name hidden that the
+    actor takes part in (QA leads, who run the sessions, see names). Interaction pages and the API mask them."""
+    if not actor.is_authenticated or is_qa_lead(actor):
+        return CalibrationItem.objects.none()
+    return CalibrationItem.objects.filter(
+        session__status=SessionStatus.OPEN, session__hide_agent=True, session__participants=actor
+    )
 
 
 def _agreement(
@@ -187,7 +205,7 @@ def _review_score(specs: list[CriterionSpec], own: dict[Cell, int | None], item:
 def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str, Any]:
     """Agreement per criterion and overall, and each reviewer's deviation and alignment from the benchmark."""
     if not CalibrationSession.objects.visible_to(actor).filter(pk=session.pk).exists():
-        raise PermissionDenied(_no_access())
+        raise Http404
     criteria = {
         c.pk: c
         for c in Criterion.objects.filter(section__version=session.scorecard_version_id)
@@ -233,23 +251,25 @@ def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str
     }
 
 
-def _no_access() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("You cannot see this calibration session.")
-
-
 def calibration_reviewer_history(*, reviewer: User, actor: User) -> dict[str, Any]:
-    """A reviewer's record across sessions (lenient or strict, and its trend) and how often disputes overturn them."""
+    """A reviewer's record across sessions (lenient or strict, and its trend) and how often disputes overturn them.
+
+    Only the reviewer and those who see everything may read it; to anyone else it does not exist (404, the answer for
+    an unknown username too). A session still blind to the actor shows in the trend without figures.
+    """
     from qadesk.disputes.models import DisputeItem, DisputeStatus
 
     if actor.pk != reviewer.pk and not actor.sees_everything:
-        raise PermissionDenied(_no_access())
+        raise Http404
     sessions = CalibrationSession.objects.filter(scores__reviewer=reviewer).distinct().order_by("created_at", "id")
     trend, every = [], []
     for session in sessions:
         criteria = {c.pk: c for c in Criterion.objects.filter(section__version=session.scorecard_version_id)}
         ratings = _ratings(session)
+        if _is_blinded(session, actor, ratings):
+            row = {"session": session.pk, "title": session.title, "date": session.created_at.date().isoformat()}
+            trend.append({**row, "leniency": None, "mean_deviation": None, "blinded": True})
+            continue
         benchmark = _benchmark_for(reviewer.pk, session, ratings, _agreed(session))
         own = ratings.get(reviewer.pk, {})
         pairs = [
@@ -263,6 +283,7 @@ def calibration_reviewer_history(*, reviewer: User, actor: User) -> dict[str, An
                 "date": session.created_at.date().isoformat(),
                 "leniency": stats.leniency(pairs),
                 "mean_deviation": stats.mean_deviation(pairs),
+                "blinded": False,
             }
         )
     contested = DisputeItem.objects.filter(dispute__review__reviewer=reviewer, dispute__status=DisputeStatus.DECIDED)

@@ -18,6 +18,7 @@ from qadesk.accounts.models import User
 from qadesk.calibration.forms import CalibrationScoreForm, CloseForm, SessionForm, rating_choices
 from qadesk.calibration.models import AgreedAnswer, CalibrationItem, CalibrationRating, CalibrationScore, CalibrationSession
 from qadesk.calibration.selectors import (
+    calibration_is_blinded,
     calibration_results,
     calibration_reviewer_history,
     calibration_session_detail,
@@ -106,6 +107,8 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = calibration_session_detail(actor=actor, pk=pk)
     items = list(session.items.select_related("interaction__agent"))
     participants = sorted(session.participants.all(), key=lambda u: (u.get_full_name() or u.username).lower())
+    if calibration_is_blinded(session=session, actor=actor):
+        participants = [p for p in participants if p.pk == actor.pk]  # who has scored what is the others' business
     scored = set(CalibrationScore.objects.filter(session=session).values_list("item_id", "reviewer_id"))
     rows = [
         {"item": item, "cells": [(item.pk, p.pk) in scored for p in participants], "mine": (item.pk, actor.pk) in scored}

@@ -1,13 +1,13 @@
 """Results of a session (agreement, deviation, alignment, blindness) and a reviewer's record across sessions."""
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from qadesk.calibration import stats
 from qadesk.calibration.selectors import calibration_results, calibration_reviewer_history
 from qadesk.calibration.services import calibration_agreed_answer_set, calibration_score_submit
 from qadesk.calibration.tests.helpers import criteria, open_session, top_ratings
-from qadesk.core.errors import PermissionDenied
 from qadesk.disputes.models import Dispute, DisputeItem, DisputeStatus
 from qadesk.reviews.models import Review
 
@@ -138,7 +138,7 @@ def test_it_hides_the_agent_from_participants_only(session, reviewer, qa_lead) -
 
 
 def test_it_refuses_results_to_outsiders(session, team_lead) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         calibration_results(session=session, actor=team_lead)
 
 
@@ -162,5 +162,5 @@ def test_it_records_a_reviewers_leniency_and_findings_overturned(
 
 def test_a_reviewer_sees_only_their_own_history(reviewer, reviewer2) -> None:
     assert calibration_reviewer_history(reviewer=reviewer, actor=reviewer)["sessions"] == 0
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         calibration_reviewer_history(reviewer=reviewer2, actor=reviewer)
