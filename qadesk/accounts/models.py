@@ -2,12 +2,14 @@
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qadesk.accounts.querysets import AgentQuerySet
+from qadesk.accounts.querysets import AgentQuerySet, ApiTokenQuerySet
 
 
 class Role(models.TextChoices):
@@ -67,6 +69,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() leaves the new password in _password until the user is saved; Django clears it before
+        # saving a mere re-hash at login, so this is a real change, whatever the path: the password change form, a
+        # reset, the admin, `changepassword`. A token must not outlive the password it was issued under.
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now(), revoked_reason=ApiToken.Revoked.PASSWORD
+            )
 
     @property
     def sees_everything(self) -> bool:
@@ -147,7 +160,13 @@ class OrgSettings(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 digest is stored; the key is shown once when created."""
+    """A personal API token. Only a SHA-256 digest is stored; the key is shown once when created. A token may expire,
+    and is revoked by its owner, by an admin, or when its owner's password changes; then the API answers 401."""
+
+    class Revoked(models.TextChoices):
+        OWNER = "owner", _("by its owner")
+        ADMIN = "admin", _("by an admin")
+        PASSWORD = "password", _("when the password changed")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -155,8 +174,14 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, help_text=_("Empty: never."))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_reason = models.CharField(_("revoked"), max_length=10, choices=Revoked.choices, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
@@ -170,3 +195,11 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "qad_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
