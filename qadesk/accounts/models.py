@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.querysets import AgentQuerySet, ApiTokenQuerySet
+from qadesk.core.text import strip_bidi_controls
 
 
 class Role(models.TextChoices):
@@ -35,6 +36,9 @@ class Site(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.name = strip_bidi_controls(self.name)  # names are shown as typed, never reordered (core.text)
+
 
 class Team(models.Model):
     """A group of agents led by a team lead, working from one site."""
@@ -49,6 +53,9 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.name = strip_bidi_controls(self.name)
 
 
 class User(AbstractUser):
@@ -69,6 +76,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        self.first_name, self.last_name = strip_bidi_controls(self.first_name), strip_bidi_controls(self.last_name)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # set_password() leaves the new password in _password until the user is saved; Django clears it before
@@ -116,6 +127,9 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def clean(self) -> None:
+        self.username, self.display_name = strip_bidi_controls(self.username), strip_bidi_controls(self.display_name)
 
 
 class OrgSettings(models.Model):
