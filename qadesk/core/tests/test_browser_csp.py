@@ -4,9 +4,11 @@ violation (no inline script or style, no eval; htmx swaps and the charts include
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections
 from django.utils import timezone
 
@@ -21,6 +23,9 @@ from qadesk.reviews.services import review_create
 from qadesk.sampling.services import sampling_plan_create
 from qadesk.scorecards.models import ScorecardVersion
 
+ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
+# Pages whose look changed with the policy (inline styles became classes and SVG bars): screenshots to look at.
+SHOTS = {("admin", "/account/"), ("qa", "/disputes/dashboard/"), ("qa", "/calibration/reviewers/reviewer1/")}
 # Reports the violations the page saw; Playwright's init scripts run through DevTools, so CSP does not block this one.
 LISTEN = """
 window.__csp = [];
@@ -141,6 +146,9 @@ def test_no_page_breaks_the_content_security_policy_for_any_persona(browser: Any
             assert "script-src 'self'" in (response.header_value("content-security-policy") or "")
             page.wait_for_load_state("networkidle")  # htmx's loads (the bell), charts
             problems.extend(f"{username} {path}: {v}" for v in page.evaluate("window.__csp"))
+            if (username, path) in SHOTS:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"csp-{username}-{path.strip('/').replace('/', '-')}.png"), full_page=True)
         context.close()
     assert problems == []
 
