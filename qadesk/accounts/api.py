@@ -1,15 +1,21 @@
-"""Organisation settings over the API: everyone reads them, admins change them."""
+"""Organisation settings over the API (everyone reads them, admins change them), and the caller's own API tokens
+(listed and revoked; created on the account page or with `qadesk token create`, so a token cannot mint another)."""
 
+from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from qadesk.accounts.models import OrgSettings
-from qadesk.accounts.services import org_settings_update
+from qadesk.accounts.models import ApiToken, OrgSettings
+from qadesk.accounts.selectors import api_token_list
+from qadesk.accounts.services import api_token_revoke, org_settings_update
 from qadesk.core.api import ErrorOut
 
 router = Router(tags=["settings"])
+tokens_router = Router(tags=["tokens"])
 
 
 class SettingsOut(Schema):
@@ -47,3 +53,28 @@ def get_settings(request: HttpRequest) -> OrgSettings:
 def patch_settings(request: HttpRequest, payload: SettingsPatch) -> OrgSettings:
     """Admins only; fields left out keep their value."""
     return org_settings_update(actor=request.user, changes=payload.dict(exclude_unset=True, exclude_none=True))  # type: ignore[arg-type]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The key's first characters, to recognise it (the key itself is never shown again).")
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="To the minute.")
+    expires_at: datetime | None = Field(description="Null: never expires.")
+    revoked_at: datetime | None
+    revoked_reason: str = Field(description="owner, admin or password (revoked when the password changed); empty if not.")
+    active: bool = Field(alias="is_active", description="Neither revoked nor expired.")
+
+
+@tokens_router.get("", response=list[TokenOut], summary="My API tokens")
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    """The caller's tokens, newest first, revoked and expired ones included."""
+    return api_token_list(actor=request.user)  # type: ignore[arg-type]
+
+
+@tokens_router.delete("/{token_id}", response={204: None, 404: ErrorOut}, summary="Revoke one of my API tokens")
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    """The token answers 401 from now on (revoking the token of this very request is allowed)."""
+    api_token_revoke(token=get_object_or_404(api_token_list(actor=request.user), pk=token_id))  # type: ignore[arg-type]
+    return 204, None

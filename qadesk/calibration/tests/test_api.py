@@ -142,3 +142,14 @@ def test_the_cli_refuses_an_unknown_session_or_a_user_who_cannot_see_it(session,
         call_command("calibration", "report", "99999")
     with pytest.raises(CommandError):
         call_command("calibration", "report", str(session.pk), "--user", team_lead.username)
+
+
+def test_the_cli_csv_writes_a_hostile_reviewer_name_as_text(session, default_scorecard, reviewer, reviewer2, expert) -> None:
+    from qadesk.accounts.models import User
+
+    User.objects.filter(pk=reviewer2.pk).update(username="=HYPERLINK(1)")
+    _score_all(session, default_scorecard, [expert, reviewer, User.objects.get(pk=reviewer2.pk)])
+    out = io.StringIO()
+    call_command("calibration", "report", str(session.pk), "--format", "csv", stdout=out)
+    names = {r["name"] for r in csv.DictReader(io.StringIO(out.getvalue())) if r["kind"] == "reviewer"}
+    assert names == {"dario", "'=HYPERLINK(1)", "ines"}

@@ -2,7 +2,6 @@
 
 Without --user the command runs as the system (an unsaved administrator), like `qadesk report`."""
 
-import csv
 import json
 from typing import Any
 
@@ -12,6 +11,7 @@ from qadesk.accounts.models import Role, User
 from qadesk.calibration.models import CalibrationSession
 from qadesk.calibration.selectors import calibration_results
 from qadesk.core.errors import ApplicationError
+from qadesk.core.exports import csv_dict_writer
 
 CSV_FIELDS = [
     "kind",
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         if options["output"] == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=CSV_FIELDS)
+            writer = csv_dict_writer(self.stdout, CSV_FIELDS)  # type: ignore[arg-type]
             writer.writeheader()
             writer.writerows(results_csv_rows(results))
         else:
