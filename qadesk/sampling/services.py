@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError, PermissionDenied
 from qadesk.core.models import JobRun, JobStatus
+from qadesk.core.services import job_enqueue
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.services import assignments_create
 from qadesk.sampling import draw as sampling_draw
@@ -163,17 +164,21 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
     ]
     if orphans:
         log.append(_("{count} interactions had no eligible reviewer.").format(count=len(orphans)))
-    job.log = "\n".join(log)
+    job.log = "\n".join([job.log, *log]).strip()  # after what an earlier attempt logged
     return run
 
 
 def sampling_plan_enqueue(*, plan: SamplingPlan, actor: User | None, period_start: date | None = None) -> JobRun:
-    """Queue a background run of the plan once the current transaction commits; returns its JobRun."""
+    """Queue a background run of the plan once the current transaction commits; returns its JobRun.
+
+    A run whose worker died is queued once more (two attempts): a draw is safe to repeat. It runs in one transaction,
+    so a worker killed mid-draw committed nothing, and a period that was drawn is skipped (plan row lock and the
+    once-per-period constraint). Not more than once more: a draw that kills its worker (memory) would kill the next.
+    """
     if actor is not None:
         _require_lead(actor)
     start = period_start or last_complete_period(plan.period, timezone.localdate())
     job = JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"plan": plan.pk, "period_start": str(start)})
     from qadesk.sampling.tasks import run_sampling_plan
 
-    transaction.on_commit(lambda: run_sampling_plan.enqueue(plan.pk, start.isoformat(), job.pk))
-    return job
+    return job_enqueue(job=job, task=run_sampling_plan, args=[plan.pk, start.isoformat(), job.pk], max_attempts=2)
