@@ -51,9 +51,7 @@ def die_with_parent(
     if os.getppid() != parent_pid:
         logger.warning("parent %s is gone already: stopping", parent_pid)
         os.kill(os.getpid(), sig)
-    thread = threading.Thread(
-        target=_watch, args=(parent_pid, sig, not armed, grace, poll), name="qadesk-lifeline", daemon=True
-    )
+    thread = threading.Thread(target=_watch, args=(parent_pid, sig, not armed, grace, poll), name="qadesk-lifeline", daemon=True)
     thread.start()
     return thread
 

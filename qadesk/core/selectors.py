@@ -27,7 +27,7 @@ class WorkerStatus:
 def worker_status(*, now: datetime | None = None) -> WorkerStatus:
     """When a worker was last seen, and whether that is too long ago for queued jobs to run."""
     now = now or timezone.now()
-    needed = backend_needs_worker(settings.TASKS["default"]["BACKEND"])
+    needed = backend_needs_worker(str(settings.TASKS["default"]["BACKEND"]))
     if not needed:
         return WorkerStatus(needed=False, last_seen=None, missing=False, minutes=0)
     seen = WorkerHeartbeat.objects.aggregate(

@@ -146,7 +146,7 @@ def _fail_task_results(gone: dict[str, WorkerHeartbeat], now: datetime) -> None:
 
 
 def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def _language_of(job: JobRun) -> translation.override:

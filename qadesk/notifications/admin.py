@@ -15,7 +15,12 @@ class EmailStateFilter(admin.SimpleListFilter):
     parameter_name = "email"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("sent", _("Sent")), ("waiting", _("Waiting or being retried")), ("failed", _("Failed")), ("none", _("No e-mail"))]
+        return [
+            ("sent", _("Sent")),
+            ("waiting", _("Waiting or being retried")),
+            ("failed", _("Failed")),
+            ("none", _("No e-mail")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
         states = {
@@ -24,7 +29,8 @@ class EmailStateFilter(admin.SimpleListFilter):
             "failed": {"email_failed_at__isnull": False},
             "none": {"emailed_at__isnull": True, "email_failed_at__isnull": True, "email_retry_at__isnull": True},
         }
-        return queryset.filter(**states[self.value()]) if self.value() in states else queryset
+        chosen = states.get(self.value() or "")
+        return queryset.filter(**chosen) if chosen else queryset
 
 
 @admin.register(Notification)

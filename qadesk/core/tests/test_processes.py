@@ -72,7 +72,7 @@ class Serve:
 
     def _answers(self) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=2) as response:
                 return bool(response.status == 200)
         except OSError:
             return False

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.models import JobRun
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import Interaction, Label
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
 from qadesk.sampling.models import SamplingPlan, SamplingRun
@@ -71,6 +71,8 @@ def test_it_lets_a_manager_read_but_not_create(plan: SamplingPlan, manager: User
 
 
 def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
+    for code in ("billing", "refund"):
+        Label.objects.create(code=code)
     data = {
         "name": "Phones first",
         "n_per_agent": "3",

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         if parent:
             lifeline.die_with_parent(int(parent))
         backend = settings.TASKS["default"]
-        heartbeat = Heartbeat(worker_id=new_worker_id(), backend=backend["BACKEND"])
+        heartbeat = Heartbeat(worker_id=new_worker_id(), backend=str(backend["BACKEND"]))
         heartbeat.start()
         try:
             for job in jobs_reclaim():
@@ -66,9 +66,7 @@ class Command(BaseCommand):
             extra: dict[str, Any] = {"max_jobs": options["max_tasks"]} if options["max_tasks"] else {}
             extra["worker_class"] = "rq.worker.SimpleWorker" if options["in_process"] else "qadesk.core.rq_worker.RQWorker"
             queues = backend.get("QUEUES", ["default"])
-            call_command(
-                "rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], name=worker_id, **extra
-            )
+            call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], name=worker_id, **extra)
             return
         extra = {"max_tasks": options["max_tasks"]} if options["max_tasks"] else {}
         # No autoreload even with DEBUG: it would run the jobs in another process, away from this one's heartbeat.
