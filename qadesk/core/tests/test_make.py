@@ -34,7 +34,7 @@ def test_it_stops_with_the_command_to_run_when_chromium_is_missing() -> None:
 
 
 def test_make_test_does_not_reach_pytest_when_chromium_is_missing() -> None:
-    done = make("test", "CHROMIUM=/nonexistent/chromium", QADESK_NO_INSTALL="1")
+    done = make("-o", "install", "test", "CHROMIUM=/nonexistent/chromium", QADESK_NO_INSTALL="1")  # no pip run
     assert done.returncode != 0 and "there is none at /nonexistent/chromium" in done.stderr
     assert "passed" not in done.stdout and "collected" not in done.stdout
 
