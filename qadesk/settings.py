@@ -216,3 +216,7 @@ if _TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
+# Each `qadesk worker` says it is alive this often; one silent for the lease is taken for dead and its jobs are queued
+# again or failed (core/services.py: jobs_reclaim), and the job pages warn that no worker is running.
+QADESK_WORKER_HEARTBEAT_SECONDS = envint("QADESK_WORKER_HEARTBEAT_SECONDS", 10)
+QADESK_WORKER_LEASE_SECONDS = envint("QADESK_WORKER_LEASE_SECONDS", 60)

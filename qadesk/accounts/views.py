@@ -1,5 +1,6 @@
 """Thin views: parse the request, call one selector or service, render."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +21,10 @@ from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.accounts.selectors import api_token_list
 from qadesk.accounts.services import api_token_create, api_token_revoke, org_settings_update, user_set_language
 from qadesk.core.errors import ApplicationError
+from qadesk.core.selectors import worker_status
+from qadesk.notifications.selectors import notification_email_failures
+
+EMAIL_FAILURES_SHOWN = timedelta(days=30)  # failed notification e-mails counted on the Settings page
 
 
 @login_required
@@ -84,7 +90,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         org_settings_update(actor=request.user, changes=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Settings saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    context = {
+        "form": form,
+        "worker": worker_status(),
+        "email_failures": notification_email_failures(since=timezone.now() - EMAIL_FAILURES_SHOWN),
+    }
+    return render(request, "accounts/settings.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:

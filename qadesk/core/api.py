@@ -12,7 +12,7 @@ from ninja.errors import ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from qadesk.accounts.models import ApiToken
-from qadesk.core.errors import ApplicationError
+from qadesk.core.errors import ApplicationError, InvalidInput
 from qadesk.core.validation import error_message
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -61,6 +61,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        if isinstance(exc, InvalidInput):  # the shape of the 422 below, for a value the service found wrong
+            error = {"type": "value_error", "loc": ["body", "payload", *exc.field], "msg": str(exc.message)}
+            return api.create_response(request, {"detail": [error]}, status=exc.status_code)
         return api.create_response(request, {"detail": str(exc.message), **exc.extra}, status=exc.status_code)
 
     @api.exception_handler(ValidationError)

@@ -7,11 +7,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from qadesk.accounts.models import User
 from qadesk.core.api import ErrorOut
-from qadesk.core.models import JobRun
+from qadesk.core.models import JobRun, JobStatus
+from qadesk.core.selectors import worker_status
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list, sampling_run_list
 from qadesk.sampling.services import sampling_plan_create, sampling_plan_enqueue, sampling_plan_update
@@ -67,9 +69,17 @@ class JobOut(Schema):
     counts: dict[str, Any]
     progress: int
     log: str
+    attempts: int
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    warning: str | None = Field(None, description="Set while the job waits and no background worker has been seen lately.")
+
+    @staticmethod
+    def resolve_warning(obj: JobRun) -> str | None:
+        if obj.status not in {JobStatus.QUEUED, JobStatus.RUNNING} or not worker_status().missing:
+            return None
+        return _("No background worker has been seen lately: start one with `qadesk worker`.")
 
 
 class RunOut(Schema):

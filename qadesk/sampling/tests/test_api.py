@@ -63,9 +63,18 @@ def test_it_runs_a_plan_now_and_lists_the_run(
         response = client.post(f"{URL}/plans/{plan.pk}/run", {"period_start": WEEK.isoformat()}, content_type="application/json")
     assert response.status_code == 202
     job = client.get(f"{URL}/jobs/{response.json()['id']}").json()
-    assert job["status"] == "succeeded" and job["counts"]["assigned"] == 8
+    assert job["status"] == "succeeded" and job["counts"]["assigned"] == 8 and job["warning"] is None
     runs = client.get(f"{URL}/runs", {"plan": plan.pk}).json()
     assert [(r["drawn"], r["assigned"], r["per_stratum"]["counts"]["phone"]) for r in runs] == [(8, 8, 4)]
+
+
+def test_run_now_warns_when_no_worker_will_pick_the_job_up(plan: SamplingPlan, qa_lead: User, settings: object) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # type: ignore[attr-defined]
+    response = _client(qa_lead).post(f"{URL}/plans/{plan.pk}/run", {}, content_type="application/json")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["attempts"] == 1
+    assert body["warning"] == "No background worker has been seen lately: start one with `qadesk worker`."
 
 
 def test_it_refuses_run_now_to_a_reviewer(plan: SamplingPlan, reviewer: User) -> None:
