@@ -11,7 +11,9 @@ qadesk sample run PLAN | due        draw an audit sample now, or queue the autom
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)
 qadesk scheduler [--once]           queue the periodic jobs as they fall due
 qadesk scorecard export|import      scorecards as YAML or JSON files
-qadesk token create USERNAME        personal API token
+qadesk token create USERNAME        personal API token (--expires-in-days N)
+qadesk backup FILE                  back the database up while qadesk runs (SQLite or pg_dump)
+qadesk axes_reset                   unlock every login locked by too many failures (also axes_reset_username NAME)
 qadesk <any manage.py command>
 """
 

@@ -1,10 +1,12 @@
 """Django settings for qadesk, read from environment variables (see README: Configuration)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from qadesk.core.datadir import private_file, private_sqlite
 from qadesk.core.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -22,9 +24,8 @@ def _secret_key() -> str:
     if not _key_file.exists():
         from django.core.management.utils import get_random_secret_key
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        _key_file.write_text(get_random_secret_key())
-    return _key_file.read_text().strip()
+        private_file(_key_file, get_random_secret_key())
+    return private_file(_key_file).read_text().strip()
 
 
 SECRET_KEY = _secret_key()
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "qadesk.core",
     "qadesk.accounts",
     "qadesk.interactions",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout seen during login into the login page with its reason
 ]
 
 ROOT_URLCONF = "qadesk.urls"
@@ -99,6 +103,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        private_sqlite(Path(DATABASES["default"]["NAME"]))  # created 0600 before SQLite opens it (see core.datadir)
     # WAL lets the report pages read while an import writes. The app and the worker (`qadesk serve` starts both)
     # take turns to write: IMMEDIATE transactions queue for the lock instead of failing, and wait up to 20 s for it.
     DATABASES["default"]["OPTIONS"] = {
@@ -112,6 +118,10 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interactions:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes counts failed logins first; the model backend then checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PASSWORD_RESET_TIMEOUT = envint("QADESK_PASSWORD_RESET_HOURS", 24) * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -143,6 +153,51 @@ QADESK_BASE_URL = envstr("QADESK_BASE_URL", "http://127.0.0.1:8000")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (directly or behind a reverse proxy, docs/deployment.md): cookies only travel over HTTPS and
+# browsers are told to use HTTPS for this host for QADESK_HSTS_SECONDS (no preload, no subdomains: that is a
+# decision for the domain's owner, not for one application on it).
+QADESK_HTTPS = envbool("QADESK_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = QADESK_HTTPS
+SECURE_HSTS_SECONDS = envint("QADESK_HSTS_SECONDS", 31_536_000) if QADESK_HTTPS else 0
+SECURE_SSL_REDIRECT = QADESK_HTTPS and envbool("QADESK_SSL_REDIRECT", False)
+# Behind QADESK_PROXY_COUNT reverse proxies, trust the last one's X-Forwarded-Proto (is the request HTTPS?) and
+# take the client's address from X-Forwarded-For (login throttling). Only safe when qadesk cannot be reached except
+# through those proxies and the proxy next to qadesk overwrites X-Forwarded-Proto (docs/deployment.md).
+QADESK_PROXY_COUNT = envint("QADESK_PROXY_COUNT", 0)
+if QADESK_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and styles only from qadesk's own static files. No inline script, no
+# inline style, no eval: data reaches scripts through json_script or data- attributes, and htmx is told not to add its
+# indicator style or eval anything (meta htmx-config in base.html). A browser test loads every page under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after QADESK_LOGIN_FAILURE_LIMIT failed logins for one username, or from one client
+# address, logins from there are refused for QADESK_LOGIN_COOLOFF_MINUTES (`qadesk axes_reset` unlocks at once). A
+# successful login clears the count, so an office behind one address is not locked out by its users' typos.
+AXES_FAILURE_LIMIT = envint("QADESK_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("QADESK_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qadesk.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qadesk.accounts.throttling.client_address"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -162,3 +217,7 @@ if _TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
+# Each `qadesk worker` says it is alive this often; one silent for the lease is taken for dead and its jobs are queued
+# again or failed (core/services.py: jobs_reclaim), and the job pages warn that no worker is running.
+QADESK_WORKER_HEARTBEAT_SECONDS = envint("QADESK_WORKER_HEARTBEAT_SECONDS", 10)
+QADESK_WORKER_LEASE_SECONDS = envint("QADESK_WORKER_LEASE_SECONDS", 60)

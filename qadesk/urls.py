@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -7,8 +6,7 @@ from qadesk.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="interactions:list", permanent=False)),
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("qadesk.accounts.auth_urls")),
     path("account/", include("qadesk.accounts.urls")),
     path("interactions/", include("qadesk.interactions.urls")),
     path("reviews/", include("qadesk.reviews.urls")),

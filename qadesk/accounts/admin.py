@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, ApiToken, OrgSettings, Site, Team, User
@@ -44,9 +47,16 @@ class OrgSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
-    readonly_fields = ("prefix", "created_at", "last_used_at")
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at", "revoked_reason")
+    list_filter = ("revoked_reason",)
+    search_fields = ("name", "user__username", "prefix")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at", "revoked_reason")
     exclude = ("digest",)
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_reason=ApiToken.Revoked.ADMIN)
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False  # keys are shown once: create them with `qadesk token create`

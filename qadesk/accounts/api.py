@@ -1,20 +1,29 @@
-"""Organisation settings over the API: everyone reads them, admins change them."""
+"""Organisation settings over the API (everyone reads them, admins change them), and the caller's own API tokens
+(listed and revoked; created on the account page or with `qadesk token create`, so a token cannot mint another)."""
 
+from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from qadesk.accounts.models import SETTING_MAX_DAYS, SETTING_MAX_HOURS, SETTING_MAX_MINIMUM_N, OrgSettings
-from qadesk.accounts.services import org_settings_update
+from qadesk.accounts.models import SETTING_MAX_DAYS, SETTING_MAX_HOURS, SETTING_MAX_MINIMUM_N, ApiToken, OrgSettings
+from qadesk.accounts.selectors import api_token_list
+from qadesk.accounts.services import api_token_revoke, org_settings_update
 from qadesk.core.api import ErrorOut
 
 router = Router(tags=["settings"])
+tokens_router = Router(tags=["tokens"])
 
 
 class SettingsOut(Schema):
     pass_mark: float = Field(description="A review scoring at least this passes.")
-    minimum_n: int = Field(description="Below this many reviews a score is marked not conclusive.")
+    minimum_n: int = Field(description="Below this many reviews a score is marked not conclusive (at least 2).")
+    max_interval_width: float = Field(
+        description="A score is conclusive only when its 95 % interval is at most this many points wide (1–100)."
+    )
     allow_self_review: bool
     dispute_window_days: int = Field(description="How long after submission an agent may dispute a review.")
     dispute_decision_days: int = Field(description="A dispute undecided after this many days is overdue.")
@@ -26,7 +35,8 @@ class SettingsOut(Schema):
 
 class SettingsPatch(Schema):
     pass_mark: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
-    minimum_n: int | None = Field(None, ge=1, le=SETTING_MAX_MINIMUM_N)
+    minimum_n: int | None = Field(None, ge=2, le=SETTING_MAX_MINIMUM_N)
+    max_interval_width: Decimal | None = Field(None, ge=1, le=100, max_digits=4, decimal_places=1)
     allow_self_review: bool | None = None
     dispute_window_days: int | None = Field(None, ge=0, le=SETTING_MAX_DAYS)
     dispute_decision_days: int | None = Field(None, ge=1, le=SETTING_MAX_DAYS)
@@ -43,3 +53,28 @@ def get_settings(request: HttpRequest) -> OrgSettings:
 def patch_settings(request: HttpRequest, payload: SettingsPatch) -> OrgSettings:
     """Admins only; fields left out keep their value."""
     return org_settings_update(actor=request.user, changes=payload.dict(exclude_unset=True, exclude_none=True))  # type: ignore[arg-type]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The key's first characters, to recognise it (the key itself is never shown again).")
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="To the minute.")
+    expires_at: datetime | None = Field(description="Null: never expires.")
+    revoked_at: datetime | None
+    revoked_reason: str = Field(description="owner, admin or password (revoked when the password changed); empty if not.")
+    active: bool = Field(alias="is_active", description="Neither revoked nor expired.")
+
+
+@tokens_router.get("", response=list[TokenOut], summary="My API tokens")
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    """The caller's tokens, newest first, revoked and expired ones included."""
+    return api_token_list(actor=request.user)  # type: ignore[arg-type]
+
+
+@tokens_router.delete("/{token_id}", response={204: None, 404: ErrorOut}, summary="Revoke one of my API tokens")
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    """The token answers 401 from now on (revoking the token of this very request is allowed)."""
+    api_token_revoke(token=get_object_or_404(api_token_list(actor=request.user), pk=token_id))  # type: ignore[arg-type]
+    return 204, None

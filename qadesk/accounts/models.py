@@ -2,12 +2,17 @@
 
 import hashlib
 import secrets
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qadesk.accounts.querysets import AgentQuerySet
+from qadesk.accounts.querysets import AgentQuerySet, ApiTokenQuerySet
+from qadesk.core.text import strip_bidi_controls
 
 
 class Role(models.TextChoices):
@@ -33,6 +38,9 @@ class Site(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.name = strip_bidi_controls(self.name)  # names are shown as typed, never reordered (core.text)
+
 
 class Team(models.Model):
     """A group of agents led by a team lead, working from one site."""
@@ -47,6 +55,9 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.name = strip_bidi_controls(self.name)
 
 
 class User(AbstractUser):
@@ -67,6 +78,21 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        self.first_name, self.last_name = strip_bidi_controls(self.first_name), strip_bidi_controls(self.last_name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() leaves the new password in _password until the user is saved; Django clears it before
+        # saving a mere re-hash at login, so this is a real change, whatever the path: the password change form, a
+        # reset, the admin, `changepassword`. A token must not outlive the password it was issued under.
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now(), revoked_reason=ApiToken.Revoked.PASSWORD
+            )
 
     @property
     def sees_everything(self) -> bool:
@@ -104,6 +130,9 @@ class Agent(models.Model):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def clean(self) -> None:
+        self.username, self.display_name = strip_bidi_controls(self.username), strip_bidi_controls(self.display_name)
+
 
 # Upper bounds of the settings as the settings page and the API accept them: day and hour counts are added to dates,
 # and a date past the year 9999 cannot be computed (ten years of dispute window is already far beyond any use).
@@ -119,7 +148,21 @@ class OrgSettings(models.Model):
         _("pass mark"), max_digits=5, decimal_places=2, default=80, help_text=_("A review scoring at least this passes.")
     )
     minimum_n = models.PositiveIntegerField(
-        _("minimum reviews"), default=5, help_text=_("Below this many reviews a score is marked not conclusive.")
+        _("minimum reviews"),
+        default=5,
+        validators=[MinValueValidator(2)],
+        help_text=_("Below this many reviews a score is marked not conclusive (at least 2: one review has no interval)."),
+    )
+    max_interval_width = models.DecimalField(
+        _("maximum interval width"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(20),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "A score is conclusive only when its interval (95 %) is at most this many points wide (1–100), "
+            "however many reviews it has."
+        ),
     )
     allow_self_review = models.BooleanField(_("allow self-review"), default=False)
     dispute_window_days = models.PositiveIntegerField(
@@ -154,7 +197,13 @@ class OrgSettings(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 digest is stored; the key is shown once when created."""
+    """A personal API token. Only a SHA-256 digest is stored; the key is shown once when created. A token may expire,
+    and is revoked by its owner, by an admin, or when its owner's password changes; then the API answers 401."""
+
+    class Revoked(models.TextChoices):
+        OWNER = "owner", _("by its owner")
+        ADMIN = "admin", _("by an admin")
+        PASSWORD = "password", _("when the password changed")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -162,8 +211,14 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, help_text=_("Empty: never."))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_reason = models.CharField(_("revoked"), max_length=10, choices=Revoked.choices, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
@@ -177,3 +232,11 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "qad_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

@@ -20,3 +20,11 @@ class AgentQuerySet(models.QuerySet):  # type: ignore[type-arg]
         if user.role == "team_lead":
             return self.filter(team_id=user.team_id) if user.team_id else self.none()
         return self.filter(user=user)
+
+
+class ApiTokenQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def visible_to(self, user: User) -> ApiTokenQuerySet:
+        """A token is its owner's alone (admins see every token in the admin site, never its key)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)

@@ -4,6 +4,8 @@ from qadesk.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("language/", views.language_set, name="language"),
     path("settings/", views.settings_view, name="settings"),
 ]

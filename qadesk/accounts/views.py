@@ -1,18 +1,72 @@
 """Thin views: parse the request, call one selector or service, render."""
 
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qadesk.accounts.forms import OrgSettingsForm
-from qadesk.accounts.models import OrgSettings, Role
-from qadesk.accounts.services import org_settings_update, user_set_language
+from qadesk.accounts.forms import ApiTokenForm, OrgSettingsForm, PasswordResetForm
+from qadesk.accounts.models import OrgSettings, Role, User
+from qadesk.accounts.selectors import api_token_list
+from qadesk.accounts.services import api_token_create, api_token_revoke, org_settings_update, user_set_language
 from qadesk.core.errors import ApplicationError
+from qadesk.core.selectors import worker_status
+from qadesk.notifications.selectors import notification_email_failures
+
+EMAIL_FAILURES_SHOWN = timedelta(days=30)  # failed notification e-mails counted on the Settings page
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: change your password; your API tokens, a new one (its key shown on this response only), revoke."""
+    actor: User = request.user  # type: ignore[assignment]  # login_required: never anonymous here
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = api_token_create(user=actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "tokens": api_token_list(actor=actor), "new_key": new_key}
+    response = render(request, "accounts/account.html", context)
+    add_never_cache_headers(response)  # the new key must not stay in a cache
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponseRedirect:
+    """Revoke one of your own tokens (anyone else's is 404)."""
+    token = get_object_or_404(api_token_list(actor=request.user), pk=token_id)  # type: ignore[arg-type]
+    api_token_revoke(token=token)
+    messages.success(request, _("Token “{name}” revoked: programs using it now get 401.").format(name=token.name))
+    return redirect("accounts:account")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the user stays logged in, and their API tokens are revoked (User.save)."""
+
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Password changed. Your API tokens no longer work: create new ones below if you need them.")
+        )
+        return response
 
 
 @login_required
@@ -36,7 +90,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         org_settings_update(actor=request.user, changes=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Settings saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    context = {
+        "form": form,
+        "worker": worker_status(),
+        "email_failures": notification_email_failures(since=timezone.now() - EMAIL_FAILURES_SHOWN),
+    }
+    return render(request, "accounts/settings.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -44,3 +103,17 @@ def _safe_next(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return resolve_url("interactions:list")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request. The e-mail's link is built from QADESK_BASE_URL, never from the request's Host header,
+    so a forged Host cannot make a valid reset link point to someone else's site."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"base_url": settings.QADESK_BASE_URL.rstrip("/")}
+        return super().form_valid(form)

@@ -32,14 +32,20 @@ class QualityGroupOut(Schema):
     label: str
     n: int
     iqs: float | None
-    ci_low: float | None
+    ci_low: float | None = Field(description="95 % interval of the IQS (two-part: Wilson × Student t; docs/statistics.md).")
     ci_high: float | None
-    conclusive: bool
+    conclusive: bool = Field(description="n ≥ minimum_n and the interval at most max_interval_width points wide.")
     pass_rate: float | None
+    pass_rate_low: float | None = Field(description="Wilson 95 % interval of the pass rate, in percent.")
+    pass_rate_high: float | None
     high_impact_errors: int
     high_impact_per_100: float | None
+    high_impact_per_100_low: float | None = Field(description="Exact Poisson (Garwood) 95 % interval, per 100 reviews.")
+    high_impact_per_100_high: float | None
     low_impact_errors: int
     low_impact_per_100: float | None
+    low_impact_per_100_low: float | None = Field(description="Exact Poisson (Garwood) 95 % interval, per 100 reviews.")
+    low_impact_per_100_high: float | None
     rank: int | None = Field(None, description="1 = best IQS among conclusive groups; null when not conclusive or by=period.")
 
 
@@ -52,6 +58,8 @@ class CriterionAverageOut(Schema):
     mean_score: float | None
     failures: int
     failures_per_100: float | None
+    failures_per_100_low: float | None = Field(description="Wilson 95 % interval of failures per 100 reviews.")
+    failures_per_100_high: float | None
     high_impact_errors: int
     low_impact_errors: int
 
@@ -72,8 +80,9 @@ class QualityReportOut(Schema):
     filters: dict[str, str]
     pass_mark: float
     minimum_n: int
+    max_interval_width: float = Field(description="A conclusive group's 95 % interval is at most this many points wide.")
     as_originally_scored: bool
-    totals: QualityGroupOut
+    totals: QualityGroupOut = Field(description="All reviews; its intervals account for clustering by agent and reviewer.")
     groups: list[QualityGroupOut]
     criteria: list[CriterionAverageOut]
     failed_criteria: list[CriterionAverageOut]
@@ -118,8 +127,10 @@ class PrecisionRowOut(Schema):
     ci_low: float | None
     ci_high: float | None
     conclusive: bool
-    half_width: float | None = Field(description="Current half-width of the 95 % interval (null below 2 reviews).")
-    reviews_needed: int | None = Field(description="Reviews whose interval is within ±margin, from the observed sd.")
+    half_width: float | None = Field(description="Half the current 95 % interval's width (null below 2 reviews).")
+    reviews_needed: int | None = Field(
+        description="Reviews whose 95 % interval is at most 2 × margin wide if scores keep their shape (100000: unreachable)."
+    )
     more_needed: int | None = Field(description="max(0, reviews_needed − n).")
 
 
@@ -138,6 +149,7 @@ class DiscrepancyQuery(Schema):
     a_to: date = Field(description="Period A, last day.")
     b_from: date = Field(description="Period B (after), first day.")
     b_to: date = Field(description="Period B, last day.")
+    all: bool = Field(False, description="List every group compared, significant or not, to audit the p-values.")
 
 
 class PeriodFiguresOut(Schema):
@@ -155,9 +167,8 @@ class DiscrepancyRowOut(Schema):
     b: PeriodFiguresOut
     change: float = Field(description="IQS in B minus IQS in A.")
     p_value: float = Field(description="Welch's t-test, two-sided, this group alone.")
-    p_adjusted: float = Field(
-        description="p adjusted for every group compared (Benjamini–Hochberg); the group is listed because it is below alpha."
-    )
+    p_adjusted: float = Field(description="p adjusted for every group compared (Benjamini–Hochberg).")
+    significant: bool = Field(description="p_adjusted < alpha (without all=true only these are listed).")
 
 
 class DiscrepancyReportOut(Schema):
@@ -169,6 +180,7 @@ class DiscrepancyReportOut(Schema):
     alpha: float
     correction: str = Field(description="How p-values are adjusted for the number of tests: benjamini-hochberg.")
     compared: int = Field(description="Groups with at least 2 reviews in both periods: the tests the correction counts.")
+    include_all: bool
     groups: list[DiscrepancyRowOut]
 
 
@@ -176,13 +188,14 @@ class ReviewerDiscrepancyRowOut(Schema):
     reviewer_id: int
     reviewer: str
     reviews: int
-    shared_agents: int
-    mean_difference: float = Field(description="Mean over shared agents of (reviewer's mean − peers' mean); > 0 lenient.")
-    p_value: float = Field(description="Paired t-test of the differences against 0, two-sided, this reviewer alone.")
-    p_adjusted: float = Field(
-        description="p adjusted for every reviewer compared (Benjamini–Hochberg); listed because it is below alpha."
+    mean_difference: float = Field(
+        description="Mean over shared agents of (reviewer's mean − the mean of the other reviewers' means); > 0 lenient."
     )
+    shared_agents: int = Field(description="Agents this reviewer reviewed together with at least 2 other reviewers.")
+    p_value: float = Field(description="Paired t-test of the differences against 0, two-sided, this reviewer alone.")
+    p_adjusted: float = Field(description="p adjusted for every reviewer compared (Benjamini–Hochberg).")
     direction: Literal["lenient", "strict"]
+    significant: bool = Field(description="p_adjusted < alpha (without all=true only these are listed).")
 
 
 class ReviewerDiscrepancyReportOut(Schema):
@@ -191,6 +204,8 @@ class ReviewerDiscrepancyReportOut(Schema):
     alpha: float
     correction: str = Field(description="How p-values are adjusted for the number of tests: benjamini-hochberg.")
     compared: int = Field(description="Reviewers sharing at least 2 agents with peers: the tests the correction counts.")
+    include_all: bool
+    min_reviewers: int = Field(description="An agent counts when at least this many reviewers reviewed them (2 peers).")
     reviewers: list[ReviewerDiscrepancyRowOut]
 
 
@@ -210,26 +225,34 @@ def precision(request: HttpRequest, query: Query[PrecisionQuery]) -> object:
 def score_discrepancies(request: HttpRequest, query: Query[DiscrepancyQuery]) -> object:
     """Agents or teams whose IQS moved between period A and period B more than chance explains.
 
-    Welch's t-test per group; listed when the p-value adjusted for every group compared (Benjamini–Hochberg) is below
-    0.05. Each group carries both p-values."""
+    Welch's t-test per group (an exact permutation test when neither period varies); listed when the p-value adjusted
+    for every group compared (Benjamini–Hochberg) is below 0.05 (every group compared with all=true). Each group
+    carries both p-values."""
     return discrepancies(
         actor=request.user,  # type: ignore[arg-type]
         by=query.by,
         period_a=(query.a_from, query.a_to),
         period_b=(query.b_from, query.b_to),
+        include_all=query.all,
     )
+
+
+class ReviewerDiscrepancyQuery(RangeQuery):
+    all: bool = Field(False, description="List every reviewer compared, significant or not, to audit the p-values.")
 
 
 @router.get(
     "/reviewer-discrepancies", response={200: ReviewerDiscrepancyReportOut, 400: ErrorOut}, summary="Reviewers unlike peers"
 )
-def reviewer_discrepancy_list(request: HttpRequest, query: Query[RangeQuery]) -> object:
+def reviewer_discrepancy_list(request: HttpRequest, query: Query[ReviewerDiscrepancyQuery]) -> object:
     """Reviewers whose scores for the same agents differ significantly from their peers'.
 
-    Paired t-test per reviewer; listed when the p-value adjusted for every reviewer compared (Benjamini–Hochberg) is
-    below 0.05. Each reviewer carries both p-values."""
+    Per agent reviewed by at least 3 reviewers: the reviewer's mean minus the mean of the other reviewers' means; a
+    paired t-test per reviewer; listed when the p-value adjusted for every reviewer compared (Benjamini–Hochberg) is
+    below 0.05 (every reviewer compared with all=true). Each reviewer carries both p-values."""
     return reviewer_discrepancies(
         actor=request.user,  # type: ignore[arg-type]
         date_from=query.date_from,
         date_to=query.date_to,
+        include_all=query.all,
     )

@@ -1,13 +1,15 @@
-"""The quality report as plain data: a JSON-ready dictionary and the CSV group table (CLI and page share them)."""
+"""The quality report as plain data: a JSON-ready dictionary and the CSV group table (CLI and page share them).
+
+CSV goes through qadesk.core.exports, which keeps text cells from being read as spreadsheet formulas."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from datetime import date
 from typing import Any, TextIO
 
 from qadesk.analytics.selectors import GroupRow, QualityReport
+from qadesk.core.exports import csv_writer
 
 CSV_COLUMNS = [f.name for f in dataclasses.fields(GroupRow)]
 
@@ -22,10 +24,10 @@ def quality_report_as_dict(report: QualityReport) -> dict[str, Any]:
 
 def quality_report_write_csv(report: QualityReport, stream: TextIO) -> None:
     """The group table with a header row of stable column names."""
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     writer.writerow(CSV_COLUMNS)
     for row in report.groups:
-        writer.writerow(["" if value is None else value for value in dataclasses.astuple(row)])
+        writer.writerow(dataclasses.astuple(row))
 
 
 def report_as_dict(report: Any) -> dict[str, Any]:
@@ -36,12 +38,12 @@ def report_as_dict(report: Any) -> dict[str, Any]:
 def rows_write_csv(rows: list[Any], stream: TextIO) -> None:
     """Rows of a statistics report as CSV; nested figures become prefixed columns (a_n, a_iqs, … b_p_value)."""
     flat = [_flatten(dataclasses.asdict(row)) for row in rows]
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     if not flat:
         return
     writer.writerow(list(flat[0]))
     for row in flat:
-        writer.writerow(["" if value is None else value for value in row.values()])
+        writer.writerow(row.values())
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -63,6 +63,9 @@ class StatisticsForm(forms.Form):
     a_to = forms.DateField(label=_("Period A to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     b_from = forms.DateField(label=_("Period B from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     b_to = forms.DateField(label=_("Period B to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    show_all = forms.BooleanField(
+        label=_("Show every comparison"), required=False, help_text=_("Also the rows that are not significant, to audit them.")
+    )
 
     def periods(self, today: date) -> tuple[tuple[date, date], tuple[date, date]]:
         """The two periods to compare; by default the last 30 days (B) against the 30 days before them (A)."""

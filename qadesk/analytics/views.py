@@ -65,12 +65,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
         by = form.cleaned_data.get("by") or "agent"
         date_from, date_to = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
         period_a, period_b = form.periods(timezone.localdate())
+        show_all = bool(form.cleaned_data.get("show_all"))
         calls = {
             "plan": lambda: precision_plan(
                 actor=actor, by=by, margin=form.cleaned_data.get("margin") or 5.0, date_from=date_from, date_to=date_to
             ),
-            "changes": lambda: discrepancies(actor=actor, by=by, period_a=period_a, period_b=period_b),
-            "reviewers": lambda: reviewer_discrepancies(actor=actor, date_from=date_from, date_to=date_to),
+            "changes": lambda: discrepancies(actor=actor, by=by, period_a=period_a, period_b=period_b, include_all=show_all),
+            "reviewers": lambda: reviewer_discrepancies(actor=actor, date_from=date_from, date_to=date_to, include_all=show_all),
         }
         for name, call in calls.items():
             try:

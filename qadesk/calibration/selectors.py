@@ -10,15 +10,15 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from qadesk.accounts.models import User
 from qadesk.calibration import stats
-from qadesk.calibration.models import AgreedAnswer, CalibrationRating, CalibrationSession, SessionStatus
+from qadesk.calibration.models import AgreedAnswer, CalibrationItem, CalibrationRating, CalibrationSession, SessionStatus
 from qadesk.calibration.services import is_qa_lead
-from qadesk.core.errors import PermissionDenied
 from qadesk.scorecards.models import Criterion
-from qadesk.scorecards.scoring import criterion_score
+from qadesk.scorecards.scoring import CriterionSpec, ScoringError, criterion_score, score_review
 
 Cell = tuple[int, int]  # (item id, criterion id)
 
@@ -89,22 +89,41 @@ def _reviewer_figures(
 
 
 def _is_blinded(session: CalibrationSession, actor: User, ratings: dict[int, dict[Cell, int | None]]) -> bool:
-    """A participant of an open blind session sees only their own ratings until they have scored every item."""
+    """A participant of an open blind session sees nothing derived from the others' ratings (their ratings, agreement,
+    deviation, leniency, who has scored what) until they have scored every item themselves."""
     if actor.sees_everything or session.status != SessionStatus.OPEN or not session.blind:
         return False
     scored_items = {item_id for item_id, _c in ratings.get(actor.pk, {})}
     return scored_items != {item.pk for item in session.items.all()}
 
 
+def calibration_is_blinded(*, session: CalibrationSession, actor: User) -> bool:
+    """Whether the actor must not yet see anything derived from the other participants' scores of this session."""
+    if actor.sees_everything or session.status != SessionStatus.OPEN or not session.blind:
+        return False
+    return _is_blinded(session, actor, {actor.pk: _ratings(session).get(actor.pk, {})})
+
+
+def calibration_hidden_agent_items(*, actor: User) -> QuerySet[CalibrationItem]:
+    """The items whose agent the actor must not learn: those of open sessions with the agent's name hidden that the
+    actor takes part in (QA leads, who run the sessions, see names). Interaction pages and the API mask them."""
+    if not actor.is_authenticated or is_qa_lead(actor):
+        return CalibrationItem.objects.none()
+    return CalibrationItem.objects.filter(
+        session__status=SessionStatus.OPEN, session__hide_agent=True, session__participants=actor
+    )
+
+
 def _agreement(
     ratings: dict[int, dict[Cell, int | None]], items: list[int], criteria: dict[int, Criterion]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Overall (interval alpha on 0-100 criterion scores) and per-criterion (level by scale) agreement."""
+    """Agreement per criterion (at its level of measurement, kappa beside alpha for nominal ones), per level over the
+    criteria of that level, and on the review scores (interval). docs/calibration-statistics.md."""
     reviewers = sorted(ratings)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for pk, criterion in criteria.items():
         data = [[ratings[r].get((i, pk)) for i in items] for r in reviewers]
-        level = stats.level_for_scale(criterion.scale)
+        level = criterion.measurement_level
         rows.append(
             {
                 "criterion": pk,
@@ -112,30 +131,86 @@ def _agreement(
                 "title": str(criterion),
                 "scale": criterion.scale,
                 "level": level,
-                "alpha": stats.krippendorff_alpha(data, level=level),
+                "alpha": stats.krippendorff_alpha(data, level=level),  # type: ignore[arg-type]
                 "percent_agreement": stats.percent_agreement(zip(*data, strict=True)) if data else None,
+                "kappa": _kappa(data) if level == "nominal" else None,
             }
         )
-    cells = [(i, pk) for i in items for pk in criteria]
-    overall_data = [[_points(criteria[c], ratings[r].get((i, c))) for i, c in cells] for r in reviewers]
-    raw = [[ratings[r].get(cell) for cell in cells] for r in reviewers]
-    overall = {
-        "level": stats.SCORE_LEVEL,
-        "alpha": stats.krippendorff_alpha(overall_data, level=stats.SCORE_LEVEL),
-        "percent_agreement": stats.percent_agreement(zip(*raw, strict=True)) if raw else None,
-    }
     # Worst agreement first: those criteria's guidance needs rewriting. Undefined alpha goes last.
     rows.sort(key=lambda r: (r["alpha"] is None, r["alpha"] or 0, r["percent_agreement"] or 0))
+    cells = [(i, pk) for i in items for pk in criteria]
+    raw = [[ratings[r].get(cell) for cell in cells] for r in reviewers]
+    defined = [float(r["alpha"]) for r in rows if r["alpha"] is not None]
+    overall = {
+        "by_level": [_level_agreement(level, ratings, reviewers, items, criteria) for level in _levels_in(criteria)],
+        "review_score": _review_score_agreement(ratings, reviewers, items, criteria),
+        "percent_agreement": stats.percent_agreement(zip(*raw, strict=True)) if raw else None,
+        "weakest_alpha": min(defined) if defined else None,
+    }
     return overall, rows
+
+
+def _kappa(data: list[list[int | None]]) -> dict[str, Any] | None:
+    result = stats.kappa(data)
+    return None if result is None else {"kind": result.kind, "value": result.value, "units": result.units}
+
+
+def _levels_in(criteria: dict[int, Criterion]) -> list[str]:
+    present = {c.measurement_level for c in criteria.values()}
+    return [level for level in stats.LEVELS if level in present]
+
+
+def _level_agreement(
+    level: str, ratings: dict[int, dict[Cell, int | None]], reviewers: list[int], items: list[int], criteria: dict[int, Criterion]
+) -> dict[str, Any]:
+    """Alpha at one level over every (item, criterion) unit of the criteria of that level, values on the 0–100 criterion
+    score so scales of different lengths line up (pass = 100, fail = 0); kappa too for nominal."""
+    chosen = [pk for pk, c in criteria.items() if c.measurement_level == level]
+    cells = [(i, pk) for i in items for pk in chosen]
+    data = [[_points(criteria[pk], ratings[r].get((i, pk))) for i, pk in cells] for r in reviewers]
+    return {
+        "level": level,
+        "criteria": len(chosen),
+        "units": sum(1 for unit in zip(*data, strict=True) if sum(v is not None for v in unit) >= 2) if data else 0,
+        "alpha": stats.krippendorff_alpha(data, level=level),  # type: ignore[arg-type]
+        "percent_agreement": stats.percent_agreement(zip(*data, strict=True)) if data else None,
+        "kappa": _kappa(data) if level == "nominal" else None,  # type: ignore[arg-type]
+    }
+
+
+def _review_score_agreement(
+    ratings: dict[int, dict[Cell, int | None]], reviewers: list[int], items: list[int], criteria: dict[int, Criterion]
+) -> dict[str, Any]:
+    """Interval alpha on the review score (0–100) each reviewer's ratings of an item make, as scoring.score_review
+    scores it (an item a reviewer has not scored, or scored all N/A, is missing)."""
+    specs = [c.spec() for c in criteria.values()]
+    data = [[_review_score(specs, ratings[r], item) for item in items] for r in reviewers]
+    return {
+        "level": stats.SCORE_LEVEL,
+        "units": sum(1 for unit in zip(*data, strict=True) if sum(v is not None for v in unit) >= 2) if data else 0,
+        "alpha": stats.krippendorff_alpha(data, level=stats.SCORE_LEVEL),  # type: ignore[arg-type]
+    }
+
+
+def _review_score(specs: list[CriterionSpec], own: dict[Cell, int | None], item: int) -> float | None:
+    values = {spec.key: own[(item, int(spec.key))] for spec in specs if (item, int(spec.key)) in own}
+    if not values:
+        return None
+    try:
+        return score_review(specs, values).score
+    except ScoringError:  # a rating that no longer fits its criterion: leave the item out rather than guess
+        return None
 
 
 def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str, Any]:
     """Agreement per criterion and overall, and each reviewer's deviation and alignment from the benchmark."""
     if not CalibrationSession.objects.visible_to(actor).filter(pk=session.pk).exists():
-        raise PermissionDenied(_no_access())
+        raise Http404
     criteria = {
         c.pk: c
-        for c in Criterion.objects.filter(section__version=session.scorecard_version_id).order_by("section__position", "position")
+        for c in Criterion.objects.filter(section__version=session.scorecard_version_id)
+        .select_related("section")
+        .order_by("section__position", "position")
     }
     items = list(session.items.select_related("interaction__agent"))
     ratings = _ratings(session)
@@ -176,23 +251,25 @@ def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str
     }
 
 
-def _no_access() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("You cannot see this calibration session.")
-
-
 def calibration_reviewer_history(*, reviewer: User, actor: User) -> dict[str, Any]:
-    """A reviewer's record across sessions (lenient or strict, and its trend) and how often disputes overturn them."""
+    """A reviewer's record across sessions (lenient or strict, and its trend) and how often disputes overturn them.
+
+    Only the reviewer and those who see everything may read it; to anyone else it does not exist (404, the answer for
+    an unknown username too). A session still blind to the actor shows in the trend without figures.
+    """
     from qadesk.disputes.models import DisputeItem, DisputeStatus
 
     if actor.pk != reviewer.pk and not actor.sees_everything:
-        raise PermissionDenied(_no_access())
+        raise Http404
     sessions = CalibrationSession.objects.filter(scores__reviewer=reviewer).distinct().order_by("created_at", "id")
     trend, every = [], []
     for session in sessions:
         criteria = {c.pk: c for c in Criterion.objects.filter(section__version=session.scorecard_version_id)}
         ratings = _ratings(session)
+        if _is_blinded(session, actor, ratings):
+            row = {"session": session.pk, "title": session.title, "date": session.created_at.date().isoformat()}
+            trend.append({**row, "leniency": None, "mean_deviation": None, "blinded": True})
+            continue
         benchmark = _benchmark_for(reviewer.pk, session, ratings, _agreed(session))
         own = ratings.get(reviewer.pk, {})
         pairs = [
@@ -206,6 +283,7 @@ def calibration_reviewer_history(*, reviewer: User, actor: User) -> dict[str, An
                 "date": session.created_at.date().isoformat(),
                 "leniency": stats.leniency(pairs),
                 "mean_deviation": stats.mean_deviation(pairs),
+                "blinded": False,
             }
         )
     contested = DisputeItem.objects.filter(dispute__review__reviewer=reviewer, dispute__status=DisputeStatus.DECIDED)

@@ -19,6 +19,7 @@ from qadesk.accounts.models import User
 from qadesk.calibration.forms import CalibrationScoreForm, CloseForm, SessionForm, rating_choices
 from qadesk.calibration.models import AgreedAnswer, CalibrationItem, CalibrationRating, CalibrationScore, CalibrationSession
 from qadesk.calibration.selectors import (
+    calibration_is_blinded,
     calibration_results,
     calibration_reviewer_history,
     calibration_session_detail,
@@ -41,7 +42,13 @@ from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.selectors import scorecard_version_detail
 
 RATING = re.compile(r"-?[0-9]{1,4}")  # ASCII digits ('²'.isdigit() is True too); the service checks the scale
-LEVELS = {"nominal": gettext_lazy("nominal"), "ordinal": gettext_lazy("ordinal"), "interval": gettext_lazy("interval")}
+LEVELS = {
+    "nominal": gettext_lazy("nominal"),
+    "ordinal": gettext_lazy("ordinal"),
+    "interval": gettext_lazy("interval"),
+    "ratio": gettext_lazy("ratio"),
+}
+KAPPAS = {"cohen": gettext_lazy("Cohen's κ"), "fleiss": gettext_lazy("Fleiss' κ")}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -103,6 +110,8 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = calibration_session_detail(actor=actor, pk=pk)
     items = list(session.items.select_related("interaction__agent"))
     participants = sorted(session.participants.all(), key=lambda u: (u.get_full_name() or u.username).lower())
+    if calibration_is_blinded(session=session, actor=actor):
+        participants = [p for p in participants if p.pk == actor.pk]  # who has scored what is the others' business
     scored = set(CalibrationScore.objects.filter(session=session).values_list("item_id", "reviewer_id"))
     rows = [
         {"item": item, "cells": [(item.pk, p.pk) in scored for p in participants], "mine": (item.pk, actor.pk) in scored}
@@ -183,6 +192,12 @@ def _agreed_grid(session: CalibrationSession, results: dict[str, Any], criteria:
     return grid
 
 
+def _labelled(row: dict[str, Any]) -> dict[str, Any]:
+    """An agreement row with its level and kappa named in the reader's language."""
+    kappa = row.get("kappa")
+    return {**row, "level_label": LEVELS.get(row["level"], row["level"]), "kappa_label": KAPPAS[kappa["kind"]] if kappa else ""}
+
+
 @login_required
 def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Agreement overall and per criterion (worst first), reviewers' deviation; QA leads record answers and close."""
@@ -192,8 +207,8 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "session": session,
         "results": results,
-        "overall_level": LEVELS.get(results["overall"]["level"], results["overall"]["level"]),
-        "criteria_rows": [{**row, "level_label": LEVELS.get(row["level"], row["level"])} for row in results["criteria"]],
+        "levels": [_labelled(row) for row in results["overall"]["by_level"]],
+        "criteria_rows": [_labelled(row) for row in results["criteria"]],
         "is_lead": is_qa_lead(actor),
     }
     if context["is_lead"]:

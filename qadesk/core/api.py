@@ -2,11 +2,12 @@
 pagination, the ApplicationError mapping and every error answer as JSON in the caller's language."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -15,22 +16,44 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from qadesk.accounts.models import ApiToken
-from qadesk.core.errors import ApplicationError
+from qadesk.core.errors import ApplicationError, InvalidInput
 from qadesk.core.inputs import MAX_INT, MAX_JSON_DEPTH, deeper_than, out_of_range_path, unstorable_message, unstorable_path
 from qadesk.core.validation import error_message
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer qad_…` with a personal API token; activates the user's language."""
+    """`Authorization: Bearer qad_…` with a personal API token; activates the user's language. An expired or revoked
+    token answers 401 with the reason (`{"detail": …, "reason": "expired" | "revoked"}`)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
         translation.activate(found.user.language)
+        _refuse_if_unusable(found)
+        now = timezone.now()
+        # last_used_at is shown to the owner to the minute: one write a minute per token, not one per request.
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
         return found.user
+
+
+def _refuse_if_unusable(token: ApiToken) -> None:
+    if token.revoked_at is not None:
+        when = formats.date_format(timezone.localtime(token.revoked_at), "SHORT_DATETIME_FORMAT")
+        if token.revoked_reason == ApiToken.Revoked.PASSWORD:
+            message = _("This API token was revoked on {when}, when its owner's password changed.").format(when=when)
+        else:
+            message = _("This API token was revoked on {when}.").format(when=when)
+        raise ApplicationError(message, status_code=401, extra={"reason": "revoked"})
+    if token.is_expired:
+        when = formats.date_format(timezone.localtime(token.expires_at), "SHORT_DATETIME_FORMAT")
+        raise ApplicationError(
+            _("This API token expired on {when}.").format(when=when), status_code=401, extra={"reason": "expired"}
+        )
 
 
 class ErrorOut(Schema):
@@ -93,6 +116,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        if isinstance(exc, InvalidInput):  # the shape of the 422 below, for a value the service found wrong
+            error = {"type": "value_error", "loc": ["body", "payload", *exc.field], "msg": str(exc.message)}
+            return api.create_response(request, {"detail": [error]}, status=exc.status_code)
         return api.create_response(request, {"detail": str(exc.message), **exc.extra}, status=exc.status_code)
 
     @api.exception_handler(ValidationError)

@@ -22,3 +22,16 @@ class PermissionDenied(ApplicationError):
     """The actor may see the object but not do this to it."""
 
     status_code = 403
+
+
+class InvalidInput(ApplicationError):
+    """A value that is well-formed but wrong (an unknown id, a name where an id belongs): 422 naming its field.
+
+    The API answers it like a validation error, {"detail": [{"type", "loc", "msg"}]}, `loc` ending with `field`.
+    """
+
+    status_code = 422
+
+    def __init__(self, message: str | Promise, *, field: tuple[str, ...]):
+        super().__init__(message)
+        self.field = field

@@ -1,4 +1,4 @@
-"""Shared records: JobRun, the visible trace of every piece of background work."""
+"""Shared records: JobRun, the visible trace of every piece of background work, and the workers that run it."""
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +33,14 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # What to queue (again, if the worker running it dies): the task's dotted path and its arguments. `attempts` counts
+    # how many times it was queued; a job is queued again only while attempts < max_attempts (see core/services.py).
+    task_path = models.CharField(_("task"), max_length=200, blank=True)
+    task_args = models.JSONField(_("task arguments"), default=list, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("most attempts"), default=1)
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True, help_text=_("The worker process running it."))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -44,10 +52,13 @@ class JobRun(models.Model):
         return f"{self.kind} #{self.pk} {self.status}"
 
     def start(self) -> None:
-        """Mark the job running (saved at once, outside the work's transaction)."""
+        """Mark the job running, by this worker if a `qadesk worker` runs it (saved at once, outside the work's transaction)."""
+        from qadesk.core.workers import current_worker_id
+
         self.status = JobStatus.RUNNING
         self.started_at = timezone.now()
-        self.save(update_fields=["status", "started_at"])
+        self.worker_id = current_worker_id() or ""
+        self.save(update_fields=["status", "started_at", "worker_id"])
 
     def finish(self, *, status: str, counts: dict[str, object] | None = None, log: str = "") -> None:
         """Record the outcome, the counts and a log line."""
@@ -77,3 +88,26 @@ class PeriodicJobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A `qadesk worker` process as it last reported itself. It refreshes `last_seen_at` every few seconds while it runs;
+    a worker not seen for longer than the lease (QADESK_WORKER_LEASE_SECONDS) is taken for dead, and the jobs it was
+    running are queued again or marked failed. The newest `last_seen_at` tells whether any worker is running at all.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    backend = models.CharField(_("job backend"), max_length=200)
+    started_at = models.DateTimeField(_("started"))
+    last_seen_at = models.DateTimeField(_("last seen"), db_index=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -7,7 +7,8 @@ An app declares a periodic job in its `tasks.py`:
     def enqueue_due_sampling_plans() -> int: ...
 
 `qadesk scheduler` (or `qadesk worker --scheduler`, which `qadesk serve` starts) ticks every minute; a tick
-enqueues, with the configured django-tasks backend, each job whose interval has passed. The interval is kept
+reclaims the jobs of workers that died (core/services.py) and enqueues, with the configured django-tasks backend, each
+job whose interval has passed. The interval is kept
 in the database (PeriodicJobState), so several schedulers enqueue a job once per interval between them, and the
 jobs themselves are idempotent, so an extra run does no harm.
 """
@@ -27,6 +28,7 @@ from django.utils.module_loading import autodiscover_modules
 from django_tasks.base import Task
 
 from qadesk.core.models import PeriodicJobState
+from qadesk.core.services import jobs_reclaim
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +77,12 @@ def _claim(job: PeriodicJob, now: datetime) -> bool:
 
 
 def tick(*, now: datetime | None = None) -> list[str]:
-    """Enqueue the periodic jobs that are due; returns their names."""
+    """Reclaim the jobs of dead workers, then enqueue the periodic jobs that are due; returns their names."""
     now = now or timezone.now()
+    try:
+        jobs_reclaim(now=now)
+    except Exception:  # the periodic jobs are still queued
+        logger.exception("scheduler: could not reclaim the jobs of stopped workers")
     enqueued = []
     for job in periodic_jobs():
         try:

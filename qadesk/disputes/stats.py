@@ -3,7 +3,8 @@
 - **Resolution time** of a dispute = decided − opened, in hours; the dashboard shows the median.
 - **Acceptance rate** of a group (a criterion, a reviewer, a team) = contested criteria accepted /
   contested criteria decided, with n = contested criteria decided. A reviewer whose findings are often
-  overturned has a high acceptance rate; below the minimum n the rate is shown but marked not conclusive.
+  overturned has a high acceptance rate; below the minimum n the rate is shown but marked not conclusive. Each rate
+  has its Wilson 95 % interval (`scorecards.intervals.percent_interval`), like every rate qadesk shows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+from qadesk.scorecards.intervals import percent_interval
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class AcceptanceRow:
     accepted: int
     rate: float | None
     conclusive: bool
+    rate_low: float | None = None  # Wilson 95 % interval, in percent
+    rate_high: float | None = None
 
 
 def resolution_hours(opened: datetime, decided: datetime) -> float:
@@ -49,11 +54,13 @@ def acceptance_rows(groups: Iterable[tuple[str, str, int, int]], *, minimum_n: i
 
     Conclusive groups (n >= minimum_n) come first by descending rate, then the others by descending rate;
     ties by label, so the order is stable."""
-    rows = [
-        AcceptanceRow(key=key, label=label, n=n, accepted=accepted, rate=acceptance_rate(accepted, n), conclusive=n >= minimum_n)
-        for key, label, n, accepted in groups
-        if n
-    ]
+    rows = []
+    for key, label, n, accepted in groups:
+        if not n:
+            continue
+        low, high = percent_interval(accepted, n) or (None, None)
+        rate = acceptance_rate(accepted, n)
+        rows.append(AcceptanceRow(key, label, n, accepted, rate, n >= minimum_n, low, high))
     return sorted(rows, key=lambda r: (not r.conclusive, -(r.rate or 0), r.label.casefold(), r.key))
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from qadesk.core.text import strip_bidi_controls
 from qadesk.core.validation import error_messages as error_messages  # the import report's reasons (re-exported)
 from qadesk.interactions.models import AuthorRole, Channel, CustomerRating, JourneyPhase, Status
 
@@ -34,7 +35,12 @@ def _as_utc(value: datetime | None) -> datetime | None:
 
 
 def _name(max_length: int) -> Any:
-    return Annotated[Annotated[str, Field(min_length=1, max_length=max_length)] | None, BeforeValidator(_blank_to_none)]
+    # Names lose their bidirectional control characters (core.text) first; one left empty by that is absent.
+    return Annotated[
+        Annotated[str, Field(min_length=1, max_length=max_length)] | None,
+        BeforeValidator(_blank_to_none),
+        BeforeValidator(strip_bidi_controls),
+    ]
 
 
 def _choice(values: list[str]) -> Any:
@@ -76,7 +82,7 @@ class InteractionIn(BaseModel):
     status: _choice(Status.values) = None  # type: ignore[valid-type]
     customer: _name(100) = None  # type: ignore[valid-type]
     customer_segment: _name(50) = None  # type: ignore[valid-type]
-    agents: list[Annotated[str, Field(min_length=1, max_length=150)]] = []
+    agents: list[Annotated[str, BeforeValidator(strip_bidi_controls), Field(min_length=1, max_length=150)]] = []
     team: _name(100) = None  # type: ignore[valid-type]
     site: _name(100) = None  # type: ignore[valid-type]
     label: _name(100) = None  # type: ignore[valid-type]

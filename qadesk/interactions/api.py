@@ -39,10 +39,15 @@ class InteractionOut(Schema):
     team: str | None = Field(None, alias="team.name")
     site: str | None = Field(None, alias="site.name")
     label: str | None = Field(None, alias="label.code")
-    agent: str | None = Field(None, alias="agent.username")
+    agent: str | None = None
     created_at: datetime
     resolved_at: datetime | None
     message_count: int
+
+    @staticmethod
+    def resolve_agent(obj: Any) -> str | None:
+        """No name while the caller scores this contact in a calibration session that hides the agent."""
+        return None if getattr(obj, "agent_hidden", False) or obj.agent is None else obj.agent.username
 
 
 class MessageOut(Schema):
@@ -73,11 +78,14 @@ class InteractionDetailOut(InteractionOut):
 
     @staticmethod
     def resolve_agents(obj: Any) -> list[str]:
-        return [h.agent.username for h in obj.handlers.all()]
+        return [] if getattr(obj, "agent_hidden", False) else [h.agent.username for h in obj.handlers.all()]
 
     @staticmethod
     def resolve_messages(obj: Any) -> list[Any]:
-        return list(obj.messages.all())
+        messages = list(obj.messages.all())
+        if getattr(obj, "agent_hidden", False):
+            return [MessageOut.model_validate(m).model_copy(update={"agent": None}) for m in messages]
+        return messages
 
 
 @router.get("", response=list[InteractionOut])

@@ -61,6 +61,11 @@ class Label(models.Model):
     def __str__(self) -> str:
         return self.name or self.code
 
+    def clean(self) -> None:
+        from qadesk.core.text import strip_bidi_controls  # names are shown as typed, never reordered (core.text)
+
+        self.code, self.name = strip_bidi_controls(self.code), strip_bidi_controls(self.name)
+
 
 class Sop(models.Model):
     """A standard operating procedure: the steps an agent must follow for the contact reasons it serves."""

@@ -1,4 +1,4 @@
-"""In-app notifications; each is also sent by e-mail in the recipient's language."""
+"""In-app notifications; each is also sent by e-mail in the recipient's language, by a background job that retries."""
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # The e-mail is sent by a job (notifications/tasks.py), tried again with growing waits while the SMTP server fails:
+    # email_retry_at is when the next try is due (also a safety net if the queued job is lost), email_failed_at is
+    # set once every try failed.
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
+    email_retry_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True, db_index=True)
+    email_failed_at = models.DateTimeField(_("e-mail failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -20,3 +21,8 @@ def notification_list(*, recipient: User) -> QuerySet[Notification]:
 def notification_unread_count(*, recipient: User) -> int:
     """How many of the recipient's notifications are unread."""
     return Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
+
+
+def notification_email_failures(*, since: datetime) -> int:
+    """How many notification e-mails failed for good since then (admins: Settings page; the list is in the admin site)."""
+    return Notification.objects.filter(email_failed_at__gte=since).count()

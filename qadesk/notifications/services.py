@@ -1,8 +1,11 @@
-"""Notifying people: a row in the app, and an e-mail in the recipient's language after the commit."""
+"""Notifying people: a row in the app, and an e-mail in the recipient's language sent by a background job after the
+commit, tried again with growing waits while the SMTP server fails (notifications/tasks.py)."""
 
 from __future__ import annotations
 
 import logging
+import smtplib
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -21,30 +24,89 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Waits after each failed try: about 1 h 05 min from the first try to the fifth, which is the last.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=15), timedelta(minutes=45))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# When a queued e-mail is sent anyway if its job has not run by then (the job was lost: worker killed, queue emptied).
+QUEUED_GRACE = timedelta(minutes=10)
+SWEEP_BATCH = 500
+
+
 def notify(*, recipient: User, kind: str, subject: str, params: dict[str, Any] | None = None, url: str = "") -> Notification:
-    """Notify one person. `subject` is an untranslated msgid (mark it with gettext_noop) with {placeholders}."""
+    """Notify one person. `subject` is an untranslated msgid (mark it with gettext_noop) with {placeholders}.
+
+    The e-mail is queued as a background job after the commit: a slow or unreachable SMTP server never slows or
+    breaks the request that notified.
+    """
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         text = gettext(subject).format(**(params or {}))
-    notification = Notification.objects.create(recipient=recipient, kind=kind, subject=text, url=url)
+    retry_at = timezone.now() + QUEUED_GRACE if recipient.email else None
+    notification = Notification.objects.create(recipient=recipient, kind=kind, subject=text, url=url, email_retry_at=retry_at)
     if recipient.email:
-        transaction.on_commit(partial(notification_email, notification_id=notification.pk))
+        transaction.on_commit(partial(_queue_email, notification.pk))
     return notification
 
 
+def _queue_email(notification_id: int) -> None:
+    from qadesk.notifications.tasks import send_notification_email
+
+    try:
+        send_notification_email.enqueue(notification_id)
+    except Exception:  # the queue is down: the periodic sweep sends it once email_retry_at has passed
+        log.exception("could not queue the e-mail of notification %s", notification_id)
+
+
 def notification_email(*, notification_id: int) -> bool:
-    """Send one notification by e-mail (SMTP); a failure is logged and leaves it unsent, never breaks the caller."""
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    """Try once to e-mail a notification (SMTP). A failure is recorded on it and tried again later, never raised.
+
+    Two jobs for one notification (its own and the sweep's) do not both send: each takes its try by moving
+    `email_attempts` on from the value it read, and only one of them can.
+    """
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or notification.emailed_at or notification.email_failed_at:
+        return False
+    now = timezone.now()
+    attempt = notification.email_attempts + 1
+    last = attempt >= MAX_ATTEMPTS
+    retry_at = now + (QUEUED_GRACE if last else RETRY_DELAYS[attempt - 1])
+    pending = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True, email_failed_at__isnull=True)
+    if not pending.filter(email_attempts=attempt - 1).update(email_attempts=attempt, email_retry_at=retry_at):
+        return False
+    if attempt > MAX_ATTEMPTS:  # the last try's job died before it could say how it went
+        pending.update(email_failed_at=now, email_retry_at=None)
+        return False
     recipient = notification.recipient
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         link = f"{settings.QADESK_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
         body = render_to_string("notifications/email.txt", {"notification": notification, "link": link, "user": recipient})
     try:
+        if not recipient.email:
+            raise ValueError("the recipient has no e-mail address any more")
         send_mail(f"[qadesk] {notification.subject}", body, None, [recipient.email])
-    except (OSError, ConnectionError) as exc:
-        log.warning("could not e-mail notification %s: %s", notification_id, exc)
+    except (OSError, smtplib.SMTPException, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("could not e-mail notification %s (attempt %s of %s): %s", notification_id, attempt, MAX_ATTEMPTS, error)
+        if last or not recipient.email:
+            pending.update(email_error=error, email_failed_at=timezone.now(), email_retry_at=None)
+        else:
+            pending.update(email_error=error)
         return False
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    pending.update(emailed_at=timezone.now(), email_retry_at=None, email_error="")
     return True
+
+
+def notification_emails_retry(*, now: datetime | None = None) -> int:
+    """Queue the e-mails whose next try is due (after a failure, or whose job was lost); returns how many."""
+    from qadesk.notifications.tasks import send_notification_email
+
+    now = now or timezone.now()
+    due = Notification.objects.filter(emailed_at__isnull=True, email_failed_at__isnull=True, email_retry_at__lte=now)
+    ids = list(due.order_by("email_retry_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    # Not queued again at the next sweep while this job waits in the queue.
+    Notification.objects.filter(pk__in=ids).update(email_retry_at=now + QUEUED_GRACE)
+    for notification_id in ids:
+        transaction.on_commit(partial(send_notification_email.enqueue, notification_id))
+    return len(ids)
 
 
 def notifications_mark_read(*, recipient: User, ids: list[int] | None = None) -> int:

@@ -1,20 +1,20 @@
 """Audit sampling over the API: plans (QA leads manage them), run now, runs with counts, coverage."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
 
 from qadesk.accounts.models import User
 from qadesk.core.api import ErrorOut
 from qadesk.core.inputs import INT_MAX, Id
-from qadesk.core.models import JobRun
-from qadesk.sampling.draw import DIMENSIONS, FLAGS
+from qadesk.core.models import JobRun, JobStatus
+from qadesk.core.selectors import worker_status
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list, sampling_run_list
 from qadesk.sampling.services import sampling_plan_create, sampling_plan_enqueue, sampling_plan_update
@@ -24,45 +24,17 @@ router = Router(tags=["sampling"])
 _ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut}
 
 
-Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-
-
-class StrataIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    by: list[Literal[DIMENSIONS]] = Field(default_factory=list, description="Dimensions: site, channel, phase, language.")  # type: ignore[valid-type]
-    proportions: dict[str, Weight] = Field(default_factory=dict, description='Share per stratum key, e.g. {"Milano|phone": 0.3}.')
-
-
-class FiltersIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    teams: list[Id] = Field(default_factory=list, description="Team ids.")
-    labels: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, description="Label codes.")
-    date_from: date | None = None
-    date_to: date | None = None
-    long_handle_seconds: int | None = Field(None, ge=1, le=INT_MAX)
-
-
 class PlanIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     n_per_agent: int = Field(5, ge=1, le=INT_MAX)
     period: Literal["day", "week", "month"] = "week"
-    strata: StrataIn = Field(default_factory=StrataIn, description='{"by": ["channel"], "proportions": {"phone": 0.6}}')
-    filters: FiltersIn = Field(default_factory=FiltersIn)  # type: ignore[arg-type]
-    risk_boosts: dict[Literal[FLAGS], Weight] = Field(default_factory=dict, description="Weight per risk flag.")  # type: ignore[valid-type]
+    strata: dict[str, Any] = Field(default_factory=dict, description='{"by": ["channel"], "proportions": {"phone": 0.6}}')
+    filters: dict[str, Any] = Field(default_factory=dict)
+    risk_boosts: dict[str, float] = Field(default_factory=dict)
     reviewers: list[Id] = Field(default_factory=list, description="User ids.")
     exclude_own_team: bool = False
     due_days: int = Field(7, ge=0, le=INT_MAX)
     seed: int | None = None
-
-    def plan_data(self) -> dict[str, Any]:
-        """The service's keyword arguments, without reviewers; strata and filters as stored (only what was given)."""
-        data = self.model_dump(exclude={"reviewers", "strata", "filters"})
-        data["strata"] = self.strata.model_dump(exclude_defaults=True)
-        data["filters"] = self.filters.model_dump(mode="json", exclude_defaults=True)
-        return data
-
     auto_run: bool = Field(False, description="Draw each period automatically once it has ended.")
     is_active: bool = True
 
@@ -98,9 +70,17 @@ class JobOut(Schema):
     counts: dict[str, Any]
     progress: int
     log: str
+    attempts: int
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    warning: str | None = Field(None, description="Set while the job waits and no background worker has been seen lately.")
+
+    @staticmethod
+    def resolve_warning(obj: JobRun) -> str | None:
+        if obj.status not in {JobStatus.QUEUED, JobStatus.RUNNING} or not worker_status().missing:
+            return None
+        return _("No background worker has been seen lately: start one with `qadesk worker`.")
 
 
 class RunOut(Schema):
@@ -121,7 +101,7 @@ class CoverageRow(Schema):
     key: str
     planned: int
     done: int
-    coverage: float | None
+    coverage: float | None = Field(description="Reviews done / planned × 100 (percent); null when nothing is planned.")
 
 
 class StratumOut(Schema):
@@ -146,8 +126,9 @@ def plans(request: HttpRequest) -> QuerySet[SamplingPlan]:
 
 @router.post("/plans", response={201: PlanOut, **_ERRORS})
 def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, SamplingPlan]:
-    reviewers = _reviewers(payload.reviewers)
-    return 201, sampling_plan_create(actor=request.user, reviewers=reviewers, **payload.plan_data())  # type: ignore[arg-type]
+    data = payload.dict()
+    reviewers = _reviewers(data.pop("reviewers"))
+    return 201, sampling_plan_create(actor=request.user, reviewers=reviewers, **data)  # type: ignore[arg-type]
 
 
 @router.get("/plans/{int:plan_id}", response=PlanOut)
@@ -158,8 +139,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> SamplingPlan:
 @router.put("/plans/{int:plan_id}", response={200: PlanOut, **_ERRORS})
 def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> SamplingPlan:
     plan = get_object_or_404(sampling_plan_list(actor=request.user), pk=plan_id)  # type: ignore[arg-type]
-    reviewers = _reviewers(payload.reviewers)
-    return sampling_plan_update(plan=plan, actor=request.user, reviewers=reviewers, **payload.plan_data())  # type: ignore[arg-type]
+    data = payload.dict()
+    reviewers = _reviewers(data.pop("reviewers"))
+    return sampling_plan_update(plan=plan, actor=request.user, reviewers=reviewers, **data)  # type: ignore[arg-type]
 
 
 @router.delete("/plans/{int:plan_id}", response={200: PlanOut, **_ERRORS})

@@ -94,7 +94,8 @@ def _recent_attempts(*, now: datetime) -> set[tuple[int, date]]:
 def sampling_coverage(*, plan: SamplingPlan, run: SamplingRun | None = None) -> dict[str, Any]:
     """Reviews done against planned per agent, team, site and channel; strata with candidates never sampled.
 
-    Planned = assignments the plan's runs created (all runs, or one); done = those completed.
+    Planned = assignments the plan's runs created (all runs, or one); done = those completed; coverage = done / planned
+    in percent (0–100, like every other rate qadesk shows), None when nothing is planned.
     """
     items = SamplingRunItem.objects.filter(run__plan=plan)
     if run is not None:
@@ -116,7 +117,8 @@ def sampling_coverage(*, plan: SamplingPlan, run: SamplingRun | None = None) -> 
 
 
 def _ratio(done: int, planned: int) -> float | None:
-    return round(done / planned, 4) if planned else None
+    """done / planned × 100, to 2 decimals."""
+    return round(done / planned * 100, 2) if planned else None
 
 
 def _never_sampled(*, plan: SamplingPlan, run: SamplingRun | None) -> list[dict[str, Any]]:

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
-from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from qadesk.core.models import JobRun, JobStatus
+from qadesk.core.services import job_enqueue
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.services import assignments_create
 from qadesk.sampling import draw as sampling_draw
 from qadesk.sampling.candidates import candidate_rows
+from qadesk.sampling.filters import sampling_filters_check
 from qadesk.sampling.models import SamplingPlan, SamplingRun, SamplingRunItem
 from qadesk.sampling.periods import last_complete_period, period_end
 
@@ -37,10 +39,20 @@ def _validate(data: dict[str, Any]) -> None:
     unknown = set(strata.get("by", [])) - set(sampling_draw.DIMENSIONS)
     if unknown:
         raise ApplicationError(_("Unknown stratum dimension: {names}.").format(names=", ".join(sorted(unknown))))
-    if any(float(v) < 0 for v in (strata.get("proportions") or {}).values()):
+    if any(_number(v) < 0 for v in (strata.get("proportions") or {}).values()):
         raise ApplicationError(_("Stratum proportions cannot be negative."))
-    if any(float(v) < 0 for v in (data.get("risk_boosts") or {}).values()):
+    if any(_number(v) < 0 for v in (data.get("risk_boosts") or {}).values()):
         raise ApplicationError(_("Risk boosts cannot be negative."))
+    if data.get("filters") is not None:
+        sampling_filters_check(data["filters"])
+
+
+def _number(value: Any) -> float:
+    """A stratum share or a risk boost as a number; anything else is refused (it would break the draw later)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ApplicationError(_("{value} is not a number").format(value=value)) from None
 
 
 def sampling_plan_create(*, actor: User, reviewers: list[User], **data: Any) -> SamplingPlan:
@@ -98,6 +110,7 @@ def sampling_plan_run(
     job = job or JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"plan": plan.pk, "period_start": str(start)})
     job.start()
     try:
+        _check_stored_plan(plan)
         with transaction.atomic():
             # The plan row lock serialises concurrent runs of the same plan; the unique constraint backs it up.
             SamplingPlan.objects.select_for_update().filter(pk=plan.pk).first()
@@ -114,6 +127,17 @@ def sampling_plan_run(
         raise
     job.finish(status=JobStatus.SUCCEEDED, counts={"candidates": run.candidates, "drawn": run.drawn, "assigned": run.assigned})
     return run
+
+
+def _check_stored_plan(plan: SamplingPlan) -> None:
+    """A plan saved before its filters were checked (or changed in the database) is reported, not drawn."""
+    try:
+        sampling_filters_check(plan.filters or {})
+    except InvalidInput as exc:
+        where = ".".join(exc.field)
+        raise ApplicationError(
+            _("Plan {plan} has an invalid filter: {field}: {reason}").format(plan=plan.pk, field=where, reason=exc.message)
+        ) from None
 
 
 def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: JobRun) -> SamplingRun:
@@ -163,17 +187,21 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
     ]
     if orphans:
         log.append(_("{count} interactions had no eligible reviewer.").format(count=len(orphans)))
-    job.log = "\n".join(log)
+    job.log = "\n".join([job.log, *log]).strip()  # after what an earlier attempt logged
     return run
 
 
 def sampling_plan_enqueue(*, plan: SamplingPlan, actor: User | None, period_start: date | None = None) -> JobRun:
-    """Queue a background run of the plan once the current transaction commits; returns its JobRun."""
+    """Queue a background run of the plan once the current transaction commits; returns its JobRun.
+
+    A run whose worker died is queued once more (two attempts): a draw is safe to repeat. It runs in one transaction,
+    so a worker killed mid-draw committed nothing, and a period that was drawn is skipped (plan row lock and the
+    once-per-period constraint). Not more than once more: a draw that kills its worker (memory) would kill the next.
+    """
     if actor is not None:
         _require_lead(actor)
     start = period_start or last_complete_period(plan.period, timezone.localdate())
     job = JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"plan": plan.pk, "period_start": str(start)})
     from qadesk.sampling.tasks import run_sampling_plan
 
-    transaction.on_commit(lambda: run_sampling_plan.enqueue(plan.pk, start.isoformat(), job.pk))
-    return job
+    return job_enqueue(job=job, task=run_sampling_plan, args=[plan.pk, start.isoformat(), job.pk], max_attempts=2)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import Role, User
-from qadesk.core.errors import ApplicationError
+from qadesk.core.errors import ApplicationError, InvalidInput
 from qadesk.core.inputs import parse_id
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.sampling.forms import DIMENSION_LABELS, RISK_FLAGS, SamplingPlanForm
@@ -75,11 +75,17 @@ def _plan_form(request: HttpRequest, plan: SamplingPlan | None) -> HttpResponse:
             else:
                 plan = sampling_plan_update(plan=plan, actor=_user(request), reviewers=reviewers, **data)
         except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(_form_field(form, exc), str(exc.message))
         else:
             messages.success(request, _("Plan saved."))
             return redirect("sampling:plan", pk=plan.pk)
     return render(request, "sampling/plan_form.html", {"form": form, "plan": plan})
+
+
+def _form_field(form: SamplingPlanForm, exc: ApplicationError) -> str | None:
+    """The form field a wrong value belongs to (a filter's name is the field's), or None for the whole form."""
+    name = exc.field[-1] if isinstance(exc, InvalidInput) else None
+    return name if name in form.fields else None
 
 
 @login_required

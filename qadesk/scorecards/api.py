@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema
+from ninja import Body, Field, Router, Schema
 
 from qadesk.core.errors import ApplicationError, PermissionDenied
 from qadesk.core.inputs import Id
@@ -35,6 +35,7 @@ class CriterionOut(Schema):
     critical: bool
     fail_section: bool
     bonus: bool
+    level: str = Field(description="Level of measurement for agreement statistics: nominal, ordinal, interval or ratio.")
     root_causes: list[dict[str, Any]]
 
 
@@ -59,7 +60,10 @@ def _version_out(version: ScorecardVersion) -> VersionOut:
         SectionOut(
             code=s.code,
             title=s.title,
-            criteria=[CriterionOut.model_validate({**c.__dict__, "weight": float(c.weight)}) for c in s.criteria.all()],
+            criteria=[
+                CriterionOut.model_validate({**c.__dict__, "weight": float(c.weight), "level": c.measurement_level})
+                for c in s.criteria.all()
+            ],
         )
         for s in version.sections.all()
     ]

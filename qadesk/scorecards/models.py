@@ -1,10 +1,12 @@
 """Scorecards: versioned forms of criteria that link quality goals to what a reviewer checks."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.core.i18n import pick
-from qadesk.scorecards.scoring import CriterionSpec
+from qadesk.scorecards.scoring import CriterionSpec, default_level
 
 
 class Scale(models.TextChoices):
@@ -20,6 +22,15 @@ class Impact(models.TextChoices):
 
     HIGH = "high", _("High impact")
     LOW = "low", _("Low impact")
+
+
+class Level(models.TextChoices):
+    """Level of measurement of a criterion's answers, for agreement statistics (scoring.default_level says why)."""
+
+    NOMINAL = "nominal", _("nominal")
+    ORDINAL = "ordinal", _("ordinal")
+    INTERVAL = "interval", _("interval")
+    RATIO = "ratio", _("ratio")
 
 
 class VersionStatus(models.TextChoices):
@@ -122,6 +133,16 @@ class Criterion(models.Model):
     critical = models.BooleanField(_("critical (auto-fail)"), default=False)
     fail_section = models.BooleanField(_("fails its section"), default=False)
     bonus = models.BooleanField(_("bonus"), default=False)
+    level = models.CharField(
+        _("level of measurement"),
+        max_length=8,
+        choices=Level.choices,
+        blank=True,
+        help_text=_(
+            "How reviewers' answers are compared in calibration: nominal (categories), ordinal (ordered points), "
+            "interval or ratio. Empty: nominal for pass/fail, ordinal for point scales."
+        ),
+    )
     root_causes = models.JSONField(
         _("root causes"), default=list, blank=True, help_text=_("Predefined root causes: a list of {code, title}.")
     )
@@ -134,6 +155,16 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return pick(self.title)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.level:
+            self.level = default_level(self.scale)
+        super().save(*args, **kwargs)
+
+    @property
+    def measurement_level(self) -> str:
+        """The declared level of measurement, or the scale's default."""
+        return self.level or default_level(self.scale)
 
     def spec(self) -> CriterionSpec:
         return CriterionSpec(

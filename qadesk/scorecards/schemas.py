@@ -3,9 +3,18 @@
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qadesk.scorecards.scoring import default_level
 
 Text = dict[str, str]
+
+
+def _hundredths(value: float) -> float:
+    """Weights are stored to hundredths (two decimals): refuse what would be silently rounded (0.004 → 0)."""
+    if round(value, 2) != value or value < 0.01:
+        raise ValueError(_("must be 0.01 or more with at most 2 decimals (weights are kept to hundredths)"))
+    return value
 
 
 def _needs_text(value: Text) -> Text:
@@ -32,9 +41,18 @@ class CriterionDef(BaseModel):
     critical: bool = False
     fail_section: bool = False
     bonus: bool = False
+    level: Literal["nominal", "ordinal", "interval", "ratio"] | None = None  # None: the scale's default
     root_causes: list[RootCauseDef] = Field(default_factory=list)
 
     _title = field_validator("title")(_needs_text)
+    _weight = field_validator("weight")(_hundredths)
+
+    @model_validator(mode="after")
+    def _default_level(self) -> "CriterionDef":
+        """Binary → nominal, point scales → ordinal, unless the definition says otherwise (scoring.default_level)."""
+        if self.level is None:
+            self.level = default_level(self.scale)  # type: ignore[assignment]
+        return self
 
 
 class SectionDef(BaseModel):

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scipy import stats
+from qadesk.scorecards.intervals import INDEPENDENT, DesignEffects, ScoreSums, mean_interval
 
 # Rating range of each scale: criterion score = (rating - min) / (max - min) * 100.
 SCALE_RANGES: dict[str, tuple[int, int]] = {
@@ -22,6 +22,22 @@ SCALE_RANGES: dict[str, tuple[int, int]] = {
     "ten": (0, 10),
 }
 FAIL_BELOW = 50.0  # a criterion scoring under this has failed (and a critical one zeroes the review)
+
+# Level of measurement of a criterion's answers: what counts as a small or a large disagreement between reviewers
+# (Krippendorff's alpha per level, docs/calibration-statistics.md). A criterion may declare it; by default a 2-point
+# (pass/fail) scale is nominal — two categories, where every level gives the same alpha and nominal says what it is —
+# and the point scales are ordinal: their points are ordered ("3 is better than 2") but nothing says the step from
+# 1 to 2 equals the step from 4 to 5, so interval would assume more than a reviewer's scale promises and nominal would
+# count a 4-for-5 the same as a 1-for-5. A scale whose points are categories (a root cause, a contact reason) must
+# declare nominal: ordinal would then depend on an arbitrary order. The review score (0–100) is interval.
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+LEVEL_BY_SCALE: dict[str, str] = {"binary": "nominal", "three": "ordinal", "four": "ordinal", "five": "ordinal", "ten": "ordinal"}
+SCORE_LEVEL = "interval"  # 0–100 review scores
+
+
+def default_level(scale: str) -> str:
+    """The level of measurement a criterion on this scale has unless it declares one (interval for 0–100 scores)."""
+    return LEVEL_BY_SCALE.get(scale, SCORE_LEVEL)
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,9 @@ def _failed(value: float | None) -> bool:
     return value is not None and value < FAIL_BELOW
 
 
+DEFAULT_MAX_WIDTH = 20.0  # points: a conclusive IQS's 95 % interval is at most this wide (OrgSettings.max_interval_width)
+
+
 @dataclass(frozen=True)
 class GroupStats:
     """IQS of a group of reviews with its sample size, 95 % interval and conclusiveness."""
@@ -144,12 +163,16 @@ def iqs(scores: Iterable[float]) -> float | None:
     return round(statistics.fmean(values), 2) if values else None
 
 
-def mean_confidence_interval(n: int, mean: float, sd: float, confidence: float = 0.95) -> tuple[float, float] | None:
-    """Student-t interval for a mean of scores, clipped to 0-100; None when n < 2 (no spread known)."""
-    if n < 2:
-        return None
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * sd / math.sqrt(n)
-    return max(0.0, mean - half), min(100.0, mean + half)
+def score_sums(scores: Iterable[float]) -> ScoreSums:
+    """The sums a GROUP BY keeps of these scores (n, reviews at 0, Σ, Σ², max): for tests and small in-memory groups."""
+    values = [float(v) for v in scores]
+    return ScoreSums(
+        n=len(values),
+        n_zero=sum(1 for v in values if v == 0),
+        total=sum(values),
+        total_sq=sum(v * v for v in values),
+        max_score=max(values) if values else None,
+    )
 
 
 def sd_from_sums(n: int, total: float, total_sq: float) -> float:
@@ -160,18 +183,30 @@ def sd_from_sums(n: int, total: float, total_sq: float) -> float:
     return math.sqrt(max(variance, 0.0))
 
 
-def group_stats(n: int, total: float, total_sq: float, *, minimum_n: int, confidence: float = 0.95) -> GroupStats:
-    """IQS, interval and conclusiveness of a group from its aggregated sums."""
-    if n == 0:
+def is_conclusive(*, n: int, interval: tuple[float, float] | None, minimum_n: int, max_width: float | None) -> bool:
+    """Conclusive = at least `minimum_n` reviews AND a 95 % interval at most `max_width` points wide.
+
+    A group without an interval (fewer than 2 reviews) is never conclusive, so it is never ranked."""
+    if interval is None or n < max(minimum_n, 2):
+        return False
+    return max_width is None or interval[1] - interval[0] <= max_width
+
+
+def group_stats(
+    sums: ScoreSums, *, minimum_n: int, max_width: float | None = DEFAULT_MAX_WIDTH, design: DesignEffects = INDEPENDENT
+) -> GroupStats:
+    """IQS, 95 % interval (`intervals.mean_interval`) and conclusiveness of a group from its aggregated sums.
+
+    Inputs a rollup must keep: n, n_zero, Σscore, Σscore², max score."""
+    if sums.n == 0:
         return GroupStats(0, None, None, None, False)
-    mean = total / n
-    interval = mean_confidence_interval(n, mean, sd_from_sums(n, total, total_sq), confidence)
+    interval = mean_interval(sums, design=design)
     return GroupStats(
-        n=n,
-        iqs=round(mean, 2),
+        n=sums.n,
+        iqs=round(sums.total / sums.n, 2),
         ci_low=None if interval is None else round(interval[0], 2),
         ci_high=None if interval is None else round(interval[1], 2),
-        conclusive=n >= minimum_n,
+        conclusive=is_conclusive(n=sums.n, interval=interval, minimum_n=minimum_n, max_width=max_width),
     )
 
 
@@ -183,3 +218,8 @@ def pass_rate(passed: int, n: int) -> float | None:
 def per_100(count: int, n: int) -> float | None:
     """A count expressed per 100 reviews (error rates)."""
     return round(count / n * 100, 2) if n else None
+
+
+def rounded(interval: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    """An interval's ends to 2 decimals, (None, None) when there is none."""
+    return (None, None) if interval is None else (round(interval[0], 2), round(interval[1], 2))

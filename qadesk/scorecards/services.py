@@ -101,6 +101,7 @@ def scorecard_version_export(*, version: ScorecardVersion) -> dict[str, Any]:
                 "critical": c.critical,
                 "fail_section": c.fail_section,
                 "bonus": c.bonus,
+                "level": c.measurement_level,
                 "root_causes": c.root_causes,
             }
             for c in section.criteria.all()

@@ -8,7 +8,7 @@ from qadesk.accounts.models import OrgSettings
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-FORM = {"pass_mark": "80", "minimum_n": "5", "dispute_window_days": "7", "dispute_decision_days": "5"}
+FORM = {"pass_mark": "80", "minimum_n": "5", "max_interval_width": "20", "dispute_window_days": "7", "dispute_decision_days": "5"}
 
 
 def _client(user) -> Client:

@@ -90,6 +90,7 @@ def test_it_lets_an_admin_edit_the_organisation_settings(client, admin_user):
     data = {
         "pass_mark": "75.5",
         "minimum_n": "8",
+        "max_interval_width": "15",
         "allow_self_review": "on",
         "dispute_window_days": "10",
         "dispute_decision_days": "3",
@@ -99,17 +100,17 @@ def test_it_lets_an_admin_edit_the_organisation_settings(client, admin_user):
     response = client.post(reverse("accounts:settings"), data, follow=True)
     assert "Settings saved." in response.content.decode()
     saved = OrgSettings.load()
-    assert (float(saved.pass_mark), saved.minimum_n, saved.allow_self_review) == (75.5, 8, True)
+    assert (float(saved.pass_mark), saved.minimum_n, saved.allow_self_review, saved.max_interval_width) == (75.5, 8, True, 15)
     assert (saved.dispute_window_days, saved.dispute_decision_days, saved.disputes_go_to_qa_lead) == (10, 3, True)
 
 
 def test_it_refuses_a_pass_mark_outside_0_to_100(client, admin_user):
     client.force_login(admin_user)
     data = {"pass_mark": "150", "minimum_n": "0", "dispute_window_days": "7", "dispute_decision_days": "5"}
-    data["calibration_reminder_hours"] = "24"
+    data |= {"calibration_reminder_hours": "24", "max_interval_width": "0"}
     response = client.post(reverse("accounts:settings"), data)
     assert response.status_code == 200
-    assert response.context["form"].errors.keys() == {"pass_mark", "minimum_n"}
+    assert response.context["form"].errors.keys() == {"pass_mark", "minimum_n", "max_interval_width"}
     assert float(OrgSettings.load().pass_mark) == 80
 
 
@@ -133,3 +134,12 @@ def test_it_shows_each_persona_the_navigation_for_their_work(client, reviewer, a
     for person in (agent_user, manager):
         client.force_login(person)
         assert reverse("reviews:queue") not in client.get(reverse("interactions:list")).content.decode()
+
+
+def test_it_refuses_a_minimum_n_of_one_because_one_review_has_no_interval(client, admin_user):
+    client.force_login(admin_user)
+    data = {"pass_mark": "80", "minimum_n": "1", "max_interval_width": "20", "dispute_window_days": "7"}
+    data |= {"dispute_decision_days": "5", "calibration_reminder_hours": "24"}
+    response = client.post(reverse("accounts:settings"), data)
+    assert response.context["form"].errors.keys() == {"minimum_n"}
+    assert OrgSettings.load().minimum_n == 5

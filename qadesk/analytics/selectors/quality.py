@@ -1,5 +1,6 @@
-"""The quality report (FORMULAS.md "Review quality"): IQS with n and 95 % interval, pass rate, error rates,
-criterion averages, most frequent failures and root causes — aggregated in SQL, figures from scoring.py."""
+"""The quality report (FORMULAS.md "Review quality"): IQS with n and 95 % interval, pass rate and error rates with
+theirs, criterion averages, most frequent failures and root causes — aggregated in SQL, figures from scoring.py and
+intervals.py (docs/statistics.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +22,17 @@ from qadesk.core.i18n import pick
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Channel, JourneyPhase, Label
 from qadesk.reviews.models import Rating, Review
+from qadesk.scorecards.intervals import (
+    INDEPENDENT,
+    ClusterCell,
+    DesignEffects,
+    ScoreSums,
+    design_effects,
+    per_100_interval,
+    percent_interval,
+)
 from qadesk.scorecards.models import Criterion, Impact
-from qadesk.scorecards.scoring import group_stats, pass_rate, per_100
+from qadesk.scorecards.scoring import DEFAULT_MAX_WIDTH, group_stats, pass_rate, per_100, rounded
 
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase", "period")
 PERIODS = ("day", "week", "month")
@@ -50,12 +60,18 @@ class GroupRow:
     iqs: float | None
     ci_low: float | None
     ci_high: float | None
-    conclusive: bool
+    conclusive: bool  # n ≥ minimum n and the interval at most the maximum width wide
     pass_rate: float | None
+    pass_rate_low: float | None  # Wilson 95 % interval, in percent
+    pass_rate_high: float | None
     high_impact_errors: int
     high_impact_per_100: float | None
+    high_impact_per_100_low: float | None  # exact Poisson 95 % interval
+    high_impact_per_100_high: float | None
     low_impact_errors: int
     low_impact_per_100: float | None
+    low_impact_per_100_low: float | None
+    low_impact_per_100_high: float | None
     rank: int | None = None  # 1 = best IQS among conclusive groups; None when not conclusive (never ranked)
 
 
@@ -71,6 +87,8 @@ class CriterionRow:
     mean_score: float | None
     failures: int
     failures_per_100: float | None
+    failures_per_100_low: float | None  # Wilson 95 % interval (a criterion fails at most once per review)
+    failures_per_100_high: float | None
     high_impact_errors: int
     low_impact_errors: int
 
@@ -95,7 +113,8 @@ class QualityReport:
     filters: dict[str, str]
     pass_mark: float
     minimum_n: int
-    totals: GroupRow
+    max_interval_width: float
+    totals: GroupRow  # its intervals account for reviews clustering by agent and by reviewer
     groups: list[GroupRow]
     as_originally_scored: bool = False
     criteria: list[CriterionRow] = field(default_factory=list)
@@ -126,10 +145,10 @@ def quality_report(
         raise ApplicationError(_("Unknown period “{period}”; choose day, week or month.").format(period=period))
     _check_range(date_from, date_to)
     org = OrgSettings.load()
-    pass_mark, minimum_n = float(org.pass_mark), org.minimum_n
+    pass_mark, minimum_n, max_width = float(org.pass_mark), org.minimum_n, float(org.max_interval_width)
     reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
     sums = _sums(pass_mark, original=as_originally_scored)
-    totals = _row("", _("All reviews"), reviews.aggregate(**sums), minimum_n)
+    totals = quality_totals(reviews=reviews, sums=sums, minimum_n=minimum_n, max_width=max_width)
     criteria, failed = _criteria_rows(reviews=reviews, total_n=totals.n)
     return QualityReport(
         by=by,
@@ -139,9 +158,12 @@ def quality_report(
         filters={k: str(v) for k, v in (filters or {}).items() if v not in (None, "")},
         pass_mark=pass_mark,
         minimum_n=minimum_n,
+        max_interval_width=max_width,
         as_originally_scored=as_originally_scored,
         totals=totals,
-        groups=quality_groups(reviews=reviews, by=by, period=period, sums=sums, minimum_n=minimum_n) if totals.n else [],
+        groups=quality_groups(reviews=reviews, by=by, period=period, sums=sums, minimum_n=minimum_n, max_width=max_width)
+        if totals.n
+        else [],
         criteria=criteria,
         failed_criteria=failed,
         root_causes=quality_root_causes(reviews=reviews) if totals.n else [],
@@ -163,18 +185,51 @@ def quality_reviews(
     return reviews
 
 
-def quality_groups(*, reviews: QuerySet[Review], by: str, period: str, sums: dict[str, Any], minimum_n: int) -> list[GroupRow]:
+def quality_groups(
+    *,
+    reviews: QuerySet[Review],
+    by: str,
+    period: str,
+    sums: dict[str, Any],
+    minimum_n: int,
+    max_width: float | None = DEFAULT_MAX_WIDTH,
+) -> list[GroupRow]:
     """One GROUP BY over the reviews; conclusive groups ranked by IQS (rank 1 = best, ties share a rank), the rest
-    after them by name with no rank.
+    after them by name with no rank. Conclusive: n ≥ minimum_n and a 95 % interval at most max_width points wide.
 
     Periods form a time series instead, in chronological order, and are not ranked."""
     rows = _grouped_sums(reviews=reviews, by=by, period=period, sums=sums)
     names = _labels(by, period, [r["group_key"] for r in rows])
-    groups = [_row(_key(r["group_key"]), names(r["group_key"]), r, minimum_n) for r in rows]
+    groups = [_row(_key(r["group_key"]), names(r["group_key"]), r, minimum_n, max_width) for r in rows]
     if by == "period":
         return sorted(groups, key=lambda g: g.key)
     ordered = sorted(groups, key=lambda g: (not g.conclusive, -(g.iqs or 0) if g.conclusive else 0, g.label.casefold(), g.key))
     return _ranked(ordered)
+
+
+def quality_totals(
+    *, reviews: QuerySet[Review], sums: dict[str, Any], minimum_n: int, max_width: float | None = DEFAULT_MAX_WIDTH
+) -> GroupRow:
+    """The totals row, from one GROUP BY agent, reviewer: its sums, and the design effects that make every interval
+    of the totals account for reviews clustering by agent and by reviewer (`intervals.design_effects`)."""
+    cells: list[dict[str, Any]] = list(reviews.values("agent_id", "reviewer_id").annotate(**sums).order_by())  # type: ignore[arg-type]
+    merged: dict[str, Any] = {name: sum(c[name] or 0 for c in cells) for name in sums if name != "max_score"}
+    merged["max_score"] = max((c["max_score"] for c in cells if c["max_score"] is not None), default=None)
+    clusters = [
+        ClusterCell(
+            agent=c["agent_id"],
+            reviewer=c["reviewer_id"],
+            n=c["n"],
+            n_zero=c["n_zero"] or 0,
+            total=c["total"] or 0.0,
+            passed=c["passed"] or 0,
+            high=c["high"] or 0,
+            low=c["low"] or 0,
+        )
+        for c in cells
+    ]
+    design = design_effects(clusters, _score_sums(merged)) if merged["n"] else INDEPENDENT
+    return _row("", _("All reviews"), merged, minimum_n, max_width, design)
 
 
 def _ranked(groups: list[GroupRow]) -> list[GroupRow]:
@@ -269,6 +324,7 @@ def _criteria_rows(*, reviews: QuerySet[Review], total_n: int) -> tuple[list[Cri
 def _criterion_row(key: tuple[str, str], values: dict[str, Any], total_n: int) -> CriterionRow:
     criterion: Criterion = values["criterion"]
     n = values["n"]
+    failure_interval = rounded(percent_interval(min(values["failures"], total_n), total_n))
     return CriterionRow(
         scorecard=key[0],
         code=key[1],
@@ -278,6 +334,8 @@ def _criterion_row(key: tuple[str, str], values: dict[str, Any], total_n: int) -
         mean_score=round(values["total"] / n, 2) if n else None,
         failures=values["failures"],
         failures_per_100=per_100(values["failures"], total_n),
+        failures_per_100_low=failure_interval[0],
+        failures_per_100_high=failure_interval[1],
         high_impact_errors=values["high"],
         low_impact_errors=values["low"],
     )
@@ -289,18 +347,30 @@ def _sums(pass_mark: float, *, original: bool = False) -> dict[str, Any]:
     score = f"{prefix}score"
     return {
         "n": Count("id"),
+        "n_zero": Count("id", filter=Q(**{score: 0})),
         "total": Sum(score),
         "total_sq": Sum(F(score) * F(score)),
+        "max_score": Max(score),
         "passed": Sum(Case(When(**{f"{score}__gte": pass_mark}, then=Value(1)), default=Value(0), output_field=IntegerField())),
         "high": Sum(f"{prefix}high_impact_errors"),
         "low": Sum(f"{prefix}low_impact_errors"),
     }
 
 
-def _row(key: str, label: str, sums: dict[str, Any], minimum_n: int) -> GroupRow:
+def _row(
+    key: str,
+    label: str,
+    sums: dict[str, Any],
+    minimum_n: int,
+    max_width: float | None = DEFAULT_MAX_WIDTH,
+    design: DesignEffects = INDEPENDENT,
+) -> GroupRow:
     n = sums["n"] or 0
-    high, low = sums["high"] or 0, sums["low"] or 0
-    stats = group_stats(n, sums["total"] or 0.0, sums["total_sq"] or 0.0, minimum_n=minimum_n)
+    passed, high, low = sums["passed"] or 0, sums["high"] or 0, sums["low"] or 0
+    stats = group_stats(_score_sums(sums), minimum_n=minimum_n, max_width=max_width, design=design)
+    pass_low, pass_high = rounded(percent_interval(passed, n, design_effect=design.pass_rate))
+    high_low, high_high = rounded(per_100_interval(high, n, design_effect=design.high_impact))
+    low_low, low_high = rounded(per_100_interval(low, n, design_effect=design.low_impact))
     return GroupRow(
         key=key,
         label=label,
@@ -309,11 +379,28 @@ def _row(key: str, label: str, sums: dict[str, Any], minimum_n: int) -> GroupRow
         ci_low=stats.ci_low,
         ci_high=stats.ci_high,
         conclusive=stats.conclusive,
-        pass_rate=pass_rate(sums["passed"] or 0, n),
+        pass_rate=pass_rate(passed, n),
+        pass_rate_low=pass_low,
+        pass_rate_high=pass_high,
         high_impact_errors=high,
         high_impact_per_100=per_100(high, n),
+        high_impact_per_100_low=high_low,
+        high_impact_per_100_high=high_high,
         low_impact_errors=low,
         low_impact_per_100=per_100(low, n),
+        low_impact_per_100_low=low_low,
+        low_impact_per_100_high=low_high,
+    )
+
+
+def _score_sums(sums: dict[str, Any]) -> ScoreSums:
+    """The score sums of a GROUP BY row (keys of `_sums`)."""
+    return ScoreSums(
+        n=sums["n"] or 0,
+        n_zero=sums.get("n_zero") or 0,
+        total=sums["total"] or 0.0,
+        total_sq=sums["total_sq"] or 0.0,
+        max_score=sums.get("max_score"),
     )
 
 

@@ -28,7 +28,7 @@ def test_it_answers_the_whole_report_as_json(client: Client, qa_lead: User, repo
         "A.Rossi",
         5,
         90.0,
-        80.18,
+        50.31,
         99.82,
         True,
     )

@@ -25,17 +25,23 @@ def test_it_reproduces_the_formulas_example_iqs(qa_lead: User, agent, reviewer, 
         make_review(agent, default_scorecard, reviewer, score, submitted_at=at(9, day))
     totals = report(qa_lead).totals
     assert (totals.n, totals.iqs, totals.pass_rate) == (5, 52.97, 40.0)  # 100 and 90.99 pass the default mark of 80
-    assert (totals.ci_low, totals.ci_high) == (0.0, 100.0)  # the t interval (-4.06, 110.00) clipped to the scale
+    # Two-part: 4 of 5 above 0 (Wilson 0.3755–0.9638) × the mean 66.215 of those four (Student t, 9.99–100 capped),
+    # on the log scale (MOVER): 1.26–83.27, where Student's t alone gave −4.06–110.00 and was clipped.
+    assert (totals.ci_low, totals.ci_high) == (1.26, 83.27)
 
 
 def test_it_computes_each_agent_group_by_hand(qa_lead: User, report_data: ReportData, agent, other_team_agent) -> None:  # type: ignore[no-untyped-def]
     result = report(qa_lead)
     alice, bob = result.groups
     assert (alice.key, alice.label, alice.n, alice.iqs, alice.conclusive) == (str(agent.pk), "A.Rossi", 5, 90.0, True)
-    # mean 90, s = 7.906, t(0.975, 4) = 2.7764 -> 90 ± 9.82
-    assert (alice.ci_low, alice.ci_high) == (80.18, 99.82)
-    assert (alice.pass_rate, alice.high_impact_errors, alice.high_impact_per_100) == (100.0, 1, 20.0)
+    # None at 0: Wilson 5/5 = 0.5655–1; m = 90, s = 7.906, t(4) = 2.7764 → 80.18–99.82; MOVER: 50.31–99.82.
+    assert (alice.ci_low, alice.ci_high) == (50.31, 99.82)
+    assert (alice.pass_rate, alice.pass_rate_low, alice.pass_rate_high) == (100.0, 56.55, 100.0)  # Wilson 5/5
+    assert (alice.high_impact_errors, alice.high_impact_per_100) == (1, 20.0)
+    # Garwood: 1 error → 0.0253–5.572 errors, over 5 reviews ×100 = 0.51–111.43 per 100; 3 → 0.619–8.767 → 12.37–175.35.
+    assert (alice.high_impact_per_100_low, alice.high_impact_per_100_high) == (0.51, 111.43)
     assert (alice.low_impact_errors, alice.low_impact_per_100) == (3, 60.0)
+    assert (alice.low_impact_per_100_low, alice.low_impact_per_100_high) == (12.37, 175.35)
     assert (bob.key, bob.n, bob.iqs, bob.conclusive, bob.pass_rate, bob.high_impact_per_100) == (
         str(other_team_agent.pk),
         2,

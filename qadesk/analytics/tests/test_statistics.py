@@ -19,21 +19,24 @@ NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 def test_it_plans_the_reviews_each_agent_needs_for_a_margin(qa_lead: User, stats_data: StatsData) -> None:
     plan = precision_plan(actor=qa_lead, by="agent", margin=5, date_from=SEPTEMBER[0], date_to=SEPTEMBER[1])
     rows = [(g.label, g.n, g.iqs, g.sd, g.reviews_needed, g.more_needed) for g in plan.groups]
-    # b.martin 60/100: sd 28.28 → 126 reviews; a.rossi 80…100: sd 7.91 → 13; c.verdi: one review, no spread yet.
+    # The reviews whose two-part interval is at most 10 wide if the scores keep their shape (test_stats works a.rossi's
+    # 43 by hand): b.martin 60/100 → 83; a.rossi 80…100 → 43; c.verdi: one review, nothing known yet.
     assert rows == [
-        ("B.Martin", 2, 80.0, 28.28, 126, 124),
-        ("A.Rossi", 5, 90.0, 7.91, 13, 8),
+        ("B.Martin", 2, 80.0, 28.28, 83, 81),
+        ("A.Rossi", 5, 90.0, 7.91, 43, 38),
         ("C.Verdi", 1, 90.0, None, None, None),
     ]
     rossi = plan.groups[1]
-    assert (rossi.ci_low, rossi.ci_high, rossi.half_width, rossi.conclusive) == (80.18, 99.82, 9.82, True)
+    assert (rossi.ci_low, rossi.ci_high, rossi.half_width, rossi.conclusive) == (50.31, 99.82, 24.75, True)
 
 
 def test_it_plans_by_team_and_reports_nothing_more_when_the_margin_is_met(qa_lead: User, stats_data: StatsData) -> None:
     plan = precision_plan(actor=qa_lead, by="team", margin=10, date_from=SEPTEMBER[0], date_to=SEPTEMBER[1])
     milano = next(g for g in plan.groups if g.label == "Milano Ordini")
-    # 80, 85, 90, 95, 100, 90: sd √50 = 7.07; t(3)·7.07/2 = 11.25 > 10, t(4)·7.07/√5 = 8.78 → 5 needed, 6 done.
-    assert (milano.n, milano.sd, milano.reviews_needed, milano.more_needed) == (6, 7.07, 5, 0)
+    # 80, 85, 90, 95, 100, 90: sd √50 = 7.07; ±10 takes 18 reviews; ±20 takes 7, so with 6 done 1 more.
+    assert (milano.n, milano.sd, milano.reviews_needed, milano.more_needed) == (6, 7.07, 18, 12)
+    wide = precision_plan(actor=qa_lead, by="team", margin=20, date_from=SEPTEMBER[0], date_to=SEPTEMBER[1])
+    assert next((g.reviews_needed, g.more_needed) for g in wide.groups if g.label == "Milano Ordini") == (7, 1)
 
 
 def test_it_refuses_a_grouping_or_margin_it_cannot_plan(qa_lead: User) -> None:
@@ -51,7 +54,7 @@ def test_it_lists_only_the_agents_whose_score_moved_more_than_chance(qa_lead: Us
     assert report.groups[0].p_adjusted == pytest.approx(2 * 0.00395, abs=1e-5)  # b.martin's p = 1 makes a family of 2
     assert report.correction == "benjamini-hochberg"
     row = report.groups[0]
-    assert (row.a.n, row.a.iqs, row.a.ci_low, row.b.n, row.b.iqs, row.b.ci_high) == (5, 90.0, 80.18, 5, 70.0, 79.82)
+    assert (row.a.n, row.a.iqs, row.a.ci_low, row.b.n, row.b.iqs, row.b.ci_high) == (5, 90.0, 50.31, 5, 70.0, 79.82)
 
 
 def test_it_finds_the_team_change_and_refuses_overlapping_periods(qa_lead: User, stats_data: StatsData) -> None:

@@ -23,8 +23,8 @@ def test_the_api_answers_the_precision_plan(client: Client, qa_lead: User, stats
     body = client.get("/api/v1/reports/precision", {"by": "agent", "margin": 5, "from": "2026-09-01", "to": "2026-09-30"}).json()
     assert (body["margin"], body["minimum_n"]) == (5.0, 5)
     assert [(g["label"], g["n"], g["reviews_needed"], g["more_needed"]) for g in body["groups"]] == [
-        ("B.Martin", 2, 126, 124),
-        ("A.Rossi", 5, 13, 8),
+        ("B.Martin", 2, 83, 81),
+        ("A.Rossi", 5, 43, 38),
         ("C.Verdi", 1, None, None),
     ]
 
@@ -77,7 +77,7 @@ def test_the_page_shows_the_three_tables(client: Client, qa_lead: User, reviewer
     response = client.get(PAGE, {"by": "agent", "margin": "5", "date_from": "2026-09-01", "date_to": "2026-09-30", **PERIODS})
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="precision-table"' in page and "126" in page and "C.Verdi" in page
+    assert 'id="precision-table"' in page and "83" in page and "C.Verdi" in page
     assert [g.label for g in response.context["changes"].groups] == ["A.Rossi"]
     assert response.context["reviewers"].reviewers == []  # September only: each agent had one reviewer
     assert "No reviewer differs significantly from their peers." in page
@@ -138,9 +138,9 @@ def run(*args: str) -> str:
 
 def test_the_cli_prints_the_precision_plan_as_json_and_csv(stats_data: StatsData) -> None:
     body = json.loads(run("precision", "--by", "agent", "--margin", "5", "--from", "2026-09-01", "--to", "2026-09-30"))
-    assert (body["date_from"], [g["more_needed"] for g in body["groups"]]) == ("2026-09-01", [124, 8, None])
+    assert (body["date_from"], [g["more_needed"] for g in body["groups"]]) == ("2026-09-01", [81, 38, None])
     rows = list(csv.DictReader(io.StringIO(run("precision", "--from", "2026-09-01", "--to", "2026-09-30", "--format", "csv"))))
-    assert [(r["label"], r["reviews_needed"]) for r in rows] == [("B.Martin", "126"), ("A.Rossi", "13"), ("C.Verdi", "")]
+    assert [(r["label"], r["reviews_needed"]) for r in rows] == [("B.Martin", "83"), ("A.Rossi", "43"), ("C.Verdi", "")]
 
 
 def test_the_cli_prints_discrepancies_with_both_periods(stats_data: StatsData) -> None:

@@ -3,33 +3,42 @@
 import math
 
 import pytest
+from scipy import stats as scipy_stats
 
 from qadesk.analytics.stats import (
+    MAX_REVIEWS,
+    _scaled,
     adjusted_p_values,
     family_corrected,
     half_width,
     paired_difference,
+    peer_difference,
     period_change,
     reviews_more_needed,
     reviews_needed,
 )
+from qadesk.scorecards.intervals import mean_interval
+from qadesk.scorecards.scoring import score_sums
 
 
-def test_it_raises_the_normal_approximation_to_the_student_t_sample_size() -> None:
-    # z: (1.96·10/5)² = 15.37 → 16; t: 2.131·10/√16 = 5.33 and 2.120·10/√17 = 5.14 exceed 5, 2.110·10/√18 = 4.97 does not.
-    assert reviews_needed(sd=10, margin=5) == 18
+def test_it_plans_the_reviews_the_reports_interval_needs_for_scores_80_to_100() -> None:
+    # 80, 85, 90, 95, 100 (none at 0): at n = 43 the two-part interval is 10.0 wide or less (±5), at 42 not yet — the
+    # share of reviews above 0 must be pinned near 100 % by Wilson (43/43 → 91.8 %–100 %) before the mean is.
+    sums = score_sums([80, 85, 90, 95, 100])
+    needed = reviews_needed(sums=sums, margin=5)
+    assert needed == 43
+    for n, narrow in ((needed - 1, False), (needed, True)):
+        low, high = mean_interval(_scaled(sums, n))  # type: ignore[misc]
+        assert (high - low <= 10) is narrow
+    assert reviews_needed(sums=sums, margin=10) == 18
+    assert reviews_needed(sums=score_sums([90]), margin=5) is None  # one review: nothing known yet
 
 
-def test_it_plans_the_reviews_for_scores_80_to_100() -> None:
-    # s = √62.5 = 7.906; z gives ceil(9.60) = 10; t(11)·s/√12 = 2.201·7.906/3.464 = 5.02 > 5; t(12)·s/√13 = 4.78.
-    assert reviews_needed(sd=math.sqrt(62.5), margin=5) == 13
-    assert reviews_needed(sd=math.sqrt(62.5), margin=10) == 5  # t(3)·s/√4 = 3.182·7.906/2 = 12.6; t(4)·s/√5 = 9.82
-
-
-def test_it_needs_two_reviews_when_scores_do_not_vary_and_rejects_a_zero_margin() -> None:
-    assert reviews_needed(sd=0, margin=5) == 2
+def test_it_caps_the_plan_instead_of_skipping_the_last_step() -> None:
+    # Half the reviews at 0 and a ±0.01 margin: unreachable; the answer is the cap, never an uncapped guess.
+    assert reviews_needed(sums=score_sums([0, 100, 0, 100]), margin=0.01) == MAX_REVIEWS
     with pytest.raises(ValueError):
-        reviews_needed(sd=10, margin=0)
+        reviews_needed(sums=score_sums([80, 90]), margin=0)
 
 
 def test_it_counts_the_reviews_still_missing_never_below_zero() -> None:
@@ -37,9 +46,16 @@ def test_it_counts_the_reviews_still_missing_never_below_zero() -> None:
     assert reviews_more_needed(needed=13, current=40) == 0
 
 
-def test_it_gives_the_half_width_of_the_interval_shown_on_the_report() -> None:
-    assert half_width(n=5, sd=math.sqrt(62.5)) == pytest.approx(9.816, abs=1e-3)  # t(4) = 2.7764; 2.7764 · 7.9057 / √5
-    assert half_width(n=1, sd=0) is None
+def test_it_gives_half_the_width_of_the_interval_shown_on_the_report() -> None:
+    assert half_width((80.18, 99.82)) == pytest.approx(9.82)
+    assert half_width(None) is None
+
+
+def test_it_takes_the_peers_mean_as_the_mean_of_the_other_reviewers_means() -> None:
+    # Own mean 90; one peer scored the agent 80 once, another 70 nine times: peers' mean (80 + 70)/2 = 75, not 71.
+    assert peer_difference(90, [80, 70]) == 15
+    with pytest.raises(ValueError):
+        peer_difference(90, [])
 
 
 def test_it_finds_a_significant_drop_with_welchs_test() -> None:
@@ -58,10 +74,29 @@ def test_it_does_not_call_a_change_within_the_intervals_significant() -> None:
 
 def test_it_needs_two_reviews_per_period_and_handles_periods_without_spread() -> None:
     assert period_change(n_a=1, mean_a=90, sd_a=0, n_b=5, mean_b=70, sd_b=5) is None
-    moved = period_change(n_a=3, mean_a=90, sd_a=0, n_b=3, mean_b=80, sd_b=0)
     still = period_change(n_a=3, mean_a=90, sd_a=0, n_b=3, mean_b=90, sd_b=0)
-    assert moved is not None and (moved.p_value, moved.significant) == (0.0, True)
     assert still is not None and (still.p_value, still.significant) == (1.0, False)
+
+
+@pytest.mark.parametrize(
+    ("n_a", "n_b", "p"), [(3, 2, 0.2), (2, 2, 1 / 3), (5, 5, 2 / 252), (3, 3, 0.1), (20, 20, 2 / math.comb(40, 20))]
+)
+def test_it_uses_the_exact_permutation_test_when_neither_period_varies(n_a: int, n_b: int, p: float) -> None:
+    # A one-point change on 3 vs 2 reviews is no longer "certain" (Welch's p = 0): of the C(5, 2) = 10 splits of the
+    # five scores only the observed one moves the mean as far that way: one-sided 1/10, two-sided 2/10.
+    result = period_change(n_a=n_a, mean_a=90, sd_a=0, n_b=n_b, mean_b=91, sd_b=0)
+    assert result is not None and result.t is None
+    assert result.p_value == pytest.approx(p)
+    # scipy's exact permutation test over the same scores agrees.
+    if n_a + n_b <= 10:
+        exact = scipy_stats.permutation_test(
+            ([91.0] * n_b, [90.0] * n_a),
+            lambda x, y: sum(x) / len(x) - sum(y) / len(y),
+            permutation_type="independent",
+            n_resamples=math.inf,
+        )
+        assert exact.pvalue == pytest.approx(p)
+    assert result.significant is (p < 0.05)
 
 
 def test_it_tests_paired_differences_against_zero() -> None:
@@ -72,8 +107,11 @@ def test_it_tests_paired_differences_against_zero() -> None:
     noisy = paired_difference([-12.5, 0, -10])  # mean −7.5, sd 6.61, t = −1.964, p = 0.188
     assert noisy is not None and (round(noisy.p_value, 3), noisy.significant) == (0.188, False)
     assert paired_difference([10]) is None
+    # Equal differences: t is undefined; the exact sign-flip test gives 2/2^m (2 → 0.5, 6 → 0.031).
     same = paired_difference([5, 5])
-    assert same is not None and same.significant
+    assert same is not None and (same.p_value, same.significant) == (0.5, False)
+    six = paired_difference([5] * 6)
+    assert six is not None and (six.p_value, six.significant) == (2 / 64, True)
 
 
 def test_it_adjusts_p_values_with_benjamini_hochberg() -> None:

@@ -25,7 +25,7 @@ def test_it_renders_figures_chart_data_and_not_conclusive_marks(
         response = client.get(URL, {"by": "agent", "date_from": "2026-09-01", "date_to": "2026-11-30"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "A.Rossi" in page and "80.18–99.82" in page and "not conclusive" in page
+    assert "A.Rossi" in page and "50.31–99.82" in page and "not conclusive" in page
     assert 'id="report-data"' in page and "analytics/quality.js" in page
     assert "Reason misread" in page and "Correct label" in page
     assert response.context["report"].totals.n == 7

@@ -117,7 +117,9 @@ def test_the_cli_report_prints_the_same_figures_as_the_api(
     printed = json.loads(out.getvalue())
     assert printed["overall"] == api["overall"] and printed["criteria"] == api["criteria"]
     assert printed["reviewers"] == api["reviewers"]
-    assert api["overall"]["alpha"] is not None
+    assert [level["level"] for level in api["overall"]["by_level"]] == ["nominal", "ordinal"]
+    # Each reviewer's empathy + warmth add up the same (1 + 5, 2 + 4, 3 + 3): equal review scores, alpha undefined.
+    assert api["overall"]["review_score"] == {"level": "interval", "units": 2, "alpha": None}
 
 
 def test_the_cli_csv_holds_overall_criteria_and_reviewers(session, default_scorecard, reviewer, reviewer2, expert) -> None:
@@ -126,6 +128,9 @@ def test_the_cli_csv_holds_overall_criteria_and_reviewers(session, default_score
     call_command("calibration", "report", str(session.pk), "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["kind"] for r in rows].count("criterion") == 10
+    kinds = [(r["kind"], r["name"]) for r in rows[:4]]
+    assert kinds == [("level", "nominal"), ("level", "ordinal"), ("review_score", ""), ("overall", "")]
+    assert {"kappa", "kappa_kind", "kappa_units"} <= set(rows[0])
     assert {r["name"] for r in rows if r["kind"] == "reviewer"} == {"dario", "gina", "ines"}
     assert float(next(r for r in rows if r["name"] == "dario")["mean_deviation"]) == pytest.approx(2 * 25 / 10)
 
@@ -137,3 +142,14 @@ def test_the_cli_refuses_an_unknown_session_or_a_user_who_cannot_see_it(session,
         call_command("calibration", "report", "99999")
     with pytest.raises(CommandError):
         call_command("calibration", "report", str(session.pk), "--user", team_lead.username)
+
+
+def test_the_cli_csv_writes_a_hostile_reviewer_name_as_text(session, default_scorecard, reviewer, reviewer2, expert) -> None:
+    from qadesk.accounts.models import User
+
+    User.objects.filter(pk=reviewer2.pk).update(username="=HYPERLINK(1)")
+    _score_all(session, default_scorecard, [expert, reviewer, User.objects.get(pk=reviewer2.pk)])
+    out = io.StringIO()
+    call_command("calibration", "report", str(session.pk), "--format", "csv", stdout=out)
+    names = {r["name"] for r in csv.DictReader(io.StringIO(out.getvalue())) if r["kind"] == "reviewer"}
+    assert names == {"dario", "'=HYPERLINK(1)", "ines"}

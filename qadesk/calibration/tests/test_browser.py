@@ -109,8 +109,9 @@ def test_it_runs_a_calibration_session_from_opening_to_results(browser: Any, liv
     # 3. The results page shows alpha and the deviations the selector computes.
     lead.goto(f"{live_server.url}/calibration/{session.pk}/results/")
     results = calibration_results(session=session, actor=session.created_by)
-    assert results["overall"]["alpha"] is not None
-    assert lead.locator("[data-overall-alpha]").inner_text() == floatformat(results["overall"]["alpha"], 3)
+    for level in results["overall"]["by_level"]:
+        shown = lead.locator(f"[data-level='{level['level']}'] [data-level-alpha]").inner_text()
+        assert shown == floatformat(level["alpha"], 3) if level["alpha"] is not None else shown == "—"
     for reviewer in results["reviewers"]:
         row = lead.locator(f"tr[data-reviewer='{reviewer['reviewer']}']")
         assert floatformat(reviewer["mean_deviation"], 1) in row.inner_text()

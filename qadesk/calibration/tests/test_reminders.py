@@ -16,6 +16,12 @@ from qadesk.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _emails_sent_as_queued(settings) -> None:
+    """Notification e-mails are background jobs: here they run as they are queued, so the outbox shows them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def half_scored(session, reviewer, reviewer2, default_scorecard):
     """dario scored both items, gina one, ines (the expert) none."""

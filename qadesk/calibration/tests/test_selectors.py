@@ -1,13 +1,13 @@
 """Results of a session (agreement, deviation, alignment, blindness) and a reviewer's record across sessions."""
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from qadesk.calibration import stats
 from qadesk.calibration.selectors import calibration_results, calibration_reviewer_history
 from qadesk.calibration.services import calibration_agreed_answer_set, calibration_score_submit
 from qadesk.calibration.tests.helpers import criteria, open_session, top_ratings
-from qadesk.core.errors import PermissionDenied
 from qadesk.disputes.models import Dispute, DisputeItem, DisputeStatus
 from qadesk.reviews.models import Review
 
@@ -58,10 +58,47 @@ def test_it_puts_the_criteria_with_the_worst_agreement_first(scored, qa_lead) ->
     assert empathy["percent_agreement"] == pytest.approx(400 / 6)  # unit 1: 1 of 3 pairs agree, unit 2: 3 of 3
     assert next(c for c in worst if c["code"] == "right_label")["level"] == "nominal"
     assert all(c["alpha"] is None for c in results["criteria"][2:])  # full agreement, no variation
-    # Nearly every rating is the top one, so the few disagreements outweigh the little variation: alpha is near zero
-    # although 93 % of pairs agree (the known high-agreement paradox, and why percent agreement stands beside it).
-    assert results["overall"]["level"] == "interval" and results["overall"]["alpha"] == pytest.approx(-0.0137, abs=1e-4)
-    assert results["overall"]["percent_agreement"] == pytest.approx(100 * (60 - 4) / 60)  # 20 cells x 3 pairs, 4 disagree
+    # Per unit (20 cells, 3 ratings each): 18 agree fully, 2 agree on 1 pair of 3 → (18 + 2/3) / 20 = 93.3 %.
+    assert results["overall"]["percent_agreement"] == pytest.approx(100 * (18 + 2 / 3) / 20)
+    assert results["overall"]["weakest_alpha"] == min(c["alpha"] for c in results["criteria"] if c["alpha"] is not None)
+
+
+def test_it_gives_the_overall_agreement_per_level_of_measurement(scored, qa_lead) -> None:
+    overall = calibration_results(session=scored, actor=qa_lead)["overall"]
+    nominal, ordinal = overall["by_level"]
+    # The 4 pass/fail criteria are nominal (16 → 8 units over 2 items), the 6 point-scale criteria ordinal (12 units).
+    assert (nominal["level"], nominal["criteria"], nominal["units"]) == ("nominal", 4, 8)
+    assert (ordinal["level"], ordinal["criteria"], ordinal["units"]) == ("ordinal", 6, 12)
+    # Nominal: every rating passes (100) but gina's one right_label failure (0), on 0–100 criterion scores.
+    data = [[100] * 8, [100] * 8, [100] * 8]
+    gina_row = sorted(scored.participants.values_list("pk", flat=True)).index(scored.participants.get(username="gina").pk)
+    data[gina_row][0 if nominal_first_unit_failed(scored) else 4] = 0
+    assert nominal["alpha"] == pytest.approx(stats.krippendorff_alpha(data, level="nominal"))
+    # Nearly every rating is the top one, so one disagreement outweighs the little variation: alpha is near zero
+    # although most pairs agree (the high-agreement paradox, why percent agreement and kappa stand beside it).
+    assert nominal["alpha"] < 0.1 and nominal["percent_agreement"] == pytest.approx(100 * (7 + 1 / 3) / 8)
+    assert nominal["kappa"]["kind"] == "fleiss" and nominal["kappa"]["units"] == 8
+    assert ordinal["kappa"] is None  # kappa is for categories
+    score = overall["review_score"]
+    assert (score["level"], score["units"]) == ("interval", 2) and score["alpha"] is not None
+
+
+def nominal_first_unit_failed(session) -> bool:  # type: ignore[no-untyped-def]
+    """Whether gina's failed right_label is on the session's first item (units run item by item)."""
+    from qadesk.calibration.models import CalibrationRating
+
+    failed = CalibrationRating.objects.get(score__session=session, score__reviewer__username="gina", value=0)
+    return failed.score.item_id == session.items.order_by("position", "id").first().pk
+
+
+def test_a_criterion_declared_nominal_gets_nominal_alpha_and_kappa(scored, qa_lead, default_scorecard) -> None:
+    empathy = criteria(default_scorecard)["empathy"]
+    empathy.level = "nominal"
+    empathy.save()
+    row = next(c for c in calibration_results(session=scored, actor=qa_lead)["criteria"] if c["code"] == "empathy")
+    assert row["level"] == "nominal"
+    assert row["alpha"] == pytest.approx(stats.krippendorff_alpha([[5, 5], [3, 5], [5, 5]], level="nominal"))
+    assert row["kappa"] is not None and row["kappa"]["kind"] == "fleiss"
 
 
 def test_agreed_answers_become_the_benchmark(scored, qa_lead, default_scorecard) -> None:
@@ -101,7 +138,7 @@ def test_it_hides_the_agent_from_participants_only(session, reviewer, qa_lead) -
 
 
 def test_it_refuses_results_to_outsiders(session, team_lead) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         calibration_results(session=session, actor=team_lead)
 
 
@@ -125,5 +162,5 @@ def test_it_records_a_reviewers_leniency_and_findings_overturned(
 
 def test_a_reviewer_sees_only_their_own_history(reviewer, reviewer2) -> None:
     assert calibration_reviewer_history(reviewer=reviewer, actor=reviewer)["sessions"] == 0
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         calibration_reviewer_history(reviewer=reviewer2, actor=reviewer)

@@ -170,10 +170,11 @@ def test_it_shows_each_participants_progress(scored, qa_lead) -> None:
 def test_it_shows_the_figures_of_the_selector(scored, qa_lead) -> None:
     results = calibration_results(session=scored, actor=qa_lead)
     page = _client(qa_lead).get(reverse("calibration:results", args=[scored.pk])).content.decode()
-    assert results["overall"]["alpha"] is not None
-    assert floatformat(results["overall"]["alpha"], 3) in page
+    for level in results["overall"]["by_level"]:
+        assert level["alpha"] is not None and floatformat(level["alpha"], 3) in page
+    assert floatformat(results["overall"]["review_score"]["alpha"], 3) in page
     assert f"{floatformat(results['overall']['percent_agreement'], 1)} %" in page
-    assert "interval" in page
+    assert "nominal (4 criteria)" in page and "ordinal (6 criteria)" in page and "Fleiss" in page
     for row in results["criteria"]:
         if row["alpha"] is not None:
             assert floatformat(row["alpha"], 3) in page

@@ -48,3 +48,15 @@ def choice_titles(codes: list[str] | None, options: list[dict[str, Any]] | None)
     """Titles (in the active language) of the chosen codes among {code, title} options, e.g. root causes."""
     chosen = set(codes or [])
     return [pick(option.get("title")) or option["code"] for option in options or [] if option.get("code") in chosen]
+
+
+@register.inclusion_tag("_worker_warning.html", takes_context=True)
+def worker_warning(context: dict[str, Any], *, always: bool = False) -> dict[str, Any]:
+    """A warning when no background worker runs: for admins on every page, or (always=True) where a job waits."""
+    from qadesk.core.selectors import worker_status
+
+    user = context.get("user")
+    is_admin = bool(user and user.is_authenticated and (user.is_superuser or getattr(user, "role", "") == "admin"))
+    if not (always or is_admin):
+        return {"worker": None}
+    return {"worker": worker_status()}

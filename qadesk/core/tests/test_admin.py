@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
         "interactions/sop/",
         "scorecards/scorecard/",
         "audit/auditevent/",
+        "notifications/notification/",
+        "notifications/notification/?email=failed",
     ],
 )
 def test_admin_lists_render(client, admin_user, interaction, default_scorecard, path) -> None:

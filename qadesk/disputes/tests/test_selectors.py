@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from qadesk.accounts.models import Role
@@ -83,6 +85,11 @@ def test_it_aggregates_the_dashboard_by_criterion_reviewer_and_team(qa_lead, rev
     assert [(r.key, r.n, r.accepted) for r in dash.by_criterion] == [("empathy", 3, 2), ("right_tools", 3, 1)]
     assert {r.label: (r.n, r.accepted) for r in dash.by_team} == {"Milano Ordini": (4, 3), "Lyon Livraisons": (2, 0)}
     assert [(r.label, r.n, r.accepted) for r in dash.by_reviewer] == [("dario", 6, 3)]
+    # Every rate has its Wilson interval: 3 of 6 → 18.8–81.2 %, shown on the page as well.
+    assert (round(dash.overall.rate_low, 1), round(dash.overall.rate_high, 1)) == (18.8, 81.2)
+    client = Client()
+    client.force_login(qa_lead)
+    assert "19–81 %" in client.get(reverse("disputes:dashboard")).content.decode()
 
 
 def test_it_scopes_the_dashboard_to_what_a_team_lead_sees(

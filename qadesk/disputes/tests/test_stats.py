@@ -55,6 +55,9 @@ def test_it_ranks_the_most_overturned_conclusive_group_first() -> None:
     assert rows[0].rate == pytest.approx(83.333, abs=0.001)
     assert (rows[0].n, rows[0].accepted, rows[0].conclusive) == (6, 5, True)
     assert rows[2].conclusive is False
+    # Wilson 95 % intervals: 5 of 6 → 43.6–97.0 %; 2 of 10 → 5.7–51.0 % (Newcombe's method 3).
+    assert (rows[0].rate_low, rows[0].rate_high) == pytest.approx((43.65, 96.99), abs=0.01)
+    assert (rows[1].rate_low, rows[1].rate_high) == pytest.approx((5.67, 50.98), abs=0.01)
 
 
 def test_it_flags_a_group_clearly_above_the_overall_rate() -> None:

@@ -29,8 +29,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def _use_smtp(settings: Any, port: int) -> None:
     # pytest-django installs the locmem backend for the whole session; these tests want the real SMTP one.
+    # The e-mail job runs as it is queued (test_queue.py runs it through a real queue and worker instead).
+    settings.TASKS = IMMEDIATE
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port

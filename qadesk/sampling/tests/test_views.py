@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.models import JobRun
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import Interaction, Label
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
 from qadesk.sampling.models import SamplingPlan, SamplingRun
@@ -71,6 +71,8 @@ def test_it_lets_a_manager_read_but_not_create(plan: SamplingPlan, manager: User
 
 
 def test_it_creates_a_plan_from_the_form(qa_lead: User, reviewer: User) -> None:
+    for code in ("billing", "refund"):
+        Label.objects.create(code=code)
     data = {
         "name": "Phones first",
         "n_per_agent": "3",
@@ -175,9 +177,32 @@ def test_it_reports_coverage_per_agent_and_never_sampled_strata(
     assert (
         sum(r["planned"] for r in coverage["groups"]["agent"]) == 8 and sum(r["done"] for r in coverage["groups"]["agent"]) == 1
     )
+    # One of an agent's 4 planned reviews done: 25 %, a percentage as on every other page.
+    assert sorted(r["coverage"] for r in coverage["groups"]["agent"]) == [0.0, 25.0]
+    assert "25 %" in response.content.decode()
 
 
 def test_it_hides_jobs_from_reviewers(plan: SamplingPlan, reviewer: User, qa_lead: User) -> None:
     job = JobRun.objects.create(kind="sampling", created_by=qa_lead)
     assert _client(reviewer).get(reverse("sampling:job", args=[job.pk])).status_code == 404
     assert _client(qa_lead).get(reverse("sampling:job", args=[job.pk]), HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_a_waiting_job_says_when_no_worker_is_running(plan: SamplingPlan, qa_lead: User, settings) -> None:
+    from django.utils import timezone
+
+    from qadesk.core.models import WorkerHeartbeat
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # jobs wait for a worker
+    job = JobRun.objects.create(kind=JOB_KIND, created_by=qa_lead, params={"plan": plan.pk})
+    client = _client(qa_lead)
+    page = client.get(reverse("sampling:job", args=[job.pk])).content.decode()
+    assert page.count("No background worker has been seen yet") == 1 and "<code>qadesk worker</code>" in page
+    polled = client.get(reverse("sampling:job", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert "No background worker has been seen yet" in polled  # the card htmx refreshes says it too
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w", host="h", pid=1, backend="db", started_at=now, last_seen_at=now)
+    assert "No background worker" not in client.get(reverse("sampling:job", args=[job.pk])).content.decode()
+    WorkerHeartbeat.objects.all().delete()
+    JobRun.objects.filter(pk=job.pk).update(status="succeeded")
+    assert "No background worker" not in client.get(reverse("sampling:job", args=[job.pk])).content.decode()

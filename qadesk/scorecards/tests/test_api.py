@@ -22,6 +22,8 @@ def test_it_lists_and_reads_the_current_version(client: Client, default_scorecar
         "high",
         3.0,
     )
+    assert right_sop["level"] == "nominal"  # pass/fail: nominal by default
+    assert body["sections"][1]["criteria"][0]["level"] == "ordinal"  # a 5-point scale: ordinal by default
     assert client.get(f"/api/v1/scorecards/versions/{default_scorecard.pk}").json()["number"] == 1
     assert client.get("/api/v1/scorecards/nope").status_code == 404
 

@@ -11,6 +11,7 @@ from qadesk.scorecards.scoring import (
     pass_rate,
     per_100,
     score_review,
+    score_sums,
 )
 
 
@@ -112,20 +113,21 @@ def test_iqs_is_the_unweighted_mean_of_review_scores() -> None:
     assert iqs([100, 9.91, 63.96, 90.99, 0]) == 52.97
 
 
-def test_group_stats_give_a_student_t_interval_and_mark_small_groups() -> None:
+def test_group_stats_give_the_two_part_interval_and_mark_small_or_wide_groups() -> None:
     scores = [100, 9.91, 63.96, 90.99, 0]
-    stats = group_stats(5, sum(scores), sum(s * s for s in scores), minimum_n=10)
+    stats = group_stats(score_sums(scores), minimum_n=10)
     assert stats.iqs == 52.97
-    # mean 52.972, sd 46.1095, t(0.975, 4) = 2.7764 -> half width 57.25; clipped to 0-100
-    assert stats.ci_low == 0.0
-    assert stats.ci_high == 100.0
+    assert stats.ci_low is not None and stats.ci_high is not None
+    assert 0 <= stats.ci_low <= 52.97 <= stats.ci_high <= 100
     assert not stats.conclusive
     many = [70, 80, 90, 75, 85, 95, 65, 80, 88, 72]
-    tight = group_stats(10, sum(many), sum(s * s for s in many), minimum_n=10)
-    assert tight.iqs == 80.0
-    # squared deviations sum to 828 -> sd = sqrt(828 / 9) = 9.5917, se = 3.0332, t(0.975, 9) = 2.2622
-    assert (tight.ci_low, tight.ci_high) == (73.14, 86.86)
-    assert tight.conclusive
+    # None at 0: a = 1, Wilson(10/10) from 10/(10 + 1.96²) = 0.72246; m = 80, s = 9.5917, t(9) = 2.2622 → 73.138–86.862.
+    # lower = 80·exp(−√(ln(1/0.72246)² + ln(80/73.138)²)) = 80·exp(−0.33724) = 57.10; upper = 86.86.
+    tight = group_stats(score_sums(many), minimum_n=10, max_width=None)
+    assert (tight.iqs, tight.ci_low, tight.ci_high, tight.conclusive) == (80.0, 57.1, 86.86, True)
+    # The same group is not conclusive when the interval may be at most 20 points wide (it is 29.76).
+    assert not group_stats(score_sums(many), minimum_n=10, max_width=20).conclusive
+    assert not group_stats(score_sums([90]), minimum_n=1, max_width=None).conclusive  # no interval: never conclusive
 
 
 def test_pass_rate_and_per_100() -> None:

@@ -142,3 +142,37 @@ def test_the_cli_exports_yaml_and_imports_it_as_the_next_version(default_scoreca
     json_path = tmp_path / "card.json"
     call_command("scorecard", "export", "default", str(json_path), "--version", "1")
     assert json.loads(json_path.read_text())["code"] == "default"
+
+
+def test_a_criterion_takes_the_level_its_definition_declares_or_its_scales_default() -> None:
+    definition = small_definition()
+    definition["sections"][0]["criteria"].append(
+        {"code": "reason", "title": {"en": "Contact reason"}, "scale": "three", "level": "nominal"}
+    )
+    version = scorecard_version_create(data=definition)
+    levels = {c.code: c.level for c in Criterion.objects.filter(section__version=version)}
+    assert levels == {"a": "ordinal", "b": "nominal", "reason": "nominal"}
+    exported = scorecard_version_export(version=version)["sections"][0]["criteria"]
+    assert [c["level"] for c in exported] == ["ordinal", "nominal", "nominal"]
+
+
+def test_it_refuses_an_unknown_level_naming_the_field() -> None:
+    definition = small_definition()
+    definition["sections"][0]["criteria"][0]["level"] = "categorical"
+    with pytest.raises(ApplicationError, match=r"sections\[0\]\.criteria\[0\]\.level"):
+        scorecard_version_create(data=definition)
+
+
+@pytest.mark.parametrize("weight", [0.004, 1.005])
+def test_it_refuses_a_weight_it_would_have_to_round_instead_of_storing_another(weight: float) -> None:
+    definition = small_definition()
+    definition["sections"][0]["criteria"][0]["weight"] = weight
+    with pytest.raises(ApplicationError, match=r"criteria\[0\]\.weight: must be 0.01 or more with at most 2 decimals"):
+        scorecard_version_create(data=definition)
+
+
+def test_a_weight_of_hundredths_is_kept_exactly() -> None:
+    definition = small_definition()
+    definition["sections"][0]["criteria"][0]["weight"] = 0.25
+    version = scorecard_version_create(data=definition)
+    assert float(Criterion.objects.get(section__version=version, code="a").weight) == 0.25

@@ -3,8 +3,8 @@
 `qadesk report precision --by agent --margin 5 [--from … --to …]`: reviews needed to know each IQS within ±margin.
 `qadesk report discrepancies --by team --a-from … --a-to … --b-from … --b-to …`: significant changes between periods.
 `qadesk report reviewer-discrepancies [--from … --to …]`: reviewers whose scores differ significantly from peers'.
-Both lists give each row's p_value and p_adjusted (Benjamini–Hochberg over every test the list ran); a row is listed
-when p_adjusted < alpha.
+Both lists give each row's p_value, p_adjusted (Benjamini–Hochberg over every test the list ran) and significant; a
+row is listed when p_adjusted < alpha, every row compared with --all.
 
 With --user the report holds what that user may see (the same visibility rule as the page and the API).
 Without it the command runs as the system: an in-memory administrator that is never saved, so the report
@@ -67,6 +67,10 @@ class Command(BaseCommand):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
                 parser_.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last submission day, inclusive.")
+            if parser_ is not precision:
+                parser_.add_argument(
+                    "--all", dest="include_all", action="store_true", help="Every row compared, not only significant."
+                )
             parser_.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
             parser_.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
 
@@ -110,10 +114,13 @@ class Command(BaseCommand):
                     by=options["by"],
                     period_a=(options["a_from"], options["a_to"]),
                     period_b=(options["b_from"], options["b_to"]),
+                    include_all=options["include_all"],
                 )
                 rows = report.groups
             else:
-                report = reviewer_discrepancies(actor=actor, date_from=options["date_from"], date_to=options["date_to"])
+                report = reviewer_discrepancies(
+                    actor=actor, date_from=options["date_from"], date_to=options["date_to"], include_all=options["include_all"]
+                )
                 rows = report.reviewers
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc

@@ -2,7 +2,6 @@
 
 Without --user the command runs as the system (an unsaved administrator), like `qadesk report`."""
 
-import csv
 import json
 from typing import Any
 
@@ -12,23 +11,49 @@ from qadesk.accounts.models import Role, User
 from qadesk.calibration.models import CalibrationSession
 from qadesk.calibration.selectors import calibration_results
 from qadesk.core.errors import ApplicationError
+from qadesk.core.exports import csv_dict_writer
 
-CSV_FIELDS = ["kind", "name", "level", "alpha", "percent_agreement", "mean_deviation", "leniency", "alignment"]
+CSV_FIELDS = [
+    "kind",
+    "name",
+    "level",
+    "alpha",
+    "percent_agreement",
+    "kappa",
+    "kappa_kind",
+    "kappa_units",
+    "mean_deviation",
+    "leniency",
+    "alignment",
+]
 
 
 def results_csv_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row overall, one per criterion (worst agreement first), one per reviewer."""
+    """One row per level of measurement and one for the review score (overall), one per criterion (worst agreement
+    first), one per reviewer."""
     overall = results["overall"]
-    rows = [{"kind": "overall", "name": "", **{k: overall[k] for k in ("level", "alpha", "percent_agreement")}}]
-    rows += [
-        {"kind": "criterion", "name": c["code"], **{k: c[k] for k in ("level", "alpha", "percent_agreement")}}
-        for c in results["criteria"]
-    ]
+    rows = [{"kind": "level", "name": row["level"], **_agreement_columns(row)} for row in overall["by_level"]]
+    review_score = overall["review_score"]
+    rows.append({"kind": "review_score", "name": "", "level": review_score["level"], "alpha": review_score["alpha"]})
+    rows.append({"kind": "overall", "name": "", "percent_agreement": overall["percent_agreement"]})
+    rows += [{"kind": "criterion", "name": c["code"], **_agreement_columns(c)} for c in results["criteria"]]
     rows += [
         {"kind": "reviewer", "name": r["reviewer"], **{k: r[k] for k in ("mean_deviation", "leniency", "alignment")}}
         for r in results["reviewers"]
     ]
     return rows
+
+
+def _agreement_columns(row: dict[str, Any]) -> dict[str, Any]:
+    kappa = row.get("kappa") or {}
+    return {
+        "level": row["level"],
+        "alpha": row["alpha"],
+        "percent_agreement": row["percent_agreement"],
+        "kappa": kappa.get("value"),
+        "kappa_kind": kappa.get("kind"),
+        "kappa_units": kappa.get("units"),
+    }
 
 
 class Command(BaseCommand):
@@ -51,7 +76,7 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         if options["output"] == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=CSV_FIELDS)
+            writer = csv_dict_writer(self.stdout, CSV_FIELDS)  # type: ignore[arg-type]
             writer.writeheader()
             writer.writerows(results_csv_rows(results))
         else:

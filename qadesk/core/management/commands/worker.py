@@ -1,19 +1,30 @@
 """`qadesk worker`: runs background jobs with the configured tasks backend's worker, and with --scheduler the periodic ones.
 
 Database backend (default): django-tasks-db's `db_worker`. RQ backend (QADESK_TASKS_BACKEND=rq): django-rq's
-`rqworker` on the backend's queues, with the job class django-tasks-rq needs. --scheduler runs the scheduler loop
-(qadesk/core/schedule.py) in a thread beside it, so one process serves a small install; `qadesk serve` starts it so.
+`rqworker` on the backend's queues, with the job class django-tasks-rq needs and qadesk's worker class (its work horses
+die with it). --scheduler runs the scheduler loop (qadesk/core/schedule.py) in a thread beside it, so one process
+serves a small install; `qadesk serve` starts it so.
+
+Every worker keeps a heartbeat in the database (core/workers.py) and, as it starts, reclaims the jobs of workers that
+died (core/services.py). Started by `qadesk serve` (QADESK_PARENT_PID set), it stops when serve dies, however serve dies.
 """
 
+import logging
+import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from qadesk.core import schedule
+from qadesk.core import lifeline, schedule
+from qadesk.core.services import jobs_reclaim
+from qadesk.core.workers import Heartbeat, new_worker_id
 
 RQ_BACKEND = "django_tasks_rq.RQBackend"
+PARENT_ENV = "QADESK_PARENT_PID"  # set by `qadesk serve` for the worker it starts
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -32,18 +43,31 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["scheduler"]:
-            if options["batch"]:
-                schedule.tick()
-            else:
-                schedule.start_thread()
+        parent = os.environ.pop(PARENT_ENV, "")
+        if parent:
+            lifeline.die_with_parent(int(parent))
         backend = settings.TASKS["default"]
+        heartbeat = Heartbeat(worker_id=new_worker_id(), backend=str(backend["BACKEND"]))
+        heartbeat.start()
+        try:
+            for job in jobs_reclaim():
+                self.stderr.write(f"job {job.pk} ({job.kind}) of a worker that stopped: {job.status}")
+            if options["scheduler"]:
+                if options["batch"]:
+                    schedule.tick()
+                else:
+                    schedule.start_thread()
+            self._work(backend, heartbeat.worker_id, options)
+        finally:
+            heartbeat.stop()
+
+    def _work(self, backend: dict[str, Any], worker_id: str, options: dict[str, Any]) -> None:
         if backend["BACKEND"] == RQ_BACKEND:
             extra: dict[str, Any] = {"max_jobs": options["max_tasks"]} if options["max_tasks"] else {}
-            if options["in_process"]:
-                extra["worker_class"] = "rq.worker.SimpleWorker"
+            extra["worker_class"] = "rq.worker.SimpleWorker" if options["in_process"] else "qadesk.core.rq_worker.RQWorker"
             queues = backend.get("QUEUES", ["default"])
-            call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], **extra)
+            call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], name=worker_id, **extra)
             return
         extra = {"max_tasks": options["max_tasks"]} if options["max_tasks"] else {}
-        call_command("db_worker", batch=options["batch"], startup_delay=False, **extra)
+        # No autoreload even with DEBUG: it would run the jobs in another process, away from this one's heartbeat.
+        call_command("db_worker", batch=options["batch"], startup_delay=False, reload=False, worker_id=worker_id, **extra)

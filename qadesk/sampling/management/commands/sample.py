@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from qadesk.core.errors import ApplicationError
 from qadesk.sampling.models import SamplingPlan
 from qadesk.sampling.services import sampling_plan_enqueue, sampling_plan_run
 from qadesk.sampling.tasks import enqueue_due_plans
@@ -36,7 +37,10 @@ class Command(BaseCommand):
                 job = sampling_plan_enqueue(plan=plan, actor=None, period_start=options["period_start"])
             self.stdout.write(f"queued job {job.pk}")
             return
-        run = sampling_plan_run(plan=plan, actor=None, period_start=options["period_start"])
+        try:
+            run = sampling_plan_run(plan=plan, actor=None, period_start=options["period_start"])
+        except ApplicationError as exc:  # said in the job's log too; a broken rule is not a crash
+            raise CommandError(str(exc.message)) from None
         if run is None:
             self.stdout.write("period already drawn: nothing to do")
         else:
