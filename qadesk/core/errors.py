@@ -22,3 +22,10 @@ class PermissionDenied(ApplicationError):
     """The actor may see the object but not do this to it."""
 
     status_code = 403
+
+
+class Conflict(ApplicationError):
+    """The object is not, or no longer, in a state that allows this: someone else changed it first (a decision already
+    taken, a review already submitted, a session already closed). Answered 409; the person reloads and sees why."""
+
+    status_code = 409

@@ -7,10 +7,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+Call = tuple[str, str, str, Any]  # who, method, path, JSON body (None: no body)
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ class Server:
         except urllib.error.HTTPError as exc:
             return Answer(exc.code, _json(exc.read()))
 
-    def race(self, *calls: Callable[[], Answer], stagger: float = 0.0) -> list[Answer]:
-        """Run the calls at once (a barrier releases them together; each later one starts `stagger` s after the one
-        before) and return their answers in the same order."""
+    def race(self, *calls: Call, stagger: float = 0.0) -> list[Answer]:
+        """Send the calls, each (who, method, path, body), at once: a barrier releases them together and each later one
+        starts `stagger` s after the one before. Returns their answers in the same order."""
         barrier = threading.Barrier(len(calls))
         answers: list[Answer | None] = [None] * len(calls)
 
@@ -56,7 +57,7 @@ class Server:
             if stagger:
                 time.sleep(stagger * index)
             try:
-                answers[index] = calls[index]()
+                answers[index] = self.call(*calls[index])
             except Exception as exc:  # a dropped connection is an answer too: a broken round, not a crashed test
                 answers[index] = Answer(0, {"detail": repr(exc)})
 

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from datetime import timedelta
+from typing import Any
 
 
 def main(rounds: int) -> None:
@@ -18,6 +19,7 @@ def main(rounds: int) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     django.setup()
+    from django.db import transaction
     from django.utils import timezone
 
     from qadesk.accounts.models import Role
@@ -77,14 +79,8 @@ def main(rounds: int) -> None:
         )
         return {"session": s.pk, "item": s.items.get().pk}
 
-    plan = {
-        "submit_autosave": [draft() for _ in range(rounds)],
-        "double_submit": [draft() for _ in range(rounds)],
-        "decide": [disputed() for _ in range(rounds)],
-        "open_dispute": [submitted() for _ in range(rounds)],
-        "calibration": [session(n) for n in range(rounds)],
-        "assign": [f.make_interaction(agent).pk for _ in range(rounds)],
-    }
+    with transaction.atomic():  # one commit for the whole seed: quicker, and the server sees all of it or nothing
+        plan = _plan(rounds, draft, submitted, disputed, session, lambda: f.make_interaction(agent).pk)
     out = {
         "tokens": tokens,
         "criteria": [{"id": c.pk, "code": c.code, "choices": list(c.rating_choices())} for c in criteria],
@@ -92,6 +88,18 @@ def main(rounds: int) -> None:
         **plan,
     }
     json.dump(out, sys.stdout)
+
+
+def _plan(rounds: int, draft: Any, submitted: Any, disputed: Any, session: Any, interaction: Any) -> dict[str, list[Any]]:
+    """Per race, what each round works on."""
+    return {
+        "submit_autosave": [draft() for _ in range(rounds)],
+        "double_submit": [draft() for _ in range(rounds)],
+        "decide": [disputed() for _ in range(rounds)],
+        "open_dispute": [submitted() for _ in range(rounds)],
+        "calibration": [session(n) for n in range(rounds)],
+        "assign": [interaction() for _ in range(rounds)],
+    }
 
 
 if __name__ == "__main__":

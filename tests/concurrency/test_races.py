@@ -35,7 +35,14 @@ def _actions(server: Server, review_id: int, **filters: Any) -> Counter[str]:
 
 def _ratings(server: Server, empathy_value: int) -> list[dict[str, Any]]:
     empathy = server.seed["empathy"]
-    return [{"criterion": c["id"], "value": empathy_value if c["id"] == empathy else c["choices"][-1]} for c in server.seed["criteria"]]
+    return [
+        {"criterion": c["id"], "value": empathy_value if c["id"] == empathy else c["choices"][-1]}
+        for c in server.seed["criteria"]
+    ]
+
+
+def _values(ratings: list[dict[str, Any]]) -> dict[int, Any]:
+    return {r["criterion"]: r["value"] for r in ratings}
 
 
 def _no_server_error(problems: list[str], **answers: Answer) -> None:
@@ -48,8 +55,8 @@ def test_a_submit_racing_an_autosave_submits_once_and_never_reverts(race_server:
     s, broken = race_server, {}
     for n, (review_id, stagger) in enumerate(zip(s.seed["submit_autosave"], staggers(ROUNDS), strict=True)):
         submit, autosave = s.race(
-            lambda rid=review_id: s.call("reviewer", "POST", f"/reviews/{rid}/submit"),
-            lambda rid=review_id: s.call("reviewer", "PUT", f"/reviews/{rid}/ratings", {"ratings": _ratings(s, 3)}),
+            ("reviewer", "POST", f"/reviews/{review_id}/submit", None),
+            ("reviewer", "PUT", f"/reviews/{review_id}/ratings", {"ratings": _ratings(s, 3)}),
             stagger=stagger,
         )
         problems: list[str] = []
@@ -62,10 +69,10 @@ def test_a_submit_racing_an_autosave_submits_once_and_never_reverts(race_server:
         revisions = s.call("reviewer", "GET", f"/reviews/{review_id}/revisions").body
         if [r["number"] for r in revisions] != [1]:
             problems.append(f"revisions {[r['number'] for r in revisions]}")
-        elif {r["criterion"]: r["value"] for r in revisions[0]["ratings"]} != {r["criterion"]: r["value"] for r in review["ratings"]}:
+        elif _values(revisions[0]["ratings"]) != _values(review["ratings"]):
             problems.append("a rating changed after the review was submitted")
         empathy = next((r["value"] for r in review["ratings"] if r["criterion"] == s.seed["empathy"]), None)
-        if autosave.status == 409 and empathy != 2 or autosave.status == 200 and empathy != 3:
+        if (autosave.status == 409 and empathy != 2) or (autosave.status == 200 and empathy != 3):
             problems.append(f"the autosave answered {autosave.status} but empathy is {empathy}")
         if (count := _actions(s, review_id)["submit"]) != 1:
             problems.append(f"{count} submit events")
@@ -80,7 +87,7 @@ def test_a_submit_racing_an_autosave_submits_once_and_never_reverts(race_server:
 def test_a_double_submit_submits_once_and_the_other_gets_409(race_server: Server) -> None:
     s, broken = race_server, {}
     for n, (review_id, stagger) in enumerate(zip(s.seed["double_submit"], staggers(ROUNDS), strict=True)):
-        answers = s.race(*[lambda rid=review_id: s.call("reviewer", "POST", f"/reviews/{rid}/submit")] * 2, stagger=stagger)
+        answers = s.race(*[("reviewer", "POST", f"/reviews/{review_id}/submit", None)] * 2, stagger=stagger)
         problems: list[str] = []
         if _statuses(*answers) != [200, 409]:
             problems.append(f"answers {answers}")
@@ -102,8 +109,8 @@ def test_two_opposite_decisions_of_one_dispute_leave_exactly_one(race_server: Se
         accept = {"accepted": [{"criterion": empathy}], "note": "Fair."}
         reject = {"accepted": [], "note": "The transcript says otherwise."}
         accepting, rejecting = s.race(
-            lambda: s.call("qa", "POST", f"/disputes/{dispute_id}/decide", accept),
-            lambda: s.call("reviewer", "POST", f"/disputes/{dispute_id}/decide", reject),
+            ("qa", "POST", f"/disputes/{dispute_id}/decide", accept),
+            ("reviewer", "POST", f"/disputes/{dispute_id}/decide", reject),
             stagger=stagger,
         )
         problems: list[str] = []
@@ -135,7 +142,7 @@ def test_two_disputes_opened_at_once_on_one_review_make_one(race_server: Server)
     empathy = s.seed["empathy"]
     for n, (review_id, stagger) in enumerate(zip(s.seed["open_dispute"], staggers(ROUNDS), strict=True)):
         body = {"review": review_id, "argument": "I was kind.", "items": [{"criterion": empathy, "proposed_value": 5}]}
-        answers = s.race(*[lambda: s.call("agent", "POST", "/disputes", body)] * 2, stagger=stagger)
+        answers = s.race(*[("agent", "POST", "/disputes", body)] * 2, stagger=stagger)
         problems: list[str] = []
         if _statuses(*answers) != [201, 409]:
             problems.append(f"answers {answers}")
@@ -152,7 +159,7 @@ def test_two_disputes_opened_at_once_on_one_review_make_one(race_server: Server)
 def test_a_double_acknowledge_is_recorded_once(race_server: Server) -> None:
     s, broken = race_server, {}
     for n, (review_id, stagger) in enumerate(zip(s.seed["open_dispute"], staggers(ROUNDS), strict=True)):
-        answers = s.race(*[lambda rid=review_id: s.call("agent", "POST", f"/reviews/{rid}/acknowledge")] * 2, stagger=stagger)
+        answers = s.race(*[("agent", "POST", f"/reviews/{review_id}/acknowledge", None)] * 2, stagger=stagger)
         problems: list[str] = []
         if _statuses(*answers) != [200, 200]:
             problems.append(f"answers {answers}")
@@ -169,10 +176,10 @@ def test_a_calibration_score_and_a_close_sent_twice_count_once(race_server: Serv
     for n, (ids, stagger) in enumerate(zip(s.seed["calibration"], staggers(ROUNDS), strict=True)):
         session, item = ids["session"], ids["item"]
         path = f"/calibration/sessions/{session}/items/{item}/score"
-        scores = s.race(*[lambda: s.call("reviewer", "POST", path, {"ratings": ratings})] * 2, stagger=stagger)
+        scores = s.race(*[("reviewer", "POST", path, {"ratings": ratings})] * 2, stagger=stagger)
         closes = s.race(
-            lambda: s.call("qa", "POST", f"/calibration/sessions/{session}/close", {}),
-            lambda: s.call("qa2", "POST", f"/calibration/sessions/{session}/close", {}),
+            ("qa", "POST", f"/calibration/sessions/{session}/close", {}),
+            ("qa2", "POST", f"/calibration/sessions/{session}/close", {}),
             stagger=stagger,
         )
         problems: list[str] = []
@@ -181,7 +188,8 @@ def test_a_calibration_score_and_a_close_sent_twice_count_once(race_server: Serv
         if _statuses(*closes) != [200, 409]:
             problems.append(f"closes answered {closes}")
         told = [
-            x for x in s.call("reviewer2", "GET", "/notifications?limit=1000").body["items"]
+            x
+            for x in s.call("reviewer2", "GET", "/notifications?limit=1000").body["items"]
             if x["kind"] == "calibration_results" and f"“Race {n}”" in x["subject"]
         ]
         if len(told) != 1:
@@ -196,8 +204,8 @@ def test_the_same_assignment_made_twice_at_once_is_made_once(race_server: Server
     for n, (interaction, stagger) in enumerate(zip(s.seed["assign"], staggers(ROUNDS), strict=True)):
         body = {"interactions": [interaction], "reviewer": "race.reviewer2"}
         answers = s.race(
-            lambda: s.call("qa", "POST", "/reviews/assignments", body),
-            lambda: s.call("qa2", "POST", "/reviews/assignments", body),
+            ("qa", "POST", "/reviews/assignments", body),
+            ("qa2", "POST", "/reviews/assignments", body),
             stagger=stagger,
         )
         problems: list[str] = []

@@ -42,6 +42,7 @@ def test_every_step_of_the_workflow_is_audited_with_actor_and_changes(
     trail = list(AuditEvent.objects.filter(review=review).order_by("created_at", "id"))
     assert [(e.action, e.actor) for e in trail] == [
         (Action.CREATE, reviewer),
+        (Action.SAVE, reviewer),
         (Action.SUBMIT, reviewer),
         (Action.ACKNOWLEDGE, agent_user),
         (Action.COACH, team_lead),
@@ -54,7 +55,8 @@ def test_every_step_of_the_workflow_is_audited_with_actor_and_changes(
         (Action.REVISE, qa_lead),
         (Action.DECIDE, qa_lead),
     ]
-    by_step = dict(enumerate(trail))
+    by_step = dict(enumerate(trail[:1] + trail[2:]))  # the SAVE event: test_it_records_what_each_draft_save_changed
+    assert set(trail[1].changes) == {"rated"} and len(trail[1].changes["rated"]) == len(criteria_by_code(default_scorecard))
     assert by_step[0].changes == {"scorecard_version": default_scorecard.pk, "agent": "a.rossi"}
     assert by_step[1].changes == {"score": 95.31}
     assert by_step[3].changes == {"note": note.pk}
@@ -83,11 +85,11 @@ def test_an_event_cannot_be_changed_or_deleted(review) -> None:
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.get(pk=event.pk).changes != {"score": 100}
-    assert AuditEvent.objects.filter(review=review).count() == 2
+    assert AuditEvent.objects.filter(review=review).count() == 3
 
 
 def test_the_trail_is_seen_by_whoever_sees_the_review(review, agent_user, other_team_agent_user, team_lead, manager) -> None:
-    assert AuditEvent.objects.visible_to(agent_user).filter(review=review).count() == 2
-    assert AuditEvent.objects.visible_to(team_lead).filter(review=review).count() == 2
-    assert AuditEvent.objects.visible_to(manager).filter(review=review).count() == 2
+    assert AuditEvent.objects.visible_to(agent_user).filter(review=review).count() == 3
+    assert AuditEvent.objects.visible_to(team_lead).filter(review=review).count() == 3
+    assert AuditEvent.objects.visible_to(manager).filter(review=review).count() == 3
     assert not AuditEvent.objects.visible_to(other_team_agent_user).exists()
