@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from qadesk.audit.models import Action
 from qadesk.audit.services import audit_record
 from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
 from qadesk.disputes.models import Dispute, DisputeItem, DisputeKind, DisputeMessage, DisputeStatus, Outcome
+from qadesk.disputes.selectors import settled_criterion_ids, settled_disputes
 from qadesk.interactions.models import Interaction
 from qadesk.notifications.services import notify
 from qadesk.reviews.models import Rating, Review, ReviewStatus
@@ -101,15 +101,9 @@ def dispute_open(
     return dispute
 
 
-def _settled(review: Review) -> Q:
-    """The decided disputes of the review that still count: those decided since a QA lead last reopened it."""
-    decided = Q(dispute__review=review, dispute__status=DisputeStatus.DECIDED)
-    return decided & Q(dispute__decided_at__gt=review.reopened_at) if review.reopened_at else decided
-
-
 def _check_not_settled(*, review: Review, kind: str, criteria: list[Rating]) -> None:
     """Each finding is disputed once: refuse criteria (or a crediting) already decided since the last reopening."""
-    settled = set(DisputeItem.objects.filter(_settled(review)).values_list("criterion_id", flat=True))
+    settled = settled_criterion_ids(review=review)
     again = [str(r.criterion) for r in criteria if r.criterion_id in settled]
     if again:
         raise ApplicationError(
@@ -117,21 +111,10 @@ def _check_not_settled(*, review: Review, kind: str, criteria: list[Rating]) -> 
                 names=", ".join(again)
             )
         )
-    decided = Dispute.objects.filter(review=review, status=DisputeStatus.DECIDED, kind=DisputeKind.WRONG_AGENT)
-    if review.reopened_at:
-        decided = decided.filter(decided_at__gt=review.reopened_at)
-    if kind == DisputeKind.WRONG_AGENT and decided.exists():
+    if kind == DisputeKind.WRONG_AGENT and settled_disputes(review=review).filter(kind=DisputeKind.WRONG_AGENT).exists():
         raise ApplicationError(
             _("Who is credited was already decided in an earlier dispute. Only a QA lead can reopen the review for a new look.")
         )
-
-
-def review_has_settled_findings(*, review: Review) -> bool:
-    """True when a dispute was decided since the review was last reopened (a QA lead may then reopen it)."""
-    disputes = Dispute.objects.filter(review=review, status=DisputeStatus.DECIDED)
-    if review.reopened_at:
-        disputes = disputes.filter(decided_at__gt=review.reopened_at)
-    return disputes.exists()
 
 
 def _lock(dispute: Dispute) -> Review:
@@ -272,7 +255,7 @@ def review_reopen(*, review: Review, actor: User) -> Review:
         raise PermissionDenied(_("Only a QA lead can reopen a review."))
     if review.agent.user_id == actor.pk:
         raise PermissionDenied(_("You cannot reopen a review of your own work."))
-    if not review.scores_locked and not review_has_settled_findings(review=review):
+    if not review.scores_locked and not settled_disputes(review=review).exists():
         raise Conflict(_("There is nothing to reopen: the review is not locked and has no decided dispute."))
     review.scores_locked = False
     review.reopened_at = timezone.now()

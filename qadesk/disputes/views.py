@@ -15,7 +15,13 @@ from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
 from qadesk.disputes.forms import DisputeCommentForm, DisputeDecideForm, DisputeFilterForm, DisputeOpenForm
 from qadesk.disputes.models import Dispute, DisputeKind, DisputeStatus
-from qadesk.disputes.selectors import dispute_dashboard, dispute_detail, dispute_is_overdue, dispute_list
+from qadesk.disputes.selectors import (
+    dispute_dashboard,
+    dispute_detail,
+    dispute_is_overdue,
+    dispute_list,
+    settled_criterion_ids,
+)
 from qadesk.disputes.services import dispute_comment, dispute_decide, dispute_escalate, dispute_open
 from qadesk.reviews.models import Review
 from qadesk.reviews.selectors import review_detail
@@ -51,7 +57,8 @@ def dispute_open_view(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = review_detail(actor=_user(request), pk=review_pk)
     if review.agent.user_id != _user(request).pk:
         raise Http404
-    form = DisputeOpenForm(request.POST or None, ratings=list(review.ratings.all()))
+    settled = settled_criterion_ids(review=review)  # each finding is disputed once: those decided are not offered
+    form = DisputeOpenForm(request.POST or None, ratings=[r for r in review.ratings.all() if r.criterion_id not in settled])
     if request.method == "POST" and form.is_valid():
         try:
             dispute = dispute_open(

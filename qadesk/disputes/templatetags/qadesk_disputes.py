@@ -22,6 +22,13 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
         parts.append(
             _("{criterion}: {before} → {after}").format(criterion=titles.get(cid, cid), before=_v(before), after=_v(after))
         )
+    for cid, value in (changes.get("rated") or {}).items():  # a draft save rating a criterion for the first time
+        parts.append(_("{criterion}: {value}").format(criterion=titles.get(cid, cid), value=_v(value)))
+    if changes.get("notes"):
+        names = ", ".join(titles.get(str(c), str(c)) for c in changes["notes"])
+        parts.append(_("comments or root causes changed: {criteria}").format(criteria=names))
+    if changes.get("comment") is True:
+        parts.append(_("overall comment changed"))
     if "agent" in changes and isinstance(changes["agent"], list):
         parts.append(_("credited agent: {before} → {after}").format(before=changes["agent"][0], after=changes["agent"][1]))
     if "score" in changes:
