@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import translation
 
 from qadesk.accounts.models import Agent, Role, Team, User
@@ -25,19 +26,23 @@ def _flush_past_the_audit_trigger() -> Iterator[None]:
     """Transactional tests (live server, browser) empty the tables after each test. PostgreSQL does it with TRUNCATE,
     which the audit trail's append-only row trigger lets through; SQLite deletes row by row, which the trigger refuses.
     So on SQLite, and only for the test runner's flush, the trigger is lifted for the flush (audit.triggers.suspended)."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db import connection
 
     from qadesk.audit import triggers
 
-    flush = DatabaseOperations.execute_sql_flush
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    flush = operations.execute_sql_flush
 
-    def execute_sql_flush(self: DatabaseOperations, sql_list: list[str]) -> None:
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
         with triggers.suspended(self.connection):
             flush(self, sql_list)
 
-    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign,assignment]
+    operations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign,assignment]
     yield
-    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    operations.execute_sql_flush = flush  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -131,6 +131,8 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:  # type: ignore[attr-defined]
             error = _("This review was submitted; your last change was not saved.")
             return render(request, "reviews/_autosave.html", {"error": error, "review": review, "closed": True}, status=409)
+        if request.method == "POST":  # the form was open in another tab when the review was submitted
+            messages.error(request, _("This review was submitted; your last change was not saved."))
         return redirect("reviews:detail", pk=review.pk)
     version = scorecard_version_detail(version_id=review.scorecard_version_id)
     criteria = [c for section in version.sections.all() for c in section.criteria.all()]
