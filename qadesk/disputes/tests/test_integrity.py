@@ -173,9 +173,7 @@ def test_the_credited_agent_must_have_handled_the_contact(review, agent_user, re
     assert Review.objects.get(pk=review.pk).agent.username == "a.rossi"
 
 
-def test_the_decide_form_offers_only_the_other_agents_who_handled_the_contact(
-    client, review, agent_user, reviewer, team
-) -> None:
+def test_the_decide_form_offers_only_the_other_agents_who_handled_the_contact(client, review, agent_user, reviewer, team) -> None:
     colleague = f.make_agent("c.bianchi", team)
     handled_by(review, colleague)
     f.make_agent("z.stranger", team)
@@ -217,9 +215,7 @@ def test_a_qa_lead_cannot_reopen_a_review_of_their_own_work(default_scorecard, r
         review_reopen(review=review, actor=lead_and_agent)
 
 
-def test_after_a_wrong_agent_decision_both_agents_open_what_they_were_told_about(
-    review, agent_user, reviewer, team
-) -> None:
+def test_after_a_wrong_agent_decision_both_agents_open_what_they_were_told_about(review, agent_user, reviewer, team) -> None:
     colleague_user = f.make_user("carlo", Role.AGENT, team)
     colleague = f.make_agent("c.bianchi", team, colleague_user)
     handled_by(review, colleague)
