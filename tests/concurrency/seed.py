@@ -27,6 +27,7 @@ def main(rounds: int) -> None:
     from qadesk.calibration.services import calibration_session_create
     from qadesk.disputes.services import ContestedCriterion, dispute_open
     from qadesk.reviews.services import RatingInput, review_create, review_save, review_submit
+    from qadesk.sampling.services import sampling_plan_create
     from qadesk.scorecards.models import Criterion
     from qadesk.scorecards.services import scorecard_install_default
     from qadesk.testing import factories as f
@@ -41,6 +42,7 @@ def main(rounds: int) -> None:
         "qa": f.make_user("race.qa", Role.QA_LEAD),
         "qa2": f.make_user("race.qa2", Role.QA_LEAD),
         "agent": f.make_user("race.agent", Role.AGENT, team),
+        "sampler": f.make_user("race.sampler", Role.REVIEWER),
     }
     agent = f.make_agent("race.agent", team, people["agent"])
     tokens = {name: api_token_create(user=user, name="race")[1] for name, user in people.items()}
@@ -79,8 +81,15 @@ def main(rounds: int) -> None:
         )
         return {"session": s.pk, "item": s.items.get().pk}
 
+    def sampling_plan(n: int) -> int:
+        plan = sampling_plan_create(
+            actor=people["qa"], reviewers=[people["sampler"]], name=f"Race {n}", n_per_agent=2, period="day", seed=n
+        )
+        return plan.pk
+
     with transaction.atomic():  # one commit for the whole seed: quicker, and the server sees all of it or nothing
         plan = _plan(rounds, draft, submitted, disputed, session, lambda: f.make_interaction(agent).pk)
+        plan["sampling"] = [sampling_plan(n) for n in range(rounds)]
     out = {
         "tokens": tokens,
         "criteria": [{"id": c.pk, "code": c.code, "choices": list(c.rating_choices())} for c in criteria],

@@ -216,3 +216,25 @@ def test_the_same_assignment_made_twice_at_once_is_made_once(race_server: Server
         if problems:
             broken[n] = problems
     _verdict("double assignment", broken)
+
+
+def test_two_runs_of_one_sampling_plan_at_once_draw_the_period_once(race_server: Server) -> None:
+    s, broken = race_server, {}
+    for n, (plan, stagger) in enumerate(zip(s.seed["sampling"], staggers(ROUNDS), strict=True)):
+        answers = s.race(
+            ("qa", "POST", f"/sampling/plans/{plan}/run", {}),
+            ("qa2", "POST", f"/sampling/plans/{plan}/run", {}),
+            stagger=stagger,
+        )
+        problems: list[str] = []
+        if _statuses(*answers) != [202, 202]:
+            problems.append(f"answers {answers}")
+        runs = s.call("qa", "GET", f"/sampling/runs?plan={plan}").body
+        if len(runs) != 1:
+            problems.append(f"{len(runs)} runs of one period")
+        jobs = sorted(s.call("qa", "GET", f"/sampling/jobs/{a.body['id']}").body["status"] for a in answers if a.status == 202)
+        if jobs != ["skipped", "succeeded"]:
+            problems.append(f"jobs {jobs}")
+        if problems:
+            broken[n] = problems
+    _verdict("two sampling runs", broken)
