@@ -1,7 +1,7 @@
 """Writing reviews: create, save a draft, submit. The score comes only from scorecards.scoring.
 
 Every change of state is a guarded transition: inside its transaction the service re-reads the review under a row lock
-(`_lock`) and checks the state it finds there, never the object the caller loaded before the transaction. Two requests
+(`review_lock`) and checks the state it finds there, never the object the caller loaded before the transaction. Two requests
 racing for the same review are thus serialised (on PostgreSQL by the row lock, on SQLite by the IMMEDIATE transaction's
 write lock) and the one that comes second sees what the first did: it gets a `Conflict` (409) saying so, and nothing of
 it is applied.
