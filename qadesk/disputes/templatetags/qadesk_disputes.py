@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from qadesk.audit.models import AuditEvent
@@ -50,6 +52,6 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
 def _v(value: Any) -> str:
     if value is None:
         return _("N/A")
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, float):  # 95.31 reads 95,31 in Italian and French
+        return formats.number_format(Decimal(f"{value:.2f}".rstrip("0").rstrip(".")))
     return str(value)
