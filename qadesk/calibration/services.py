@@ -21,7 +21,7 @@ from qadesk.calibration.models import (
     CalibrationSession,
     SessionStatus,
 )
-from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
 from qadesk.interactions.models import Interaction
 from qadesk.notifications.services import notify
 from qadesk.scorecards.models import Criterion, ScorecardVersion, VersionStatus
@@ -96,15 +96,20 @@ def calibration_session_create(
     return session
 
 
+@transaction.atomic
 def calibration_score_submit(
     *, item: CalibrationItem, actor: User, ratings: Mapping[int, int | None], comment: str = ""
 ) -> CalibrationScore:
-    """Submit a participant's ratings of one item (criterion id -> value, None = N/A): once, before the deadline."""
-    session = item.session
+    """Submit a participant's ratings of one item (criterion id -> value, None = N/A): once, before the deadline.
+
+    The session's row lock orders a score against the session's closing: a score sent as the session closes is either
+    in before it closed or refused (409), never added to a closed session.
+    """
+    session = _lock(item.session)
     if not session.participants.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Only the participants of a session can score it."))
     if session.status != SessionStatus.OPEN:
-        raise ApplicationError(_("This calibration session is closed."))
+        raise Conflict(_("This calibration session is closed."))
     if timezone.now() > session.deadline:
         raise ApplicationError(_("The deadline of this calibration session has passed."))
     criteria = {c.pk: c for c in Criterion.objects.filter(section__version=session.scorecard_version_id)}
@@ -116,63 +121,83 @@ def calibration_score_submit(
         raise ApplicationError(_("Every criterion needs a rating or N/A; missing: {names}").format(names=", ".join(missing)))
     for pk, value in ratings.items():
         _check_value(criteria[pk], value)
+    already = Conflict(_("You have already scored this interaction."))
+    if CalibrationScore.objects.filter(item=item, reviewer=actor).exists():
+        raise already
     try:
         with transaction.atomic():
             score = CalibrationScore.objects.create(session=session, item=item, reviewer=actor, comment=comment)
             CalibrationRating.objects.bulk_create(
                 CalibrationRating(score=score, criterion_id=pk, value=value) for pk, value in ratings.items()
             )
-    except IntegrityError as exc:
-        raise ApplicationError(_("You have already scored this interaction."), status_code=409) from exc
+    except IntegrityError as exc:  # the unique constraint behind the lock
+        raise already from exc
     return score
 
 
+def _lock(session: CalibrationSession) -> CalibrationSession:
+    """Lock the session's row inside the caller's transaction and re-read it in place (the lock is a no-op on SQLite,
+    whose IMMEDIATE transaction already holds the write lock)."""
+    session.refresh_from_db(from_queryset=CalibrationSession.objects.select_for_update(no_key=True))
+    return session
+
+
+@transaction.atomic
 def calibration_agreed_answer_set(
     *, item: CalibrationItem, criterion: Criterion, actor: User, value: int | None, note: str = ""
 ) -> AgreedAnswer:
-    """Record (or correct) the rating the session agreed on for one criterion of one item (QA leads)."""
+    """Record (or correct) the rating the session agreed on for one criterion of one item (QA leads).
+
+    Under the session's row lock, so two leads recording the same cell at once make one answer (the later one's
+    value), never a duplicate-key error.
+    """
     _require_qa_lead(actor)
-    if criterion.section.version_id != item.session.scorecard_version_id:
+    session = _lock(item.session)
+    if criterion.section.version_id != session.scorecard_version_id:
         raise ApplicationError(_("This criterion is not on the session's scorecard."))
     _check_value(criterion, value)
     answer, _created = AgreedAnswer.objects.update_or_create(
-        item=item, criterion=criterion, defaults={"session": item.session, "value": value, "note": note, "set_by": actor}
+        item=item, criterion=criterion, defaults={"session": session, "value": value, "note": note, "set_by": actor}
     )
     return answer
 
 
+@transaction.atomic
 def calibration_agreed_answer_clear(*, item: CalibrationItem, criterion: Criterion, actor: User) -> bool:
     """Take back the agreed answer of one criterion of one item (QA leads); returns False when there was none.
 
     Without it the benchmark for that cell is the benchmark reviewer's rating again, or none.
     """
     _require_qa_lead(actor)
+    _lock(item.session)
     deleted, _by_model = AgreedAnswer.objects.filter(item=item, criterion=criterion).delete()
     return bool(deleted)
 
 
+@transaction.atomic
 def calibration_session_close(
     *, session: CalibrationSession, actor: User, note: str | None = None, scorecard_revision_note: str | None = None
 ) -> CalibrationSession:
-    """Close a session (QA leads): no more scores; participants are told the results are out."""
+    """Close a session (QA leads): no more scores; participants are told the results are out (once: closing twice at
+    once closes once, the second gets a Conflict)."""
     _require_qa_lead(actor)
+    _lock(session)
     if session.status == SessionStatus.CLOSED:
-        raise ApplicationError(_("This calibration session is already closed."))
+        raise Conflict(_("This calibration session is already closed."))
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     if note is not None:
         session.note = note
     if scorecard_revision_note is not None:
         session.scorecard_revision_note = scorecard_revision_note
-    with transaction.atomic():
-        session.save()
-        for person in session.participants.all():
-            notify(
-                recipient=person,
-                kind="calibration_results",
-                subject=gettext_noop("Calibration session “{title}”: the results are out"),
-                params={"title": session.title},
-            )
+    session.save()
+    for person in session.participants.all():
+        notify(
+            recipient=person,
+            kind="calibration_results",
+            subject=gettext_noop("Calibration session “{title}”: the results are out"),
+            params={"title": session.title},
+        )
     return session
 
 

@@ -112,7 +112,8 @@ class Pagination(LimitOffsetPagination):
 
 def install_error_handlers(api: NinjaAPI) -> None:
     """Answer a broken rule with its status and its message, and invalid input with 422 and each field's reason, in the
-    caller's language."""
+    caller's language. The status comes from the error's class: ApplicationError 400, PermissionDenied 403, Conflict
+    409 (the object changed first: a review already submitted, a dispute already decided)."""
 
     @api.exception_handler(ApplicationError)
     def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:

@@ -35,3 +35,10 @@ class InvalidInput(ApplicationError):
     def __init__(self, message: str | Promise, *, field: tuple[str, ...]):
         super().__init__(message)
         self.field = field
+
+
+class Conflict(ApplicationError):
+    """The object is not, or no longer, in a state that allows this: someone else changed it first (a decision already
+    taken, a review already submitted, a session already closed). Answered 409; the person reloads and sees why."""
+
+    status_code = 409

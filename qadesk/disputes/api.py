@@ -19,7 +19,7 @@ from qadesk.reviews.models import Review
 
 router = Router(tags=["disputes"])
 
-_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut}
+_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
 
 class DisputeFilters(Schema):
@@ -146,7 +146,10 @@ def get_dispute(request: HttpRequest, dispute_id: int) -> Dispute:
 
 @router.post("", response={201: DisputeDetailOut, **_ERRORS}, summary="Open a dispute")
 def open_dispute(request: HttpRequest, payload: DisputeIn) -> tuple[int, Dispute]:
-    """The agent credited with a submitted review contests criteria of it, or the crediting, within the dispute window."""
+    """The agent credited with a submitted review contests criteria of it, or the crediting, within the dispute window.
+
+    One undecided dispute per review (409 while one is open), and each finding once: criteria already decided in a
+    dispute, or the crediting, cannot be contested again (400) unless a QA lead reopens the review."""
     review = get_object_or_404(Review.objects.visible_to(request.user), pk=payload.review)  # type: ignore[arg-type]
     dispute = dispute_open(
         review=review,
@@ -172,7 +175,11 @@ def escalate_dispute(request: HttpRequest, dispute_id: int) -> Dispute:
 
 @router.post("/{int:dispute_id}/decide", response={200: DisputeDetailOut, **_ERRORS}, summary="Decide a dispute")
 def decide_dispute(request: HttpRequest, dispute_id: int, payload: DecisionIn) -> Dispute:
-    """Accept some, all or none of the contested criteria; accepted changes revise the review, a rejection locks it."""
+    """Accept some, all or none of the contested criteria; accepted changes revise the review, a rejection locks it.
+
+    409 when the dispute was decided meanwhile (the first decision stands). A wrong-agent decision credits one of the
+    agents who handled the contact, never the review's own reviewer nor the person deciding (unless self-review is
+    allowed), and nobody decides a dispute they raised (403)."""
     user: User = request.user  # type: ignore[assignment]
     accepted: dict[int, int | bool | None] = {
         a.criterion: a.value if "value" in a.model_fields_set else True for a in payload.accepted

@@ -11,7 +11,7 @@ from qadesk.accounts.models import Agent, Role, Team, User
 from qadesk.core.forms import FilterForm
 from qadesk.core.i18n import pick
 from qadesk.disputes.models import Dispute, DisputeKind, DisputeStatus
-from qadesk.disputes.services import ContestedCriterion
+from qadesk.disputes.services import ContestedCriterion, interaction_handler_ids
 from qadesk.reviews.forms import rating_label
 from qadesk.reviews.models import Rating
 from qadesk.scorecards.models import Criterion
@@ -99,7 +99,13 @@ class DisputeDecideForm(forms.Form):
                 initial=str(value) if value is not None else None,
             )
         if dispute.kind == DisputeKind.WRONG_AGENT:
-            agents = Agent.objects.filter(is_active=True).exclude(pk=dispute.review.agent_id).order_by("display_name", "username")
+            # Only the agents who handled the contact can be credited (the service refuses the others).
+            interaction = dispute.review.interaction
+            agents = (
+                Agent.objects.filter(pk__in=interaction_handler_ids(interaction))
+                .exclude(pk=dispute.review.agent_id)
+                .order_by("display_name", "username")
+            )
             self.fields["credit_agent"] = forms.ModelChoiceField(
                 label=_("Credit the review to"),
                 queryset=agents,

@@ -56,6 +56,12 @@ class Dispute(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
+        # One undecided dispute per review: the review's row lock in dispute_open serialises openings, this backs it.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=~models.Q(status="decided"), name="dispute_one_undecided_per_review"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} on review #{self.review_id}"

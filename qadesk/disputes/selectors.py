@@ -60,6 +60,19 @@ def dispute_is_overdue(dispute: Dispute) -> bool:
     return dispute.status != DisputeStatus.DECIDED and dispute.due_at < timezone.now()
 
 
+def settled_disputes(*, review: Review) -> QuerySet[Dispute]:
+    """The review's decided disputes that still count: those decided since a QA lead last reopened it. What they
+    contested (criteria, or who is credited) cannot be disputed again."""
+    decided = Dispute.objects.filter(review=review, status=DisputeStatus.DECIDED)
+    return decided.filter(decided_at__gt=review.reopened_at) if review.reopened_at else decided
+
+
+def settled_criterion_ids(*, review: Review) -> set[int]:
+    """The criteria of the review already decided in a dispute that still counts (see settled_disputes)."""
+    items = DisputeItem.objects.filter(dispute__in=settled_disputes(review=review))
+    return set(items.values_list("criterion_id", flat=True))
+
+
 @dataclass
 class ReviewFeedback:
     """What the review page shows around the scores: revisions, audit trail, coaching, disputes and what the viewer may do."""
@@ -91,6 +104,8 @@ def review_feedback(*, actor: User, review: Review) -> ReviewFeedback:
     titles = {str(c.pk): pick(c.title) for c in Criterion.objects.filter(section__version_id=review.scorecard_version_id)}
     is_agent = review.agent.user_id == actor.pk
     submitted = review.status == ReviewStatus.SUBMITTED and review.submitted_at is not None
+    reopened = review.reopened_at
+    settled = any(d.status == DisputeStatus.DECIDED and (not reopened or (d.decided_at or reopened) > reopened) for d in disputes)
     closes = review.submitted_at + timedelta(days=org.dispute_window_days) if review.submitted_at else None
     return ReviewFeedback(
         revisions=revisions,
@@ -109,7 +124,7 @@ def review_feedback(*, actor: User, review: Review) -> ReviewFeedback:
         and timezone.now() <= closes,
         window_closes=closes,
         can_coach=submitted and _can_coach(actor, review),
-        can_reopen=review.scores_locked and actor.role in {Role.QA_LEAD, Role.ADMIN},
+        can_reopen=(review.scores_locked or settled) and actor.role in {Role.QA_LEAD, Role.ADMIN} and not is_agent,
         criteria_titles=titles,
     )
 

@@ -12,11 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, Role, User
-from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
 from qadesk.disputes.forms import DisputeCommentForm, DisputeDecideForm, DisputeFilterForm, DisputeOpenForm
 from qadesk.disputes.models import Dispute, DisputeKind, DisputeStatus
-from qadesk.disputes.selectors import dispute_dashboard, dispute_detail, dispute_is_overdue, dispute_list
+from qadesk.disputes.selectors import (
+    dispute_dashboard,
+    dispute_detail,
+    dispute_is_overdue,
+    dispute_list,
+    settled_criterion_ids,
+)
 from qadesk.disputes.services import dispute_comment, dispute_decide, dispute_escalate, dispute_open
+from qadesk.reviews.models import Review
 from qadesk.reviews.selectors import review_detail
 
 PAGE_SIZE = 50
@@ -50,7 +57,8 @@ def dispute_open_view(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = review_detail(actor=_user(request), pk=review_pk)
     if review.agent.user_id != _user(request).pk:
         raise Http404
-    form = DisputeOpenForm(request.POST or None, ratings=list(review.ratings.all()))
+    settled = settled_criterion_ids(review=review)  # each finding is disputed once: those decided are not offered
+    form = DisputeOpenForm(request.POST or None, ratings=[r for r in review.ratings.all() if r.criterion_id not in settled])
     if request.method == "POST" and form.is_valid():
         try:
             dispute = dispute_open(
@@ -89,6 +97,8 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: object) -> 
         "can_comment": in_dispute,
         "can_escalate": in_dispute and dispute.status == DisputeStatus.OPEN,
         "can_decide": can_decide,
+        # An agent whose wrong-agent dispute moved the review to someone else still sees the dispute, not the review.
+        "can_open_review": Review.objects.visible_to(user).filter(pk=dispute.review_id).exists(),
         "wrong_agent": dispute.kind == DisputeKind.WRONG_AGENT,
         "comment_form": DisputeCommentForm(),
         "decide_form": DisputeDecideForm(dispute=dispute) if can_decide else None,
@@ -139,7 +149,8 @@ def dispute_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 credit_agent=form.cleaned_data.get("credit_agent"),
             )
-        except PermissionDenied as exc:
+        except (PermissionDenied, Conflict) as exc:
+            # Decided meanwhile by someone else, or not theirs to decide: the page as it now stands says the rest.
             messages.error(request, str(exc.message))
             return redirect("disputes:detail", pk=dispute.pk)
         except ApplicationError as exc:

@@ -34,6 +34,7 @@ from qadesk.reviews.services import (
 from qadesk.scorecards.models import ScorecardVersion
 
 router = Router(tags=["reviews"])
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
 
 class RatingOut(Schema):
@@ -122,9 +123,11 @@ def create_review(request: HttpRequest, payload: ReviewIn) -> tuple[int, Review]
     return 201, _detail(request, review.pk)
 
 
-@router.put("/{int:review_id}/ratings", response=ReviewDetailOut)
+@router.put("/{int:review_id}/ratings", response={200: ReviewDetailOut, **ERRORS})
 def rate_review(request: HttpRequest, review_id: int, payload: RatingsIn) -> Review:
-    """Save ratings (value null = N/A) and the overall comment of a draft; `submit: true` also submits it."""
+    """Save ratings (value null = N/A) and the overall comment of a draft; `submit: true` also submits it.
+
+    409 when the review has been submitted meanwhile (another tab, a double click): nothing of this call is saved."""
     review = _detail(request, review_id)
     ratings = {
         r.criterion: RatingInput(value=r.value, comment=r.comment, root_causes=r.root_causes, root_cause_text=r.root_cause_text)
@@ -136,8 +139,9 @@ def rate_review(request: HttpRequest, review_id: int, payload: RatingsIn) -> Rev
     return _detail(request, review_id)
 
 
-@router.post("/{int:review_id}/submit", response=ReviewDetailOut)
+@router.post("/{int:review_id}/submit", response={200: ReviewDetailOut, **ERRORS})
 def submit_review(request: HttpRequest, review_id: int) -> Review:
+    """Score and submit a draft. Submitting a submitted review answers 409 (a double submit submits once)."""
     review_submit(review=_detail(request, review_id), actor=request.user)  # type: ignore[arg-type]
     return _detail(request, review_id)
 
@@ -169,10 +173,11 @@ def _user(ref: str) -> User:
     return get_object_or_404(User, is_active=True, **({"pk": pk} if pk is not None else {"username": ref}))
 
 
-@router.post("/assignments", response={201: list[AssignmentOut], 403: ErrorOut, 400: ErrorOut}, summary="Assign interactions")
+@router.post("/assignments", response={201: list[AssignmentOut], **ERRORS}, summary="Assign interactions")
 def create_assignments(request: HttpRequest, payload: AssignmentsIn) -> tuple[int, list[ReviewAssignment]]:
     """Put interactions in a reviewer's queue (QA leads and admins). Ones already open for that reviewer are skipped:
-    the answer lists only the assignments created."""
+    the answer lists only the assignments created (two leads assigning the same one at once make one). Interactions
+    credited to the reviewer's own agent are refused (403) unless self-review is allowed."""
     assignments_check_allowed(actor=request.user)  # type: ignore[arg-type]  # before looking anything up
     ids = set(payload.interactions)
     interactions = list(Interaction.objects.visible_to(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
@@ -244,9 +249,9 @@ class AuditEventOut(Schema):
     changes: dict[str, Any]
 
 
-@router.post("/{int:review_id}/acknowledge", response={200: ReviewOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/{int:review_id}/acknowledge", response={200: ReviewOut, **ERRORS})
 def acknowledge_review(request: HttpRequest, review_id: int) -> Review:
-    """The credited agent confirms having read the review; acknowledging again changes nothing."""
+    """The credited agent confirms having read the review; acknowledging again changes nothing and records nothing."""
     return review_acknowledge(review=_detail(request, review_id), actor=request.user)  # type: ignore[arg-type]
 
 
@@ -255,9 +260,10 @@ def list_coaching_notes(request: HttpRequest, review_id: int) -> QuerySet[Coachi
     return _detail(request, review_id).coaching_notes.select_related("author")
 
 
-@router.post("/{int:review_id}/coaching-notes", response={201: CoachingNoteOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/{int:review_id}/coaching-notes", response={201: CoachingNoteOut, **ERRORS})
 def add_coaching_note(request: HttpRequest, review_id: int, payload: CoachingNoteIn) -> tuple[int, CoachingNote]:
-    """A team lead of the agent's team, or a QA lead, adds a note the agent will see."""
+    """A team lead of the agent's team, or a QA lead, adds a note the agent will see; only on a submitted review (409
+    on a draft)."""
     note = coaching_note_add(review=_detail(request, review_id), actor=request.user, body=payload.body)  # type: ignore[arg-type]
     return 201, note
 
@@ -276,7 +282,9 @@ def list_audit_events(request: HttpRequest, review_id: int) -> QuerySet[AuditEve
     return events.select_related("actor").order_by("created_at", "id")
 
 
-@router.post("/{int:review_id}/reopen", response={200: ReviewOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/{int:review_id}/reopen", response={200: ReviewOut, **ERRORS})
 def reopen_review(request: HttpRequest, review_id: int) -> Review:
-    """A QA lead unlocks the scores of a review whose dispute was rejected, so it can be disputed again."""
+    """A QA lead lets the agent dispute the review again: scores locked by a rejected dispute are unlocked and criteria
+    already decided in a dispute may be contested once more. 409 when there is nothing to reopen; 403 on one's own
+    review."""
     return review_reopen(review=_detail(request, review_id), actor=request.user)  # type: ignore[arg-type]

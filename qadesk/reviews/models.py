@@ -55,6 +55,12 @@ class Review(models.Model):
     scores_locked = models.BooleanField(
         _("scores locked"), default=False, help_text=_("Set when a dispute is rejected; a QA lead can reopen.")
     )
+    reopened_at = models.DateTimeField(
+        _("reopened"),
+        null=True,
+        blank=True,
+        help_text=_("When a QA lead last reopened it: criteria decided in disputes before then may be disputed again."),
+    )
 
     objects = ReviewQuerySet.as_manager()
 

@@ -1,4 +1,11 @@
-"""Writing reviews: create, save a draft, submit. The score comes only from scorecards.scoring."""
+"""Writing reviews: create, save a draft, submit. The score comes only from scorecards.scoring.
+
+Every change of state is a guarded transition: inside its transaction the service re-reads the review under a row lock
+(`review_lock`) and checks the state it finds there, never the object the caller loaded before the transaction. Two requests
+racing for the same review are thus serialised (on PostgreSQL by the row lock, on SQLite by the IMMEDIATE transaction's
+write lock) and the one that comes second sees what the first did: it gets a `Conflict` (409) saying so, and nothing of
+it is applied.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +22,8 @@ from django.utils.translation import gettext_noop
 from qadesk.accounts.models import Agent, OrgSettings, Role, User
 from qadesk.audit.models import Action
 from qadesk.audit.services import audit_record
-from qadesk.core.errors import ApplicationError, PermissionDenied
-from qadesk.interactions.models import Interaction, Message
+from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
+from qadesk.interactions.models import Interaction, InteractionAgent, Message
 from qadesk.notifications.services import notify
 from qadesk.reviews.models import AssignmentStatus, CoachingNote, Rating, Review, ReviewAssignment, ReviewRevision, ReviewStatus
 from qadesk.scorecards.models import ScorecardVersion, VersionStatus
@@ -78,42 +85,70 @@ def _credited_agent(interaction: Interaction) -> Agent | None:
 
 @transaction.atomic
 def review_save(*, review: Review, actor: User, ratings: dict[int, RatingInput], comment: str | None = None) -> Review:
-    """Save a draft's ratings (criterion id -> input); unknown criteria and out-of-range ratings are refused."""
-    # Autosaves can overlap: lock the review so two saves never both create the same rating.
-    Review.objects.select_for_update().filter(pk=review.pk).first()
-    _check_editable(review=review, actor=actor)
+    """Save a draft's ratings (criterion id -> input); unknown criteria and out-of-range ratings are refused.
+
+    A save that changes something writes one SAVE event listing what changed (ratings before → after, criteria whose
+    comment or root causes changed, the overall comment); an autosave that changes nothing writes none.
+    """
+    review = review_lock(review=review)
+    if review.reviewer_id != actor.pk:
+        raise PermissionDenied(_("Only the reviewer who started this review can change it."))
+    if review.status != ReviewStatus.DRAFT:
+        raise Conflict(_("This review was submitted; your last change was not saved."))
     criteria = {c.pk: c for c in _criteria(review)}
     unknown = set(ratings) - set(criteria)
     if unknown:
         raise ApplicationError(_("These criteria are not on the review's scorecard: {ids}").format(ids=sorted(unknown)))
     existing = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
+    changed: dict[str, Any] = {}
     for criterion_id, given in ratings.items():
         criterion = criteria[criterion_id]
-        if given.value is not None:
-            try:
-                criterion_score(criterion.scale, given.value)
-            except ScoringError as exc:
-                raise ApplicationError(
-                    _("Rating {value} is not on the scale of “{criterion}”.").format(value=given.value, criterion=criterion)
-                ) from exc
-        known_causes = {rc["code"] for rc in criterion.root_causes}
-        if set(given.root_causes) - known_causes:
-            raise ApplicationError(_("Unknown root cause for “{criterion}”.").format(criterion=criterion))
-        rating = existing.get(criterion_id) or Rating(review=review, criterion=criterion)
+        _check_rating(criterion, given)
+        rating = existing.get(criterion_id)
+        if rating is None:
+            changed.setdefault("rated", {})[str(criterion_id)] = given.value
+            rating = Rating(review=review, criterion=criterion)
+        elif rating.value != given.value:
+            changed.setdefault("ratings", {})[str(criterion_id)] = [rating.value, given.value]
+        elif (rating.comment, rating.root_causes, rating.root_cause_text) == (
+            given.comment,
+            list(given.root_causes),
+            given.root_cause_text,
+        ):
+            continue
+        else:
+            changed.setdefault("notes", []).append(criterion_id)
         rating.value = given.value
         rating.comment = given.comment
         rating.root_causes = list(given.root_causes)
         rating.root_cause_text = given.root_cause_text
         rating.save()
-    if comment is not None:
+    if comment is not None and comment != review.comment:
         review.comment = comment
-    review.save()
+        changed["comment"] = True
+    review.save(update_fields=["comment", "updated_at"])
+    if changed:
+        audit_record(actor=actor, action=Action.SAVE, review=review, **changed)
     return review
+
+
+def _check_rating(criterion: Any, given: RatingInput) -> None:
+    if given.value is not None:
+        try:
+            criterion_score(criterion.scale, given.value)
+        except ScoringError as exc:
+            raise ApplicationError(
+                _("Rating {value} is not on the scale of “{criterion}”.").format(value=given.value, criterion=criterion)
+            ) from exc
+    known_causes = {rc["code"] for rc in criterion.root_causes}
+    if set(given.root_causes) - known_causes:
+        raise ApplicationError(_("Unknown root cause for “{criterion}”.").format(criterion=criterion))
 
 
 @transaction.atomic
 def review_change_scorecard(*, review: Review, actor: User, scorecard_version: ScorecardVersion) -> Review:
     """Move a draft with no ratings yet to another published scorecard version that applies to its interaction."""
+    review = review_lock(review=review)
     _check_editable(review=review, actor=actor)
     if review.scorecard_version_id == scorecard_version.pk:
         return review
@@ -130,8 +165,15 @@ def review_change_scorecard(*, review: Review, actor: User, scorecard_version: S
 
 @transaction.atomic
 def review_submit(*, review: Review, actor: User) -> Review:
-    """Score the review with the pure scoring function and submit it; every criterion needs a rating or N/A."""
-    _check_editable(review=review, actor=actor)
+    """Score the review with the pure scoring function and submit it; every criterion needs a rating or N/A.
+
+    Submitting twice (a double click, two tabs) submits once: the second answers a Conflict.
+    """
+    review = review_lock(review=review)
+    if review.reviewer_id != actor.pk:
+        raise PermissionDenied(_("Only the reviewer who started this review can change it."))
+    if review.status != ReviewStatus.DRAFT:
+        raise Conflict(_("This review has already been submitted."))
     criteria = _criteria(review)
     ratings = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
     missing = [str(c) for c in criteria if c.pk not in ratings]
@@ -146,7 +188,7 @@ def review_submit(*, review: Review, actor: User) -> Review:
     review.original_score = review.score
     review.original_high_impact_errors = review.high_impact_errors
     review.original_low_impact_errors = review.low_impact_errors
-    review.save()
+    review.save(update_fields=[*_SCORE_FIELDS, "status", "submitted_at", "revision", *_ORIGINAL_FIELDS, "updated_at"])
     _snapshot(review=review, actor=actor, ratings=ratings, criteria=criteria)
     ReviewAssignment.objects.filter(interaction_id=review.interaction_id, reviewer=actor, status=AssignmentStatus.OPEN).update(
         status=AssignmentStatus.DONE, review=review, done_at=review.submitted_at
@@ -177,10 +219,16 @@ def review_revise(
     """Change ratings (criterion id -> value, None = N/A) or the credited agent of a submitted review.
 
     The review is rescored by the one scoring function and a new revision records the result; earlier
-    revisions, including the original, stay as they were.
+    revisions, including the original, stay as they were. Scores locked by a rejected dispute are never revised, and the
+    review is never credited to its own reviewer unless self-review is allowed.
     """
+    review = review_lock(review=review)
     if review.status != ReviewStatus.SUBMITTED:
-        raise ApplicationError(_("Only a submitted review can be revised."))
+        raise Conflict(_("Only a submitted review can be revised."))
+    if review.scores_locked:
+        raise Conflict(_("A dispute on this review was rejected: its scores are locked unless a QA lead reopens it."))
+    if agent is not None and agent.pk != review.agent_id:
+        check_not_self_review(reviewer_id=review.reviewer_id, agent=agent)
     criteria = _criteria(review)
     ratings = {r.criterion_id: r for r in Rating.objects.filter(review=review)}
     unknown = set(values) - set(ratings)
@@ -196,7 +244,7 @@ def review_revise(
         changes["agent"] = [review.agent.username, agent.username]
         review.agent = agent
     review.revision += 1
-    review.save()
+    review.save(update_fields=[*_SCORE_FIELDS, "agent", "revision", "updated_at"])
     _snapshot(review=review, actor=actor, ratings=ratings, criteria=criteria, reason=reason, dispute=dispute)
     audit_record(actor=actor, action=Action.REVISE, review=review, dispute=dispute, score=review.score, reason=reason, **changes)
     return review
@@ -204,7 +252,8 @@ def review_revise(
 
 @transaction.atomic
 def review_acknowledge(*, review: Review, actor: User) -> Review:
-    """The credited agent confirms having read the review (once)."""
+    """The credited agent confirms having read the review (once: acknowledging again changes nothing and records nothing)."""
+    review = review_lock(review=review)
     if review.agent.user_id != actor.pk:
         raise PermissionDenied(_("Only the agent credited with this review can acknowledge it."))
     if review.status != ReviewStatus.SUBMITTED:
@@ -218,12 +267,19 @@ def review_acknowledge(*, review: Review, actor: User) -> Review:
 
 @transaction.atomic
 def coaching_note_add(*, review: Review, actor: User, body: str) -> CoachingNote:
-    """A team lead (of the agent's team) or a QA lead adds a coaching note the agent will see."""
+    """A team lead (of the agent's team) or a QA lead adds a coaching note the agent will see.
+
+    Only on a submitted review: a draft may still change and the agent cannot see it, so a note on it (and its
+    notification) would point the agent at a page they cannot open.
+    """
+    review = review_lock(review=review)
     allowed = actor.role in {Role.QA_LEAD, Role.ADMIN} or (
         actor.role == Role.TEAM_LEAD and actor.team_id is not None and actor.team_id == review.agent.team_id
     )
     if not allowed:
         raise PermissionDenied(_("Only the agent's team lead or a QA lead can add coaching notes."))
+    if review.status != ReviewStatus.SUBMITTED:
+        raise Conflict(_("Coaching notes can be added once the review is submitted."))
     if not body.strip():
         raise ApplicationError(_("Write the coaching note first."))
     note = CoachingNote.objects.create(review=review, author=actor, body=body.strip())
@@ -249,10 +305,17 @@ def assignments_check_allowed(*, actor: User) -> None:
 def assignments_create(
     *, interactions: list[Interaction], reviewer: User, actor: User, due_at: datetime | None = None
 ) -> list[ReviewAssignment]:
-    """Put interactions in a reviewer's queue (QA leads and admins); ones already open for them are skipped."""
+    """Put interactions in a reviewer's queue (QA leads and admins); ones already open for them are skipped.
+
+    Interactions credited to the reviewer's own agent are refused unless self-review is allowed.
+    """
     assignments_check_allowed(actor=actor)
     if not reviewer.can_review:
         raise ApplicationError(_("{user} cannot review interactions.").format(user=reviewer.username))
+    # The reviewer's row lock serialises assignments to one reviewer (two QA leads assigning the same interaction at
+    # once, a sampling run beside a manual assignment): the "already open" check below then sees the other's rows.
+    User.objects.select_for_update(no_key=True).filter(pk=reviewer.pk).first()
+    _check_not_own_interactions(interactions=interactions, reviewer=reviewer)
     already = set(
         ReviewAssignment.objects.filter(
             reviewer=reviewer, status=AssignmentStatus.OPEN, interaction__in=interactions
@@ -319,6 +382,52 @@ def _snapshot(
     )
 
 
+_SCORE_FIELDS = ("score", "high_impact_errors", "low_impact_errors")
+_ORIGINAL_FIELDS = ("original_score", "original_high_impact_errors", "original_low_impact_errors")
+
+
+def review_lock(*, review: Review) -> Review:
+    """Lock the review's row inside the caller's (atomic) transaction and re-read it in place: the caller's object then
+    holds the state as it is now, not as it was loaded before the transaction.
+
+    On PostgreSQL the lock (FOR NO KEY UPDATE: rows referencing the review can still be inserted) makes a racing
+    transaction wait until this one commits, then read what it wrote; on SQLite select_for_update is a no-op, but the
+    IMMEDIATE transaction already holds the database's write lock, so the read is just as fresh.
+    """
+    review.refresh_from_db(from_queryset=Review.objects.select_for_update(no_key=True))
+    return review
+
+
+def check_not_self_review(*, reviewer_id: int, agent: Agent) -> None:
+    """Refuse to credit a review to the agent of its own reviewer, unless the organisation allows self-review."""
+    if agent.user_id is not None and agent.user_id == reviewer_id and not OrgSettings.load().allow_self_review:
+        raise PermissionDenied(_("A review cannot be credited to its own reviewer: self-review is not allowed."))
+
+
+def _check_not_own_interactions(*, interactions: list[Interaction], reviewer: User) -> None:
+    """Refuse interactions whose credited agent is the reviewer's own (self-review off), as review_create would."""
+    if OrgSettings.load().allow_self_review:
+        return
+    ids = [i.pk for i in interactions]
+    own = Interaction.objects.filter(pk__in=ids, agent__user=reviewer)
+    last_handlers = InteractionAgent.objects.filter(interaction_id__in=ids, interaction__agent__isnull=True).order_by(
+        "interaction_id", "-position"
+    )
+    mine = set(own.values_list("external_id", flat=True))
+    seen: set[int] = set()
+    for handler in last_handlers.select_related("agent", "interaction"):
+        if handler.interaction_id not in seen:
+            seen.add(handler.interaction_id)
+            if handler.agent.user_id == reviewer.pk:
+                mine.add(handler.interaction.external_id)
+    if mine:
+        raise PermissionDenied(
+            _("{user} handled these interactions and cannot review their own work: {ids}").format(
+                user=reviewer.username, ids=", ".join(sorted(mine))
+            )
+        )
+
+
 def _format_score(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
@@ -327,7 +436,7 @@ def _check_editable(*, review: Review, actor: User) -> None:
     if review.reviewer_id != actor.pk:
         raise PermissionDenied(_("Only the reviewer who started this review can change it."))
     if review.status != ReviewStatus.DRAFT:
-        raise ApplicationError(_("This review has been submitted and can no longer be edited."))
+        raise Conflict(_("This review has been submitted and can no longer be edited."))
 
 
 def _criteria(review: Review) -> list:  # type: ignore[type-arg]

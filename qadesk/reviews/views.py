@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, Role, User
-from qadesk.core.errors import ApplicationError
+from qadesk.core.errors import ApplicationError, Conflict
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
@@ -130,7 +130,10 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     review = review_own(actor=request.user, pk=pk)  # type: ignore[arg-type]
     if review.status != ReviewStatus.DRAFT:
         if request.htmx:  # type: ignore[attr-defined]
-            return render(request, "reviews/_autosave.html", {"error": _("This review has been submitted.")})
+            error = _("This review was submitted; your last change was not saved.")
+            return render(request, "reviews/_autosave.html", {"error": error, "review": review, "closed": True}, status=409)
+        if request.method == "POST":  # the form was open in another tab when the review was submitted
+            messages.error(request, _("This review was submitted; your last change was not saved."))
         return redirect("reviews:detail", pk=review.pk)
     version = scorecard_version_detail(version_id=review.scorecard_version_id)
     criteria = [c for section in version.sections.all() for c in section.criteria.all()]
@@ -147,6 +150,10 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reviews:detail", pk=review.pk)
             messages.success(request, _("Draft saved."))
             return redirect("reviews:edit", pk=review.pk)
+        except Conflict as exc:
+            # Submitted meanwhile (another tab, a double click): nothing was saved; show the review as it now stands.
+            messages.error(request, str(exc.message))
+            return redirect("reviews:detail", pk=review.pk)
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
     interaction = interaction_detail(actor=request.user, pk=review.interaction_id)  # type: ignore[arg-type]
@@ -163,17 +170,23 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _autosave(request: HttpRequest, review: Review, form: ReviewForm) -> HttpResponse:
-    """Save the draft as it stands and answer the small status line; a rule broken is shown, not raised."""
+    """Save the draft as it stands and answer the small status line; a rule broken is shown, not raised.
+
+    A review submitted meanwhile answers 409 with the reason: scoring.js shows it and stops autosaving.
+    """
     context: dict[str, object] = {}
+    status = 200
     if form.is_valid():
         try:
             review_save(review=review, actor=request.user, ratings=form.ratings(), comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
             context = {"saved_at": timezone.now(), "rated": len(form.ratings())}
+        except Conflict as exc:
+            context, status = {"error": str(exc.message), "review": review, "closed": True}, 409
         except ApplicationError as exc:
             context = {"error": str(exc.message)}
     else:
         context = {"error": _("Not saved: a comment needs a rating (or N/A) on its criterion.")}
-    return render(request, "reviews/_autosave.html", context)
+    return render(request, "reviews/_autosave.html", context, status=status)
 
 
 @login_required

@@ -167,7 +167,9 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
     reviewers = {u.pk: u for u in plan.reviewers.all()}
     stratum_of = {pick.id: pick.stratum for pick in picks}
     items: list[SamplingRunItem] = []
-    for user_id, share in loads.items():
+    # Reviewers in id order: assignments_create locks each reviewer's row, and two runs (or a run and a manual
+    # assignment) taking those locks in the same order never deadlock.
+    for user_id, share in sorted(loads.items()):
         if not share:
             continue
         created = assignments_create(

@@ -1,7 +1,11 @@
 """The audit trail: every change to a review or dispute writes an event, and nothing can change or delete one."""
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, QuerySet
 
+from qadesk.audit import triggers
 from qadesk.audit.models import Action, AppendOnlyError, AuditEvent
 from qadesk.disputes.services import (
     ContestedCriterion,
@@ -11,6 +15,7 @@ from qadesk.disputes.services import (
     dispute_open,
     review_reopen,
 )
+from qadesk.reviews.models import Review
 from qadesk.reviews.services import coaching_note_add, review_acknowledge, review_create, review_save, review_submit
 from qadesk.reviews.tests.helpers import criteria_by_code, perfect_ratings
 
@@ -42,6 +47,7 @@ def test_every_step_of_the_workflow_is_audited_with_actor_and_changes(
     trail = list(AuditEvent.objects.filter(review=review).order_by("created_at", "id"))
     assert [(e.action, e.actor) for e in trail] == [
         (Action.CREATE, reviewer),
+        (Action.SAVE, reviewer),
         (Action.SUBMIT, reviewer),
         (Action.ACKNOWLEDGE, agent_user),
         (Action.COACH, team_lead),
@@ -54,7 +60,8 @@ def test_every_step_of_the_workflow_is_audited_with_actor_and_changes(
         (Action.REVISE, qa_lead),
         (Action.DECIDE, qa_lead),
     ]
-    by_step = dict(enumerate(trail))
+    by_step = dict(enumerate(trail[:1] + trail[2:]))  # the SAVE event: test_it_records_what_each_draft_save_changed
+    assert set(trail[1].changes) == {"rated"} and len(trail[1].changes["rated"]) == len(criteria_by_code(default_scorecard))
     assert by_step[0].changes == {"scorecard_version": default_scorecard.pk, "agent": "a.rossi"}
     assert by_step[1].changes == {"score": 95.31}
     assert by_step[3].changes == {"note": note.pk}
@@ -83,11 +90,55 @@ def test_an_event_cannot_be_changed_or_deleted(review) -> None:
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.get(pk=event.pk).changes != {"score": 100}
-    assert AuditEvent.objects.filter(review=review).count() == 2
+    assert AuditEvent.objects.filter(review=review).count() == 3
 
 
 def test_the_trail_is_seen_by_whoever_sees_the_review(review, agent_user, other_team_agent_user, team_lead, manager) -> None:
-    assert AuditEvent.objects.visible_to(agent_user).filter(review=review).count() == 2
-    assert AuditEvent.objects.visible_to(team_lead).filter(review=review).count() == 2
-    assert AuditEvent.objects.visible_to(manager).filter(review=review).count() == 2
+    assert AuditEvent.objects.visible_to(agent_user).filter(review=review).count() == 3
+    assert AuditEvent.objects.visible_to(team_lead).filter(review=review).count() == 3
+    assert AuditEvent.objects.visible_to(manager).filter(review=review).count() == 3
     assert not AuditEvent.objects.visible_to(other_team_agent_user).exists()
+
+
+# --- The database's own guard (audit.triggers) ----------------------------------------------------------------------------
+
+
+def _refused(statement) -> None:
+    """The statement fails with an integrity error and, rolled back to a savepoint, leaves the test's transaction usable."""
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        statement()
+
+
+def test_the_database_refuses_to_change_or_delete_an_event_through_the_orm(review) -> None:
+    plain = QuerySet(model=AuditEvent)  # past the queryset's own refusal, straight to SQL
+    _refused(lambda: plain.filter(review=review).update(changes={"score": 100}))
+    _refused(lambda: plain.filter(review=review).delete())
+    events = AuditEvent.objects.filter(review=review)
+    _refused(lambda: events._raw_delete(events.db))
+    assert [e.changes.get("score") for e in AuditEvent.objects.filter(review=review, action=Action.SUBMIT)] == [95.31]
+    assert AuditEvent.objects.filter(review=review).count() == 3
+
+
+def test_the_database_refuses_to_change_or_delete_an_event_through_raw_sql(review) -> None:
+    event = AuditEvent.objects.filter(review=review).first()
+
+    def run(sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+
+    _refused(lambda: run("UPDATE audit_auditevent SET action = 'create' WHERE id = %s"))
+    _refused(lambda: run("DELETE FROM audit_auditevent WHERE id = %s"))
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_guard_is_put_back_after_every_migrate(review) -> None:
+    triggers.remove(connection)  # as a SQLite table rebuild would
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    _refused(lambda: QuerySet(model=AuditEvent).filter(review=review).update(changes={}))
+
+
+def test_users_and_reviews_with_a_trail_cannot_be_deleted(review, reviewer) -> None:
+    with pytest.raises(ProtectedError):
+        reviewer.delete()
+    with pytest.raises(ProtectedError):
+        Review.objects.filter(pk=review.pk).delete()

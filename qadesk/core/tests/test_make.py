@@ -60,7 +60,7 @@ def test_the_browser_fixture_fails_without_chromium(tmp_path: Path) -> None:
     drop = {"DATABASE_URL", "QADESK_SKIP_BROWSER", "PYTEST_ADDOPTS", "QADESK_TASKS_BACKEND"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env |= {"QADESK_CHROMIUM": "/nonexistent/chromium", "QADESK_DATA_DIR": str(tmp_path)}
-    test = "qadesk/reviews/tests/test_browser.py"
+    test = "qadesk/reviews/tests/test_browser.py::test_it_scores_an_interaction_in_the_browser"  # one browser test
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", test], cwd=ROOT, env=env, capture_output=True, text=True
     )

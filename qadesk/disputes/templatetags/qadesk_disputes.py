@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from qadesk.audit.models import AuditEvent
@@ -22,6 +24,13 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
         parts.append(
             _("{criterion}: {before} → {after}").format(criterion=titles.get(cid, cid), before=_v(before), after=_v(after))
         )
+    for cid, value in (changes.get("rated") or {}).items():  # a draft save rating a criterion for the first time
+        parts.append(_("{criterion}: {value}").format(criterion=titles.get(cid, cid), value=_v(value)))
+    if changes.get("notes"):
+        names = ", ".join(titles.get(str(c), str(c)) for c in changes["notes"])
+        parts.append(_("comments or root causes changed: {criteria}").format(criteria=names))
+    if changes.get("comment") is True:
+        parts.append(_("overall comment changed"))
     if "agent" in changes and isinstance(changes["agent"], list):
         parts.append(_("credited agent: {before} → {after}").format(before=changes["agent"][0], after=changes["agent"][1]))
     if "score" in changes:
@@ -43,6 +52,6 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
 def _v(value: Any) -> str:
     if value is None:
         return _("N/A")
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, float):  # 95.31 reads 95,31 in Italian and French
+        return formats.number_format(Decimal(f"{value:.2f}".rstrip("0").rstrip(".")))
     return str(value)

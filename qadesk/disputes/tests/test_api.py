@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from qadesk.accounts.services import api_token_create
 from qadesk.disputes.models import Dispute
+from qadesk.interactions.models import InteractionAgent
 from qadesk.reviews.services import review_create, review_save, review_submit
 from qadesk.reviews.tests.helpers import criteria_by_code, perfect_ratings
 from qadesk.testing import factories as f
@@ -161,7 +162,7 @@ def test_a_decision_can_set_a_rating_or_na(review, criteria, agent_user, reviewe
 
 
 def test_a_wrong_agent_dispute_recredits_the_review(review, agent_user, reviewer, team) -> None:
-    f.make_agent("c.bianchi", team)
+    InteractionAgent.objects.create(interaction=review.interaction, agent=f.make_agent("c.bianchi", team), position=1)
     payload = {"review": review.pk, "kind": "wrong_agent", "argument": "Carla answered this one."}
     dispute_id = bearer(agent_user).post("/api/v1/disputes", payload, content_type=JSON).json()["id"]
     decided = bearer(reviewer).post(

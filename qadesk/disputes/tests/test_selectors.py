@@ -42,7 +42,7 @@ def test_it_tells_the_review_page_what_each_persona_may_do(
     assert (as_lead.can_acknowledge, as_lead.can_dispute, as_lead.can_coach) == (False, False, True)
     assert review_feedback(actor=reviewer, review=review).can_coach is False
     assert [r.number for r in as_agent.revisions] == [1]
-    assert [e.action for e in as_agent.audit] == ["create", "submit"]
+    assert [e.action for e in as_agent.audit] == ["create", "save", "submit"]
 
 
 def test_it_names_the_criteria_each_revision_changed(reviewer, agent_user, qa_lead, interaction, default_scorecard):

@@ -16,6 +16,7 @@ from qadesk.disputes.services import (
     dispute_open,
     review_reopen,
 )
+from qadesk.interactions.models import InteractionAgent
 from qadesk.notifications.models import Notification
 from qadesk.reviews.models import Review
 from qadesk.reviews.services import review_create, review_save, review_submit
@@ -218,6 +219,7 @@ def test_only_contested_criteria_can_be_decided(review, agent_user, reviewer, cr
 
 def test_a_wrong_agent_dispute_accepted_recredits_the_review(review, agent_user, reviewer, team) -> None:
     colleague = f.make_agent("c.bianchi", team)
+    InteractionAgent.objects.create(interaction=review.interaction, agent=colleague, position=1)
     dispute = dispute_open(
         review=review, actor=agent_user, argument="My colleague answered.", items=[], kind=DisputeKind.WRONG_AGENT
     )

@@ -66,3 +66,37 @@ def test_it_scores_an_interaction_in_the_browser(page: Any, live_server: Any) ->
     page.screenshot(path=str(ARTIFACTS / "04-review.png"), full_page=True)
     # Let in-flight requests (favicon) finish so the server thread releases its database connection.
     page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_after_the_review_was_submitted_elsewhere_says_so_and_stops(page: Any, live_server: Any) -> None:
+    from qadesk.reviews.services import review_create, review_save, review_submit
+    from qadesk.reviews.tests.helpers import perfect_ratings
+    from qadesk.scorecards.services import scorecard_install_default
+
+    version = scorecard_install_default()
+    reviewer = f.make_user("dario", Role.REVIEWER)
+    review = review_create(interaction=f.make_interaction(f.make_agent("a.rossi")), actor=reviewer)
+    review_save(review=review, actor=reviewer, ratings=perfect_ratings(version, empathy=2))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "dario")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/interactions/")
+    page.goto(f"{live_server.url}/reviews/{review.pk}/edit/")
+
+    review_submit(review=review, actor=reviewer)  # from another tab, while this page is open
+    connections.close_all()
+    group = page.locator(".rating-group").nth(0)
+    group.locator(f"label[for='{group.locator('input:not(.na)').first.get_attribute('id')}']").click()
+
+    status = page.locator("#autosave")
+    status.get_by_text("This review was submitted; your last change was not saved.").wait_for(timeout=10_000)
+    assert status.locator("a").get_attribute("href") == f"/reviews/{review.pk}/"
+    assert page.locator("button[name=submit]").is_disabled() and page.locator("button[name=save]").is_disabled()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "05-autosave-409.png"), full_page=True)
+    assert Review.objects.get(pk=review.pk).ratings.filter(value=2).count() == 1  # the click was not saved
+    connections.close_all()
+    page.wait_for_load_state("networkidle")

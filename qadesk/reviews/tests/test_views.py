@@ -394,7 +394,8 @@ def test_it_does_not_autosave_into_a_submitted_review(client, reviewer, default_
     response = client.post(
         reverse("reviews:edit", args=[review.pk]), {f"c{empathy.pk}_value": "0"}, headers={"HX-Request": "true"}
     )
-    assert "has been submitted" in response.content.decode()
+    assert response.status_code == 409
+    assert "was submitted; your last change was not saved" in response.content.decode()
     assert review.ratings.get(criterion=empathy).value != 0
 
 

@@ -131,12 +131,13 @@ def test_revisions_and_the_audit_trail_after_a_dispute(default_scorecard, review
     trail = session(qa_lead).get(f"/api/v1/reviews/{review.pk}/audit").json()
     assert [(e["action"], e["actor"]) for e in trail] == [
         ("create", "dario"),
+        ("save", "dario"),
         ("submit", "dario"),
         ("dispute", "alice"),
         ("revise", "dario"),
         ("decide", "dario"),
     ]
-    assert trail[3]["changes"]["ratings"] == {str(empathy): [2, 5]} and trail[3]["dispute"] == dispute.pk
+    assert trail[4]["changes"]["ratings"] == {str(empathy): [2, 5]} and trail[4]["dispute"] == dispute.pk
     assert [e["created_at"] for e in trail] == sorted(e["created_at"] for e in trail)
 
 
@@ -157,4 +158,4 @@ def test_a_qa_lead_reopens_a_locked_review(default_scorecard, review, reviewer, 
     response = bearer(qa_lead).post(f"/api/v1/reviews/{review.pk}/reopen")
     assert response.status_code == 200 and response.json()["scores_locked"] is False
     again = bearer(qa_lead).post(f"/api/v1/reviews/{review.pk}/reopen")
-    assert again.status_code == 400 and again.json()["detail"]
+    assert again.status_code == 409 and again.json()["detail"]

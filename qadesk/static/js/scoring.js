@@ -4,6 +4,7 @@
  * j/k  or ArrowDown/ArrowUp: next/previous criterion  ←/→      change rating (native radio behaviour)
  * Ctrl+Enter (or Cmd+Enter): submit the review
  * Keys typed into text fields are left alone, except Ctrl+Enter.
+ * An autosave answered 409 (the review was submitted elsewhere) shows why and stops saving.
  */
 (function () {
   "use strict";
@@ -54,9 +55,19 @@
     form.addEventListener("change", updateProgress);
 
     // Saving or submitting must not race an autosave: wait for one in flight, and cancel the ones still waiting.
-    var submitting = false, inflight = false, pending = null;
+    var submitting = false, inflight = false, pending = null, closed = false;
     form.addEventListener("htmx:beforeRequest", function (event) {
-      if (submitting) event.preventDefault(); else inflight = true;
+      if (submitting || closed) event.preventDefault(); else inflight = true;
+    });
+    // 409: the review was submitted meanwhile (another tab, another device) and this change was not saved. htmx leaves
+    // error answers unswapped; show the server's message (with a link to the review) and stop autosaving and saving.
+    form.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.xhr.status !== 409) return;
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      closed = true;
+      pending = null;
+      Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"]'), function (b) { b.disabled = true; });
     });
     form.addEventListener("htmx:afterRequest", function () {
       inflight = false;

@@ -1,0 +1,27 @@
+"""The one-line summaries of audit events on the review page, in the reader's language."""
+
+import pytest
+from django.utils import translation
+
+from qadesk.audit.models import Action, AuditEvent
+from qadesk.disputes.templatetags.qadesk_disputes import audit_summary
+
+
+def event(action: str, **changes) -> AuditEvent:
+    return AuditEvent(action=action, changes=changes)
+
+
+def test_it_summarises_a_draft_save_by_criterion() -> None:
+    titles = {"1": "Empathy", "2": "Warmth"}
+    save = event(Action.SAVE, rated={"1": 4, "2": None}, ratings={"1": [4, 5]}, notes=[2], comment=True)
+    assert audit_summary(save, titles) == (
+        "Empathy: 4 → 5 · Empathy: 4 · Warmth: N/A · comments or root causes changed: Warmth · overall comment changed"
+    )
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "score 95.31"), ("it", "punteggio 95,31"), ("fr", "score 95,31")])
+def test_it_writes_scores_with_the_readers_decimal_separator(language: str, expected: str) -> None:
+    with translation.override(language):
+        assert audit_summary(event(Action.SUBMIT, score=95.31)) == expected
+    with translation.override(language):
+        assert audit_summary(event(Action.SUBMIT, score=100.0)).endswith(" 100")
