@@ -32,10 +32,10 @@ from qadesk.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 # Budget: ~50 operations. A QA lead reaches every handler: schemathesis' coverage phase (boundary values: huge and
-# negative integers, empty and over-long strings, wrong types, unexpected methods) plus MAX_EXAMPLES generated cases.
+# negative integers, empty and over-long strings, wrong types) plus MAX_EXAMPLES generated cases.
 # An agent is mostly refused early (403/404), so generated cases only, fewer: the suite stays well under 90 s.
-MAX_EXAMPLES = 10
-AGENT_EXAMPLES = 5
+MAX_EXAMPLES = 8
+AGENT_EXAMPLES = 4
 
 
 def _schema(*, coverage: bool, max_examples: int) -> Any:
@@ -44,6 +44,7 @@ def _schema(*, coverage: bool, max_examples: int) -> Any:
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=max_examples, deterministic=True, database="none"
     )
     loaded.config.phases.update(phases=["examples", "coverage", "fuzzing"] if coverage else ["examples", "fuzzing"])
+    loaded.config.phases.coverage.unexpected_methods = set()  # 405 answers are probed by test_hostile_input.py
     loaded.app = WSGIHandler()
     return loaded
 
