@@ -295,13 +295,13 @@ def coaching_note_add(*, review: Review, actor: User, body: str) -> CoachingNote
     return note
 
 
-@transaction.atomic
 def assignments_check_allowed(*, actor: User) -> None:
     """Only QA leads and admins assign reviews (checked before the API looks up what the request names)."""
     if actor.role not in {Role.QA_LEAD, Role.ADMIN}:
         raise PermissionDenied(_("Only QA leads can assign reviews."))
 
 
+@transaction.atomic
 def assignments_create(
     *, interactions: list[Interaction], reviewer: User, actor: User, due_at: datetime | None = None
 ) -> list[ReviewAssignment]:
