@@ -2,9 +2,11 @@
 pagination, the ApplicationError mapping and every error answer as JSON in the caller's language."""
 
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import formats, timezone, translation
@@ -19,6 +21,9 @@ from qadesk.accounts.models import ApiToken
 from qadesk.core.errors import ApplicationError, InvalidInput
 from qadesk.core.inputs import MAX_INT, MAX_JSON_DEPTH, deeper_than, out_of_range_path, unstorable_message, unstorable_path
 from qadesk.core.validation import error_message
+from qadesk.core.views import REASONS
+
+log = logging.getLogger(__name__)
 
 LAST_USED_PRECISION = timedelta(minutes=1)
 
@@ -146,6 +151,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    @api.exception_handler(IntegrityError)
+    def _lost_race(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # Two writes at once that the services' locks did not serialise: the database's constraint kept the data
+        # right and the transaction rolled back; the caller may retry. Logged: it means a lock is missing.
+        log.error("a write lost a race at the database's constraints: %s", request.path, exc_info=exc)
+        return api.create_response(request, {"detail": str(REASONS[409])}, status=409)
 
 
 def _translated(error: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Two guards every request passes: no null character in what was sent, and JSON error answers under /api/.
+"""Three guards every request passes: no null character in what was sent, JSON error answers under /api/, and a 409
+(never a 500) when a write lost a race the services did not foresee.
 
 PostgreSQL cannot store a null character (and rejects it even in a comparison), so a null character in the path, a
 query parameter or a form field is refused here, once, before any view or form sees it: 422 naming the field under
@@ -9,8 +10,10 @@ ninja, a CSRF failure, …) is answered as JSON `{"detail": …}` instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
@@ -21,11 +24,20 @@ from qadesk.core.inputs import NULL
 from qadesk.core.views import caller_language, error_response, is_api
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+log = logging.getLogger(__name__)
 
 
 class HostileInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A constraint the database enforced (two writes at once the services' locks did not serialise): 409 with a
+        reason, the transaction already rolled back; logged with its traceback, as it means a lock is missing."""
+        if isinstance(exception, IntegrityError):
+            log.error("a write lost a race at the database's constraints: %s", request.path, exc_info=exception)
+            return error_response(request, 409)
+        return None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:

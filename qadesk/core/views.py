@@ -21,6 +21,7 @@ TITLES = {
     403: gettext_lazy("Not allowed"),
     404: gettext_lazy("Page not found"),
     405: gettext_lazy("Method not allowed"),
+    409: gettext_lazy("Changed at the same time"),
     413: gettext_lazy("Request too large"),
     500: gettext_lazy("Server error"),
 }
@@ -29,6 +30,7 @@ REASONS = {
     403: gettext_lazy("You are not allowed to do this."),
     404: gettext_lazy("Not found."),
     405: gettext_lazy("Method not allowed."),
+    409: gettext_lazy("Someone else changed this at the same moment: reload the page and try again."),
     413: gettext_lazy("The request is too large."),
     500: gettext_lazy("Something went wrong on our side; it has been logged. Try again later."),
 }
