@@ -3,26 +3,15 @@ derived from the others' ratings (history, leniency, deviation, who has scored w
 agent no interaction page or API answer names the agent to its participants (issue 15)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from qadesk.accounts.services import api_token_create
 from qadesk.calibration.selectors import calibration_reviewer_history
 from qadesk.calibration.services import calibration_score_submit, calibration_session_close
 from qadesk.calibration.tests.helpers import top_ratings
+from qadesk.testing.clients import api_client as bearer
+from qadesk.testing.clients import page_client as browser
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> Client:
-    _token, key = api_token_create(user=user, name="test")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
