@@ -1,5 +1,6 @@
 """The REST API, mounted at /api/v1/. Each app contributes its own router."""
 
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
 
 from qadesk import __version__
@@ -23,6 +24,8 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     parser=InputParser(),
+    # The interactive documentation is for signed-in users; its scripts come from qadesk's own static files.
+    docs_decorator=login_required,
 )
 install_error_handlers(api)
 api.add_router("/interactions", interactions_router)
