@@ -1,6 +1,11 @@
 """The REST API, mounted at /api/v1/. Each app contributes its own router."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from qadesk import __version__
@@ -17,6 +22,21 @@ from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
 
+
+def _docs_page_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The interactive page wants a login; the OpenAPI document itself stays public (it describes the API, holds no data,
+    and is committed as docs/openapi.json), so clients can generate code from it with a token alone."""
+    page = login_required(view)
+
+    @wraps(view)
+    def decorated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.path.endswith(".json"):
+            return view(request, *args, **kwargs)
+        return page(request, *args, **kwargs)
+
+    return decorated
+
+
 api = NinjaAPI(
     title="qadesk API",
     version=__version__,
@@ -25,7 +45,7 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=InputParser(),
     # The interactive documentation is for signed-in users; its scripts come from qadesk's own static files.
-    docs_decorator=login_required,
+    docs_decorator=_docs_page_for_signed_in_users,
 )
 install_error_handlers(api)
 api.add_router("/interactions", interactions_router)

@@ -58,3 +58,9 @@ def test_the_api_documentation_renders_every_router_offline(browser: Any, live_s
     assert elsewhere == []
     assert problems == []
     context.close()
+
+
+def test_the_openapi_document_itself_stays_public(db: None) -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert "/api/v1/reviews" in response.json()["paths"]
