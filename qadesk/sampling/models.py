@@ -1,5 +1,7 @@
 """Audit sampling: plans that say what to review, and the record of every draw they made."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +89,11 @@ class SamplingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.period_start}"
+
+    @property
+    def period_last_day(self) -> date:
+        """The period's last day, as people name a period ("1–7 Dec"); `period_end` is the first day after it."""
+        return self.period_end - timedelta(days=1)
 
 
 class SamplingRunItem(models.Model):

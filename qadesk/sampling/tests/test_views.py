@@ -1,5 +1,7 @@
 """Sampling pages per persona: QA leads manage plans and run them; reviewers see their plans; agents nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -150,6 +152,18 @@ def test_it_shows_what_a_run_drew_per_stratum_and_its_log(
     assert response.status_code == 200 and len(response.context["items"]) == 8
     assert ("phone", 4, 4.0) in response.context["strata"]
     assert "Drew 8 of 24 interactions; assigned 8." in page and "1234" in page
+
+
+def test_a_weekly_run_is_named_by_its_seven_days_not_eight(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User
+) -> None:
+    run = sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK)
+    assert run is not None and (run.period_end - run.period_start).days == 7  # stored: the first day after the week
+    last = WEEK + timedelta(days=6)
+    expected = f"{WEEK:%-d} {WEEK:%b} {WEEK:%Y} – {last:%-d} {last:%b} {last:%Y}"
+    assert f"Draw of {expected}" in _client(qa_lead).get(reverse("sampling:run", args=[run.pk])).content.decode()
+    listed = _client(qa_lead).get(reverse("sampling:plan", args=[plan.pk])).content.decode()
+    assert expected in listed and f"{run.period_end:%-d} {run.period_end:%b}" not in listed
 
 
 def test_a_run_says_which_risk_flags_each_drawn_interaction_carried(
