@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 DIMENSIONS = ("site", "channel", "phase", "language")
+# A value of each dimension, to show what a stratum key looks like.
+EXAMPLES = {"site": "Milano", "channel": "phone", "phase": "delivery", "language": "it"}
 # The risk flags the database computes, in the order of their bits in a flag mask (1, 2, 4, …). Append only: a flag's
 # bit is its position, so a new flag never changes what an existing plan draws.
 FLAGS = ("long_handle", "abandoned", "reassigned", "reopened", "negative_feedback", "complaint")

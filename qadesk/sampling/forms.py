@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Role, Team, User
@@ -23,7 +24,8 @@ RISK_FLAGS = {
 
 
 def parse_proportions(text: str) -> dict[str, float]:
-    """Read "key = share" lines (e.g. "Milano|phone = 0.3") into a mapping; raises ValueError on a bad line."""
+    """Read "key = share" lines (e.g. "Milano|phone = 0.3", or "0,3" as Italian and French write it) into a mapping;
+    raises ValueError on a bad line."""
     result: dict[str, float] = {}
     for raw in text.splitlines():
         line = raw.strip()
@@ -32,7 +34,7 @@ def parse_proportions(text: str) -> dict[str, float]:
         key, sep, value = line.rpartition("=")
         if not sep or not key.strip():
             raise ValueError(line)
-        result[key.strip()] = float(value)
+        result[key.strip()] = float(value.strip().replace(",", "."))
     return result
 
 
@@ -52,7 +54,7 @@ class SamplingPlanForm(forms.Form):
         label=_("Stratum proportions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_('One stratum per line, "value = share", values joined with "|" (e.g. "Milano|phone = 0.3").'),
+        help_text=_('One stratum per line, "value = share", values joined with "|" (e.g. "Milano|phone = 30"); shares are relative to each other.'),
     )
     teams = forms.ModelMultipleChoiceField(label=_("Only these teams"), queryset=Team.objects.none(), required=False)
     labels = forms.CharField(label=_("Only these labels"), required=False, help_text=_("Label codes, separated by commas."))
@@ -124,7 +126,8 @@ def _initial(plan: SamplingPlan) -> dict[str, Any]:
     initial: dict[str, Any] = {k: getattr(plan, k) for k in ("name", "n_per_agent", "period", "exclude_own_team", "due_days")}
     initial |= {"seed": plan.seed, "auto_run": plan.auto_run, "is_active": plan.is_active}
     initial["strata_by"] = strata.get("by", [])
-    initial["proportions"] = "\n".join(f"{k} = {v}" for k, v in (strata.get("proportions") or {}).items())
+    shares = (strata.get("proportions") or {}).items()
+    initial["proportions"] = "\n".join(f"{k} = {formats.number_format(v, use_l10n=True)}" for k, v in shares)
     initial["teams"] = filters.get("teams", [])
     initial["labels"] = ", ".join(filters.get("labels", []))
     initial |= {k: filters.get(k) for k in ("date_from", "date_to", "long_handle_seconds")}

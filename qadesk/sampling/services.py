@@ -39,12 +39,36 @@ def _validate(data: dict[str, Any]) -> None:
     unknown = set(strata.get("by", [])) - set(sampling_draw.DIMENSIONS)
     if unknown:
         raise ApplicationError(_("Unknown stratum dimension: {names}.").format(names=", ".join(sorted(unknown))))
-    if any(_number(v) < 0 for v in (strata.get("proportions") or {}).values()):
+    proportions = strata.get("proportions") or {}
+    if any(_number(v) < 0 for v in proportions.values()):
         raise ApplicationError(_("Stratum proportions cannot be negative."))
+    _check_strata(list(strata.get("by") or []), proportions)
     if any(_number(v) < 0 for v in (data.get("risk_boosts") or {}).values()):
         raise ApplicationError(_("Risk boosts cannot be negative."))
     if data.get("filters") is not None:
         sampling_filters_check(data["filters"])
+
+
+def _check_strata(by: list[str], proportions: dict[str, Any]) -> None:
+    """A stratified plan says each stratum's share, one value per dimension in each key ("Milano|phone" for site and
+    channel): without shares the draw could not stratify, and would silently draw as if unstratified."""
+    field = ("strata", "proportions")
+    if by and not any(_number(v) > 0 for v in proportions.values()):
+        example = "|".join(sampling_draw.EXAMPLES.get(d, d) for d in by)
+        raise InvalidInput(
+            _("Give the share of each stratum to draw, one per line, such as “{example} = 50”.").format(example=example),
+            field=field,
+        )
+    if proportions and not by:
+        raise InvalidInput(_("Choose what to stratify by, or leave the proportions empty."), field=field)
+    wrong = sorted(key for key in proportions if len(str(key).split("|")) != len(by))
+    if wrong:
+        raise InvalidInput(
+            _("{keys}: each stratum needs one value per dimension ({dimensions}), separated by “|”.").format(
+                keys=", ".join(wrong), dimensions=" | ".join(by)
+            ),
+            field=field,
+        )
 
 
 def _number(value: Any) -> float:

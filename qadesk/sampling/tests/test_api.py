@@ -49,6 +49,22 @@ def test_it_rejects_an_unknown_stratum_dimension(qa_lead: User) -> None:
 
 
 @pytest.mark.parametrize(
+    ("strata", "said"),
+    [
+        ({"by": ["channel"]}, "“phone = 50”"),  # stratified, but no share for any stratum
+        ({"by": ["site", "channel"], "proportions": {"phone": 1, "Milano|chat": 1}}, "phone: each stratum needs one value"),
+        ({"proportions": {"phone": 1}}, "Choose what to stratify by"),
+    ],
+)
+def test_it_refuses_strata_the_draw_could_not_follow(qa_lead: User, strata: dict[str, object], said: str) -> None:
+    response = _client(qa_lead).post(f"{URL}/plans", {"name": "x", "strata": strata}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["detail"]
+    assert error["loc"][-2:] == ["strata", "proportions"] and said in error["msg"]
+    assert not SamplingPlan.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("persona", "count"), [("qa_lead", 1), ("manager", 1), ("reviewer", 1), ("team_lead", 0), ("agent_user", 0)]
 )
 def test_it_shows_plans_to_who_may_see_them(persona: str, count: int, plan: SamplingPlan, request: pytest.FixtureRequest) -> None:

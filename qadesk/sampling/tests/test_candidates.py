@@ -48,7 +48,7 @@ def test_it_keys_and_flags_each_interaction_in_the_database(qa_lead: User, agent
     complained = _make(agent, 9, channel="chat", complaint=True)
     everything = _make(agent, 5, abandoned=True, acw_seconds=5000, reopens=1)
     InteractionAgent.objects.create(interaction=everything, agent=other_team_agent, position=1)
-    plan = _plan(qa_lead, strata={"by": ["site", "channel"]}, risk_boosts={"reassigned": 3})
+    plan = _plan(qa_lead, strata={"by": ["site", "channel"], "proportions": {"Milano|phone": 1}}, risk_boosts={"reassigned": 3})
     team, other = agent.team_id, other_team_agent.team_id
     assert _rows(plan) == [
         (plain.pk, agent.pk, "Milano|phone", 0, team),
@@ -73,8 +73,8 @@ def test_it_only_looks_for_reassignments_when_the_plan_boosts_them(qa_lead: User
 
 def test_it_joins_any_dimensions_in_the_plans_order(qa_lead: User, agent: Agent) -> None:
     _make(agent, 0, channel="chat", phase="delivery", language="fr")
-    assert _rows(_plan(qa_lead, strata={"by": ["language", "phase", "channel"]}))[0][2] == "fr|delivery|chat"
-    assert _rows(_plan(qa_lead, strata={"by": ["phase"]}))[0][2] == "delivery"
+    assert _rows(_plan(qa_lead, strata={"by": ["language", "phase", "channel"], "proportions": {"fr|delivery|chat": 1}}))[0][2] == "fr|delivery|chat"
+    assert _rows(_plan(qa_lead, strata={"by": ["phase"], "proportions": {"delivery": 1}}))[0][2] == "delivery"
     assert _rows(_plan(qa_lead))[0][2] == ""
 
 

@@ -28,6 +28,7 @@ def _client(user: User) -> Client:
 
 def test_it_reads_proportion_lines() -> None:
     assert parse_proportions("Milano|phone = 0.3\n\n email=0.7 ") == {"Milano|phone": 0.3, "email": 0.7}
+    assert parse_proportions("phone = 0,3\nemail = 2") == {"phone": 0.3, "email": 2.0}  # as Italian and French write it
     with pytest.raises(ValueError):
         parse_proportions("phone 0.3")
 
@@ -107,9 +108,27 @@ def test_it_shows_form_errors_instead_of_saving(qa_lead: User, reviewer: User) -
     assert not SamplingPlan.objects.filter(name="Bad").exists()
 
 
-def test_it_edits_a_plan_keeping_its_settings(plan: SamplingPlan, qa_lead: User) -> None:
+def test_a_plan_stratified_without_shares_is_refused_in_the_users_language(qa_lead: User, reviewer: User) -> None:
+    qa_lead.language = "fr"
+    qa_lead.save()
+    data = {"name": "Canaux", "n_per_agent": "3", "period": "week", "strata_by": ["channel"], "proportions": ""}
+    data |= {"reviewers": [str(reviewer.pk)], "due_days": "5"}
+    response = _client(qa_lead).post(reverse("sampling:plan_create"), data)
+    with translation.override("fr"):
+        expected = gettext("Give the share of each stratum to draw, one per line, such as “{example} = 50”.")
+    assert not expected.startswith("Give")  # translated
+    assert response.status_code == 200
+    assert response.context["form"].errors["proportions"] == [expected.format(example="phone")]
+    assert not SamplingPlan.objects.filter(name="Canaux").exists()
+
+
+@pytest.mark.parametrize(("language", "share"), [("en", "phone = 0.5"), ("it", "phone = 0,5")])
+def test_it_edits_a_plan_keeping_its_settings(plan: SamplingPlan, qa_lead: User, language: str, share: str) -> None:
+    qa_lead.language = language
+    qa_lead.save()
     client = _client(qa_lead)
     form = client.get(reverse("sampling:plan_edit", args=[plan.pk])).context["form"]
+    assert share in form.initial["proportions"].splitlines()  # shown with the user's decimal separator
     data = {k: v for k, v in form.initial.items() if v not in (None, "", [])}
     data |= {"n_per_agent": "6", "reviewers": [str(pk) for pk in form.initial["reviewers"]], "is_active": "on"}
     assert client.post(reverse("sampling:plan_edit", args=[plan.pk]), data).status_code == 302
