@@ -54,7 +54,10 @@ class SamplingPlanForm(forms.Form):
         label=_("Stratum proportions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_('One stratum per line, "value = share", values joined with "|" (e.g. "Milano|phone = 30"); shares are relative to each other.'),
+        help_text=_(
+            'One stratum per line, "value = share", values joined with "|" (e.g. "Milano|phone = 30"); '
+            "shares are relative to each other."
+        ),
     )
     teams = forms.ModelMultipleChoiceField(label=_("Only these teams"), queryset=Team.objects.none(), required=False)
     labels = forms.CharField(label=_("Only these labels"), required=False, help_text=_("Label codes, separated by commas."))

@@ -73,7 +73,8 @@ def test_it_only_looks_for_reassignments_when_the_plan_boosts_them(qa_lead: User
 
 def test_it_joins_any_dimensions_in_the_plans_order(qa_lead: User, agent: Agent) -> None:
     _make(agent, 0, channel="chat", phase="delivery", language="fr")
-    assert _rows(_plan(qa_lead, strata={"by": ["language", "phase", "channel"], "proportions": {"fr|delivery|chat": 1}}))[0][2] == "fr|delivery|chat"
+    strata = {"by": ["language", "phase", "channel"], "proportions": {"fr|delivery|chat": 1}}
+    assert _rows(_plan(qa_lead, strata=strata))[0][2] == "fr|delivery|chat"
     assert _rows(_plan(qa_lead, strata={"by": ["phase"], "proportions": {"delivery": 1}}))[0][2] == "delivery"
     assert _rows(_plan(qa_lead))[0][2] == ""
 
