@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from qadesk.accounts.models import User
-from qadesk.core.models import JobRun
+from qadesk.core.models import JobRun, JobStatus
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import AssignmentStatus
 from qadesk.sampling.models import SamplingPlan, SamplingRun, SamplingRunItem
@@ -135,3 +135,12 @@ def _never_sampled(*, plan: SamplingPlan, run: SamplingRun | None) -> list[dict[
         for row in period.values(*fields).annotate(n=Count("id")).order_by(*fields):
             available["|".join(str(row[f] or "") for f in fields)] += row["n"]
     return [{"stratum": key, "interactions": n} for key, n in sorted(available.items()) if key not in sampled]
+
+
+def sampling_job_run(job: JobRun) -> SamplingRun | None:
+    """The run a sampling job drew or, when the job was skipped because its period had been drawn, that earlier run."""
+    run = SamplingRun.objects.filter(job=job).first()
+    if run is None and job.status == JobStatus.SKIPPED:
+        params = job.params or {}
+        run = SamplingRun.objects.filter(plan_id=params.get("plan"), period_start=params.get("period_start")).first()
+    return run

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
@@ -139,7 +140,7 @@ def sampling_plan_run(
             # The plan row lock serialises concurrent runs of the same plan; the unique constraint backs it up.
             SamplingPlan.objects.select_for_update().filter(pk=plan.pk).first()
             if SamplingRun.objects.filter(plan=plan, period_start=start).exists():
-                job.finish(status=JobStatus.SKIPPED, log=_("Period {start} was already drawn.").format(start=start))
+                job.finish(status=JobStatus.SKIPPED, log=_("Period {start} was already drawn.").format(start=date_format(start)))
                 return None
             run = _draw(plan=plan, assigner=assigner, start=start, end=end, job=job)
     except (ApplicationError, IntegrityError) as exc:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,13 @@ from qadesk.core.inputs import parse_id
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.sampling.forms import DIMENSION_LABELS, RISK_FLAGS, SamplingPlanForm
 from qadesk.sampling.models import SamplingPlan, SamplingRun
-from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list, sampling_run_items, sampling_run_list
+from qadesk.sampling.selectors import (
+    sampling_coverage,
+    sampling_job_run,
+    sampling_plan_list,
+    sampling_run_items,
+    sampling_run_list,
+)
 from qadesk.sampling.services import JOB_KIND, sampling_plan_create, sampling_plan_enqueue, sampling_plan_update
 
 LEADS = {Role.QA_LEAD, Role.ADMIN}
@@ -137,11 +144,13 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not _user(request).sees_everything:
         raise Http404
     job = get_object_or_404(JobRun.objects.filter(kind=JOB_KIND), pk=pk)
-    run = SamplingRun.objects.filter(job=job).first()
+    run = sampling_job_run(job)
     live = job.status in {JobStatus.QUEUED, JobStatus.RUNNING}
     template = "sampling/_job.html" if getattr(request, "htmx", False) else "sampling/job_detail.html"
     counts = [(_count_label(name), n) for name, n in job.counts.items()]
-    return render(request, template, {"job": job, "run": run, "live": live, "counts": counts})
+    period_start = parse_date(str((job.params or {}).get("period_start") or ""))
+    context = {"job": job, "run": run, "live": live, "counts": counts, "period_start": period_start}
+    return render(request, template, context)
 
 
 def _count_label(name: str) -> Any:

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent, User
-from qadesk.core.models import JobRun
+from qadesk.core.models import JobRun, JobStatus
 from qadesk.interactions.models import Interaction, Label
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
@@ -183,6 +183,24 @@ def test_a_weekly_run_is_named_by_its_seven_days_not_eight(
     assert f"Draw of {expected}" in _client(qa_lead).get(reverse("sampling:run", args=[run.pk])).content.decode()
     listed = _client(qa_lead).get(reverse("sampling:plan", args=[plan.pk])).content.decode()
     assert expected in listed and f"{run.period_end:%-d} {run.period_end:%b}" not in listed
+
+
+def test_run_now_on_a_drawn_period_says_so_and_links_to_that_draw(
+    plan: SamplingPlan, week_interactions: list[Agent], qa_lead: User
+) -> None:
+    qa_lead.language = "it"
+    qa_lead.save()
+    run = sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK)
+    again = JobRun.objects.create(kind=JOB_KIND, created_by=qa_lead, params={"plan": plan.pk, "period_start": str(WEEK)})
+    assert run is not None and sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK, job=again) is None
+    again.refresh_from_db()
+    assert again.status == JobStatus.SKIPPED
+    page = _client(qa_lead).get(reverse("sampling:job", args=[again.pk])).content.decode()
+    with translation.override("it"):
+        label = gettext("See the earlier draw of this period")
+    assert label != "See the earlier draw of this period"
+    assert f'href="{reverse("sampling:run", args=[run.pk])}">{label}</a>' in page
+    assert "2 Nov 2026" in page and "2026-11-02" not in page  # the period and the log, as dates read in Italian
 
 
 def test_a_run_says_which_risk_flags_each_drawn_interaction_carried(
