@@ -142,5 +142,6 @@ def sampling_job_run(job: JobRun) -> SamplingRun | None:
     run = SamplingRun.objects.filter(job=job).first()
     if run is None and job.status == JobStatus.SKIPPED:
         params = job.params or {}
-        run = SamplingRun.objects.filter(plan_id=params.get("plan"), period_start=params.get("period_start")).first()
+        start = params.get("period_start")
+        run = SamplingRun.objects.filter(plan_id=params.get("plan"), period_start=start).first() if start else None
     return run
