@@ -91,7 +91,7 @@ def calibration_session_create(
                 recipient=person,
                 kind="calibration_opened",
                 subject=gettext_noop("Calibration session “{title}”: please score by {deadline}"),
-                params={"title": title, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+                params={"title": title, "deadline": deadline},
             )
     return session
 
@@ -238,7 +238,7 @@ def calibration_reminders_send(*, now: datetime | None = None) -> int:
                     recipient=person,
                     kind="calibration_reminder",
                     subject=gettext_noop("Reminder: please finish scoring calibration session “{title}” by {deadline}"),
-                    params={"title": session.title, "deadline": timezone.localtime(session.deadline).strftime("%Y-%m-%d %H:%M")},
+                    params={"title": session.title, "deadline": session.deadline},
                     url=reverse("calibration:detail", args=[session.pk]),
                 )
                 reminded += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from qadesk.notifications.models import Notification
@@ -33,18 +33,30 @@ SWEEP_BATCH = 500
 
 
 def notify(*, recipient: User, kind: str, subject: str, params: dict[str, Any] | None = None, url: str = "") -> Notification:
-    """Notify one person. `subject` is an untranslated msgid (mark it with gettext_noop) with {placeholders}.
+    """Notify one person. `subject` is an untranslated msgid (mark it with gettext_noop) with {placeholders}; numbers
+    and dates among the params are written the recipient's way (85,4 and "4 dicembre 2026, 18:30" in Italian).
 
     The e-mail is queued as a background job after the commit: a slow or unreachable SMTP server never slows or
     breaks the request that notified.
     """
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        text = gettext(subject).format(**(params or {}))
+        text = gettext(subject).format(**{name: _localised(value) for name, value in (params or {}).items()})
     retry_at = timezone.now() + QUEUED_GRACE if recipient.email else None
     notification = Notification.objects.create(recipient=recipient, kind=kind, subject=text, url=url, email_retry_at=retry_at)
     if recipient.email:
         transaction.on_commit(partial(_queue_email, notification.pk))
     return notification
+
+
+def _localised(value: Any) -> Any:
+    """A param as the active language writes it: a score with one decimal, a moment in the local time zone."""
+    if isinstance(value, float):
+        return formats.number_format(value, decimal_pos=1, use_l10n=True)
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j F Y")
+    return value
 
 
 def _queue_email(notification_id: int) -> None:

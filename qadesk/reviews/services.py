@@ -428,8 +428,9 @@ def _check_not_own_interactions(*, interactions: list[Interaction], reviewer: Us
         )
 
 
-def _format_score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"
+def _format_score(score: float | None) -> float | str:
+    """The score as `notify` writes it in the recipient's language (one decimal), or a dash when there is none."""
+    return "—" if score is None else float(score)
 
 
 def _check_editable(*, review: Review, actor: User) -> None:

@@ -118,3 +118,30 @@ def test_a_notification_can_be_emailed_again_once_the_server_is_back(reviewer, s
     assert [m["Subject"] for m in smtp_server.messages] == ["[qadesk] Hello"]
     note.refresh_from_db()
     assert note.emailed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "score", "when"), [("it", "85,4", "4 dicembre 2026, 18:30"), ("en", "85.4", "4 December 2026, 18:30")]
+)
+def test_numbers_and_dates_in_a_subject_are_written_the_recipients_way(reviewer, language, score, when) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    reviewer.language = language
+    moment = datetime(2026, 12, 4, 18, 30, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    note = notify(recipient=reviewer, kind="k", subject="{score} by {deadline}", params={"score": 85.43, "deadline": moment})
+    assert note.subject == f"{score} by {when}"
+
+
+def test_the_agents_review_notification_has_the_score_with_a_decimal_comma_in_italian(
+    default_scorecard, interaction, reviewer, agent_user
+) -> None:
+    agent_user.language = "it"
+    agent_user.save()
+    review = review_create(interaction=interaction, actor=reviewer)
+    review_save(review=review, actor=reviewer, ratings=perfect_ratings(default_scorecard, empathy=2))
+    review = review_submit(review=review, actor=reviewer)
+    assert review.score is not None and review.score != int(review.score)  # a score with decimals
+    note = Notification.objects.get(recipient=agent_user, kind="review_submitted")
+    expected = f"{review.score:.1f}".replace(".", ",")
+    assert note.subject == in_language("it", "A review of your work is ready: {score}", score=expected)
