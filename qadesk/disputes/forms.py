@@ -88,8 +88,9 @@ class DisputeDecideForm(forms.Form):
                 label=pick(c.title),
                 choices=[(ACCEPT, _("Accept")), (REJECT, _("Reject"))],
                 widget=forms.RadioSelect,
-                required=False,  # left undecided = rejected, as the service has it
-                initial=ACCEPT if item.proposed_value is not None else REJECT,
+                # Nothing is chosen beforehand: each contested criterion is a decision the QA lead takes on purpose.
+                required=True,
+                error_messages={"required": _("Choose whether to accept or reject this criterion.")},
             )
             value = item.proposed_value if item.proposed_value is not None else item.original_value
             self.fields[f"v{c.pk}"] = forms.ChoiceField(

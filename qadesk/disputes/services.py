@@ -157,6 +157,12 @@ def dispute_escalate(*, dispute: Dispute, actor: User) -> Dispute:
 
 
 @transaction.atomic
+def dispute_check_decider(*, dispute: Dispute, actor: User) -> None:
+    """Refuse anyone but the dispute's assignee or a QA lead (checked before their form is even read)."""
+    if actor.pk != dispute.assignee_id and actor.role not in {Role.QA_LEAD, Role.ADMIN}:
+        raise PermissionDenied(_("Only the person assigned to this dispute or a QA lead can decide it."))
+
+
 def dispute_decide(
     *,
     dispute: Dispute,
@@ -172,8 +178,7 @@ def dispute_decide(
     Two people deciding at once: the first decision stands, the second gets a Conflict and changes nothing.
     """
     review = _lock(dispute)
-    if actor.pk != dispute.assignee_id and actor.role not in {Role.QA_LEAD, Role.ADMIN}:
-        raise PermissionDenied(_("Only the person assigned to this dispute or a QA lead can decide it."))
+    dispute_check_decider(dispute=dispute, actor=actor)
     if dispute.status == DisputeStatus.DECIDED:
         raise Conflict(_("This dispute has already been decided."))
     if actor.pk == dispute.raised_by_id:

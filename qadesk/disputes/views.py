@@ -22,7 +22,7 @@ from qadesk.disputes.selectors import (
     dispute_list,
     settled_criterion_ids,
 )
-from qadesk.disputes.services import dispute_comment, dispute_decide, dispute_escalate, dispute_open
+from qadesk.disputes.services import dispute_check_decider, dispute_comment, dispute_decide, dispute_escalate, dispute_open
 from qadesk.reviews.models import Review
 from qadesk.reviews.selectors import review_detail
 
@@ -139,6 +139,11 @@ def dispute_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dispute_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = dispute_detail(actor=_user(request), pk=pk)
+    try:
+        dispute_check_decider(dispute=dispute, actor=_user(request))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc.message))
+        return redirect("disputes:detail", pk=dispute.pk)
     form = DisputeDecideForm(request.POST, dispute=dispute)
     if form.is_valid():
         try:

@@ -131,6 +131,9 @@ def test_it_runs_a_dispute_from_scoring_to_the_revised_score(browser: Any, live_
     lead.click("table .row-link")
     lead.wait_for_url("**/disputes/*/")
     tools_pk = next(name for name, c in codes.items() if c == "right_tools")[1:].split("_")[0]
+    empathy_pk = next(name for name, c in codes.items() if c == "empathy")[1:].split("_")[0]
+    assert lead.locator("input[type=radio]:checked").count() == 0  # nothing decided beforehand
+    lead.click(f"label[for='id_d{empathy_pk}_0']")
     lead.click(f"label[for='id_d{tools_pk}_1']")
     lead.fill("#id_note", "Empathy was there. The tool outage was resolved by 9:00, before this contact.")
     _shot(lead, "dispute-07-qa-lead-decides.png")

@@ -133,6 +133,19 @@ def test_it_requires_a_reason_to_reject_and_keeps_the_form(client, dispute, revi
     assert dispute.status == DisputeStatus.OPEN
 
 
+def test_no_decision_is_chosen_beforehand_and_an_undecided_criterion_is_named(client, dispute, qa_lead, default_scorecard):
+    c = criteria_by_code(default_scorecard)
+    page = _get(client, qa_lead, reverse("disputes:detail", args=[dispute.pk])).content.decode()
+    assert 'value="accept"' in page and "checked" not in page  # neither accept nor reject is preselected
+    response = client.post(reverse("disputes:decide", args=[dispute.pk]), {f"d{c['empathy'].pk}": "accept", "note": "ok"})
+    assert response.status_code == 400
+    form = response.context["decide_form"]
+    assert list(form.errors) == [f"d{c['right_tools'].pk}"]
+    assert "Choose whether to accept or reject this criterion." in response.content.decode()
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.OPEN
+
+
 def test_it_does_not_let_the_agent_decide(client, dispute, agent_user, default_scorecard):
     page = _get(client, agent_user, reverse("disputes:detail", args=[dispute.pk])).content.decode()
     assert "Record the decision" not in page
