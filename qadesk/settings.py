@@ -203,8 +203,11 @@ AXES_VERBOSE = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_client_errors": {"()": "qadesk.core.logfilters.ExpectedClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("QADESK_LOG_LEVEL", "WARNING")},
+    # 403 and 404 answers: one warning line each, no traceback (only 5xx carry one).
+    "loggers": {"django.request": {"filters": ["expected_client_errors"]}},
 }
 
 # Background jobs (Django's tasks API, django-tasks backport). The database backend needs no extra
