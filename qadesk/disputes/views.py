@@ -23,6 +23,8 @@ from qadesk.disputes.selectors import (
     settled_criterion_ids,
 )
 from qadesk.disputes.services import dispute_check_decider, dispute_comment, dispute_decide, dispute_escalate, dispute_open
+from qadesk.interactions.models import Interaction
+from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.models import Review
 from qadesk.reviews.selectors import review_detail
 
@@ -102,9 +104,18 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: object) -> 
         "wrong_agent": dispute.kind == DisputeKind.WRONG_AGENT,
         "comment_form": DisputeCommentForm(),
         "decide_form": DisputeDecideForm(dispute=dispute) if can_decide else None,
+        "interaction": _transcript(user, dispute),
     }
     context.update(forms)
     return context
+
+
+def _transcript(user: User, dispute: Dispute) -> Interaction | None:
+    """The contact with its messages, for whoever may see it: the argument cites it, and the decision rests on it."""
+    try:
+        return interaction_detail(actor=user, pk=dispute.review.interaction_id)
+    except Http404:
+        return None
 
 
 @login_required

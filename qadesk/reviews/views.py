@@ -1,5 +1,7 @@
 """Thin views: parse the request, call one selector or service, render."""
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -217,7 +219,9 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = request.session.pop("coaching_draft", None)  # a refused coaching note comes back so its text is not lost
     if draft and draft.get("review") == review.pk:
         feedback.coaching_draft = draft.get("body", "")
-    context = {"review": review, "fb": feedback, "pass_mark": OrgSettings.load().pass_mark}
+    context = {"review": review, "fb": feedback, "pass_mark": OrgSettings.load().pass_mark, "interaction": None}
+    with contextlib.suppress(Http404):  # the transcript the ratings (and any dispute) refer to, for whoever may see it
+        context["interaction"] = interaction_detail(actor=request.user, pk=review.interaction_id)  # type: ignore[arg-type]
     return render(request, "reviews/detail.html", context)
 
 

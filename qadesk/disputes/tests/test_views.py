@@ -146,6 +146,13 @@ def test_no_decision_is_chosen_beforehand_and_an_undecided_criterion_is_named(cl
     assert dispute.status == DisputeStatus.OPEN
 
 
+@pytest.mark.parametrize(("persona", "opened"), [("qa_lead", True), ("agent_user", False)])
+def test_the_dispute_page_shows_the_transcript_the_argument_cites(client, dispute, persona, opened, request):
+    page = _get(client, request.getfixturevalue(persona), reverse("disputes:detail", args=[dispute.pk])).content.decode()
+    assert page.count('<details class="card transcript-card" id="transcript" open>') == int(opened)  # open to decide
+    assert "Hello, my order is late." in page and "Sorry! Let me check." in page
+
+
 def test_it_does_not_let_the_agent_decide(client, dispute, agent_user, default_scorecard):
     page = _get(client, agent_user, reverse("disputes:detail", args=[dispute.pk])).content.decode()
     assert "Record the decision" not in page

@@ -168,6 +168,7 @@ def test_it_shows_a_submitted_review_to_its_agent_and_hides_it_from_others(
     body = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert "Below the pass mark" in body
     assert "High-impact error" in body
+    assert 'id="transcript"' in body and "Sorry! Let me check." in body  # the contact the ratings judge
     client.force_login(other_team_agent_user)
     assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 404
 
@@ -214,8 +215,9 @@ def test_it_keeps_review_pages_query_counts_flat(
     client.force_login(qa_lead)
     with django_assert_max_num_queries(8):  # session, user, settings, agents, reviewers, count, page
         assert client.get(reverse("reviews:list")).status_code == 200
-    # session, user, review, ratings, settings (x2), revisions, audit, coaching notes, disputes, criteria
-    with django_assert_max_num_queries(11):
+    # session, user, review, ratings, settings (x2), revisions, audit, coaching notes, disputes, criteria; the transcript's
+    # interaction, handlers and messages
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("reviews:detail", args=[reviews[0].pk])).status_code == 200
     client.force_login(reviewer)
     # session, user, review, ratings, version, sections, criteria, interaction, handlers, messages, applicable scorecards
