@@ -53,8 +53,12 @@ def django_db_setup(
 
     migrated = MigratedDatabase()
     template = None
+    # pytest-django sets up no test database when no selected test uses one: keep nothing then (never the real one).
+    set_up = connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
     with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
+        if not set_up:
+            pass
+        elif connection.vendor == "sqlite":
             path = tmp_path_factory.mktemp("migrated") / "qadesk.sqlite3"
             connection.ensure_connection()
             target = sqlite3.connect(path)
