@@ -15,7 +15,7 @@ import pytest
 from tests.concurrency.conftest import ROUNDS
 from tests.concurrency.harness import Answer, Server, staggers
 
-pytestmark = [pytest.mark.race, pytest.mark.xdist_group("race")]  # one worker starts the one race server
+pytestmark = pytest.mark.race
 
 
 def _verdict(name: str, broken: dict[int, list[str]]) -> None:

@@ -31,10 +31,7 @@ from qadesk.core.tests.processes import (
 )
 from qadesk.testing.databases import MigratedDatabase
 
-pytestmark = [
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads processes from /proc (Linux)"),
-    pytest.mark.xdist_group("processes"),  # one worker makes the module's migrated database
-]
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads processes from /proc (Linux)")
 
 
 @pytest.fixture(scope="module")

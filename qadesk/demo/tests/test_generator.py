@@ -15,7 +15,6 @@ from qadesk.demo.transcripts import HIGH_IMPACT, LOW_IMPACT
 from qadesk.interactions.models import Channel, JourneyPhase
 
 END = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
-pytestmark = pytest.mark.xdist_group("demo-records")  # one worker builds the module's records
 
 
 def _records(count: int = 1500, seed: int = 7) -> list[tuple[dict[str, Any], Plan]]:
