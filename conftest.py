@@ -13,6 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -25,9 +26,10 @@ def _worker_redis_url() -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw") or not worker[2:].isdigit() or worker == "gw0":
         return
-    base, _, db = os.environ.get("QADESK_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")
-    number = (int(db or 0) - int(worker[2:])) % 16
-    os.environ["QADESK_REDIS_URL"] = url = f"{base}/{number}"
+    parts = urlsplit(os.environ.get("QADESK_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    db = parts.path.strip("/")
+    number = (int(db if db.isdigit() else 0) - int(worker[2:])) % 16
+    os.environ["QADESK_REDIS_URL"] = url = urlunsplit(parts._replace(path=f"/{number}"))
     from django.conf import settings
 
     queues = getattr(settings, "RQ_QUEUES", None)
