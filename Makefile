@@ -11,6 +11,11 @@ CHROMIUM ?= /usr/bin/chromium
 export QADESK_CHROMIUM := $(CHROMIUM)
 export QADESK_SKIP_BROWSER ?=
 PYTEST_MARKS := $(if $(QADESK_SKIP_BROWSER),-m "not browser")
+# The suite runs on this many pytest-xdist workers (each its own test database and Redis database, see conftest.py);
+# a test module stays whole on one worker, so its module- and session-scoped fixtures (the race server) are made once
+# (--dist loadscope; loadgroup's xdist_group does not group under pytest 9.2). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadscope)
 define browser_notice
 $(if $(QADESK_SKIP_BROWSER),@printf '\n*** QADESK_SKIP_BROWSER is set: the browser tests were NOT run. ***\n\n')
 endef
@@ -33,12 +38,12 @@ run: install
 
 test: install test-prerequisites
 	$(browser_notice)
-	$(BIN)/pytest $(PYTEST_MARKS)
+	$(BIN)/pytest $(PYTEST_MARKS) $(PYTEST_XDIST)
 	$(browser_notice)
 
 test-postgres: install test-prerequisites
 	$(browser_notice)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qadesk} $(BIN)/pytest $(PYTEST_MARKS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qadesk} $(BIN)/pytest $(PYTEST_MARKS) $(PYTEST_XDIST)
 	$(browser_notice)
 
 test-prerequisites:
