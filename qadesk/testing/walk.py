@@ -48,6 +48,7 @@ def walk_data() -> dict[str, Any]:
     agent_reviews = Review.objects.filter(agent__user=users["agent.it"], status=ReviewStatus.SUBMITTED).order_by("-pk")
     disputed, disputable = agent_reviews[0], agent_reviews[1]
     criterion = version.sections.first().criteria.first()  # type: ignore[union-attr]
+    assert criterion is not None, "the demo scorecard has criteria"
     dispute = dispute_open(
         review=disputed,
         actor=users["agent.it"],
@@ -100,6 +101,7 @@ def walk_data() -> dict[str, Any]:
 def _long_transcript_import(like: Interaction) -> Interaction:
     """A 72-message chat as a helpdesk exports it, with a long URL, an unbroken word and long names, handled by the
     agent of `like` (agent.it, so every persona sees it); imported through the import service like any export."""
+    assert like.agent_id is not None, "the disputed review's interaction has an agent"
     agent = Agent.objects.get(pk=like.agent_id)
     Agent.objects.filter(pk=agent.pk).update(display_name=LONG_NAME)
     start = timezone.now() - timedelta(days=2)
