@@ -8,10 +8,34 @@ import dataclasses
 from datetime import date
 from typing import Any, TextIO
 
+from django.utils.translation import gettext_lazy as _
+
 from qadesk.analytics.selectors import GroupRow, QualityReport
-from qadesk.core.exports import csv_writer
+from qadesk.core.exports import csv_writer, csv_writer_for_people
 
 CSV_COLUMNS = [f.name for f in dataclasses.fields(GroupRow)]
+# The group table's headers as a person reads them (the page's download); scripts get CSV_COLUMNS (the CLI).
+CSV_HEADERS = {
+    "key": _("Code"),
+    "label": _("Group"),
+    "n": _("Reviews"),
+    "iqs": _("IQS"),
+    "ci_low": _("IQS, 95% CI low"),
+    "ci_high": _("IQS, 95% CI high"),
+    "conclusive": _("Conclusive (yes/no)"),
+    "pass_rate": _("Pass rate (%)"),
+    "pass_rate_low": _("Pass rate, 95% CI low"),
+    "pass_rate_high": _("Pass rate, 95% CI high"),
+    "high_impact_errors": _("High-impact errors"),
+    "high_impact_per_100": _("High-impact errors per 100 reviews"),
+    "high_impact_per_100_low": _("High-impact errors per 100, 95% CI low"),
+    "high_impact_per_100_high": _("High-impact errors per 100, 95% CI high"),
+    "low_impact_errors": _("Low-impact errors"),
+    "low_impact_per_100": _("Low-impact errors per 100 reviews"),
+    "low_impact_per_100_low": _("Low-impact errors per 100, 95% CI low"),
+    "low_impact_per_100_high": _("Low-impact errors per 100, 95% CI high"),
+    "rank": _("Rank"),
+}
 
 
 def quality_report_as_dict(report: QualityReport) -> dict[str, Any]:
@@ -22,10 +46,11 @@ def quality_report_as_dict(report: QualityReport) -> dict[str, Any]:
     return data
 
 
-def quality_report_write_csv(report: QualityReport, stream: TextIO) -> None:
-    """The group table with a header row of stable column names."""
-    writer = csv_writer(stream)
-    writer.writerow(CSV_COLUMNS)
+def quality_report_write_csv(report: QualityReport, stream: TextIO, *, for_people: bool = False) -> None:
+    """The group table: for scripts (the CLI) with a header row of stable column names and plain numbers; for people
+    (the page's download) with headers, decimals and separators in the active language (qadesk.core.exports)."""
+    writer = csv_writer_for_people(stream) if for_people else csv_writer(stream)
+    writer.writerow([str(CSV_HEADERS[name]) for name in CSV_COLUMNS] if for_people else CSV_COLUMNS)
     for row in report.groups:
         writer.writerow(dataclasses.astuple(row))
 

@@ -30,7 +30,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     if report is not None and request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="quality-by-{report.by}.csv"'
-        quality_report_write_csv(report, response)  # type: ignore[arg-type]
+        quality_report_write_csv(report, response, for_people=True)  # type: ignore[arg-type]
         return response
     context = {"form": form, "report": report, "chart": _chart_data(report) if report else None}
     return render(request, "analytics/quality.html", context)

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, TextIO
+
+from django.utils import formats
+from django.utils.translation import gettext
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,3 +66,28 @@ def csv_writer(stream: TextIO) -> SafeWriter:
 
 def csv_dict_writer(stream: TextIO, fieldnames: list[str]) -> SafeDictWriter:
     return SafeDictWriter(stream, fieldnames)
+
+
+class PeoplesWriter(SafeWriter):
+    """CSV for a person to open in a spreadsheet program, in the active language: a UTF-8 byte-order mark first (so Excel
+    reads the accents), numbers with the language's decimal separator, and then `;` between cells where that separator is
+    a comma (as Italian and French spreadsheets expect); yes/no in words. Text cells stay spreadsheet-safe."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
+        self._writer = csv.writer(stream, delimiter=";" if self.decimal == "," else ",")
+        stream.write("\ufeff")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([self._cell(spreadsheet_safe(value)) for value in row])
+
+    def _cell(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        if isinstance(value, float | Decimal):
+            return str(value).replace(".", self.decimal)
+        return value
+
+
+def csv_writer_for_people(stream: TextIO) -> PeoplesWriter:
+    return PeoplesWriter(stream)

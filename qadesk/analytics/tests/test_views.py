@@ -6,8 +6,11 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from qadesk.accounts.models import OrgSettings, User
+from qadesk.analytics.exports import CSV_COLUMNS, CSV_HEADERS
 
 from .conftest import ReportData
 
@@ -49,8 +52,26 @@ def test_it_downloads_the_group_table_as_csv(client: Client, qa_lead: User, repo
     client.force_login(qa_lead)
     response = client.get(URL, {"by": "channel", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [(r["label"], r["n"], r["iqs"]) for r in rows] == [("E-mail", "5", "90.0"), ("Chat", "2", "80.0")]
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads the accents right
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["Group"], r["Reviews"], r["IQS"]) for r in rows] == [("E-mail", "5", "90.0"), ("Chat", "2", "80.0")]
+
+
+def test_the_csv_download_is_in_the_users_language_for_their_spreadsheet(
+    client: Client, qa_lead: User, report_data: ReportData
+) -> None:
+    qa_lead.language = "it"
+    qa_lead.save()
+    client.force_login(qa_lead)
+    text = client.get(URL, {"by": "channel", "format": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # Italian spreadsheets split cells on semicolons
+    with translation.override("it"):
+        headers = [str(CSV_HEADERS[name]) for name in CSV_COLUMNS]
+        yes_no = {gettext("yes"), gettext("no")}
+    assert rows[0] == headers and headers[2] != "Reviews"
+    by_name = {row[0]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]}
+    assert (by_name["email"]["n"], by_name["email"]["iqs"]) == ("5", "90,0")  # decimal comma
+    assert by_name["email"]["conclusive"] in yes_no
 
 
 def test_it_explains_a_reversed_date_range_instead_of_failing(client: Client, qa_lead: User) -> None:
