@@ -8,8 +8,9 @@ database (the SQLite file in it, or qadesk_bench_load on 127.0.0.1:5432, user po
 server), migrates, loads the demo (`qadesk demo`, 20,000 interactions and 400 reviews by default), then starts
 `qadesk serve` with its defaults (2 gunicorn workers and the background worker) as a child that dies with this
 script (PR_SET_PDEATHSIG), logs in --clients clients as the QA lead (each its own session through the login form, and
-its own API token) and, endpoint after endpoint, lets all clients request it back to back for --duration seconds
-(after one warm-up second that is not counted).
+its own API token) and, endpoint after endpoint, first lets one client request it --alone times by itself (the
+server's time for one answer when nobody else waits), then all clients back to back for --duration seconds (after
+one warm-up second that is not counted).
 
 The load generator shares the machine's cores with the server: one thread per client with `http.client` (gunicorn's
 sync workers close each connection, so every request opens a new one, as a browser behind no proxy would).
@@ -164,6 +165,17 @@ def hammer(clients: list[Client], path: str, *, api: bool, duration: float, warm
     return result
 
 
+def one_client(client: Client, path: str, *, api: bool, n: int) -> dict[str, Any]:
+    """One client alone, request after request: the time the server takes for one answer when nobody else waits."""
+    times = []
+    for _ in range(n):
+        began = time.monotonic()
+        status, _body = client.request("GET", path, api=api)
+        if status == 200:
+            times.append(time.monotonic() - began)
+    return {"alone_median_ms": round(statistics.median(times) * 1000, 1) if times else None}
+
+
 def run_cli(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([str(BIN / "qadesk"), *args], env=env, capture_output=True, text=True, check=False)
     if done.returncode:
@@ -222,6 +234,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=12.0, help="Seconds counted per endpoint (default 12).")
     parser.add_argument("--warmup", type=float, default=1.0, help="Seconds not counted before each endpoint.")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--alone", type=int, default=10, help="Requests by one client alone first (default 10).")
     parser.add_argument("--interactions", type=int, default=20_000)
     parser.add_argument("--reviews", type=int, default=400)
     parser.add_argument("--port", type=int, default=8811)
@@ -273,7 +286,8 @@ def main() -> None:
             for name, path in endpoints.items():
                 if wanted and group != "reference" and name not in wanted:
                     continue
-                result = hammer(clients, path, api=api, duration=args.duration, warmup=args.warmup)
+                alone = one_client(clients[0], path, api=api, n=args.alone)
+                result = {**hammer(clients, path, api=api, duration=args.duration, warmup=args.warmup), **alone}
                 results[name] = {"kind": group, **result}
                 print(
                     f"{name:20} {result['per_second']:7.1f}/s  median {result['median_ms']} ms  p95 {result['p95_ms']} ms"
@@ -311,6 +325,9 @@ def main() -> None:
         "endpoints": results,
     }
     print(json.dumps(report, indent=2))
+    failed = [name for name, result in results.items() if result["errors"] or not result["responses"]]
+    if failed:
+        sys.exit(f"errors or no answer: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
