@@ -36,13 +36,27 @@ class InteractionOut(Schema):
     subject: str
     status: str
     phase: str
-    team: str | None = Field(None, alias="team.name")
-    site: str | None = Field(None, alias="site.name")
-    label: str | None = Field(None, alias="label.code")
+    team: str | None = None
+    site: str | None = None
+    label: str | None = None
     agent: str | None = None
     created_at: datetime
     resolved_at: datetime | None
     message_count: int
+
+    # Resolvers, not dotted aliases ("team.name"): ninja resolves an alias through Django's template Variable, which
+    # cost a tenth of a 100-row list (benchmarks/README.md: Load).
+    @staticmethod
+    def resolve_team(obj: Any) -> str | None:
+        return obj.team.name if obj.team_id else None
+
+    @staticmethod
+    def resolve_site(obj: Any) -> str | None:
+        return obj.site.name if obj.site_id else None
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str | None:
+        return obj.label.code if obj.label_id else None
 
     @staticmethod
     def resolve_agent(obj: Any) -> str | None:

@@ -53,8 +53,8 @@ class ReviewOut(Schema):
     interaction: int = Field(alias="interaction_id")
     message: int | None = Field(alias="message_id")
     scorecard_version: int = Field(alias="scorecard_version_id")
-    reviewer: str = Field(alias="reviewer.username")
-    agent: str = Field(alias="agent.username")
+    reviewer: str
+    agent: str
     status: str
     comment: str
     score: float | None
@@ -66,6 +66,15 @@ class ReviewOut(Schema):
     original_score: float | None = Field(description="The score as first submitted, before any revision.")
     acknowledged_at: datetime | None = Field(description="When the agent confirmed reading the review.")
     scores_locked: bool = Field(description="True after a rejected dispute, until a QA lead reopens the review.")
+
+    # Resolvers, not dotted aliases ("agent.username"): ninja resolves an alias through Django's template Variable.
+    @staticmethod
+    def resolve_reviewer(obj: Any) -> str:
+        return str(obj.reviewer.username)
+
+    @staticmethod
+    def resolve_agent(obj: Any) -> str:
+        return str(obj.agent.username)
 
 
 class ReviewDetailOut(ReviewOut):

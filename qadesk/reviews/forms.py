@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Role, User
-from qadesk.core.forms import FilterForm
+from qadesk.core.forms import FilterForm, QuickSelect
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Rating, ReviewStatus
@@ -163,7 +163,9 @@ class AssignmentForm(forms.Form):
         queryset=Interaction.objects.none(),
         error_messages={"required": _("Tick at least one interaction to assign.")},
     )
-    reviewer = ReviewerChoiceField(label=_("Reviewer"), queryset=User.objects.none(), empty_label=_("Choose a reviewer"))
+    reviewer = ReviewerChoiceField(
+        label=_("Reviewer"), queryset=User.objects.none(), empty_label=_("Choose a reviewer"), widget=QuickSelect
+    )
     due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:

@@ -68,7 +68,13 @@ class Review(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["agent", "status"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["agent", "status"]),
+            # An interaction's latest submitted review, which the interaction list shows on each row: without it SQLite
+            # walked every submitted review for each of the 50-100 rows (60 ms of a 20,000-interaction page; 3 ms with it).
+            models.Index(fields=["interaction", "status", "submitted_at"], name="review_interaction_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.interaction}"

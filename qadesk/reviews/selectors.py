@@ -10,22 +10,39 @@ from django.shortcuts import get_object_or_404
 from qadesk.accounts.models import User
 from qadesk.reviews.models import AssignmentStatus, Rating, Review, ReviewAssignment
 
+# What a row of the review list (page and API) shows: the review's own columns and the names of what it points to, not
+# every column of the interaction, the reviewer's account, the scorecard version's conditions and the message body.
+LIST_COLUMNS = (
+    *(f.name for f in Review._meta.concrete_fields),
+    "interaction__external_id",
+    "reviewer__username",
+    "reviewer__first_name",
+    "reviewer__last_name",
+    "agent__username",
+    "agent__display_name",
+    "scorecard_version__number",
+    "scorecard_version__scorecard__code",
+    "scorecard_version__scorecard__name",
+)
+
 
 def review_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Review]:
-    """Reviews the actor may see, newest first; filters: status, agent (id), reviewer (id), interaction (id)."""
+    """Reviews the actor may see, newest first, with the columns a list row shows (LIST_COLUMNS); filters: status,
+    agent (id), reviewer (id), interaction (id)."""
     filters = filters or {}
-    reviews = Review.objects.visible_to(actor).select_related(
-        "interaction", "reviewer", "agent", "scorecard_version__scorecard", "message"
-    )
+    reviews = Review.objects.visible_to(actor).select_related("interaction", "reviewer", "agent", "scorecard_version__scorecard")
     lookups = {"status": "status", "agent": "agent_id", "reviewer": "reviewer_id", "interaction": "interaction_id"}
     reviews = reviews.filter(**{lookups[k]: v for k, v in filters.items() if k in lookups and v not in (None, "")})
-    return reviews.order_by("-pk")
+    return reviews.only(*LIST_COLUMNS).order_by("-pk")
 
 
 def review_detail(*, actor: User, pk: int) -> Review:
     """One review the actor may see with its ratings in form order; 404 otherwise."""
     ratings = Rating.objects.select_related("criterion__section").order_by("criterion__section__position", "criterion__position")
-    return get_object_or_404(review_list(actor=actor).prefetch_related(Prefetch("ratings", queryset=ratings)), pk=pk)
+    reviews = Review.objects.visible_to(actor).select_related(
+        "interaction", "reviewer", "agent", "scorecard_version__scorecard", "message"
+    )
+    return get_object_or_404(reviews.prefetch_related(Prefetch("ratings", queryset=ratings)), pk=pk)
 
 
 def review_own(*, actor: User, pk: int) -> Review:

@@ -34,3 +34,28 @@ def test_an_unseen_interaction_is_404(client: Client, other_interaction, agent_u
     for user in (agent_user, team_lead):
         client.force_login(user)
         assert client.get(f"/api/v1/interactions/{other_interaction.pk}").status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_few_interactions_or_many(agent, qa_lead, reviewer) -> None:
+    """The token, the count, the page with its names and latest scores: nothing per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qadesk.testing.clients import api_client
+
+    def queries(client: Client) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            items = client.get("/api/v1/interactions").json()["items"]
+        return len(items), len(ctx.captured_queries)
+
+    for _ in range(2):
+        f.make_interaction(agent)
+    for user in (qa_lead, reviewer):  # a reviewer's list also asks which agents a blind calibration hides
+        client = api_client(user)
+        client.get("/api/v1/interactions")  # the token's first use writes its last_used_at (at most once a minute)
+        few = queries(client)
+        for _ in range(10):
+            f.make_interaction(agent)
+        many = queries(client)
+        assert many[0] > few[0]
+        assert many[1] == few[1] <= 3

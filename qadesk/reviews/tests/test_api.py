@@ -93,3 +93,25 @@ def test_another_reviewer_cannot_rate_a_draft(default_scorecard, interaction, re
     response = bearer(qa_lead).put(f"/api/v1/reviews/{review.pk}/ratings", {"ratings": []}, content_type="application/json")
     assert response.status_code == 403
     assert "reviewer who started" in response.json()["detail"]
+
+
+def test_the_list_costs_three_queries_for_one_review_or_many(default_scorecard, agent, reviewer, qa_lead) -> None:
+    """The token, the count, the page: the names a row shows come with it (no query per row), and nothing is written."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qadesk.testing import factories as f
+
+    api = bearer(qa_lead)
+    submitted_review(default_scorecard, f.make_interaction(agent), reviewer)
+    review_create(interaction=f.make_interaction(agent), actor=reviewer)  # a draft: other columns empty
+    api.get("/api/v1/reviews")  # the token's first use writes its last_used_at (at most once a minute)
+    for _ in range(8):
+        submitted_review(default_scorecard, f.make_interaction(agent), reviewer)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = api.get("/api/v1/reviews").json()["items"]
+    assert len(rows) == 10
+    assert len(ctx.captured_queries) == 3
+    assert all(not q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT")) for q in ctx.captured_queries)
+    assert {row["reviewer"] for row in rows} == {reviewer.username}
+    assert {row["agent"] for row in rows} == {agent.username}

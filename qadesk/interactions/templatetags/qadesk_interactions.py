@@ -1,0 +1,18 @@
+"""The interaction status badge, built in Python: the interaction list repeats it on each of its fifty rows."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+# Finished (green) and waiting (blue) statuses; the others get the plain badge.
+_STATUS_CLASSES = {"resolved": " badge-ok", "closed": " badge-ok", "open": " badge-info"}
+
+
+@register.simple_tag
+def interaction_status_badge(status: str, label: str) -> SafeString:
+    """An interaction's status: green when resolved or closed, blue while open."""
+    return format_html('<span class="badge{}">{}</span>', _STATUS_CLASSES.get(status, ""), label)
