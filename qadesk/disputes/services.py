@@ -156,13 +156,13 @@ def dispute_escalate(*, dispute: Dispute, actor: User) -> Dispute:
     return dispute
 
 
-@transaction.atomic
 def dispute_check_decider(*, dispute: Dispute, actor: User) -> None:
     """Refuse anyone but the dispute's assignee or a QA lead (checked before their form is even read)."""
     if actor.pk != dispute.assignee_id and actor.role not in {Role.QA_LEAD, Role.ADMIN}:
         raise PermissionDenied(_("Only the person assigned to this dispute or a QA lead can decide it."))
 
 
+@transaction.atomic
 def dispute_decide(
     *,
     dispute: Dispute,

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from qadesk.core.models import JobRun, JobStatus
 from qadesk.core.services import job_enqueue, jobs_reclaim
 from qadesk.core.tests.jobs import slow_job
 from qadesk.core.tests.processes import QADESK, ROOT, alive, children, environment, wait_for
+from qadesk.testing.rq import django_rq_admin_forgotten
 
 REDIS_URL = os.environ.get("QADESK_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -41,12 +43,14 @@ pytestmark = [
 
 
 @pytest.fixture
-def rq_backend(settings: Any) -> None:
+def rq_backend(settings: Any) -> Iterator[None]:
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     settings.QADESK_WORKER_LEASE_SECONDS = 2
-    if "django_rq" not in settings.INSTALLED_APPS:
-        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
+    with django_rq_admin_forgotten():
+        if "django_rq" not in settings.INSTALLED_APPS:
+            settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
+        yield
 
 
 def _database_url() -> str:

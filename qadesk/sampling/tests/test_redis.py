@@ -4,6 +4,7 @@ Runs against the local Redis (QADESK_REDIS_URL, default redis://127.0.0.1:6379/1
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.models import SamplingPlan
 from qadesk.sampling.services import sampling_plan_enqueue
 from qadesk.sampling.tests.conftest import WEEK
+from qadesk.testing.rq import django_rq_admin_forgotten
 
 REDIS_URL = os.environ.get("QADESK_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -31,11 +33,13 @@ pytestmark = pytest.mark.skipif(not _redis_reachable(), reason=f"Redis is not re
 
 
 @pytest.fixture
-def rq_backend(settings: object) -> None:
+def rq_backend(settings: object) -> Iterator[None]:
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}  # type: ignore[attr-defined]
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[attr-defined]
-    if "django_rq" not in settings.INSTALLED_APPS:  # type: ignore[attr-defined]
-        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]  # type: ignore[attr-defined]
+    with django_rq_admin_forgotten():
+        if "django_rq" not in settings.INSTALLED_APPS:  # type: ignore[attr-defined]
+            settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]  # type: ignore[attr-defined]
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
