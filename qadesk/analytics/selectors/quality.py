@@ -11,11 +11,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import NullIf, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
+from qadesk.analytics.selectors.cells import rollup_cells
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
@@ -48,6 +49,14 @@ _COLUMNS = {
     "phase": "interaction__phase",
 }
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+_ROLLUP_COLUMNS = {
+    "agent": F("agent_id"),
+    "team": NullIf("team_id", Value(0)),
+    "site": NullIf("site_id", Value(0)),
+    "channel": F("channel"),
+    "label": NullIf("label_id", Value(0)),
+    "phase": F("phase"),
+}
 
 
 @dataclass(frozen=True)
@@ -146,10 +155,16 @@ def quality_report(
     _check_range(date_from, date_to)
     org = OrgSettings.load()
     pass_mark, minimum_n, max_width = float(org.pass_mark), org.minimum_n, float(org.max_interval_width)
-    reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
-    sums = _sums(pass_mark, original=as_originally_scored)
+    cells = rollup_cells(actor=actor, by=by, date_from=date_from, date_to=date_to, filters=filters, pass_mark=org.pass_mark)
+    if cells is not None:
+        reviews: QuerySet[Any] = cells.reviews
+        sums = _rollup_sums(original=as_originally_scored)
+    else:
+        reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
+        sums = _sums(pass_mark, original=as_originally_scored)
     totals = quality_totals(reviews=reviews, sums=sums, minimum_n=minimum_n, max_width=max_width)
-    criteria, failed = _criteria_rows(reviews=reviews, total_n=totals.n)
+    per_criterion = cells.criterion_sums() if cells is not None else _criterion_sums(reviews) if totals.n else []
+    criteria, failed = _criteria_rows(per_criterion=per_criterion, total_n=totals.n)
     return QualityReport(
         by=by,
         period=period,
@@ -166,7 +181,7 @@ def quality_report(
         else [],
         criteria=criteria,
         failed_criteria=failed,
-        root_causes=quality_root_causes(reviews=reviews) if totals.n else [],
+        root_causes=(cells.root_causes() if cells is not None else quality_root_causes(reviews=reviews)) if totals.n else [],
     )
 
 
@@ -248,7 +263,13 @@ def _ranked(groups: list[GroupRow]) -> list[GroupRow]:
 
 def _grouped_sums(*, reviews: QuerySet[Review], by: str, sums: dict[str, Any], period: str = "month") -> list[dict[str, Any]]:
     """One GROUP BY: the aggregates of `sums` per group, each row with its `group_key`."""
-    column: Any = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
+    column: Any
+    if reviews.model is not Review:  # the rollup: a local day per row, dimensions as plain columns (0 = none)
+        column = _ROLLUP_COLUMNS[by] if by != "period" else F("day") if period == "day" else _TRUNC[period]("day")
+    elif by == "period":
+        column = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone())
+    else:
+        column = F(_COLUMNS[by])
     grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**sums).order_by()
     return list(grouped)
 
@@ -268,6 +289,11 @@ def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
     for combo in combos:
         for code in combo["root_causes"] or []:
             counts[(combo["criterion_id"], code)] += combo["count"]
+    return root_cause_rows(counts)
+
+
+def root_cause_rows(counts: Counter[tuple[int, str]]) -> list[RootCauseRow]:
+    """The TOP causes from counts per (criterion id, cause code); versions of a criterion merge by its code."""
     criteria = {c.pk: c for c in Criterion.objects.filter(pk__in={cid for cid, _code in counts})}
     merged: Counter[tuple[str, str]] = Counter()
     titles: dict[tuple[str, str], tuple[str, str]] = {}
@@ -283,19 +309,21 @@ def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
     ]
 
 
-def _criteria_rows(*, reviews: QuerySet[Review], total_n: int) -> tuple[list[CriterionRow], list[CriterionRow]]:
-    if not total_n:
-        return [], []
-    per_criterion = (
-        Rating.objects.filter(review__in=reviews)
-        .values("criterion_id")
-        .annotate(
+def _criterion_sums(reviews: QuerySet[Review]) -> list[dict[str, Any]]:
+    """Per criterion rated on the reviews: n (rated, not N/A), Σ criterion score, failures."""
+    rows: Any = Rating.objects.filter(review__in=reviews).values("criterion_id")
+    return list(
+        rows.annotate(
             n=Count("score"),
             total=Sum("score"),
             failures=Sum(Case(When(failed=True, then=1), default=0, output_field=IntegerField())),
-        )
-        .order_by()
+        ).order_by()
     )
+
+
+def _criteria_rows(*, per_criterion: list[dict[str, Any]], total_n: int) -> tuple[list[CriterionRow], list[CriterionRow]]:
+    if not total_n:
+        return [], []
     sums = {r["criterion_id"]: r for r in per_criterion}
     criteria = (
         Criterion.objects.filter(pk__in=sums).select_related("section__version__scorecard").order_by("-section__version__number")
@@ -355,6 +383,13 @@ def _sums(pass_mark: float, *, original: bool = False) -> dict[str, Any]:
         "high": Sum(f"{prefix}high_impact_errors"),
         "low": Sum(f"{prefix}low_impact_errors"),
     }
+
+
+def _rollup_sums(*, original: bool = False) -> dict[str, Any]:
+    """The same aggregates as `_sums`, over rollup cells (passes were counted at the pass mark the rollup was built for)."""
+    prefix = "original_" if original else ""
+    summed = {name: Sum(f"{prefix}{name}") for name in ("n_zero", "total", "total_sq", "passed", "high", "low")}
+    return {"n": Sum("n"), **summed, "max_score": Max(f"{prefix}max_score")}
 
 
 def _row(
