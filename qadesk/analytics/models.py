@@ -31,8 +31,6 @@ class RollupCell(models.Model):
     label_id = models.BigIntegerField(_("label"))
     phase = models.CharField(_("journey phase"), max_length=20)
 
-    objects = RollupQuerySet.as_manager()
-
     class Meta:
         abstract = True
 
@@ -45,19 +43,22 @@ class QualityDay(RollupCell):
 
     n = models.IntegerField(_("reviews"))
     n_zero = models.IntegerField(_("reviews at 0"))
-    total = models.FloatField(_("sum of scores"))
-    total_sq = models.FloatField(_("sum of squared scores"))
+    total = models.BigIntegerField(_("sum of scores"))  # in hundredths of a point: exact to add
+    total_sq = models.BigIntegerField(_("sum of squared scores"))  # in ten-thousandths of a point: exact to add
     max_score = models.FloatField(_("highest score"), null=True)
     passed = models.IntegerField(_("passes"))
     high = models.IntegerField(_("high-impact errors"))
     low = models.IntegerField(_("low-impact errors"))
     original_n_zero = models.IntegerField(_("reviews at 0 as originally submitted"))
-    original_total = models.FloatField(_("sum of scores as originally submitted"))
-    original_total_sq = models.FloatField(_("sum of squared scores as originally submitted"))
+    original_total = models.BigIntegerField(_("sum of scores as originally submitted"))  # in hundredths of a point: exact to add
+    # in ten-thousandths of a point: exact to add
+    original_total_sq = models.BigIntegerField(_("sum of squared scores as originally submitted"))
     original_max_score = models.FloatField(_("highest score as originally submitted"), null=True)
     original_passed = models.IntegerField(_("passes as originally submitted"))
     original_high = models.IntegerField(_("high-impact errors as originally submitted"))
     original_low = models.IntegerField(_("low-impact errors as originally submitted"))
+
+    objects = RollupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quality day")
@@ -71,8 +72,10 @@ class QualityCriterionDay(RollupCell):
     criterion_id = models.BigIntegerField(_("criterion"))
     ratings = models.IntegerField(_("ratings"))
     n = models.IntegerField(_("rated"))
-    total = models.FloatField(_("sum of criterion scores"))
+    total = models.BigIntegerField(_("sum of criterion scores"))  # in millionths of a point: exact to add
     failures = models.IntegerField(_("failures"))
+
+    objects = RollupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("criterion day")
@@ -86,6 +89,8 @@ class QualityRootCauseDay(RollupCell):
     criterion_id = models.BigIntegerField(_("criterion"))
     code = models.CharField(_("root cause"), max_length=100)
     count = models.IntegerField(_("count"))
+
+    objects = RollupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("root cause day")

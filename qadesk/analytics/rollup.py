@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -153,16 +153,35 @@ _KEY_ALIASES = dict(
 
 
 def _fill(reviews: QuerySet[Review], *, pass_mark: float) -> dict[str, int]:
-    """Insert the cells of `reviews` at both levels (their rows must not be in the rollup); rows written per table."""
+    """Insert the cells of `reviews` at both levels (their rows must not be in the rollup); rows written per table.
+
+    The review and criterion cells go straight from the GROUP BY into the table (INSERT … SELECT of the very query
+    `_cells` reads); root causes are unpacked from their JSON lists in Python, as the report does."""
     counts: Counter[str] = Counter()
+    for model, query, extra in _grouped_queries(reviews, pass_mark=pass_mark):
+        counts[str(model._meta.model_name)] += _insert_select(model, query, extra)
     batch: list[Any] = []
-    for row in _cells(reviews, pass_mark=pass_mark):
+    for row in _all_root_causes(reviews):
         batch.append(row)
         if len(batch) >= BATCH:
             _write(batch, counts)
             batch = []
     _write(batch, counts)
     return dict(counts)
+
+
+def _insert_select(model: Any, query: QuerySet[Any], extra: tuple[str, ...]) -> int:
+    sql, params = query.query.sql_with_params()
+    sums = [name for name in query.query.annotation_select if name not in _KEY_ALIASES]
+    quote = connection.ops.quote_name
+    targets = ", ".join(quote(name) for name in (*KEY, *extra, *sums))
+    sources = ", ".join(
+        [f"sub.{quote(alias)}" for alias in (*_KEY_ALIASES, *extra)]
+        + [f"sub.{quote(name)}" if name.endswith("max_score") else f"COALESCE(sub.{quote(name)}, 0)" for name in sums]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({targets}) SELECT {sources} FROM ({sql}) sub", params)  # noqa: S608
+        return int(cursor.rowcount)
 
 
 def _write(rows: list[Any], counts: Counter[str]) -> None:
@@ -175,29 +194,37 @@ def _write(rows: list[Any], counts: Counter[str]) -> None:
 
 def _cells(reviews: QuerySet[Review], *, pass_mark: float) -> Iterator[Any]:
     """Every rollup row (unsaved) of `reviews`, at both levels, from the aggregates the raw report uses."""
-    from qadesk.analytics.selectors.quality import _sums
+    for model, query, _extra in _grouped_queries(reviews, pass_mark=pass_mark):
+        for row in query.iterator(chunk_size=BATCH):
+            values = {field: row[alias] for alias, field in _KEY_ALIASES.items()}
+            values.update({name: _zero(name, value) for name, value in row.items() if name not in _KEY_ALIASES})
+            yield model(**values)
+    yield from _all_root_causes(reviews)
 
-    current, original = _sums(pass_mark), _sums(pass_mark, original=True)
+
+def _all_root_causes(reviews: QuerySet[Review]) -> Iterator[QualityRootCauseDay]:
+    ratings = Rating.objects.filter(review__in=reviews)
+    for level in (LEVEL_DAY, LEVEL_ALL):
+        yield from _root_causes(ratings.annotate(**_keys(level, "review__")))
+
+
+def _grouped_queries(reviews: QuerySet[Review], *, pass_mark: float) -> Iterator[tuple[Any, QuerySet[Any], tuple[str, ...]]]:
+    """The GROUP BY queries of review and criterion cells, at both levels: (table, query, key fields past the cell)."""
+    from qadesk.analytics.selectors.quality import CRITERION_UNITS, _sums, _units
+
+    current, original = _sums(pass_mark, units=True), _sums(pass_mark, original=True, units=True)
     review_sums = {**current, **{f"original_{name}": value for name, value in original.items() if name != "n"}}
     rating_sums = {
         "ratings": Count("id"),
         "n": Count("score"),
-        "total": Sum("score"),
+        "total": Sum(_units(F("score"), CRITERION_UNITS)),
         "failures": Sum(Case(When(failed=True, then=1), default=0, output_field=IntegerField())),
     }
     ratings = Rating.objects.filter(review__in=reviews)
     for level in (LEVEL_DAY, LEVEL_ALL):
-        yield from _grouped(QualityDay, reviews.annotate(**_keys(level)), review_sums)
-        yield from _grouped(QualityCriterionDay, ratings.annotate(**_keys(level, "review__")), rating_sums, ("criterion_id",))
-        yield from _root_causes(ratings.annotate(**_keys(level, "review__")))
-
-
-def _grouped(model: Any, rows: QuerySet[Any], sums: dict[str, Any], extra: tuple[str, ...] = ()) -> Iterator[Any]:
-    grouped = rows.values(*_KEY_ALIASES, *extra).annotate(**sums).order_by()
-    for row in grouped.iterator(chunk_size=BATCH):
-        values = {field: row[alias] for alias, field in _KEY_ALIASES.items()}
-        values.update({name: _zero(name, row[name]) for name in (*extra, *sums)})
-        yield model(**values)
+        yield QualityDay, reviews.annotate(**_keys(level)).values(*_KEY_ALIASES).annotate(**review_sums).order_by(), ()
+        criterion_rows = ratings.annotate(**_keys(level, "review__")).values(*_KEY_ALIASES, "criterion_id")
+        yield QualityCriterionDay, criterion_rows.annotate(**rating_sums).order_by(), ("criterion_id",)
 
 
 def _zero(name: str, value: Any) -> Any:

@@ -40,10 +40,14 @@ class RollupCells:
 
     def criterion_sums(self) -> list[dict[str, Any]]:
         """Per criterion: n (rated), Σ criterion score, failures — as `quality._criterion_sums` over the reviews."""
+        from qadesk.analytics.selectors.quality import CRITERION_UNITS, in_points
+
         rows: Any = self.ratings.values("criterion_id")
-        return list(rows.annotate(n=Sum("n"), total=Sum("total"), failures=Sum("failures")).order_by())
+        total = in_points(Sum("total"), CRITERION_UNITS)
+        return list(rows.annotate(n=Sum("n"), total=total, failures=Sum("failures")).order_by())
 
     def root_causes(self) -> list[Any]:
+        """The TOP root causes, as `quality.quality_root_causes` over the reviews."""
         from qadesk.analytics.selectors.quality import root_cause_rows
 
         rows = self.causes.values("criterion_id", "code").annotate(count=Sum("count")).order_by()

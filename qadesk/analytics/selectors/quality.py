@@ -10,8 +10,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import NullIf, TruncDay, TruncMonth, TruncWeek
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +49,8 @@ from qadesk.scorecards.intervals import (
 from qadesk.scorecards.models import Criterion, Impact
 from qadesk.scorecards.scoring import DEFAULT_MAX_WIDTH, group_stats, pass_rate, per_100, rounded
 
+SCORE_UNITS = 100  # review scores have 2 decimals: sums are exact in hundredths (see `_sums`)
+CRITERION_UNITS = 1_000_000  # criterion scores are k/(points − 1) · 100 (33.33…): summed in millionths, exactly
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase", "period")
 PERIODS = ("day", "week", "month")
 TOP = 10
@@ -315,7 +331,7 @@ def _criterion_sums(reviews: QuerySet[Review]) -> list[dict[str, Any]]:
     return list(
         rows.annotate(
             n=Count("score"),
-            total=Sum("score"),
+            total=in_points(Sum(_units(F("score"), CRITERION_UNITS)), CRITERION_UNITS),
             failures=Sum(Case(When(failed=True, then=1), default=0, output_field=IntegerField())),
         ).order_by()
     )
@@ -369,15 +385,21 @@ def _criterion_row(key: tuple[str, str], values: dict[str, Any], total_n: int) -
     )
 
 
-def _sums(pass_mark: float, *, original: bool = False) -> dict[str, Any]:
-    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums (current or as first submitted)."""
+def _sums(pass_mark: float, *, original: bool = False, units: bool = False) -> dict[str, Any]:
+    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums (current or as first submitted).
+
+    Review scores have 2 decimals (scoring.py), so Σscore is summed as whole hundredths and Σscore² as ten-thousandths:
+    exact in any order, the same whether the database adds 200,000 reviews or the rollup adds its cells' sums (float sums
+    differ in the last bit with the order, which flips an IQS rounded to 2 decimals at a boundary). `units`: the whole
+    numbers themselves, as the rollup stores them."""
     prefix = "original_" if original else ""
     score = f"{prefix}score"
+    cents = _units(F(score), SCORE_UNITS)
     return {
         "n": Count("id"),
         "n_zero": Count("id", filter=Q(**{score: 0})),
-        "total": Sum(score),
-        "total_sq": Sum(F(score) * F(score)),
+        "total": Sum(cents) if units else in_points(Sum(cents), SCORE_UNITS),
+        "total_sq": Sum(cents * cents) if units else in_points(Sum(cents * cents), SCORE_UNITS**2),
         "max_score": Max(score),
         "passed": Sum(Case(When(**{f"{score}__gte": pass_mark}, then=Value(1)), default=Value(0), output_field=IntegerField())),
         "high": Sum(f"{prefix}high_impact_errors"),
@@ -388,8 +410,24 @@ def _sums(pass_mark: float, *, original: bool = False) -> dict[str, Any]:
 def _rollup_sums(*, original: bool = False) -> dict[str, Any]:
     """The same aggregates as `_sums`, over rollup cells (passes were counted at the pass mark the rollup was built for)."""
     prefix = "original_" if original else ""
-    summed = {name: Sum(f"{prefix}{name}") for name in ("n_zero", "total", "total_sq", "passed", "high", "low")}
-    return {"n": Sum("n"), **summed, "max_score": Max(f"{prefix}max_score")}
+    summed = {name: Sum(f"{prefix}{name}") for name in ("n_zero", "passed", "high", "low")}
+    return {
+        "n": Sum("n"),
+        **summed,
+        "total": in_points(Sum(f"{prefix}total"), SCORE_UNITS),
+        "total_sq": in_points(Sum(f"{prefix}total_sq"), SCORE_UNITS**2),
+        "max_score": Max(f"{prefix}max_score"),
+    }
+
+
+def _units(value: Any, units: int) -> Any:
+    """A score as a whole number of 1/units points (exact to add)."""
+    return Cast(Round(value * Value(float(units))), BigIntegerField())
+
+
+def in_points(total: Any, units: int) -> Any:
+    """A sum of whole 1/units points back in points: the float nearest the exact sum, on SQLite and PostgreSQL alike."""
+    return ExpressionWrapper(total / Value(float(units)), output_field=FloatField())
 
 
 def _row(

@@ -90,9 +90,8 @@ def _dispute_and_revise(reviews: list[Review], people: dict[str, Any], version: 
     disputed = [r for r in reviews if r.agent.user_id is not None][:4]
     for n, review in enumerate(disputed):
         review.refresh_from_db()
-        dispute = dispute_open(
-            review=review, actor=review.agent.user, argument="Not fair.", items=[ContestedCriterion(first.pk, first.rating_choices()[-1])]
-        )
+        items = [ContestedCriterion(first.pk, first.rating_choices()[-1])]
+        dispute = dispute_open(review=review, actor=review.agent.user, argument="Not fair.", items=items)
         # accepted (scores revised), rejected (locked), accepted, rejected
         dispute_decide(dispute=dispute, actor=qa_lead, accepted={first.pk: True} if n % 2 == 0 else {}, note="Decided.")
         if n % 2:
@@ -100,9 +99,7 @@ def _dispute_and_revise(reviews: list[Review], people: dict[str, Any], version: 
     moved = reviews[5]
     moved.refresh_from_db()
     other = next(a for a in people["agents"] if a.pk != moved.agent_id)
-    review_revise(
-        review=moved, actor=qa_lead, values={first.pk: first.rating_choices()[0]}, reason="Wrong agent.", agent=other
-    )
+    review_revise(review=moved, actor=qa_lead, values={first.pk: first.rating_choices()[0]}, reason="Wrong agent.", agent=other)
 
 
 def _reimport(interaction: Interaction, **changes: Any) -> None:
@@ -134,10 +131,10 @@ def _reports(actors: list[User]) -> list[Any]:
     ]
     reports = []
     for actor in actors:
-        for by in DIMENSIONS:
+        for by in DIMENSIONS if actor.role == Role.QA_LEAD else ("agent", "team"):
             for period in ("day", "week", "month") if by == "period" else ("month",):
                 for given in filters:
-                    for original in (False, True):
+                    for original in (False, True) if actor.role == Role.QA_LEAD else (False,):
                         for start, end in ((None, None), (today - timedelta(days=3), today - timedelta(days=1))):
                             reports.append(
                                 quality_report(
@@ -165,7 +162,7 @@ def test_the_report_from_the_rollup_equals_the_report_from_the_reviews(history, 
     assert sum(report.totals.n for report in from_reviews) > 200  # not a comparison of empty reports
     assert any(report.root_causes for report in from_reviews) and any(report.criteria for report in from_reviews)
     for rolled, raw in zip(from_rollup, from_reviews, strict=True):
-        assert rolled == raw, [{k: (v, getattr(b, k)) for k, v in vars(a).items() if v != getattr(b, k)} for a, b in zip(rolled.groups, raw.groups) if a != b]
+        assert rolled == raw
 
 
 def test_a_reimport_moves_the_reviews_to_their_new_team_and_channel(history, qa_lead) -> None:
