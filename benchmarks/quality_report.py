@@ -1,14 +1,16 @@
-"""Benchmark: the quality report by agent over ~200,000 submitted reviews on PostgreSQL.
+"""Benchmark: the quality report by agent over 200,000 (or --reviews) submitted reviews on PostgreSQL.
 
-    .venv/bin/python benchmarks/quality_report.py [--reviews 200000] [--repeat 7] [--keep] [--reuse]
+    .venv/bin/python benchmarks/quality_report.py [--reviews 200000] [--repeat 7] [--keep] [--reuse] [--db-name NAME]
 
-Creates a throwaway database (qadesk_bench_report on 127.0.0.1:5432, user postgres; override with
-BENCH_PG_URL), migrates it, fills it with INSERT … SELECT generate_series (40 agents in 4 teams on 2 sites,
-one review per interaction, 5 % of them drafts, 11 ratings per review with failures and root causes),
-then times `quality_report(by="agent")` — its group table, totals, criterion averages and root causes
-separately and as a whole — against one hand-written SQL GROUP BY over the same rows. Prints JSON with
-median latencies and the ratio (goal: group table under 0.5 s, ratio under 2). The database is dropped
-afterwards unless --keep; --reuse skips the fill when a kept database is there.
+Creates a throwaway database (qadesk_bench_report on 127.0.0.1:5432, user postgres; override the server with
+BENCH_PG_URL and the name with --db-name or BENCH_DB_NAME), migrates it, fills it with INSERT … SELECT generate_series
+(40 agents in 4 teams on 2 sites, 8 reviewers, one review per interaction, 5 % of them drafts, 11 ratings per review with
+failures and root causes), fills the report's rollup with `quality_rollup_rebuild`, then times each part of
+`quality_report(by="agent")` — group table, totals, criterion averages, root causes — and the whole report, read from
+the rollup against a hand-written query over the rollup, and read the old way (reviews and ratings) against a
+hand-written query over those. Prints JSON with median latencies and ratios (goal: whole report under 0.5 s, each part
+within 2× of its hand-written query); fails if the report from the rollup differs from the report from the reviews.
+The database is dropped afterwards unless --keep; --reuse skips the fill when a kept database is there.
 """
 
 from __future__ import annotations
