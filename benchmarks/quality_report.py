@@ -1,14 +1,16 @@
-"""Benchmark: the quality report by agent over ~200,000 submitted reviews on PostgreSQL.
+"""Benchmark: the quality report by agent over 200,000 (or --reviews) submitted reviews on PostgreSQL.
 
-    .venv/bin/python benchmarks/quality_report.py [--reviews 200000] [--repeat 7] [--keep] [--reuse]
+    .venv/bin/python benchmarks/quality_report.py [--reviews 200000] [--repeat 7] [--keep] [--reuse] [--db-name NAME]
 
-Creates a throwaway database (qadesk_bench_report on 127.0.0.1:5432, user postgres; override with
-BENCH_PG_URL), migrates it, fills it with INSERT … SELECT generate_series (40 agents in 4 teams on 2 sites,
-one review per interaction, 5 % of them drafts, 11 ratings per review with failures and root causes),
-then times `quality_report(by="agent")` — its group table, totals, criterion averages and root causes
-separately and as a whole — against one hand-written SQL GROUP BY over the same rows. Prints JSON with
-median latencies and the ratio (goal: group table under 0.5 s, ratio under 2). The database is dropped
-afterwards unless --keep; --reuse skips the fill when a kept database is there.
+Creates a throwaway database (qadesk_bench_report on 127.0.0.1:5432, user postgres; override the server with
+BENCH_PG_URL and the name with --db-name or BENCH_DB_NAME), migrates it, fills it with INSERT … SELECT generate_series
+(40 agents in 4 teams on 2 sites, 8 reviewers, one review per interaction, 5 % of them drafts, 11 ratings per review with
+failures and root causes), fills the report's rollup with `quality_rollup_rebuild`, then times each part of
+`quality_report(by="agent")` — group table, totals, criterion averages, root causes — and the whole report, read from
+the rollup against a hand-written query over the rollup, and read the old way (reviews and ratings) against a
+hand-written query over those. Prints JSON with median latencies and ratios (goal: whole report under 0.5 s, each part
+within 2× of its hand-written query); fails if the report from the rollup differs from the report from the reviews.
+The database is dropped afterwards unless --keep; --reuse skips the fill when a kept database is there.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "qadesk_bench_report"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_report")
+REVIEWERS = 8
 START = date(2026, 9, 1)
 DAYS = 90
 
@@ -40,7 +43,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Reuse a kept database instead of filling a new one.")
+    parser.add_argument("--db-name", default=DB_NAME, help="Database to create (default qadesk_bench_report).")
     args = parser.parse_args()
+    globals()["DB_NAME"] = args.db_name
 
     reuse = args.reuse and _database_exists()
     if not reuse:
@@ -55,6 +60,7 @@ def main() -> None:
     try:
         if not reuse:
             result["fill_seconds"] = _fill(args.reviews)
+            result["rollup_rebuild_seconds"], result["rollup_rows"] = _rebuild()
         result.update(_measure(args.repeat))
     finally:
         from django.db import connections
@@ -113,7 +119,11 @@ def _fill(reviews: int) -> float:
         for i in range(40)
     ]
     labels = [Label.objects.create(code=f"label_{i}") for i in range(10)]
-    reviewer = User.objects.create_user(username="reviewer", password="x", role=Role.REVIEWER)  # noqa: S106
+    reviewers = [
+        User.objects.create_user(username=f"reviewer{i}", password="x", role=Role.REVIEWER)  # noqa: S106
+        for i in range(REVIEWERS)
+    ]
+    reviewer_ids = ",".join(str(r.pk) for r in reviewers)
     total = reviews * 21 // 20  # every 21st review stays a draft, so `reviews` are submitted
     agent_ids = ",".join(str(a.pk) for a in agents)
     team_ids = ",".join(str(a.team_id) for a in agents)
@@ -137,7 +147,8 @@ def _fill(reviews: int) -> float:
             INSERT INTO reviews_review (interaction_id, agent_id, reviewer_id, scorecard_version_id, status, comment, score,
                 high_impact_errors, low_impact_errors, created_at, updated_at, submitted_at,
                 revision, original_score, original_high_impact_errors, original_low_impact_errors, scores_locked)
-            SELECT id, agent_id, {reviewer.pk}, {version.pk}, s.status, '', s.score, s.high, s.low,
+            SELECT id, agent_id, (ARRAY[{reviewer_ids}])[1 + floor(random() * {REVIEWERS})::int], {version.pk},
+                s.status, '', s.score, s.high, s.low,
                 created_at, created_at, CASE WHEN s.status = 'submitted' THEN created_at + INTERVAL '1 day' END,
                 CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END, s.score, s.high, s.low, false
             FROM (SELECT id, agent_id, created_at, status, score,
@@ -167,6 +178,33 @@ def _fill(reviews: int) -> float:
     return round(time.perf_counter() - started, 1)
 
 
+def _rebuild() -> tuple[float, dict[str, int]]:
+    """Fill the rollup as an existing install's migration does: `quality_rollup_rebuild`, then VACUUM ANALYZE."""
+    from django.db import connection
+
+    from qadesk.analytics.rollup import quality_rollup_rebuild
+
+    started = time.perf_counter()
+    rows = quality_rollup_rebuild()
+    connection.close()
+    with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return round(time.perf_counter() - started, 1), rows
+
+
+ROLLUP_SQL_GROUPS = """
+    SELECT agent_id, sum(n), sum(n_zero), sum(total) / 100.0, sum(total_sq) / 10000.0, max(max_score), sum(passed),
+           sum(high), sum(low)
+    FROM analytics_qualityday
+    WHERE level = 0 AND day >= %s AND day <= %s
+    GROUP BY agent_id
+"""
+ROLLUP_SQL_CRITERIA = """
+    SELECT criterion_id, sum(n), sum(total) / 1000000.0, sum(failures)
+    FROM analytics_qualitycriterionday
+    WHERE level = 0 AND day >= %s AND day <= %s
+    GROUP BY criterion_id
+"""
 HAND_SQL_GROUPS = """
     SELECT agent_id, count(*), count(*) FILTER (WHERE score = 0), sum(score), sum(score * score), max(score),
            sum(CASE WHEN score >= %s THEN 1 ELSE 0 END), sum(high_impact_errors), sum(low_impact_errors)
@@ -183,13 +221,19 @@ HAND_SQL_CRITERIA = """
 
 
 def _measure(repeat: int) -> dict[str, Any]:
+    """Each part of the report read from the rollup against a hand-written query over the rollup, and the old way (from
+    the reviews and ratings) against the hand-written query over them."""
     from django.db import connection
     from django.utils import timezone
 
     from qadesk.accounts.models import OrgSettings, Team, User
     from qadesk.analytics.management.commands.qreport import system_actor
+    from qadesk.analytics.models import RollupState
+    from qadesk.analytics.selectors.cells import rollup_cells
     from qadesk.analytics.selectors.quality import (
         _criteria_rows,
+        _criterion_sums,
+        _rollup_sums,
         _sums,
         quality_groups,
         quality_report,
@@ -202,7 +246,7 @@ def _measure(repeat: int) -> dict[str, Any]:
     date_from, date_to = START, START + timedelta(days=DAYS + 1)
     settings = OrgSettings.load()
     pass_mark, minimum_n = float(settings.pass_mark), settings.minimum_n
-    sums = _sums(pass_mark)
+    sums, rsums = _sums(pass_mark), _rollup_sums()
     window = [
         timezone.make_aware(timezone.datetime.combine(d, timezone.datetime.min.time()))
         for d in (date_from, date_to + timedelta(days=1))
@@ -211,63 +255,85 @@ def _measure(repeat: int) -> dict[str, Any]:
     def reviews() -> Any:
         return quality_reviews(actor=actor, date_from=date_from, date_to=date_to)
 
-    def hand_groups() -> list[Any]:
+    def cells(by: str = "agent", user: Any = actor) -> Any:
+        found = rollup_cells(actor=user, by=by, date_from=date_from, date_to=date_to, filters={}, pass_mark=settings.pass_mark)
+        assert found is not None, "the rollup is not usable"
+        return found
+
+    def fetch(sql: str, params: list[Any]) -> list[Any]:
         with connection.cursor() as cursor:
-            cursor.execute(HAND_SQL_GROUPS, [pass_mark, *window])
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def hand_criteria() -> list[Any]:
-        with connection.cursor() as cursor:
-            cursor.execute(HAND_SQL_CRITERIA, window)
-            return cursor.fetchall()
-
-    def group_table() -> Any:
-        org = OrgSettings.load()
-        return quality_groups(
-            reviews=reviews(), by="agent", period="month", sums=_sums(float(org.pass_mark)), minimum_n=org.minimum_n
-        )
+    def whole(by: str) -> Any:
+        return quality_report(actor=actor, by=by, date_from=date_from, date_to=date_to)
 
     lead, _created = User.objects.get_or_create(username="lead", defaults={"role": "team_lead", "team": Team.objects.first()})
+    days = [date_from, date_to]
     timings = {
-        "hand_sql_group_by_agent": _median(hand_groups, repeat),
-        "report_group_table_by_agent": _median(group_table, repeat),
-        "report_group_table_by_team": _median(
-            lambda: quality_groups(reviews=reviews(), by="team", period="month", sums=sums, minimum_n=minimum_n),
+        # From the rollup (what the report reads now)
+        "hand_sql_rollup_group_by_agent": _median(lambda: fetch(ROLLUP_SQL_GROUPS, days), repeat),
+        "rollup_group_table_by_agent": _median(
+            lambda: quality_groups(reviews=cells().reviews, by="agent", period="month", sums=rsums, minimum_n=minimum_n),
             repeat,
         ),
-        "report_group_table_by_agent_as_team_lead": _median(
-            lambda: quality_groups(
-                reviews=quality_reviews(actor=lead, date_from=date_from, date_to=date_to),
-                by="agent",
-                period="month",
-                sums=sums,
-                minimum_n=minimum_n,
-            ),
+        "rollup_group_table_by_team": _median(
+            lambda: quality_groups(reviews=cells("team").reviews, by="team", period="month", sums=rsums, minimum_n=minimum_n),
             repeat,
         ),
-        # The totals row: one GROUP BY agent, reviewer, then the cluster-aware intervals (two-way design effects).
-        "report_totals": _median(lambda: quality_totals(reviews=reviews(), sums=sums, minimum_n=minimum_n), repeat),
-        "hand_sql_criteria": _median(hand_criteria, repeat),
-        "report_criteria": _median(lambda: _criteria_rows(reviews=reviews(), total_n=1), repeat),
-        "report_root_causes": _median(lambda: quality_root_causes(reviews=reviews()), repeat),
-        "report_whole_by_agent": _median(
-            lambda: quality_report(actor=actor, by="agent", date_from=date_from, date_to=date_to), max(3, repeat // 2)
+        "rollup_group_table_by_agent_as_team_lead": _median(
+            lambda: quality_groups(reviews=cells(user=lead).reviews, by="agent", period="month", sums=rsums, minimum_n=minimum_n),
+            repeat,
         ),
+        "rollup_totals": _median(lambda: quality_totals(reviews=cells().reviews, sums=rsums, minimum_n=minimum_n), repeat),
+        "hand_sql_rollup_criteria": _median(lambda: fetch(ROLLUP_SQL_CRITERIA, days), repeat),
+        "rollup_criteria": _median(lambda: _criteria_rows(per_criterion=cells().criterion_sums(), total_n=1), repeat),
+        "rollup_root_causes": _median(lambda: cells().root_causes(), repeat),
+        "report_whole_by_agent": _median(lambda: whole("agent"), repeat),
+        "report_whole_by_period": _median(lambda: whole("period"), repeat),
+        "report_whole_by_team": _median(lambda: whole("team"), repeat),
+        "report_whole_by_label": _median(lambda: whole("label"), repeat),
     }
-    assert len(hand_groups()) == len(group_table()) == 40
+    state = RollupState.objects.get()
+    RollupState.objects.all().delete()  # the report reads the reviews again: the old way, for comparison
+    raw_repeat = max(3, repeat // 2)
+    try:
+        timings |= {
+            "hand_sql_group_by_agent": _median(lambda: fetch(HAND_SQL_GROUPS, [pass_mark, *window]), raw_repeat),
+            "raw_group_table_by_agent": _median(
+                lambda: quality_groups(reviews=reviews(), by="agent", period="month", sums=sums, minimum_n=minimum_n),
+                raw_repeat,
+            ),
+            "raw_totals": _median(lambda: quality_totals(reviews=reviews(), sums=sums, minimum_n=minimum_n), raw_repeat),
+            "hand_sql_criteria": _median(lambda: fetch(HAND_SQL_CRITERIA, window), raw_repeat),
+            "raw_criteria": _median(lambda: _criteria_rows(per_criterion=_criterion_sums(reviews()), total_n=1), raw_repeat),
+            "raw_root_causes": _median(lambda: quality_root_causes(reviews=reviews()), raw_repeat),
+            "raw_report_whole_by_agent": _median(lambda: whole("agent"), raw_repeat),
+        }
+        raw_report = whole("agent")
+    finally:
+        state.save()
+    assert whole("agent") == raw_report, "the report from the rollup differs from the report from the reviews"
+    assert len(fetch(ROLLUP_SQL_GROUPS, days)) == len(fetch(HAND_SQL_GROUPS, [pass_mark, *window])) == 40
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM reviews_review WHERE status = 'submitted'")
         submitted = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM reviews_rating")
         ratings = cursor.fetchone()[0]
+    t = timings
     return {
         "submitted_reviews": submitted,
         "ratings": ratings,
-        "median_seconds": {k: round(v, 4) for k, v in timings.items()},
-        "ratio_group_table_to_hand_sql": round(timings["report_group_table_by_agent"] / timings["hand_sql_group_by_agent"], 2),
-        "ratio_criteria_to_hand_sql": round(timings["report_criteria"] / timings["hand_sql_criteria"], 2),
-        "goal_met": timings["report_group_table_by_agent"] < 0.5
-        and timings["report_group_table_by_agent"] / timings["hand_sql_group_by_agent"] < 2,
+        "median_seconds": {k: round(v, 4) for k, v in t.items()},
+        "ratio_group_table_to_hand_sql_over_rollup": round(
+            t["rollup_group_table_by_agent"] / t["hand_sql_rollup_group_by_agent"], 2
+        ),
+        "ratio_criteria_to_hand_sql_over_rollup": round(t["rollup_criteria"] / t["hand_sql_rollup_criteria"], 2),
+        "speedup_whole_report_rollup_vs_raw": round(t["raw_report_whole_by_agent"] / t["report_whole_by_agent"], 1),
+        "reports_identical": True,
+        "goal_met": t["report_whole_by_agent"] < 0.5
+        and t["rollup_group_table_by_agent"] / t["hand_sql_rollup_group_by_agent"] < 2
+        and t["rollup_criteria"] / t["hand_sql_rollup_criteria"] < 2,
     }
 
 

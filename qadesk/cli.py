@@ -5,7 +5,7 @@ qadesk migrate                      create or upgrade the database
 qadesk demo [--if-empty]            load the demo contact centre
 qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
-                                    reviewer-discrepancies)
+                                    reviewer-discrepancies, verify [--fix], rebuild)
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)

@@ -41,6 +41,13 @@ class OrgSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return not OrgSettings.objects.exists()
 
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if "pass_mark" in form.changed_data:
+            from qadesk.analytics.rollup import quality_rollup_rebuild
+
+            quality_rollup_rebuild()  # passes are counted at the pass mark (the admin's change view is one transaction)
+
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
 

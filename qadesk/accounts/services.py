@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -52,8 +53,13 @@ def org_settings_update(*, actor: User, changes: dict[str, object]) -> OrgSettin
     if actor.role != Role.ADMIN and not actor.is_superuser:
         raise PermissionDenied(_("Only an admin can change the organisation settings."))
     org = OrgSettings.objects.select_for_update().get(pk=OrgSettings.load().pk)
+    pass_mark = org.pass_mark
     for name, value in changes.items():
         setattr(org, name, value)
     org.full_clean()
     org.save()
+    if Decimal(org.pass_mark) != Decimal(pass_mark):
+        from qadesk.analytics.rollup import quality_rollup_rebuild  # analytics builds on accounts, not the reverse
+
+        quality_rollup_rebuild()  # passes are counted at the pass mark: recount them in the report's rollup
     return org

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from qadesk.accounts.models import Agent, Role, Site, Team, User
+from qadesk.analytics.rollup import quality_rollup_refresh, slices_of
 from qadesk.core.errors import ApplicationError, PermissionDenied
 from qadesk.imports.parsers import (
     Row,
@@ -40,6 +41,7 @@ from qadesk.imports.parsers import (
 from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages
 from qadesk.imports.writers import Writer, constraints_checked_per_statement, writer_for
 from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop
+from qadesk.reviews.models import Review
 
 MAX_REPORTED_ERRORS = 1000
 CACHE_LIMIT = 50_000
@@ -435,11 +437,26 @@ class _BatchImport:
         """Overwrite re-imported interactions and drop their handlers and messages, except reviewed messages."""
         fields = [name for name in INTERACTION_COLUMNS if name not in ("external_id", "source")]
         objs = [Interaction(pk=pk, **dict(zip(INTERACTION_COLUMNS, self._interaction_row(rec), strict=True))) for pk, rec in old]
-        Interaction.objects.bulk_update(objs, fields, batch_size=200)
         pks = [pk for pk, _rec in old]
+        moved = _report_dimensions_changed(objs)
+        Interaction.objects.bulk_update(objs, fields, batch_size=200)
+        # Their reviews now count under another team, site, channel, label or phase in the quality report's rollup.
+        quality_rollup_refresh(slices=slices_of(Review.objects.filter(interaction_id__in=moved).values_list("pk", flat=True)))
         InteractionAgent.objects.filter(interaction_id__in=pks).delete()
         keep = [message_pk for pk in pks for message_pk in protected.get(pk, {}).values()]
         Message.objects.filter(interaction_id__in=pks).exclude(pk__in=keep).delete()
+
+
+def _report_dimensions_changed(objs: list[Interaction]) -> list[int]:
+    """The interactions among `objs` (unsaved new values) whose report dimensions differ from the stored ones."""
+    stored = {
+        row[0]: row[1:]
+        for row in Interaction.objects.filter(pk__in=[o.pk for o in objs]).values_list(*("pk", *REPORT_DIMENSIONS))
+    }
+    return [o.pk for o in objs if stored.get(o.pk) != tuple(getattr(o, name) for name in REPORT_DIMENSIONS)]
+
+
+REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
 
 
 @dataclass

@@ -36,3 +36,11 @@ class InteractionAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer", "agent", "label", "sop")
     date_hierarchy = "created_at"
     inlines = [MessageInline]
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and {"team", "site", "channel", "label", "phase"} & set(form.changed_data):
+            from qadesk.analytics.rollup import quality_rollup_refresh, slices_of
+
+            # Its reviews now count under other report dimensions (the admin's change view is one transaction).
+            quality_rollup_refresh(slices=slices_of(obj.reviews.values_list("pk", flat=True)))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qadesk.accounts.models import Agent, OrgSettings, Role, User
+from qadesk.analytics.rollup import quality_rollup_refresh, review_slice
 from qadesk.audit.models import Action
 from qadesk.audit.services import audit_record
 from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
@@ -189,6 +190,7 @@ def review_submit(*, review: Review, actor: User) -> Review:
     review.original_high_impact_errors = review.high_impact_errors
     review.original_low_impact_errors = review.low_impact_errors
     review.save(update_fields=[*_SCORE_FIELDS, "status", "submitted_at", "revision", *_ORIGINAL_FIELDS, "updated_at"])
+    quality_rollup_refresh(slices=[review_slice(review)])
     _snapshot(review=review, actor=actor, ratings=ratings, criteria=criteria)
     ReviewAssignment.objects.filter(interaction_id=review.interaction_id, reviewer=actor, status=AssignmentStatus.OPEN).update(
         status=AssignmentStatus.DONE, review=review, done_at=review.submitted_at
@@ -234,6 +236,7 @@ def review_revise(
     unknown = set(values) - set(ratings)
     if unknown:
         raise ApplicationError(_("These criteria are not on the review's scorecard: {ids}").format(ids=sorted(unknown)))
+    slice_before = review_slice(review)
     before = {cid: ratings[cid].value for cid in values}
     for criterion_id, value in values.items():
         ratings[criterion_id].value = value
@@ -245,6 +248,7 @@ def review_revise(
         review.agent = agent
     review.revision += 1
     review.save(update_fields=[*_SCORE_FIELDS, "agent", "revision", "updated_at"])
+    quality_rollup_refresh(slices=[slice_before, review_slice(review)])  # the old agent's slice too, if credit moved
     _snapshot(review=review, actor=actor, ratings=ratings, criteria=criteria, reason=reason, dispute=dispute)
     audit_record(actor=actor, action=Action.REVISE, review=review, dispute=dispute, score=review.score, reason=reason, **changes)
     return review

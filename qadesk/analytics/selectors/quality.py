@@ -10,12 +10,27 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
+from qadesk.analytics.selectors.cells import rollup_cells
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
@@ -34,6 +49,8 @@ from qadesk.scorecards.intervals import (
 from qadesk.scorecards.models import Criterion, Impact
 from qadesk.scorecards.scoring import DEFAULT_MAX_WIDTH, group_stats, pass_rate, per_100, rounded
 
+SCORE_UNITS = 100  # review scores have 2 decimals: sums are exact in hundredths (see `_sums`)
+CRITERION_UNITS = 1_000_000  # criterion scores are k/(points − 1) · 100 (33.33…): summed in millionths, exactly
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase", "period")
 PERIODS = ("day", "week", "month")
 TOP = 10
@@ -48,6 +65,14 @@ _COLUMNS = {
     "phase": "interaction__phase",
 }
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+_ROLLUP_COLUMNS = {
+    "agent": F("agent_id"),
+    "team": NullIf("team_id", Value(0)),
+    "site": NullIf("site_id", Value(0)),
+    "channel": F("channel"),
+    "label": NullIf("label_id", Value(0)),
+    "phase": F("phase"),
+}
 
 
 @dataclass(frozen=True)
@@ -146,10 +171,16 @@ def quality_report(
     _check_range(date_from, date_to)
     org = OrgSettings.load()
     pass_mark, minimum_n, max_width = float(org.pass_mark), org.minimum_n, float(org.max_interval_width)
-    reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
-    sums = _sums(pass_mark, original=as_originally_scored)
+    cells = rollup_cells(actor=actor, by=by, date_from=date_from, date_to=date_to, filters=filters, pass_mark=org.pass_mark)
+    if cells is not None:
+        reviews: QuerySet[Any] = cells.reviews
+        sums = _rollup_sums(original=as_originally_scored)
+    else:
+        reviews = quality_reviews(actor=actor, date_from=date_from, date_to=date_to, filters=filters)
+        sums = _sums(pass_mark, original=as_originally_scored)
     totals = quality_totals(reviews=reviews, sums=sums, minimum_n=minimum_n, max_width=max_width)
-    criteria, failed = _criteria_rows(reviews=reviews, total_n=totals.n)
+    per_criterion = cells.criterion_sums() if cells is not None else _criterion_sums(reviews) if totals.n else []
+    criteria, failed = _criteria_rows(per_criterion=per_criterion, total_n=totals.n)
     return QualityReport(
         by=by,
         period=period,
@@ -166,7 +197,7 @@ def quality_report(
         else [],
         criteria=criteria,
         failed_criteria=failed,
-        root_causes=quality_root_causes(reviews=reviews) if totals.n else [],
+        root_causes=(cells.root_causes() if cells is not None else quality_root_causes(reviews=reviews)) if totals.n else [],
     )
 
 
@@ -248,7 +279,13 @@ def _ranked(groups: list[GroupRow]) -> list[GroupRow]:
 
 def _grouped_sums(*, reviews: QuerySet[Review], by: str, sums: dict[str, Any], period: str = "month") -> list[dict[str, Any]]:
     """One GROUP BY: the aggregates of `sums` per group, each row with its `group_key`."""
-    column: Any = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
+    column: Any
+    if reviews.model is not Review:  # the rollup: a local day per row, dimensions as plain columns (0 = none)
+        column = _ROLLUP_COLUMNS[by] if by != "period" else F("day") if period == "day" else _TRUNC[period]("day")
+    elif by == "period":
+        column = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone())
+    else:
+        column = F(_COLUMNS[by])
     grouped: Any = reviews.annotate(group_key=column).values("group_key").annotate(**sums).order_by()
     return list(grouped)
 
@@ -268,6 +305,11 @@ def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
     for combo in combos:
         for code in combo["root_causes"] or []:
             counts[(combo["criterion_id"], code)] += combo["count"]
+    return root_cause_rows(counts)
+
+
+def root_cause_rows(counts: Counter[tuple[int, str]]) -> list[RootCauseRow]:
+    """The TOP causes from counts per (criterion id, cause code); versions of a criterion merge by its code."""
     criteria = {c.pk: c for c in Criterion.objects.filter(pk__in={cid for cid, _code in counts})}
     merged: Counter[tuple[str, str]] = Counter()
     titles: dict[tuple[str, str], tuple[str, str]] = {}
@@ -283,19 +325,21 @@ def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
     ]
 
 
-def _criteria_rows(*, reviews: QuerySet[Review], total_n: int) -> tuple[list[CriterionRow], list[CriterionRow]]:
+def _criterion_sums(reviews: QuerySet[Review]) -> list[dict[str, Any]]:
+    """Per criterion rated on the reviews: n (rated, not N/A), Σ criterion score, failures."""
+    rows: Any = Rating.objects.filter(review__in=reviews).values("criterion_id")
+    return list(
+        rows.annotate(
+            n=Count("score"),
+            total=in_points(Sum(_units(F("score"), CRITERION_UNITS)), CRITERION_UNITS),
+            failures=Sum(Case(When(failed=True, then=1), default=0, output_field=IntegerField())),
+        ).order_by()
+    )
+
+
+def _criteria_rows(*, per_criterion: list[dict[str, Any]], total_n: int) -> tuple[list[CriterionRow], list[CriterionRow]]:
     if not total_n:
         return [], []
-    per_criterion = (
-        Rating.objects.filter(review__in=reviews)
-        .values("criterion_id")
-        .annotate(
-            n=Count("score"),
-            total=Sum("score"),
-            failures=Sum(Case(When(failed=True, then=1), default=0, output_field=IntegerField())),
-        )
-        .order_by()
-    )
     sums = {r["criterion_id"]: r for r in per_criterion}
     criteria = (
         Criterion.objects.filter(pk__in=sums).select_related("section__version__scorecard").order_by("-section__version__number")
@@ -341,20 +385,49 @@ def _criterion_row(key: tuple[str, str], values: dict[str, Any], total_n: int) -
     )
 
 
-def _sums(pass_mark: float, *, original: bool = False) -> dict[str, Any]:
-    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums (current or as first submitted)."""
+def _sums(pass_mark: float, *, original: bool = False, units: bool = False) -> dict[str, Any]:
+    """The aggregates a group needs: n, Σscore, Σscore², passes and error sums (current or as first submitted).
+
+    Review scores have 2 decimals (scoring.py), so Σscore is summed as whole hundredths and Σscore² as ten-thousandths:
+    exact in any order, the same whether the database adds 200,000 reviews or the rollup adds its cells' sums (float sums
+    differ in the last bit with the order, which flips an IQS rounded to 2 decimals at a boundary). `units`: the whole
+    numbers themselves, as the rollup stores them."""
     prefix = "original_" if original else ""
     score = f"{prefix}score"
+    cents = _units(F(score), SCORE_UNITS)
     return {
         "n": Count("id"),
         "n_zero": Count("id", filter=Q(**{score: 0})),
-        "total": Sum(score),
-        "total_sq": Sum(F(score) * F(score)),
+        "total": Sum(cents) if units else in_points(Sum(cents), SCORE_UNITS),
+        "total_sq": Sum(cents * cents) if units else in_points(Sum(cents * cents), SCORE_UNITS**2),
         "max_score": Max(score),
         "passed": Sum(Case(When(**{f"{score}__gte": pass_mark}, then=Value(1)), default=Value(0), output_field=IntegerField())),
         "high": Sum(f"{prefix}high_impact_errors"),
         "low": Sum(f"{prefix}low_impact_errors"),
     }
+
+
+def _rollup_sums(*, original: bool = False) -> dict[str, Any]:
+    """The same aggregates as `_sums`, over rollup cells (passes were counted at the pass mark the rollup was built for)."""
+    prefix = "original_" if original else ""
+    summed = {name: Sum(f"{prefix}{name}") for name in ("n_zero", "passed", "high", "low")}
+    return {
+        "n": Sum("n"),
+        **summed,
+        "total": in_points(Sum(f"{prefix}total"), SCORE_UNITS),
+        "total_sq": in_points(Sum(f"{prefix}total_sq"), SCORE_UNITS**2),
+        "max_score": Max(f"{prefix}max_score"),
+    }
+
+
+def _units(value: Any, units: int) -> Any:
+    """A score as a whole number of 1/units points (exact to add)."""
+    return Cast(Round(value * Value(float(units))), BigIntegerField())
+
+
+def in_points(total: Any, units: int) -> Any:
+    """A sum of whole 1/units points back in points: the float nearest the exact sum, on SQLite and PostgreSQL alike."""
+    return ExpressionWrapper(total / Value(float(units)), output_field=FloatField())
 
 
 def _row(

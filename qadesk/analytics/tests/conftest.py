@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from qadesk.accounts.models import Agent, OrgSettings, User
+from qadesk.analytics.rollup import quality_rollup_refresh, review_slice
 from qadesk.interactions.models import Interaction, Label
 from qadesk.reviews.models import Rating, Review
 from qadesk.scorecards.models import Criterion, ScorecardVersion
@@ -32,8 +33,8 @@ def make_review(
     interaction: Interaction | None = None,
     **interaction_fields: object,
 ) -> Review:
-    """A review row as review_submit leaves it, without going through the rating form."""
-    return Review.objects.create(
+    """A review row as review_submit leaves it, without going through the rating form (the report's rollup kept)."""
+    review = Review.objects.create(
         interaction=interaction or f.make_interaction(agent, **interaction_fields),
         scorecard_version=version,
         reviewer=reviewer,
@@ -44,12 +45,16 @@ def make_review(
         low_impact_errors=low,
         submitted_at=submitted_at if status == "submitted" else None,
     )
+    quality_rollup_refresh(slices=[review_slice(review)])
+    return review
 
 
 def rate(
     review: Review, criterion: Criterion, score: float | None, *, failed: bool = False, causes: list[str] | None = None
 ) -> Rating:
-    return Rating.objects.create(review=review, criterion=criterion, score=score, failed=failed, root_causes=causes or [])
+    rating = Rating.objects.create(review=review, criterion=criterion, score=score, failed=failed, root_causes=causes or [])
+    quality_rollup_refresh(slices=[review_slice(review)])
+    return rating
 
 
 @dataclass

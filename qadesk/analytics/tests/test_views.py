@@ -23,8 +23,8 @@ def test_it_renders_figures_chart_data_and_not_conclusive_marks(
 ) -> None:  # type: ignore[no-untyped-def]
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install; not part of the page's steady cost
-    # session, user, settings, totals, groups, agent names, criteria sums, criteria, root causes, their criteria
-    with django_assert_max_num_queries(10):
+    # session, user, settings, rollup state, totals, groups, agent names, criteria sums, criteria, root causes, their criteria
+    with django_assert_max_num_queries(11):
         response = client.get(URL, {"by": "agent", "date_from": "2026-09-01", "date_to": "2026-11-30"})
     assert response.status_code == 200
     page = response.content.decode()

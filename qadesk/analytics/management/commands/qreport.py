@@ -6,6 +6,9 @@
 Both lists give each row's p_value, p_adjusted (Benjamini–Hochberg over every test the list ran) and significant; a
 row is listed when p_adjusted < alpha, every row compared with --all.
 
+`qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
+with --fix, rebuild it when it differs. `qadesk report rebuild`: rebuild it (docs/statistics.md).
+
 With --user the report holds what that user may see (the same visibility rule as the page and the API).
 Without it the command runs as the system: an in-memory administrator that is never saved, so the report
 covers every submitted review — whoever can run management commands can read the database anyway."""
@@ -18,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qadesk.accounts.models import Role, User
 from qadesk.analytics.exports import quality_report_as_dict, quality_report_write_csv, report_as_dict, rows_write_csv
+from qadesk.analytics.rollup import quality_rollup_rebuild, quality_rollup_verify
 from qadesk.analytics.selectors import (
     DIMENSIONS,
     PERIODS,
@@ -30,6 +34,7 @@ from qadesk.analytics.selectors import (
 from qadesk.core.errors import ApplicationError
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase")
+MAX_LISTED = 50
 
 
 def system_actor() -> User:
@@ -63,6 +68,9 @@ class Command(BaseCommand):
         for name in ("a-from", "a-to", "b-from", "b-to"):
             changes.add_argument(f"--{name}", required=True, type=date.fromisoformat, help="YYYY-MM-DD, inclusive.")
         reviewers = sub.add_parser("reviewer-discrepancies", help="Reviewers whose scores differ significantly from peers'.")
+        verify = sub.add_parser("verify", help="Recompute the report's rollup from the reviews; exit 1 listing differences.")
+        verify.add_argument("--fix", action="store_true", help="Rebuild the rollup when it differs.")
+        sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -75,6 +83,9 @@ class Command(BaseCommand):
             parser_.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] in ("verify", "rebuild"):
+            self._rollup(options)
+            return
         if options["report"] != "quality":
             self._statistics(options)
             return
@@ -128,6 +139,32 @@ class Command(BaseCommand):
             rows_write_csv(rows, self.stdout)  # type: ignore[arg-type]
         else:
             self.stdout.write(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
+
+    def _rollup(self, options: dict[str, Any]) -> None:
+        if options["report"] == "rebuild":
+            counts = quality_rollup_rebuild()
+            self.stdout.write(f"Rollup rebuilt: {json.dumps(counts, sort_keys=True)}")
+            return
+        differences = quality_rollup_verify()
+        if not differences:
+            self.stdout.write("The rollup agrees with the reviews.")
+            return
+        for difference in differences[:MAX_LISTED]:
+            self.stdout.write(str(difference))
+        if len(differences) > MAX_LISTED:
+            self.stdout.write(f"… and {len(differences) - MAX_LISTED} more")
+        if options["fix"]:
+            quality_rollup_rebuild()
+            left = quality_rollup_verify()
+            if not left:
+                self.stdout.write(
+                    f"{len(differences)} differences found; the rollup was rebuilt and now agrees with the reviews."
+                )
+                return
+            raise CommandError(f"{len(left)} differences remain after rebuilding the rollup.")
+        raise CommandError(
+            f"{len(differences)} differences between the rollup and the reviews; `qadesk report verify --fix` rebuilds it."
+        )
 
     def _actor(self, username: str | None) -> User:
         if not username:
