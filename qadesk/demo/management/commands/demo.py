@@ -1,9 +1,11 @@
 """`qadesk demo [--if-empty] [--force] [--interactions N] [--days N] [--reviews N] [--seed N]`: load the demo."""
 
 import time
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=90, help="Over how many days, ending now (default 90).")
         parser.add_argument("--reviews", type=int, default=400, help="How many submitted reviews (default 400).")
         parser.add_argument("--seed", type=int, default=7, help="The same seed gives the same data (default 7).")
+        parser.add_argument(
+            "--end",
+            type=datetime.fromisoformat,
+            default=None,
+            help="When the period ends (ISO date and time; default now): with the seed, the same data on any day.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_data_exists():
@@ -48,6 +56,7 @@ class Command(BaseCommand):
                 reviews=options["reviews"],
                 seed=options["seed"],
                 replace=options["force"],
+                end=_aware(options["end"]),
             )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
@@ -64,3 +73,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {persona.username:<12} {persona.role:<10} {persona.language}" + (f"  {persona.team}" if persona.team else "")
             )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """--end in the installation's time zone unless it names its own offset."""
+    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
