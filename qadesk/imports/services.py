@@ -447,6 +447,10 @@ class _BatchImport:
         Message.objects.filter(interaction_id__in=pks).exclude(pk__in=keep).delete()
 
 
+# The interaction fields the quality report groups and filters by (its rollup's level 1 keys).
+REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
+
+
 def _report_dimensions_changed(objs: list[Interaction]) -> list[int]:
     """The interactions among `objs` (unsaved new values) whose report dimensions differ from the stored ones."""
     stored = {
@@ -454,9 +458,6 @@ def _report_dimensions_changed(objs: list[Interaction]) -> list[int]:
         for row in Interaction.objects.filter(pk__in=[o.pk for o in objs]).values_list(*("pk", *REPORT_DIMENSIONS))
     }
     return [o.pk for o in objs if stored.get(o.pk) != tuple(getattr(o, name) for name in REPORT_DIMENSIONS)]
-
-
-REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
 
 
 @dataclass
