@@ -1,0 +1,202 @@
+"""Connectors: save them (secret encrypted), sync them page by page through the import service, record each sync.
+
+A sync reads the vendor's change feed from the connector's cursor. Each page is imported with
+`interactions_import` (skip_invalid: one bad ticket does not hold the others back; it is listed in the sync's
+errors), its deletions applied, and the cursor moved, all in one transaction: a sync killed half-way resumes after
+the last page it committed, and a page is never half imported.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qadesk.accounts.models import Role, User
+from qadesk.connectors.client import ConnectorError, HttpClient
+from qadesk.connectors.crypto import decrypt, encrypt
+from qadesk.connectors.models import Connector, ConnectorSync, Vendor
+from qadesk.connectors.vendors.common import Context, Feed, Page
+from qadesk.connectors.vendors.freshdesk import FreshdeskFeed
+from qadesk.connectors.vendors.intercom import IntercomFeed
+from qadesk.connectors.vendors.zendesk import ZendeskFeed
+from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
+from qadesk.core.models import JobRun, JobStatus
+from qadesk.core.services import job_enqueue
+from qadesk.imports.services import interactions_import
+from qadesk.interactions.models import Interaction, Label
+
+logger = logging.getLogger(__name__)
+
+JOB_KIND = "connector_sync"
+MAX_KEPT_ERRORS = 200
+LEASE = timedelta(hours=2)  # a sync that has not finished in this long is taken to have died with its worker
+FEEDS: dict[str, Callable[[Context], Feed]] = {
+    Vendor.ZENDESK: ZendeskFeed,
+    Vendor.FRESHDESK: FreshdeskFeed,
+    Vendor.INTERCOM: IntercomFeed,
+}
+
+
+def connector_check_allowed(*, actor: User) -> None:
+    """Connectors hold helpdesk credentials and write the whole organisation's data: admins only."""
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise PermissionDenied(_("Only admins can manage connectors."))
+
+
+def connector_save(*, connector: Connector, secret: str | None, actor: User) -> Connector:
+    """Create or update a connector; a new secret (non-empty) replaces the stored one, encrypted."""
+    connector_check_allowed(actor=actor)
+    if secret:
+        connector.secret_encrypted = encrypt(secret)
+    connector.full_clean()
+    connector.save()
+    return connector
+
+
+def connector_reset_cursor(*, connector: Connector, actor: User) -> None:
+    """Forget how far the feed was read: the next sync reads everything since `start_at` again (idempotent)."""
+    connector_check_allowed(actor=actor)
+    Connector.objects.filter(pk=connector.pk).update(cursor={})
+
+
+def client_for(connector: Connector, **options: Any) -> HttpClient:
+    """An HTTP client with the vendor's authentication (Zendesk: e-mail/token, Freshdesk: key:X, Intercom: bearer)."""
+    secret = decrypt(connector.secret_encrypted)
+    if connector.vendor == Vendor.INTERCOM:
+        auth = f"Bearer {secret}"
+    else:
+        user = f"{connector.login}/token:{secret}" if connector.vendor == Vendor.ZENDESK else f"{secret}:X"
+        auth = "Basic " + base64.b64encode(user.encode()).decode()
+    return HttpClient(base_url=connector.base_url, headers={"Authorization": auth, "User-Agent": "qadesk"}, **options)
+
+
+def connector_sync_enqueue(*, connector: Connector, actor: User | None) -> JobRun:
+    """Queue a sync once the current transaction commits; returns its JobRun (the page shows its progress)."""
+    if actor is not None:
+        connector_check_allowed(actor=actor)
+    job = JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"connector": connector.pk, "name": connector.name})
+    from qadesk.connectors.tasks import sync_connector
+
+    # A sync is safe to repeat (the cursor only moves with committed pages): queue it again if its worker dies.
+    return job_enqueue(job=job, task=sync_connector, args=[connector.pk, job.pk], max_attempts=2)
+
+
+def connectors_due(*, now: datetime | None = None) -> list[Connector]:
+    """Scheduled connectors whose interval has passed since their last sync and that are not syncing now."""
+    now = now or timezone.now()
+    due = []
+    for connector in Connector.objects.filter(enabled=True).filter(Q(running_since__isnull=True) | Q(running_since__lt=now - LEASE)):
+        if connector.last_sync_at is None or connector.last_sync_at + timedelta(minutes=connector.every_minutes) <= now:
+            due.append(connector)
+    return due
+
+
+def connector_sync(
+    *, connector: Connector, actor: User | None = None, job: JobRun | None = None, client: HttpClient | None = None
+) -> ConnectorSync:
+    """Pull what changed since the cursor, page by page, and record a ConnectorSync (and the JobRun's progress)."""
+    if not _take(connector):
+        raise Conflict(_("Connector {name} is already syncing.").format(name=connector.name))
+    job = job or JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"connector": connector.pk, "name": connector.name})
+    job.start()
+    sync = ConnectorSync.objects.create(connector=connector, job=job, started_by=actor or job.created_by)
+    began = timezone.now()
+    try:
+        client = client or client_for(connector)
+        labels = frozenset(Label.objects.values_list("code", flat=True))
+        feed = FEEDS[connector.vendor](Context(client=client, source=connector.name, labels=labels))
+        connector.refresh_from_db(fields=["cursor"])
+        origin: datetime | None = None
+        for page in feed.pages(cursor=dict(connector.cursor or {}), start=connector.start_at):
+            _commit_page(connector, sync, page)
+            origin = origin or page.reached  # where this sync started reading (the cursor's time is the vendor's)
+            _progress(job, sync, page, origin, began)
+        status, log = (JobStatus.SUCCEEDED, "")
+    except ApplicationError as exc:
+        status, log = JobStatus.FAILED, str(exc.message)
+    except Exception as exc:
+        logger.exception("sync of connector %s failed", connector.name)
+        status, log = JobStatus.FAILED, repr(exc)
+    finally:
+        if client is not None:
+            client.close()
+        Connector.objects.filter(pk=connector.pk).update(running_since=None, last_sync_at=timezone.now())
+    _finish(sync, job, status, log)
+    return sync
+
+
+def _take(connector: Connector) -> bool:
+    """Mark the connector syncing; of two syncs at once only one changes the row (a dead one's mark expires)."""
+    now = timezone.now()
+    free = Q(running_since__isnull=True) | Q(running_since__lt=now - LEASE)
+    return Connector.objects.filter(free, pk=connector.pk).update(running_since=now) == 1
+
+
+def _commit_page(connector: Connector, sync: ConnectorSync, page: Page) -> None:
+    with transaction.atomic():
+        report = interactions_import(rows=enumerate(page.rows, 1), skip_invalid=True)
+        deleted, kept = _apply_deletions(source=connector.name, external_ids=page.deleted)
+        if page.cursor:
+            Connector.objects.filter(pk=connector.pk).update(cursor=page.cursor)
+        sync.pages += 1
+        sync.fetched += len(page.rows) + len(page.deleted)
+        sync.created += report.created
+        sync.updated += report.updated
+        sync.refused += report.skipped
+        sync.deleted += deleted
+        sync.kept += len(kept)
+        sync.error_count += report.error_count
+        for err in report.errors:
+            if len(sync.errors) < MAX_KEPT_ERRORS:
+                sync.errors.append({"id": page.rows[err.line - 1].get("external_id"), "field": err.field, "message": err.message})
+        for external_id in kept:
+            if len(sync.errors) < MAX_KEPT_ERRORS:
+                sync.errors.append({"id": external_id, "field": "", "message": _("deleted at the helpdesk; kept because it is reviewed")})
+        sync.save()
+
+
+def _apply_deletions(*, source: str, external_ids: list[str]) -> tuple[int, list[str]]:
+    """Delete the interactions deleted upstream, except those reviews or calibration sessions use (kept, listed)."""
+    if not external_ids:
+        return 0, []
+    deleted, kept = 0, []
+    for pk, external_id in Interaction.objects.filter(source=source, external_id__in=external_ids).values_list("pk", "external_id"):
+        try:
+            with transaction.atomic():
+                Interaction.objects.filter(pk=pk).delete()
+            deleted += 1
+        except ProtectedError:
+            kept.append(external_id)
+    return deleted, kept
+
+
+def _progress(job: JobRun, sync: ConnectorSync, page: Page, origin: datetime | None, began: datetime) -> None:
+    """Counts so far, and how far the feed is read: the share of the time from `origin` to when the sync began."""
+    counts = {"fetched": sync.fetched, "created": sync.created, "updated": sync.updated, "deleted": sync.deleted,
+              "refused": sync.refused}  # fmt: skip
+    progress = job.progress
+    if page.reached is not None and origin is not None and began > origin:
+        share = (page.reached - origin).total_seconds() / (began - origin).total_seconds()
+        progress = max(job.progress, min(99, int(100 * share)))
+    JobRun.objects.filter(pk=job.pk).update(progress=progress, counts=counts)
+    job.progress, job.counts = progress, counts
+
+
+def _finish(sync: ConnectorSync, job: JobRun, status: str, log: str) -> None:
+    summary = _("{pages} pages: fetched {fetched}, created {created}, updated {updated}, deleted {deleted}, refused {refused}.").format(
+        pages=sync.pages, fetched=sync.fetched, created=sync.created, updated=sync.updated, deleted=sync.deleted, refused=sync.refused
+    )
+    sync.status, sync.finished_at = status, timezone.now()
+    sync.log = "\n".join(line for line in (summary, log) if line)
+    sync.save(update_fields=["status", "finished_at", "log"])
+    counts = {"fetched": sync.fetched, "created": sync.created, "updated": sync.updated, "deleted": sync.deleted,
+              "kept": sync.kept, "refused": sync.refused, "errors": sync.error_count}  # fmt: skip
+    job.finish(status=status, counts=counts, log=sync.log)
