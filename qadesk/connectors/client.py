@@ -17,12 +17,19 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qadesk.core.env import envstr
 from qadesk.core.errors import ApplicationError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def configured_max_wait() -> float:
+    """The longest single wait for a rate limit or a back-off, in seconds: CONNECTOR_MAX_WAIT (env QADESK_CONNECTOR_MAX_WAIT)."""
+    return float(getattr(settings, "CONNECTOR_MAX_WAIT", None) or envstr("QADESK_CONNECTOR_MAX_WAIT", "120"))
 
 
 class ConnectorError(ApplicationError):
@@ -45,7 +52,7 @@ class HttpClient:
     base_url: str
     headers: dict[str, str]
     attempts: int = 6
-    max_wait: float = 120.0
+    max_wait: float = field(default_factory=lambda: configured_max_wait())
     timeout: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     requests: int = 0
