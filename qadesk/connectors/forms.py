@@ -13,6 +13,9 @@ from qadesk.connectors.models import Connector
 
 
 class ConnectorForm(forms.ModelForm):
+    base_url = forms.URLField(
+        label=_("address"), max_length=300, assume_scheme="https", help_text=_("For example https://acme.zendesk.com")
+    )
     secret = forms.CharField(
         label=_("API token or key"),
         required=False,
@@ -24,12 +27,10 @@ class ConnectorForm(forms.ModelForm):
     class Meta:
         model = Connector
         fields = ["name", "vendor", "base_url", "login", "start_at", "enabled", "every_minutes"]
-        field_classes = {"base_url": forms.URLField}
         widgets = {"start_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["base_url"].assume_scheme = "https"  # type: ignore[attr-defined]
         self.fields["every_minutes"].min_value = 5
         self.fields["every_minutes"].widget.attrs["min"] = 5
 
