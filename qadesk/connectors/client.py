@@ -88,8 +88,11 @@ class HttpClient:
                 continue
             if status in (429, 503) or status >= 500:
                 if attempt == self.attempts:
-                    raise ConnectorError(_("The helpdesk answered {status} {attempts} times; giving up for now.").format(
-                        status=status, attempts=self.attempts))
+                    raise ConnectorError(
+                        _("The helpdesk answered {status} {attempts} times; giving up for now.").format(
+                            status=status, attempts=self.attempts
+                        )
+                    )
                 retry_after = _retry_after(answer_headers.get("retry-after"))
                 self._wait(retry_after if retry_after is not None else 2.0 ** (attempt - 1))
                 continue

@@ -31,7 +31,6 @@ class ConnectorForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["every_minutes"].min_value = 5
         self.fields["every_minutes"].widget.attrs["min"] = 5
 
     def clean_every_minutes(self) -> int:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
-from qadesk.connectors.client import ConnectorError, HttpClient
+from qadesk.connectors.client import HttpClient
 from qadesk.connectors.crypto import decrypt, encrypt
 from qadesk.connectors.models import Connector, ConnectorSync, Vendor
 from qadesk.connectors.vendors.common import Context, Feed, Page
@@ -93,7 +93,9 @@ def connectors_due(*, now: datetime | None = None) -> list[Connector]:
     """Scheduled connectors whose interval has passed since their last sync and that are not syncing now."""
     now = now or timezone.now()
     due = []
-    for connector in Connector.objects.filter(enabled=True).filter(Q(running_since__isnull=True) | Q(running_since__lt=now - LEASE)):
+    for connector in Connector.objects.filter(enabled=True).filter(
+        Q(running_since__isnull=True) | Q(running_since__lt=now - LEASE)
+    ):
         if connector.last_sync_at is None or connector.last_sync_at + timedelta(minutes=connector.every_minutes) <= now:
             due.append(connector)
     return due
@@ -105,7 +107,9 @@ def connector_sync(
     """Pull what changed since the cursor, page by page, and record a ConnectorSync (and the JobRun's progress)."""
     if not _take(connector):
         raise Conflict(_("Connector {name} is already syncing.").format(name=connector.name))
-    job = job or JobRun.objects.create(kind=JOB_KIND, created_by=actor, params={"connector": connector.pk, "name": connector.name})
+    job = job or JobRun.objects.create(
+        kind=JOB_KIND, created_by=actor, params={"connector": connector.pk, "name": connector.name}
+    )
     job.start()
     sync = ConnectorSync.objects.create(connector=connector, job=job, started_by=actor or job.created_by)
     began = timezone.now()
@@ -159,7 +163,9 @@ def _commit_page(connector: Connector, sync: ConnectorSync, page: Page) -> None:
                 sync.errors.append({"id": page.rows[err.line - 1].get("external_id"), "field": err.field, "message": err.message})
         for external_id in kept:
             if len(sync.errors) < MAX_KEPT_ERRORS:
-                sync.errors.append({"id": external_id, "field": "", "message": _("deleted at the helpdesk; kept because it is reviewed")})
+                sync.errors.append(
+                    {"id": external_id, "field": "", "message": _("deleted at the helpdesk; kept because it is reviewed")}
+                )
         sync.save()
 
 
@@ -168,7 +174,9 @@ def _apply_deletions(*, source: str, external_ids: list[str]) -> tuple[int, list
     if not external_ids:
         return 0, []
     deleted, kept = 0, []
-    for pk, external_id in Interaction.objects.filter(source=source, external_id__in=external_ids).values_list("pk", "external_id"):
+    for pk, external_id in Interaction.objects.filter(source=source, external_id__in=external_ids).values_list(
+        "pk", "external_id"
+    ):
         try:
             with transaction.atomic():
                 Interaction.objects.filter(pk=pk).delete()
@@ -191,12 +199,21 @@ def _progress(job: JobRun, sync: ConnectorSync, page: Page, origin: datetime | N
 
 
 def _finish(sync: ConnectorSync, job: JobRun, status: str, log: str) -> None:
-    summary = _("{pages} pages: fetched {fetched}, created {created}, updated {updated}, deleted {deleted}, refused {refused}.").format(
-        pages=sync.pages, fetched=sync.fetched, created=sync.created, updated=sync.updated, deleted=sync.deleted, refused=sync.refused
+    summary = _(
+        "{pages} pages: fetched {fetched}, created {created}, updated {updated}, deleted {deleted}, refused {refused}."
+    ).format(
+        pages=sync.pages,
+        fetched=sync.fetched,
+        created=sync.created,
+        updated=sync.updated,
+        deleted=sync.deleted,
+        refused=sync.refused,
     )
     sync.status, sync.finished_at = status, timezone.now()
     sync.log = "\n".join(line for line in (summary, log) if line)
     sync.save(update_fields=["status", "finished_at", "log"])
-    counts = {"fetched": sync.fetched, "created": sync.created, "updated": sync.updated, "deleted": sync.deleted,
-              "kept": sync.kept, "refused": sync.refused, "errors": sync.error_count}  # fmt: skip
+    counts: dict[str, object] = {
+        name: getattr(sync, name) for name in ("fetched", "created", "updated", "deleted", "kept", "refused")
+    }
+    counts["errors"] = sync.error_count
     job.finish(status=status, counts=counts, log=sync.log)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
@@ -66,7 +67,9 @@ def connector_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A connector's settings, cursor and sync history (counts and errors)."""
     _admin(request)
     connector = get_object_or_404(connector_list(), pk=pk)
-    return render(request, "connectors/detail.html", {"connector": connector, "syncs": connector_sync_history(connector=connector)})
+    return render(
+        request, "connectors/detail.html", {"connector": connector, "syncs": connector_sync_history(connector=connector)}
+    )
 
 
 @login_required
@@ -81,18 +84,21 @@ def connector_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("connectors:job", pk=job.pk)
 
 
+COUNTED = {
+    "fetched": _lazy("fetched"), "created": _lazy("created"), "updated": _lazy("updated"),
+    "deleted": _lazy("deleted"), "kept": _lazy("kept"), "refused": _lazy("refused"),
+}  # fmt: skip
+
+
 @login_required
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A sync job's status, progress, counts and log; htmx polls the card until the job ends."""
     _admin(request)
     job = get_object_or_404(JobRun.objects.filter(kind=JOB_KIND), pk=pk)
     sync = ConnectorSync.objects.filter(job=job).first()
-    connector = Connector.objects.filter(pk=(job.params or {}).get("connector")).first()
+    connector = Connector.objects.filter(pk=int((job.params or {}).get("connector") or 0)).first()
     live = job.status in {JobStatus.QUEUED, JobStatus.RUNNING}
-    counts = [(ConnectorSync._meta.get_field(name).verbose_name, n) for name, n in job.counts.items() if name in COUNTED]
+    counts = [(COUNTED[name], n) for name, n in job.counts.items() if name in COUNTED]
     context = {"job": job, "sync": sync, "connector": connector, "live": live, "counts": counts}
     template = "connectors/_job.html" if getattr(request, "htmx", False) else "connectors/job_detail.html"
     return render(request, template, context)
-
-
-COUNTED = ("fetched", "created", "updated", "deleted", "kept", "refused")

@@ -51,7 +51,11 @@ class TestZendesk:
         assert (sync.status, sync.pages, sync.created, sync.error_count) == (JobStatus.SUCCEEDED, 2, 3, 0), sync.errors
         ticket = Interaction.objects.select_related("customer", "agent", "label").get(source="zendesk", external_id="1001")
         assert (ticket.channel, ticket.status, ticket.customer_rating) == ("email", "resolved", "positive")
-        assert (ticket.customer.external_id, ticket.agent.username, ticket.label.code) == ("zendesk-501", "zendesk-901", "refund_request")
+        assert (ticket.customer.external_id, ticket.agent.username, ticket.label.code) == (
+            "zendesk-501",
+            "zendesk-901",
+            "refund_request",
+        )
         assert ticket.resolved_at is not None
         assert transcript(ticket) == [
             ("customer", "Il pacco è arrivato rotto.", True, None),
@@ -151,7 +155,11 @@ class TestZendesk:
 
     def test_a_ticket_the_import_refuses_is_listed_and_the_rest_imported(self, standin: StandIn) -> None:
         zendesk_routes(standin)
-        standin.route("GET", "/api/v2/tickets/1003/comments.json", Answer(body=b'{"comments": [{"author_id": 501, "body": null, "public": true, "created_at": "never"}]}'))
+        standin.route(
+            "GET",
+            "/api/v2/tickets/1003/comments.json",
+            Answer(body=b'{"comments": [{"author_id": 501, "body": null, "public": true, "created_at": "never"}]}'),
+        )
         sync = connector_sync(connector=make_connector(standin, Vendor.ZENDESK))
         assert (sync.status, sync.created, sync.refused) == (JobStatus.SUCCEEDED, 2, 1)
         assert sync.errors[0]["id"] == "1003" and sync.errors[0]["field"].startswith("messages[0]")
@@ -168,7 +176,13 @@ F_TICKETS = "/api/v2/tickets"
 def freshdesk_routes(standin: StandIn) -> None:
     epoch = "1970-01-01T00:00:00Z"
     standin.route("GET", F_TICKETS, ok("freshdesk/deleted_none.json"), filter="deleted")
-    standin.route("GET", F_TICKETS, ok("freshdesk/tickets_page1.json", Link='<{url}/api/v2/tickets?page=2>; rel="next"'), updated_since=epoch, page="1")
+    standin.route(
+        "GET",
+        F_TICKETS,
+        ok("freshdesk/tickets_page1.json", Link='<{url}/api/v2/tickets?page=2>; rel="next"'),
+        updated_since=epoch,
+        page="1",
+    )
     standin.route("GET", F_TICKETS, ok("freshdesk/tickets_page2.json"), updated_since="2026-10-02T08:30:00Z", page="1")
     standin.route("GET", "/api/v2/surveys/satisfaction_ratings", ok("freshdesk/satisfaction_ratings.json"))
     for ticket in (2001, 2002, 2003):
@@ -243,7 +257,12 @@ class TestIntercom:
 
         assert (sync.status, sync.created, sync.pages, sync.error_count) == (JobStatus.SUCCEEDED, 2, 2, 0), sync.errors
         conv = Interaction.objects.select_related("agent", "label").get(source="intercom", external_id="3001")
-        assert (conv.channel, conv.status, conv.customer_rating, conv.label.code) == ("chat", "closed", "positive", "refund_request")
+        assert (conv.channel, conv.status, conv.customer_rating, conv.label.code) == (
+            "chat",
+            "closed",
+            "positive",
+            "refund_request",
+        )
         assert conv.agent.username == "intercom-814860" and conv.closed_at is not None
         assert transcript(conv) == [
             ("customer", "My parcel arrived broken", True, None),
@@ -273,7 +292,9 @@ class TestIntercom:
 
     def test_it_backs_off_on_server_errors(self, standin: StandIn) -> None:
         intercom_routes(standin)
-        standin.route("GET", "/conversations/3002", Answer(status=502, body=b"bad gateway"), ok("intercom/conversation_3002.json"))
+        standin.route(
+            "GET", "/conversations/3002", Answer(status=502, body=b"bad gateway"), ok("intercom/conversation_3002.json")
+        )
         sync = connector_sync(connector=make_connector(standin, Vendor.INTERCOM))
         assert (sync.status, sync.created) == (JobStatus.SUCCEEDED, 2)
 

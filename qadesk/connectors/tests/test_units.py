@@ -101,7 +101,9 @@ class TestMappings:
         assert agents_in_order(["a", "b"], None) == ["a", "b"]
         assert agents_in_order([], "c") == ["c"]
 
-    @pytest.mark.parametrize(("status", "expected"), [("new", "open"), ("hold", "pending"), ("solved", "resolved"), ("closed", "closed")])
+    @pytest.mark.parametrize(
+        ("status", "expected"), [("new", "open"), ("hold", "pending"), ("solved", "resolved"), ("closed", "closed")]
+    )
     def test_zendesk_statuses(self, status: str, expected: str) -> None:
         ticket = dict(_load("zendesk/incremental_page1.json")["tickets"][0], status=status)  # type: ignore[index]
         assert zendesk.ticket_row(ticket, [], {}, None, CTX)["status"] == expected
@@ -114,11 +116,15 @@ class TestMappings:
         assert row["agents"] == ["zendesk-902", "zendesk-901"] and row["label"] == "refund_request"
         assert row["customer_rating"] == "positive"
 
-    @pytest.mark.parametrize(("value", "expected"), [(103, "positive"), (101, "positive"), (100, "neutral"), (-101, "negative"), (None, None)])
+    @pytest.mark.parametrize(
+        ("value", "expected"), [(103, "positive"), (101, "positive"), (100, "neutral"), (-101, "negative"), (None, None)]
+    )
     def test_freshdesk_ratings(self, value: int | None, expected: str | None) -> None:
         assert freshdesk.rating_of(value) == expected
 
-    @pytest.mark.parametrize(("stars", "expected"), [(5, "positive"), (4, "positive"), (3, "neutral"), (1, "negative"), (0, None)])
+    @pytest.mark.parametrize(
+        ("stars", "expected"), [(5, "positive"), (4, "positive"), (3, "neutral"), (1, "negative"), (0, None)]
+    )
     def test_intercom_ratings(self, stars: int, expected: str | None) -> None:
         assert intercom.rating_of(stars) == expected
 

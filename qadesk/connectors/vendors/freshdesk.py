@@ -86,8 +86,8 @@ class FreshdeskFeed:
                 return
             page_no += 1
 
-    def _ratings(self, since: str) -> dict[Any, int]:
-        ratings: dict[Any, int] = {}
+    def _ratings(self, since: str) -> dict[Any, Any]:
+        ratings: dict[Any, Any] = {}
         url: str | None = "/api/v2/surveys/satisfaction_ratings"
         params: dict[str, Any] | None = {"created_since": since, "per_page": PER_PAGE}
         while url:

@@ -27,11 +27,11 @@ class Command(BaseCommand):
                 when = connector.last_sync_at.isoformat() if connector.last_sync_at else "-"
                 self.stdout.write(f"{connector.name}\t{connector.vendor}\t{when}\t{connector.cursor}")
             return
-        connector = Connector.objects.filter(name=name).first()
-        if connector is None:
+        found = Connector.objects.filter(name=name).first()
+        if found is None:
             raise CommandError(_("No connector named {name}.").format(name=name))
         try:
-            sync = connector_sync(connector=connector)
+            sync = connector_sync(connector=found)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         for err in sync.errors:
