@@ -105,13 +105,21 @@ def connector_sync(
     *, connector: Connector, actor: User | None = None, job: JobRun | None = None, client: HttpClient | None = None
 ) -> ConnectorSync:
     """Pull what changed since the cursor, page by page, and record a ConnectorSync (and the JobRun's progress)."""
-    if not _take(connector):
+    if not _take(connector, job):
         raise Conflict(_("Connector {name} is already syncing.").format(name=connector.name))
     job = job or JobRun.objects.create(
         kind=JOB_KIND, created_by=actor, params={"connector": connector.pk, "name": connector.name}
     )
     job.start()
-    sync = ConnectorSync.objects.create(connector=connector, job=job, started_by=actor or job.created_by)
+    # Syncs of this connector still marked running died with their worker (we hold the connector now); a job queued
+    # again after its worker died goes on with its own sync record.
+    ConnectorSync.objects.filter(connector=connector, status=JobStatus.RUNNING).exclude(job=job).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), log=_("Stopped without finishing: its worker died.")
+    )
+    sync, _created = ConnectorSync.objects.get_or_create(
+        job=job, defaults={"connector": connector, "started_by": actor or job.created_by}
+    )
+    sync.status = JobStatus.RUNNING
     began = timezone.now()
     try:
         client = client or client_for(connector)
@@ -137,10 +145,13 @@ def connector_sync(
     return sync
 
 
-def _take(connector: Connector) -> bool:
-    """Mark the connector syncing; of two syncs at once only one changes the row (a dead one's mark expires)."""
+def _take(connector: Connector, job: JobRun | None) -> bool:
+    """Mark the connector syncing; of two syncs at once only one changes the row. A dead sync's mark expires after
+    LEASE, or at once for its own job queued again (core/services.py: jobs_reclaim)."""
     now = timezone.now()
     free = Q(running_since__isnull=True) | Q(running_since__lt=now - LEASE)
+    if job is not None:
+        free |= Q(pk__in=ConnectorSync.objects.filter(job=job, status=JobStatus.RUNNING).values("connector_id"))
     return Connector.objects.filter(free, pk=connector.pk).update(running_since=now) == 1
 
 

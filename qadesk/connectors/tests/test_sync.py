@@ -334,3 +334,23 @@ def test_a_connector_already_syncing_is_not_synced_twice(standin: StandIn) -> No
     Connector.objects.filter(pk=connector.pk).update(running_since=timezone.now())
     with pytest.raises(Conflict):
         connector_sync(connector=connector)
+
+
+def test_a_job_queued_again_after_its_worker_died_resumes_from_the_cursor(standin: StandIn) -> None:
+    """The worker died after page 1: the connector is still marked syncing and its sync running; the job's retry
+    takes the connector over at once, goes on from the cursor with the same sync record, and finishes it."""
+    from django.utils import timezone
+
+    zendesk_routes(standin)
+    connector = make_connector(standin, Vendor.ZENDESK)
+    job = JobRun.objects.create(kind="connector_sync", params={"connector": connector.pk}, status=JobStatus.RUNNING)
+    dead = ConnectorSync.objects.create(connector=connector, job=job, pages=1, created=2)
+    other = ConnectorSync.objects.create(connector=connector)  # an older one, never finished
+    Connector.objects.filter(pk=connector.pk).update(running_since=timezone.now(), cursor={"cursor": Z_C2})
+
+    sync = connector_sync(connector=connector, job=job)
+
+    assert sync.pk == dead.pk and (sync.status, sync.pages, sync.created) == (JobStatus.SUCCEEDED, 2, 3)
+    assert [params.get("cursor") for params in standin.requests_to(Z_INC)] == [Z_C2]
+    other.refresh_from_db()
+    assert other.status == JobStatus.FAILED and "worker died" in other.log
