@@ -1,0 +1,210 @@
+"""Benchmark: a Zendesk connector sync of N tickets from a local stand-in, end to end, into PostgreSQL.
+
+    .venv/bin/python benchmarks/connector_sync.py [--n 100000] [--per-page 1000] [--keep]
+
+Starts a stand-in Zendesk in a separate process (127.0.0.1, a free port) that answers the cursor-based
+incremental ticket export (`per-page` tickets a page, with the `users` and `metric_sets` side-loads) and each
+ticket's comments (2–6 comments, public and private, customer and agent), generated deterministically from the
+ticket id, in the documented shapes of qadesk/connectors/tests/fixtures. Creates a throwaway database
+(qadesk_bench_connectors on 127.0.0.1:5432, user postgres; BENCH_PG_URL overrides the server), migrates it, then
+times `connector_sync()` — the code path of `qadesk connectors sync NAME` and of the scheduled job: HTTP
+requests, JSON decoding, mapping, the import service, the cursor saved per page. Prints JSON with tickets/s,
+messages/s, requests/s and the machine's load. The database is dropped afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "qadesk_bench_connectors"
+START = datetime(2026, 7, 1, tzinfo=UTC)
+CHANNELS = ["email", "web", "chat", "voice", "twitter"]
+STATUSES = ["new", "open", "pending", "solved", "closed"]
+LINES = [
+    "Buongiorno, il mio ordine #{id} non è ancora arrivato.",
+    "Bonjour, le colis {id} est arrivé abîmé, je voudrais un remboursement.",
+    "Thanks for reaching out! I've refunded the duplicate charge on {id}; you'll see it in 3-5 days.",
+    "Ho registrato la richiesta di sostituzione, riceverà un'etichetta di reso via e-mail.",
+]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ticket(tid: int) -> dict[str, Any]:
+    created = START + timedelta(seconds=tid * 37)
+    return {
+        "url": f"https://acme.zendesk.com/api/v2/tickets/{tid}.json", "id": tid, "external_id": None,
+        "via": {"channel": CHANNELS[tid % 5], "source": {"from": {}, "to": {}, "rel": None}},
+        "created_at": _iso(created), "updated_at": _iso(created + timedelta(hours=1)), "type": "question",
+        "subject": f"Order #{tid}", "raw_subject": f"Order #{tid}", "description": LINES[tid % 4].format(id=tid),
+        "priority": "normal", "status": STATUSES[tid % 5], "requester_id": 10_000_000 + tid // 3,
+        "submitter_id": 10_000_000 + tid // 3, "assignee_id": 900 + tid % 40, "organization_id": None, "group_id": 1,
+        "collaborator_ids": [], "follower_ids": [], "has_incidents": False, "is_public": True, "due_at": None,
+        "tags": ["refund_request"] if tid % 7 == 0 else ["vip"], "custom_fields": [],
+        "satisfaction_rating": {"score": ["good", "bad", "offered", "unoffered"][tid % 4]},
+    }  # fmt: skip
+
+
+def _comments(tid: int) -> dict[str, Any]:
+    created = START + timedelta(seconds=tid * 37)
+    comments = []
+    for k in range(2 + tid % 5):
+        author = 10_000_000 + tid // 3 if k % 2 == 0 else 900 + tid % 40
+        body = LINES[(tid + k) % 4].format(id=tid)
+        comments.append({
+            "id": tid * 10 + k, "type": "Comment", "author_id": author, "body": body, "html_body": f"<p>{body}</p>",
+            "plain_body": body, "public": k != 3, "attachments": [], "audit_id": tid * 10 + k,
+            "via": {"channel": "web"}, "created_at": _iso(created + timedelta(minutes=5 * k)), "metadata": {},
+        })  # fmt: skip
+    return {"comments": comments, "next_page": None, "previous_page": None, "count": len(comments)}
+
+
+def _page(n: int, per_page: int, start: int) -> dict[str, Any]:
+    ids = range(start + 1, min(n, start + per_page) + 1)
+    users = [{"id": 900 + a, "name": f"Agent {a}", "role": "agent"} for a in range(40)]
+    users += [{"id": 10_000_000 + t // 3, "name": "Customer", "role": "end-user"} for t in ids]
+    end = start + per_page >= n
+    after = str(start + per_page)
+    return {
+        "tickets": [_ticket(t) for t in ids], "users": users,
+        "metric_sets": [{"ticket_id": t, "solved_at": None, "reopens": t % 3} for t in ids],
+        "after_cursor": after, "after_url": f"https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor={after}",
+        "before_cursor": None, "before_url": None, "end_of_stream": end,
+    }  # fmt: skip
+
+
+def serve(n: int, per_page: int, port_out: Any) -> None:
+    """The stand-in Zendesk (run in its own process)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms wait for the ACK
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            parts = urlsplit(self.path)
+            query = dict(parse_qsl(parts.query))
+            if parts.path == "/api/v2/incremental/tickets/cursor.json":
+                data = _page(n, per_page, int(query.get("cursor") or 0))
+            else:
+                data = _comments(int(parts.path.split("/")[4]))
+            body = json.dumps(data).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port_out.put(server.server_address[1])
+    server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="Tickets the stand-in serves.")
+    parser.add_argument("--per-page", type=int, default=1000, help="Tickets per export page (Zendesk: up to 1,000).")
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    args = parser.parse_args()
+
+    ports: Any = multiprocessing.Queue()
+    standin = multiprocessing.Process(target=serve, args=(args.n, args.per_page, ports), daemon=True)
+    standin.start()
+    port = ports.get(timeout=30)
+
+    _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    _admin(f"CREATE DATABASE {DB_NAME}")
+    workdir = Path(tempfile.mkdtemp(prefix="qadesk-bench-conn-"))
+    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
+    os.environ.setdefault("QADESK_DATA_DIR", str(workdir))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    result: dict[str, Any] = {"machine": _machine(), "n": args.n, "per_page": args.per_page}
+    try:
+        result.update(_measure(port, standin.pid))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        standin.terminate()
+        if not args.keep:
+            _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    print(json.dumps(result, indent=2))
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(port: int, standin_pid: int) -> dict[str, Any]:
+    from qadesk.accounts.models import Role, User
+    from qadesk.connectors.models import Connector, Vendor
+    from qadesk.connectors.services import client_for, connector_save, connector_sync
+    from qadesk.interactions.models import Interaction, Label, Message
+
+    admin = User.objects.create_user(username="bench-admin", password="x", role=Role.ADMIN)  # noqa: S106
+    Label.objects.create(code="refund_request")
+    connector = Connector(name="zendesk", vendor=Vendor.ZENDESK, base_url=f"http://127.0.0.1:{port}", login="qa@acme.example")
+    connector_save(connector=connector, secret="token", actor=admin)
+    client = client_for(connector)
+    load_before = os.getloadavg()
+    cpu_before, standin_before = time.process_time(), _cpu_seconds(standin_pid)
+    began = time.perf_counter()
+    sync = connector_sync(connector=connector, client=client)
+    seconds = time.perf_counter() - began
+    cpu, standin_cpu = time.process_time() - cpu_before, _cpu_seconds(standin_pid) - standin_before
+    messages = Message.objects.count()
+    return {
+        "status": sync.status, "log": sync.log, "seconds": round(seconds, 2),
+        "tickets": Interaction.objects.count(), "messages": messages, "requests": client.requests,
+        "tickets_per_s": round(sync.created / seconds), "messages_per_s": round(messages / seconds),
+        "requests_per_s": round(client.requests / seconds),
+        "sync_cpu_seconds": round(cpu, 2), "tickets_per_sync_cpu_s": round(sync.created / cpu),
+        "standin_cpu_seconds": round(standin_cpu, 2),
+        "load_before": [round(x, 1) for x in load_before], "load_after": [round(x, 1) for x in os.getloadavg()],
+        "goal_2000_per_s_met": sync.created / seconds >= 2000,
+    }  # fmt: skip
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _machine() -> dict[str, Any]:
+    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
+        server = conn.execute("SHOW server_version").fetchone()
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "postgresql": server[0] if server else "?",
+            "platform": platform.platform()}  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
