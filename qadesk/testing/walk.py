@@ -169,6 +169,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *everyone,
             *leads,
             "/account/settings/",
+            "/connectors/",
+            "/connectors/new/",
             "/admin/",
             "/admin/accounts/user/",
             f"/admin/accounts/user/{o['admin']}/change/",
