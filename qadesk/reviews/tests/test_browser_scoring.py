@@ -98,7 +98,8 @@ def _setup() -> list[Any]:
     interactions = [f.make_interaction(agent, channel="chat", external_id="LONG-300", messages=_messages())]
     interactions += [f.make_interaction(agent, channel="chat", external_id=f"NEXT-{n}") for n in range(1, len(SHEETS))]
     for days, interaction in enumerate(interactions):
-        assignments_create(interactions=[interaction], reviewer=reviewer, actor=lead, due_at=timezone.now() + timedelta(days=days))
+        due = timezone.now() + timedelta(days=days)
+        assignments_create(interactions=[interaction], reviewer=reviewer, actor=lead, due_at=due)
     return interactions
 
 
@@ -106,7 +107,8 @@ def _visible_in_viewport(page: Any, selector: str) -> bool:
     return bool(
         page.eval_on_selector(
             selector,
-            "e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }",
+            "e => { const r = e.getBoundingClientRect();"
+            " return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }",
         )
     )
 
