@@ -3,9 +3,11 @@ digits that rate and advance, the live score against the server's, "Submit and n
 """
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,6 +18,7 @@ from qadesk.reviews.services import assignments_create, review_start
 from qadesk.scorecards.models import Criterion
 from qadesk.testing import factories as f
 
+ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 ZEBRA = (5, 151, 290)  # messages that mention the word searched for: in a folded customer run, the middle, a folded agent run
 
 
@@ -147,6 +150,8 @@ def test_a_300_message_transcript_searches_jumps_and_expands(browser: Any, live_
     assert page.locator("[data-ts-count]").inner_text() == "3 of 3"
     assert page.locator("mark.ts-current").is_visible()  # in the folded agent run at the end
     assert page.locator(f"#message-{_pk(long, 290)} mark.ts-current").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "scoring-01-search-1440.png"))
     page.press("[data-ts-input]", "Shift+Enter")
     assert page.locator("[data-ts-count]").inner_text() == "2 of 3"
     page.fill("[data-ts-input]", "no such words")
@@ -182,6 +187,8 @@ def test_the_message_menu_starts_a_review_of_that_message(browser: Any, live_ser
     assert not button.is_visible()  # no block under every agent message: a menu
     message.locator(".msg-menu summary").click()
     assert button.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "scoring-04-message-menu.png"))
     button.click()
     page.wait_for_url("**/reviews/*/edit/")
     review = Review.objects.get(message__isnull=False)
@@ -214,7 +221,10 @@ def test_digits_rate_and_advance_and_the_live_score_is_the_servers(browser: Any,
         expect(page.locator(".htmx-request")).to_have_count(0)
         url = page.url
         if number < len(SHEETS) - 1:
-            page.click("button[name=submit_next]")
+            if number == 1:
+                page.keyboard.press("Control+Shift+Enter")  # the shortcut for "Submit and next"
+            else:
+                page.click("button[name=submit_next]")
             page.wait_for_url(lambda u, before=url: u != before and u.endswith("/edit/"))
             # The next item of the queue (due next), not anything else.
             assert f"NEXT-{number + 1}" in page.locator("h1").inner_text()
@@ -259,6 +269,10 @@ def test_on_a_phone_the_scoring_screen_is_one_column_without_nested_scrolling(br
     footer = page.locator(".form-footer").bounding_box()
     assert comment["y"] + comment["height"] <= footer["y"] + 1
     page.locator("#id_comment").fill("Good call overall.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "scoring-02-comment-390.png"))
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "scoring-03-top-390.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.wait_for_load_state("networkidle")
     connections.close_all()

@@ -16,6 +16,20 @@
     }
   }
 
+  // Bring el to the middle of the box that scrolls it (the transcript pane beside the scorecard), without moving the
+  // page; where no box scrolls (a phone, a review page), the page scrolls.
+  function reveal(el) {
+    for (var box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      var style = getComputedStyle(box);
+      if (/(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight) {
+        var r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+        box.scrollTop += r.top - b.top - (box.clientHeight - r.height) / 2;
+        return;
+      }
+    }
+    el.scrollIntoView({ block: "center" });
+  }
+
   function clearMarks(list) {
     var parents = [];
     Array.prototype.forEach.call(list.querySelectorAll("mark.ts-hit"), function (mark) {
@@ -71,7 +85,7 @@
       var hit = hits[current];
       hit.classList.add("ts-current");
       openFolds(hit);
-      hit.scrollIntoView({ block: "center" });
+      reveal(hit);
       showCount();
     }
 
@@ -132,7 +146,7 @@
       var msg = agents[target];
       openFolds(msg);
       msg.focus({ preventScroll: true });
-      msg.scrollIntoView({ block: "center" });
+      reveal(msg);
     }
     Array.prototype.forEach.call(tools.querySelectorAll("[data-jump]"), function (button) {
       button.addEventListener("click", function () { jump(button.getAttribute("data-jump")); });
