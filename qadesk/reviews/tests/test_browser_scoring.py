@@ -286,3 +286,30 @@ def _reviewer() -> Any:
 
 def _pk(interaction: Any, position: int) -> int:
     return interaction.messages.order_by("position").values_list("pk", flat=True)[position]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_folds_still_open_and_the_message_menu_works(browser: Any, live_server: Any) -> None:
+    long = _setup()[0]
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "dario")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/interactions/{long.pk}/")
+    assert not page.locator("[data-transcript-tools]").is_visible()  # the tools need JavaScript: hidden without it
+    hidden = page.locator(f"#message-{_pk(long, 5)}")
+    assert not hidden.is_visible()
+    page.locator(".msg-fold summary").first.click()
+    assert hidden.is_visible()
+    message = page.locator(f"#message-{_pk(long, 20)}")
+    message.locator(".msg-menu summary").click()
+    message.locator("button:has-text('Review this message')").click()
+    page.wait_for_url("**/reviews/*/edit/")
+    assert Review.objects.get().message_id == _pk(long, 20)
+    assert not page.locator("[data-live-score]").is_visible()  # no live figure without JavaScript; the server scores
+    page.wait_for_load_state("networkidle")
+    connections.close_all()
