@@ -76,6 +76,7 @@ def dispute_open_view(request: HttpRequest, review_pk: int) -> HttpResponse:
             messages.success(request, _("Your dispute was sent to {name}.").format(name=_name(dispute.assignee)))
             return redirect("disputes:detail", pk=dispute.pk)
     context = {"review": review, "form": form, "pass_mark": OrgSettings.load().pass_mark}
+    context["interaction"] = _interaction(_user(request), review)  # the argument cites it: shown beside the form
     return render(request, "disputes/open.html", context)
 
 
@@ -112,8 +113,12 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: object) -> 
 
 def _transcript(user: User, dispute: Dispute) -> Interaction | None:
     """The contact with its messages, for whoever may see it: the argument cites it, and the decision rests on it."""
+    return _interaction(user, dispute.review)
+
+
+def _interaction(user: User, review: Review) -> Interaction | None:
     try:
-        return interaction_detail(actor=user, pk=dispute.review.interaction_id)
+        return interaction_detail(actor=user, pk=review.interaction_id)
     except Http404:
         return None
 

@@ -77,6 +77,15 @@ def review_create(
     return review
 
 
+@transaction.atomic
+def review_start(*, interaction: Interaction, actor: User) -> Review:
+    """The actor's draft review of the whole interaction: the one already started, else a new one ("Start review")."""
+    draft = Review.objects.filter(
+        interaction=interaction, reviewer=actor, status=ReviewStatus.DRAFT, message__isnull=True
+    ).first()
+    return draft if draft is not None else review_create(interaction=interaction, actor=actor)
+
+
 def _credited_agent(interaction: Interaction) -> Agent | None:
     if interaction.agent_id:
         return interaction.agent

@@ -21,7 +21,14 @@ from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
 from qadesk.reviews.models import Review, ReviewStatus
 from qadesk.reviews.selectors import assignment_queue, review_detail, review_list, review_own
-from qadesk.reviews.services import assignments_create, review_change_scorecard, review_create, review_save, review_submit
+from qadesk.reviews.services import (
+    assignments_create,
+    review_change_scorecard,
+    review_create,
+    review_save,
+    review_start,
+    review_submit,
+)
 from qadesk.scorecards.selectors import scorecard_version_detail, scorecard_versions_for
 
 PAGE_SIZE = 50
@@ -108,18 +115,11 @@ def review_create_view(request: HttpRequest) -> HttpResponse:
     interaction = interaction_detail(actor=request.user, pk=_int(request.POST.get("interaction")))  # type: ignore[arg-type]
     message_id = request.POST.get("message")
     message = get_object_or_404(interaction.messages.all(), pk=_int(message_id)) if message_id else None
-    if message is None:
-        # "Start review" from the queue continues the reviewer's own draft rather than starting a second one.
-        draft = Review.objects.filter(  # type: ignore[misc]
-            interaction=interaction,
-            reviewer=request.user,
-            status=ReviewStatus.DRAFT,
-            message__isnull=True,
-        ).first()
-        if draft is not None:
-            return redirect("reviews:edit", pk=draft.pk)
     try:
-        review = review_create(interaction=interaction, actor=request.user, message=message)  # type: ignore[arg-type]
+        if message is None:  # "Start review" from the queue continues the reviewer's own draft rather than starting a second one
+            review = review_start(interaction=interaction, actor=request.user)  # type: ignore[arg-type]
+        else:
+            review = review_create(interaction=interaction, actor=request.user, message=message)  # type: ignore[arg-type]
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("interactions:detail", pk=interaction.pk)
@@ -146,9 +146,11 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             review_save(review=review, actor=request.user, ratings=form.ratings(), comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
-            if "submit" in request.POST:
+            if "submit" in request.POST or "submit_next" in request.POST:
                 review_submit(review=review, actor=request.user)  # type: ignore[arg-type]
                 messages.success(request, _("Review submitted."))
+                if "submit_next" in request.POST:
+                    return _next_in_queue(request)
                 return redirect("reviews:detail", pk=review.pk)
             messages.success(request, _("Draft saved."))
             return redirect("reviews:edit", pk=review.pk)
@@ -167,8 +169,25 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": scorecard_versions_for(interaction=interaction),
         "rated": bool(ratings),
         "criteria_count": len(criteria),
+        "pass_mark": OrgSettings.load().pass_mark,
+        "queue_next": assignment_queue(actor=request.user).exclude(interaction_id=review.interaction_id).count(),  # type: ignore[arg-type]
     }
     return render(request, "reviews/edit.html", context)
+
+
+def _next_in_queue(request: HttpRequest) -> HttpResponse:
+    """After "Submit and next": the draft of the first item left in the reviewer's queue (earliest due first), started
+    if need be; the queue page when it is empty or that item cannot be reviewed (the reason is shown)."""
+    assignment = assignment_queue(actor=request.user).first()  # type: ignore[arg-type]
+    if assignment is None:
+        messages.info(request, _("Your queue is empty."))
+        return redirect("reviews:queue")
+    try:
+        review = review_start(interaction=assignment.interaction, actor=request.user)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("reviews:queue")
+    return redirect("reviews:edit", pk=review.pk)
 
 
 def _autosave(request: HttpRequest, review: Review, form: ReviewForm) -> HttpResponse:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from qadesk.interactions.transcript import Fold
+from qadesk.interactions.transcript import transcript_blocks as fold_runs
 
 register = template.Library()
 
@@ -16,3 +22,15 @@ _STATUS_CLASSES = {"resolved": " badge-ok", "closed": " badge-ok", "open": " bad
 def interaction_status_badge(status: str, label: str) -> SafeString:
     """An interaction's status: green when resolved or closed, blue while open."""
     return format_html('<span class="badge{}">{}</span>', _STATUS_CLASSES.get(status, ""), label)
+
+
+@register.simple_tag
+def transcript_blocks(messages: Iterable[Any], focus: int | None = None) -> list[Any]:
+    """The transcript's messages with long same-side runs folded (interactions/transcript.py)."""
+    return fold_runs(messages, focus=focus if isinstance(focus, int) else None)
+
+
+@register.filter
+def any_fold(blocks: Iterable[Any]) -> bool:
+    """Whether a transcript has a folded run (then its tools offer "Expand all")."""
+    return any(isinstance(b, Fold) for b in blocks)
