@@ -208,7 +208,7 @@ def _calibration(
     taken: set[int],
     rate: Callable[[Interaction, User], dict[int, RatingInput]],
 ) -> int:
-    """A closed session everyone scored, with its agreement, and an open one half scored."""
+    """A closed session everyone scored, with its agreement, and an open one just started."""
     pool = _handled(before=end, taken=taken)
     people = [users[n] for n in ("reviewer1", "reviewer2", "reviewer3")]
     made = 0
@@ -228,8 +228,10 @@ def _calibration(
             hide_agent=True,
             benchmark_reviewer=users["qa"],
         )
-        scorers = [*people, users["qa"]] if close else people[:1]
-        for item in session.items.select_related("interaction__agent").order_by("position"):
+        items = list(session.items.select_related("interaction__agent").order_by("position"))
+        # The closed session: everyone scored everything. The open one: reviewer2 has scored its first item only.
+        scorers = [*people, users["qa"]] if close else [users["reviewer2"]]
+        for item in items if close else items[:1]:
             for person in scorers:
                 given = rate(item.interaction, person)
                 values = {pk: r.value for pk, r in given.items()}
