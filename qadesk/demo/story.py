@@ -88,7 +88,10 @@ def demo_story_create(
         ratings, _overall = demo_ratings(
             plan=plan, skill=skills.get(getattr(interaction.agent, "username", ""), 0.8), language=reviewer.language, rng=rng
         )
-        return {criteria[k].pk: RatingInput(value=r.value, comment=r.comment, root_causes=list(r.root_causes)) for k, r in ratings.items()}
+        return {
+            criteria[k].pk: RatingInput(value=r.value, comment=r.comment, root_causes=list(r.root_causes))
+            for k, r in ratings.items()
+        }
 
     reviews, disputes = _agent_stories(users=users, version=version, end=end, taken=taken, rate=rate)
     progress(_("Disputes and coaching: {reviews} reviews, {disputes} disputes").format(reviews=reviews, disputes=disputes))
@@ -116,7 +119,9 @@ def _agent_stories(
     *,
     users: dict[str, User],
     version: ScorecardVersion,
-    end: datetime, taken: set[int], rate: Callable[[Interaction, User], dict[int, RatingInput]]
+    end: datetime,
+    taken: set[int],
+    rate: Callable[[Interaction, User], dict[int, RatingInput]],
 ) -> tuple[int, int]:
     """Reviews of the two agent logins: read, coached, disputed (open, overdue, accepted, rejected)."""
     n_reviews = n_disputes = 0
@@ -149,7 +154,9 @@ def _act(*, review: Review, what: str, persona: User, users: dict[str, User]) ->
     if what == "coaching":
         coaching_note_add(review=review, actor=lead, body=_COACHING[persona.language])
         return 0
-    rating = review.ratings.select_related("criterion").filter(value__isnull=False).order_by("value", "criterion__position").first()
+    rating = (
+        review.ratings.select_related("criterion").filter(value__isnull=False).order_by("value", "criterion__position").first()
+    )
     if rating is None:
         return 0
     top = rating.criterion.rating_choices()[-1]
@@ -173,7 +180,11 @@ def _move_back(*, review: Review, to: datetime) -> None:
     if review.submitted_at is None:
         return
     offset = to - review.submitted_at
-    shift = {"submitted_at": F("submitted_at") + offset, "created_at": F("created_at") + offset, "updated_at": F("updated_at") + offset}
+    shift = {
+        "submitted_at": F("submitted_at") + offset,
+        "created_at": F("created_at") + offset,
+        "updated_at": F("updated_at") + offset,
+    }
     Review.objects.filter(pk=review.pk).update(**shift)
     Review.objects.filter(pk=review.pk, acknowledged_at__isnull=False).update(acknowledged_at=F("acknowledged_at") + offset)
     disputes = Dispute.objects.filter(review=review)
@@ -193,7 +204,9 @@ def _queues(*, users: dict[str, User], end: datetime, taken: set[int]) -> int:
         reviewer = users[name]
         mine = [i for i in pool if i.language == reviewer.language and i.pk not in taken][:QUEUE_SIZE]
         mine += [i for i in pool if i.pk not in taken and i not in mine][: QUEUE_SIZE - len(mine)]
-        dues = [now - timedelta(days=2), now - timedelta(hours=3), now + timedelta(hours=1)] + [now + timedelta(days=3)] * QUEUE_SIZE
+        dues = [now - timedelta(days=2), now - timedelta(hours=3), now + timedelta(hours=1)] + [
+            now + timedelta(days=3)
+        ] * QUEUE_SIZE
         for interaction, due in zip(mine, dues, strict=False):
             taken.add(interaction.pk)
             total += len(assignments_create(interactions=[interaction], reviewer=reviewer, actor=users["qa"], due_at=due))

@@ -129,9 +129,7 @@ def home_quality(*, actor: User, filters: dict[str, Any] | None = None) -> Quali
     """The quality report by week over the last TREND_WEEKS weeks (from a Monday), for the reviews the actor sees."""
     today = timezone.localdate()
     date_from = today - timedelta(days=today.weekday(), weeks=TREND_WEEKS - 1)
-    report = quality_report(
-        actor=actor, by="period", period="week", date_from=date_from, date_to=today, filters=filters or {}
-    )
+    report = quality_report(actor=actor, by="period", period="week", date_from=date_from, date_to=today, filters=filters or {})
     query = {"by": "period", "period": "week", "date_from": date_from.isoformat(), "date_to": today.isoformat()}
     query.update({k: str(v) for k, v in (filters or {}).items()})
     return Quality(
@@ -157,7 +155,7 @@ def agent_home(*, actor: User, agent: Agent) -> AgentHome:
         unread_reviews=list(unread[:LISTED]),
         disputes_open=dispute_list(actor=actor, filters={"status": DisputeStatus.OPEN}).count(),
         disputes_escalated=dispute_list(actor=actor, filters={"status": DisputeStatus.ESCALATED}).count(),
-        disputes=list(disputes.open()[:LISTED]),
+        disputes=list(disputes.exclude(status=DisputeStatus.DECIDED)[:LISTED]),
         coaching=list(notes.order_by("-created_at", "-pk")[:LISTED]),
     )
 
@@ -202,7 +200,7 @@ def _session_summary(*, session: CalibrationSession, actor: User) -> dict[str, A
 
 def team_home(*, actor: User) -> TeamHome:
     """The team lead's team: IQS per agent with intervals, who is below the pass mark, disputes, coaching due."""
-    team = Team.objects.get(pk=actor.team_id)
+    team = Team.objects.get(pk=actor.team_id or 0)
     quality = home_quality(actor=actor, filters={"team": team.pk})
     by_agent = quality_report(
         actor=actor, by="agent", date_from=quality.date_from, date_to=quality.date_to, filters={"team": team.pk}
@@ -257,10 +255,14 @@ def _plan_progress(plan: SamplingPlan, now: datetime) -> dict[str, Any]:
     """Done against planned over every run of the plan (sampling_coverage, summed over its agents)."""
     rows = sampling_coverage(plan=plan)["groups"].get("agent", [])
     planned, done = sum(r["planned"] for r in rows), sum(r["done"] for r in rows)
-    overdue = ReviewAssignment.objects.filter(
-        sampling_item__run__plan=plan, status=AssignmentStatus.OPEN, due_at__lt=now
-    ).count()
-    return {"plan": plan, "planned": planned, "done": done, "coverage": done / planned * 100 if planned else None, "overdue": overdue}
+    overdue = ReviewAssignment.objects.filter(sampling_item__run__plan=plan, status=AssignmentStatus.OPEN, due_at__lt=now).count()
+    return {
+        "plan": plan,
+        "planned": planned,
+        "done": done,
+        "coverage": done / planned * 100 if planned else None,
+        "overdue": overdue,
+    }
 
 
 def _open_by_reviewer(now: datetime) -> list[dict[str, Any]]:
@@ -295,4 +297,6 @@ def overview_home(*, actor: User) -> OverviewHome:
     """The manager's read-only overview: quality and its trend, teams with intervals, disputes, calibration."""
     quality = home_quality(actor=actor)
     teams = quality_report(actor=actor, by="team", date_from=quality.date_from, date_to=quality.date_to).groups
-    return OverviewHome(quality=quality, teams=teams, disputes=dispute_dashboard(actor=actor), last_session=_last_closed(actor=actor))
+    return OverviewHome(
+        quality=quality, teams=teams, disputes=dispute_dashboard(actor=actor), last_session=_last_closed(actor=actor)
+    )

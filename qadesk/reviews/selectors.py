@@ -66,7 +66,7 @@ def assignment_queue(*, actor: User) -> QuerySet[ReviewAssignment]:
 
 
 def assignment_due_state(*, due_at: datetime | None, now: datetime) -> str:
-    """"overdue" (due before now), "today" (due later today, local time), or "" (later, or no due date)."""
+    """ "overdue" (due before now), "today" (due later today, local time), or "" (later, or no due date)."""
     if due_at is None:
         return ""
     if due_at < now:

@@ -58,7 +58,7 @@ def _links_open(client: Client, html: str) -> None:
 def test_it_lands_on_the_home_page_after_login(demo: dict[str, User]) -> None:
     response = Client().post("/login/", {"username": "agent.it", "password": "demo"})
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    client, html = _home(demo["agent.it"])
+    _client, html = _home(demo["agent.it"])
     assert 'aria-current="page"' in html.split("Interactions")[0]  # the Home entry, first in the sidebar, is current
 
 
