@@ -83,7 +83,7 @@ def demo_load(
     if not report.committed:
         problems = "; ".join(f"{e.line} {e.field}: {e.message}" for e in report.errors[:5])
         raise ApplicationError(_("The demo interactions could not be imported: {problems}").format(problems=problems))
-    written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed)
+    written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed, progress=progress)
     progress(_("Reviews: {n} submitted").format(n=len(written)))
     told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the

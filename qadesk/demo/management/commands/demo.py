@@ -38,7 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_data_exists():
             if options["if_empty"]:
-                self.stdout.write(_("Interactions already exist: the demo data was not loaded."))
+                if options["verbosity"]:  # `make run` asks for -v 0: its console shows the URL and the logins only
+                    self.stdout.write(_("Interactions already exist: the demo data was not loaded."))
                 if User.objects.filter(username__in=[p.username for p in cat.PERSONAS]).exists():
                     self._print_logins()
                 return
