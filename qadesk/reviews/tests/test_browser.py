@@ -40,6 +40,8 @@ def test_it_scores_an_interaction_in_the_browser(page: Any, live_server: Any) ->
     page.wait_for_url(HOME_URL)  # login lands on the home page
     assert page.eval_on_selector(".sidebar", "e => getComputedStyle(e).position") == "sticky"  # our CSS is served
     assert page.evaluate("typeof window.htmx") == "object"  # and htmx
+    page.click(".nav >> text=Interactions")
+    page.wait_for_url("**/interactions/")
     page.screenshot(path=str(ARTIFACTS / "01-interactions.png"), full_page=True)
 
     page.click(f"text={interaction.external_id}")
