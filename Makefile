@@ -33,10 +33,11 @@ $(BIN)/qadesk: pyproject.toml
 
 install: $(BIN)/qadesk
 
+# The console shows the URL, the demo logins (and the demo's progress the first time) and the access log only.
 run: install
-	$(BIN)/qadesk migrate --no-input
-	$(BIN)/qadesk demo --if-empty
-	$(BIN)/qadesk serve --host $(HOST) --port $(PORT)
+	@$(BIN)/qadesk migrate --no-input -v 0
+	@$(BIN)/qadesk demo --if-empty -v 0
+	@$(BIN)/qadesk serve --host $(HOST) --port $(PORT) -v 0
 
 test: install test-prerequisites
 	$(browser_notice)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qadesk.demo",
     "qadesk.sampling",
     "qadesk.connectors",
+    "qadesk.home",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "interactions:list"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes counts failed logins first; the model backend then checks the password.

@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from qadesk.api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="interactions:list", permanent=False)),
+    path("", include("qadesk.home.urls")),
     path("", include("qadesk.accounts.auth_urls")),
     path("account/", include("qadesk.accounts.urls")),
     path("interactions/", include("qadesk.interactions.urls")),

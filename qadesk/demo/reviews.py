@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
 from qadesk.demo import catalogue as cat
@@ -18,9 +21,17 @@ from qadesk.scorecards.services import scorecard_install_default
 
 
 def demo_reviews_create(
-    *, plans: dict[str, Plan], roster: list[DemoAgent], users: dict[str, User], count: int, end: datetime, seed: int
+    *,
+    plans: dict[str, Plan],
+    roster: list[DemoAgent],
+    users: dict[str, User],
+    count: int,
+    end: datetime,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Review]:
-    """Review `count` handled interactions, spread evenly over the agents, by the demo reviewers and the QA lead."""
+    """Review `count` handled interactions, spread evenly over the agents, by the demo reviewers and the QA lead;
+    `progress` hears of every tenth."""
     rng = random.Random(f"reviews-{seed}")
     version = scorecard_install_default()
     criteria = {c.code: c for c in Criterion.objects.filter(section__version=version)}
@@ -29,7 +40,14 @@ def demo_reviews_create(
     interactions = Interaction.objects.select_related("agent", "team", "label").in_bulk(picked)
     reviewers = [users[name] for name in cat.REVIEWERS]
     reviews = []
-    for pk in picked:
+    step = max(1, len(picked) // 10)
+    for position, pk in enumerate(picked, 1):
+        if progress is not None and (position % step == 0 or position == len(picked)):
+            progress(
+                _("Reviews: {done} of {total} ({percent} %)").format(
+                    done=position, total=len(picked), percent=round(100 * position / len(picked))
+                )
+            )
         interaction = interactions[pk]
         plan = plans[interaction.external_id]
         reviewer = _reviewer(rng=rng, reviewers=reviewers, language=interaction.language)

@@ -18,6 +18,7 @@ from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import Plan, demo_records, demo_roster
 from qadesk.demo.organisation import demo_organisation_create
 from qadesk.demo.reviews import demo_reviews_create
+from qadesk.demo.story import Progress, StoryResult, demo_story_create, demo_story_delete
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
@@ -30,6 +31,11 @@ class DemoResult:
     agents: int
     interactions: int
     reviews: int
+    story: StoryResult | None = None
+
+
+def _silent(line: str) -> None:
+    """No progress to show."""
 
 
 def demo_data_exists() -> bool:
@@ -46,29 +52,50 @@ def demo_load(
     seed: int = 7,
     end: datetime | None = None,
     replace: bool = False,
+    story: bool = True,
+    progress: Progress = _silent,
 ) -> DemoResult:
-    """Build the demo operation; with `replace`, earlier demo interactions and their reviews are deleted first."""
+    """Build the demo operation; with `replace`, earlier demo interactions and their reviews are deleted first.
+
+    `story` adds the first hour's queues, disputes, coaching, calibration and sampling (demo/story.py); `progress` is
+    called with a line per stage (and every tenth of the interactions)."""
     if replace:
         _demo_data_delete()
     end = end or timezone.now()
     roster = demo_roster(seed=seed)
     users = demo_organisation_create(roster=roster)
+    progress(_("Organisation: {agents} agents, {logins} logins").format(agents=len(roster), logins=len(users)))
     plans: dict[str, Plan] = {}
+    step = max(1, interactions // 10)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, (record, plan) in enumerate(demo_records(roster=roster, count=interactions, days=days, end=end, seed=seed), 1):
             plans[plan.external_id] = plan
             yield line, record
+            if line % step == 0 or line == interactions:
+                progress(
+                    _("Interactions: {done} of {total} ({percent} %)").format(
+                        done=line, total=interactions, percent=round(100 * line / interactions)
+                    )
+                )
 
     report = interactions_import(rows=rows())
     if not report.committed:
         problems = "; ".join(f"{e.line} {e.field}: {e.message}" for e in report.errors[:5])
         raise ApplicationError(_("The demo interactions could not be imported: {problems}").format(problems=problems))
-    written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed)
+    written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed, progress=progress)
+    progress(_("Reviews: {n} submitted").format(n=len(written)))
+    told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the
     # report's rollup once rather than follow every move.
     quality_rollup_rebuild()
-    return DemoResult(agents=len(roster), interactions=report.created + report.updated, reviews=len(written))
+    progress(_("Quality report rebuilt"))
+    return DemoResult(
+        agents=len(roster),
+        interactions=report.created + report.updated,
+        reviews=len(written) + (told.reviews if told else 0),
+        story=told,
+    )
 
 
 def _demo_data_delete() -> None:
@@ -78,6 +105,7 @@ def _demo_data_delete() -> None:
 
     reviews = Review.objects.filter(interaction__source=cat.SOURCE)
     try:
+        demo_story_delete()
         audit_purge_demo(review_ids=list(reviews.values_list("pk", flat=True)))
         ReviewRevision.objects.filter(review__in=reviews).delete()
         Dispute.objects.filter(review__in=reviews).delete()

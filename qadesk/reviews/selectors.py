@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from qadesk.accounts.models import User
-from qadesk.reviews.models import AssignmentStatus, Rating, Review, ReviewAssignment
+from qadesk.reviews.models import AssignmentStatus, Rating, Review, ReviewAssignment, ReviewStatus
 
 # What a row of the review list (page and API) shows: the review's own columns and the names of what it points to, not
 # every column of the interaction, the reviewer's account, the scorecard version's conditions and the message body.
@@ -60,3 +63,33 @@ def assignment_queue(*, actor: User) -> QuerySet[ReviewAssignment]:
         .select_related("interaction__team", "interaction__agent", "interaction__label", "assigned_by")
         .order_by(F("due_at").asc(nulls_last=True), "created_at")
     )
+
+
+def assignment_due_state(*, due_at: datetime | None, now: datetime) -> str:
+    """ "overdue" (due before now), "today" (due later today, local time), or "" (later, or no due date)."""
+    if due_at is None:
+        return ""
+    if due_at < now:
+        return "overdue"
+    return "today" if due_at <= timezone.localtime(now).replace(hour=23, minute=59, second=59) else ""
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The figures above a reviewer's queue: open assignments, of them overdue and due today, drafts started."""
+
+    open: int
+    overdue: int
+    today: int
+    drafts: int
+
+
+def assignment_queue_counts(*, actor: User, now: datetime | None = None) -> QueueCounts:
+    """The queue's counts as the queue page shows them (assignment_due_state decides overdue and due today)."""
+    now = now or timezone.now()
+    rows = list(assignment_queue(actor=actor).values_list("interaction_id", "due_at"))
+    states = [assignment_due_state(due_at=due_at, now=now) for _i, due_at in rows]
+    drafts = Review.objects.filter(
+        reviewer=actor, status=ReviewStatus.DRAFT, message__isnull=True, interaction_id__in=[i for i, _d in rows]
+    ).count()
+    return QueueCounts(open=len(rows), overdue=states.count("overdue"), today=states.count("today"), drafts=drafts)

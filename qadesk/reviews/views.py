@@ -20,7 +20,7 @@ from qadesk.core.inputs import parse_id
 from qadesk.interactions.selectors import interaction_detail
 from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
 from qadesk.reviews.models import Review, ReviewStatus
-from qadesk.reviews.selectors import assignment_queue, review_detail, review_list, review_own
+from qadesk.reviews.selectors import assignment_due_state, assignment_queue, review_detail, review_list, review_own
 from qadesk.reviews.services import (
     assignments_create,
     review_change_scorecard,
@@ -58,11 +58,11 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
         ).values_list("interaction_id", "pk")
     )
     now = timezone.now()
-    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
     for assignment in assignments:
         assignment.draft_id = drafts.get(assignment.interaction_id)  # type: ignore[attr-defined]
-        assignment.overdue = assignment.due_at is not None and assignment.due_at < now  # type: ignore[attr-defined]
-        assignment.due_today = not assignment.overdue and assignment.due_at is not None and assignment.due_at <= end_of_day  # type: ignore[attr-defined]
+        state = assignment_due_state(due_at=assignment.due_at, now=now)
+        assignment.overdue = state == "overdue"  # type: ignore[attr-defined]
+        assignment.due_today = state == "today"  # type: ignore[attr-defined]
     counts = {
         "open": len(assignments),
         "overdue": sum(a.overdue for a in assignments),  # type: ignore[attr-defined]

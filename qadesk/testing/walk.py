@@ -7,6 +7,7 @@ horizontal overflow at phone width in Italian and French.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,8 @@ from qadesk.sampling.services import sampling_plan_create, sampling_plan_run
 from qadesk.scorecards.models import ScorecardVersion
 
 PASSWORD = "demo"
+# Where a login lands: the home page, "/" and nothing after it.
+HOME_URL = re.compile(r"^https?://[^/]+/$")
 # Reports the violations the page saw; Playwright's init scripts run through DevTools, so CSP does not block this one.
 LISTEN = """
 window.__csp = [];
@@ -45,7 +48,10 @@ def walk_data() -> dict[str, Any]:
     OrgSettings.objects.filter(pk=1).update(dispute_window_days=365)
     users = {u.username: u for u in User.objects.all()}
     version = ScorecardVersion.objects.filter(published_at__isnull=False).latest("pk")
-    agent_reviews = Review.objects.filter(agent__user=users["agent.it"], status=ReviewStatus.SUBMITTED).order_by("-pk")
+    # The demo's own story already disputed some of agent.it's reviews: the walk disputes one that is still free.
+    agent_reviews = Review.objects.filter(
+        agent__user=users["agent.it"], status=ReviewStatus.SUBMITTED, disputes__isnull=True, scores_locked=False
+    ).order_by("-pk")
     disputed, disputable = agent_reviews[0], agent_reviews[1]
     criterion = version.sections.first().criteria.first()  # type: ignore[union-attr]
     assert criterion is not None, "the demo scorecard has criteria"
@@ -146,6 +152,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
     """The pages each persona walks, reached by URL: one persona per role, every page type they can open."""
     o = objects
     everyone = [
+        "/",
         "/interactions/",
         f"/interactions/{o['interaction']}/",
         f"/interactions/{o['long']}/",
@@ -219,4 +226,4 @@ def login(page: Any, base_url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/interactions/")
+    page.wait_for_url(HOME_URL)  # login lands on the home page

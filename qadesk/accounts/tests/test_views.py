@@ -15,9 +15,9 @@ def test_it_shows_the_login_page_with_the_product_name(client):
     assert b'name="password"' in response.content
 
 
-def test_it_logs_in_and_lands_on_the_interaction_list(client, reviewer):
+def test_it_logs_in_and_lands_on_the_home_page(client, reviewer):
     response = client.post(reverse("login"), {"username": "dario", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("interactions:list")
+    assert response.redirect_chain[-1][0] == reverse("home:home")
     assert response.context["user"] == reviewer
 
 

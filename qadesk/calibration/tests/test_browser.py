@@ -13,6 +13,7 @@ from qadesk.accounts.models import Role
 from qadesk.calibration.models import CalibrationScore, CalibrationSession
 from qadesk.calibration.selectors import calibration_results
 from qadesk.testing import factories as f
+from qadesk.testing.walk import HOME_URL
 
 ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 
@@ -23,7 +24,7 @@ def _login(browser: Any, live_server: Any, username: str) -> Any:
     page.fill("#id_username", username)
     page.fill("#id_password", f.PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/interactions/")
+    page.wait_for_url(HOME_URL)  # login lands on the home page
     return page
 
 

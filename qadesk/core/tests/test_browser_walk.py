@@ -34,8 +34,8 @@ ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 LANGUAGES = ("it", "fr")  # French last: the lists are then checked at desktop width in French
-# The list pages whose tables must show every column at desktop width.
-LISTS = ("/interactions/", "/reviews/", "/reviews/queue/", "/reviews/mine/", "/disputes/", "/sampling/", "/calibration/")
+# The list pages (and the home page, whose tables are lists too) that must show every column at desktop width.
+LISTS = ("/", "/interactions/", "/reviews/", "/reviews/queue/", "/reviews/mine/", "/disputes/", "/sampling/", "/calibration/")
 # How wide the page is, and (when too wide) the elements that stick out past the viewport while their parent does not,
 # outside the menu: where to look. A table's scroll box clips what sticks out of it, so it does not widen the page.
 MEASURE = """

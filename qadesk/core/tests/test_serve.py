@@ -1,5 +1,6 @@
 """`qadesk serve` starts the background worker beside gunicorn and stops it when it stops (gunicorn itself is faked)."""
 
+import logging
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ def fake_gunicorn(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[byte
     seen: list[subprocess.Popen[bytes]] = []
     started = serve.start_worker
 
-    def start_worker() -> subprocess.Popen[bytes]:
+    def start_worker(*, quiet: bool = False) -> subprocess.Popen[bytes]:
         seen.append(started())
         return seen[-1]
 
@@ -56,3 +57,31 @@ def test_it_starts_no_worker_when_told_not_to(fake_gunicorn: list[subprocess.Pop
 
 def test_the_worker_it_starts_runs_jobs_and_the_scheduler() -> None:
     assert serve.WORKER_COMMAND[1:] == ["-m", "qadesk.cli", "worker", "--scheduler"]
+
+
+def test_it_says_only_the_url_at_verbosity_0_as_make_run_serves(
+    fake_gunicorn: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argvs: list[list[str]] = []
+    monkeypatch.setattr(serve.GunicornApp, "run", lambda self: (argvs.append(self.argv), sys.exit(0)))
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--port", "8765", "--no-worker", "-v", "0"])
+    assert capsys.readouterr().out.strip() == "qadesk is serving on http://127.0.0.1:8765/"
+    assert argvs[0][-2:] == ["--log-level", "warning"] and "--access-logfile" in argvs[0]  # the access log stays
+    assert serve.WorkerSupervisor(quiet=True).quiet
+
+
+def test_a_quiet_worker_keeps_the_job_queues_warnings_and_drops_its_chatter() -> None:
+    from qadesk.core.management.commands import worker
+
+    loggers = [logging.getLogger(name) for name in worker.JOB_LOGGERS]
+    before = [list(lg.filters) for lg in loggers]
+    worker._only_warnings()
+    try:
+        for lg in loggers:
+            info = lg.makeRecord(lg.name, logging.INFO, __file__, 1, "Task id=1 state=RUNNING", (), None)
+            failed = lg.makeRecord(lg.name, logging.ERROR, __file__, 1, "Task id=1 failed", (), None)
+            assert not lg.filter(info) and lg.filter(failed)
+    finally:
+        for lg, filters in zip(loggers, before, strict=True):
+            lg.filters[:] = filters

@@ -12,6 +12,7 @@ from qadesk.accounts.models import Role
 from qadesk.disputes.models import Dispute, Outcome
 from qadesk.reviews.models import Review
 from qadesk.testing import factories as f
+from qadesk.testing.walk import HOME_URL
 
 ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 # Ratings the reviewer gives by keyboard (by criterion code); every other criterion gets its top rating.
@@ -24,7 +25,7 @@ def _login(browser: Any, live_server: Any, username: str) -> Any:
     page.fill("#id_username", username)
     page.fill("#id_password", f.PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/interactions/")
+    page.wait_for_url(HOME_URL)  # login lands on the home page
     return page
 
 

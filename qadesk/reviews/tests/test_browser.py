@@ -10,6 +10,7 @@ from django.db import connections
 from qadesk.accounts.models import Role
 from qadesk.reviews.models import Review
 from qadesk.testing import factories as f
+from qadesk.testing.walk import HOME_URL
 
 ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 
@@ -36,9 +37,11 @@ def test_it_scores_an_interaction_in_the_browser(page: Any, live_server: Any) ->
     page.fill("#id_username", "dario")
     page.fill("#id_password", f.PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/interactions/")
+    page.wait_for_url(HOME_URL)  # login lands on the home page
     assert page.eval_on_selector(".sidebar", "e => getComputedStyle(e).position") == "sticky"  # our CSS is served
     assert page.evaluate("typeof window.htmx") == "object"  # and htmx
+    page.click(".nav >> text=Interactions")
+    page.wait_for_url("**/interactions/")
     page.screenshot(path=str(ARTIFACTS / "01-interactions.png"), full_page=True)
 
     page.click(f"text={interaction.external_id}")
@@ -83,7 +86,7 @@ def test_an_autosave_after_the_review_was_submitted_elsewhere_says_so_and_stops(
     page.fill("#id_username", "dario")
     page.fill("#id_password", f.PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/interactions/")
+    page.wait_for_url(HOME_URL)  # login lands on the home page
     page.goto(f"{live_server.url}/reviews/{review.pk}/edit/")
 
     review_submit(review=review, actor=reviewer)  # from another tab, while this page is open

@@ -60,14 +60,15 @@ def run_dir() -> Path:
     return path
 
 
-def start_worker() -> subprocess.Popen[bytes]:
+def start_worker(*, quiet: bool = False) -> subprocess.Popen[bytes]:
     """Start `qadesk worker --scheduler` as a child process with the same settings and environment.
 
     In its own session, so a Ctrl+C meant for serve does not reach it: serve stops it with one SIGTERM, which lets
     a running job finish (a second signal would cut it short). Told serve's pid, it stops if serve dies.
     """
     env = {**os.environ, PARENT_ENV: str(os.getpid())}
-    return subprocess.Popen(WORKER_COMMAND, env=env, start_new_session=True)  # noqa: S603 (our own interpreter)
+    command = [*WORKER_COMMAND, "-v", "0"] if quiet else WORKER_COMMAND
+    return subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 (our own interpreter)
 
 
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
@@ -89,8 +90,16 @@ class WorkerSupervisor:
     parent-death signal fires when the thread that started it ends, not only the process.
     """
 
-    def __init__(self, *, base_delay: float = 1.0, max_delay: float = MAX_RESTART_DELAY, healthy_after: float = HEALTHY_AFTER):
+    def __init__(
+        self,
+        *,
+        base_delay: float = 1.0,
+        max_delay: float = MAX_RESTART_DELAY,
+        healthy_after: float = HEALTHY_AFTER,
+        quiet: bool = False,
+    ):
         self.base_delay, self.max_delay, self.healthy_after = base_delay, max_delay, healthy_after
+        self.quiet = quiet  # the worker says only warnings and errors (serve -v 0, as `make run` runs it)
         self.process: subprocess.Popen[bytes] | None = None
         self.started = threading.Event()
         self._stop = threading.Event()
@@ -116,7 +125,7 @@ class WorkerSupervisor:
     def _run(self) -> None:
         delay = self.base_delay
         while True:
-            self.process = start_worker()
+            self.process = start_worker(quiet=self.quiet)
             self.started.set()
             born = time.monotonic()
             # gunicorn reaps every child of this process too, so the worker's exit code may be lost: poll, don't wait.
@@ -155,14 +164,20 @@ class Command(BaseCommand):
         self, *args: Any, host: str, port: int, workers: int, no_worker: bool, worker_restart_delay: float, **options: Any
     ) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
+        # -v 0 (`make run`): the URL, then the access log, warnings and errors only.
+        quiet = options.get("verbosity", 1) == 0
         self.stdout.write(self.style.SUCCESS(f"qadesk is serving on http://{host}:{port}/"))
-        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+        if not quiet:
+            self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         run = run_dir()
         argv = ["qadesk", "qadesk.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers)]
         argv += ["--access-logfile", "-", "--control-socket", str(run / "gunicorn.ctl"), "--worker-tmp-dir", str(run)]
-        supervisor = None if no_worker else WorkerSupervisor(base_delay=worker_restart_delay)
+        argv += ["--log-level", "warning"] if quiet else []
+        supervisor = None if no_worker else WorkerSupervisor(base_delay=worker_restart_delay, quiet=quiet)
         if supervisor is not None:
-            self.stdout.write(f"Background worker and scheduler: process {supervisor.start().pid}")
+            pid = supervisor.start().pid
+            if not quiet:
+                self.stdout.write(f"Background worker and scheduler: process {pid}")
         server_pid = os.getpid()
         try:
             GunicornApp(argv).run()

@@ -68,6 +68,20 @@ class Command(BaseCommand):
             queues = backend.get("QUEUES", ["default"])
             call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], name=worker_id, **extra)
             return
+        if options["verbosity"] == 0:
+            _only_warnings()
         extra = {"max_tasks": options["max_tasks"]} if options["max_tasks"] else {}
         # No autoreload even with DEBUG: it would run the jobs in another process, away from this one's heartbeat.
-        call_command("db_worker", batch=options["batch"], startup_delay=False, reload=False, worker_id=worker_id, **extra)
+        call_command(
+            "db_worker", batch=options["batch"], startup_delay=False, reload=False, worker_id=worker_id, verbosity=1, **extra
+        )
+
+
+# The job queue's loggers: at -v 0 their every start and finish stays off the console, not their warnings and errors
+# (db_worker's own -v 0 would hide those too).
+JOB_LOGGERS = ("django_tasks", "django.tasks", "django_tasks_db")
+
+
+def _only_warnings() -> None:
+    for name in JOB_LOGGERS:
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.WARNING)

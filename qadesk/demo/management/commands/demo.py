@@ -38,7 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_data_exists():
             if options["if_empty"]:
-                self.stdout.write(_("Interactions already exist: the demo data was not loaded."))
+                if options["verbosity"]:  # `make run` asks for -v 0: its console shows the URL and the logins only
+                    self.stdout.write(_("Interactions already exist: the demo data was not loaded."))
                 if User.objects.filter(username__in=[p.username for p in cat.PERSONAS]).exists():
                     self._print_logins()
                 return
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         if options["interactions"] < 1 or options["days"] < 1 or options["reviews"] < 0:
             raise CommandError(_("--interactions and --days must be at least 1, --reviews at least 0."))
         started = time.monotonic()
+        self.stdout.write(_("Loading the demo contact centre…"))
         try:
             result = demo_load(
                 interactions=options["interactions"],
@@ -57,6 +59,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 replace=options["force"],
                 end=_aware(options["end"]),
+                progress=self._progress,
             )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
@@ -66,6 +69,11 @@ class Command(BaseCommand):
             )
         )
         self._print_logins()
+
+    def _progress(self, line: str) -> None:
+        """One line per stage as the demo loads (it takes a minute at full size), flushed at once."""
+        self.stdout.write(f"  {line}")
+        self.stdout.flush()
 
     def _print_logins(self) -> None:
         self.stdout.write(_("Demo logins, all with the password “{password}”:").format(password=cat.PASSWORD))
