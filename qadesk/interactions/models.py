@@ -68,12 +68,21 @@ class Label(models.Model):
 
 
 class Sop(models.Model):
-    """A standard operating procedure: the steps an agent must follow for the contact reasons it serves."""
+    """A standard operating procedure: the steps an agent must follow for the contact reasons it serves.
+
+    `steps` is the ordered list of steps, each `{"text", "required", "evidence", "forbidden"}`: what to do, whether it
+    may be skipped, the actions or phrases that show it was done, and the actions that must not happen
+    (interactions/sops.py reads and checks it; docs/sops.md). A placeholder was created by an import that named an
+    unknown code (`--create-missing sop`) and waits for a QA lead to complete it.
+    """
 
     code = models.CharField(_("code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200)
     labels = models.ManyToManyField(Label, verbose_name=_("labels"), blank=True, related_name="sops")
-    steps = models.JSONField(_("required steps"), default=list, blank=True)
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    placeholder = models.BooleanField(
+        _("to complete"), default=False, help_text=_("Created by an import that named it; its steps are still to write.")
+    )
 
     class Meta:
         ordering = ["code"]
