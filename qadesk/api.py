@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from qadesk import __version__
+from qadesk.accounts.api import people_router, tokens_router
 from qadesk.accounts.api import router as settings_router
-from qadesk.accounts.api import tokens_router
 from qadesk.analytics.api import router as analytics_router
 from qadesk.calibration.api import router as calibration_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
@@ -60,4 +60,5 @@ api.add_router("/imports", imports_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/settings", settings_router)
 api.add_router("/tokens", tokens_router)
+api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)

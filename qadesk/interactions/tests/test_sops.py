@@ -151,18 +151,17 @@ def test_a_qa_lead_creates_and_edits_an_sop_on_its_page(client: Client, qa_lead)
     assert client.post(reverse("sops:create"), data)["Location"] == reverse("sops:list")
     sop = Sop.objects.get(code="SOP-NEW")
     assert [s["text"] for s in sop.steps] == ["Verify identity", "Greet"]
-    assert sop.steps[0]["evidence"] == ["account-lookup", "can you confirm"] and sop.steps[0]["forbidden"] == ["share the password"]
+    assert sop.steps[0]["evidence"] == ["account-lookup", "can you confirm"]
+    assert sop.steps[0]["forbidden"] == ["share the password"]
     assert sorted(sop.labels.values_list("code", flat=True)) == ["billing", "refund_request"]
 
     page = client.get(reverse("sops:edit", args=[sop.pk])).content.decode()
     assert 'value="Verify identity"' in page and "account-lookup\ncan you confirm</textarea>" in page
-    edit = client.get(reverse("sops:edit", args=[sop.pk]))
-    initial = {k: v for k, v in edit.context["formset"].management_form.initial.items()}
     data = {
         "code": "SOP-NEW",
         "title": "Renamed",
         "labels": "billing",
-        "steps-TOTAL_FORMS": str(initial["TOTAL_FORMS"]),
+        "steps-TOTAL_FORMS": "4",
         "steps-INITIAL_FORMS": "2",
         "steps-MIN_NUM_FORMS": "0",
         "steps-MAX_NUM_FORMS": "1000",
