@@ -69,11 +69,13 @@ def _submitted(interaction: Interaction, reviewer, version, **ratings: int) -> R
 def reviewed(reviewer, default_scorecard) -> tuple[Review, Review]:
     interactions_import(rows=[(1, BOT_ONLY), (2, {**BOT_ONLY, "external_id": "P-1", "agents": ["a.rossi"]})])
     bot_contact, person_contact = Interaction.objects.order_by("external_id")
-    return _submitted(bot_contact, reviewer, default_scorecard, empathy=2), _submitted(person_contact, reviewer, default_scorecard)
+    bot_review = _submitted(bot_contact, reviewer, default_scorecard, empathy=2)
+    return bot_review, _submitted(person_contact, reviewer, default_scorecard)
 
 
 def test_the_quality_report_shows_bots_and_people_apart(client: Client, qa_lead, reviewed) -> None:
     bot_review, person_review = reviewed
+    assert bot_review.agent.is_bot
     client.force_login(qa_lead)
     everyone = client.get("/api/v1/reports/quality", {"by": "agent"}).json()
     assert everyone["totals"]["n"] == 2
