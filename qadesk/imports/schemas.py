@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from qadesk.core.text import strip_bidi_controls
 from qadesk.core.validation import error_messages as error_messages  # the import report's reasons (re-exported)
-from qadesk.interactions.models import AuthorRole, Channel, CustomerRating, JourneyPhase, Status
+from qadesk.interactions.models import AuthorRole, BodyFormat, Channel, CustomerRating, JourneyPhase, Status
 
 SUBJECT_MAX = 300
 
@@ -74,6 +74,7 @@ class MessageIn(BaseModel):
     at: Moment = None
     body: str
     public: bool = True
+    format: Literal[tuple(BodyFormat.values)] = BodyFormat.TEXT  # type: ignore[valid-type]  # html: an e-mail's HTML body
 
 
 class InteractionIn(BaseModel):

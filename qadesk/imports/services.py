@@ -59,7 +59,8 @@ INTERACTION_COLUMNS = (
     "customer_rating", "complaint", "message_count", "imported_at",
 )  # fmt: skip
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
-MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public")
+MESSAGE_FIELDS = ("author_role", "agent_id", "sent_at", "body", "is_public", "body_format")  # after interaction, position
+MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "body_format")
 
 
 @dataclass
@@ -441,7 +442,7 @@ class _BatchImport:
                 if position in kept
             ]
             if in_place:
-                Message.objects.bulk_update(in_place, ["author_role", "agent_id", "sent_at", "body", "is_public"])
+                Message.objects.bulk_update(in_place, list(MESSAGE_FIELDS))
         self.report.created += len(new)
         self.report.updated += len(old)
         self._insert(new, old, protected)
@@ -581,12 +582,12 @@ def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
 
 
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
-    """A message's column values after interaction and position: author role, agent id, sent at, body, public."""
-    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public)
+    """A message's column values after interaction and position: author role, agent id, sent at, body, public, format."""
+    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.format)
 
 
 def _message_fields(msg: MessageIn, agent_ids: dict[str, int]) -> dict[str, Any]:
-    return dict(zip(("author_role", "agent_id", "sent_at", "body", "is_public"), _message_values(msg, agent_ids), strict=True))
+    return dict(zip(MESSAGE_FIELDS, _message_values(msg, agent_ids), strict=True))
 
 
 def _existing_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

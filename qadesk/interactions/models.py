@@ -47,6 +47,13 @@ class AuthorRole(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class BodyFormat(models.TextChoices):
+    """How a message body is written: plain text (shown as typed) or HTML (an e-mail; sanitised when shown)."""
+
+    TEXT = "text", _("Plain text")
+    HTML = "html", _("HTML")
+
+
 class Label(models.Model):
     """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request."""
 
@@ -231,7 +238,8 @@ class InteractionAgent(models.Model):
 
 
 class Message(models.Model):
-    """One message of a transcript. Bodies are customer-written text: always rendered escaped."""
+    """One message of a transcript. Bodies are customer-written: plain text is always rendered escaped, an HTML body
+    (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported."""
 
     # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
     interaction = models.ForeignKey(
@@ -245,6 +253,9 @@ class Message(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     body = models.TextField(_("body"))
+    body_format = models.CharField(
+        _("body format"), max_length=4, choices=BodyFormat.choices, default=BodyFormat.TEXT, db_default=BodyFormat.TEXT
+    )
     is_public = models.BooleanField(_("public"), default=True, help_text=_("False for internal notes the customer never saw."))
 
     class Meta:

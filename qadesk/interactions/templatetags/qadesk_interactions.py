@@ -1,10 +1,14 @@
-"""The interaction status badge, built in Python: the interaction list repeats it on each of its fifty rows."""
+"""The interaction status badge, built in Python (the interaction list repeats it on each of its fifty rows), and an
+HTML message body made safe to show."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from qadesk.interactions.html import html_quotes_folded, html_sanitised
 
 register = template.Library()
 
@@ -16,3 +20,9 @@ _STATUS_CLASSES = {"resolved": " badge-ok", "closed": " badge-ok", "open": " bad
 def interaction_status_badge(status: str, label: str) -> SafeString:
     """An interaction's status: green when resolved or closed, blue while open."""
     return format_html('<span class="badge{}">{}</span>', _STATUS_CLASSES.get(status, ""), label)
+
+
+@register.simple_tag
+def message_html(body: str) -> SafeString:
+    """An HTML message body sanitised by the allow-list (interactions/html.py), its quoted history folded away."""
+    return mark_safe(html_quotes_folded(html_sanitised(body), summary=gettext("Quoted text")))
