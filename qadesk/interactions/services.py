@@ -125,7 +125,9 @@ def sop_save(*, actor: User, sop: Sop | None, data: dict[str, Any]) -> Sop:
     except ValidationError as exc:
         name, reason = error_messages(exc)[0]
         raise ApplicationError(f"{name}: {reason}") from exc
-    clash = Sop.objects.filter(code=sop_in.code).exclude(pk=sop.pk if sop else None)
+    clash = Sop.objects.filter(code=sop_in.code)
+    if sop is not None:
+        clash = clash.exclude(pk=sop.pk)
     if clash.exists():
         raise ApplicationError(_("Another SOP already has the code {code}.").format(code=sop_in.code))
     sop = sop or Sop()
