@@ -98,7 +98,7 @@ def people_invite(*, actor: User | None, agents: Iterable[Agent]) -> InviteRepor
     if actor is not None:
         people_check_admin(actor=actor)
     report = InviteReport()
-    for agent in Agent.objects.select_for_update().select_related("user").filter(pk__in=[a.pk for a in agents]):
+    for agent in Agent.objects.select_for_update(of=("self",)).select_related("user").filter(pk__in=[a.pk for a in agents]):
         reason = _not_invitable(agent)
         if reason:
             report.skipped.append((agent.username, reason))
