@@ -254,3 +254,13 @@ def test_create_missing_sop_makes_a_placeholder_to_complete_later(client: Client
     sop_catalogue_import(document={"sops": [{"code": "SOP-NEW-9", "title": "Completed", "steps": ["Do it"]}]})
     sop.refresh_from_db()
     assert not sop.placeholder and sop.title == "Completed"
+
+
+def test_the_import_api_creates_missing_sops_when_asked(client: Client, qa_lead) -> None:
+    client.force_login(qa_lead)
+    records = {"records": [{**RECORD, "external_id": "A-1", "sop": "SOP-API"}]}
+    refused = client.post("/api/v1/imports/interactions", records, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "sop" and not Sop.objects.exists()
+    answer = client.post("/api/v1/imports/interactions?create_missing=sop", records, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["sops_created"] == ["SOP-API"]
+    assert Sop.objects.get().placeholder
