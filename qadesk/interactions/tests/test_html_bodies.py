@@ -42,6 +42,8 @@ def test_the_quoted_history_is_folded_outermost_quote_only() -> None:
     assert html_quotes_folded("<p>no quote</p>", summary="x") == "<p>no quote</p>"
     two = html_quotes_folded("<blockquote>a</blockquote><p>b</p><blockquote>c</blockquote>", summary="Q")
     assert two.count("<details") == 2 and "<p>b</p>" in two
+    nested = html_quotes_folded('<div class="gmail_quote"><div>a</div>b</div><p>after</p>', summary="Q")
+    assert nested.endswith("<div>a</div>b</div></details><p>after</p>")
 
 
 def _import(tmp_path: Path, messages: list[dict[str, object]]) -> Interaction:
