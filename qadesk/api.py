@@ -9,14 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from qadesk import __version__
+from qadesk.accounts.api import people_router, tokens_router
 from qadesk.accounts.api import router as settings_router
-from qadesk.accounts.api import tokens_router
 from qadesk.analytics.api import router as analytics_router
 from qadesk.calibration.api import router as calibration_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
+from qadesk.interactions.sop_api import router as sops_router
 from qadesk.notifications.api import router as notifications_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
@@ -49,6 +50,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/interactions", interactions_router)
+api.add_router("/sops", sops_router)
 api.add_router("/scorecards", scorecards_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/disputes", disputes_router)
@@ -58,4 +60,5 @@ api.add_router("/imports", imports_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/settings", settings_router)
 api.add_router("/tokens", tokens_router)
+api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("qadesk.accounts.auth_urls")),
     path("account/", include("qadesk.accounts.urls")),
     path("interactions/", include("qadesk.interactions.urls")),
+    path("sops/", include("qadesk.interactions.sop_urls")),
     path("reviews/", include("qadesk.reviews.urls")),
     path("disputes/", include("qadesk.disputes.urls")),
     path("reports/", include("qadesk.analytics.urls")),

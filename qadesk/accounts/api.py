@@ -1,21 +1,24 @@
 """Organisation settings over the API (everyone reads them, admins change them), and the caller's own API tokens
-(listed and revoked; created on the account page or with `qadesk token create`, so a token cannot mint another)."""
+(listed and revoked; created on the account page or with `qadesk token create`, so a token cannot mint another), and
+the agents' logins (people: listed and invited by admins)."""
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from qadesk.accounts.models import SETTING_MAX_DAYS, SETTING_MAX_HOURS, SETTING_MAX_MINIMUM_N, ApiToken, OrgSettings
-from qadesk.accounts.selectors import api_token_list
-from qadesk.accounts.services import api_token_revoke, org_settings_update
+from qadesk.accounts.models import SETTING_MAX_DAYS, SETTING_MAX_HOURS, SETTING_MAX_MINIMUM_N, Agent, ApiToken, OrgSettings
+from qadesk.accounts.selectors import api_token_list, people_list
+from qadesk.accounts.services import api_token_revoke, org_settings_update, people_check_admin, people_invite
 from qadesk.core.api import ErrorOut
 
 router = Router(tags=["settings"])
 tokens_router = Router(tags=["tokens"])
+people_router = Router(tags=["people"])
 
 
 class SettingsOut(Schema):
@@ -78,3 +81,47 @@ def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
     """The token answers 401 from now on (revoking the token of this very request is allowed)."""
     api_token_revoke(token=get_object_or_404(api_token_list(actor=request.user), pk=token_id))  # type: ignore[arg-type]
     return 204, None
+
+
+class PersonOut(Schema):
+    username: str
+    display_name: str
+    email: str
+    is_bot: bool
+    login: str = Field(description="none, invited (no password set yet) or active.")
+
+    @staticmethod
+    def resolve_login(obj: Agent) -> str:
+        if obj.user is None:
+            return "none"
+        return "active" if obj.user.has_usable_password() else "invited"
+
+
+class InviteIn(Schema):
+    usernames: list[str] = Field(max_length=10_000)
+
+
+class SkippedOut(Schema):
+    username: str
+    reason: str
+
+
+class InviteOut(Schema):
+    invited: list[str]
+    resent: list[str]
+    skipped: list[SkippedOut]
+
+
+@people_router.get("", response={200: list[PersonOut], 403: ErrorOut}, summary="Agents and their logins")
+def list_people(request: HttpRequest) -> QuerySet[Agent]:
+    """Admins only: every agent (bots included) with their e-mail and whether they have a login."""
+    people_check_admin(actor=request.user)  # type: ignore[arg-type]
+    return people_list()
+
+
+@people_router.post("/invite", response={200: InviteOut, 403: ErrorOut}, summary="Invite agents")
+def invite_people(request: HttpRequest, payload: InviteIn) -> dict[str, Any]:
+    """Admins only: a login for each agent and an e-mail to set a password; again for one invited already."""
+    report = people_invite(actor=request.user, agents=Agent.objects.filter(username__in=payload.usernames))  # type: ignore[arg-type]
+    skipped = [{"username": name, "reason": reason} for name, reason in report.skipped]
+    return {"invited": report.invited, "resent": report.resent, "skipped": skipped}

@@ -105,7 +105,8 @@ class User(AbstractUser):
 
 
 class Agent(models.Model):
-    """Someone who handles customer contacts. Agents are imported from helpdesks and need not have a login."""
+    """Someone (or a bot) who handles customer contacts. Agents are imported from helpdesks and need not have a login:
+    `people invite` creates one from their e-mail, and their reviews wait for them until then."""
 
     username = models.CharField(_("username"), max_length=150, unique=True, help_text=_("The agent's id in the helpdesk."))
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
@@ -119,6 +120,14 @@ class Agent(models.Model):
         User, verbose_name=_("login"), on_delete=models.SET_NULL, null=True, blank=True, related_name="agent"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # From the import (agent_email): where `people invite` sends the invitation that creates the login.
+    email = models.EmailField(_("e-mail"), blank=True, default="", db_default="")
+    is_bot = models.BooleanField(
+        _("bot"),
+        default=False,
+        db_default=False,
+        help_text=_("A bot or virtual agent: reviewed like a person, reported apart."),
+    )
 
     objects = AgentQuerySet.as_manager()
 

@@ -1,16 +1,23 @@
-"""Writing accounts: API tokens and user preferences."""
+"""Writing accounts: API tokens, user preferences, and logins for imported agents (invitations)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from qadesk.accounts.models import ApiToken, OrgSettings, Role, User
+from qadesk.accounts.models import Agent, ApiToken, OrgSettings, Role, User
 from qadesk.core.errors import ApplicationError, PermissionDenied
 
 MAX_TOKEN_DAYS = 3650
@@ -63,3 +70,81 @@ def org_settings_update(*, actor: User, changes: dict[str, object]) -> OrgSettin
 
         quality_rollup_rebuild()  # passes are counted at the pass mark: recount them in the report's rollup
     return org
+
+
+@dataclass
+class InviteReport:
+    """What `people_invite` did, by agent username: invited (login created), sent again, or skipped with the reason."""
+
+    invited: list[str] = field(default_factory=list)
+    resent: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def people_check_admin(*, actor: User) -> None:
+    """Creating logins is an admin's act."""
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise PermissionDenied(_("Only an admin can invite people."))
+
+
+@transaction.atomic
+def people_invite(*, actor: User | None, agents: Iterable[Agent]) -> InviteReport:
+    """Give each agent a login (role agent, their team, no password yet) and e-mail them an invitation to set a password.
+
+    Idempotent: an agent already invited gets the invitation again (a fresh link), never a second login; one who has
+    set a password is skipped. Bots and agents without an e-mail address are skipped. Their reviews were credited to
+    the agent all along, so the new login finds them waiting. `actor` None: the command line (the operator).
+    """
+    if actor is not None:
+        people_check_admin(actor=actor)
+    report = InviteReport()
+    for agent in Agent.objects.select_for_update(of=("self",)).select_related("user").filter(pk__in=[a.pk for a in agents]):
+        reason = _not_invitable(agent)
+        if reason:
+            report.skipped.append((agent.username, reason))
+            continue
+        user = agent.user
+        if user is None:
+            user = User(username=agent.username, email=agent.email, role=Role.AGENT, team=agent.team)
+            user.first_name = agent.display_name[:150]
+            user.set_unusable_password()
+            user.save()
+            agent.user = user
+            agent.save(update_fields=["user"])
+            report.invited.append(agent.username)
+        else:
+            if user.email != agent.email:
+                user.email = agent.email
+                user.save(update_fields=["email"])
+            report.resent.append(agent.username)
+        _send_invitation(user=user, agent=agent)
+    return report
+
+
+def _not_invitable(agent: Agent) -> str:
+    """Why this agent cannot be invited, or ""."""
+    if agent.is_bot:
+        return _("a bot has no login")
+    if not agent.email:
+        return _("no e-mail address")
+    if agent.user is not None and agent.user.has_usable_password():
+        return _("already has an account")
+    if agent.user is None and User.objects.filter(username=agent.username).exists():
+        return _("a login with this username exists already: link it to the agent in the admin")
+    return ""
+
+
+def _send_invitation(*, user: User, agent: Agent) -> None:
+    """The invitation through the notification e-mail job; its link is the password-reset link (valid for
+    PASSWORD_RESET_TIMEOUT, used once)."""
+    from qadesk.notifications.services import notify  # notifications build on accounts, not the reverse
+    from qadesk.reviews.models import Review, ReviewStatus
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    url = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    waiting = Review.objects.filter(agent=agent, status=ReviewStatus.SUBMITTED).count()
+    if waiting:
+        subject = gettext_noop("You are invited to qadesk, where reviews of your work wait for you ({reviews}): set a password.")
+    else:
+        subject = gettext_noop("You are invited to qadesk: set a password.")
+    notify(recipient=user, kind="invitation", subject=subject, params={"reviews": waiting}, url=url)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("language/", views.language_set, name="language"),
     path("settings/", views.settings_view, name="settings"),
+    path("people/", views.people_view, name="people"),
 ]

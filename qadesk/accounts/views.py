@@ -17,9 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.forms import ApiTokenForm, OrgSettingsForm, PasswordResetForm
-from qadesk.accounts.models import OrgSettings, Role, User
-from qadesk.accounts.selectors import api_token_list
-from qadesk.accounts.services import api_token_create, api_token_revoke, org_settings_update, user_set_language
+from qadesk.accounts.models import Agent, OrgSettings, Role, User
+from qadesk.accounts.selectors import api_token_list, people_list
+from qadesk.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    org_settings_update,
+    people_invite,
+    user_set_language,
+)
 from qadesk.core.errors import ApplicationError
 from qadesk.core.selectors import worker_status
 from qadesk.notifications.selectors import notification_email_failures
@@ -117,3 +123,25 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         self.extra_email_context = {"base_url": settings.QADESK_BASE_URL.rstrip("/")}
         return super().form_valid(form)
+
+
+@login_required
+def people_view(request: HttpRequest) -> HttpResponse:
+    """The agents and their logins (admins only); invite the ticked ones: a login and an e-mail to set a password."""
+    actor: User = request.user  # type: ignore[assignment]
+    if not (actor.role == Role.ADMIN or actor.is_superuser):
+        raise PermissionDenied
+    if request.method == "POST":
+        picked = Agent.objects.filter(pk__in=[v for v in request.POST.getlist("agent") if v.isdigit()])
+        report = people_invite(actor=actor, agents=picked)
+        if report.invited or report.resent:
+            messages.success(
+                request,
+                _("Invitations sent: {invited} new, {resent} again.").format(
+                    invited=len(report.invited), resent=len(report.resent)
+                ),
+            )
+        for username, reason in report.skipped:
+            messages.warning(request, _("{name} not invited: {reason}").format(name=username, reason=reason))
+        return redirect("accounts:people")
+    return render(request, "accounts/people.html", {"agents": people_list()})

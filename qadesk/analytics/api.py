@@ -24,6 +24,7 @@ class QualityQuery(Schema):
     channel: str | None = Field(None, description="Channel code, e.g. email.")
     label: str | None = Field(None, description="Label id or code.")
     phase: str | None = Field(None, description="Journey phase code.")
+    reviewee: Literal["people", "bots"] | None = Field(None, description="Only reviews of people, or only of bots.")
     as_originally_scored: bool = Field(False, description="Use scores as first submitted, before disputes revised them.")
 
 
@@ -89,7 +90,7 @@ class QualityReportOut(Schema):
     root_causes: list[RootCauseOut]
 
 
-FILTERS = ("agent", "team", "site", "channel", "label", "phase")
+FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
 
 
 @router.get("/quality", response={200: QualityReportOut, 400: ErrorOut}, summary="Quality report")

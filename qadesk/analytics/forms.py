@@ -18,7 +18,8 @@ BY_CHOICES = [
     ("period", _("Period")),
 ]
 PERIOD_CHOICES = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
-FILTERS = ("agent", "team", "site", "channel", "label", "phase")
+FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
+REVIEWEE_CHOICES = [("", _("People and bots")), ("people", _("People only")), ("bots", _("Bots only"))]
 
 
 class QualityReportForm(forms.Form):
@@ -29,6 +30,7 @@ class QualityReportForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="month", required=False)
     as_originally_scored = forms.BooleanField(label=_("As originally scored"), required=False)
+    reviewee = forms.ChoiceField(label=_("Reviewed"), choices=REVIEWEE_CHOICES, required=False)
 
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for quality_report from the cleaned form (defaults where a field is empty)."""

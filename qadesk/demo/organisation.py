@@ -8,6 +8,7 @@ from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
 from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import DemoAgent
 from qadesk.interactions.models import Label, Sop
+from qadesk.interactions.sops import steps_read
 
 
 def demo_organisation_create(*, roster: list[DemoAgent]) -> dict[str, User]:
@@ -72,5 +73,5 @@ def _catalogue_create() -> None:
         label.code: Label.objects.update_or_create(code=label.code, defaults={"name": label.name})[0] for label in cat.LABELS
     }
     for code, (title, steps) in cat.SOPS.items():
-        sop = Sop.objects.update_or_create(code=code, defaults={"title": title, "steps": steps})[0]
+        sop = Sop.objects.update_or_create(code=code, defaults={"title": title, "steps": steps_read(steps)})[0]
         sop.labels.set([labels[label.code] for label in cat.LABELS if label.sop == code])

@@ -1,6 +1,6 @@
 """Bulk import over the API: interactions as a JSON body or a JSON Lines / CSV upload, all or nothing by default."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -31,6 +31,14 @@ class ImportReportOut(Schema):
     committed: bool
     error_count: int
     errors: list[RowErrorOut]
+    sops_created: list[str] = []
+
+
+CreateMissing = Literal["sop"] | None
+
+
+def _kinds(create_missing: CreateMissing) -> frozenset[str]:
+    return frozenset({create_missing}) if create_missing else frozenset()
 
 
 class ImportFailedOut(ImportReportOut):
@@ -48,10 +56,15 @@ def _answer(report: ImportReport) -> dict[str, Any]:
     response={200: ImportReportOut, 403: ErrorOut, 422: ImportFailedOut},
     summary="Import interactions (JSON body)",
 )
-def import_interactions(request: HttpRequest, payload: InteractionsIn, skip_invalid: bool = False) -> dict[str, Any]:
-    """Records in the JSON Lines shape of docs/import-format.md; an error's `line` is the record's 1-based index."""
+def import_interactions(
+    request: HttpRequest, payload: InteractionsIn, skip_invalid: bool = False, create_missing: CreateMissing = None
+) -> dict[str, Any]:
+    """Records in the JSON Lines shape of docs/import-format.md; an error's `line` is the record's 1-based index.
+
+    `create_missing=sop`: an unknown SOP code creates a placeholder SOP (listed in `sops_created`) instead of an error."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
-    return _answer(interactions_import(rows=enumerate(payload.records, 1), skip_invalid=skip_invalid))
+    rows = enumerate(payload.records, 1)
+    return _answer(interactions_import(rows=rows, skip_invalid=skip_invalid, create_missing=_kinds(create_missing)))
 
 
 @router.post(
@@ -60,8 +73,15 @@ def import_interactions(request: HttpRequest, payload: InteractionsIn, skip_inva
     summary="Import interactions (JSON Lines or CSV upload)",
 )
 def import_interactions_file(
-    request: HttpRequest, file: File[UploadedFile], fmt: str | None = None, skip_invalid: bool = False
+    request: HttpRequest,
+    file: File[UploadedFile],
+    fmt: str | None = None,
+    skip_invalid: bool = False,
+    create_missing: CreateMissing = None,
 ) -> dict[str, Any]:
     """A multipart upload named `file`; the format comes from `fmt` (jsonl or csv) or the file name."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
-    return _answer(interactions_import_file(path_or_stream=file, fmt=fmt, skip_invalid=skip_invalid))
+    report = interactions_import_file(
+        path_or_stream=file, fmt=fmt, skip_invalid=skip_invalid, create_missing=_kinds(create_missing)
+    )
+    return _answer(report)

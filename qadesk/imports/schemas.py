@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, NamedTuple
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from qadesk.core.text import strip_bidi_controls
 from qadesk.core.validation import error_messages as error_messages  # the import report's reasons (re-exported)
-from qadesk.interactions.models import AuthorRole, Channel, CustomerRating, JourneyPhase, Status
+from qadesk.interactions.models import AuthorRole, BodyFormat, Channel, CustomerRating, JourneyPhase, Status
 
 SUBJECT_MAX = 300
 
@@ -47,6 +50,16 @@ def _choice(values: list[str]) -> Any:
     return Annotated[Literal[tuple(values)] | None, BeforeValidator(_blank_to_none)]  # type: ignore[valid-type]
 
 
+def _email(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError(_("is not an e-mail address")) from None
+    return value
+
+
+Email = Annotated[Annotated[str, Field(max_length=254)] | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
 Moment = Annotated[datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_as_utc)]
 Seconds = Annotated[Annotated[int, Field(ge=0, le=2_147_483_647)] | None, BeforeValidator(_blank_to_none)]
 
@@ -61,6 +74,7 @@ class MessageIn(BaseModel):
     at: Moment = None
     body: str
     public: bool = True
+    format: Literal[tuple(BodyFormat.values)] = BodyFormat.TEXT  # type: ignore[valid-type]  # html: an e-mail's HTML body
 
 
 class InteractionIn(BaseModel):
@@ -83,6 +97,11 @@ class InteractionIn(BaseModel):
     customer: _name(100) = None  # type: ignore[valid-type]
     customer_segment: _name(50) = None  # type: ignore[valid-type]
     agents: list[Annotated[str, BeforeValidator(strip_bidi_controls), Field(min_length=1, max_length=150)]] = []
+    # The display name and e-mail of the interaction's agent (the last of `agents`), as helpdesks export the assignee.
+    agent_name: _name(150) = None  # type: ignore[valid-type]
+    agent_email: Email = None
+    # The bot or virtual agent that handled the contact (before any human agent); a reviewee like a person.
+    bot: _name(150) = None  # type: ignore[valid-type]
     team: _name(100) = None  # type: ignore[valid-type]
     site: _name(100) = None  # type: ignore[valid-type]
     label: _name(100) = None  # type: ignore[valid-type]
@@ -96,6 +115,19 @@ class InteractionIn(BaseModel):
     customer_rating: _choice(CustomerRating.values) = None  # type: ignore[valid-type]
     complaint: Annotated[bool, BeforeValidator(lambda v: False if v in ("", None) else v)] = False
     messages: list[MessageIn] = []
+
+    def bot_name(self) -> str | None:
+        """The row's bot: the one named, else `<source>:bot` for a contact only a bot answered (so it can be reviewed)."""
+        if self.bot:
+            return str(self.bot)
+        if not self.agents and any(msg.author == AuthorRole.BOT for msg in self.messages):
+            return f"{self.source}:bot"
+        return None
+
+    def handlers(self) -> list[str]:
+        """Who handled the contact, in order: the bot first (if any), then the agents; the last one is credited."""
+        bot = self.bot_name()
+        return [bot, *self.agents] if bot else list(self.agents)
 
     def default_status(self) -> str:
         """The status given, else what the timestamps say: closed, resolved, or still open."""

@@ -41,6 +41,7 @@ from qadesk.imports.parsers import (
 from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages
 from qadesk.imports.writers import Writer, constraints_checked_per_statement, writer_for
 from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop
+from qadesk.interactions.services import sops_create_placeholders
 from qadesk.reviews.models import Review
 
 MAX_REPORTED_ERRORS = 1000
@@ -58,7 +59,8 @@ INTERACTION_COLUMNS = (
     "customer_rating", "complaint", "message_count", "imported_at",
 )  # fmt: skip
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
-MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public")
+MESSAGE_FIELDS = ("author_role", "agent_id", "sent_at", "body", "is_public", "body_format")  # after interaction, position
+MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "body_format")
 
 
 @dataclass
@@ -71,6 +73,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     error_count: int = 0  # every error found; `errors` keeps the first MAX_REPORTED_ERRORS
+    sops_created: list[str] = field(default_factory=list)  # placeholders made for unknown codes (--create-missing sop)
+    people: list[str] = field(default_factory=list)  # agents whose name or e-mail the rows gave (--invite invites them)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -88,13 +92,23 @@ def import_check_allowed(*, actor: User) -> None:
         raise PermissionDenied(_("Only QA leads and admins can import data."))
 
 
-def interactions_import(*, rows: Iterable[Row], skip_invalid: bool = False, batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Import (line, record) pairs in one transaction; with errors and not skip_invalid nothing is written."""
+def interactions_import(
+    *,
+    rows: Iterable[Row],
+    skip_invalid: bool = False,
+    batch_size: int = BATCH_SIZE,
+    create_missing: frozenset[str] = frozenset(),
+) -> ImportReport:
+    """Import (line, record) pairs in one transaction; with errors and not skip_invalid nothing is written.
+
+    `create_missing={"sop"}`: an unknown SOP code creates a placeholder SOP to complete later, instead of an error."""
     report = ImportReport()
     try:
         with transaction.atomic(), _fewer_gc_pauses():
             with constraints_checked_per_statement(connection):
-                batch_import = _BatchImport(report=report, writer=writer_for(connection, batch_size=batch_size))
+                batch_import = _BatchImport(
+                    report=report, writer=writer_for(connection, batch_size=batch_size), create_missing=create_missing
+                )
                 try:
                     for batch in _batches(rows, max(1, batch_size)):
                         batch_import.run(batch)
@@ -105,6 +119,7 @@ def interactions_import(*, rows: Iterable[Row], skip_invalid: bool = False, batc
                 raise _RollBack
     except _RollBack:
         report.created = report.updated = 0
+        report.sops_created, report.people = [], []
         return report
     report.committed = True
     return report
@@ -116,6 +131,7 @@ def interactions_import_file(
     fmt: str | None = None,
     skip_invalid: bool = False,
     batch_size: int = BATCH_SIZE,
+    create_missing: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Import a JSON Lines or CSV file (optionally gzipped); the format is guessed from the extension when not given."""
     if isinstance(path_or_stream, str | Path):
@@ -127,13 +143,15 @@ def interactions_import_file(
             raise ApplicationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
         with raw:
             rows = file_rows(readable(raw, name=path.name), fmt)
-            return interactions_import(rows=rows, skip_invalid=skip_invalid, batch_size=batch_size)
+            return interactions_import(rows=rows, skip_invalid=skip_invalid, batch_size=batch_size, create_missing=create_missing)
     name = str(getattr(path_or_stream, "name", "") or "")
     fmt = fmt or guess_format(name)
     stream: IO[Any] = path_or_stream
     if not isinstance(stream, io.TextIOBase):  # an upload or a file opened "rb"; a text stream is read as it is
         stream = readable(getattr(stream, "file", stream), name=name)
-    return interactions_import(rows=file_rows(stream, fmt), skip_invalid=skip_invalid, batch_size=batch_size)
+    return interactions_import(
+        rows=file_rows(stream, fmt), skip_invalid=skip_invalid, batch_size=batch_size, create_missing=create_missing
+    )
 
 
 @contextmanager
@@ -205,8 +223,9 @@ class _BatchImport:
     import's one transaction, in order.
     """
 
-    def __init__(self, *, report: ImportReport, writer: Writer) -> None:
+    def __init__(self, *, report: ImportReport, writer: Writer, create_missing: frozenset[str] = frozenset()) -> None:
         self.report, self.writer = report, writer
+        self.create_missing = create_missing
         self.pool: ThreadPoolExecutor | None = None
         if writer.background:
             shared = connections[connection.alias]  # the wrapper itself, not the thread-dependent `connection` proxy
@@ -319,6 +338,10 @@ class _BatchImport:
     ) -> list[tuple[int, InteractionIn]]:
         """SOPs must be in the catalogue, message authors known or listed, reviewed messages kept."""
         self.sops.load(names.sops)
+        if "sop" in self.create_missing and not names.sops.issubset(self.sops.ids):
+            created = sops_create_placeholders(codes=names.sops.difference(self.sops.ids))
+            self.report.sops_created.extend(created)
+            self.sops.load(created)
         self.agents.load(names.unlisted)
         unknown = names.unlisted.difference(self.agents.ids)
         if not protected and not unknown and names.sops.issubset(self.sops.ids):
@@ -352,10 +375,17 @@ class _BatchImport:
         team_ids = self.teams.ids
         self.agents.ensure(
             {
-                agent: {"team_id": team_ids[team] if team else None, "site_id": site_ids.get(site or "")}
+                agent: {
+                    "team_id": team_ids[team] if team else None,
+                    "site_id": site_ids.get(site or ""),
+                    "is_bot": agent in names.bots,
+                    **_person_fields(names.people.get(agent)),
+                }
                 for agent, (team, site) in names.agents.items()
             }
         )
+        if names.people:
+            self._update_people(names.people)
         self.labels.ensure({label: {} for label in names.labels})
         segments = names.customers
         self.customers.ensure({c: {"segment": s or ""} for c, s in segments.items()})
@@ -367,8 +397,17 @@ class _BatchImport:
         for segment, pks in changed.items():
             Customer.objects.filter(pk__in=pks).update(segment=segment)
 
+    def _update_people(self, people: dict[str, tuple[str | None, str | None]]) -> None:
+        """Give known agents the display name and e-mail the rows carry (a later row's values win)."""
+        self.report.people.extend(name for name in people if name not in self.report.people)
+        for agent in Agent.objects.filter(username__in=list(people)):
+            fields = _person_fields(people[agent.username])
+            if any(getattr(agent, name) != value for name, value in fields.items()):
+                Agent.objects.filter(pk=agent.pk).update(**fields)
+
     def _interaction_row(self, rec: InteractionIn) -> tuple[Any, ...]:
         ids = self.agents.ids
+        handlers = rec.handlers()
         return (
             rec.external_id, rec.source, rec.channel, rec.language, rec.subject[:SUBJECT_MAX],
             self.customers.ids[rec.customer] if rec.customer else None,
@@ -376,7 +415,7 @@ class _BatchImport:
             self.sites.ids[rec.site] if rec.site else None,
             self.labels.ids[rec.label] if rec.label else None,
             self.sops.ids[rec.sop] if rec.sop else None,
-            rec.phase or "", rec.default_status(), ids[rec.agents[-1]] if rec.agents else None,
+            rec.phase or "", rec.default_status(), ids[handlers[-1]] if handlers else None,
             rec.created_at, rec.queued_at, rec.answered_at, rec.first_reply_at, rec.resolved_at, rec.closed_at,
             rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, rec.customer_rating or "",
             rec.complaint, len(rec.messages), self.now,
@@ -403,7 +442,7 @@ class _BatchImport:
                 if position in kept
             ]
             if in_place:
-                Message.objects.bulk_update(in_place, ["author_role", "agent_id", "sent_at", "body", "is_public"])
+                Message.objects.bulk_update(in_place, list(MESSAGE_FIELDS))
         self.report.created += len(new)
         self.report.updated += len(old)
         self._insert(new, old, protected)
@@ -420,7 +459,7 @@ class _BatchImport:
         self.writer.insert(
             InteractionAgent,
             HANDLER_COLUMNS,
-            ((pk, agent_ids[name], position) for pk, rec in written for position, name in enumerate(rec.agents)),
+            ((pk, agent_ids[name], position) for pk, rec in written for position, name in enumerate(rec.handlers())),
         )
         self.writer.insert(
             Message,
@@ -474,6 +513,8 @@ class _Names:
     labels: set[str] = field(default_factory=set)
     customers: dict[str, str | None] = field(default_factory=dict)  # customer → segment
     sops: set[str] = field(default_factory=set)
+    people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agent → (display name, e-mail)
+    bots: set[str] = field(default_factory=set)
     listed: set[str] = field(default_factory=set)  # agents named in some row's `agents`
     unlisted: set[str] = field(default_factory=set)  # message authors no row lists: they must exist already
 
@@ -487,8 +528,14 @@ def _names_of(records: Iterable[InteractionIn]) -> _Names:
             names.sites.setdefault(site, None)
         if team:
             names.teams.setdefault(team, site)
+        if bot := rec.bot_name():
+            names.agents.setdefault(bot, (team, site))
+            names.bots.add(bot)
         for name in rec.agents:
             names.agents.setdefault(name, (team, site))
+        if rec.agents and (rec.agent_name or rec.agent_email):
+            known = names.people.get(rec.agents[-1], (None, None))
+            names.people[rec.agents[-1]] = (rec.agent_name or known[0], rec.agent_email or known[1])
         for msg in rec.messages:
             if msg.agent:
                 authors.add(msg.agent)
@@ -502,6 +549,12 @@ def _names_of(records: Iterable[InteractionIn]) -> _Names:
         names.listed.update(rec.agents)
     names.unlisted = authors - names.listed
     return names
+
+
+def _person_fields(person: tuple[str | None, str | None] | None) -> dict[str, str]:
+    """An agent's display name and e-mail as the row gives them (only those given)."""
+    name, email = person or (None, None)
+    return {key: value for key, value in (("display_name", name), ("email", email)) if value}
 
 
 def _use_in_this_thread(shared: BaseDatabaseWrapper, language: str | None) -> None:
@@ -529,12 +582,12 @@ def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
 
 
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
-    """A message's column values after interaction and position: author role, agent id, sent at, body, public."""
-    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public)
+    """A message's column values after interaction and position: author role, agent id, sent at, body, public, format."""
+    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.format)
 
 
 def _message_fields(msg: MessageIn, agent_ids: dict[str, int]) -> dict[str, Any]:
-    return dict(zip(("author_role", "agent_id", "sent_at", "body", "is_public"), _message_values(msg, agent_ids), strict=True))
+    return dict(zip(MESSAGE_FIELDS, _message_values(msg, agent_ids), strict=True))
 
 
 def _existing_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -69,7 +69,8 @@ class MessageOut(Schema):
     author_role: str
     agent: str | None = Field(None, alias="agent.username")
     sent_at: datetime | None
-    body: str
+    body: str = Field(description="As imported; an HTML body (body_format html) is not sanitised here: sanitise it to show it.")
+    body_format: str = Field(description="text or html.")
     is_public: bool
 
 

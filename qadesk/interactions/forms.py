@@ -40,3 +40,67 @@ class InteractionFilterForm(FilterForm):
     @property
     def active_count(self) -> int:
         return len(self.filters())
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SopForm(forms.Form):
+    """One SOP on its page: code, title and the contact reasons (labels) it serves; its steps are a StepFormSet."""
+
+    code = forms.CharField(label=_("Code"), max_length=50)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    labels = forms.CharField(
+        label=_("Labels"), required=False, help_text=_("Label codes, separated by commas; unknown ones are created.")
+    )
+
+
+class StepForm(forms.Form):
+    """One step of an SOP; evidence and forbidden actions one per line."""
+
+    text = forms.CharField(label=_("Step"), max_length=300, required=False)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    evidence = forms.CharField(
+        label=_("Shown done by"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Actions or phrases, one per line."),
+    )
+    forbidden = forms.CharField(
+        label=_("Forbidden"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Actions, one per line.")
+    )
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True, can_order=True)
+
+
+def sop_form_initial(sop: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """An SOP's values for SopForm and StepFormSet."""
+    from qadesk.interactions.sops import steps_read
+
+    head = {"code": sop.code, "title": sop.title, "labels": ", ".join(label.code for label in sop.labels.all())}
+    steps = [
+        {**step, "evidence": "\n".join(step["evidence"]), "forbidden": "\n".join(step["forbidden"])}
+        for step in steps_read(sop.steps)
+    ]
+    return head, steps
+
+
+def sop_form_data(form: SopForm, steps: Any) -> dict[str, Any]:
+    """The valid forms' values in the catalogue entry's shape (sop_save); empty and deleted steps dropped, in order."""
+    return {
+        "code": form.cleaned_data["code"],
+        "title": form.cleaned_data["title"],
+        "labels": [c.strip() for c in form.cleaned_data["labels"].split(",") if c.strip()],
+        "steps": [
+            {
+                "text": step.cleaned_data["text"],
+                "required": step.cleaned_data["required"],
+                "evidence": _lines(step.cleaned_data["evidence"]),
+                "forbidden": _lines(step.cleaned_data["forbidden"]),
+            }
+            for step in steps.ordered_forms
+            if step.cleaned_data.get("text")
+        ],
+    }

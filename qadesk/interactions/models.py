@@ -47,6 +47,13 @@ class AuthorRole(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class BodyFormat(models.TextChoices):
+    """How a message body is written: plain text (shown as typed) or HTML (an e-mail; sanitised when shown)."""
+
+    TEXT = "text", _("Plain text")
+    HTML = "html", _("HTML")
+
+
 class Label(models.Model):
     """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request."""
 
@@ -68,12 +75,21 @@ class Label(models.Model):
 
 
 class Sop(models.Model):
-    """A standard operating procedure: the steps an agent must follow for the contact reasons it serves."""
+    """A standard operating procedure: the steps an agent must follow for the contact reasons it serves.
+
+    `steps` is the ordered list of steps, each `{"text", "required", "evidence", "forbidden"}`: what to do, whether it
+    may be skipped, the actions or phrases that show it was done, and the actions that must not happen
+    (interactions/sops.py reads and checks it; docs/sops.md). A placeholder was created by an import that named an
+    unknown code (`--create-missing sop`) and waits for a QA lead to complete it.
+    """
 
     code = models.CharField(_("code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200)
     labels = models.ManyToManyField(Label, verbose_name=_("labels"), blank=True, related_name="sops")
-    steps = models.JSONField(_("required steps"), default=list, blank=True)
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    placeholder = models.BooleanField(
+        _("to complete"), default=False, help_text=_("Created by an import that named it; its steps are still to write.")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -222,7 +238,8 @@ class InteractionAgent(models.Model):
 
 
 class Message(models.Model):
-    """One message of a transcript. Bodies are customer-written text: always rendered escaped."""
+    """One message of a transcript. Bodies are customer-written: plain text is always rendered escaped, an HTML body
+    (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported."""
 
     # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
     interaction = models.ForeignKey(
@@ -236,6 +253,9 @@ class Message(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     body = models.TextField(_("body"))
+    body_format = models.CharField(
+        _("body format"), max_length=4, choices=BodyFormat.choices, default=BodyFormat.TEXT, db_default=BodyFormat.TEXT
+    )
     is_public = models.BooleanField(_("public"), default=True, help_text=_("False for internal notes the customer never saw."))
 
     class Meta:

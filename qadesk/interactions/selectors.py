@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from qadesk.accounts.models import User
 from qadesk.core.days import day_start, next_day_start
-from qadesk.interactions.models import Interaction, InteractionAgent, Message
+from qadesk.interactions.models import Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.sops import steps_read
 
 # Filter name -> model lookup for the filters that compare one column with the given value.
 _EXACT_FILTERS = {
@@ -87,3 +88,26 @@ def _with_agent_hidden(qs: QuerySet[Interaction], actor: User) -> QuerySet[Inter
 
     hidden = calibration_hidden_agent_items(actor=actor).filter(interaction=OuterRef("pk"))
     return qs.annotate(agent_hidden=Exists(hidden))
+
+
+def sop_list() -> QuerySet[Sop]:
+    """The SOP catalogue by code, with labels and how many interactions each one serves. Every user may read it."""
+    return Sop.objects.prefetch_related("labels").annotate(interaction_count=Count("interactions")).order_by("code")
+
+
+def sop_catalogue_export(*, codes: list[str] | None = None) -> dict[str, Any]:
+    """The catalogue (or these codes of it) in the file shape `sop import` reads back (docs/sops.md)."""
+    sops = Sop.objects.prefetch_related("labels").order_by("code")
+    if codes:
+        sops = sops.filter(code__in=codes)
+    return {
+        "sops": [
+            {
+                "code": sop.code,
+                "title": sop.title,
+                "labels": sorted(label.code for label in sop.labels.all()),
+                "steps": steps_read(sop.steps),
+            }
+            for sop in sops
+        ]
+    }

@@ -19,7 +19,7 @@ from qadesk.calibration.services import calibration_session_create
 from qadesk.demo.services import demo_load
 from qadesk.disputes.services import ContestedCriterion, dispute_open
 from qadesk.imports.services import interactions_import
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import Interaction, Sop
 from qadesk.reviews.models import Review, ReviewStatus
 from qadesk.reviews.services import review_create
 from qadesk.sampling.services import sampling_plan_create, sampling_plan_run
@@ -100,6 +100,7 @@ def walk_data() -> dict[str, Any]:
         "run": run.pk,
         "job": run.job_id,
         "admin": users["admin"].pk,
+        "sop": Sop.objects.order_by("code").values_list("pk", flat=True)[0],
         "own_review": own_review.pk,  # type: ignore[union-attr]
     }
 
@@ -126,6 +127,8 @@ def _long_transcript_import(like: Interaction) -> Interaction:
         }
         for i in range(72)
     ]
+    # An e-mail's HTML body (sanitised, its quoted history folded) with a table wider than a phone.
+    messages[2] |= {"format": "html", "body": HTML_EMAIL}
     record = {
         "external_id": "ZD-2026-000000912873465-REOPENED-ESCALATION-LEVEL-2",
         "source": "zendesk",
@@ -141,11 +144,20 @@ def _long_transcript_import(like: Interaction) -> Interaction:
         "team": like.team.name if like.team else None,
         "site": like.site.name if like.site else None,
         "label": like.label.code if like.label else None,
+        "sop": like.sop.code if like.sop else None,  # shown beside the transcript on the scoring screen
         "messages": messages,
     }
     report = interactions_import(rows=[(1, record)])
     assert report.committed, report.errors
     return Interaction.objects.get(external_id=record["external_id"])
+
+
+HTML_EMAIL = (
+    '<p style="color:red">Buongiorno, <b>allego</b> la ricevuta.</p>'
+    "<table><tr>" + "".join(f"<td>{LONG_WORD[:30]}</td>" for _ in range(6)) + "</tr></table>"
+    '<div class="gmail_quote">Il giorno lunedì il servizio clienti ha scritto:<blockquote>Gentile cliente, '
+    f"{LONG_WORD}</blockquote></div>"
+)
 
 
 def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
@@ -178,6 +190,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/account/settings/",
             "/connectors/",
             "/connectors/new/",
+            "/account/people/",
             "/admin/",
             "/admin/accounts/user/",
             f"/admin/accounts/user/{o['admin']}/change/",
@@ -192,6 +205,9 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *calibration,
             "/calibration/new/",
             "/calibration/reviewers/reviewer1/",
+            "/sops/",
+            "/sops/new/",
+            f"/sops/{o['sop']}/",
         ],
         "reviewer1": [
             *everyone,

@@ -70,7 +70,7 @@ def rollup_cells(
     if not rollup_usable(pass_mark=pass_mark):
         return None
     given = {name: str(value).strip() for name, value in (filters or {}).items() if value not in (None, "")}
-    level = LEVEL_DAY if by in ("agent", "period") and set(given) <= {"agent"} else LEVEL_ALL
+    level = LEVEL_DAY if by in ("agent", "period") and set(given) <= {"agent", "reviewee"} else LEVEL_ALL
     where = Q(level=level)
     if date_from:
         where &= Q(day__gte=clamped(date_from))
@@ -85,10 +85,22 @@ def rollup_cells(
     )
 
 
+REVIEWEES = ("people", "bots")
+
+
+def reviewee_filter(text: str, *, column: str) -> Q:
+    """Reviews (or cells) of people only, or of bots only: bots are reviewed like people and reported apart."""
+    if text not in REVIEWEES:
+        raise ApplicationError(_("Unknown reviewee “{value}”; choose people or bots.").format(value=text))
+    return Q(**{f"{column}__in": Agent.objects.filter(is_bot=text == "bots").values("pk")})
+
+
 def _filter(name: str, text: str) -> Q:
     """`quality._filter` on cells: by id (numbers) or natural key; channel and phase by code."""
     if name in ("channel", "phase"):
         return Q(**{name: text})
+    if name == "reviewee":
+        return reviewee_filter(text, column="agent_id")
     if name not in _NATURAL:
         raise ApplicationError(_("Unknown filter “{name}”.").format(name=name))
     column, model, natural = _NATURAL[name]

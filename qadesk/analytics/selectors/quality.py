@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
-from qadesk.analytics.selectors.cells import rollup_cells
+from qadesk.analytics.selectors.cells import reviewee_filter, rollup_cells
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
@@ -503,6 +503,8 @@ def _filter(name: str, value: Any) -> Q:
     text = str(value).strip()
     if name in ("channel", "phase"):
         return Q(**{_COLUMNS[name]: text})
+    if name == "reviewee":
+        return reviewee_filter(text, column="agent_id")
     natural = {
         "agent": "agent__username",
         "team": "interaction__team__name",

@@ -45,7 +45,9 @@ def test_it_creates_the_personas_with_the_demo_password(loaded: str) -> None:
 
 def test_it_imports_the_interactions_with_the_catalogue_names(loaded: str) -> None:
     assert Interaction.objects.filter(source=cat.SOURCE).count() == 300
-    assert Agent.objects.count() == 40
+    assert Agent.objects.filter(is_bot=False).count() == 40
+    # The contacts only the bot answered are credited to it, so they can be reviewed (issue 12).
+    assert Agent.objects.filter(is_bot=True).get().username == f"{cat.SOURCE}:bot"
     assert Sop.objects.get(code="SOP-REF-01").labels.filter(code="refund_request").exists()
     handled = Interaction.objects.filter(agent__isnull=False).first()
     assert handled is not None and handled.agent.display_name and handled.messages.count() == handled.message_count

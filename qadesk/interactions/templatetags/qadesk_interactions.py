@@ -1,4 +1,5 @@
-"""The interaction status badge, built in Python: the interaction list repeats it on each of its fifty rows."""
+"""The interaction status badge, built in Python (the interaction list repeats it on each of its fifty rows), and an
+HTML message body made safe to show."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
+from qadesk.interactions.html import html_quotes_folded, html_sanitised
 from qadesk.interactions.transcript import Fold
 from qadesk.interactions.transcript import transcript_blocks as fold_runs
 
@@ -34,3 +37,9 @@ def transcript_blocks(messages: Iterable[Any], focus: int | None = None) -> list
 def any_fold(blocks: Iterable[Any]) -> bool:
     """Whether a transcript has a folded run (then its tools offer "Expand all")."""
     return any(isinstance(b, Fold) for b in blocks)
+
+
+@register.simple_tag
+def message_html(body: str) -> SafeString:
+    """An HTML message body sanitised by the allow-list (interactions/html.py), its quoted history folded away."""
+    return mark_safe(html_quotes_folded(html_sanitised(body), summary=gettext("Quoted text")))

@@ -33,7 +33,7 @@ from qadesk.analytics.selectors import (
 )
 from qadesk.core.errors import ApplicationError
 
-FILTERS = ("agent", "team", "site", "channel", "label", "phase")
+FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
 MAX_LISTED = 50
 
 

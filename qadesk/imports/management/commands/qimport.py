@@ -1,10 +1,14 @@
-"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--batch-size N]`."""
+"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--batch-size N] [--create-missing sop]
+[--invite]`."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from qadesk.accounts.management.commands.people import print_invite_report
+from qadesk.accounts.models import Agent
+from qadesk.accounts.services import people_invite
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
@@ -20,6 +24,16 @@ class Command(BaseCommand):
         interactions.add_argument("--format", dest="fmt", choices=FORMATS, help="Default: guessed from the extension.")
         interactions.add_argument("--skip-invalid", action="store_true", help="Commit the valid rows, report the rest.")
         interactions.add_argument(
+            "--create-missing",
+            action="append",
+            choices=["sop"],
+            default=[],
+            help="Create a placeholder for each unknown SOP code instead of refusing the row.",
+        )
+        interactions.add_argument(
+            "--invite", action="store_true", help="Invite the agents the file gives an e-mail for (people invite)."
+        )
+        interactions.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
 
@@ -27,12 +41,23 @@ class Command(BaseCommand):
         self, *args: Any, kind: str, path: str, fmt: str | None, skip_invalid: bool, batch_size: int, **options: Any
     ) -> None:
         try:
-            report = interactions_import_file(path_or_stream=path, fmt=fmt, skip_invalid=skip_invalid, batch_size=batch_size)
+            report = interactions_import_file(
+                path_or_stream=path,
+                fmt=fmt,
+                skip_invalid=skip_invalid,
+                batch_size=batch_size,
+                create_missing=frozenset(options["create_missing"]),
+            )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         self._print(report)
         if not report.committed:
             raise CommandError(_("Nothing was imported: fix the errors above or use --skip-invalid."))
+        if report.sops_created:
+            self.stdout.write(_("SOPs to complete: {codes}").format(codes=", ".join(report.sops_created)))
+        if options["invite"]:
+            people = Agent.objects.filter(username__in=report.people).exclude(email="")
+            print_invite_report(self, people_invite(actor=None, agents=people))
 
     def _print(self, report: ImportReport) -> None:
         for err in report.errors:

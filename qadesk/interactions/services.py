@@ -1,0 +1,146 @@
+"""Writing the SOP catalogue: import a YAML/JSON catalogue, save one SOP from its page, create placeholders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from qadesk.accounts.models import Role, User
+from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.validation import error_messages
+from qadesk.interactions.models import Label, Sop
+from qadesk.interactions.sops import SopIn, steps_read, steps_stored
+
+
+@dataclass
+class SopImportReport:
+    """What a catalogue import did, by SOP code; with errors (entry, field, reason) nothing was written."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def committed(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["errors"] = [{"entry": e, "field": f, "message": m} for e, f, m in self.errors]
+        data["committed"] = self.committed
+        return data
+
+
+def sop_check_editor(*, actor: User) -> None:
+    """The catalogue is the organisation's procedures: QA leads and admins write it."""
+    if not (actor.is_superuser or actor.role in {Role.ADMIN, Role.QA_LEAD}):
+        raise PermissionDenied(_("Only QA leads and admins can change the SOP catalogue."))
+
+
+def sop_load_file(*, path: Path) -> Any:
+    """Read a catalogue from a .yaml/.yml or .json file (YAML is a superset of JSON)."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ApplicationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
+    except yaml.YAMLError as exc:
+        raise ApplicationError(_("{file} is not valid YAML or JSON: {error}").format(file=path.name, error=exc)) from exc
+
+
+@transaction.atomic
+def sop_catalogue_import(*, document: Any) -> SopImportReport:
+    """Create or update every SOP of a catalogue by code (all or nothing); importing the same file again changes nothing.
+
+    `document` is `{"sops": [...]}` or the list itself. Labels named and not yet known are created. SOPs not in the
+    document are left alone.
+    """
+    entries = document.get("sops") if isinstance(document, dict) else document
+    report = SopImportReport()
+    if not isinstance(entries, list):
+        report.errors.append(("", "sops", _("must be a list")))
+        return report
+    parsed: dict[str, SopIn] = {}
+    for index, raw in enumerate(entries):
+        where = str(raw.get("code") or f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+        try:
+            sop_in = SopIn.model_validate(raw)
+        except ValidationError as exc:
+            report.errors.extend((where, name, reason) for name, reason in error_messages(exc))
+            continue
+        if sop_in.code in parsed:
+            report.errors.append((where, "code", _("appears twice in the file")))
+        parsed[sop_in.code] = sop_in
+    if report.errors:
+        return report
+    for sop_in in parsed.values():
+        outcome = _sop_write(sop_in)
+        getattr(report, outcome).append(sop_in.code)
+    return report
+
+
+def _sop_write(sop_in: SopIn) -> str:
+    """Store one SOP; returns which list of the report it belongs to: created, updated or unchanged."""
+    steps = steps_stored(sop_in.steps)
+    labels = sorted(set(sop_in.labels))
+    sop = Sop.objects.filter(code=sop_in.code).first()
+    if sop is not None:
+        same = (
+            sop.title == sop_in.title
+            and not sop.placeholder
+            and steps_read(sop.steps) == steps
+            and sorted(sop.labels.values_list("code", flat=True)) == labels
+        )
+        if same:
+            return "unchanged"
+    created = sop is None
+    sop = sop or Sop(code=sop_in.code)
+    sop.title, sop.steps, sop.placeholder = sop_in.title, steps, False
+    sop.save()
+    sop.labels.set(_labels_named(labels))
+    return "created" if created else "updated"
+
+
+def _labels_named(codes: Iterable[str]) -> list[Label]:
+    codes = list(codes)
+    known = {label.code: label for label in Label.objects.filter(code__in=codes)}
+    missing = [Label(code=code) for code in codes if code not in known]
+    Label.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(Label.objects.filter(code__in=codes))
+
+
+@transaction.atomic
+def sop_save(*, actor: User, sop: Sop | None, data: dict[str, Any]) -> Sop:
+    """Create (sop=None) or change one SOP from its page or the API; `data` has the catalogue entry's shape."""
+    sop_check_editor(actor=actor)
+    try:
+        sop_in = SopIn.model_validate(data)
+    except ValidationError as exc:
+        name, reason = error_messages(exc)[0]
+        raise ApplicationError(f"{name}: {reason}") from exc
+    clash = Sop.objects.filter(code=sop_in.code)
+    if sop is not None:
+        clash = clash.exclude(pk=sop.pk)
+    if clash.exists():
+        raise ApplicationError(_("Another SOP already has the code {code}.").format(code=sop_in.code))
+    sop = sop or Sop()
+    sop.code, sop.title, sop.steps, sop.placeholder = sop_in.code, sop_in.title, steps_stored(sop_in.steps), False
+    sop.save()
+    sop.labels.set(_labels_named(sorted(set(sop_in.labels))))
+    return sop
+
+
+def sops_create_placeholders(*, codes: Iterable[str]) -> list[str]:
+    """Create a placeholder SOP (title = code, no steps, marked to complete) for each code not in the catalogue."""
+    codes = set(codes)
+    known = set(Sop.objects.filter(code__in=codes).values_list("code", flat=True))
+    new = sorted(codes - known)
+    Sop.objects.bulk_create([Sop(code=code, title=code, placeholder=True) for code in new], ignore_conflicts=True)
+    return new
