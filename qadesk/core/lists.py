@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, OrderBy, QuerySet
 
 PAGE_SIZES = (25, 50, 100)
@@ -116,18 +117,30 @@ def page_window(number: int, last: int | None, *, around: int = 2) -> list[int |
     return window
 
 
-def paginate(queryset: QuerySet[Any], *, number: int, size: int, count_cap: int = COUNT_CAP) -> ListPage:
-    """The page `number` of `queryset` (a page past the end gives the last one), with a count capped at count_cap."""
-    count = queryset.order_by().values("pk")[: count_cap + 1].count()
+def paginate(
+    queryset: QuerySet[Any], *, number: int, size: int, columns: Sequence[str] = (), count_cap: int | None = COUNT_CAP
+) -> ListPage:
+    """The page `number` of `queryset` (a page past the end gives the last one), with a count capped at count_cap;
+    with `columns`, rows are dicts of those columns (`values()`), counted without the joins they need.
+
+    On SQLite the count is exact (count_cap is ignored): its `COUNT(*)` walks a b-tree without reading rows (1.3 ms at
+    20,000 interactions against 3.7 ms for the capped form), and SQLite installs are the small ones."""
+    ids = queryset.order_by().values("pk")
+    if count_cap is None or connections[queryset.db].vendor == "sqlite":
+        count = ids.count()
+        count_cap = max(count, 1)
+    else:
+        count = ids[: count_cap + 1].count()
     exact = count <= count_cap
     last = max(1, -(-count // size))
     if exact and number > last:
         number = last
     offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size])
+    fetched = queryset.values(*columns) if columns else queryset
+    rows = list(fetched[offset : offset + size])
     if not rows and number > 1 and not exact:  # beyond the capped count and past the real end
         number = 1
-        rows = list(queryset[:size])
+        rows = list(fetched[:size])
     page = ListPage(rows=rows, number=number, size=size, count=count if exact else count_cap, count_exact=exact)
     page.window = page_window(number, page.num_pages)
     return page

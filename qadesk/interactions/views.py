@@ -29,7 +29,8 @@ def interaction_list_view(request: HttpRequest) -> HttpResponse:
     interactions = interaction_list(actor=request.user, filters=form.filters(), sort=sort)  # type: ignore[arg-type]
     columns = (*ROW_COLUMNS, "agent_hidden") if "agent_hidden" in interactions.query.annotations else ROW_COLUMNS
     page = paginate(
-        interactions.values(*columns),
+        interactions,
+        columns=columns,
         number=parse_page_number(request.GET.get("page")),
         size=parse_page_size(request.GET.get("size")),
     )

@@ -48,7 +48,8 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     sort = parse_sort(request.GET.get("sort"), REVIEW_SORTS, DEFAULT_REVIEW_SORT)
     reviews = review_list(actor=request.user, filters=form.filters(), sort=sort)  # type: ignore[arg-type]
     page = paginate(
-        reviews.values(*ROW_COLUMNS),
+        reviews,
+        columns=ROW_COLUMNS,
         number=parse_page_number(request.GET.get("page")),
         size=parse_page_size(request.GET.get("size")),
     )

@@ -99,3 +99,13 @@ def sort_header(context: dict[str, Any], key: str, label: str, sort: str, hx_tar
         label,
         arrow,
     )
+
+
+@register.filter
+def quick_label(field: Any) -> SafeString:
+    """`{{ field.label_tag }}` as Django writes it for a form whose label_suffix is "" (`<label for="id_x">…</label>`),
+    without a template per label: a list page's filter form has a dozen (benchmarks/README.md: Load)."""
+    target = field.id_for_label
+    if not target:
+        return format_html("{}", field.label)
+    return format_html('<label for="{}">{}</label>', target, field.label)
