@@ -21,16 +21,15 @@ COUNT_CAP = 10_000
 
 def parse_sort(value: str | None, allowed: Mapping[str, Sequence[str]], default: str) -> str:
     """The sort key asked for ("score" or "-score") if it is one of `allowed`, else `default`."""
-    if value and value.lstrip("-") in allowed:
-        return value
-    return default
+    key = value[1:] if value and value.startswith("-") else value
+    return value if value and key in allowed else default
 
 
 def sort_ordering(sort: str, allowed: Mapping[str, Sequence[str]]) -> list[OrderBy]:
     """ORDER BY expressions for a parsed sort key: its columns in its direction (missing values last either way),
     then the id in the same direction, so rows with equal values keep one stable order from page to page."""
     descending = sort.startswith("-")
-    columns = [*allowed[sort.lstrip("-")], "id"]
+    columns = [*allowed[sort[1:] if descending else sort], "id"]
     if descending:
         return [F(c).desc(nulls_last=True) for c in columns]
     return [F(c).asc(nulls_last=True) for c in columns]

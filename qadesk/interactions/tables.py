@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.interactions.models import Channel, JourneyPhase, Status
 from qadesk.interactions.templatetags.qadesk_interactions import interaction_status_badge
-from qadesk.reviews.templatetags.qadesk_reviews import score_badge
+from qadesk.reviews.tables import ScoreCells
 
 _DASH = "—"
 
@@ -32,7 +32,6 @@ def interaction_rows(
 
     Built with f-strings and `html.escape` (what Django's `escape` calls) rather than `format_html`, whose lazy and
     safe-string wrappers cost more than the text itself at 550 cells a page."""
-    pass_mark = float(pass_mark)
     # Labels translated and escaped once per page, not once per row.
     channels = {code: esc(str(label)) for code, label in Channel.choices}
     phases = {code: esc(str(label)) for code, label in JourneyPhase.choices}
@@ -42,6 +41,7 @@ def interaction_rows(
     in_queue = _("In the queue of {names}")
     select = _("Select %(id)s")
     badge = {code: interaction_status_badge(code, str(label)) for code, label in statuses.items()}
+    score = ScoreCells(pass_mark)
     days: dict[Any, str] = {}  # the same day recurs down a page: format it once
     out: list[str] = []
     for row in rows:
@@ -79,7 +79,7 @@ def interaction_rows(
             f'<td class="clip" title="{phase}">{phase or _DASH}</td>'
             f"<td>{badge[status] if status in badge else interaction_status_badge(status, status)}{state}</td>"
             f'<td class="num">{formats.localize(row["message_count"])}</td>'
-            f'<td class="num">{score_badge(row["latest_score"], pass_mark)}</td>'
+            f'<td class="num">{score(row["latest_score"])}</td>'
             "</tr>"
         )
     return mark_safe("\n".join(out))  # every value above went through esc() or is a number or our own HTML

@@ -83,8 +83,8 @@ def worker_warning(context: dict[str, Any], *, always: bool = False) -> dict[str
 def sort_header(context: dict[str, Any], key: str, label: str, sort: str, hx_target: str = "", css: str = "") -> SafeString:
     """A sortable column header: a link that sorts by `key` (ascending first, descending when it already is), with
     `aria-sort` and an arrow on the current sort column. Keeps the other parameters, back to page 1."""
-    current = sort.lstrip("-") == key
     descending = sort.startswith("-")
+    current = (sort[1:] if descending else sort) == key
     target = f"-{key}" if current and not descending else key
     query = query_with(context, sort=target, page=None)
     aria = ("descending" if descending else "ascending") if current else "none"
