@@ -33,7 +33,7 @@ class InteractionFilters(Schema):
     sort: str | None = Field(
         None,
         max_length=30,
-        description="created (default: -created), external_id, channel, team, agent, label, status, messages or score; "
+        description="created (default: -created), external_id, channel, team, agent, label, status or messages; "
         "a leading - sorts descending; ties are broken by id",
     )
 

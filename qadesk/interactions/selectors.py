@@ -34,8 +34,10 @@ INTERACTION_SORTS = {
     "label": ("label__code",),
     "status": ("status",),
     "messages": ("message_count",),
-    "score": ("latest_score",),
 }
+# Not "score": the latest review's score is a subquery per row, and sorting by it computes it for every matching
+# interaction (9 s at 1,000,000). Scores sort on the review list, where the score is a column.
+_NULLABLE_SORT_COLUMNS = frozenset({"team__name", "agent__display_name", "agent__username", "label__code"})
 DEFAULT_INTERACTION_SORT = "-created"
 
 # What a row of the interaction list page shows: its columns as plain values, no model instance per row.
@@ -105,7 +107,9 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         .values("score")[:1]
     )
     qs = qs.select_related("team", "site", "label", "agent").annotate(latest_score=Subquery(latest_score))
-    ordering = sort_ordering(parse_sort(sort, INTERACTION_SORTS, DEFAULT_INTERACTION_SORT), INTERACTION_SORTS)
+    ordering = sort_ordering(
+        parse_sort(sort, INTERACTION_SORTS, DEFAULT_INTERACTION_SORT), INTERACTION_SORTS, _NULLABLE_SORT_COLUMNS
+    )
     return cast("QuerySet[Interaction]", qs.order_by(*ordering))
 
 

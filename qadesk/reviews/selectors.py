@@ -40,6 +40,7 @@ REVIEW_SORTS = {
     "errors": ("high_impact_errors", "low_impact_errors"),
 }
 DEFAULT_REVIEW_SORT = "-id"
+_NULLABLE_SORT_COLUMNS = frozenset({"submitted_at", "score"})
 
 
 def review_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Review]:
@@ -77,7 +78,7 @@ def review_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str
             | Q(agent__display_name__icontains=text)
             | Q(agent__username__icontains=text)
         )
-    ordering = sort_ordering(parse_sort(sort, REVIEW_SORTS, DEFAULT_REVIEW_SORT), REVIEW_SORTS)
+    ordering = sort_ordering(parse_sort(sort, REVIEW_SORTS, DEFAULT_REVIEW_SORT), REVIEW_SORTS, _NULLABLE_SORT_COLUMNS)
     return reviews.only(*LIST_COLUMNS).order_by(*ordering)
 
 
