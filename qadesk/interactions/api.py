@@ -3,11 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
-from qadesk.core.api import Pagination
+from qadesk.core.api import Pagination, paged_rows
 from qadesk.core.inputs import Id
 
 router = Router(tags=["interactions"])
@@ -24,7 +23,19 @@ class InteractionFilters(Schema):
     agent: Id | None = None
     date_from: date | None = None
     date_to: date | None = None
-    q: str | None = Field(None, max_length=300, description="Text search in external id and subject")
+    customer_rating: str | None = Field(None, description="positive, neutral or negative")
+    complaint: bool | None = None
+    reviewed: bool | None = Field(None, description="true: a submitted review exists; false: none yet")
+    assigned: bool | None = Field(None, description="true: open in someone's review queue; false: in nobody's")
+    q: str | None = Field(
+        None, max_length=300, description="Text search in external id, subject, customer id and the credited agent's name"
+    )
+    sort: str | None = Field(
+        None,
+        max_length=30,
+        description="created (default: -created), external_id, channel, team, agent, label, status or messages; "
+        "a leading - sorts descending; ties are broken by id",
+    )
 
 
 class InteractionOut(Schema):
@@ -103,13 +114,61 @@ class InteractionDetailOut(InteractionOut):
         return messages
 
 
-@router.get("", response=list[InteractionOut])
-@paginate(Pagination)
-def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):  # type: ignore[no-untyped-def]
-    """Interactions you may see, newest first, filtered like the interaction list page."""
+class PagedInteractionOut(Schema):
+    items: list[InteractionOut]
+    count: int
+
+
+_LIST_COLUMNS = (
+    "id",
+    "external_id",
+    "source",
+    "channel",
+    "language",
+    "subject",
+    "status",
+    "phase",
+    "team__name",
+    "site__name",
+    "label__code",
+    "agent__username",
+    "created_at",
+    "resolved_at",
+    "message_count",
+)
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    """One InteractionOut from a values() row (the resolvers above, for dicts)."""
+    return {
+        "id": row["id"],
+        "external_id": row["external_id"],
+        "source": row["source"],
+        "channel": row["channel"],
+        "language": row["language"],
+        "subject": row["subject"],
+        "status": row["status"],
+        "phase": row["phase"],
+        "team": row["team__name"],
+        "site": row["site__name"],
+        "label": row["label__code"],
+        "agent": None if row.get("agent_hidden") else row["agent__username"],
+        "created_at": row["created_at"],
+        "resolved_at": row["resolved_at"],
+        "message_count": row["message_count"],
+    }
+
+
+@router.get("", response=PagedInteractionOut)
+def list_interactions(request: HttpRequest, filters: Query[InteractionFilters], page: Query[Pagination.Input]) -> HttpResponse:
+    """Interactions you may see, newest first unless `sort` says otherwise, filtered like the interaction list page."""
     from qadesk.interactions.selectors import interaction_list
 
-    return interaction_list(actor=request.user, filters=filters.model_dump(exclude_none=True))  # type: ignore[arg-type]
+    query = filters.model_dump(exclude_none=True)
+    sort = query.pop("sort", None)
+    interactions = interaction_list(actor=request.user, filters=query, sort=sort)  # type: ignore[arg-type]
+    hidden = ("agent_hidden",) if "agent_hidden" in interactions.query.annotations else ()
+    return paged_rows(interactions, page, columns=(*_LIST_COLUMNS, *hidden), item=_item)
 
 
 @router.get("/{interaction_id}", response=InteractionDetailOut)

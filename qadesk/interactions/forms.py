@@ -8,9 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Site, Team, User
 from qadesk.core.forms import FilterForm
-from qadesk.interactions.models import Channel, JourneyPhase, Label, Status
+from qadesk.interactions.models import Channel, CustomerRating, JourneyPhase, Label, Status
 
 _ANY = [("", _("Any"))]
+_YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+def yes_no_field(label: Any) -> forms.TypedChoiceField:
+    """Any / Yes / No, cleaned to None / True / False."""
+    return forms.TypedChoiceField(label=label, required=False, choices=_YES_NO, coerce=_yes, empty_value=None)
 
 
 class InteractionFilterForm(FilterForm):
@@ -25,11 +35,15 @@ class InteractionFilterForm(FilterForm):
     agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reviewed = yes_no_field(_("Reviewed"))
+    assigned = yes_no_field(_("In a review queue"))
+    customer_rating = forms.ChoiceField(label=_("Customer rating"), required=False, choices=_ANY + list(CustomerRating.choices))
+    complaint = yes_no_field(_("Complaint"))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("External id or subject")})
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Id, subject, customer or agent")})
         self._choices("team", _ANY + [(t.pk, t.name) for t in Team.objects.only("name")])
         self._choices("site", _ANY + [(s.pk, s.name) for s in Site.objects.only("name")])
         self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name")])

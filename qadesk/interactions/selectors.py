@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from qadesk.accounts.models import User
 from qadesk.core.days import day_start, next_day_start
+from qadesk.core.lists import parse_sort, sort_ordering
 from qadesk.interactions.models import Interaction, InteractionAgent, Message, Sop
 from qadesk.interactions.sops import steps_read
 
@@ -21,16 +22,55 @@ _EXACT_FILTERS = {
     "phase": "phase",
     "language": "language",
     "status": "status",
+    "customer_rating": "customer_rating",
 }
 
+# Sort keys people click in the list (page and API) -> columns; the id breaks ties (core.lists.sort_ordering).
+INTERACTION_SORTS = {
+    "created": ("created_at",),
+    "external_id": ("external_id",),
+    "channel": ("channel",),
+    "team": ("team__name",),
+    "agent": ("agent__display_name", "agent__username"),
+    "label": ("label__code",),
+    "status": ("status",),
+    "messages": ("message_count",),
+}
+# Not "score": the latest review's score is a subquery per row, and sorting by it computes it for every matching
+# interaction (9 s at 1,000,000). Scores sort on the review list, where the score is a column.
+_NULLABLE_SORT_COLUMNS = frozenset({"team__name", "agent__display_name", "agent__username", "label__code"})
+DEFAULT_INTERACTION_SORT = "-created"
 
-def interaction_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Interaction]:
-    """Interactions the actor may see, newest first, filtered, each with its latest visible review score.
+# What a row of the interaction list page shows: its columns as plain values, no model instance per row.
+ROW_COLUMNS = (
+    "id",
+    "external_id",
+    "subject",
+    "created_at",
+    "channel",
+    "language",
+    "team__name",
+    "agent__username",
+    "agent__display_name",
+    "label__code",
+    "label__name",
+    "phase",
+    "status",
+    "message_count",
+    "latest_score",
+)
 
-    Filters: channel, team, site, label, phase, language, status, agent (ids for the foreign keys),
-    date_from and date_to (inclusive local dates of creation) and q (text in external id or subject).
+
+def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Interaction]:
+    """Interactions the actor may see, filtered and sorted (newest first by default), each with its latest visible
+    review score (`latest_score`).
+
+    Filters: channel, team, site, label, phase, language, status, customer_rating, agent (ids for the foreign keys),
+    date_from and date_to (inclusive local dates of creation), complaint (bool), reviewed (bool: a submitted review
+    exists), assigned (bool: open in someone's review queue) and q (text in external id, subject, customer id or the
+    credited agent's name). `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
     """
-    from qadesk.reviews.models import Review
+    from qadesk.reviews.models import AssignmentStatus, Review, ReviewAssignment
 
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     qs = _with_agent_hidden(Interaction.objects.visible_to(actor), actor)
@@ -47,9 +87,20 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None) -> Q
         qs = qs.filter(created_at__gte=day_start(filters["date_from"]))
     if "date_to" in filters:
         qs = qs.filter(created_at__lt=next_day_start(filters["date_to"]))
+    if "complaint" in filters:
+        qs = qs.filter(complaint=bool(filters["complaint"]))
+    if "reviewed" in filters:
+        reviewed = Exists(Review.objects.filter(interaction=OuterRef("pk"), status="submitted"))
+        qs = qs.filter(reviewed if filters["reviewed"] else ~reviewed)
+    if "assigned" in filters:
+        open_ = Exists(ReviewAssignment.objects.filter(interaction=OuterRef("pk"), status=AssignmentStatus.OPEN))
+        qs = qs.filter(open_ if filters["assigned"] else ~open_)
     if "q" in filters:
         text = str(filters["q"]).strip()
-        qs = qs.filter(Q(external_id__icontains=text) | Q(subject__icontains=text))
+        match = Q(external_id__icontains=text) | Q(subject__icontains=text) | Q(customer__external_id__icontains=text)
+        if not _may_have_hidden_agents(actor):  # searching by name would find a hidden agent's contacts
+            match |= Q(agent__display_name__icontains=text) | Q(agent__username__icontains=text)
+        qs = qs.filter(match)
     latest_score = (
         Review.objects.visible_to(actor)
         .filter(interaction=OuterRef("pk"), status="submitted")
@@ -57,7 +108,25 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None) -> Q
         .values("score")[:1]
     )
     qs = qs.select_related("team", "site", "label", "agent").annotate(latest_score=Subquery(latest_score))
-    return cast("QuerySet[Interaction]", qs.order_by("-created_at", "-id"))
+    ordering = sort_ordering(
+        parse_sort(sort, INTERACTION_SORTS, DEFAULT_INTERACTION_SORT), INTERACTION_SORTS, _NULLABLE_SORT_COLUMNS
+    )
+    return cast("QuerySet[Interaction]", qs.order_by(*ordering))
+
+
+def open_assignments_by_interaction(interaction_ids: list[int]) -> dict[int, list[str]]:
+    """Who has each of these interactions open in their review queue (names), in one query: the list's state column."""
+    from qadesk.reviews.models import AssignmentStatus, ReviewAssignment
+
+    rows = (
+        ReviewAssignment.objects.filter(interaction_id__in=interaction_ids, status=AssignmentStatus.OPEN)
+        .order_by("created_at")
+        .values_list("interaction_id", "reviewer__first_name", "reviewer__last_name", "reviewer__username")
+    )
+    found: dict[int, list[str]] = {}
+    for interaction_id, first, last, username in rows:
+        found.setdefault(interaction_id, []).append(f"{first} {last}".strip() or username)
+    return found
 
 
 def interaction_detail(*, actor: User, pk: int) -> Interaction:
@@ -111,3 +180,20 @@ def sop_catalogue_export(*, codes: list[str] | None = None) -> dict[str, Any]:
             for sop in sops
         ]
     }
+
+
+def interactions_to_assign(
+    *, actor: User, filters: dict[str, Any], random_count: int | None = None, limit: int
+) -> tuple[list[Interaction], int]:
+    """For "assign all N matching" / "assign a random N of them": the interactions matching the list's filters that
+    are in nobody's review queue, and how many match. All of them (when at most `limit`, else none: the caller says
+    to narrow the filters) or `random_count` drawn at random among them."""
+    matching = interaction_list(actor=actor, filters={**filters, "assigned": False})
+    count = matching.order_by().values("pk").count()
+    if random_count is not None:
+        ids = list(matching.order_by("?").values_list("pk", flat=True)[: min(random_count, limit)])
+    elif count <= limit:
+        ids = list(matching.values_list("pk", flat=True))
+    else:
+        ids = []
+    return [Interaction(pk=pk) for pk in ids], count

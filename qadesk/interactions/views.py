@@ -1,30 +1,54 @@
 """Thin views: parse the request, call one selector or service, render."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from qadesk.accounts.models import OrgSettings, Role, User
+from qadesk.core.lists import PAGE_SIZES, paginate, parse_page_number, parse_page_size, parse_sort
 from qadesk.interactions.forms import InteractionFilterForm
-from qadesk.interactions.selectors import interaction_detail, interaction_list
+from qadesk.interactions.selectors import (
+    DEFAULT_INTERACTION_SORT,
+    INTERACTION_SORTS,
+    ROW_COLUMNS,
+    interaction_detail,
+    interaction_list,
+    open_assignments_by_interaction,
+)
+from qadesk.interactions.tables import interaction_rows
 from qadesk.reviews.forms import AssignmentForm
 from qadesk.reviews.models import Review
-
-PAGE_SIZE = 50
+from qadesk.reviews.services import BULK_MAX
 
 
 @login_required
 def interaction_list_view(request: HttpRequest) -> HttpResponse:
-    """The filterable interaction list; an htmx request gets only the table."""
+    """The filterable, sortable interaction list in numbered pages; an htmx request gets only the table."""
     form = InteractionFilterForm(request.GET or None, actor=request.user)  # type: ignore[arg-type]
-    interactions = interaction_list(actor=request.user, filters=form.filters())  # type: ignore[arg-type]
-    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = parse_sort(request.GET.get("sort"), INTERACTION_SORTS, DEFAULT_INTERACTION_SORT)
+    interactions = interaction_list(actor=request.user, filters=form.filters(), sort=sort)  # type: ignore[arg-type]
+    columns = (*ROW_COLUMNS, "agent_hidden") if "agent_hidden" in interactions.query.annotations else ROW_COLUMNS
+    page = paginate(
+        interactions,
+        columns=columns,
+        number=parse_page_number(request.GET.get("page")),
+        size=parse_page_size(request.GET.get("size")),
+    )
+    assign_form = _assign_form(request.user)  # type: ignore[arg-type]
+    rows = interaction_rows(
+        page.rows,
+        pass_mark=OrgSettings.load().pass_mark,
+        selectable=assign_form is not None,
+        queues=open_assignments_by_interaction([row["id"] for row in page.rows]),
+    )
     context = {
         "form": form,
         "page_obj": page,
-        "pass_mark": OrgSettings.load().pass_mark,
-        "assign_form": _assign_form(request.user),  # type: ignore[arg-type]
+        "rows": rows,
+        "sort": sort,
+        "page_sizes": PAGE_SIZES,
+        "bulk_max": BULK_MAX,
+        "assign_form": assign_form,
     }
     template = "interactions/_table.html" if request.htmx else "interactions/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -4,18 +4,18 @@ acknowledgement, coaching notes, revisions, the audit trail and reopening locked
 Paths with a review id use the `int` converter so `/assignments` is never taken for a review id.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from qadesk.accounts.models import User
 from qadesk.audit.models import AuditEvent
-from qadesk.core.api import ErrorOut, Pagination
+from qadesk.core.api import ErrorOut, Pagination, paged_rows
 from qadesk.core.inputs import SMALL_INT_MAX, Id, parse_id
 from qadesk.disputes.services import review_reopen
 from qadesk.interactions.models import Interaction
@@ -109,12 +109,90 @@ def _detail(request: HttpRequest, review_id: int) -> Review:
     return review_detail(actor=request.user, pk=review_id)  # type: ignore[arg-type]
 
 
-@router.get("", response=list[ReviewOut])
-@paginate(Pagination)
-def list_reviews(request: HttpRequest, status: str | None = None, agent: str | None = None, interaction: Id | None = None):  # type: ignore[no-untyped-def]
-    filters = {"status": status, "interaction": interaction}
-    reviews = review_list(actor=request.user, filters=filters)  # type: ignore[arg-type]
-    return reviews.filter(agent__username=agent) if agent else reviews
+class ReviewFilters(Schema):
+    status: str | None = None
+    agent: str | None = Field(None, description="The agent's username")
+    interaction: Id | None = None
+    reviewer: str | None = Field(None, description="The reviewer's username")
+    team: Id | None = None
+    site: Id | None = None
+    date_from: date | None = Field(None, description="Submitted on or after this local date (drafts have no date)")
+    date_to: date | None = Field(None, description="Submitted on or before this local date")
+    score_min: float | None = None
+    score_max: float | None = None
+    high_impact: bool | None = Field(None, description="true: with high-impact errors; false: without")
+    q: str | None = Field(
+        None, max_length=300, description="Text in the interaction's external id or subject, or the agent's name"
+    )
+    sort: str | None = Field(
+        None,
+        max_length=30,
+        description="id (default: -id), date, score, status, agent, reviewer, interaction or errors; "
+        "a leading - sorts descending; ties are broken by id",
+    )
+
+
+class PagedReviewOut(Schema):
+    items: list[ReviewOut]
+    count: int
+
+
+_LIST_COLUMNS = (
+    "id",
+    "interaction_id",
+    "message_id",
+    "scorecard_version_id",
+    "reviewer__username",
+    "agent__username",
+    "status",
+    "comment",
+    "score",
+    "high_impact_errors",
+    "low_impact_errors",
+    "created_at",
+    "submitted_at",
+    "revision",
+    "original_score",
+    "acknowledged_at",
+    "scores_locked",
+)
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    """One ReviewOut from a values() row."""
+    return {
+        "id": row["id"],
+        "interaction": row["interaction_id"],
+        "message": row["message_id"],
+        "scorecard_version": row["scorecard_version_id"],
+        "reviewer": row["reviewer__username"],
+        "agent": row["agent__username"],
+        "status": row["status"],
+        "comment": row["comment"],
+        "score": row["score"],
+        "high_impact_errors": row["high_impact_errors"],
+        "low_impact_errors": row["low_impact_errors"],
+        "created_at": row["created_at"],
+        "submitted_at": row["submitted_at"],
+        "revision": row["revision"],
+        "original_score": row["original_score"],
+        "acknowledged_at": row["acknowledged_at"],
+        "scores_locked": row["scores_locked"],
+    }
+
+
+@router.get("", response=PagedReviewOut)
+def list_reviews(request: HttpRequest, filters: Query[ReviewFilters], page: Query[Pagination.Input]) -> HttpResponse:
+    """Reviews you may see, newest first unless `sort` says otherwise, filtered like the review list page."""
+    query = filters.model_dump(exclude_none=True)
+    sort = query.pop("sort", None)
+    agent, reviewer = query.pop("agent", None), query.pop("reviewer", None)
+    reviews = review_list(actor=request.user, filters=query, sort=sort)  # type: ignore[arg-type]
+    if agent:
+        reviews = reviews.filter(agent__username=agent)
+    if reviewer:
+        reviews = reviews.filter(reviewer__username=reviewer)
+    return paged_rows(reviews, page, columns=_LIST_COLUMNS, item=_item)
 
 
 @router.get("/{int:review_id}", response=ReviewDetailOut)

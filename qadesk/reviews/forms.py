@@ -11,12 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qadesk.accounts.models import Agent, Role, User
+from qadesk.accounts.models import Agent, Role, Site, Team, User
 from qadesk.core.forms import FilterForm, QuickSelect
 from qadesk.core.i18n import pick
+from qadesk.interactions.forms import yes_no_field
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Rating, ReviewStatus
-from qadesk.reviews.services import RatingInput
+from qadesk.reviews.services import BULK_MAX, RatingInput
 from qadesk.scorecards.models import Criterion, Scale, Section
 
 NA = "na"
@@ -130,13 +131,24 @@ def rating_label(criterion: Criterion, value: int) -> str:
 
 
 class ReviewFilterForm(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *ReviewStatus.choices])
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
     agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int, empty_value=None)
     reviewer = forms.TypedChoiceField(label=_("Reviewer"), required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    score_min = forms.FloatField(label=_("Score from"), required=False, min_value=0, max_value=1000)
+    score_max = forms.FloatField(label=_("Score to"), required=False, min_value=0, max_value=1000)
+    high_impact = yes_no_field(_("High-impact errors"))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Interaction or agent")})
+        self._choices("team", [("", _("Any")), *((t.pk, t.name) for t in Team.objects.only("name"))])
+        self._choices("site", [("", _("Any")), *((s.pk, s.name) for s in Site.objects.only("name"))])
         agents = Agent.objects.visible_to(actor).only("username", "display_name")
         self._choices("agent", [("", _("Any")), *((a.pk, str(a)) for a in agents)])
         reviewers = User.objects.filter(role__in=[Role.ADMIN, Role.QA_LEAD, Role.REVIEWER]).order_by("username")
@@ -167,12 +179,24 @@ class AssignmentForm(forms.Form):
         label=_("Reviewer"), queryset=User.objects.none(), empty_label=_("Choose a reviewer"), widget=QuickSelect
     )
     due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # From the interaction list: the ticked rows, all the rows matching its filters, or a random number of them.
+    mode = forms.ChoiceField(required=False, choices=[("ticked", "ticked"), ("all", "all"), ("random", "random")])
+    random_count = forms.IntegerField(label=_("How many at random"), required=False, min_value=1, max_value=BULK_MAX)
+    filters = forms.CharField(required=False, max_length=4000)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["interactions"].queryset = Interaction.objects.visible_to(actor)  # type: ignore[attr-defined]
         self.fields["reviewer"].queryset = reviewers_queryset()  # type: ignore[attr-defined]
+        if self.data.get("mode") in {"all", "random"}:
+            self.fields["interactions"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("mode") == "random" and not cleaned.get("random_count") and "random_count" not in self.errors:
+            self.add_error("random_count", _("Say how many interactions to pick at random."))
+        return cleaned
 
     def due_at(self) -> datetime | None:
         """The end of the chosen day in the site's time zone: due "on the 5th" means by the evening of the 5th."""

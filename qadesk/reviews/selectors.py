@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qadesk.accounts.models import User
+from qadesk.core.days import day_start, next_day_start
+from qadesk.core.lists import parse_sort, sort_ordering
 from qadesk.reviews.models import AssignmentStatus, Rating, Review, ReviewAssignment, ReviewStatus
 
 # What a row of the review list (page and API) shows: the review's own columns and the names of what it points to, not
@@ -29,14 +31,58 @@ LIST_COLUMNS = (
 )
 
 
-def review_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Review]:
-    """Reviews the actor may see, newest first, with the columns a list row shows (LIST_COLUMNS); filters: status,
-    agent (id), reviewer (id), interaction (id)."""
-    filters = filters or {}
+# Sort keys people click in the review list (page and API) -> columns; the id breaks ties (core.lists.sort_ordering).
+REVIEW_SORTS = {
+    "id": ("id",),
+    "date": ("submitted_at", "created_at"),
+    "score": ("score",),
+    "status": ("status",),
+    "agent": ("agent__display_name", "agent__username"),
+    "reviewer": ("reviewer__first_name", "reviewer__last_name", "reviewer__username"),
+    "interaction": ("interaction__external_id",),
+    "errors": ("high_impact_errors", "low_impact_errors"),
+}
+DEFAULT_REVIEW_SORT = "-id"
+_NULLABLE_SORT_COLUMNS = frozenset({"submitted_at", "score"})
+
+
+def review_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Review]:
+    """Reviews the actor may see, filtered and sorted (newest first by default), with the columns a list row shows
+    (LIST_COLUMNS).
+
+    Filters: status, agent (id), reviewer (id), interaction (id), team and site (the interaction's, ids), date_from and
+    date_to (inclusive local dates of submission: drafts have none), score_min and score_max (inclusive), high_impact
+    (bool: with high-impact errors) and q (text in the interaction's external id or subject, or the agent's name).
+    `sort`: a key of REVIEW_SORTS, "-" for descending; unknown keys give the default."""
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     reviews = Review.objects.visible_to(actor).select_related("interaction", "reviewer", "agent", "scorecard_version__scorecard")
-    lookups = {"status": "status", "agent": "agent_id", "reviewer": "reviewer_id", "interaction": "interaction_id"}
-    reviews = reviews.filter(**{lookups[k]: v for k, v in filters.items() if k in lookups and v not in (None, "")})
-    return reviews.only(*LIST_COLUMNS).order_by("-pk")
+    lookups = {
+        "status": "status",
+        "agent": "agent_id",
+        "reviewer": "reviewer_id",
+        "interaction": "interaction_id",
+        "team": "interaction__team_id",
+        "site": "interaction__site_id",
+        "score_min": "score__gte",
+        "score_max": "score__lte",
+    }
+    reviews = reviews.filter(**{lookups[k]: v for k, v in filters.items() if k in lookups})
+    if "date_from" in filters:
+        reviews = reviews.filter(submitted_at__gte=day_start(filters["date_from"]))
+    if "date_to" in filters:
+        reviews = reviews.filter(submitted_at__lt=next_day_start(filters["date_to"]))
+    if "high_impact" in filters:
+        reviews = reviews.filter(high_impact_errors__gt=0) if filters["high_impact"] else reviews.filter(high_impact_errors=0)
+    if "q" in filters:
+        text = str(filters["q"]).strip()
+        reviews = reviews.filter(
+            Q(interaction__external_id__icontains=text)
+            | Q(interaction__subject__icontains=text)
+            | Q(agent__display_name__icontains=text)
+            | Q(agent__username__icontains=text)
+        )
+    ordering = sort_ordering(parse_sort(sort, REVIEW_SORTS, DEFAULT_REVIEW_SORT), REVIEW_SORTS, _NULLABLE_SORT_COLUMNS)
+    return reviews.only(*LIST_COLUMNS).order_by(*ordering)
 
 
 def review_detail(*, actor: User, pk: int) -> Review:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import transaction
 from django.urls import reverse
@@ -314,12 +314,24 @@ def assignments_check_allowed(*, actor: User) -> None:
         raise PermissionDenied(_("Only QA leads can assign reviews."))
 
 
+# "Assign all N matching" and "a random N" take at most this many interactions at a time.
+BULK_MAX = 1000
+
+
 @transaction.atomic
 def assignments_create(
-    *, interactions: list[Interaction], reviewer: User, actor: User, due_at: datetime | None = None
+    *,
+    interactions: list[Interaction],
+    reviewer: User,
+    actor: User,
+    due_at: datetime | None = None,
+    open_elsewhere: Literal["refuse", "skip"] = "refuse",
 ) -> list[ReviewAssignment]:
     """Put interactions in a reviewer's queue (QA leads and admins); ones already open for them are skipped.
 
+    An interaction stays in one queue at a time: one already open in ANOTHER reviewer's queue is refused
+    (`open_elsewhere="refuse"`, a Conflict naming who has it, and nothing is assigned) or left where it is
+    (`"skip"`, what a sampling run does).
     Interactions credited to the reviewer's own agent are refused unless self-review is allowed.
     """
     assignments_check_allowed(actor=actor)
@@ -329,15 +341,27 @@ def assignments_create(
     # once, a sampling run beside a manual assignment): the "already open" check below then sees the other's rows.
     User.objects.select_for_update(no_key=True).filter(pk=reviewer.pk).first()
     _check_not_own_interactions(interactions=interactions, reviewer=reviewer)
+    ids = [i.pk for i in interactions]
     already = set(
-        ReviewAssignment.objects.filter(
-            reviewer=reviewer, status=AssignmentStatus.OPEN, interaction__in=interactions
-        ).values_list("interaction_id", flat=True)
+        ReviewAssignment.objects.filter(reviewer=reviewer, status=AssignmentStatus.OPEN, interaction_id__in=ids).values_list(
+            "interaction_id", flat=True
+        )
     )
+    elsewhere = list(
+        ReviewAssignment.objects.filter(status=AssignmentStatus.OPEN, interaction_id__in=ids)
+        .exclude(reviewer=reviewer)
+        .order_by("interaction__external_id")
+        .values_list(
+            "interaction_id", "interaction__external_id", "reviewer__first_name", "reviewer__last_name", "reviewer__username"
+        )
+    )
+    if elsewhere and open_elsewhere == "refuse":
+        raise Conflict(_open_elsewhere_message(elsewhere))
+    skip = already | {row[0] for row in elsewhere}
     created = ReviewAssignment.objects.bulk_create(
         ReviewAssignment(interaction=i, reviewer=reviewer, assigned_by=actor, due_at=due_at)
         for i in dict.fromkeys(interactions)
-        if i.pk not in already
+        if i.pk not in skip
     )
     if created:
         notify(
@@ -348,6 +372,20 @@ def assignments_create(
             url=reverse("reviews:queue"),
         )
     return created
+
+
+def _open_elsewhere_message(rows: list[tuple[int, str, str, str, str]]) -> str:
+    """ "INT-1 is already in Anna Rossi's queue; …": the first three by name, then how many more."""
+    shown = [
+        _("{interaction} is already in {name}'s review queue").format(
+            interaction=external_id, name=f"{first} {last}".strip() or username
+        )
+        for _pk, external_id, first, last, username in rows[:3]
+    ]
+    text = "; ".join(shown)
+    if len(rows) > 3:
+        text += " " + _("(and {count} more)").format(count=len(rows) - 3)
+    return text + ". " + _("Nothing was assigned: an interaction stays in one queue at a time.")
 
 
 def _score(*, review: Review, criteria: list[Any], ratings: dict[int, Rating]) -> None:

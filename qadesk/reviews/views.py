@@ -5,8 +5,7 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,11 +16,22 @@ from django.views.decorators.http import require_POST
 from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.core.errors import ApplicationError, Conflict
 from qadesk.core.inputs import parse_id
-from qadesk.interactions.selectors import interaction_detail
+from qadesk.core.lists import PAGE_SIZES, paginate, parse_page_number, parse_page_size, parse_sort
+from qadesk.interactions.forms import InteractionFilterForm
+from qadesk.interactions.selectors import interaction_detail, interactions_to_assign
 from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
 from qadesk.reviews.models import Review, ReviewStatus
-from qadesk.reviews.selectors import assignment_due_state, assignment_queue, review_detail, review_list, review_own
+from qadesk.reviews.selectors import (
+    DEFAULT_REVIEW_SORT,
+    REVIEW_SORTS,
+    assignment_due_state,
+    assignment_queue,
+    review_detail,
+    review_list,
+    review_own,
+)
 from qadesk.reviews.services import (
+    BULK_MAX,
     assignments_create,
     review_change_scorecard,
     review_create,
@@ -29,18 +39,24 @@ from qadesk.reviews.services import (
     review_start,
     review_submit,
 )
+from qadesk.reviews.tables import ROW_COLUMNS, review_rows
 from qadesk.scorecards.selectors import scorecard_version_detail, scorecard_versions_for
-
-PAGE_SIZE = 50
 
 
 @login_required
 def review_list_view(request: HttpRequest) -> HttpResponse:
-    """Reviews the user may see, filterable by status, agent and reviewer; htmx gets only the table."""
+    """Reviews the user may see, filtered, sorted, in numbered pages; htmx gets only the table."""
     form = ReviewFilterForm(request.GET or None, actor=request.user)  # type: ignore[arg-type]
-    reviews = review_list(actor=request.user, filters=form.filters())  # type: ignore[arg-type]
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "pass_mark": OrgSettings.load().pass_mark}
+    sort = parse_sort(request.GET.get("sort"), REVIEW_SORTS, DEFAULT_REVIEW_SORT)
+    reviews = review_list(actor=request.user, filters=form.filters(), sort=sort)  # type: ignore[arg-type]
+    page = paginate(
+        reviews,
+        columns=ROW_COLUMNS,
+        number=parse_page_number(request.GET.get("page")),
+        size=parse_page_size(request.GET.get("size")),
+    )
+    rows = review_rows(page.rows, pass_mark=OrgSettings.load().pass_mark, user_id=request.user.pk)
+    context = {"form": form, "page_obj": page, "rows": rows, "sort": sort, "page_sizes": PAGE_SIZES}
     template = "reviews/_table.html" if request.htmx else "reviews/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -85,9 +101,27 @@ def assignment_create_view(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(error))
         return HttpResponseRedirect(_safe_next(request))
     reviewer = form.cleaned_data["reviewer"]
+    mode = form.cleaned_data.get("mode") or "ticked"
+    if mode == "ticked":
+        interactions = list(form.cleaned_data["interactions"])
+    else:
+        filter_form = InteractionFilterForm(QueryDict(form.cleaned_data.get("filters") or ""), actor=request.user)  # type: ignore[arg-type]
+        interactions, matching = interactions_to_assign(
+            actor=request.user,  # type: ignore[arg-type]
+            filters=filter_form.filters(),
+            random_count=form.cleaned_data.get("random_count") if mode == "random" else None,
+            limit=BULK_MAX,
+        )
+        if not interactions:
+            if matching > BULK_MAX:
+                text = _("{count} interactions match: narrow the filters to at most {max} at a time, or pick some at random.")
+                messages.error(request, text.format(count=matching, max=BULK_MAX))
+            else:
+                messages.error(request, _("No interaction that is in nobody's review queue matches these filters."))
+            return HttpResponseRedirect(_safe_next(request))
     try:
         created = assignments_create(
-            interactions=list(form.cleaned_data["interactions"]),
+            interactions=interactions,
             reviewer=reviewer,
             actor=request.user,  # type: ignore[arg-type]
             due_at=form.due_at(),
@@ -95,7 +129,7 @@ def assignment_create_view(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(_safe_next(request))
-    skipped = len(form.cleaned_data["interactions"]) - len(created)
+    skipped = len(interactions) - len(created)
     name = reviewer.get_full_name() or reviewer.username
     text = ngettext("{count} interaction assigned to {name}.", "{count} interactions assigned to {name}.", len(created)).format(
         count=len(created), name=name

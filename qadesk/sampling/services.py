@@ -198,7 +198,11 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
         if not share:
             continue
         created = assignments_create(
-            interactions=[Interaction(pk=pick.id) for pick in share], reviewer=reviewers[user_id], actor=assigner, due_at=due_at
+            interactions=[Interaction(pk=pick.id) for pick in share],
+            reviewer=reviewers[user_id],
+            actor=assigner,
+            due_at=due_at,
+            open_elsewhere="skip",  # one already in another queue stays there
         )
         items += [
             SamplingRunItem(run=run, assignment=a, stratum=stratum_of[a.interaction_id], risk_flags=flags_of[a.interaction_id])

@@ -5,6 +5,8 @@ from typing import Any
 
 from django import template
 from django.db import models
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from qadesk.core.i18n import pick
 
@@ -75,3 +77,35 @@ def worker_warning(context: dict[str, Any], *, always: bool = False) -> dict[str
     if not (always or is_admin):
         return {"worker": None}
     return {"worker": worker_status()}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict[str, Any], key: str, label: str, sort: str, hx_target: str = "", css: str = "") -> SafeString:
+    """A sortable column header: a link that sorts by `key` (ascending first, descending when it already is), with
+    `aria-sort` and an arrow on the current sort column. Keeps the other parameters, back to page 1."""
+    descending = sort.startswith("-")
+    current = (sort[1:] if descending else sort) == key
+    target = f"-{key}" if current and not descending else key
+    query = query_with(context, sort=target, page=None)
+    aria = ("descending" if descending else "ascending") if current else "none"
+    arrow = ("▼" if descending else "▲") if current else ""
+    hx = format_html(' hx-get="?{}" hx-target="{}" hx-push-url="true"', query, hx_target) if hx_target else ""
+    return format_html(
+        '<th scope="col" class="sortable{}" aria-sort="{}"><a href="?{}"{}>{}<span aria-hidden="true">{}</span></a></th>',
+        f" {css}" if css else "",
+        aria,
+        query,
+        hx,
+        label,
+        arrow,
+    )
+
+
+@register.filter
+def quick_label(field: Any) -> SafeString:
+    """`{{ field.label_tag }}` as Django writes it for a form whose label_suffix is "" (`<label for="id_x">…</label>`),
+    without a template per label: a list page's filter form has a dozen (benchmarks/README.md: Load)."""
+    target = field.id_for_label
+    if not target:
+        return format_html("{}", field.label)
+    return format_html('<label for="{}">{}</label>', target, field.label)

@@ -68,10 +68,12 @@ def test_only_qa_leads_assign_and_unknown_ids_answer_404(interaction, reviewer, 
 
 def test_the_queue_is_the_callers_unless_a_qa_lead_asks_for_everyones(interaction, reviewer, qa_lead) -> None:
     colleague = f.make_user("ugo", Role.REVIEWER)
-    for who in ("dario", "ugo"):
-        bearer(qa_lead).post(
-            "/api/v1/reviews/assignments", {"interactions": [interaction.pk], "reviewer": who}, content_type=JSON
+    second = f.make_interaction(interaction.agent)  # one interaction stays in one queue at a time
+    for who, item in (("dario", interaction), ("ugo", second)):
+        response = bearer(qa_lead).post(
+            "/api/v1/reviews/assignments", {"interactions": [item.pk], "reviewer": who}, content_type=JSON
         )
+        assert response.status_code == 201, response.content
     assert [a["reviewer"] for a in bearer(colleague).get("/api/v1/reviews/assignments?mine=false").json()["items"]] == ["ugo"]
     assert bearer(qa_lead).get("/api/v1/reviews/assignments").json()["count"] == 0
     assert bearer(qa_lead).get("/api/v1/reviews/assignments?mine=false").json()["count"] == 2

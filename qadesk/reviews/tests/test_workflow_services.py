@@ -4,7 +4,7 @@ import pytest
 
 from qadesk.accounts.models import Role
 from qadesk.audit.models import Action, AuditEvent
-from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
 from qadesk.notifications.models import Notification
 from qadesk.reviews import services
 from qadesk.reviews.models import AssignmentStatus, ReviewAssignment
@@ -171,10 +171,15 @@ def test_nothing_new_to_assign_notifies_nobody(interaction, reviewer, qa_lead) -
 
 def test_submitting_closes_the_reviewers_assignment_only(default_scorecard, interaction, reviewer, qa_lead) -> None:
     colleague = f.make_user("ugo", Role.REVIEWER)
-    mine, theirs = (assignments_create(interactions=[interaction], reviewer=r, actor=qa_lead)[0] for r in (reviewer, colleague))
+    mine = assignments_create(interactions=[interaction], reviewer=reviewer, actor=qa_lead)[0]
+    # Two open queues for one interaction: made before assignments_create refused it (rows an older install may hold).
+    theirs = ReviewAssignment.objects.create(interaction=interaction, reviewer=colleague, assigned_by=qa_lead)
     review = submitted(default_scorecard, interaction, reviewer)
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.status, mine.review, mine.done_at) == (AssignmentStatus.DONE, review, review.submitted_at)
     assert theirs.status == AssignmentStatus.OPEN and theirs.review is None
+    with pytest.raises(Conflict, match="already in ugo's review queue"):  # open in another queue: refused
+        assignments_create(interactions=[interaction], reviewer=reviewer, actor=qa_lead)
+    ReviewAssignment.objects.filter(pk=theirs.pk).update(status=AssignmentStatus.CANCELLED)
     assert assignments_create(interactions=[interaction], reviewer=reviewer, actor=qa_lead)  # may be assigned again

@@ -8,7 +8,10 @@
     var boxes = Array.prototype.slice.call(root.querySelectorAll("[data-select]"));
     var ticked = boxes.filter(function (b) { return b.checked; }).length;
     root.querySelectorAll("[data-selected-count]").forEach(function (el) { el.textContent = String(ticked); });
-    root.querySelectorAll("[data-bulk-submit]").forEach(function (el) { el.disabled = ticked === 0; });
+    // With "all matching" or "a random N" chosen (name="mode"), the button does not need ticked rows.
+    var mode = root.querySelector("[data-bulk] input[name=mode]:checked");
+    var needsTicks = !mode || mode.value === "ticked";
+    root.querySelectorAll("[data-bulk-submit]").forEach(function (el) { el.disabled = needsTicks && ticked === 0; });
     root.querySelectorAll("[data-select-all]").forEach(function (el) {
       el.checked = boxes.length > 0 && ticked === boxes.length;
       el.indeterminate = ticked > 0 && ticked < boxes.length;
@@ -21,7 +24,7 @@
       var table = el.closest("table");
       table.querySelectorAll("[data-select]").forEach(function (b) { b.checked = el.checked; });
     }
-    if (el.matches && (el.matches("[data-select-all]") || el.matches("[data-select]"))) refresh(document);
+    if (el.matches && (el.matches("[data-select-all]") || el.matches("[data-select]") || el.matches("input[name=mode]"))) refresh(document);
   });
   document.addEventListener("htmx:afterSwap", function () { refresh(document); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { refresh(document); });
