@@ -45,7 +45,11 @@ def _figures(html: str) -> dict[str, tuple[str, str]]:
 def _count(client: Client, url: str) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
-    return int(response.context["page_obj"].paginator.count)
+    page = response.context["page_obj"]
+    if hasattr(page, "count_exact"):  # the interaction and review lists (core.lists.ListPage)
+        assert page.count_exact, url
+        return int(page.count)
+    return int(page.paginator.count)
 
 
 def _links_open(client: Client, html: str) -> None:
