@@ -5,7 +5,6 @@ from the rollup equals the report read from the reviews, field by field, for eve
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,7 +27,6 @@ from qadesk.reviews.services import RatingInput, review_create, review_revise, r
 from qadesk.reviews.tests.helpers import criteria_by_code
 from qadesk.scorecards.models import ScorecardVersion
 from qadesk.testing import factories as f
-from qadesk.testing.shared import rows_kept_for_the_scope
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -52,68 +50,15 @@ def _rate(version: ScorecardVersion, rng: random.Random) -> dict[int, RatingInpu
     return ratings
 
 
-@pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """The personas (as qadesk/conftest.py makes them) and the history, made once for the module's five tests, each of
-    which runs in a savepoint of it: the history costs seconds of CPU (24 reviews through the services, disputes...)."""
-    from qadesk.scorecards.services import scorecard_install_default
-
-    with rows_kept_for_the_scope(django_db_blocker):
-        team = f.make_team("Milano Ordini", f.make_site("Milano"))
-        other_team = f.make_team("Lyon Livraisons", f.make_site("Lyon"))
-        agent_user = f.make_user("alice", Role.AGENT, team)
-        other_team_agent_user = f.make_user("bob", Role.AGENT, other_team)
-        agent = f.make_agent("a.rossi", team, agent_user)
-        other_team_agent = f.make_agent("b.martin", other_team, other_team_agent_user)
-        qa_lead = f.make_user("elena", Role.QA_LEAD)
-        people = _people(agent, other_team_agent, f.make_user("dario", Role.REVIEWER), qa_lead)
-        yield {
-            "people": people,
-            "history": _history(people, scorecard_install_default()),
-            "agent_user": agent_user,
-            "other_team_agent_user": other_team_agent_user,
-            "team_lead": f.make_user("carla", Role.TEAM_LEAD, team),
-            "qa_lead": qa_lead,
-        }
-
-
-@pytest.fixture(scope="module")
-def people(built: dict[str, Any]) -> dict[str, Any]:
-    return built["people"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def history(built: dict[str, Any]) -> list[Review]:
-    return built["history"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def agent_user(built: dict[str, Any]) -> User:
-    return built["agent_user"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def other_team_agent_user(built: dict[str, Any]) -> User:
-    return built["other_team_agent_user"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def team_lead(built: dict[str, Any]) -> User:
-    return built["team_lead"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def qa_lead(built: dict[str, Any]) -> User:
-    return built["qa_lead"]  # type: ignore[no-any-return]
-
-
-def _people(agent: Agent, other_team_agent: Agent, reviewer: User, qa_lead: User) -> dict[str, Any]:
+@pytest.fixture
+def people(agent: Agent, other_team_agent: Agent, reviewer: User, qa_lead: User) -> dict[str, Any]:
     second_reviewer = f.make_user("r.second", role=Role.REVIEWER)
     third = f.make_agent("c.third", team=agent.team, user=f.make_user("c.third.user"))
     return {"agents": [agent, other_team_agent, third], "reviewers": [reviewer, second_reviewer], "qa_lead": qa_lead}
 
 
-def _history(people: dict[str, Any], default_scorecard: ScorecardVersion) -> list[Review]:
+@pytest.fixture
+def history(people: dict[str, Any], default_scorecard: ScorecardVersion) -> list[Review]:
     """24 reviews through the services, moved over 6 days, then disputed, revised, re-credited, reopened, re-imported."""
     rng = random.Random(14)
     labels = [Label.objects.create(code="refund"), Label.objects.create(code="late"), None]
