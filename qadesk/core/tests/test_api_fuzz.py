@@ -3,9 +3,8 @@
 Each operation is called by a QA lead and by an agent (real personal tokens), with data that fits the document and
 data that does not (schemathesis' positive and negative modes, its boundary values included: huge integers, empty and
 over-long strings, null characters, wrong types). Ids in paths point at real objects half of the time, so the handlers
-behind the lookups run too. The data is made once for the module; every example runs in a savepoint that is rolled
-back, so a DELETE or a decision leaves the next example the same data. Deterministic (derandomized, no example
-database): CI sees the same cases each run.
+behind the lookups run too. Every example runs in a savepoint that is rolled back, so a DELETE or a decision leaves
+the next example the same data. Deterministic (derandomized, no example database): CI sees the same cases each run.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from qadesk.accounts.models import Role
 from qadesk.accounts.services import api_token_create
 from qadesk.api import api
 from qadesk.testing import factories as f
-from qadesk.testing.shared import rows_kept_for_the_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +53,7 @@ lead_schema = _schema(coverage=True, max_examples=MAX_EXAMPLES)
 agent_schema = _schema(coverage=False, max_examples=AGENT_EXAMPLES)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def in_process_requests() -> Iterator[None]:
     """Requests served in this thread on the test's connection: Django's test client does the same (the handler's
     close_old_connections would close the connection inside the test's transaction)."""
@@ -66,23 +64,14 @@ def in_process_requests() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """A small organisation with one of each object the API reads or changes, and a token per persona: made once for
-    the module's 112 cases (each case, and each example in it, runs in a savepoint rolled back afterwards)."""
-    with rows_kept_for_the_scope(django_db_blocker):
-        yield _world()
-
-
-def _world() -> dict[str, Any]:
+@pytest.fixture
+def world(default_scorecard: Any, in_process_requests: None) -> dict[str, Any]:
+    """A small organisation with one of each object the API reads or changes, and a token per persona."""
     from qadesk.calibration.services import calibration_session_create
     from qadesk.disputes.services import ContestedCriterion, dispute_open
     from qadesk.reviews.services import assignments_create, review_create, review_save, review_submit
     from qadesk.reviews.tests.helpers import perfect_ratings
     from qadesk.sampling.services import sampling_plan_create
-    from qadesk.scorecards.services import scorecard_install_default
-
-    default_scorecard = scorecard_install_default()
 
     team = f.make_team("Fuzz team", f.make_site("Fuzz site"))
     agent_user = f.make_user("fuzz.agent", Role.AGENT, team)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,7 +11,6 @@ from qadesk.accounts.models import Agent, OrgSettings, Role, User
 from qadesk.demo import catalogue as cat
 from qadesk.interactions.models import Interaction, Message, Sop
 from qadesk.reviews.models import Rating, Review, ReviewStatus
-from qadesk.testing.shared import rows_kept_for_the_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -28,65 +25,68 @@ def _demo(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="class")
-def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """One demo for the tests of TestOnTheLoadedDemo (each runs in a savepoint of it): a load costs seconds of CPU."""
-    with rows_kept_for_the_scope(django_db_blocker):
-        yield _demo()
+@pytest.fixture
+def loaded() -> str:
+    return _demo()
 
 
-class TestOnTheLoadedDemo:
-    """Read the one demo `loaded` made (what a test changes is rolled back before the next)."""
+def test_it_creates_the_personas_with_the_demo_password(loaded: str) -> None:
+    users = {u.username: u for u in User.objects.all()}
+    assert {p.username for p in cat.PERSONAS} <= set(users)
+    assert users["admin"].is_superuser and users["admin"].is_staff and users["admin"].role == Role.ADMIN
+    assert users["qa"].role == Role.QA_LEAD and users["manager"].role == Role.MANAGER
+    assert users["lead.milano"].team.name.startswith("Milano") and users["lead.lyon"].team.name.startswith("Lyon")
+    assert all(users[name].check_password("demo") for name in ("admin", "reviewer2", "agent.fr"))
+    assert Agent.objects.get(user=users["agent.it"]).site.name == "Milano"
+    assert Agent.objects.get(user=users["agent.fr"]).site.name == "Lyon"
+    assert OrgSettings.objects.filter(pk=1).exists()
+    assert "agent.it" in loaded and "“demo”" in loaded
 
-    def test_it_creates_the_personas_with_the_demo_password(self, loaded: str) -> None:
-        users = {u.username: u for u in User.objects.all()}
-        assert {p.username for p in cat.PERSONAS} <= set(users)
-        assert users["admin"].is_superuser and users["admin"].is_staff and users["admin"].role == Role.ADMIN
-        assert users["qa"].role == Role.QA_LEAD and users["manager"].role == Role.MANAGER
-        assert users["lead.milano"].team.name.startswith("Milano") and users["lead.lyon"].team.name.startswith("Lyon")
-        assert all(users[name].check_password("demo") for name in ("admin", "reviewer2", "agent.fr"))
-        assert Agent.objects.get(user=users["agent.it"]).site.name == "Milano"
-        assert Agent.objects.get(user=users["agent.fr"]).site.name == "Lyon"
-        assert OrgSettings.objects.filter(pk=1).exists()
-        assert "agent.it" in loaded and "“demo”" in loaded
 
-    def test_it_imports_the_interactions_with_the_catalogue_names(self, loaded: str) -> None:
-        assert Interaction.objects.filter(source=cat.SOURCE).count() == 300
-        assert Agent.objects.count() == 40
-        assert Sop.objects.get(code="SOP-REF-01").labels.filter(code="refund_request").exists()
-        handled = Interaction.objects.filter(agent__isnull=False).first()
-        assert handled is not None and handled.agent.display_name and handled.messages.count() == handled.message_count
+def test_it_imports_the_interactions_with_the_catalogue_names(loaded: str) -> None:
+    assert Interaction.objects.filter(source=cat.SOURCE).count() == 300
+    assert Agent.objects.filter(is_bot=False).count() == 40
+    # The contacts only the bot answered are credited to it, so they can be reviewed (issue 12).
+    assert Agent.objects.filter(is_bot=True).get().username == f"{cat.SOURCE}:bot"
+    assert Sop.objects.get(code="SOP-REF-01").labels.filter(code="refund_request").exists()
+    handled = Interaction.objects.filter(agent__isnull=False).first()
+    assert handled is not None and handled.agent.display_name and handled.messages.count() == handled.message_count
 
-    def test_it_writes_submitted_scored_reviews_spread_over_the_period(self, loaded: str) -> None:
-        reviews = Review.objects.all()
-        assert reviews.count() == 30
-        assert all(r.status == ReviewStatus.SUBMITTED and r.score is not None for r in reviews)
-        assert {r.reviewer.username for r in reviews} <= set(cat.REVIEWERS)
-        assert all(r.agent.user_id != r.reviewer_id for r in reviews)
-        assert all(r.submitted_at >= r.interaction.created_at for r in reviews)
-        days = {r.submitted_at.date() for r in reviews}
-        assert len(days) > 5
-        assert Rating.objects.filter(value__isnull=True).exists()  # some N/A
-        assert Rating.objects.exclude(root_causes=[]).exists()
 
-    def test_it_changes_nothing_a_second_time_with_if_empty(self, loaded: str) -> None:
-        before = (Interaction.objects.count(), Review.objects.count(), Message.objects.count())
-        out = _demo("--if-empty")
-        assert (Interaction.objects.count(), Review.objects.count(), Message.objects.count()) == before
-        assert "not loaded" in out
-        assert "agent.it" in out  # `make run` shows the logins on every start
-
-    def test_it_refuses_to_load_over_existing_data_without_a_flag(self, loaded: str) -> None:
-        with pytest.raises(CommandError):
-            _demo()
-
-    def test_it_replaces_the_demo_data_with_force(self, loaded: str) -> None:
-        first = list(Interaction.objects.order_by("external_id").values_list("external_id", "subject")[:20])
-        _demo("--force")
-        assert Interaction.objects.count() == 300 and Review.objects.count() == 30
-        assert list(Interaction.objects.order_by("external_id").values_list("external_id", "subject")[:20]) == first
+def test_it_writes_submitted_scored_reviews_spread_over_the_period(loaded: str) -> None:
+    reviews = Review.objects.all()
+    assert "Reviews: 30 submitted" in loaded and reviews.count() > 30  # the 30 asked for, then the first hour's (story.py)
+    assert all(r.status == ReviewStatus.SUBMITTED and r.score is not None for r in reviews)
+    assert {r.reviewer.username for r in reviews} <= set(cat.REVIEWERS)
+    assert all(r.agent.user_id != r.reviewer_id for r in reviews)
+    assert all(r.submitted_at >= r.interaction.created_at for r in reviews)
+    days = {r.submitted_at.date() for r in reviews}
+    assert len(days) > 5
+    assert Rating.objects.filter(value__isnull=True).exists()  # some N/A
+    assert Rating.objects.exclude(root_causes=[]).exists()
 
 
 def test_it_stores_customer_html_verbatim() -> None:
     call_command("demo", "--interactions", "400", "--reviews", "0", stdout=StringIO())
     assert Message.objects.filter(body__contains="<").exists()
+
+
+def test_it_changes_nothing_a_second_time_with_if_empty(loaded: str) -> None:
+    before = (Interaction.objects.count(), Review.objects.count(), Message.objects.count())
+    out = _demo("--if-empty")
+    assert (Interaction.objects.count(), Review.objects.count(), Message.objects.count()) == before
+    assert "not loaded" in out
+    assert "agent.it" in out  # `make run` shows the logins on every start
+
+
+def test_it_refuses_to_load_over_existing_data_without_a_flag(loaded: str) -> None:
+    with pytest.raises(CommandError):
+        _demo()
+
+
+def test_it_replaces_the_demo_data_with_force(loaded: str) -> None:
+    reviews = Review.objects.count()
+    first = list(Interaction.objects.order_by("external_id").values_list("external_id", "subject")[:20])
+    _demo("--force")
+    assert Interaction.objects.count() == 300 and Review.objects.count() == reviews
+    assert list(Interaction.objects.order_by("external_id").values_list("external_id", "subject")[:20]) == first
