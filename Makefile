@@ -12,11 +12,11 @@ export QADESK_CHROMIUM := $(CHROMIUM)
 export QADESK_SKIP_BROWSER ?=
 PYTEST_MARKS := $(if $(QADESK_SKIP_BROWSER),-m "not browser")
 # The suite runs on this many pytest-xdist workers (each its own test database and Redis database, see conftest.py);
-# a test module stays whole on one worker, so its module- and session-scoped fixtures (the race server) are made once
-# (--dist loadscope; loadgroup's xdist_group does not group under pytest 9.2). Default 0 (one process): under xdist
-# the schemathesis fuzz (core/tests/test_api_fuzz.py) reports 2 of its 112 cases and the run stays green; it would have
-# to run in a second, one-process pytest before two workers can be the default.
-PYTEST_WORKERS ?= 0
+# PYTEST_WORKERS=0 runs it in one process. A test module stays whole on one worker, so its module- and session-scoped
+# fixtures (the race server) are made once (--dist loadscope; loadgroup's xdist_group does not group under pytest 9.2).
+# Every test id is unique and the API fuzz reports a case per API operation, or the run fails (conftest.py): under
+# pytest 9.2 schemathesis gave its 112 cases two ids, and two workers ran 2 of them while the run stayed green.
+PYTEST_WORKERS ?= 2
 PYTEST_XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadscope)
 define browser_notice
 $(if $(QADESK_SKIP_BROWSER),@printf '\n*** QADESK_SKIP_BROWSER is set: the browser tests were NOT run. ***\n\n')

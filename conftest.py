@@ -5,6 +5,8 @@
   (a migration costs ~20 s of CPU in a fresh process: Django's start and every migration).
 - Under pytest-xdist (`make test` runs two workers), each worker has its own test database (pytest-django adds the
   worker's name) and its own Redis database, so one worker's queued jobs never reach another's RQ worker.
+- Test ids are unique (xdist runs one test per id) and the API fuzz runs a case per API operation, or the run fails
+  (qadesk/testing/collection.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from qadesk.testing import collection
 from qadesk.testing.databases import MigratedDatabase, postgres_admin_dsn
 
 
@@ -38,6 +41,19 @@ def _worker_redis_url() -> None:
 
 
 _worker_redis_url()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(collection.FuzzCount(config), "qadesk-fuzz-count")
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    collection.give_schemathesis_items_their_own_id(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    collection.refuse_duplicate_ids(items)
 
 
 _MIGRATED = pytest.StashKey[MigratedDatabase]()
