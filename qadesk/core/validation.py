@@ -94,6 +94,8 @@ def error_message(error: Mapping[str, Any]) -> str:
         return str(ctx.get("error") or error["msg"])
     if kind not in _PYDANTIC_TYPES:
         return str(error["msg"])
+    if kind == "too_long" and isinstance(error.get("input"), str):  # a length check behind a validator: still characters
+        kind = "string_too_long"
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return _("must not be empty")
     if kind == "string_too_short":

@@ -24,13 +24,30 @@ class RowErrorOut(Schema):
     message: str
 
 
+class RowChangeOut(Schema):
+    line: int
+    external_id: str
+    changed: list[str]
+
+
+class ImportedIdsOut(Schema):
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    refused: list[str]
+
+
 class ImportReportOut(Schema):
     created: int
     updated: int
+    unchanged: int
+    refused: int
     skipped: int
     committed: bool
     error_count: int
     errors: list[RowErrorOut]
+    ids: ImportedIdsOut
+    changes: list[RowChangeOut]
 
 
 class ImportFailedOut(ImportReportOut):
@@ -48,10 +65,13 @@ def _answer(report: ImportReport) -> dict[str, Any]:
     response={200: ImportReportOut, 403: ErrorOut, 422: ImportFailedOut},
     summary="Import interactions (JSON body)",
 )
-def import_interactions(request: HttpRequest, payload: InteractionsIn, skip_invalid: bool = False) -> dict[str, Any]:
+def import_interactions(
+    request: HttpRequest, payload: InteractionsIn, skip_invalid: bool = False, last_wins: bool = False
+) -> dict[str, Any]:
     """Records in the JSON Lines shape of docs/import-format.md; an error's `line` is the record's 1-based index."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
-    return _answer(interactions_import(rows=enumerate(payload.records, 1), skip_invalid=skip_invalid))
+    rows = enumerate(payload.records, 1)
+    return _answer(interactions_import(rows=rows, skip_invalid=skip_invalid, last_wins=last_wins))
 
 
 @router.post(
@@ -60,8 +80,13 @@ def import_interactions(request: HttpRequest, payload: InteractionsIn, skip_inva
     summary="Import interactions (JSON Lines or CSV upload)",
 )
 def import_interactions_file(
-    request: HttpRequest, file: File[UploadedFile], fmt: str | None = None, skip_invalid: bool = False
+    request: HttpRequest,
+    file: File[UploadedFile],
+    fmt: str | None = None,
+    skip_invalid: bool = False,
+    last_wins: bool = False,
 ) -> dict[str, Any]:
     """A multipart upload named `file`; the format comes from `fmt` (jsonl or csv) or the file name."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
-    return _answer(interactions_import_file(path_or_stream=file, fmt=fmt, skip_invalid=skip_invalid))
+    report = interactions_import_file(path_or_stream=file, fmt=fmt, skip_invalid=skip_invalid, last_wins=last_wins)
+    return _answer(report)

@@ -172,9 +172,7 @@ def test_batches_stored_on_a_second_thread_give_the_same_report_and_rows(
         _use_writer(monkeypatch, writer)
         try:
             with transaction.atomic():
-                report = interactions_import(
-                    rows=enumerate(MIXED, 1), skip_invalid=skip_invalid, last_wins=True, batch_size=3
-                )
+                report = interactions_import(rows=enumerate(MIXED, 1), skip_invalid=skip_invalid, last_wins=True, batch_size=3)
                 results.append((report.as_dict(), _snapshot()))
                 raise _Undo
         except _Undo:
