@@ -57,7 +57,7 @@ INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
     "sop_id", "phase", "status", "agent_id", "created_at", "queued_at", "answered_at", "first_reply_at",
     "resolved_at", "closed_at", "talk_seconds", "hold_seconds", "acw_seconds", "abandoned", "reopens",
-    "customer_rating", "complaint", "message_count", "imported_at", "handlers_hash", "transcript_hash",
+    "customer_rating", "complaint", "message_count", "imported_at", "handlers_hash", "transcript_hash", "row_hash",
 )  # fmt: skip
 # What a re-import compares and may overwrite; the input field each column comes from (absent field: column kept).
 UPDATED_COLUMNS = INTERACTION_COLUMNS[2:27]
@@ -244,6 +244,7 @@ class _Row(NamedTuple):
     rec: InteractionIn
     handlers_hash: str
     transcript_hash: str
+    row_hash: str
 
 
 class _Refused(NamedTuple):
@@ -283,6 +284,7 @@ class _BatchImport:
         self.now = timezone.now()
         self.batches = 0
         self.seen: dict[tuple[str, str], int] = {}  # (source, external_id) → the first line that named it
+        self.rows_stored = _RowHashes() if Interaction.objects.exists() else None  # nothing to look up in an empty table
         self.sites = _Lookup(Site, "name")
         self.teams = _Lookup(Team, "name")
         self.agents = _Lookup(Agent, "username")
@@ -305,13 +307,22 @@ class _BatchImport:
             self.pool.shutdown()
             self.pool = None
             connection.dec_thread_sharing()
+        if self.rows_stored is not None:
+            self.rows_stored.close()
 
     def run(self, batch: list[Row]) -> None:
         """Validate this batch (while the previous one is being stored), then hand it over to be stored."""
         future_horizon_reset()
         parsed: list[_Row] = []
         refused: list[_Refused] = []
-        for line, raw in batch:
+        same: list[str] = []  # external ids of rows identical to the row that last wrote their interaction
+        digests = [_row_digest(raw) for _line, raw in batch]
+        stored = self.rows_stored.lookup(digests) if self.rows_stored is not None else {}
+        for (line, raw), digest in zip(batch, digests, strict=True):
+            if (key := stored.get(digest)) is not None and key not in self.seen:  # unchanged: not even validated again
+                self.seen[key] = line
+                same.append(key[1])
+                continue
             rec, problems, raw_record = self._parse(raw)
             key = (rec.source, rec.external_id) if rec is not None else _raw_key(raw_record)
             if key is not None and (first := self.seen.setdefault(key, line)) != line and not self.last_wins:
@@ -319,19 +330,21 @@ class _BatchImport:
             if problems:
                 refused.append(_refused(line, problems, raw_record, rec))
             elif rec is not None:
-                parsed.append(_Row(line, rec, _digest(rec.agents), _transcript_digest(rec.messages)))
+                parsed.append(_Row(line, rec, _digest(rec.agents), _transcript_digest(rec.messages), digest))
         names = _names_of(row.rec for row in parsed)
         self.batches += 1
         if self.batches % GC_EVERY_BATCHES == 0:  # cycles, if any (Django's objects were frozen); while the writer works
             gc.collect(1)
         self.wait()
         if self.pool is None:
-            self._store_batch(parsed, refused, names)
+            self._store_batch(parsed, refused, names, same)
         else:
-            self.pending = self.pool.submit(self._store_batch, parsed, refused, names)
+            self.pending = self.pool.submit(self._store_batch, parsed, refused, names, same)
 
-    def _store_batch(self, parsed: list[_Row], refused: list[_Refused], names: _Names) -> None:
+    def _store_batch(self, parsed: list[_Row], refused: list[_Refused], names: _Names, same: list[str]) -> None:
         """Check the batch's references, create the names it uses, write its rows (on the writer's thread, if any)."""
+        for external_id in same:  # counted here: the report is this thread's while a batch is being stored
+            self.report.name("unchanged", external_id)
         for lookup in (self.sites, self.teams, self.agents, self.labels, self.customers, self.sops):
             lookup.trim()
         self.reviewed_transcripts: dict[int, list[tuple[Any, ...]]] = {}  # filled by the checks when transcripts change
@@ -478,7 +491,7 @@ class _BatchImport:
             rec.phase or "", rec.default_status(), ids[rec.agents[-1]] if rec.agents else None,
             rec.created_at, rec.queued_at, rec.answered_at, rec.first_reply_at, rec.resolved_at, rec.closed_at,
             rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, rec.customer_rating or "",
-            rec.complaint, len(rec.messages), self.now, row.handlers_hash, row.transcript_hash,
+            rec.complaint, len(rec.messages), self.now, row.handlers_hash, row.transcript_hash, row.row_hash,
         )  # fmt: skip
 
     def _write(self, latest: dict[tuple[str, str], _Row], names: _Names, stored: dict[tuple[str, str], _Stored]) -> None:
@@ -488,8 +501,9 @@ class _BatchImport:
         changed: list[tuple[_Stored, _Row, tuple[Any, ...]]] = []
         for before, row in old:
             values, what = self._merged(before, row)
-            if what:
+            if what or row.row_hash != before.row_hash:  # unchanged but from another row: its digest is kept for next time
                 changed.append((before, row, values))
+            if what:
                 self.report.name("updated", row.rec.external_id)
                 if len(self.report.changes) < MAX_REPORTED_IDS:
                     self.report.changes.append(RowChange(row.line, row.rec.external_id, what))
@@ -514,6 +528,7 @@ class _BatchImport:
         hashes = (
             row.handlers_hash if "agents" in given else before.handlers_hash,
             row.transcript_hash if "messages" in given else before.transcript_hash,
+            row.row_hash,
         )
         what = [COLUMN_FIELDS[c] for c, old in zip(UPDATED_COLUMNS, before.values, strict=True) if values[c] != old]
         what = [f for f in dict.fromkeys(what) if f not in ("agents", "messages")]
@@ -529,12 +544,12 @@ class _BatchImport:
         rows = (self._interaction_row(row) for row in new)  # made while COPY sends the ones before
         new_ids = self.writer.insert_returning_ids(Interaction, INTERACTION_COLUMNS, rows, len(new))
         handlers = list(zip(new_ids, (row.rec for row in new), strict=True)) + [
-            (before.pk, row.rec) for before, row, values in changed if values[-2] != before.handlers_hash
+            (before.pk, row.rec) for before, row, values in changed if values[-3] != before.handlers_hash
         ]
         transcripts = [(pk, row.rec, 0) for pk, row in zip(new_ids, new, strict=True)] + [
             (before.pk, row.rec, len(self.reviewed_transcripts.get(before.pk, [])))
             for before, row, values in changed
-            if values[-1] != before.transcript_hash
+            if values[-2] != before.transcript_hash
         ]
         agent_ids = self.agents.ids
         protected = self.protected
@@ -558,27 +573,29 @@ class _BatchImport:
     def _update_interactions(self, changed: list[tuple[_Stored, _Row, tuple[Any, ...]]]) -> None:
         """One set-based UPDATE of the changed interactions; their replaced handlers and messages deleted (except
         the messages of a reviewed transcript, and messages with a review of their own, updated in place)."""
-        columns = ("id", *UPDATED_COLUMNS, "imported_at", "handlers_hash", "transcript_hash")
+        columns = ("id", *UPDATED_COLUMNS, "imported_at", "handlers_hash", "transcript_hash", "row_hash")
         self.writer.update(
-            Interaction, columns, ((before.pk, *values[:-2], self.now, *values[-2:]) for before, _row, values in changed)
+            Interaction, columns, ((before.pk, *values[:-3], self.now, *values[-3:]) for before, _row, values in changed)
         )
         # Their reviews now count under another team, site, channel, label or phase in the quality report's rollup.
         dims = [UPDATED_COLUMNS.index(name) for name in REPORT_DIMENSIONS]
         moved = [before.pk for before, _row, values in changed if any(values[i] != before.values[i] for i in dims)]
         if moved:
             quality_rollup_refresh(slices=slices_of(Review.objects.filter(interaction_id__in=moved).values_list("pk", flat=True)))
-        handlers = [before.pk for before, _row, values in changed if values[-2] != before.handlers_hash]
+        handlers = [before.pk for before, _row, values in changed if values[-3] != before.handlers_hash]
         if handlers:
             InteractionAgent.objects.filter(interaction_id__in=handlers).delete()
         replaced = [
             before.pk
             for before, _row, values in changed
-            if values[-1] != before.transcript_hash and before.pk not in self.reviewed_transcripts
+            if values[-2] != before.transcript_hash and before.pk not in self.reviewed_transcripts
         ]
         if not replaced:
             return
         keep = [message_pk for pk in replaced for message_pk in self.protected.get(pk, {}).values()]
-        Message.objects.filter(interaction_id__in=replaced).exclude(pk__in=keep).delete()
+        # One DELETE, without Django's collector (which reads every message first to look for protecting rows): the
+        # messages another row protects are `keep`, found above; any other reference fails the statement.
+        Message.objects.filter(interaction_id__in=replaced).exclude(pk__in=keep)._raw_delete(Message.objects.db)
         agent_ids = self.agents.ids
         rows = {before.pk: row.rec for before, row, _values in changed}
         in_place = [
@@ -603,6 +620,7 @@ class _Stored(NamedTuple):
     values: tuple[Any, ...]
     handlers_hash: str
     transcript_hash: str
+    row_hash: str
 
 
 def _stored_rows(keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Stored]:
@@ -611,12 +629,43 @@ def _stored_rows(keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Stored]:
     for source, external_id in keys:
         by_source[source].append(external_id)
     found = {}
-    fields = ("pk", "external_id", *UPDATED_COLUMNS, "handlers_hash", "transcript_hash")
+    fields = ("pk", "external_id", *UPDATED_COLUMNS, "handlers_hash", "transcript_hash", "row_hash")
     for source, external_ids in by_source.items():
         for query in _where_in(Interaction.objects.filter(source=source), "external_id", external_ids):
-            for pk, external_id, *values, handlers_hash, transcript_hash in query.values_list(*fields):
-                found[(source, external_id)] = _Stored(pk, tuple(values), handlers_hash, transcript_hash)
+            for pk, external_id, *values, handlers_hash, transcript_hash, row_hash in query.values_list(*fields):
+                found[(source, external_id)] = _Stored(pk, tuple(values), handlers_hash, transcript_hash, row_hash)
     return found
+
+
+class _RowHashes:
+    """Which rows of a batch are, byte for byte, the row that last wrote their interaction (its `row_hash`).
+
+    On PostgreSQL this asks on a connection of its own, so that the reading thread can ask while the writer's thread
+    uses the import's connection: it sees what was committed before, not what this import wrote — a row written by
+    this import is then compared the usual way, and a row met twice is a duplicate (see `run`). Elsewhere it asks on
+    the import's connection, which is free while the reading thread works."""
+
+    def __init__(self) -> None:
+        self.raw: Any = None
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            self.raw = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+            table = connection.ops.quote_name(Interaction._meta.db_table)
+            self.sql = f"SELECT row_hash, source, external_id FROM {table} WHERE row_hash = ANY(%s)"  # noqa: S608
+
+    def lookup(self, digests: list[str]) -> dict[str, tuple[str, str]]:
+        if self.raw is None:
+            rows: Iterable[tuple[str, str, str]] = Interaction.objects.filter(row_hash__in=digests).values_list(
+                "row_hash", "source", "external_id"
+            )
+        else:
+            rows = self.raw.execute(self.sql, [digests]).fetchall()
+        return {digest: (source, external_id) for digest, source, external_id in rows}
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
 
 
 def _interactions_under_review(pks: list[int]) -> set[int]:
@@ -669,6 +718,12 @@ def _transcript_edits(before: list[tuple[Any, ...]], messages: list[MessageIn]) 
                 )
             )
     return problems
+
+
+def _row_digest(raw: Any) -> str:
+    """The digest of a row as read: a JSON Lines line's bytes, or a record's (CSV row, API record) keys and values."""
+    data = raw if isinstance(raw, bytes) else raw.encode() if isinstance(raw, str) else repr(raw).encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _digest(value: Any) -> str:

@@ -198,6 +198,9 @@ class Interaction(models.Model):
     # rows without reading every message back ("" = not known, e.g. made outside an import: compared in full).
     handlers_hash = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
     transcript_hash = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    # The digest of the row (a JSON Lines line's bytes, a CSV row's cells) that last wrote it: a re-import of the very
+    # same row is recognised without validating it again.
+    row_hash = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     objects = InteractionQuerySet.as_manager()
 
@@ -206,7 +209,11 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="interaction_source_external_id")]
-        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["channel", "created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["channel", "created_at"]),
+            models.Index(fields=["row_hash"], name="interaction_row_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"

@@ -214,7 +214,8 @@ def test_an_unchanged_reimport_touches_nothing(client: Client, qa_lead) -> None:
     stamps = dict(Interaction.objects.values_list("external_id", "imported_at"))
     messages = set(Message.objects.values_list("pk", flat=True))
     status, body = _api(client, [record(1), record(2)])
-    assert (body["created"], body["updated"], body["unchanged"], body["ids"]["unchanged"]) == (0, 0, 2, ["T-1001", "T-1002"])
+    assert (status, body["created"], body["updated"], body["unchanged"]) == (200, 0, 0, 2)
+    assert body["ids"]["unchanged"] == ["T-1001", "T-1002"]
     assert dict(Interaction.objects.values_list("external_id", "imported_at")) == stamps
     assert set(Message.objects.values_list("pk", flat=True)) == messages
 
@@ -230,6 +231,15 @@ def test_numeric_ids_are_stored_as_text_and_match_the_same_id_as_text(client: Cl
     assert body["ids"]["unchanged"] == ["4514"] and Interaction.objects.get().external_id == "4514"
     status, body = _api(client, [record(1, external_id=4.5), record(2, external_id=True)])
     assert status == 422 and [e["field"] for e in body["errors"]] == ["external_id", "external_id"]
+
+
+def test_a_row_met_again_unchanged_is_still_a_duplicate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _cli(tmp_path, capsys, [record(1), record(2)])
+    committed, _out, err = _cli(tmp_path, capsys, [record(1), record(2), record(1)], "--batch-size", "2")
+    assert not committed and "line 3: external_id: the same source and external_id as line 1" in err
+    call_command("qimport", "interactions", str(write_jsonl(tmp_path / "again.jsonl", [record(1), record(2)])), verbosity=2)
+    out = capsys.readouterr().out
+    assert "unchanged: T-1001, T-1002" in out and "created 0, updated 0, unchanged 2" in out
 
 
 def test_duplicate_ids_in_one_file_are_reported_by_line_or_the_last_wins(
@@ -251,6 +261,7 @@ def test_every_error_of_a_file_comes_in_one_pass_in_line_order(tmp_path: Path, c
         record(4, external_id="x" * 101),
     ]
     committed, _out, err = _cli(tmp_path, capsys, rows, "--batch-size", "2")
+    assert not committed
     lines = [line for line in err.splitlines() if line.startswith("line ")]
     assert lines == [
         "line 1: sop: unknown SOP SOP-NOPE: SOPs come from the catalogue",
