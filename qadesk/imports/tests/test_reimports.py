@@ -316,3 +316,16 @@ def test_a_reimport_that_moves_a_reviewed_interaction_keeps_the_rollup_right(
     assert status == 200 and set(body["changes"][0]["changed"]) == {"channel", "team"}
     assert quality_rollup_verify() == []
     assert json.dumps(body)  # the report is plain JSON
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_rows_given_again_are_recognised_without_validation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Committed, so that PostgreSQL's second connection (the digest lookup beside the writer) sees them.
+    _cli(tmp_path, capsys, [record(1), record(2)])
+    rows = [record(1), record(2, subject="nuovo"), record(3)]
+    committed, out, _err = _cli(tmp_path, capsys, rows, "--batch-size", "2")
+    assert committed and "created 1, updated 1, unchanged 1" in out
+    committed, _out, err = _cli(tmp_path, capsys, [record(1), record(1)])
+    assert not committed and "line 2: external_id: the same source and external_id as line 1" in err
+    committed, out, _err = _cli(tmp_path, capsys, [record(1), record(1, subject="altro")], "--last-wins")
+    assert committed and Interaction.objects.get(external_id="T-1001").subject == "altro"
