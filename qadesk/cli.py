@@ -3,7 +3,7 @@
 qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise) with a worker beside it
 qadesk migrate                      create or upgrade the database
 qadesk demo [--if-empty]            load the demo contact centre
-qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
+qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --last-wins, --format)
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
 qadesk calibration report ID        a calibration session's agreement figures
