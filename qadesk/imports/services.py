@@ -40,7 +40,7 @@ from qadesk.imports.parsers import (
     text_problems,
 )
 from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages, future_horizon_reset
-from qadesk.imports.writers import Writer, constraints_checked_per_statement, writer_for
+from qadesk.imports.writers import STAGING, Writer, constraints_checked_per_statement, sync_from_staging_sql, writer_for
 from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
 from qadesk.reviews.models import Review, ReviewStatus
 
@@ -546,13 +546,7 @@ class _BatchImport:
         handlers = list(zip(new_ids, (row.rec for row in new), strict=True)) + [
             (before.pk, row.rec) for before, row, values in changed if values[-3] != before.handlers_hash
         ]
-        transcripts = [(pk, row.rec, 0) for pk, row in zip(new_ids, new, strict=True)] + [
-            (before.pk, row.rec, len(self.reviewed_transcripts.get(before.pk, [])))
-            for before, row, values in changed
-            if values[-2] != before.transcript_hash
-        ]
         agent_ids = self.agents.ids
-        protected = self.protected
         # Generators: the rows stream to the server as they are made, so it stores some while Python makes the rest.
         self.writer.insert(
             InteractionAgent,
@@ -564,9 +558,8 @@ class _BatchImport:
             MESSAGE_COLUMNS,
             (
                 (pk, position, *_message_values(msg, agent_ids))
-                for pk, rec, start in transcripts  # a reviewed transcript: only the messages appended at its end
-                for position, msg in enumerate(rec.messages[start:], start)
-                if not protected or position not in protected.get(pk, ())
+                for pk, row in zip(new_ids, new, strict=True)
+                for position, msg in enumerate(row.rec.messages)
             ),
         )
 
@@ -585,28 +578,38 @@ class _BatchImport:
         handlers = [before.pk for before, _row, values in changed if values[-3] != before.handlers_hash]
         if handlers:
             InteractionAgent.objects.filter(interaction_id__in=handlers).delete()
-        replaced = [
-            before.pk
-            for before, _row, values in changed
-            if values[-2] != before.transcript_hash and before.pk not in self.reviewed_transcripts
-        ]
-        if not replaced:
-            return
-        keep = [message_pk for pk in replaced for message_pk in self.protected.get(pk, {}).values()]
-        # One DELETE, without Django's collector (which reads every message first to look for protecting rows): the
-        # messages another row protects are `keep`, found above; any other reference fails the statement.
-        Message.objects.filter(interaction_id__in=replaced).exclude(pk__in=keep)._raw_delete(Message.objects.db)
+        transcripts = [(before.pk, row.rec) for before, row, values in changed if values[-2] != before.transcript_hash]
+        if transcripts:
+            self._sync_transcripts(transcripts)
+
+    def _sync_transcripts(self, transcripts: list[tuple[int, InteractionIn]]) -> None:
+        """Bring stored transcripts to the new ones, set-based and touching only what differs: the new messages go
+        into a temporary table; one UPDATE rewrites the stored messages that differ at the same position (keeping
+        their ids, so a message with a review of its own stays that row), one INSERT adds the positions not stored
+        yet, a DELETE per new length drops the positions past the end. (Deleting and copying every message again
+        cost more than the first import did.)"""
         agent_ids = self.agents.ids
-        rows = {before.pk: row.rec for before, row, _values in changed}
-        in_place = [
-            Message(pk=kept[position], interaction_id=pk, position=position, **_message_fields(msg, agent_ids))
-            for pk in replaced
-            if (kept := self.protected.get(pk))
-            for position, msg in enumerate(rows[pk].messages)
-            if position in kept
-        ]
-        if in_place:
-            Message.objects.bulk_update(in_place, ["author_role", "agent_id", "sent_at", "body", "is_public", "language"])
+        self.writer.stage(
+            Message,
+            MESSAGE_COLUMNS,
+            (
+                (pk, position, *_message_values(msg, agent_ids))
+                for pk, rec in transcripts
+                for position, msg in enumerate(rec.messages)
+            ),
+        )
+        sql = sync_from_staging_sql(connection, Message, ("interaction_id", "position"), MESSAGE_COLUMNS[2:])
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for pk, rec in transcripts:
+            by_length[len(rec.messages)].append(pk)
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+            cursor.execute(f"DROP TABLE {STAGING}")
+        for length, pks in by_length.items():
+            # Without Django's collector, which reads every message first to look for rows protecting it: those
+            # were checked (`_transcript_problems`); any other reference would fail the statement.
+            Message.objects.filter(interaction_id__in=pks, position__gte=length)._raw_delete(Message.objects.db)
 
 
 # The interaction fields the quality report groups and filters by (its rollup's level 1 keys).
@@ -849,10 +852,6 @@ def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
     """A message's column values after interaction and position: author role, agent id, sent at, body, public, language."""
     return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.language or "")
-
-
-def _message_fields(msg: MessageIn, agent_ids: dict[str, int]) -> dict[str, Any]:
-    return dict(zip(MESSAGE_COLUMNS[2:], _message_values(msg, agent_ids), strict=True))
 
 
 def _where_in(query: models.QuerySet[Any], name: str, values: list[str]) -> Iterator[models.QuerySet[Any]]:
