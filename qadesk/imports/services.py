@@ -8,7 +8,6 @@ bounded per-import caches for names → ids, so memory does not grow with the si
 from __future__ import annotations
 
 import gc
-import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -39,10 +38,22 @@ from qadesk.imports.parsers import (
     readable,
     text_problems,
 )
+from qadesk.imports.reimports import (
+    RowHashes,
+    Stored,
+    digest,
+    interactions_under_review,
+    row_digest,
+    stored_rows,
+    transcript_digest,
+    transcript_edits,
+    transcripts_of,
+    where_in,
+)
 from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages, future_horizon_reset
 from qadesk.imports.writers import STAGING, Writer, constraints_checked_per_statement, sync_from_staging_sql, writer_for
 from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
-from qadesk.reviews.models import Review, ReviewStatus
+from qadesk.reviews.models import Review
 
 MAX_REPORTED_ERRORS = 1000
 MAX_REPORTED_IDS = 1000  # per list of the report (created, updated, unchanged, refused); the counts count them all
@@ -68,7 +79,6 @@ COLUMN_FIELDS = {
 }  # fmt: skip
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
 MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "language")
-MESSAGE_FIELDS = ("author", "agent", "at", "body", "public", "language")
 
 
 @dataclass
@@ -220,7 +230,7 @@ class _Lookup:
     def load(self, keys: Iterable[str]) -> None:
         missing = list({k for k in keys if k not in self.ids})
         fields = ["pk", self.key] + ([self.keep] if self.keep else [])
-        for query in _where_in(self.model._base_manager.all(), self.key, missing):
+        for query in where_in(self.model._base_manager.all(), self.key, missing):
             for pk, key, *kept in query.values_list(*fields):
                 self.ids[key] = pk
                 if kept:
@@ -284,7 +294,7 @@ class _BatchImport:
         self.now = timezone.now()
         self.batches = 0
         self.seen: dict[tuple[str, str], int] = {}  # (source, external_id) → the first line that named it
-        self.rows_stored = _RowHashes() if Interaction.objects.exists() else None  # nothing to look up in an empty table
+        self.rows_stored = RowHashes() if Interaction.objects.exists() else None  # nothing to look up in an empty table
         self.sites = _Lookup(Site, "name")
         self.teams = _Lookup(Team, "name")
         self.agents = _Lookup(Agent, "username")
@@ -316,10 +326,10 @@ class _BatchImport:
         parsed: list[_Row] = []
         refused: list[_Refused] = []
         same: list[str] = []  # external ids of rows identical to the row that last wrote their interaction
-        digests = [_row_digest(raw) for _line, raw in batch]
+        digests = [row_digest(raw) for _line, raw in batch]
         stored = self.rows_stored.lookup(digests) if self.rows_stored is not None else {}
-        for (line, raw), digest in zip(batch, digests, strict=True):
-            if (key := stored.get(digest)) is not None and key not in self.seen:  # unchanged: not even validated again
+        for (line, raw), row_hash in zip(batch, digests, strict=True):
+            if (key := stored.get(row_hash)) is not None and key not in self.seen:  # unchanged: not even validated again
                 self.seen[key] = line
                 same.append(key[1])
                 continue
@@ -330,7 +340,7 @@ class _BatchImport:
             if problems:
                 refused.append(_refused(line, problems, raw_record, rec))
             elif rec is not None:
-                parsed.append(_Row(line, rec, _digest(rec.agents), _transcript_digest(rec.messages), digest))
+                parsed.append(_Row(line, rec, digest(rec.agents), transcript_digest(rec.messages), row_hash))
         names = _names_of(row.rec for row in parsed)
         self.batches += 1
         if self.batches % GC_EVERY_BATCHES == 0:  # cycles, if any (Django's objects were frozen); while the writer works
@@ -349,7 +359,7 @@ class _BatchImport:
             lookup.trim()
         self.reviewed_transcripts: dict[int, list[tuple[Any, ...]]] = {}  # filled by the checks when transcripts change
         self.protected: dict[int, dict[int, int]] = {}
-        stored = _stored_rows({(row.rec.source, row.rec.external_id) for row in parsed})
+        stored = stored_rows({(row.rec.source, row.rec.external_id) for row in parsed}, UPDATED_COLUMNS)
         valid = self._check_references(parsed, refused, names, stored)
         latest: dict[tuple[str, str], _Row] = {}
         for row in valid:  # with last_wins, the later of two rows for the same interaction
@@ -391,7 +401,7 @@ class _BatchImport:
         return (None, problems, raw) if problems else (rec, [], raw)
 
     def _check_references(
-        self, parsed: list[_Row], refused: list[_Refused], names: _Names, stored: dict[tuple[str, str], _Stored]
+        self, parsed: list[_Row], refused: list[_Refused], names: _Names, stored: dict[tuple[str, str], Stored]
     ) -> list[_Row]:
         """SOPs must be in the catalogue, message authors known or listed, reviewed transcripts kept; every row's
         errors (shape and references together) are reported in line order."""
@@ -423,9 +433,7 @@ class _BatchImport:
             problems.append((f"messages[{i}].agent", _("unknown agent {name}: list them in agents").format(name=name)))
         return problems
 
-    def _transcript_problems(
-        self, parsed: list[_Row], stored: dict[tuple[str, str], _Stored]
-    ) -> dict[int, list[tuple[str, str]]]:
+    def _transcript_problems(self, parsed: list[_Row], stored: dict[tuple[str, str], Stored]) -> dict[int, list[tuple[str, str]]]:
         """line → why its new transcript is refused: a reviewed transcript may only grow at its end, and a message with
         a review of its own must stay."""
         changing = {
@@ -438,13 +446,13 @@ class _BatchImport:
         if not changing:
             return {}
         pks = [pk for pk, _row in changing.values()]
-        reviewed = _interactions_under_review(pks)
-        self.reviewed_transcripts = _transcripts({pk for pk in pks if pk in reviewed})
+        reviewed = interactions_under_review(pks)
+        self.reviewed_transcripts = transcripts_of({pk for pk in pks if pk in reviewed})
         self.protected = _protected_messages([pk for pk in pks if pk not in reviewed])
         problems: dict[int, list[tuple[str, str]]] = {}
         for line, (pk, row) in changing.items():
             if pk in reviewed:
-                found = _transcript_edits(self.reviewed_transcripts.get(pk, []), row.rec.messages)
+                found = transcript_edits(self.reviewed_transcripts.get(pk, []), row.rec.messages)
             else:
                 kept = self.protected.get(pk, {})
                 found = (
@@ -494,11 +502,11 @@ class _BatchImport:
             rec.complaint, len(rec.messages), self.now, row.handlers_hash, row.transcript_hash, row.row_hash,
         )  # fmt: skip
 
-    def _write(self, latest: dict[tuple[str, str], _Row], names: _Names, stored: dict[tuple[str, str], _Stored]) -> None:
+    def _write(self, latest: dict[tuple[str, str], _Row], names: _Names, stored: dict[tuple[str, str], Stored]) -> None:
         self._resolve_names(names)
         new = [row for key, row in latest.items() if key not in stored]
         old = [(stored[key], row) for key, row in latest.items() if key in stored]
-        changed: list[tuple[_Stored, _Row, tuple[Any, ...]]] = []
+        changed: list[tuple[Stored, _Row, tuple[Any, ...]]] = []
         for before, row in old:
             values, what = self._merged(before, row)
             if what or row.row_hash != before.row_hash:  # unchanged but from another row: its digest is kept for next time
@@ -515,7 +523,7 @@ class _BatchImport:
             self.report.name("created", row.rec.external_id)
         self._insert(new, changed)
 
-    def _merged(self, before: _Stored, row: _Row) -> tuple[tuple[Any, ...], list[str]]:
+    def _merged(self, before: Stored, row: _Row) -> tuple[tuple[Any, ...], list[str]]:
         """The stored interaction's new column values (UPDATED_COLUMNS, then the two digests) — a field the row does
         not give keeps its stored value — and the names of the fields that change."""
         given = row.rec.model_fields_set
@@ -539,7 +547,7 @@ class _BatchImport:
             what.append(f"messages: +{appended}" if before.pk in self.reviewed_transcripts else "messages")
         return (*values.values(), *hashes), what
 
-    def _insert(self, new: list[_Row], changed: list[tuple[_Stored, _Row, tuple[Any, ...]]]) -> None:
+    def _insert(self, new: list[_Row], changed: list[tuple[Stored, _Row, tuple[Any, ...]]]) -> None:
         """Store the new interactions, then the handlers and messages of new and changed ones (only what changed)."""
         rows = (self._interaction_row(row) for row in new)  # made while COPY sends the ones before
         new_ids = self.writer.insert_returning_ids(Interaction, INTERACTION_COLUMNS, rows, len(new))
@@ -563,7 +571,7 @@ class _BatchImport:
             ),
         )
 
-    def _update_interactions(self, changed: list[tuple[_Stored, _Row, tuple[Any, ...]]]) -> None:
+    def _update_interactions(self, changed: list[tuple[Stored, _Row, tuple[Any, ...]]]) -> None:
         """One set-based UPDATE of the changed interactions; their replaced handlers and messages deleted (except
         the messages of a reviewed transcript, and messages with a review of their own, updated in place)."""
         columns = ("id", *UPDATED_COLUMNS, "imported_at", "handlers_hash", "transcript_hash", "row_hash")
@@ -614,130 +622,6 @@ class _BatchImport:
 
 # The interaction fields the quality report groups and filters by (its rollup's level 1 keys).
 REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
-
-
-class _Stored(NamedTuple):
-    """A stored interaction as a re-import compares it: its id, UPDATED_COLUMNS' values, its two digests."""
-
-    pk: int
-    values: tuple[Any, ...]
-    handlers_hash: str
-    transcript_hash: str
-    row_hash: str
-
-
-def _stored_rows(keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Stored]:
-    """(source, external_id) → the interaction already stored under it, as a re-import compares it."""
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for source, external_id in keys:
-        by_source[source].append(external_id)
-    found = {}
-    fields = ("pk", "external_id", *UPDATED_COLUMNS, "handlers_hash", "transcript_hash", "row_hash")
-    for source, external_ids in by_source.items():
-        for query in _where_in(Interaction.objects.filter(source=source), "external_id", external_ids):
-            for pk, external_id, *values, handlers_hash, transcript_hash, row_hash in query.values_list(*fields):
-                found[(source, external_id)] = _Stored(pk, tuple(values), handlers_hash, transcript_hash, row_hash)
-    return found
-
-
-class _RowHashes:
-    """Which rows of a batch are, byte for byte, the row that last wrote their interaction (its `row_hash`).
-
-    On PostgreSQL this asks on a connection of its own, so that the reading thread can ask while the writer's thread
-    uses the import's connection: it sees what was committed before, not what this import wrote — a row written by
-    this import is then compared the usual way, and a row met twice is a duplicate (see `run`). Elsewhere it asks on
-    the import's connection, which is free while the reading thread works."""
-
-    def __init__(self) -> None:
-        self.raw: Any = None
-        if connection.vendor == "postgresql":
-            import psycopg
-
-            self.raw = psycopg.connect(**connection.get_connection_params(), autocommit=True)
-            table = connection.ops.quote_name(Interaction._meta.db_table)
-            self.sql = f"SELECT row_hash, source, external_id FROM {table} WHERE row_hash = ANY(%s)"  # noqa: S608
-
-    def lookup(self, digests: list[str]) -> dict[str, tuple[str, str]]:
-        if self.raw is None:
-            rows: Iterable[tuple[str, str, str]] = Interaction.objects.filter(row_hash__in=digests).values_list(
-                "row_hash", "source", "external_id"
-            )
-        else:
-            rows = self.raw.execute(self.sql, [digests]).fetchall()
-        return {digest: (source, external_id) for digest, source, external_id in rows}
-
-    def close(self) -> None:
-        if self.raw is not None:
-            self.raw.close()
-
-
-def _interactions_under_review(pks: list[int]) -> set[int]:
-    """The interactions whose transcript a review saw: a submitted review, a dispute not yet decided, a calibration."""
-    from qadesk.calibration.models import CalibrationItem
-    from qadesk.disputes.models import Dispute, DisputeStatus
-
-    found: set[int] = set(
-        Review.objects.filter(interaction_id__in=pks, status=ReviewStatus.SUBMITTED).values_list("interaction_id", flat=True)
-    )
-    disputes = Dispute.objects.filter(review__interaction_id__in=pks).exclude(status=DisputeStatus.DECIDED)
-    found.update(disputes.values_list("review__interaction_id", flat=True))
-    found.update(CalibrationItem.objects.filter(interaction_id__in=pks).values_list("interaction_id", flat=True))
-    return found
-
-
-def _transcripts(pks: set[int]) -> dict[int, list[tuple[Any, ...]]]:
-    """interaction id → its stored messages in order, as (author, agent, at, body, public, language)."""
-    found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    query = Message.objects.filter(interaction_id__in=pks).order_by("interaction_id", "position")
-    fields = ("interaction_id", "author_role", "agent__username", "sent_at", "body", "is_public", "language")
-    for pk, *values in query.values_list(*fields) if pks else ():
-        found[pk].append(tuple(values))
-    return found
-
-
-def _transcript_edits(before: list[tuple[Any, ...]], messages: list[MessageIn]) -> list[tuple[str, str]]:
-    """Why a new transcript may not replace a reviewed one: messages removed, or changed (which fields)."""
-    problems = []
-    if len(messages) < len(before):
-        problems.append(
-            (
-                "messages",
-                _(
-                    "the reviewed transcript has {before} messages and this row {after}: "
-                    "messages cannot be removed from a reviewed transcript"
-                ).format(before=len(before), after=len(messages)),
-            )
-        )
-    for i, (old, msg) in enumerate(zip(before, messages, strict=False)):
-        new = (msg.author, msg.agent, msg.at, msg.body, msg.public, msg.language or "")
-        edited = [name for name, a, b in zip(MESSAGE_FIELDS, old, new, strict=True) if a != b]
-        if edited:
-            problems.append(
-                (
-                    f"messages[{i}]",
-                    _("changed ({fields}) though the transcript is reviewed: only new messages at its end are taken").format(
-                        fields=", ".join(edited)
-                    ),
-                )
-            )
-    return problems
-
-
-def _row_digest(raw: Any) -> str:
-    """The digest of a row as read: a JSON Lines line's bytes, or a record's (CSV row, API record) keys and values."""
-    data = raw if isinstance(raw, bytes) else raw.encode() if isinstance(raw, str) else repr(raw).encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _digest(value: Any) -> str:
-    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
-
-
-def _transcript_digest(messages: list[MessageIn]) -> str:
-    """The transcript's digest: each message's author, agent, time (as an instant), body, visibility, language."""
-    return _digest(
-        [(m.author, m.agent, m.at.timestamp() if m.at else None, m.body, m.public, m.language or "") for m in messages]
-    )
 
 
 def _duplicate(first: int) -> str:
@@ -852,22 +736,6 @@ def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
     """A message's column values after interaction and position: author role, agent id, sent at, body, public, language."""
     return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.language or "")
-
-
-def _where_in(query: models.QuerySet[Any], name: str, values: list[str]) -> Iterator[models.QuerySet[Any]]:
-    """`query` narrowed to rows whose `name` is one of `values`: chunks of `IN (…)`, or one `= ANY(array)` on PostgreSQL.
-
-    (A thousand-placeholder `IN` costs more to build and send than the lookup costs the server.)
-    """
-    if not values:
-        return
-    if connection.vendor == "postgresql":
-        meta, quote = query.model._meta, connection.ops.quote_name
-        column = f"{quote(meta.db_table)}.{quote(str(meta.get_field(name).column))}"
-        yield query.extra(where=[f"{column} = ANY(%s)"], params=[values])  # noqa: S610 (quoted names; values are parameters)
-        return
-    for start in range(0, len(values), 500):
-        yield query.filter(**{f"{name}__in": values[start : start + 500]})
 
 
 def _protected_messages(interaction_ids: list[int]) -> dict[int, dict[int, int]]:
