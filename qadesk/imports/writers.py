@@ -193,6 +193,9 @@ class CopyWriter:
                 copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
+            # A new temporary table has no statistics: without them the planner may join it to the whole target
+            # table by a sequential scan, once per batch (the re-import of 100,000 rows took 3.6 times the import).
+            cursor.execute(f"ANALYZE {STAGING}")
 
 
 @contextmanager
