@@ -1,6 +1,6 @@
 """Benchmark: import N interactions (about 8 messages each) from JSON Lines into PostgreSQL.
 
-    .venv/bin/python benchmarks/import_interactions.py [--n 100000] [--batch-size 2000] [--keep]
+    .venv/bin/python benchmarks/import_interactions.py [--n 100000] [--batch-size 2000] [--keep] [--db NAME] [--sqlite]
 
 Writes a deterministic JSON Lines file (and the same rows as flat tab-separated files) to a temporary
 directory, creates a throwaway database (qadesk_bench on 127.0.0.1:5432, user postgres; override the server
@@ -8,10 +8,15 @@ with BENCH_PG_URL), migrates it, then measures in the same run:
 
 - `interactions_import_file()` — the code path of `qadesk import interactions FILE` — in interactions/s,
   with the peak RSS of the process (resource.getrusage) and the RSS it had before the import;
+- re-imports of the same file (every row unchanged) and of a file where every row changed (subject, status,
+  a milestone, the last message's body, one message more): interactions/s and the ratio to the first import;
 - the reference: a plain `COPY … FROM STDIN` of the same rows (interactions, messages, handlers) into
   flat tables without constraints or indexes.
 
-Prints JSON with both timings and their ratio. The database is dropped afterwards unless --keep.
+Prints JSON with the timings and their ratios, and the load average (/proc/loadavg, as `uptime` shows it) before
+and after: the machine may be shared, so compare the ratios to the COPY of the same run rather than raw figures.
+With --sqlite the import and re-imports run on a SQLite file instead (no COPY reference). The database is dropped
+afterwards unless --keep.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "qadesk_bench"
+DB_NAME = os.environ.get("BENCH_DB", "qadesk_bench")
 START = datetime(2026, 7, 1, tzinfo=UTC)
 
 SITES = {"Milano": ["Milano Ordini", "Milano Resi"], "Lyon": ["Lyon Livraisons", "Lyon Facturation"]}
@@ -63,17 +68,23 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="Interactions to generate and import.")
     parser.add_argument("--batch-size", type=int, default=2000, help="As `qadesk import` (its default).")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--db", default=DB_NAME, help="Throwaway PostgreSQL database name (default qadesk_bench).")
+    parser.add_argument("--sqlite", action="store_true", help="Measure the import and re-imports on a SQLite file.")
     args = parser.parse_args()
+    _use_database(args.db)
 
     workdir = Path(tempfile.mkdtemp(prefix="qadesk-bench-"))
     started = time.perf_counter()
     counts = generate(args.n, workdir)
-    result: dict[str, Any] = {"machine": _machine(), "n": args.n, **counts}
+    result: dict[str, Any] = {"machine": _machine(), "load_before": _load(), "n": args.n, **counts}
     result["generate_seconds"] = round(time.perf_counter() - started, 2)
     result["file_mb"] = round((workdir / "interactions.jsonl").stat().st_size / 1e6, 1)
 
-    _recreate_database()
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
+    if args.sqlite:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        _recreate_database()
+        os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     os.environ.setdefault("QADESK_DATA_DIR", str(workdir))
     sys.path.insert(0, str(ROOT))
@@ -82,14 +93,20 @@ def main() -> None:
     django.setup()
     try:
         result.update(_measure_import(workdir, args.batch_size))
-        result.update(_measure_copy(workdir))
-        result["ratio_import_to_copy"] = round(result["import_seconds"] / result["copy_seconds"], 2)
-        result["goal_5000_per_s_met"] = result["interactions_per_s"] >= 5000
+        result.update(_measure_reimports(workdir, args.batch_size, result["import_seconds"]))
+        if not args.sqlite:
+            result.update(_measure_copy(workdir))
+            copy = result["copy_seconds"]
+            result["ratio_import_to_copy"] = round(result["import_seconds"] / copy, 2)
+            result["ratio_reimport_unchanged_to_copy"] = round(result["reimport_unchanged_seconds"] / copy, 2)
+            result["ratio_reimport_changed_to_copy"] = round(result["reimport_changed_seconds"] / copy, 2)
+            result["goal_5000_per_s_met"] = result["interactions_per_s"] >= 5000
+        result["load_after"] = _load()
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and not args.sqlite:
             _drop_database()
         for path in workdir.iterdir():
             path.unlink()
@@ -109,11 +126,14 @@ def generate(n: int, workdir: Path) -> dict[str, int]:
         open(workdir / "interactions.tsv", "w", encoding="utf-8") as t_int,
         open(workdir / "messages.tsv", "w", encoding="utf-8") as t_msg,
         open(workdir / "handlers.tsv", "w", encoding="utf-8") as t_hdl,
+        open(workdir / "changed.jsonl", "w", encoding="utf-8") as changed,
     ):
         for i in range(n):
             record = _record(i, rnd, agents, names)
             jsonl.write(json.dumps(record, ensure_ascii=False))
             jsonl.write("\n")
+            changed.write(json.dumps(_changed(record), ensure_ascii=False))
+            changed.write("\n")
             _flat(record, t_int, t_msg, t_hdl)
             messages += len(record["messages"])
             handlers += len(record["agents"])
@@ -160,6 +180,20 @@ def _record(i: int, rnd: random.Random, agents: dict[str, tuple[str, str]], name
     if channel == "phone":
         record.update(talk_seconds=rnd.randrange(60, 900), hold_seconds=rnd.randrange(0, 120), acw_seconds=rnd.randrange(0, 90))
     return record
+
+
+def _changed(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as a later export has it: a new subject, closed, the last message edited, one message more."""
+    messages = [dict(m) for m in record["messages"]]
+    messages[-1]["body"] += " (edited)"
+    messages.append({"author": "customer", "at": record["resolved_at"], "body": "Grazie, tutto risolto."})
+    return {
+        **record,
+        "subject": record["subject"] + " (bis)",
+        "status": "closed",
+        "closed_at": record["resolved_at"],
+        "messages": messages,
+    }
 
 
 def n_customers(i: int) -> int:
@@ -231,6 +265,37 @@ def _measure_import(workdir: Path, batch_size: int) -> dict[str, Any]:
         "rss_before_import_mb": rss_before,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+def _measure_reimports(workdir: Path, batch_size: int, first_seconds: float) -> dict[str, Any]:
+    """The same file again (nothing changes), then every row changed: the time of each and its ratio to the first."""
+    from qadesk.imports.services import interactions_import_file
+
+    result: dict[str, Any] = {}
+    for name, filename, expected in (("unchanged", "interactions.jsonl", "unchanged"), ("changed", "changed.jsonl", "updated")):
+        started = time.perf_counter()
+        report = interactions_import_file(path_or_stream=workdir / filename, batch_size=batch_size)
+        seconds = time.perf_counter() - started
+        assert report.committed and report.error_count == 0 and report.created == 0, report.errors[:5]
+        count = getattr(report, expected)
+        result[f"reimport_{name}_seconds"] = round(seconds, 2)
+        result[f"reimport_{name}_per_s"] = round(count / seconds)
+        result[f"reimport_{name}_{expected}"] = count
+        result[f"ratio_reimport_{name}_to_import"] = round(seconds / first_seconds, 2)
+    result["goal_unchanged_10000_per_s_met"] = result["reimport_unchanged_per_s"] >= 10_000
+    result["goal_changed_within_2x_import_met"] = result["ratio_reimport_changed_to_import"] <= 2
+    return result
+
+
+def _load() -> str:
+    """The load averages over 1, 5 and 15 minutes (as `uptime` prints them)."""
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
+def _use_database(name: str) -> None:
+    global DB_NAME
+    DB_NAME = name
 
 
 def _measure_copy(workdir: Path) -> dict[str, Any]:

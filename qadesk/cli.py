@@ -3,9 +3,9 @@
 qadesk serve [--port 8000]          serve the app (gunicorn, static files by whitenoise) with a worker beside it
 qadesk migrate                      create or upgrade the database
 qadesk demo [--if-empty]            load the demo contact centre
-qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format)
 qadesk connectors sync NAME         pull what changed from a helpdesk connector now (also: list)
-qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --format, --create-missing sop, --invite)
+qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --last-wins, --format,
+                                    --create-missing sop, --invite)
 qadesk sop import FILE | export     the SOP catalogue as YAML or JSON files
 qadesk people invite NAME… | --all  logins for imported agents, with an e-mail to set a password
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,

@@ -27,7 +27,7 @@ _REASONS: dict[str, tuple[Promise, Promise | None]] = {
     "missing": (gettext_lazy("is required"), None),
     "extra_forbidden": (gettext_lazy("is not an accepted field"), None),
     "string_type": (gettext_lazy("must be text"), None),
-    "string_too_long": (gettext_lazy("is longer than {n} characters"), None),
+    "string_too_long": (gettext_lazy("must be at most {n} characters"), None),
     "string_pattern_mismatch": (gettext_lazy("is not in the expected form"), None),
     "literal_error": (gettext_lazy("is not one of: {expected}"), gettext_lazy("{value} is not one of: {expected}")),
     "int_type": (gettext_lazy("is not a whole number"), gettext_lazy("{value} is not a whole number")),
@@ -43,7 +43,7 @@ _REASONS: dict[str, tuple[Promise, Promise | None]] = {
     "less_than": (gettext_lazy("must be less than {lt}"), None),
     "less_than_equal": (gettext_lazy("must be {le} or less"), None),
     "too_short": (gettext_lazy("needs at least {min_length} items"), None),
-    "too_long": (gettext_lazy("has more than {max_length} items"), None),
+    "too_long": (gettext_lazy("must have at most {max_length} items"), None),
     "list_type": (gettext_lazy("must be a list"), None),
     "model_type": (gettext_lazy("must be an object"), None),
     "json_invalid": (gettext_lazy("is not valid JSON"), None),
@@ -94,6 +94,8 @@ def error_message(error: Mapping[str, Any]) -> str:
         return str(ctx.get("error") or error["msg"])
     if kind not in _PYDANTIC_TYPES:
         return str(error["msg"])
+    if kind == "too_long" and isinstance(error.get("input"), str):  # a length check behind a validator: still characters
+        kind = "string_too_long"
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return _("must not be empty")
     if kind == "string_too_short":

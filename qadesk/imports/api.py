@@ -24,13 +24,30 @@ class RowErrorOut(Schema):
     message: str
 
 
+class RowChangeOut(Schema):
+    line: int
+    external_id: str
+    changed: list[str]
+
+
+class ImportedIdsOut(Schema):
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    refused: list[str]
+
+
 class ImportReportOut(Schema):
     created: int
     updated: int
+    unchanged: int
+    refused: int
     skipped: int
     committed: bool
     error_count: int
     errors: list[RowErrorOut]
+    ids: ImportedIdsOut
+    changes: list[RowChangeOut]
     sops_created: list[str] = []
 
 
@@ -57,14 +74,19 @@ def _answer(report: ImportReport) -> dict[str, Any]:
     summary="Import interactions (JSON body)",
 )
 def import_interactions(
-    request: HttpRequest, payload: InteractionsIn, skip_invalid: bool = False, create_missing: CreateMissing = None
+    request: HttpRequest,
+    payload: InteractionsIn,
+    skip_invalid: bool = False,
+    last_wins: bool = False,
+    create_missing: CreateMissing = None,
 ) -> dict[str, Any]:
     """Records in the JSON Lines shape of docs/import-format.md; an error's `line` is the record's 1-based index.
 
     `create_missing=sop`: an unknown SOP code creates a placeholder SOP (listed in `sops_created`) instead of an error."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
     rows = enumerate(payload.records, 1)
-    return _answer(interactions_import(rows=rows, skip_invalid=skip_invalid, create_missing=_kinds(create_missing)))
+    report = interactions_import(rows=rows, skip_invalid=skip_invalid, last_wins=last_wins, create_missing=_kinds(create_missing))
+    return _answer(report)
 
 
 @router.post(
@@ -77,11 +99,16 @@ def import_interactions_file(
     file: File[UploadedFile],
     fmt: str | None = None,
     skip_invalid: bool = False,
+    last_wins: bool = False,
     create_missing: CreateMissing = None,
 ) -> dict[str, Any]:
     """A multipart upload named `file`; the format comes from `fmt` (jsonl or csv) or the file name."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
     report = interactions_import_file(
-        path_or_stream=file, fmt=fmt, skip_invalid=skip_invalid, create_missing=_kinds(create_missing)
+        path_or_stream=file,
+        fmt=fmt,
+        skip_invalid=skip_invalid,
+        last_wins=last_wins,
+        create_missing=_kinds(create_missing),
     )
     return _answer(report)

@@ -181,7 +181,11 @@ def csv_rows(stream: IO[bytes] | IO[str]) -> Iterator[Row]:
             continue
         if not any(cell.strip() for cell in cells):
             continue
-        record: dict[str, Any] = {name: cell for name, cell in zip(header, cells, strict=False) if cell != ""}
+        # An empty cell is an explicit empty value (it clears the field on a re-import); a column the file lacks is absent.
+        # A required column's empty cell stays absent, so it reads "is required" as it does in JSON Lines.
+        record: dict[str, Any] = {
+            name: cell for name, cell in zip(header, cells, strict=False) if cell != "" or name not in REQUIRED_COLUMNS
+        }
         yield line_number, _csv_nested(record)
 
 
@@ -219,6 +223,9 @@ def _csv_lines(stream: IO[bytes], bad: dict[int, str]) -> Iterable[str]:
 
 
 def _csv_nested(record: dict[str, Any]) -> dict[str, Any] | UnreadableRow:
+    for name in ("agents", "messages"):
+        if record.get(name) == "":  # an empty cell: no handlers, no transcript
+            record[name] = []
     agents = record.get("agents")
     if isinstance(agents, str):
         if agents.lstrip().startswith("["):
@@ -228,7 +235,7 @@ def _csv_nested(record: dict[str, Any]) -> dict[str, Any] | UnreadableRow:
             record["agents"] = parsed
         else:
             record["agents"] = [name.strip() for name in agents.split(";") if name.strip()]
-    if "messages" in record:
+    if isinstance(record.get("messages"), str):
         parsed = _json_cell("messages", record["messages"])
         if isinstance(parsed, UnreadableRow):
             return parsed

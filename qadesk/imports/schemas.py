@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,9 +13,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from qadesk.core.text import strip_bidi_controls
 from qadesk.core.validation import error_messages as error_messages  # the import report's reasons (re-exported)
+from qadesk.interactions.languages import language_tag_normal
 from qadesk.interactions.models import AuthorRole, BodyFormat, Channel, CustomerRating, JourneyPhase, Status
 
 SUBJECT_MAX = 300
+# A date-time later than now plus this is an error (a clock or time zone slip of a few hours passes).
+FUTURE_TOLERANCE = timedelta(days=1)
+_horizon = [datetime.now(UTC) + FUTURE_TOLERANCE]
+_NUMBER = re.compile(r"\s*[-+]?[0-9]+(\.[0-9]*)?\s*")
 
 
 class RowError(NamedTuple):
@@ -30,11 +36,45 @@ def _blank_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-def _as_utc(value: datetime | None) -> datetime | None:
-    """Times without an offset are taken as UTC, the time helpdesks export in."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
+def future_horizon_reset() -> None:
+    """Date-times after now + FUTURE_TOLERANCE are errors; the import sets "now" once per batch (cheaper than per value)."""
+    _horizon[0] = datetime.now(UTC) + FUTURE_TOLERANCE
+
+
+def _moment_in(value: Any) -> Any:
+    """An empty value is absent; a number (or text of digits) is not a date: pydantic would read it as seconds or
+    milliseconds since 1970. (One validator for both: each costs a call per date-time of every message.)"""
+    if value == "":
+        return None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError(_("is a number, not a date and time: write it in ISO 8601, e.g. 2026-10-01T09:00:00Z"))
     return value
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    """Times without an offset are taken as UTC, the time helpdesks export in; later than the horizon is an error."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if value > _horizon[0]:
+        raise ValueError(_("is in the future (more than a day from now)"))
+    return value
+
+
+def _id_text(value: Any) -> Any:
+    """Ids may come as numbers (Zendesk, Freshdesk): stored as their text. A fraction or true/false is no id."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _language_tag(value: str | None) -> str | None:
+    if value is None:
+        return None
+    tag = language_tag_normal(value)
+    if tag is None:
+        raise ValueError(_("is not a language tag (BCP 47, e.g. en, pt-BR, zh-Hant)"))
+    return tag
 
 
 def _name(max_length: int) -> Any:
@@ -60,7 +100,10 @@ def _email(value: str | None) -> str | None:
 
 
 Email = Annotated[Annotated[str, Field(max_length=254)] | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
-Moment = Annotated[datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_as_utc)]
+Moment = Annotated[datetime | None, BeforeValidator(_moment_in), AfterValidator(_moment)]
+LanguageTag = Annotated[
+    Annotated[str, Field(max_length=35)] | None, BeforeValidator(_blank_to_none), AfterValidator(_language_tag)
+]
 Seconds = Annotated[Annotated[int, Field(ge=0, le=2_147_483_647)] | None, BeforeValidator(_blank_to_none)]
 
 
@@ -75,19 +118,23 @@ class MessageIn(BaseModel):
     body: str
     public: bool = True
     format: Literal[tuple(BodyFormat.values)] = BodyFormat.TEXT  # type: ignore[valid-type]  # html: an e-mail's HTML body
+    language: LanguageTag = None
 
 
 class InteractionIn(BaseModel):
-    """One interaction as a helpdesk exports it; unknown keys are ignored so exports may carry more."""
+    """One interaction as a helpdesk exports it; unknown keys are ignored so exports may carry more.
+
+    On a re-import, only the fields a row gives (`model_fields_set`: a key present, even empty) change what is stored.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
-    external_id: str = Field(min_length=1, max_length=100)
+    external_id: Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=100)]
     source: str = Field(min_length=1, max_length=50)
     channel: Literal[tuple(Channel.values)]  # type: ignore[valid-type]
-    language: Annotated[str, BeforeValidator(lambda v: "" if v is None else v), Field(max_length=8)] = ""
+    language: LanguageTag = None
     subject: Annotated[str, BeforeValidator(lambda v: "" if v is None else v)] = ""
-    created_at: Annotated[datetime, AfterValidator(_as_utc)]
+    created_at: Annotated[datetime, BeforeValidator(_moment_in), AfterValidator(_moment)]
     queued_at: Moment = None
     answered_at: Moment = None
     first_reply_at: Moment = None

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.db import connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -38,13 +38,26 @@ from qadesk.imports.parsers import (
     readable,
     text_problems,
 )
-from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages
-from qadesk.imports.writers import Writer, constraints_checked_per_statement, writer_for
-from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop
+from qadesk.imports.reimports import (
+    RowHashes,
+    Stored,
+    digest,
+    interactions_under_review,
+    row_digest,
+    stored_rows,
+    transcript_digest,
+    transcript_edits,
+    transcripts_of,
+    where_in,
+)
+from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages, future_horizon_reset
+from qadesk.imports.writers import STAGING, Writer, constraints_checked_per_statement, sync_from_staging_sql, writer_for
+from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
 from qadesk.interactions.services import sops_create_placeholders
 from qadesk.reviews.models import Review
 
 MAX_REPORTED_ERRORS = 1000
+MAX_REPORTED_IDS = 1000  # per list of the report (created, updated, unchanged, refused); the counts count them all
 CACHE_LIMIT = 50_000
 BATCH_SIZE = 2000  # rows per batch by default: 100k rows ran ~10 % faster than with 1,000, for ~30 MB more at peak
 # Automatic garbage collection is off during an import (see _fewer_gc_pauses); a collection every this many batches
@@ -56,30 +69,61 @@ INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
     "sop_id", "phase", "status", "agent_id", "created_at", "queued_at", "answered_at", "first_reply_at",
     "resolved_at", "closed_at", "talk_seconds", "hold_seconds", "acw_seconds", "abandoned", "reopens",
-    "customer_rating", "complaint", "message_count", "imported_at",
+    "customer_rating", "complaint", "message_count", "imported_at", "handlers_hash", "transcript_hash", "row_hash",
 )  # fmt: skip
+# What a re-import compares and may overwrite; the input field each column comes from (absent field: column kept).
+UPDATED_COLUMNS = INTERACTION_COLUMNS[2:27]
+COLUMN_FIELDS = {
+    **{name: name for name in UPDATED_COLUMNS},
+    "customer_id": "customer", "team_id": "team", "site_id": "site", "label_id": "label", "sop_id": "sop",
+    "agent_id": "agents", "message_count": "messages",
+}  # fmt: skip
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
-MESSAGE_FIELDS = ("author_role", "agent_id", "sent_at", "body", "is_public", "body_format")  # after interaction, position
-MESSAGE_COLUMNS = ("interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "body_format")
+MESSAGE_COLUMNS = (
+    "interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "language", "body_format",
+)  # fmt: skip
 
 
 @dataclass
 class ImportReport:
-    """What an import did: rows created and updated, invalid rows skipped, and why (line, field, message)."""
+    """What an import did, row by row: interactions created, updated, unchanged; rows refused, and why.
+
+    `skipped` counts the refused rows left out of a committed import (`skip_invalid`); when nothing was committed it
+    is 0 and `refused` says how many rows have errors. `ids` names the interactions (external ids, each list capped
+    at MAX_REPORTED_IDS); `changes` says, for each updated row, what changed."""
 
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     error_count: int = 0  # every error found; `errors` keeps the first MAX_REPORTED_ERRORS
+    ids: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in ("created", "updated", "unchanged", "refused")})
+    changes: list[RowChange] = field(default_factory=list)
     sops_created: list[str] = field(default_factory=list)  # placeholders made for unknown codes (--create-missing sop)
     people: list[str] = field(default_factory=list)  # agents whose name or e-mail the rows gave (--invite invites them)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["errors"] = [err._asdict() for err in self.errors]
+        data["changes"] = [change._asdict() for change in self.changes]
         return data
+
+    def name(self, kind: str, external_id: str) -> None:
+        """Count one interaction as created, updated, unchanged or refused, and name it while the list has room."""
+        setattr(self, kind, getattr(self, kind) + 1)
+        if len(listed := self.ids[kind]) < MAX_REPORTED_IDS:
+            listed.append(external_id)
+
+
+class RowChange(NamedTuple):
+    """What a re-import changed in one interaction: the fields, in the import format's names (`messages: +3`)."""
+
+    line: int
+    external_id: str
+    changed: list[str]
 
 
 class _RollBack(Exception):
@@ -96,18 +140,23 @@ def interactions_import(
     *,
     rows: Iterable[Row],
     skip_invalid: bool = False,
+    last_wins: bool = False,
     batch_size: int = BATCH_SIZE,
     create_missing: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Import (line, record) pairs in one transaction; with errors and not skip_invalid nothing is written.
 
+    The same (source, external_id) twice in the rows is an error of the later row, unless `last_wins`.
     `create_missing={"sop"}`: an unknown SOP code creates a placeholder SOP to complete later, instead of an error."""
     report = ImportReport()
     try:
         with transaction.atomic(), _fewer_gc_pauses():
             with constraints_checked_per_statement(connection):
                 batch_import = _BatchImport(
-                    report=report, writer=writer_for(connection, batch_size=batch_size), create_missing=create_missing
+                    report=report,
+                    writer=writer_for(connection, batch_size=batch_size),
+                    last_wins=last_wins,
+                    create_missing=create_missing,
                 )
                 try:
                     for batch in _batches(rows, max(1, batch_size)):
@@ -118,9 +167,12 @@ def interactions_import(
             if report.error_count and not skip_invalid:
                 raise _RollBack
     except _RollBack:
-        report.created = report.updated = 0
+        report.created = report.updated = report.unchanged = 0
+        report.ids.update(created=[], updated=[], unchanged=[])
+        report.changes = []
         report.sops_created, report.people = [], []
         return report
+    report.skipped = report.refused
     report.committed = True
     return report
 
@@ -130,10 +182,17 @@ def interactions_import_file(
     path_or_stream: str | Path | IO[Any],
     fmt: str | None = None,
     skip_invalid: bool = False,
+    last_wins: bool = False,
     batch_size: int = BATCH_SIZE,
     create_missing: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Import a JSON Lines or CSV file (optionally gzipped); the format is guessed from the extension when not given."""
+    options: dict[str, Any] = {
+        "skip_invalid": skip_invalid,
+        "last_wins": last_wins,
+        "batch_size": batch_size,
+        "create_missing": create_missing,
+    }
     if isinstance(path_or_stream, str | Path):
         path = Path(path_or_stream)
         fmt = fmt or guess_format(path.name)
@@ -142,16 +201,13 @@ def interactions_import_file(
         except OSError as exc:
             raise ApplicationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
         with raw:
-            rows = file_rows(readable(raw, name=path.name), fmt)
-            return interactions_import(rows=rows, skip_invalid=skip_invalid, batch_size=batch_size, create_missing=create_missing)
+            return interactions_import(rows=file_rows(readable(raw, name=path.name), fmt), **options)
     name = str(getattr(path_or_stream, "name", "") or "")
     fmt = fmt or guess_format(name)
     stream: IO[Any] = path_or_stream
     if not isinstance(stream, io.TextIOBase):  # an upload or a file opened "rb"; a text stream is read as it is
         stream = readable(getattr(stream, "file", stream), name=name)
-    return interactions_import(
-        rows=file_rows(stream, fmt), skip_invalid=skip_invalid, batch_size=batch_size, create_missing=create_missing
-    )
+    return interactions_import(rows=file_rows(stream, fmt), **options)
 
 
 @contextmanager
@@ -195,7 +251,7 @@ class _Lookup:
     def load(self, keys: Iterable[str]) -> None:
         missing = list({k for k in keys if k not in self.ids})
         fields = ["pk", self.key] + ([self.keep] if self.keep else [])
-        for query in _where_in(self.model._base_manager.all(), self.key, missing):
+        for query in where_in(self.model._base_manager.all(), self.key, missing):
             for pk, key, *kept in query.values_list(*fields):
                 self.ids[key] = pk
                 if kept:
@@ -212,10 +268,30 @@ class _Lookup:
                 self.kept[key] = getattr(obj, self.keep)
 
 
+class _Row(NamedTuple):
+    """A row of the right shape, with the digests of its handlers and transcript (made on the reading thread)."""
+
+    line: int
+    rec: InteractionIn
+    handlers_hash: str
+    transcript_hash: str
+    row_hash: str
+
+
+class _Refused(NamedTuple):
+    """A row of the wrong shape: its problems, and what it names, for the reference checks of the same pass."""
+
+    line: int
+    problems: list[tuple[str, str]]
+    external_id: str
+    sop: str | None
+    authors: dict[int, str]  # message index → agent named by the message and not listed in the row's agents
+
+
 class _BatchImport:
     """Runs the batches of one import, keeping its report and its name caches.
 
-    Two stages per batch: reading and validating (`_parse`, no database), then storing (`_store_batch`: the
+    Two stages per batch: reading and validating (`run`, no database), then storing (`_store_batch`: the
     references, the names to create, the rows). With a writer that can work in the background (COPY on
     PostgreSQL), batch k is stored on a second thread, through the import's own database connection,
     while this thread reads and validates batch k+1: the database server and Python work at the same
@@ -223,8 +299,10 @@ class _BatchImport:
     import's one transaction, in order.
     """
 
-    def __init__(self, *, report: ImportReport, writer: Writer, create_missing: frozenset[str] = frozenset()) -> None:
-        self.report, self.writer = report, writer
+    def __init__(
+        self, *, report: ImportReport, writer: Writer, last_wins: bool = False, create_missing: frozenset[str] = frozenset()
+    ) -> None:
+        self.report, self.writer, self.last_wins = report, writer, last_wins
         self.create_missing = create_missing
         self.pool: ThreadPoolExecutor | None = None
         if writer.background:
@@ -239,6 +317,8 @@ class _BatchImport:
         self.pending: Future[None] | None = None
         self.now = timezone.now()
         self.batches = 0
+        self.seen: dict[tuple[str, str], int] = {}  # (source, external_id) → the first line that named it
+        self.rows_stored = RowHashes() if Interaction.objects.exists() else None  # nothing to look up in an empty table
         self.sites = _Lookup(Site, "name")
         self.teams = _Lookup(Team, "name")
         self.agents = _Lookup(Agent, "username")
@@ -261,56 +341,71 @@ class _BatchImport:
             self.pool.shutdown()
             self.pool = None
             connection.dec_thread_sharing()
+        if self.rows_stored is not None:
+            self.rows_stored.close()
 
     def run(self, batch: list[Row]) -> None:
         """Validate this batch (while the previous one is being stored), then hand it over to be stored."""
-        parsed: list[tuple[int, InteractionIn]] = []
-        rejected: list[tuple[int, list[tuple[str, str]]]] = []
-        for line, raw in batch:
-            rec, problems = self._parse(raw)
+        future_horizon_reset()
+        parsed: list[_Row] = []
+        refused: list[_Refused] = []
+        same: list[str] = []  # external ids of rows identical to the row that last wrote their interaction
+        digests = [row_digest(raw) for _line, raw in batch]
+        stored = self.rows_stored.lookup(digests) if self.rows_stored is not None else {}
+        for (line, raw), row_hash in zip(batch, digests, strict=True):
+            if (key := stored.get(row_hash)) is not None and key not in self.seen:  # unchanged: not even validated again
+                self.seen[key] = line
+                same.append(key[1])
+                continue
+            rec, problems, raw_record = self._parse(raw)
+            key = (rec.source, rec.external_id) if rec is not None else _raw_key(raw_record)
+            if key is not None and (first := self.seen.setdefault(key, line)) != line and not self.last_wins:
+                problems = [*problems, ("external_id", _duplicate(first))]
             if problems:
-                rejected.append((line, problems))
+                refused.append(_refused(line, problems, raw_record, rec))
             elif rec is not None:
-                parsed.append((line, rec))
-        names = _names_of(rec for _line, rec in parsed)
+                parsed.append(_Row(line, rec, digest(rec.handlers()), transcript_digest(rec.messages), row_hash))
+        names = _names_of(row.rec for row in parsed)
         self.batches += 1
         if self.batches % GC_EVERY_BATCHES == 0:  # cycles, if any (Django's objects were frozen); while the writer works
             gc.collect(1)
         self.wait()
-        for line, problems in rejected:
-            self._reject(line, problems)
         if self.pool is None:
-            self._store_batch(parsed, names)
+            self._store_batch(parsed, refused, names, same)
         else:
-            self.pending = self.pool.submit(self._store_batch, parsed, names)
+            self.pending = self.pool.submit(self._store_batch, parsed, refused, names, same)
 
-    def _store_batch(self, parsed: list[tuple[int, InteractionIn]], names: _Names) -> None:
+    def _store_batch(self, parsed: list[_Row], refused: list[_Refused], names: _Names, same: list[str]) -> None:
         """Check the batch's references, create the names it uses, write its rows (on the writer's thread, if any)."""
+        for external_id in same:  # counted here: the report is this thread's while a batch is being stored
+            self.report.name("unchanged", external_id)
         for lookup in (self.sites, self.teams, self.agents, self.labels, self.customers, self.sops):
             lookup.trim()
-        existing = _existing_ids({(rec.source, rec.external_id) for _line, rec in parsed})
-        protected = _protected_messages(list(existing.values()))
-        valid = self._check_references(parsed, names, existing, protected)
-        latest: dict[tuple[str, str], InteractionIn] = {}
-        for _line, rec in valid:
-            key = (rec.source, rec.external_id)
-            if key in latest:  # the same interaction twice in a file: the later row wins
-                self.report.updated += 1
-            latest[key] = rec
+        self.reviewed_transcripts: dict[int, list[tuple[Any, ...]]] = {}  # filled by the checks when transcripts change
+        self.protected: dict[int, dict[int, int]] = {}
+        stored = stored_rows({(row.rec.source, row.rec.external_id) for row in parsed}, UPDATED_COLUMNS)
+        valid = self._check_references(parsed, refused, names, stored)
+        latest: dict[tuple[str, str], _Row] = {}
+        for row in valid:  # with last_wins, the later of two rows for the same interaction
+            latest[(row.rec.source, row.rec.external_id)] = row
         if len(latest) < len(parsed):  # rows were rejected or replaced: only the rows written may create names
-            names = _names_of(latest.values())
+            names = _names_of(row.rec for row in latest.values())
         if latest:
-            self._write(latest, names, existing, protected)
+            self._write(latest, names, stored)
 
-    def _reject(self, line: int, problems: list[tuple[str, str]]) -> None:
-        self.report.skipped += 1
+    def _reject(self, line: int, problems: list[tuple[str, str]], external_id: str) -> None:
+        if external_id:
+            self.report.name("refused", external_id)
+        else:
+            self.report.refused += 1
         self.report.error_count += len(problems)
         room = MAX_REPORTED_ERRORS - len(self.report.errors)
         self.report.errors.extend(RowError(line, f, m) for f, m in problems[: max(room, 0)])
 
     @staticmethod
-    def _parse(raw: Any) -> tuple[InteractionIn | None, list[tuple[str, str]]]:
-        """One row → the validated record, or the (field, message) problems that reject it. No database access."""
+    def _parse(raw: Any) -> tuple[InteractionIn | None, list[tuple[str, str]], dict[str, Any] | None]:
+        """One row → the validated record, or the (field, message) problems that reject it (and the row as decoded,
+        for its references and id). No database access."""
         if isinstance(raw, bytes | str):  # JSON text: validated as it is; a line that fails is decoded, for the same errors
             if not may_hold_null(raw):
                 try:
@@ -318,54 +413,84 @@ class _BatchImport:
                 except ValidationError:
                     pass
                 else:
-                    return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages])
+                    return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages]), None
             raw = json_record(raw)
         if isinstance(raw, UnreadableRow):
-            return None, [(raw.field, raw.message)]
+            return None, [(raw.field, raw.message)], None
         problems = text_problems(raw) + _authorship_errors(raw)
         try:
             rec = InteractionIn.model_validate(raw)
         except ValidationError as exc:
-            return None, error_messages(exc) + problems
-        return (None, problems) if problems else (rec, [])
+            return None, error_messages(exc) + problems, raw
+        return (None, problems, raw) if problems else (rec, [], raw)
 
     def _check_references(
-        self,
-        parsed: list[tuple[int, InteractionIn]],
-        names: _Names,
-        existing: dict[tuple[str, str], int],
-        protected: dict[int, dict[int, int]],
-    ) -> list[tuple[int, InteractionIn]]:
-        """SOPs must be in the catalogue, message authors known or listed, reviewed messages kept."""
-        self.sops.load(names.sops)
+        self, parsed: list[_Row], refused: list[_Refused], names: _Names, stored: dict[tuple[str, str], Stored]
+    ) -> list[_Row]:
+        """SOPs must be in the catalogue, message authors known or listed, reviewed transcripts kept; every row's
+        errors (shape and references together) are reported in line order."""
+        self.sops.load(names.sops | {r.sop for r in refused if r.sop})
         if "sop" in self.create_missing and not names.sops.issubset(self.sops.ids):
             created = sops_create_placeholders(codes=names.sops.difference(self.sops.ids))
             self.report.sops_created.extend(created)
             self.sops.load(created)
-        self.agents.load(names.unlisted)
+        self.agents.load(names.unlisted | {a for r in refused for a in r.authors.values()})
         unknown = names.unlisted.difference(self.agents.ids)
-        if not protected and not unknown and names.sops.issubset(self.sops.ids):
-            return parsed
-        valid = []
-        for line, rec in parsed:
-            problems = []
-            if rec.sop and rec.sop not in self.sops.ids:
-                problems.append(("sop", _("unknown SOP {code}: SOPs come from the catalogue").format(code=rec.sop)))
-            for i, msg in enumerate(rec.messages):
-                if msg.agent in unknown:
-                    problems.append(
-                        (f"messages[{i}].agent", _("unknown agent {name}: list them in agents").format(name=msg.agent))
-                    )
-            kept = protected.get(existing.get((rec.source, rec.external_id), 0), {})
-            if kept and max(kept) >= len(rec.messages):
-                problems.append(
-                    ("messages", _("message {n} has a review, so the new transcript must keep it").format(n=max(kept)))
-                )
+        transcripts = self._transcript_problems(parsed, stored)
+        problems_of: dict[int, list[tuple[str, str]]] = {}
+        for row in parsed:
+            rec = row.rec
+            authors = {i: msg.agent for i, msg in enumerate(rec.messages) if msg.agent in unknown}
+            problems = self._reference_problems(rec.sop, authors) + transcripts.get(row.line, [])
             if problems:
-                self._reject(line, problems)
+                problems_of[row.line] = problems
+        for r in refused:
+            unlisted = {i: a for i, a in r.authors.items() if a not in self.agents.ids}
+            more = self._reference_problems(r.sop, unlisted)
+            problems_of[r.line] = sorted(r.problems + more, key=lambda p: _field_order(p[0]))
+        ids = {row.line: row.rec.external_id for row in parsed} | {r.line: r.external_id for r in refused}
+        for line in sorted(problems_of):
+            self._reject(line, problems_of[line], ids[line])
+        return [row for row in parsed if row.line not in problems_of]
+
+    def _reference_problems(self, sop: str | None, unknown_authors: dict[int, str]) -> list[tuple[str, str]]:
+        problems = []
+        if sop and sop not in self.sops.ids:
+            problems.append(("sop", _("unknown SOP {code}: SOPs come from the catalogue").format(code=sop)))
+        for i, name in unknown_authors.items():
+            problems.append((f"messages[{i}].agent", _("unknown agent {name}: list them in agents").format(name=name)))
+        return problems
+
+    def _transcript_problems(self, parsed: list[_Row], stored: dict[tuple[str, str], Stored]) -> dict[int, list[tuple[str, str]]]:
+        """line → why its new transcript is refused: a reviewed transcript may only grow at its end, and a message with
+        a review of its own must stay."""
+        changing = {
+            row.line: (stored_row.pk, row)
+            for row in parsed
+            if "messages" in row.rec.model_fields_set
+            and (stored_row := stored.get((row.rec.source, row.rec.external_id))) is not None
+            and stored_row.transcript_hash != row.transcript_hash
+        }
+        if not changing:
+            return {}
+        pks = [pk for pk, _row in changing.values()]
+        reviewed = interactions_under_review(pks)
+        self.reviewed_transcripts = transcripts_of({pk for pk in pks if pk in reviewed})
+        self.protected = _protected_messages([pk for pk in pks if pk not in reviewed])
+        problems: dict[int, list[tuple[str, str]]] = {}
+        for line, (pk, row) in changing.items():
+            if pk in reviewed:
+                found = transcript_edits(self.reviewed_transcripts.get(pk, []), row.rec.messages)
             else:
-                valid.append((line, rec))
-        return valid
+                kept = self.protected.get(pk, {})
+                found = (
+                    [("messages", _("message {n} has a review, so the new transcript must keep it").format(n=max(kept)))]
+                    if kept and max(kept) >= len(row.rec.messages)
+                    else []
+                )
+            if found:
+                problems[line] = found
+        return problems
 
     def _resolve_names(self, names: _Names) -> None:
         """Create the sites, teams, agents, labels and customers the records name and nobody has created yet."""
@@ -405,11 +530,11 @@ class _BatchImport:
             if any(getattr(agent, name) != value for name, value in fields.items()):
                 Agent.objects.filter(pk=agent.pk).update(**fields)
 
-    def _interaction_row(self, rec: InteractionIn) -> tuple[Any, ...]:
-        ids = self.agents.ids
+    def _interaction_row(self, row: _Row) -> tuple[Any, ...]:
+        rec, ids = row.rec, self.agents.ids
         handlers = rec.handlers()
         return (
-            rec.external_id, rec.source, rec.channel, rec.language, rec.subject[:SUBJECT_MAX],
+            rec.external_id, rec.source, rec.channel, rec.language or "", rec.subject[:SUBJECT_MAX],
             self.customers.ids[rec.customer] if rec.customer else None,
             self.teams.ids[rec.team] if rec.team else None,
             self.sites.ids[rec.site] if rec.site else None,
@@ -418,85 +543,172 @@ class _BatchImport:
             rec.phase or "", rec.default_status(), ids[handlers[-1]] if handlers else None,
             rec.created_at, rec.queued_at, rec.answered_at, rec.first_reply_at, rec.resolved_at, rec.closed_at,
             rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, rec.customer_rating or "",
-            rec.complaint, len(rec.messages), self.now,
+            rec.complaint, len(rec.messages), self.now, row.handlers_hash, row.transcript_hash, row.row_hash,
         )  # fmt: skip
 
-    def _write(
-        self,
-        latest: dict[tuple[str, str], InteractionIn],
-        names: _Names,
-        existing: dict[tuple[str, str], int],
-        protected: dict[int, dict[int, int]],
-    ) -> None:
+    def _write(self, latest: dict[tuple[str, str], _Row], names: _Names, stored: dict[tuple[str, str], Stored]) -> None:
         self._resolve_names(names)
-        new = [rec for key, rec in latest.items() if key not in existing]
-        old = [(existing[key], rec) for key, rec in latest.items() if key in existing]
-        agent_ids = self.agents.ids
-        if old:  # updates and deletions stay on this thread, before the new rows of the batch are handed over
-            self._update_interactions(old, protected)
-            in_place = [
-                Message(pk=kept[position], interaction_id=pk, position=position, **_message_fields(msg, agent_ids))
-                for pk, rec in old
-                if (kept := protected.get(pk))
-                for position, msg in enumerate(rec.messages)
-                if position in kept
-            ]
-            if in_place:
-                Message.objects.bulk_update(in_place, list(MESSAGE_FIELDS))
-        self.report.created += len(new)
-        self.report.updated += len(old)
-        self._insert(new, old, protected)
+        new = [row for key, row in latest.items() if key not in stored]
+        old = [(stored[key], row) for key, row in latest.items() if key in stored]
+        changed: list[tuple[Stored, _Row, tuple[Any, ...]]] = []
+        for before, row in old:
+            values, what = self._merged(before, row)
+            if what or row.row_hash != before.row_hash:  # unchanged but from another row: its digest is kept for next time
+                changed.append((before, row, values))
+            if what:
+                self.report.name("updated", row.rec.external_id)
+                if len(self.report.changes) < MAX_REPORTED_IDS:
+                    self.report.changes.append(RowChange(row.line, row.rec.external_id, what))
+            else:
+                self.report.name("unchanged", row.rec.external_id)
+        if changed:  # updates and deletions stay on this thread, before the new rows of the batch are handed over
+            self._update_interactions(changed)
+        for row in new:
+            self.report.name("created", row.rec.external_id)
+        self._insert(new, changed)
 
-    def _insert(
-        self, new: list[InteractionIn], old: list[tuple[int, InteractionIn]], protected: dict[int, dict[int, int]]
-    ) -> None:
-        """Store the new interactions, then every written interaction's handlers and (unreviewed) messages."""
-        rows = (self._interaction_row(rec) for rec in new)  # made while COPY sends the ones before
+    def _merged(self, before: Stored, row: _Row) -> tuple[tuple[Any, ...], list[str]]:
+        """The stored interaction's new column values (UPDATED_COLUMNS, then the two digests) — a field the row does
+        not give keeps its stored value — and the names of the fields that change."""
+        given = row.rec.model_fields_set
+        if "bot" in given:  # the bot is a handler: giving it gives the handlers
+            given = given | {"agents"}
+        fresh = dict(zip(INTERACTION_COLUMNS, self._interaction_row(row), strict=True))
+        pairs = zip(UPDATED_COLUMNS, before.values, strict=True)
+        values = {c: fresh[c] if COLUMN_FIELDS[c] in given else old for c, old in pairs}
+        if "status" not in given and given & {"resolved_at", "closed_at"}:  # derived from the merged milestones, else kept
+            closed, resolved = values["closed_at"], values["resolved_at"]
+            values["status"] = Status.CLOSED if closed else Status.RESOLVED if resolved else Status.OPEN
+        hashes = (
+            row.handlers_hash if "agents" in given else before.handlers_hash,
+            row.transcript_hash if "messages" in given else before.transcript_hash,
+            row.row_hash,
+        )
+        what = [COLUMN_FIELDS[c] for c, old in zip(UPDATED_COLUMNS, before.values, strict=True) if values[c] != old]
+        what = [f for f in dict.fromkeys(what) if f not in ("agents", "messages")]
+        if hashes[0] != before.handlers_hash:
+            what.append("agents")
+        if hashes[1] != before.transcript_hash:
+            appended = len(row.rec.messages) - len(self.reviewed_transcripts.get(before.pk, []))
+            what.append(f"messages: +{appended}" if before.pk in self.reviewed_transcripts else "messages")
+        return (*values.values(), *hashes), what
+
+    def _insert(self, new: list[_Row], changed: list[tuple[Stored, _Row, tuple[Any, ...]]]) -> None:
+        """Store the new interactions, then the handlers and messages of new and changed ones (only what changed)."""
+        rows = (self._interaction_row(row) for row in new)  # made while COPY sends the ones before
         new_ids = self.writer.insert_returning_ids(Interaction, INTERACTION_COLUMNS, rows, len(new))
-        written = list(zip(new_ids, new, strict=True)) + old
+        handlers = list(zip(new_ids, (row.rec for row in new), strict=True)) + [
+            (before.pk, row.rec) for before, row, values in changed if values[-3] != before.handlers_hash
+        ]
         agent_ids = self.agents.ids
         # Generators: the rows stream to the server as they are made, so it stores some while Python makes the rest.
         self.writer.insert(
             InteractionAgent,
             HANDLER_COLUMNS,
-            ((pk, agent_ids[name], position) for pk, rec in written for position, name in enumerate(rec.handlers())),
+            ((pk, agent_ids[name], position) for pk, rec in handlers for position, name in enumerate(rec.handlers())),
         )
         self.writer.insert(
             Message,
             MESSAGE_COLUMNS,
             (
                 (pk, position, *_message_values(msg, agent_ids))
-                for pk, rec in written
-                for position, msg in enumerate(rec.messages)
-                if not protected or position not in protected.get(pk, ())
+                for pk, row in zip(new_ids, new, strict=True)
+                for position, msg in enumerate(row.rec.messages)
             ),
         )
 
-    def _update_interactions(self, old: list[tuple[int, InteractionIn]], protected: dict[int, dict[int, int]]) -> None:
-        """Overwrite re-imported interactions and drop their handlers and messages, except reviewed messages."""
-        fields = [name for name in INTERACTION_COLUMNS if name not in ("external_id", "source")]
-        objs = [Interaction(pk=pk, **dict(zip(INTERACTION_COLUMNS, self._interaction_row(rec), strict=True))) for pk, rec in old]
-        pks = [pk for pk, _rec in old]
-        moved = _report_dimensions_changed(objs)
-        Interaction.objects.bulk_update(objs, fields, batch_size=200)
+    def _update_interactions(self, changed: list[tuple[Stored, _Row, tuple[Any, ...]]]) -> None:
+        """One set-based UPDATE of the changed interactions; their replaced handlers and messages deleted (except
+        the messages of a reviewed transcript, and messages with a review of their own, updated in place)."""
+        columns = ("id", *UPDATED_COLUMNS, "imported_at", "handlers_hash", "transcript_hash", "row_hash")
+        self.writer.update(
+            Interaction, columns, ((before.pk, *values[:-3], self.now, *values[-3:]) for before, _row, values in changed)
+        )
         # Their reviews now count under another team, site, channel, label or phase in the quality report's rollup.
-        quality_rollup_refresh(slices=slices_of(Review.objects.filter(interaction_id__in=moved).values_list("pk", flat=True)))
-        InteractionAgent.objects.filter(interaction_id__in=pks).delete()
-        keep = [message_pk for pk in pks for message_pk in protected.get(pk, {}).values()]
-        Message.objects.filter(interaction_id__in=pks).exclude(pk__in=keep).delete()
+        dims = [UPDATED_COLUMNS.index(name) for name in REPORT_DIMENSIONS]
+        moved = [before.pk for before, _row, values in changed if any(values[i] != before.values[i] for i in dims)]
+        if moved:
+            quality_rollup_refresh(slices=slices_of(Review.objects.filter(interaction_id__in=moved).values_list("pk", flat=True)))
+        handlers = [before.pk for before, _row, values in changed if values[-3] != before.handlers_hash]
+        if handlers:
+            InteractionAgent.objects.filter(interaction_id__in=handlers).delete()
+        transcripts = [(before.pk, row.rec) for before, row, values in changed if values[-2] != before.transcript_hash]
+        if transcripts:
+            self._sync_transcripts(transcripts)
+
+    def _sync_transcripts(self, transcripts: list[tuple[int, InteractionIn]]) -> None:
+        """Bring stored transcripts to the new ones, set-based and touching only what differs: the new messages go
+        into a temporary table; one UPDATE rewrites the stored messages that differ at the same position (keeping
+        their ids, so a message with a review of its own stays that row), one INSERT adds the positions not stored
+        yet, a DELETE per new length drops the positions past the end. (Deleting and copying every message again
+        cost more than the first import did.)"""
+        agent_ids = self.agents.ids
+        self.writer.stage(
+            Message,
+            MESSAGE_COLUMNS,
+            (
+                (pk, position, *_message_values(msg, agent_ids))
+                for pk, rec in transcripts
+                for position, msg in enumerate(rec.messages)
+            ),
+        )
+        sql = sync_from_staging_sql(connection, Message, ("interaction_id", "position"), MESSAGE_COLUMNS[2:])
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for pk, rec in transcripts:
+            by_length[len(rec.messages)].append(pk)
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+            cursor.execute(f"DROP TABLE {STAGING}")
+        for length, pks in by_length.items():
+            # Without Django's collector, which reads every message first to look for rows protecting it: those
+            # were checked (`_transcript_problems`); any other reference would fail the statement.
+            Message.objects.filter(interaction_id__in=pks, position__gte=length)._raw_delete(Message.objects.db)
 
 
 # The interaction fields the quality report groups and filters by (its rollup's level 1 keys).
 REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
 
 
-def _report_dimensions_changed(objs: list[Interaction]) -> list[int]:
-    """The interactions among `objs` (unsaved new values) whose report dimensions differ from the stored ones."""
-    stored = {
-        row[0]: row[1:]
-        for row in Interaction.objects.filter(pk__in=[o.pk for o in objs]).values_list(*("pk", *REPORT_DIMENSIONS))
+def _duplicate(first: int) -> str:
+    return _("the same source and external_id as line {line}; use --last-wins to keep the later row").format(line=first)
+
+
+def _raw_key(raw: dict[str, Any] | None) -> tuple[str, str] | None:
+    """(source, external_id) of a row that failed its checks, when it has both as text (or the id as a number)."""
+    if raw is None:
+        return None
+    source, external_id = raw.get("source"), raw.get("external_id")
+    if isinstance(external_id, int) and not isinstance(external_id, bool):
+        external_id = str(external_id)
+    return (source, external_id) if isinstance(source, str) and isinstance(external_id, str) and external_id else None
+
+
+def _refused(line: int, problems: list[tuple[str, str]], raw: dict[str, Any] | None, rec: InteractionIn | None) -> _Refused:
+    """A refused row with what it names: its id, SOP and message authors (from the record, else from the raw row)."""
+    if rec is not None:
+        listed = set(rec.agents)
+        authors = {i: m.agent for i, m in enumerate(rec.messages) if m.agent and m.agent not in listed}
+        return _Refused(line, problems, rec.external_id, rec.sop, authors)
+    raw = raw or {}
+    key = _raw_key(raw)
+    sop = raw.get("sop") if isinstance(raw.get("sop"), str) else None
+    agents, messages = raw.get("agents"), raw.get("messages")
+    listed = set(agents) if isinstance(agents, list) and all(isinstance(a, str) for a in agents) else set()
+    authors = {
+        i: m["agent"]
+        for i, m in enumerate(messages if isinstance(messages, list) else [])
+        if isinstance(m, dict) and isinstance(m.get("agent"), str) and m["agent"] and m["agent"] not in listed
     }
-    return [o.pk for o in objs if stored.get(o.pk) != tuple(getattr(o, name) for name in REPORT_DIMENSIONS)]
+    return _Refused(line, problems, key[1] if key else "", sop or None, authors)
+
+
+_FIELD_ORDER = {name: i for i, name in enumerate(InteractionIn.model_fields)}
+
+
+def _field_order(path: str) -> int:
+    """Where a field comes in the format, so that a row's shape and reference errors read in one order."""
+    return _FIELD_ORDER.get(path.split("[")[0].split(".")[0], len(_FIELD_ORDER))
 
 
 @dataclass
@@ -582,41 +794,9 @@ def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
 
 
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
-    """A message's column values after interaction and position: author role, agent id, sent at, body, public, format."""
-    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.format)
-
-
-def _message_fields(msg: MessageIn, agent_ids: dict[str, int]) -> dict[str, Any]:
-    return dict(zip(MESSAGE_FIELDS, _message_values(msg, agent_ids), strict=True))
-
-
-def _existing_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """(source, external_id) → id of the interactions already stored."""
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for source, external_id in keys:
-        by_source[source].append(external_id)
-    found = {}
-    for source, external_ids in by_source.items():
-        for query in _where_in(Interaction.objects.filter(source=source), "external_id", external_ids):
-            for pk, external_id in query.values_list("pk", "external_id"):
-                found[(source, external_id)] = pk
-    return found
-
-
-def _where_in(query: models.QuerySet[Any], name: str, values: list[str]) -> Iterator[models.QuerySet[Any]]:
-    """`query` narrowed to rows whose `name` is one of `values`: chunks of `IN (…)`, or one `= ANY(array)` on PostgreSQL.
-
-    (A thousand-placeholder `IN` costs more to build and send than the lookup costs the server.)
-    """
-    if not values:
-        return
-    if connection.vendor == "postgresql":
-        meta, quote = query.model._meta, connection.ops.quote_name
-        column = f"{quote(meta.db_table)}.{quote(str(meta.get_field(name).column))}"
-        yield query.extra(where=[f"{column} = ANY(%s)"], params=[values])  # noqa: S610 (quoted names; values are parameters)
-        return
-    for start in range(0, len(values), 500):
-        yield query.filter(**{f"{name}__in": values[start : start + 500]})
+    """A message's column values after interaction and position: author role, agent id, sent at, body, public, language,
+    format."""
+    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.language or "", msg.format)
 
 
 def _protected_messages(interaction_ids: list[int]) -> dict[int, dict[int, int]]:

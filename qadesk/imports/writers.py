@@ -27,6 +27,50 @@ class Writer(Protocol):
         """Insert `count` rows (made as they are read) and return their new primary keys, in order."""
         ...
 
+    def update(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Set `columns[1:]` of the rows whose primary key is `columns[0]` ("id"), in one set-based statement."""
+        ...
+
+    def stage(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Create the temporary table STAGING with `columns` of the model's table and fill it with `rows`; the
+        caller uses it in its statements, then drops it (`DROP TABLE` STAGING)."""
+        ...
+
+
+STAGING = "qadesk_import_staging"  # the temporary table an update goes through (dropped after each use)
+
+
+def _staging_sql(connection: BaseDatabaseWrapper, model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
+    """(CREATE the staging table with the columns' types and no constraints, UPDATE the model's table from it)."""
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
+    names = [quote(str(cast(models.Field, model._meta.get_field(c)).column)) for c in columns]  # type: ignore[type-arg]
+    # Quoted names from the model only; the values travel as parameters or COPY data.
+    create = f"CREATE TEMPORARY TABLE {STAGING} AS SELECT {', '.join(names)} FROM {table} WHERE 1 = 0"  # noqa: S608
+    sets = ", ".join(f"{name} = s.{name}" for name in names[1:])
+    update = f"UPDATE {table} SET {sets} FROM {STAGING} AS s WHERE {table}.{names[0]} = s.{names[0]}"  # noqa: S608
+    return create, update
+
+
+def sync_from_staging_sql(
+    connection: BaseDatabaseWrapper, model: type[models.Model], key: Sequence[str], columns: Sequence[str]
+) -> list[str]:
+    """Statements that bring the rows of `model` to the STAGING table's, matched on `key`: an UPDATE of the rows
+    whose `columns` differ (no other row is touched) and an INSERT of the keys not stored yet."""
+    table, quote = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name
+    names = [quote(str(cast(models.Field, model._meta.get_field(c)).column)) for c in columns]  # type: ignore[type-arg]
+    keys = [quote(str(cast(models.Field, model._meta.get_field(c)).column)) for c in key]  # type: ignore[type-arg]
+    differs = " IS DISTINCT FROM " if connection.vendor == "postgresql" else " IS NOT "
+    joined = " AND ".join(f"{table}.{c} = s.{c}" for c in keys)
+    sets = ", ".join(f"{c} = s.{c}" for c in names)
+    changed = " OR ".join(f"{table}.{c}{differs}s.{c}" for c in names)
+    every = ", ".join([*keys, *names])
+    every_staged = ", ".join(f"s.{c}" for c in [*keys, *names])
+    return [
+        f"UPDATE {table} SET {sets} FROM {STAGING} AS s WHERE {joined} AND ({changed})",  # noqa: S608
+        f"INSERT INTO {table} ({every}) SELECT {every_staged} FROM {STAGING} AS s "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {joined})",
+    ]
+
 
 class OrmWriter:
     """Portable: Django's bulk_create (SQLite ≥ 3.35 and PostgreSQL return the new primary keys)."""
@@ -48,6 +92,39 @@ class OrmWriter:
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=self.batch_size
         )
         return [obj.pk for obj in objs]
+
+    def update(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows into a temporary table (one multi-row INSERT per chunk), then one UPDATE … FROM (SQLite ≥ 3.33)."""
+        from django.db import connection
+
+        _create, update = _staging_sql(connection, model, columns)
+        self.stage(model, columns, rows)
+        with connection.cursor() as cursor:
+            cursor.execute(update)
+            cursor.execute(f"DROP TABLE {STAGING}")
+
+    def stage(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        from django.db import connection
+
+        fields = [cast(models.Field, model._meta.get_field(c)) for c in columns]  # type: ignore[type-arg]
+        create, _update = _staging_sql(connection, model, columns)
+        width = len(columns)
+        per_statement = max(1, 999 // width)  # SQLite's default limit of parameters per statement
+        with connection.cursor() as cursor:
+            cursor.execute(create)  # inside the import's transaction: undone with it if anything fails
+            chunk: list[Any] = []
+            for row in rows:
+                chunk.extend(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
+                if len(chunk) == per_statement * width:
+                    self._stage(cursor, chunk, width)
+                    chunk = []
+            if chunk:
+                self._stage(cursor, chunk, width)
+
+    @staticmethod
+    def _stage(cursor: Any, values: list[Any], width: int) -> None:
+        one = "(" + ", ".join(["%s"] * width) + ")"
+        cursor.execute(f"INSERT INTO {STAGING} VALUES " + ", ".join([one] * (len(values) // width)), values)  # noqa: S608
 
 
 class CopyWriter:
@@ -98,6 +175,27 @@ class CopyWriter:
             ids = [r[0] for r in cursor.fetchall()]
         self.insert(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
         return ids
+
+    def update(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """COPY the rows into a temporary table, then one UPDATE … FROM it."""
+        _create, update = _staging_sql(self.connection, model, columns)
+        self.stage(model, columns, rows)
+        with self.raw.cursor() as cursor:
+            cursor.execute(update)
+            cursor.execute(f"DROP TABLE {STAGING}")
+
+    def stage(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        create, _update = _staging_sql(self.connection, model, columns)
+        _copy, types = self._copy_statement(model, columns)
+        with self.raw.cursor() as cursor:
+            cursor.execute(create)  # inside the import's transaction: undone with it if anything fails
+            with cursor.copy(f"COPY {STAGING} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+            # A new temporary table has no statistics: without them the planner may join it to the whole target
+            # table by a sequential scan, once per batch (the re-import of 100,000 rows took 3.6 times the import).
+            cursor.execute(f"ANALYZE {STAGING}")
 
 
 @contextmanager

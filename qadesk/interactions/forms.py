@@ -3,12 +3,12 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Site, Team, User
 from qadesk.core.forms import FilterForm
 from qadesk.interactions.models import Channel, CustomerRating, JourneyPhase, Label, Status
+from qadesk.interactions.selectors import interaction_languages
 
 _ANY = [("", _("Any"))]
 _YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -47,7 +47,7 @@ class InteractionFilterForm(FilterForm):
         self._choices("team", _ANY + [(t.pk, t.name) for t in Team.objects.only("name")])
         self._choices("site", _ANY + [(s.pk, s.name) for s in Site.objects.only("name")])
         self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name")])
-        self._choices("language", _ANY + list(settings.LANGUAGES))
+        self._choices("language", _ANY + interaction_languages(actor=actor))  # the languages present, named
         agents = Agent.objects.visible_to(actor).only("username", "display_name")
         self._choices("agent", _ANY + [(a.pk, str(a)) for a in agents])
 

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from qadesk.accounts.models import Agent, Site, Team
 from qadesk.interactions.querysets import InteractionQuerySet
 
+# BCP 47 tags may be long (RFC 5646 asks for room for at least 35 characters).
+LANGUAGE_TAG_MAX = 35
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
@@ -120,7 +123,7 @@ class Interaction(models.Model):
     external_id = models.CharField(_("external id"), max_length=100)
     source = models.CharField(_("source"), max_length=50)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    language = models.CharField(_("language"), max_length=8, blank=True)
+    language = models.CharField(_("language"), max_length=LANGUAGE_TAG_MAX, blank=True, help_text=_("A BCP 47 tag."))
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
@@ -207,6 +210,13 @@ class Interaction(models.Model):
     )
     message_count = models.PositiveIntegerField(_("messages"), default=0)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
+    # Digests of the handlers and of the transcript as last imported: a re-import compares them to tell unchanged
+    # rows without reading every message back ("" = not known, e.g. made outside an import: compared in full).
+    handlers_hash = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    transcript_hash = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    # The digest of the row (a JSON Lines line's bytes, a CSV row's cells) that last wrote it: a re-import of the very
+    # same row is recognised without validating it again.
+    row_hash = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     objects = InteractionQuerySet.as_manager()
 
@@ -215,7 +225,11 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="interaction_source_external_id")]
-        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["channel", "created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["channel", "created_at"]),
+            models.Index(fields=["row_hash"], name="interaction_row_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
@@ -257,6 +271,14 @@ class Message(models.Model):
         _("body format"), max_length=4, choices=BodyFormat.choices, default=BodyFormat.TEXT, db_default=BodyFormat.TEXT
     )
     is_public = models.BooleanField(_("public"), default=True, help_text=_("False for internal notes the customer never saw."))
+    language = models.CharField(
+        _("language"),
+        max_length=LANGUAGE_TAG_MAX,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("A BCP 47 tag, when this message's language differs from the interaction's."),
+    )
 
     class Meta:
         ordering = ["interaction", "position"]

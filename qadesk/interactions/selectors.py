@@ -6,10 +6,12 @@ from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from qadesk.accounts.models import User
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import parse_sort, sort_ordering
+from qadesk.interactions.languages import language_name
 from qadesk.interactions.models import Interaction, InteractionAgent, Message, Sop
 from qadesk.interactions.sops import steps_read
 
@@ -59,6 +61,13 @@ ROW_COLUMNS = (
     "message_count",
     "latest_score",
 )
+
+
+def interaction_languages(*, actor: User) -> list[tuple[str, str]]:
+    """(tag, name in the active language) of the languages the actor's interactions are in, by name."""
+    tags = Interaction.objects.visible_to(actor).exclude(language="").order_by().values_list("language", flat=True).distinct()
+    ui = get_language() or "en"
+    return sorted(((tag, language_name(tag, ui)) for tag in tags), key=lambda pair: pair[1].casefold())
 
 
 def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Interaction]:

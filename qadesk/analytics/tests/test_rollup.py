@@ -110,10 +110,7 @@ def _reimport(interaction: Interaction, **changes: Any) -> None:
         "created_at": interaction.created_at.isoformat(),
         "agents": [interaction.agent.username],  # type: ignore[union-attr]
         "team": changes.get("team", interaction.team.name if interaction.team else None),
-        "messages": [
-            {"author": "customer", "body": "Hello, my order is late."},
-            {"author": "agent", "agent": interaction.agent.username, "body": "Sorry! Let me check."},  # type: ignore[union-attr]
-        ],
+        # No messages: the transcript is left as it is (a reviewed one may not be rewritten; docs/import-format.md).
     }
     report = interactions_import(rows=[(1, {k: v for k, v in record.items() if v is not None})])
     assert report.committed and report.updated == 1, report.errors

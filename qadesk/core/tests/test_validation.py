@@ -78,7 +78,7 @@ def test_it_covers_lengths_dates_whole_numbers_and_shapes() -> None:
         "lines": "must be a list",
     }
     assert reasons(code="toolong", count=11, lines=[1]) == {
-        "code": "is longer than 5 characters",
+        "code": "must be at most 5 characters",
         "count": "must be 10 or less",
         "lines[0]": "must be an object",
     }

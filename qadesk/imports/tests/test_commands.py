@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_it_imports_a_file_and_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_jsonl(tmp_path / "x.jsonl", [record(1), record(2)])
     call_command("qimport", "interactions", str(path), "--batch-size", "1")
-    assert "created 2, updated 0, skipped 0" in capsys.readouterr().out
+    assert "created 2, updated 0, unchanged 0, skipped 0" in capsys.readouterr().out
     assert Interaction.objects.count() == 2
 
 
@@ -38,7 +38,7 @@ def test_skip_invalid_through_the_console_script(
     write_jsonl(path, [record(1), record(2, channel="fax")])
     cli.main(["import", "interactions", str(path), "--format", "jsonl", "--skip-invalid"])
     output = capsys.readouterr()
-    assert "created 1, updated 0, skipped 1" in output.out
+    assert "created 1, updated 0, unchanged 0, skipped 1" in output.out
     assert "line 2: channel:" in output.err
     assert Interaction.objects.count() == 1
 

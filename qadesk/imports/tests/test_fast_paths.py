@@ -41,7 +41,7 @@ def test_json_lines_text_gets_exactly_the_errors_of_decoded_records(tmp_path: Pa
     assert [(e.line, e.field) for e in unreadable] == [(10, ""), (11, "")]
     assert "one JSON object" in unreadable[0].message and "not valid JSON" in unreadable[1].message
     assert {e.line for e in from_text.errors} == {2, 3, 4, 5, 6, 7, 8, 10, 11}
-    assert (from_text.skipped, from_text.committed, Interaction.objects.count()) == (9, False, 0)
+    assert (from_text.refused, from_text.committed, Interaction.objects.count()) == (9, False, 0)
 
 
 def test_json_lines_text_stores_the_same_values_as_decoded_records(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_batches_stored_on_a_second_thread_give_the_same_report_and_rows(
         _use_writer(monkeypatch, writer)
         try:
             with transaction.atomic():
-                report = interactions_import(rows=enumerate(MIXED, 1), skip_invalid=skip_invalid, batch_size=3)
+                report = interactions_import(rows=enumerate(MIXED, 1), skip_invalid=skip_invalid, last_wins=True, batch_size=3)
                 results.append((report.as_dict(), _snapshot()))
                 raise _Undo
         except _Undo:

@@ -109,7 +109,7 @@ def test_skip_invalid_imports_the_valid_rows_around_an_undecodable_line(
         capsys,
         "--skip-invalid",
     )
-    assert "created 2, updated 0, skipped 2" in out
+    assert "created 2, updated 0, unchanged 0, skipped 2" in out
     assert "line 3: not valid UTF-8 text (byte 0xff at position 1)" in err
     assert sorted(Interaction.objects.values_list("external_id", flat=True)) == ["T-1001", "T-1004"]
 
@@ -194,7 +194,7 @@ def test_a_csv_with_a_latin1_line_imports_the_rest_with_skip_invalid(tmp_path: P
         b"T-4,zendesk,email,2026-10-01T09:00:00Z,nul\x00\r\n"
     )
     out, err = run(tmp_path, data, "x.csv", capsys, "--skip-invalid")
-    assert "created 2, updated 0, skipped 2" in out
+    assert "created 2, updated 0, unchanged 0, skipped 2" in out
     assert "line 3: not valid UTF-8 text (byte 0xe9 at position 43)" in err
     assert "line 6: must not contain a null character" in err
     assert Interaction.objects.get(external_id="T-3").subject == "two\r\nlines"

@@ -87,7 +87,7 @@ def test_a_broken_file_changes_nothing_and_names_every_bad_line_and_field() -> N
         record(7, talk_seconds=-3, abandoned="maybe"),
     )
     assert not report.committed
-    assert (report.created, report.updated, report.skipped) == (0, 0, 6)
+    assert (report.created, report.updated, report.skipped, report.refused) == (0, 0, 0, 6)
     assert {(e.line, e.field) for e in report.errors} == {
         (2, "channel"),
         (3, "created_at"),
@@ -95,7 +95,8 @@ def test_a_broken_file_changes_nothing_and_names_every_bad_line_and_field() -> N
         (4, "external_id"),
         (4, "source"),
         (5, "messages[0].author"),
-        (5, "messages[2].agent"),  # messages[1] names an unknown agent, but a row of the wrong shape is not looked up
+        (5, "messages[1].agent"),  # an unknown agent: looked up in the same pass, though the row has the wrong shape
+        (5, "messages[2].agent"),
         (6, "sop"),
         (7, "talk_seconds"),
         (7, "abandoned"),
@@ -133,7 +134,9 @@ def test_a_reimport_updates_and_never_duplicates() -> None:
     first_ids = set(Interaction.objects.values_list("pk", flat=True))
     changed = record(1, subject="Nuovo oggetto", agents=["x.verdi"], messages=[{"author": "customer", "body": "solo io"}])
     report = _import(changed, record(2))
-    assert (report.created, report.updated) == (0, 2)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert report.ids == {"created": [], "updated": ["T-1001"], "unchanged": ["T-1002"], "refused": []}
+    assert report.changes[0].changed == ["subject", "agents", "messages"]
     assert set(Interaction.objects.values_list("pk", flat=True)) == first_ids
     stored = Interaction.objects.get(external_id="T-1001")
     assert (stored.subject, stored.agent.username, stored.message_count) == ("Nuovo oggetto", "x.verdi", 1)
@@ -143,13 +146,23 @@ def test_a_reimport_updates_and_never_duplicates() -> None:
     assert InteractionAgent.objects.count() == 2
 
 
-def test_the_later_of_two_rows_for_the_same_interaction_wins() -> None:
-    report = _import(record(1, subject="first"), record(2), record(1, subject="second"), batch_size=2)
+def test_the_later_of_two_rows_for_the_same_interaction_wins_when_asked() -> None:
+    report = _import(record(1, subject="first"), record(2), record(1, subject="second"), batch_size=2, last_wins=True)
     assert (report.created, report.updated) == (2, 1)
     assert Interaction.objects.get(external_id="T-1001").subject == "second"
-    report = _import(record(7, subject="a"), record(7, subject="b"))  # both in one batch
-    assert (report.created, report.updated) == (1, 1)
+    report = _import(record(7, subject="a"), record(7, subject="b"), last_wins=True)  # both in one batch
+    assert (report.created, report.updated) == (1, 0)
     assert Interaction.objects.get(external_id="T-1007").subject == "b"
+
+
+def test_the_same_id_twice_in_one_file_is_an_error_of_the_later_line() -> None:
+    report = _import(record(1, subject="first"), record(2), record(1, subject="second"), batch_size=2)
+    assert not report.committed and Interaction.objects.count() == 0
+    assert [(e.line, e.field) for e in report.errors] == [(3, "external_id")]
+    assert "line 1" in report.errors[0].message and "--last-wins" in report.errors[0].message
+    report = _import(record(1, subject="first"), record(1, subject="second"), skip_invalid=True)
+    assert (report.created, report.skipped, report.ids["refused"]) == (1, 1, ["T-1001"])
+    assert Interaction.objects.get().subject == "first"
 
 
 def test_a_reimport_keeps_reviewed_messages_and_refuses_to_drop_them(default_scorecard, reviewer) -> None:

@@ -59,8 +59,9 @@ def test_it_keeps_the_list_query_count_flat(client, qa_lead, agent, django_asser
         f.make_interaction(agent)
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install, not per request
-    # session, user, org settings, 4 filter choice lists, reviewers to assign to, count, page, who has them in a queue
-    with django_assert_max_num_queries(11):
+    # session, user, org settings, 5 filter choice lists (the languages present too), reviewers to assign to, count,
+    # page, who has them in a queue
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("interactions:list")).status_code == 200
 
 
@@ -132,9 +133,9 @@ def test_it_offers_bulk_assignment_with_checkboxes_to_a_qa_lead(client, qa_lead,
         f.make_interaction(agent)
     client.force_login(qa_lead)
     OrgSettings.load()
-    # session, user, org settings, 4 filter choice lists, reviewers to assign to, count, page, queues: checkboxes cost
-    # nothing
-    with django_assert_max_num_queries(11):
+    # session, user, org settings, 5 filter choice lists, reviewers to assign to, count, page, queues: checkboxes
+    # cost nothing
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("interactions:list"))
     body = response.content.decode()
     assert body.count('name="interactions"') == 30
@@ -186,3 +187,16 @@ def test_it_shows_a_manager_the_interaction_without_review_buttons(client, manag
     assert "Hello, my order is late." in body
     assert "Review this interaction" not in body
     assert "Review this message" not in body
+
+
+def test_the_language_filter_offers_the_languages_present_named_in_the_users_language(client, qa_lead, agent):
+    for tag in ("pt-BR", "zh-Hant", "it"):
+        f.make_interaction(agent, language=tag)
+    qa_lead.language = "fr"
+    qa_lead.save()
+    client.force_login(qa_lead)
+    response = client.get(reverse("interactions:list"), {"language": "pt-BR"})
+    choices = dict(response.context["form"].fields["language"].choices)
+    assert list(choices) == ["", "zh-Hant", "it", "pt-BR"]  # by name: chinois, italien, portugais
+    assert choices["pt-BR"] == "portugais (Brésil)" and choices["it"] == "italien"
+    assert [i.language for i in response.context["page_obj"]] == ["pt-BR"]

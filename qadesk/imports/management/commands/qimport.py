@@ -1,5 +1,5 @@
-"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--batch-size N] [--create-missing sop]
-[--invite]`."""
+"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
+[--create-missing sop] [--invite]`."""
 
 from typing import Any
 
@@ -12,6 +12,8 @@ from qadesk.accounts.services import people_invite
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
+
+CHANGES_SHOWN = 20  # rows whose changes are printed without -v 2
 
 
 class Command(BaseCommand):
@@ -34,38 +36,68 @@ class Command(BaseCommand):
             "--invite", action="store_true", help="Invite the agents the file gives an e-mail for (people invite)."
         )
         interactions.add_argument(
+            "--last-wins",
+            action="store_true",
+            help="The same source and external_id on several lines: keep the last (default: an error of the later lines).",
+        )
+        interactions.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
 
     def handle(
-        self, *args: Any, kind: str, path: str, fmt: str | None, skip_invalid: bool, batch_size: int, **options: Any
+        self,
+        *args: Any,
+        kind: str,
+        path: str,
+        fmt: str | None,
+        skip_invalid: bool,
+        last_wins: bool,
+        batch_size: int,
+        verbosity: int = 1,
+        **options: Any,
     ) -> None:
         try:
             report = interactions_import_file(
                 path_or_stream=path,
                 fmt=fmt,
                 skip_invalid=skip_invalid,
+                last_wins=last_wins,
                 batch_size=batch_size,
                 create_missing=frozenset(options["create_missing"]),
             )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
-        self._print(report)
+        self._print(report, verbosity)
         if not report.committed:
-            raise CommandError(_("Nothing was imported: fix the errors above or use --skip-invalid."))
+            message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
+            raise CommandError(message.format(rows=report.refused))
         if report.sops_created:
             self.stdout.write(_("SOPs to complete: {codes}").format(codes=", ".join(report.sops_created)))
         if options["invite"]:
             people = Agent.objects.filter(username__in=report.people).exclude(email="")
             print_invite_report(self, people_invite(actor=None, agents=people))
 
-    def _print(self, report: ImportReport) -> None:
+    def _print(self, report: ImportReport, verbosity: int) -> None:
         for err in report.errors:
             where = _("line {line}").format(line=err.line)
             self.stderr.write(": ".join(part for part in (where, err.field, err.message) if part))
         if report.error_count > len(report.errors):
             self.stderr.write(_("… and {n} more errors").format(n=report.error_count - len(report.errors)))
-        summary = _("created {created}, updated {updated}, skipped {skipped}").format(
-            created=report.created, updated=report.updated, skipped=report.skipped
+        if not report.committed:
+            return
+        shown = report.changes if verbosity > 1 else report.changes[:CHANGES_SHOWN]
+        for change in shown:
+            where = _("line {line}").format(line=change.line)
+            self.stdout.write(
+                _("{where}: {id} updated: {fields}").format(where=where, id=change.external_id, fields=", ".join(change.changed))
+            )
+        if len(shown) < report.updated:
+            self.stdout.write(_("… and {n} more updated (-v 2 lists up to 1,000)").format(n=report.updated - len(shown)))
+        if verbosity > 1:
+            for kind, label in (("created", _("created")), ("unchanged", _("unchanged")), ("refused", _("refused"))):
+                if report.ids[kind]:
+                    self.stdout.write("{label}: {ids}".format(label=label, ids=", ".join(report.ids[kind])))
+        summary = _("created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}").format(
+            created=report.created, updated=report.updated, unchanged=report.unchanged, skipped=report.skipped
         )
         self.stdout.write(summary)
