@@ -75,3 +75,20 @@ def worker_warning(context: dict[str, Any], *, always: bool = False) -> dict[str
     if not (always or is_admin):
         return {"worker": None}
     return {"worker": worker_status()}
+
+
+@register.inclusion_tag("core/_export_links.html", takes_context=True)
+def export_links(context: dict[str, Any], url: str, form: str = "", **params: Any) -> dict[str, Any]:
+    """"Download CSV / Excel" links to an export address with the page's current filters (without its page number); with
+    `form`, a click takes the filter form's values as they are now (js/qadesk.js), so filters changed in place count."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    for name, value in params.items():
+        query[name] = value
+    links = []
+    for fmt in ("csv", "xlsx"):
+        query["format"] = fmt
+        links.append({"format": fmt, "href": f"{url}?{query.urlencode()}"})
+    return {"links": links, "form": form, "base": url, "params": params}

@@ -27,3 +27,23 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { refresh(document); });
   else refresh(document);
 })();
+
+// Export links [data-export] with [data-export-form]: the download takes the filter form's values as they are now.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-export][data-export-form]");
+    if (!link) return;
+    var form = document.getElementById(link.getAttribute("data-export-form"));
+    if (!form) return;
+    var query = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "page" && name !== "csrfmiddlewaretoken" && value !== "") query.append(name, value);
+    });
+    Array.prototype.forEach.call(link.attributes, function (attr) {
+      if (attr.name.indexOf("data-export-") === 0 && attr.name !== "data-export-form") query.set(attr.name.slice(12), attr.value);
+    });
+    query.set("format", link.getAttribute("data-export"));
+    link.href = link.pathname + "?" + query.toString();
+  });
+})();
