@@ -79,7 +79,7 @@ def worker_warning(context: dict[str, Any], *, always: bool = False) -> dict[str
 
 @register.inclusion_tag("core/_export_links.html", takes_context=True)
 def export_links(context: dict[str, Any], url: str, form: str = "", **params: Any) -> dict[str, Any]:
-    """"Download CSV / Excel" links to an export address with the page's current filters (without its page number); with
+    """ "Download CSV / Excel" links to an export address with the page's current filters (without its page number); with
     `form`, a click takes the filter form's values as they are now (js/qadesk.js), so filters changed in place count."""
     request = context["request"]
     query = request.GET.copy()
