@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
+from qadesk.calibration.exports import KAPPAS, LEVELS, RESULT_TABLES, calibration_results_table
 from qadesk.calibration.forms import CalibrationScoreForm, CloseForm, SessionForm, rating_choices
 from qadesk.calibration.models import AgreedAnswer, CalibrationItem, CalibrationRating, CalibrationScore, CalibrationSession
 from qadesk.calibration.selectors import (
@@ -35,6 +36,7 @@ from qadesk.calibration.services import (
 )
 from qadesk.core.errors import ApplicationError
 from qadesk.core.errors import PermissionDenied as DomainPermissionDenied
+from qadesk.core.exports import page_export
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Interaction, Message
 from qadesk.reviews.forms import NA
@@ -42,13 +44,6 @@ from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.selectors import scorecard_version_detail
 
 RATING = re.compile(r"-?[0-9]{1,4}")  # ASCII digits ('²'.isdigit() is True too); the service checks the scale
-LEVELS = {
-    "nominal": gettext_lazy("nominal"),
-    "ordinal": gettext_lazy("ordinal"),
-    "interval": gettext_lazy("interval"),
-    "ratio": gettext_lazy("ratio"),
-}
-KAPPAS = {"cohen": gettext_lazy("Cohen's κ"), "fleiss": gettext_lazy("Fleiss' κ")}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -216,6 +211,17 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"note": session.note, "scorecard_revision_note": session.scorecard_revision_note}
         context["close_form"] = CloseForm(initial=initial)
     return render(request, "calibration/results.html", context)
+
+
+@login_required
+def results_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """One table of the results page (`table=reviewers|criteria`) as CSV or xlsx: `?format=csv|xlsx`."""
+    actor = _actor(request)
+    session = calibration_session_detail(actor=actor, pk=pk)
+    table = request.GET.get("table") if request.GET.get("table") in RESULT_TABLES else "reviewers"
+    return page_export(
+        request, lambda: calibration_results_table(results=calibration_results(session=session, actor=actor), table=table)
+    )
 
 
 @login_required

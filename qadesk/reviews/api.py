@@ -9,16 +9,19 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import OrgSettings, User
 from qadesk.audit.models import AuditEvent
 from qadesk.core.api import ErrorOut, Pagination
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import SMALL_INT_MAX, Id, parse_id
 from qadesk.disputes.services import review_reopen
 from qadesk.interactions.models import Interaction
+from qadesk.reviews.exports import ratings_table, reviews_table
 from qadesk.reviews.models import AssignmentStatus, CoachingNote, Review, ReviewAssignment, ReviewRevision
 from qadesk.reviews.selectors import assignment_queue, review_detail, review_list
 from qadesk.reviews.services import (
@@ -115,6 +118,36 @@ def list_reviews(request: HttpRequest, status: str | None = None, agent: str | N
     filters = {"status": status, "interaction": interaction}
     reviews = review_list(actor=request.user, filters=filters)  # type: ignore[arg-type]
     return reviews.filter(agent__username=agent) if agent else reviews
+
+
+def _export_reviews(request: HttpRequest, status: str | None, agent: str | None, interaction: int | None) -> QuerySet[Review]:
+    reviews = review_list(actor=request.user, filters={"status": status, "interaction": interaction})  # type: ignore[arg-type]
+    return reviews.filter(agent__username=agent) if agent else reviews
+
+
+@router.get("/export", openapi_extra=EXPORT_OPENAPI, summary="Reviews as CSV or xlsx")
+def export_reviews(
+    request: HttpRequest,
+    status: str | None = None,
+    agent: str | None = None,
+    interaction: Id | None = None,
+    format: ExportFormat = "csv",
+) -> HttpResponseBase:
+    """The reviews `GET /reviews` lists (same filters), every one of them, as a file (`format=csv|xlsx`)."""
+    reviews = _export_reviews(request, status, agent, interaction)
+    return export_response(reviews_table(reviews=reviews, pass_mark=OrgSettings.load().pass_mark), fmt=format)
+
+
+@router.get("/ratings/export", openapi_extra=EXPORT_OPENAPI, summary="Ratings as CSV or xlsx")
+def export_ratings(
+    request: HttpRequest,
+    status: str | None = None,
+    agent: str | None = None,
+    interaction: Id | None = None,
+    format: ExportFormat = "csv",
+) -> HttpResponseBase:
+    """The ratings of the reviews `GET /reviews` lists, one row per review × criterion, as a file (`format=csv|xlsx`)."""
+    return export_response(ratings_table(reviews=_export_reviews(request, status, agent, interaction)), fmt=format)
 
 
 @router.get("/{int:review_id}", response=ReviewDetailOut)
