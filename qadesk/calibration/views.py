@@ -218,7 +218,8 @@ def results_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """One table of the results page (`table=reviewers|criteria`) as CSV or xlsx: `?format=csv|xlsx`."""
     actor = _actor(request)
     session = calibration_session_detail(actor=actor, pk=pk)
-    table = request.GET.get("table") if request.GET.get("table") in RESULT_TABLES else "reviewers"
+    table = str(request.GET.get("table"))
+    table = table if table in RESULT_TABLES else "reviewers"
     return page_export(
         request, lambda: calibration_results_table(results=calibration_results(session=session, actor=actor), table=table)
     )

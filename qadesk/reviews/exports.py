@@ -6,6 +6,7 @@ Both take the queryset the list shows (review_list: visibility and filters alrea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -49,12 +50,12 @@ RATING_COLUMNS = [
 ]
 
 
-def reviews_table(*, reviews: QuerySet[Review], pass_mark: float) -> Table:
+def reviews_table(*, reviews: QuerySet[Review], pass_mark: float | Decimal) -> Table:
     """One row per review, as the review list shows it; people by name."""
     return Table(name="reviews", sheet=_("Reviews"), columns=REVIEW_COLUMNS, rows=_review_rows(reviews, pass_mark))
 
 
-def _review_rows(reviews: QuerySet[Review], pass_mark: float) -> Iterator[list[Any]]:
+def _review_rows(reviews: QuerySet[Review], pass_mark: float | Decimal) -> Iterator[list[Any]]:
     for review in reviews.iterator(chunk_size=CHUNK):
         yield [
             review.pk,
@@ -66,7 +67,7 @@ def _review_rows(reviews: QuerySet[Review], pass_mark: float) -> Iterator[list[A
             review.created_at,
             review.submitted_at,
             review.score,
-            None if review.score is None else review.score >= pass_mark,
+            None if review.score is None else review.score >= float(pass_mark),
             review.high_impact_errors,
             review.low_impact_errors,
         ]

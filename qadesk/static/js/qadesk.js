@@ -36,12 +36,12 @@
     if (!link) return;
     var form = document.getElementById(link.getAttribute("data-export-form"));
     if (!form) return;
-    var query = new URLSearchParams();
-    new FormData(form).forEach(function (value, name) {
+    // The page's query (filters from a link) with the form's fields as they are now in place of theirs.
+    var query = new URLSearchParams(link.search);
+    var data = new FormData(form);
+    Array.prototype.forEach.call(form.elements, function (el) { if (el.name) query.delete(el.name); });
+    data.forEach(function (value, name) {
       if (name !== "page" && name !== "csrfmiddlewaretoken" && value !== "") query.append(name, value);
-    });
-    Array.prototype.forEach.call(link.attributes, function (attr) {
-      if (attr.name.indexOf("data-export-") === 0 && attr.name !== "data-export-form") query.set(attr.name.slice(12), attr.value);
     });
     query.set("format", link.getAttribute("data-export"));
     link.href = link.pathname + "?" + query.toString();
