@@ -266,7 +266,7 @@ def reviewer_discrepancy_list(request: HttpRequest, query: Query[ReviewerDiscrep
 
 @router.get("/quality/export", openapi_extra=EXPORT_OPENAPI, summary="Quality report's group table as CSV or xlsx")
 def quality_export(request: HttpRequest, query: Query[QualityQuery], format: ExportFormat = "csv") -> HttpResponseBase:
-    """The group table of `GET /reports/quality` (same query), the all-reviews total last."""
+    """The group table of `GET /reports/quality` (same query)."""
     return export_response(quality_report_table(quality(request, query)), fmt=format)  # type: ignore[arg-type]
 
 

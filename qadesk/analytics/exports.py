@@ -52,9 +52,8 @@ QUALITY_COLUMNS = [Column(CSV_HEADERS[name], _KINDS.get(name, "number")) for nam
 
 
 def quality_report_table(report: QualityReport) -> Table:
-    """The group table as people download it (page and API): one row per group, the all-reviews total last."""
+    """The group table as people download it (page and API): one row per group."""
     rows = [dataclasses.astuple(row) for row in report.groups]
-    rows.append(dataclasses.astuple(dataclasses.replace(report.totals, key="", label=str(_("All reviews")), rank=None)))
     return Table(name=f"quality-by-{report.by}", sheet=_("Quality"), columns=QUALITY_COLUMNS, rows=rows)
 
 
