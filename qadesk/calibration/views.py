@@ -39,7 +39,7 @@ from qadesk.core.errors import PermissionDenied as DomainPermissionDenied
 from qadesk.core.exports import page_export
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Interaction, Message
-from qadesk.reviews.forms import NA
+from qadesk.reviews.forms import NA, rating_label
 from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.selectors import scorecard_version_detail
 
@@ -167,12 +167,18 @@ def score_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def _agreed_grid(session: CalibrationSession, results: dict[str, Any], criteria: list[Criterion]) -> list[dict[str, Any]]:
     """Per item, per criterion: the participants' ratings and the agreed answer, for the QA lead's form."""
     agreed = {(a.item_id, a.criterion_id): a.value for a in AgreedAnswer.objects.filter(session=session)}
-    given: dict[tuple[int, int], list[tuple[str, int | None]]] = {}
+    # Who gave which rating, by name, and the rating as its scale reads (Yes/No on pass/fail, N/A), never 0/1.
+    given: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    by_pk = {c.pk: c for c in criteria}
     rows = CalibrationRating.objects.filter(score__session=session).values_list(
-        "score__item_id", "criterion_id", "score__reviewer__username", "value"
-    )
-    for item_id, criterion_id, username, value in rows.order_by("score__reviewer__username"):
-        given.setdefault((item_id, criterion_id), []).append((username, value))
+        "score__item_id", "criterion_id", "score__reviewer__username", "score__reviewer__first_name",
+        "score__reviewer__last_name", "value",
+    )  # fmt: skip
+    for item_id, criterion_id, username, first, last, value in rows.order_by("score__reviewer__username"):
+        name = f"{first} {last}".strip() or username
+        criterion = by_pk.get(criterion_id)
+        label = str(_("N/A")) if value is None or criterion is None else rating_label(criterion, value)
+        given.setdefault((item_id, criterion_id), []).append((name, label))
     grid = []
     for item in results["items"]:
         cells = []
