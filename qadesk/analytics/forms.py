@@ -29,6 +29,12 @@ class QualityReportForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="month", required=False)
     as_originally_scored = forms.BooleanField(label=_("As originally scored"), required=False)
+    compare = forms.ChoiceField(
+        label=_("Trend lines"),
+        choices=[("", _("All together")), ("team", _("One per team")), ("agent", _("One per agent"))],
+        required=False,
+        help_text=_("When grouped by period."),
+    )
 
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for quality_report from the cleaned form (defaults where a field is empty)."""

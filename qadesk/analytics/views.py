@@ -1,6 +1,7 @@
 """Thin views: parse the request, call one selector or service, render."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
+from qadesk.analytics.charts import period_series, period_starts
 from qadesk.analytics.exports import (
     STATISTICS_TABLES,
     changes_table,
@@ -24,6 +26,8 @@ from qadesk.analytics.selectors import QualityReport, discrepancies, precision_p
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import Table, page_export
 
+COMPARE_LINES = 8  # lines one chart can show and still be read
+
 
 @login_required
 def quality(request: HttpRequest) -> HttpResponseBase:
@@ -31,7 +35,13 @@ def quality(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("format"):
         return quality_export(request)
     form, report = _quality_report(request)
-    context = {"form": form, "report": report, "chart": _chart_data(report) if report else None}
+    chart = None
+    if report is not None:
+        try:
+            chart = _chart_data(report, _comparison(request, form, report))
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+    context = {"form": form, "report": report, "chart": chart}
     return render(request, "analytics/quality.html", context)
 
 
@@ -58,20 +68,57 @@ def _quality_report(request: HttpRequest) -> tuple[QualityReportForm, QualityRep
     return form, report
 
 
-def _chart_data(report: QualityReport) -> dict[str, object]:
-    return {
+def _chart_data(report: QualityReport, lines: list[tuple[str, QualityReport]] | None = None) -> dict[str, object]:
+    """What quality.js draws: bars per group (or points over time) with their intervals, which are below the pass mark,
+    and for a trend every period between the first and the last with gaps (analytics.charts); with `lines`, one line
+    per team or agent on the same periods."""
+    groups = [
+        {
+            "label": g.label,
+            "iqs": g.iqs,
+            "ci_low": g.ci_low,
+            "ci_high": g.ci_high,
+            "n": g.n,
+            "conclusive": g.conclusive,
+            "below": g.iqs is not None and g.iqs < report.pass_mark,
+        }
+        for g in report.groups
+    ]
+    data: dict[str, object] = {
         "by": report.by,
-        "groups": [
-            {"label": g.label, "iqs": g.iqs, "ci_low": g.ci_low, "ci_high": g.ci_high, "n": g.n, "conclusive": g.conclusive}
-            for g in report.groups
-        ],
+        "passMark": report.pass_mark,
+        "groups": groups,
         "text": {
             "iqs": _("IQS"),
             "ci": _("{level} interval").format(level="95 %"),
             "n": _("n"),
             "notConclusive": _("not conclusive"),
+            "passMark": _("Pass mark"),
         },
     }
+    if report.by == "period":
+        keys = [date.fromisoformat(g.key) for _label, r in [("", report), *(lines or [])] for g in r.groups if g.key]
+        starts = period_starts(min(keys), max(keys), report.period) if keys else []
+        every = lines or [(_("All reviews"), report)]
+        data["series"] = [
+            {"label": label, **period_series(r.groups, period=report.period, pass_mark=report.pass_mark, starts=starts)}
+            for label, r in every
+        ]
+    return data
+
+
+def _comparison(request: HttpRequest, form: QualityReportForm, report: QualityReport) -> list[tuple[str, QualityReport]] | None:
+    """With by=period and compare=team|agent: the trend of each of the (at most COMPARE_LINES) groups with most reviews."""
+    compare = form.cleaned_data.get("compare") if form.is_valid() else None
+    if report.by != "period" or compare not in ("team", "agent"):
+        return None
+    arguments = form.report_arguments()
+    groups = quality_report(actor=request.user, **{**arguments, "by": compare}).groups  # type: ignore[arg-type]
+    biggest = sorted((g for g in groups if g.key), key=lambda g: -g.n)[:COMPARE_LINES]
+    return [
+        (g.label, quality_report(actor=request.user, **{**arguments, "filters": {**arguments["filters"], compare: g.key}}))  # type: ignore[arg-type]
+        for g in biggest
+    ]
 
 
 @login_required
