@@ -34,10 +34,10 @@ LOWER_CASE_MONTH_LANGUAGES = frozenset({"it", "fr"})
 
 def month_abbreviation(date_format: DateFormat) -> str:
     """The `M` format: the month's three-letter abbreviation as the active language writes it inside a date."""
-    name = str(MONTHS_3[date_format.data.month])
+    name = str(MONTHS_3[date_format.data.month])  # type: ignore[union-attr]  # `M` is only used on dates
     language = (get_language() or "").split("-")[0]
     return name if language in LOWER_CASE_MONTH_LANGUAGES else name.title()
 
 
 def install_month_abbreviations() -> None:
-    DateFormat.M = month_abbreviation  # type: ignore[method-assign]
+    DateFormat.M = month_abbreviation  # type: ignore[method-assign,assignment]

@@ -41,5 +41,5 @@ def read_xlsx(response: Any) -> Worksheet:
 def sheet_rows(sheet: Worksheet) -> list[dict[str, Any]]:
     """Rows as {header: cell} (cells keep their type: read `.value`, `.data_type`, `.number_format`)."""
     rows = list(sheet.iter_rows())
-    headers = [c.value for c in rows[0]]
+    headers = [str(c.value) for c in rows[0]]
     return [dict(zip(headers, row, strict=True)) for row in rows[1:]]

@@ -102,6 +102,8 @@ def test_it_downloads_one_row_per_review_and_criterion_with_pass_fail_words(
     client, base = doors(qa_lead)[door]
     response = client.get(base + "ratings/export" + ("/" if door == "page" else ""))  # type: ignore[attr-defined]
     header, *rows = read_csv(response, language)
+    with translation.override(language):
+        assert header[8] == gettext("Rating")
     criteria = default_scorecard.sections.values_list("criteria", flat=True).count()
     assert len(rows) == 2 * criteria
     right_sop = next(r for r in rows if int(r[0]) == reviews[0].pk and r[6] == "right_sop")
