@@ -280,7 +280,7 @@ def page_export(request: HttpRequest, build: Callable[[], Table]) -> HttpRespons
 # The API's export operations answer a file, not JSON: their OpenAPI description says so.
 EXPORT_OPENAPI: dict[str, Any] = {
     "responses": {
-        "200": {
+        200: {
             "description": "The table as CSV (the caller's language: `;` and decimal comma in Italian and French, UTF-8 "
             "with a byte-order mark) or as an Excel workbook with typed cells.",
             "content": {
