@@ -20,19 +20,20 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
     changes = event.changes or {}
     titles = titles or {}
     parts: list[str] = []
+    binary = _binary_criteria(changes)
     for cid, (before, after) in (changes.get("ratings") or {}).items():
-        parts.append(
-            _("{criterion}: {before} → {after}").format(criterion=titles.get(cid, cid), before=_v(before), after=_v(after))
-        )
+        before, after = _rating(before, cid in binary), _rating(after, cid in binary)
+        parts.append(_("{criterion}: {before} → {after}").format(criterion=titles.get(cid, cid), before=before, after=after))
     for cid, value in (changes.get("rated") or {}).items():  # a draft save rating a criterion for the first time
-        parts.append(_("{criterion}: {value}").format(criterion=titles.get(cid, cid), value=_v(value)))
+        parts.append(_("{criterion}: {value}").format(criterion=titles.get(cid, cid), value=_rating(value, cid in binary)))
     if changes.get("notes"):
         names = ", ".join(titles.get(str(c), str(c)) for c in changes["notes"])
         parts.append(_("comments or root causes changed: {criteria}").format(criteria=names))
     if changes.get("comment") is True:
         parts.append(_("overall comment changed"))
     if "agent" in changes and isinstance(changes["agent"], list):
-        parts.append(_("credited agent: {before} → {after}").format(before=changes["agent"][0], after=changes["agent"][1]))
+        before, after = (_agent_name(name) for name in changes["agent"][:2])
+        parts.append(_("credited agent: {before} → {after}").format(before=before, after=after))
     if "score" in changes:
         parts.append(_("score {score}").format(score=_v(changes["score"])))
     if changes.get("outcome"):
@@ -43,7 +44,7 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
         names = ", ".join(titles.get(str(c), str(c)) for c in changes["criteria"])
         parts.append(_("contested: {criteria}").format(criteria=names))
     if changes.get("assignee"):
-        parts.append(_("to {user}").format(user=changes["assignee"]))
+        parts.append(_("to {user}").format(user=_person_name(changes["assignee"])))
     if changes.get("reason"):
         parts.append(_("reason: “{reason}”").format(reason=changes["reason"]))
     return " · ".join(parts)
@@ -55,3 +56,37 @@ def _v(value: Any) -> str:
     if isinstance(value, float):  # 95.31 reads 95,31 in Italian and French
         return formats.number_format(Decimal(f"{value:.2f}".rstrip("0").rstrip(".")))
     return str(value)
+
+
+def _binary_criteria(changes: dict[str, Any]) -> set[str]:
+    """The pass/fail criteria among those whose ratings changed (looked up only when a 0 or 1 could be one)."""
+    from qadesk.scorecards.models import Criterion, Scale
+
+    values = {**(changes.get("rated") or {}), **{cid: pair for cid, pair in (changes.get("ratings") or {}).items()}}
+    maybe = [cid for cid, v in values.items() if any(x in (0, 1) for x in (v if isinstance(v, list) else [v]))]
+    ids = [int(cid) for cid in maybe if str(cid).isdigit()]
+    if not ids:
+        return set()
+    return {str(pk) for pk in Criterion.objects.filter(pk__in=ids, scale=Scale.BINARY).values_list("pk", flat=True)}
+
+
+def _rating(value: Any, binary: bool) -> str:
+    """A rating as its scale reads: Yes/No on a pass/fail criterion, never 1/0."""
+    if binary and value in (0, 1):
+        return _("Yes") if value else _("No")
+    return _v(value)
+
+
+def _person_name(username: Any) -> str:
+    """The audit trail stores usernames; people read names."""
+    from qadesk.accounts.models import User
+
+    user = User.objects.filter(username=str(username)).only("username", "first_name", "last_name").first()
+    return (user.get_full_name() or user.username) if user else str(username)
+
+
+def _agent_name(username: Any) -> str:
+    from qadesk.accounts.models import Agent
+
+    agent = Agent.objects.filter(username=str(username)).only("username", "display_name").first()
+    return str(agent) if agent else str(username)
