@@ -62,9 +62,9 @@ def _binary_criteria(changes: dict[str, Any]) -> set[str]:
     """The pass/fail criteria among those whose ratings changed (looked up only when a 0 or 1 could be one)."""
     from qadesk.scorecards.models import Criterion, Scale
 
-    values = {**(changes.get("rated") or {}), **{cid: pair for cid, pair in (changes.get("ratings") or {}).items()}}
-    maybe = [cid for cid, v in values.items() if any(x in (0, 1) for x in (v if isinstance(v, list) else [v]))]
-    ids = [int(cid) for cid in maybe if str(cid).isdigit()]
+    pairs = [(cid, [v]) for cid, v in (changes.get("rated") or {}).items()]
+    pairs += [(cid, list(v)) for cid, v in (changes.get("ratings") or {}).items() if isinstance(v, list | tuple)]
+    ids = {int(cid) for cid, values in pairs if str(cid).isdigit() and any(v in (0, 1) for v in values)}
     if not ids:
         return set()
     return {str(pk) for pk in Criterion.objects.filter(pk__in=ids, scale=Scale.BINARY).values_list("pk", flat=True)}
