@@ -34,7 +34,9 @@ def quality(request: HttpRequest) -> HttpResponseBase:
     """The quality report page (chart and tables); `?format=csv|xlsx` downloads its group table (as quality_export)."""
     if request.GET.get("format"):
         return quality_export(request)
-    form, report = _quality_report(request)
+    form, report, error = _quality_report(request)
+    if error:
+        messages.error(request, error)
     chart = None
     if report is not None:
         try:
@@ -48,24 +50,25 @@ def quality(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def quality_export(request: HttpRequest) -> HttpResponseBase:
     """The quality report's group table with the page's choices and filters, as CSV or xlsx (`?format=csv|xlsx`)."""
-    form, report = _quality_report(request)
+    form, report, error = _quality_report(request)
     if report is None:
-        return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors) or _("No report."))
+        return HttpResponseBadRequest(error or "; ".join(str(e) for errors in form.errors.values() for e in errors))
     return page_export(request, lambda: quality_report_table(report))
 
 
-def _quality_report(request: HttpRequest) -> tuple[QualityReportForm, QualityReport | None]:
+def _quality_report(request: HttpRequest) -> tuple[QualityReportForm, QualityReport | None, str]:
+    """The form, the report when the form is valid and the report could be made, and else the reason it could not."""
     data = request.GET.copy()
     for name, default in QualityReportForm.DEFAULTS.items():
         data.setdefault(name, default)
     form = QualityReportForm(data)
-    report = None
+    report, error = None, ""
     if form.is_valid():
         try:
             report = quality_report(actor=request.user, **form.report_arguments())  # type: ignore[arg-type]
         except ApplicationError as exc:
-            messages.error(request, str(exc.message))
-    return form, report
+            error = str(exc.message)
+    return form, report, error
 
 
 def _chart_data(report: QualityReport, lines: list[tuple[str, QualityReport]] | None = None) -> dict[str, object]:

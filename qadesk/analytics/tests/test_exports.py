@@ -77,3 +77,8 @@ def test_the_statistics_export_of_the_reviewers_table_names_people(report_data: 
 def test_the_quality_page_still_answers_format_csv(report_data: ReportData, qa_lead: User) -> None:
     response = page_client(qa_lead).get("/reports/quality/", {**YEAR, "by": "channel", "format": "xlsx"})
     assert len(sheet_rows(read_xlsx(response))) == 2
+
+
+def test_a_report_that_cannot_be_made_answers_its_reason(qa_lead: User) -> None:
+    response = page_client(qa_lead).get("/reports/quality/export/", {"date_from": "2026-12-31", "date_to": "2026-01-01"})
+    assert response.status_code == 400 and b"start date is after the end date" in response.content
