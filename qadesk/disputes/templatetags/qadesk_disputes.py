@@ -15,12 +15,17 @@ register = template.Library()
 
 
 @register.filter
-def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> str:
-    """A readable one-line summary of what an audit event changed (auto-escaped by the template)."""
+def audit_summary(event: AuditEvent, context: Any = None) -> str:
+    """A readable one-line summary of what an audit event changed (auto-escaped by the template). `context` is the
+    review page's feedback (criteria titles, pass/fail criteria and people's names, loaded once for the whole trail)
+    or just the criteria titles; without the names and scales it looks them up."""
     changes = event.changes or {}
-    titles = titles or {}
+    titles: dict[str, str] = getattr(context, "criteria_titles", context) or {}
+    known: dict[str, str] | None = getattr(context, "names", None)
+    binary: set[str] = getattr(context, "binary_criteria", None) or set()
+    if not hasattr(context, "binary_criteria"):
+        binary = _binary_criteria(changes)
     parts: list[str] = []
-    binary = _binary_criteria(changes)
     for cid, (before, after) in (changes.get("ratings") or {}).items():
         before, after = _rating(before, cid in binary), _rating(after, cid in binary)
         parts.append(_("{criterion}: {before} → {after}").format(criterion=titles.get(cid, cid), before=before, after=after))
@@ -32,7 +37,7 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
     if changes.get("comment") is True:
         parts.append(_("overall comment changed"))
     if "agent" in changes and isinstance(changes["agent"], list):
-        before, after = (_agent_name(name) for name in changes["agent"][:2])
+        before, after = (known.get(n, n) if known is not None else _agent_name(n) for n in changes["agent"][:2])
         parts.append(_("credited agent: {before} → {after}").format(before=before, after=after))
     if "score" in changes:
         parts.append(_("score {score}").format(score=_v(changes["score"])))
@@ -44,7 +49,8 @@ def audit_summary(event: AuditEvent, titles: dict[str, str] | None = None) -> st
         names = ", ".join(titles.get(str(c), str(c)) for c in changes["criteria"])
         parts.append(_("contested: {criteria}").format(criteria=names))
     if changes.get("assignee"):
-        parts.append(_("to {user}").format(user=_person_name(changes["assignee"])))
+        user = changes["assignee"]
+        parts.append(_("to {user}").format(user=known.get(user, user) if known is not None else _person_name(user)))
     if changes.get("reason"):
         parts.append(_("reason: “{reason}”").format(reason=changes["reason"]))
     return " · ".join(parts)

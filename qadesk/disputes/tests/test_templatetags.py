@@ -46,3 +46,12 @@ def test_it_writes_pass_fail_ratings_as_words_and_people_by_name(default_scoreca
         assert audit_summary(event(Action.SUBMIT, assignee=qa_lead.username)).endswith("Elena Neri")
         changed = audit_summary(event(Action.SUBMIT, agent=[agent.username, other_team_agent.username]))
         assert "Anna Rossi" in changed and agent.username not in changed
+
+
+def test_the_review_page_passes_names_and_scales_loaded_once() -> None:
+    from types import SimpleNamespace
+
+    fb = SimpleNamespace(criteria_titles={"7": "Right SOP"}, binary_criteria={"7"}, names={"elena": "Elena Neri"})
+    with translation.override("fr"):
+        assert audit_summary(event(Action.SAVE, ratings={"7": [0, 1]}), fb) == "Right SOP: Non → Oui"
+        assert audit_summary(event(Action.SUBMIT, assignee="elena"), fb).endswith("Elena Neri")
