@@ -53,5 +53,5 @@ def test_the_review_page_passes_names_and_scales_loaded_once() -> None:
 
     fb = SimpleNamespace(criteria_titles={"7": "Right SOP"}, binary_criteria={"7"}, names={"elena": "Elena Neri"})
     with translation.override("fr"):
-        assert audit_summary(event(Action.SAVE, ratings={"7": [0, 1]}), fb) == "Right SOP: Non → Oui"
+        assert audit_summary(event(Action.SAVE, ratings={"7": [0, 1]}), fb) == "Right SOP\u00a0: Non → Oui"
         assert audit_summary(event(Action.SUBMIT, assignee="elena"), fb).endswith("Elena Neri")
