@@ -5,10 +5,13 @@ from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
 
+from qadesk.analytics.exports import changes_table, precision_table, quality_report_table, reviewer_differences_table
 from qadesk.analytics.selectors import discrepancies, precision_plan, quality_report, reviewer_discrepancies
 from qadesk.core.api import ErrorOut
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 
 router = Router(tags=["reports"])
 
@@ -257,3 +260,32 @@ def reviewer_discrepancy_list(request: HttpRequest, query: Query[ReviewerDiscrep
         date_to=query.date_to,
         include_all=query.all,
     )
+
+
+# Downloads: each report's table as a file, with the same query as its JSON operation (`format=csv|xlsx`).
+
+
+@router.get("/quality/export", openapi_extra=EXPORT_OPENAPI, summary="Quality report's group table as CSV or xlsx")
+def quality_export(request: HttpRequest, query: Query[QualityQuery], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The group table of `GET /reports/quality` (same query)."""
+    return export_response(quality_report_table(quality(request, query)), fmt=format)  # type: ignore[arg-type]
+
+
+@router.get("/precision/export", openapi_extra=EXPORT_OPENAPI, summary="Reviews needed for a precision, as CSV or xlsx")
+def precision_export(request: HttpRequest, query: Query[PrecisionQuery], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The groups of `GET /reports/precision` (same query)."""
+    return export_response(precision_table(precision(request, query)), fmt=format)
+
+
+@router.get("/discrepancies/export", openapi_extra=EXPORT_OPENAPI, summary="Significant score changes as CSV or xlsx")
+def discrepancies_export(request: HttpRequest, query: Query[DiscrepancyQuery], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The groups of `GET /reports/discrepancies` (same query)."""
+    return export_response(changes_table(score_discrepancies(request, query)), fmt=format)
+
+
+@router.get("/reviewer-discrepancies/export", openapi_extra=EXPORT_OPENAPI, summary="Reviewers unlike peers, as CSV or xlsx")
+def reviewer_discrepancies_export(
+    request: HttpRequest, query: Query[ReviewerDiscrepancyQuery], format: ExportFormat = "csv"
+) -> HttpResponseBase:
+    """The reviewers of `GET /reports/reviewer-discrepancies` (same query), by name."""
+    return export_response(reviewer_differences_table(reviewer_discrepancy_list(request, query)), fmt=format)

@@ -31,6 +31,12 @@ class QualityReportForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="month", required=False)
     as_originally_scored = forms.BooleanField(label=_("As originally scored"), required=False)
     reviewee = forms.ChoiceField(label=_("Reviewed"), choices=REVIEWEE_CHOICES, required=False)
+    compare = forms.ChoiceField(
+        label=_("Trend lines"),
+        choices=[("", _("All together")), ("team", _("One per team")), ("agent", _("One per agent"))],
+        required=False,
+        help_text=_("When grouped by period."),
+    )
 
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for quality_report from the cleaned form (defaults where a field is empty)."""

@@ -1,13 +1,15 @@
 """Calibration over the API: open a session, list and read, submit a score, set agreed answers, close, results."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from qadesk.accounts.models import User
+from qadesk.calibration.exports import calibration_results_table
 from qadesk.calibration.models import CalibrationSession
 from qadesk.calibration.selectors import (
     calibration_results,
@@ -23,6 +25,7 @@ from qadesk.calibration.services import (
     calibration_session_create,
 )
 from qadesk.core.api import ErrorOut
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import SMALL_INT_MAX, Id
 from qadesk.interactions.models import Interaction
 from qadesk.scorecards.models import Criterion, ScorecardVersion
@@ -219,6 +222,16 @@ def results(request: HttpRequest, session_id: int) -> dict[str, Any]:
     """Alpha and percent agreement per criterion (worst first) and overall; each reviewer's deviation and alignment."""
     session = calibration_session_detail(actor=_actor(request), pk=session_id)
     return calibration_results(session=session, actor=_actor(request))
+
+
+@router.get("/sessions/{int:session_id}/results/export", openapi_extra=EXPORT_OPENAPI, summary="Agreement results as CSV or xlsx")
+def results_export(
+    request: HttpRequest, session_id: int, table: Literal["reviewers", "criteria"] = "reviewers", format: ExportFormat = "csv"
+) -> HttpResponseBase:
+    """One table of the results (`table=reviewers|criteria`) as a file (`format=csv|xlsx`); blind rules as for the results."""
+    session = calibration_session_detail(actor=_actor(request), pk=session_id)
+    results = calibration_results(session=session, actor=_actor(request))
+    return export_response(calibration_results_table(results=results, table=table), fmt=format)
 
 
 @router.get("/reviewers/{username}", response={200: dict[str, Any], 403: ErrorOut}, summary="A reviewer's calibration record")

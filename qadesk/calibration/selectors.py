@@ -219,13 +219,19 @@ def calibration_results(*, session: CalibrationSession, actor: User) -> dict[str
     if blinded:
         ratings = {actor.pk: ratings[actor.pk]} if actor.pk in ratings else {}
     overall, by_criterion = _agreement(ratings, [i.pk for i in items], criteria)
-    names = dict(User.objects.filter(pk__in=ratings).values_list("pk", "username"))
+    people = {u.pk: u for u in User.objects.filter(pk__in=ratings).only("username", "first_name", "last_name")}
     reviewers = []
-    for reviewer_id in sorted(ratings, key=lambda pk: names[pk]):
+    for reviewer_id in sorted(ratings, key=lambda pk: people[pk].username):
         benchmark = {} if blinded else _benchmark_for(reviewer_id, session, ratings, agreed)
         figures = _reviewer_figures(ratings[reviewer_id], benchmark, criteria)
+        person = people[reviewer_id]
         reviewers.append(
-            {"reviewer": names[reviewer_id], "is_benchmark": reviewer_id == session.benchmark_reviewer_id, **figures}
+            {
+                "reviewer": person.username,
+                "name": person.get_full_name() or person.username,
+                "is_benchmark": reviewer_id == session.benchmark_reviewer_id,
+                **figures,
+            }
         )
     show_agent = not session.hide_agent or is_qa_lead(actor)
     return {

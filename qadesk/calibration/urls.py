@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.session_detail_view, name="detail"),
     path("<int:pk>/items/<int:item_pk>/score/", views.score_view, name="score"),
     path("<int:pk>/results/", views.results_view, name="results"),
+    path("<int:pk>/results/export/", views.results_export_view, name="results_export"),
     path("<int:pk>/agreed/", views.agreed_view, name="agreed"),
     path("<int:pk>/agreed/clear/", views.agreed_clear_view, name="agreed_clear"),
     path("<int:pk>/close/", views.close_view, name="close"),

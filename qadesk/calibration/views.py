@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
+from qadesk.calibration.exports import KAPPAS, LEVELS, RESULT_TABLES, calibration_results_table
 from qadesk.calibration.forms import CalibrationScoreForm, CloseForm, SessionForm, rating_choices
 from qadesk.calibration.models import AgreedAnswer, CalibrationItem, CalibrationRating, CalibrationScore, CalibrationSession
 from qadesk.calibration.selectors import (
@@ -35,20 +36,14 @@ from qadesk.calibration.services import (
 )
 from qadesk.core.errors import ApplicationError
 from qadesk.core.errors import PermissionDenied as DomainPermissionDenied
+from qadesk.core.exports import page_export
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Interaction, Message
-from qadesk.reviews.forms import NA
+from qadesk.reviews.forms import NA, rating_label
 from qadesk.scorecards.models import Criterion
 from qadesk.scorecards.selectors import scorecard_version_detail
 
 RATING = re.compile(r"-?[0-9]{1,4}")  # ASCII digits ('²'.isdigit() is True too); the service checks the scale
-LEVELS = {
-    "nominal": gettext_lazy("nominal"),
-    "ordinal": gettext_lazy("ordinal"),
-    "interval": gettext_lazy("interval"),
-    "ratio": gettext_lazy("ratio"),
-}
-KAPPAS = {"cohen": gettext_lazy("Cohen's κ"), "fleiss": gettext_lazy("Fleiss' κ")}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -172,12 +167,18 @@ def score_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def _agreed_grid(session: CalibrationSession, results: dict[str, Any], criteria: list[Criterion]) -> list[dict[str, Any]]:
     """Per item, per criterion: the participants' ratings and the agreed answer, for the QA lead's form."""
     agreed = {(a.item_id, a.criterion_id): a.value for a in AgreedAnswer.objects.filter(session=session)}
-    given: dict[tuple[int, int], list[tuple[str, int | None]]] = {}
+    # Who gave which rating, by name, and the rating as its scale reads (Yes/No on pass/fail, N/A), never 0/1.
+    given: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    by_pk = {c.pk: c for c in criteria}
     rows = CalibrationRating.objects.filter(score__session=session).values_list(
-        "score__item_id", "criterion_id", "score__reviewer__username", "value"
-    )
-    for item_id, criterion_id, username, value in rows.order_by("score__reviewer__username"):
-        given.setdefault((item_id, criterion_id), []).append((username, value))
+        "score__item_id", "criterion_id", "score__reviewer__username", "score__reviewer__first_name",
+        "score__reviewer__last_name", "value",
+    )  # fmt: skip
+    for item_id, criterion_id, username, first, last, value in rows.order_by("score__reviewer__username"):
+        name = f"{first} {last}".strip() or username
+        criterion = by_pk.get(criterion_id)
+        label = str(_("N/A")) if value is None or criterion is None else rating_label(criterion, value)
+        given.setdefault((item_id, criterion_id), []).append((name, label))
     grid = []
     for item in results["items"]:
         cells = []
@@ -216,6 +217,18 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"note": session.note, "scorecard_revision_note": session.scorecard_revision_note}
         context["close_form"] = CloseForm(initial=initial)
     return render(request, "calibration/results.html", context)
+
+
+@login_required
+def results_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """One table of the results page (`table=reviewers|criteria`) as CSV or xlsx: `?format=csv|xlsx`."""
+    actor = _actor(request)
+    session = calibration_session_detail(actor=actor, pk=pk)
+    table = str(request.GET.get("table"))
+    table = table if table in RESULT_TABLES else "reviewers"
+    return page_export(
+        request, lambda: calibration_results_table(results=calibration_results(session=session, actor=actor), table=table)
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -12,8 +13,11 @@ from ninja.pagination import paginate
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.api import ErrorOut, Pagination
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import SMALL_INT_MAX, Id, parse_id
+from qadesk.disputes.exports import disputes_table
 from qadesk.disputes.models import Dispute, DisputeMessage, DisputeStatus
+from qadesk.disputes.selectors import dispute_list
 from qadesk.disputes.services import ContestedCriterion, dispute_comment, dispute_decide, dispute_escalate, dispute_open
 from qadesk.reviews.models import Review
 
@@ -136,6 +140,16 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilters]) -> Query
         late = disputes.exclude(status=DisputeStatus.DECIDED).filter(due_at__lt=timezone.now())
         disputes = late if filters.overdue else disputes.exclude(pk__in=late.values("pk"))
     return disputes.order_by("-created_at", "-id")
+
+
+@router.get("/export", openapi_extra=EXPORT_OPENAPI, summary="Disputes as CSV or xlsx")
+def export_disputes(request: HttpRequest, filters: Query[DisputeFilters], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The disputes `GET /disputes` lists (same filters), every one of them, as a file (`format=csv|xlsx`)."""
+    disputes = dispute_list(actor=request.user, filters={"status": filters.status, "overdue": filters.overdue})  # type: ignore[arg-type]
+    if filters.overdue is False:
+        late = disputes.exclude(status=DisputeStatus.DECIDED).filter(due_at__lt=timezone.now())
+        disputes = disputes.exclude(pk__in=late.values("pk"))
+    return export_response(disputes_table(disputes=disputes), fmt=format)
 
 
 @router.get("/{int:dispute_id}", response=DisputeDetailOut, summary="Read a dispute")

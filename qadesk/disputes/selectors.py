@@ -16,7 +16,7 @@ from qadesk.core.i18n import pick
 from qadesk.disputes.models import Dispute, DisputeItem, DisputeMessage, DisputeStatus
 from qadesk.disputes.stats import AcceptanceRow, acceptance_rate, acceptance_rows, median_resolution_hours, overturn_flag
 from qadesk.reviews.models import CoachingNote, Review, ReviewRevision, ReviewStatus
-from qadesk.scorecards.models import Criterion
+from qadesk.scorecards.models import Criterion, Scale
 
 
 def dispute_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Dispute]:
@@ -91,6 +91,8 @@ class ReviewFeedback:
     can_reopen: bool
     criteria_titles: dict[str, str] = field(default_factory=dict)
     coaching_draft: str = ""
+    binary_criteria: set[str] = field(default_factory=set)  # the audit trail writes their ratings Yes/No
+    names: dict[str, str] = field(default_factory=dict)  # username -> the name people read, for the audit trail
 
 
 def review_feedback(*, actor: User, review: Review) -> ReviewFeedback:
@@ -99,9 +101,13 @@ def review_feedback(*, actor: User, review: Review) -> ReviewFeedback:
     revisions = list(review.revisions.select_related("created_by", "dispute").order_by("number"))
     audit = list(AuditEvent.objects.visible_to(actor).filter(review=review).select_related("actor").order_by("created_at", "pk"))
     notes = list(review.coaching_notes.select_related("author").order_by("created_at", "pk"))
-    disputes = list(Dispute.objects.visible_to(actor).filter(review=review).order_by("-created_at"))
+    disputes = list(Dispute.objects.visible_to(actor).filter(review=review).select_related("assignee").order_by("-created_at"))
     open_dispute = next((d for d in disputes if d.status != DisputeStatus.DECIDED), None)
-    titles = {str(c.pk): pick(c.title) for c in Criterion.objects.filter(section__version_id=review.scorecard_version_id)}
+    criteria = list(Criterion.objects.filter(section__version_id=review.scorecard_version_id))
+    titles = {str(c.pk): pick(c.title) for c in criteria}
+    people = [e.actor for e in audit] + [d.assignee for d in disputes] + [r.created_by for r in revisions]
+    names = {u.username: u.get_full_name() or u.username for u in people if u is not None}
+    names.update({review.agent.username: str(review.agent)})
     is_agent = review.agent.user_id == actor.pk
     submitted = review.status == ReviewStatus.SUBMITTED and review.submitted_at is not None
     reopened = review.reopened_at
@@ -126,6 +132,8 @@ def review_feedback(*, actor: User, review: Review) -> ReviewFeedback:
         can_coach=submitted and _can_coach(actor, review),
         can_reopen=(review.scores_locked or settled) and actor.role in {Role.QA_LEAD, Role.ADMIN} and not is_agent,
         criteria_titles=titles,
+        binary_criteria={str(c.pk) for c in criteria if c.scale == Scale.BINARY},
+        names=names,
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
+from qadesk.core.exports import page_export
+from qadesk.disputes.exports import disputes_table
 from qadesk.disputes.forms import DisputeCommentForm, DisputeDecideForm, DisputeFilterForm, DisputeOpenForm
 from qadesk.disputes.models import Dispute, DisputeKind, DisputeStatus
 from qadesk.disputes.selectors import (
@@ -43,6 +46,14 @@ def dispute_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(dispute_list(actor=_user(request), filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "disputes/_table.html" if getattr(request, "htmx", False) else "disputes/list.html"
     return render(request, template, {"form": form, "page_obj": page})
+
+
+@login_required
+def dispute_export_view(request: HttpRequest) -> HttpResponseBase:
+    """The disputes the list shows (all pages, same filters) as CSV or xlsx."""
+    form = DisputeFilterForm(request.GET or None, actor=_user(request))
+    disputes = dispute_list(actor=_user(request), filters=form.filters())
+    return page_export(request, lambda: disputes_table(disputes=disputes))
 
 
 @login_required

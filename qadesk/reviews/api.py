@@ -9,16 +9,19 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import OrgSettings, User
 from qadesk.audit.models import AuditEvent
 from qadesk.core.api import ErrorOut, Pagination, paged_rows
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import SMALL_INT_MAX, Id, parse_id
 from qadesk.disputes.services import review_reopen
 from qadesk.interactions.models import Interaction
+from qadesk.reviews.exports import ratings_table, reviews_table
 from qadesk.reviews.models import AssignmentStatus, CoachingNote, Review, ReviewAssignment, ReviewRevision
 from qadesk.reviews.selectors import assignment_queue, review_detail, review_list
 from qadesk.reviews.services import (
@@ -184,6 +187,11 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
 @router.get("", response=PagedReviewOut)
 def list_reviews(request: HttpRequest, filters: Query[ReviewFilters], page: Query[Pagination.Input]) -> HttpResponse:
     """Reviews you may see, newest first unless `sort` says otherwise, filtered like the review list page."""
+    return paged_rows(_filtered_reviews(request, filters), page, columns=_LIST_COLUMNS, item=_item)
+
+
+def _filtered_reviews(request: HttpRequest, filters: ReviewFilters) -> QuerySet[Review]:
+    """The reviews the list (and its exports) show for these filters: visible to the user, filtered, sorted."""
     query = filters.model_dump(exclude_none=True)
     sort = query.pop("sort", None)
     agent, reviewer = query.pop("agent", None), query.pop("reviewer", None)
@@ -192,7 +200,20 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilters], page: Quer
         reviews = reviews.filter(agent__username=agent)
     if reviewer:
         reviews = reviews.filter(reviewer__username=reviewer)
-    return paged_rows(reviews, page, columns=_LIST_COLUMNS, item=_item)
+    return reviews
+
+
+@router.get("/export", openapi_extra=EXPORT_OPENAPI, summary="Reviews as CSV or xlsx")
+def export_reviews(request: HttpRequest, filters: Query[ReviewFilters], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The reviews `GET /reviews` lists (same filters), every one of them, as a file (`format=csv|xlsx`)."""
+    reviews = _filtered_reviews(request, filters)
+    return export_response(reviews_table(reviews=reviews, pass_mark=OrgSettings.load().pass_mark), fmt=format)
+
+
+@router.get("/ratings/export", openapi_extra=EXPORT_OPENAPI, summary="Ratings as CSV or xlsx")
+def export_ratings(request: HttpRequest, filters: Query[ReviewFilters], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The ratings of the reviews `GET /reviews` lists, one row per review × criterion, as a file (`format=csv|xlsx`)."""
+    return export_response(ratings_table(reviews=_filtered_reviews(request, filters)), fmt=format)
 
 
 @router.get("/{int:review_id}", response=ReviewDetailOut)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, User
+from qadesk.analytics.charts import period_series
 from qadesk.analytics.selectors import QualityReport, quality_report
 from qadesk.core.errors import ApplicationError
 from qadesk.disputes.selectors import reviews_of_agent
@@ -57,12 +58,19 @@ def _own(user: User) -> dict[str, Any]:
 
 
 def _chart(report: QualityReport) -> dict[str, Any]:
+    """The trend as my_trend.js draws it: every period between the first and the last review (gaps where none), labels
+    in the reader's language, the 95 % interval and which points are below the pass mark (analytics.charts)."""
+    series = period_series(report.groups, period=report.period, pass_mark=float(report.pass_mark))
     return {
-        "labels": [g.label for g in report.groups],
-        "iqs": [g.iqs for g in report.groups],
-        "n": [g.n for g in report.groups],
+        **series,
         "passMark": report.pass_mark,
-        "text": {"iqs": _("IQS"), "n": _("n"), "passMark": _("Pass mark")},
+        "text": {
+            "iqs": _("IQS"),
+            "n": _("n"),
+            "passMark": _("Pass mark"),
+            "ci": _("{level} interval").format(level="95 %"),
+            "noReviews": _("no reviews"),
+        },
     }
 
 

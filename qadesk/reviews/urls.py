@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qadesk.reviews import views
+from qadesk.reviews import export_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -21,4 +21,9 @@ urlpatterns += [
     path("<int:pk>/acknowledge/", feedback_views.review_acknowledge_view, name="acknowledge"),
     path("<int:pk>/coaching/", feedback_views.coaching_note_add_view, name="coaching_note_add"),
     path("<int:pk>/reopen/", feedback_views.review_reopen_view, name="reopen"),
+]
+# Downloads of the list (reviews/export_views.py): `?format=csv|xlsx` with the list's filters.
+urlpatterns += [
+    path("export/", export_views.review_export_view, name="export"),
+    path("ratings/export/", export_views.rating_export_view, name="ratings_export"),
 ]

@@ -6,15 +6,18 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from qadesk.accounts.models import User
 from qadesk.core.api import ErrorOut
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import INT_MAX, Id
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.core.selectors import worker_status
+from qadesk.sampling.exports import coverage_table
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list, sampling_run_list
 from qadesk.sampling.services import sampling_plan_create, sampling_plan_enqueue, sampling_plan_update
@@ -99,6 +102,7 @@ class RunOut(Schema):
 
 class CoverageRow(Schema):
     key: str
+    label: str = Field(description="What people call it: the agent's name, the channel's label in the caller's language.")
     planned: int
     done: int
     coverage: float | None = Field(description="Reviews done / planned × 100 (percent); null when nothing is planned.")
@@ -179,3 +183,11 @@ def coverage(request: HttpRequest, plan_id: int, run: Id | None = None) -> dict[
     plan = get_object_or_404(sampling_plan_list(actor=request.user), pk=plan_id)  # type: ignore[arg-type]
     chosen = get_object_or_404(plan.runs, pk=run) if run else None
     return sampling_coverage(plan=plan, run=chosen)
+
+
+@router.get("/plans/{int:plan_id}/coverage/export", openapi_extra=EXPORT_OPENAPI, summary="Coverage as CSV or xlsx")
+def coverage_export(request: HttpRequest, plan_id: int, run: Id | None = None, format: ExportFormat = "csv") -> HttpResponseBase:
+    """The coverage table, one row per agent, team, site and channel, as a file (`format=csv|xlsx`)."""
+    plan = get_object_or_404(sampling_plan_list(actor=request.user), pk=plan_id)  # type: ignore[arg-type]
+    chosen = get_object_or_404(plan.runs, pk=run) if run else None
+    return export_response(coverage_table(coverage=sampling_coverage(plan=plan, run=chosen)), fmt=format)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from qadesk.accounts.models import User
 from qadesk.core.models import JobRun, JobStatus
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import Channel, Interaction
 from qadesk.reviews.models import AssignmentStatus
 from qadesk.sampling.models import SamplingPlan, SamplingRun, SamplingRunItem
 from qadesk.sampling.periods import day_start, last_complete_period, period_end
@@ -22,6 +22,8 @@ COVERAGE_GROUPS = {
     "site": "assignment__interaction__site__name",
     "channel": "assignment__interaction__channel",
 }
+# What a coverage row is called for people: the agent's name rather than their username, the channel's label.
+COVERAGE_LABELS = {"agent": "assignment__interaction__agent__display_name"}
 # How far back an automatic plan catches up on periods missed while no scheduler ran.
 CATCH_UP_DAYS = 7
 # A period with a sampling job younger than this is not queued again: it is queued or running (several
@@ -102,11 +104,14 @@ def sampling_coverage(*, plan: SamplingPlan, run: SamplingRun | None = None) -> 
         items = items.filter(run=run)
     done = Count("id", filter=Q(assignment__status=AssignmentStatus.DONE))
     groups: dict[str, list[dict[str, Any]]] = {}
+    channels = dict(Channel.choices)
     for name, path in COVERAGE_GROUPS.items():
-        rows = items.values(path).annotate(planned=Count("id"), done=done).order_by(path)
+        label_path = COVERAGE_LABELS.get(name, path)
+        rows = items.values(*dict.fromkeys([path, label_path])).annotate(planned=Count("id"), done=done).order_by(path)
         groups[name] = [
             {
                 "key": row[path] or "",
+                "label": str(channels.get(row[path], row[path])) if name == "channel" else (row[label_path] or row[path] or ""),
                 "planned": row["planned"],
                 "done": row["done"],
                 "coverage": _ratio(row["done"], row["planned"]),

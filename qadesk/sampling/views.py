@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -17,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError, InvalidInput
+from qadesk.core.exports import page_export
 from qadesk.core.inputs import parse_id
 from qadesk.core.models import JobRun, JobStatus
+from qadesk.sampling.exports import coverage_table
 from qadesk.sampling.forms import DIMENSION_LABELS, RISK_FLAGS, SamplingPlanForm
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.selectors import (
@@ -171,3 +174,13 @@ def coverage_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(plan.runs, pk=run_id) if run_id is not None else None
     context = {"plan": plan, "run": run, "runs": plan.runs.all(), "coverage": sampling_coverage(plan=plan, run=run)}
     return render(request, "sampling/coverage.html", context)
+
+
+@login_required
+def coverage_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The coverage page's table (all groups) as CSV or xlsx: `?format=csv|xlsx&run=<id>`."""
+    _require_sampling(_user(request))
+    plan = _plan(request, pk)
+    run_id = parse_id(request.GET.get("run"))
+    run = get_object_or_404(plan.runs, pk=run_id) if run_id is not None else None
+    return page_export(request, lambda: coverage_table(coverage=sampling_coverage(plan=plan, run=run)))

@@ -19,3 +19,10 @@ def page_client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def body(response: object) -> bytes:
+    """A response's bytes, whether it was sent whole, streamed (CSV exports) or from a file (xlsx exports)."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return response.content  # type: ignore[attr-defined,no-any-return]

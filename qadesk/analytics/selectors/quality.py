@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, OrgSettings, Site, Team, User
+from qadesk.analytics.charts import period_label
 from qadesk.analytics.selectors.cells import reviewee_filter, rollup_cells
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
@@ -489,7 +490,7 @@ def _labels(by: str, period: str, keys: list[Any]) -> Callable[[Any], str]:
     """A function naming each group key (one query for model-backed dimensions)."""
     none = _("(none)")
     if by == "period":
-        return lambda k: _key(k)[:7] if period == "month" and k else (_key(k) or none)
+        return lambda k: period_label(date.fromisoformat(_key(k)), period) if k else none
     if by in ("channel", "phase"):
         choices = dict(Channel.choices if by == "channel" else JourneyPhase.choices)
         return lambda k: str(choices.get(k, k)) if k else none

@@ -236,7 +236,7 @@ def reviewer_discrepancies(
     tested = {rid: result for rid, diffs in differences.items() if (result := stats.paired_difference(diffs)) is not None}
     corrected = zip(tested, stats.family_corrected(list(tested.values())), strict=True)
     found = {rid: result for rid, result in corrected if result.significant or include_all}
-    names = {user.pk: str(user) for user in User.objects.filter(pk__in=list(found))}
+    names = {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=list(found))}
     rows = [
         ReviewerDiscrepancyRow(
             reviewer_id=rid,

@@ -9,6 +9,7 @@ from django.test import Client
 
 from qadesk.accounts.models import Agent, Team, User
 from qadesk.interactions.models import Label
+from qadesk.testing.clients import body
 
 from .conftest import ReportData
 
@@ -39,7 +40,7 @@ def test_it_writes_hostile_names_as_text_in_the_page_csv(client: Client, qa_lead
     client.force_login(qa_lead)
     response = client.get("/reports/quality/", {"by": by, "format": "csv", "date_from": "2026-01-01", "date_to": "2026-12-31"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    groups = [row["Group"] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))]
+    groups = [row["Group"] for row in csv.DictReader(io.StringIO(body(response).decode("utf-8-sig")))]
     assert "'" + name in groups and name not in groups
 
 

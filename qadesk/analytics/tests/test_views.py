@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from qadesk.accounts.models import OrgSettings, User
 from qadesk.analytics.exports import CSV_COLUMNS, CSV_HEADERS
+from qadesk.testing.clients import body
 
 from .conftest import ReportData
 
@@ -27,7 +28,7 @@ def test_it_renders_figures_chart_data_and_not_conclusive_marks(
     with django_assert_max_num_queries(11):
         response = client.get(URL, {"by": "agent", "date_from": "2026-09-01", "date_to": "2026-11-30"})
     assert response.status_code == 200
-    page = response.content.decode()
+    page = body(response).decode()
     assert "A.Rossi" in page and "50.31–99.82" in page and "not conclusive" in page
     assert 'id="report-data"' in page and "analytics/quality.js" in page
     assert "Reason misread" in page and "Correct label" in page
@@ -45,15 +46,16 @@ def test_it_shows_an_agent_only_their_own_reviews(client: Client, agent_user: Us
     response = client.get(URL)
     assert response.status_code == 200
     assert [g.label for g in response.context["report"].groups] == ["A.Rossi"]
-    assert "B.Martin" not in response.content.decode()
+    assert "B.Martin" not in body(response).decode()
 
 
 def test_it_downloads_the_group_table_as_csv(client: Client, qa_lead: User, report_data: ReportData) -> None:
     client.force_login(qa_lead)
     response = client.get(URL, {"by": "channel", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads the accents right
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = body(response)
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads the accents right
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [(r["Group"], r["Reviews"], r["IQS"]) for r in rows] == [("E-mail", "5", "90.0"), ("Chat", "2", "80.0")]
 
 
@@ -63,7 +65,7 @@ def test_the_csv_download_is_in_the_users_language_for_their_spreadsheet(
     qa_lead.language = "it"
     qa_lead.save()
     client.force_login(qa_lead)
-    text = client.get(URL, {"by": "channel", "format": "csv"}).content.decode("utf-8-sig")
+    text = body(client.get(URL, {"by": "channel", "format": "csv"})).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # Italian spreadsheets split cells on semicolons
     with translation.override("it"):
         headers = [str(CSV_HEADERS[name]) for name in CSV_COLUMNS]

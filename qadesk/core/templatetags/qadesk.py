@@ -109,3 +109,20 @@ def quick_label(field: Any) -> SafeString:
     if not target:
         return format_html("{}", field.label)
     return format_html('<label for="{}">{}</label>', target, field.label)
+
+
+@register.inclusion_tag("core/_export_links.html", takes_context=True)
+def export_links(context: dict[str, Any], url: str, form: str = "", **params: Any) -> dict[str, Any]:
+    """ "Download CSV / Excel" links to an export address with the page's current filters (without its page number); with
+    `form`, a click takes the filter form's values as they are now (js/qadesk.js), so filters changed in place count."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    for name, value in params.items():
+        query[name] = value
+    links = []
+    for fmt in ("csv", "xlsx"):
+        query["format"] = fmt
+        links.append({"format": fmt, "href": f"{url}?{query.urlencode()}"})
+    return {"links": links, "form": form, "base": url, "params": params}

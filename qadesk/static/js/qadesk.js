@@ -30,3 +30,23 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { refresh(document); });
   else refresh(document);
 })();
+
+// Export links [data-export] with [data-export-form]: the download takes the filter form's values as they are now.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-export][data-export-form]");
+    if (!link) return;
+    var form = document.getElementById(link.getAttribute("data-export-form"));
+    if (!form) return;
+    // The page's query (filters from a link) with the form's fields as they are now in place of theirs.
+    var query = new URLSearchParams(link.search);
+    var data = new FormData(form);
+    Array.prototype.forEach.call(form.elements, function (el) { if (el.name) query.delete(el.name); });
+    data.forEach(function (value, name) {
+      if (name !== "page" && name !== "csrfmiddlewaretoken" && value !== "") query.append(name, value);
+    });
+    query.set("format", link.getAttribute("data-export"));
+    link.href = link.pathname + "?" + query.toString();
+  });
+})();
