@@ -88,7 +88,7 @@ def test_every_page_keeps_the_csp_and_fits_a_phone_in_italian_and_french(browser
     print(f"walk: {time.monotonic() - started:.1f} s, {len(walk.measured)} pages")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "walk.json").write_text(json.dumps(walk.measured, indent=1))
-    assert walk.problems == []
+    assert walk.problems == [], "\n".join(walk.problems)
 
 
 class _Walk:
