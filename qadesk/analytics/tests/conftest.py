@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from qadesk.accounts.models import Agent, OrgSettings, User
@@ -45,7 +46,8 @@ def make_review(
         low_impact_errors=low,
         submitted_at=submitted_at if status == "submitted" else None,
     )
-    quality_rollup_refresh(slices=[review_slice(review)])
+    with transaction.atomic():  # as in the review services (a browser test's data is made outside any transaction)
+        quality_rollup_refresh(slices=[review_slice(review)])
     return review
 
 
@@ -53,7 +55,8 @@ def rate(
     review: Review, criterion: Criterion, score: float | None, *, failed: bool = False, causes: list[str] | None = None
 ) -> Rating:
     rating = Rating.objects.create(review=review, criterion=criterion, score=score, failed=failed, root_causes=causes or [])
-    quality_rollup_refresh(slices=[review_slice(review)])
+    with transaction.atomic():
+        quality_rollup_refresh(slices=[review_slice(review)])
     return rating
 
 
