@@ -342,6 +342,9 @@ def assignments_create(
     User.objects.select_for_update(no_key=True).filter(pk=reviewer.pk).first()
     _check_not_own_interactions(interactions=interactions, reviewer=reviewer)
     ids = [i.pk for i in interactions]
+    # The interactions' row locks, in id order, serialise assignments of one interaction to two DIFFERENT reviewers
+    # (two leads at once): the "open elsewhere" check below then sees the other's row (tests/concurrency).
+    list(Interaction.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     already = set(
         ReviewAssignment.objects.filter(reviewer=reviewer, status=AssignmentStatus.OPEN, interaction_id__in=ids).values_list(
             "interaction_id", flat=True

@@ -108,6 +108,7 @@ def _plan(rounds: int, draft: Any, submitted: Any, disputed: Any, session: Any, 
         "open_dispute": [submitted() for _ in range(rounds)],
         "calibration": [session(n) for n in range(rounds)],
         "assign": [interaction() for _ in range(rounds)],
+        "assign_apart": [interaction() for _ in range(rounds)],
     }
 
 

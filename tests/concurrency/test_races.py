@@ -218,6 +218,26 @@ def test_the_same_assignment_made_twice_at_once_is_made_once(race_server: Server
     _verdict("double assignment", broken)
 
 
+def test_one_interaction_assigned_to_two_reviewers_at_once_lands_in_one_queue(race_server: Server) -> None:
+    """An interaction is in one review queue at a time: two leads giving it to two reviewers at once make one 201 and
+    one 409, never two open assignments (the interaction rows are locked before the check)."""
+    s, broken = race_server, {}
+    for n, (interaction, stagger) in enumerate(zip(s.seed["assign_apart"], staggers(ROUNDS), strict=True)):
+        answers = s.race(
+            ("qa", "POST", "/reviews/assignments", {"interactions": [interaction], "reviewer": "race.reviewer"}),
+            ("qa2", "POST", "/reviews/assignments", {"interactions": [interaction], "reviewer": "race.reviewer2"}),
+            stagger=stagger,
+        )
+        problems: list[str] = []
+        _no_server_error(problems, first=answers[0], second=answers[1])
+        created = sum(len(a.body) for a in answers if a.status == 201)
+        if created != 1 or _statuses(*answers) != [201, 409]:
+            problems.append(f"{created} assignments made ({answers})")
+        if problems:
+            broken[n] = problems
+    _verdict("one interaction, two queues", broken)
+
+
 def test_two_runs_of_one_sampling_plan_at_once_draw_the_period_once(race_server: Server) -> None:
     s, broken = race_server, {}
     for n, (plan, stagger) in enumerate(zip(s.seed["sampling"], staggers(ROUNDS), strict=True)):
