@@ -118,7 +118,9 @@ def test_the_worker_dies_with_a_killed_server_and_is_restarted_while_it_runs(ser
     server = serve()
     worker = server.up()
     run = data_dir / "run"  # gunicorn's run-time files, not in the home directory every instance on the host shares
-    assert (run / "gunicorn.ctl").is_socket() and stat.S_IMODE(run.stat().st_mode) == 0o700
+    # gunicorn's arbiter makes its control socket in its own time, maybe after the worker is up: wait for it.
+    wait_for(lambda: (run / "gunicorn.ctl").is_socket(), WAIT, "gunicorn's control socket in DATA_DIR/run")
+    assert stat.S_IMODE(run.stat().st_mode) == 0o700
     os.kill(worker, signal.SIGKILL)
     restarted = wait_for(lambda: [p for p in worker_children(server.process.pid) if p != worker], WAIT, "a new worker")[0]
     assert "starting it again in 0.2 s" in server.output()
