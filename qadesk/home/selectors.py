@@ -23,7 +23,7 @@ from qadesk.disputes.selectors import DisputeDashboard, dispute_dashboard, dispu
 from qadesk.reviews.models import AssignmentStatus, CoachingNote, Review, ReviewAssignment, ReviewStatus
 from qadesk.reviews.selectors import QueueCounts, assignment_queue_counts, review_list
 from qadesk.sampling.models import SamplingPlan
-from qadesk.sampling.selectors import sampling_coverage, sampling_plan_list
+from qadesk.sampling.selectors import coverage_ratio, sampling_coverage, sampling_plan_list
 
 TREND_WEEKS = 12  # the home page's quality figures cover the last twelve weeks, week by week
 RECENT_DAYS = 7  # "recent" high-impact errors and finished assignments
@@ -260,7 +260,7 @@ def _plan_progress(plan: SamplingPlan, now: datetime) -> dict[str, Any]:
         "plan": plan,
         "planned": planned,
         "done": done,
-        "coverage": done / planned * 100 if planned else None,
+        "coverage": coverage_ratio(done, planned),
         "overdue": overdue,
     }
 

@@ -114,15 +114,15 @@ def sampling_coverage(*, plan: SamplingPlan, run: SamplingRun | None = None) -> 
                 "label": str(channels.get(row[path], row[path])) if name == "channel" else (row[label_path] or row[path] or ""),
                 "planned": row["planned"],
                 "done": row["done"],
-                "coverage": _ratio(row["done"], row["planned"]),
+                "coverage": coverage_ratio(row["done"], row["planned"]),
             }
             for row in rows
         ]
     return {"plan": plan.pk, "groups": groups, "never_sampled": _never_sampled(plan=plan, run=run)}
 
 
-def _ratio(done: int, planned: int) -> float | None:
-    """done / planned × 100, to 2 decimals."""
+def coverage_ratio(done: int, planned: int) -> float | None:
+    """Coverage: done / planned × 100, to 2 decimals (sampling pages and the home page)."""
     return round(done / planned * 100, 2) if planned else None
 
 
