@@ -11,6 +11,8 @@ qadesk people invite NAME… | --all  logins for imported agents, with an e-mail
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
 qadesk calibration report ID        a calibration session's agreement figures
+qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
+                                    ID]), or the detectors' precision/recall per criterion and language
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)
 qadesk scheduler [--once]           queue the periodic jobs as they fall due
