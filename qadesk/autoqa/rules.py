@@ -30,8 +30,8 @@ def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     """One case-insensitive alternation matching any of the phrases as whole words."""
     parts = []
     for phrase in sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True):
-        escaped = re.escape(phrase.casefold())
-        escaped = re.sub(r"(?:\\ )+", r"\\s+", escaped).replace("'", "['’]").replace("’", "['’]")
+        escaped = re.escape(phrase.casefold().replace("’", "'"))  # re.escape leaves ' as it is
+        escaped = re.sub(r"(?:\\ )+", r"\\s+", escaped).replace("'", "['’]")
         parts.append(escaped)
     if not parts:
         return re.compile(r"(?!x)x")
