@@ -38,12 +38,15 @@ class Conversation:
     agent: tuple[Msg, ...] = field(init=False)
     customer: tuple[Msg, ...] = field(init=False)
     rules_language: str = field(init=False)  # whose phrase lists apply: `language` when supported, else guessed
+    # What detectors compute once and share (each message's phrase hits): filled as they run, never compared.
+    cache: dict[Any, Any] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         from qadesk.autoqa.rules import guess_language
 
         object.__setattr__(self, "agent", tuple(m for m in self.messages if m.role == "agent"))
         object.__setattr__(self, "customer", tuple(m for m in self.messages if m.role == "customer"))
+        object.__setattr__(self, "cache", {})
         language = self.language if self.language in SUPPORTED_LANGUAGES else ""
         object.__setattr__(self, "rules_language", language or guess_language([m.text for m in self.messages]))
 

@@ -1,11 +1,15 @@
-"""Detectors that look for phrases of the language's lists (rules/<language>.yaml) in the agent's messages."""
+"""Detectors that look for phrases of the language's lists (rules/<language>.yaml) in the agent's messages.
+
+Each message is scanned once for every list (rules.phrase_hits, kept in the conversation's cache); the detectors
+then read the hits of their own lists.
+"""
 
 from __future__ import annotations
 
 import re
 
 from qadesk.autoqa.engine import FAIL, PASS, SUPPORTED_LANGUAGES, Conversation, Detector, Finding, Msg, Span, na, register
-from qadesk.autoqa.rules import LanguageRules, first_own_match, own_matches, rules_for
+from qadesk.autoqa.rules import LanguageRules, first_own_match, own_matches, phrase_hits, rules_for
 
 GREETING_WINDOW = 160  # a greeting is in the opening characters of the agent's first message
 CLOSING_WINDOW = 300  # a closing is in the last characters of one of the agent's last two messages
@@ -16,14 +20,22 @@ def _rules(conv: Conversation) -> LanguageRules | None:
     return rules_for(conv.rules_language) if conv.agent else None
 
 
+def hits(conv: Conversation, rules: LanguageRules, msg: Msg, name: str) -> list[tuple[int, int]]:
+    """The (start, end) of the list's phrases in a message, outside quotes, in order."""
+    key = ("phrases", msg.id)
+    if (found := conv.cache.get(key)) is None:
+        found = conv.cache[key] = phrase_hits(rules, msg.text)
+    return found.get(name, [])
+
+
 def _span(msg: Msg, match: re.Match[str], note: str = "") -> Span:
     return Span(msg.id, match.start(), match.end(), note)
 
 
-def _first_in(messages: tuple[Msg, ...] | list[Msg], pattern: re.Pattern[str]) -> Span | None:
+def _first_in(conv: Conversation, rules: LanguageRules, messages: tuple[Msg, ...], name: str) -> Span | None:
     for msg in messages:
-        if match := first_own_match(pattern, msg.text):
-            return _span(msg, match)
+        if found := hits(conv, rules, msg, name):
+            return Span(msg.id, *found[0])
     return None
 
 
@@ -32,9 +44,9 @@ def greeting(conv: Conversation) -> Finding:
     if (rules := _rules(conv)) is None:
         return na()
     first = conv.agent[0]
-    match = first_own_match(rules.lists["greeting"], first.text, 0, min(len(first.text), GREETING_WINDOW))
-    if match:
-        return Finding(PASS, 0.9, (_span(first, match),), rules.language)
+    found = [h for h in hits(conv, rules, first, "greeting") if h[0] < GREETING_WINDOW]
+    if found:
+        return Finding(PASS, 0.9, (Span(first.id, *found[0]),), rules.language)
     return Finding(FAIL, 0.8, (), rules.language)
 
 
@@ -43,9 +55,9 @@ def closing(conv: Conversation) -> Finding:
     if (rules := _rules(conv)) is None:
         return na()
     for msg in reversed(conv.agent[-2:]):
-        start = max(0, len(msg.text) - CLOSING_WINDOW)
-        if match := first_own_match(rules.lists["closing"], msg.text, start):
-            return Finding(PASS, 0.85, (_span(msg, match),), rules.language)
+        start = len(msg.text) - CLOSING_WINDOW
+        if found := [h for h in hits(conv, rules, msg, "closing") if h[1] > start]:
+            return Finding(PASS, 0.85, (Span(msg.id, *found[0]),), rules.language)
     return Finding(FAIL, 0.75, (), rules.language)
 
 
@@ -54,6 +66,8 @@ def _names(rules: LanguageRules, key: str, messages: tuple[Msg, ...]) -> list[tu
     found = []
     for msg in messages:
         for pattern in rules.patterns.get(key, ()):
+            if "\\n" in pattern.pattern and "\n" not in msg.text:  # a signature pattern, and no second line
+                continue
             for match in own_matches(pattern, msg.text):
                 if match.group("name").casefold() not in not_names:
                     found.append((msg, match))
@@ -71,6 +85,18 @@ def introduction(conv: Conversation) -> Finding:
     return Finding(FAIL, 0.7, (), rules.language)
 
 
+def _word_at(text: str, word: str) -> int:
+    """Where `word` first appears in text as a whole word (same case), or -1."""
+    at = text.find(word)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + len(word)] if at + len(word) < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        at = text.find(word, at + 1)
+    return -1
+
+
 def customer_name(conv: Conversation) -> Finding:
     """When the customer gave their name in the chat, the agent uses it; not applicable when they did not."""
     if (rules := _rules(conv)) is None:
@@ -78,29 +104,22 @@ def customer_name(conv: Conversation) -> Finding:
     given = _names(rules, "customer_name", conv.customer)
     if not given:
         return na(rules.language)
-    names = {match.group("name") for _msg, match in given}
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")(?!\w)")
+    names = sorted({match.group("name") for _msg, match in given})
     for msg in conv.agent:
-        if match := first_own_match(pattern, msg.text):
-            return Finding(PASS, 0.9, (_span(msg, match),), rules.language)
+        for name in names:
+            if (at := _word_at(msg.text, name)) >= 0:
+                return Finding(PASS, 0.9, (Span(msg.id, at, at + len(name)),), rules.language)
     msg, match = given[0]
     return Finding(FAIL, 0.7, (Span(msg.id, match.start("name"), match.end("name"), "name"),), rules.language)
 
 
-def _empathy_spans(rules: LanguageRules, msg: Msg) -> list[Span]:
-    """Empathy or apology phrases of a message, less those inside a sarcastic or blaming one (a "fauxpology")."""
-    fake = [m.span() for m in own_matches(rules.lists["fauxpology"], msg.text)]
-    return [
-        _span(msg, m)
-        for m in own_matches(rules.lists["empathy"], msg.text)
-        if not any(f0 <= m.start() < f1 for f0, f1 in fake)
-    ]
-
-
-def _upset(rules: LanguageRules, msg: Msg) -> re.Match[str] | None:
-    if match := first_own_match(rules.lists["upset"], msg.text):
-        return match
-    return next((m for p in rules.patterns.get("upset", ()) if (m := first_own_match(p, msg.text))), None)
+def _upset(conv: Conversation, rules: LanguageRules, msg: Msg) -> tuple[int, int] | None:
+    if found := hits(conv, rules, msg, "upset"):
+        return found[0]
+    for pattern in rules.patterns.get("upset", ()):
+        if match := first_own_match(pattern, msg.text):
+            return match.span()
+    return None
 
 
 def empathy(conv: Conversation) -> Finding:
@@ -108,21 +127,25 @@ def empathy(conv: Conversation) -> Finding:
     if (rules := _rules(conv)) is None:
         return na()
     for index, msg in enumerate(conv.messages):
-        if msg.role == "customer" and (upset := _upset(rules, msg)):
+        if msg.role == "customer" and (upset := _upset(conv, rules, msg)):
             break
     else:
         return na(rules.language)
     for later in conv.messages[index + 1 :]:
-        if later.role == "agent" and (spans := _empathy_spans(rules, later)):
-            return Finding(PASS, 0.85, (spans[0],), rules.language)
-    return Finding(FAIL, 0.75, (_span(msg, upset, "upset"),), rules.language)
+        if later.role != "agent":
+            continue
+        fake = hits(conv, rules, later, "fauxpology")
+        real = [h for h in hits(conv, rules, later, "empathy") if not any(f0 <= h[0] < f1 for f0, f1 in fake)]
+        if real:
+            return Finding(PASS, 0.85, (Span(later.id, *real[0]),), rules.language)
+    return Finding(FAIL, 0.75, (Span(msg.id, *upset, "upset"),), rules.language)
 
 
 def courtesy(conv: Conversation) -> Finding:
     """The agent uses courtesy words (please, thank you…) at least once."""
     if (rules := _rules(conv)) is None:
         return na()
-    if span := _first_in(conv.agent, rules.lists["courtesy"]):
+    if span := _first_in(conv, rules, conv.agent, "courtesy"):
         return Finding(PASS, 0.8, (span,), rules.language)
     return Finding(FAIL, 0.7, (), rules.language)
 
@@ -131,14 +154,9 @@ def rude(conv: Conversation) -> Finding:
     """Fails on rude or dismissive agent language, sarcastic apologies included; every such phrase is evidence."""
     if (rules := _rules(conv)) is None:
         return na()
-    spans = [
-        _span(msg, m, note)
-        for msg in conv.agent
-        for note, key in (("rude", "rude"), ("fauxpology", "fauxpology"))
-        for m in own_matches(rules.lists[key], msg.text)
-    ]
+    spans = [Span(msg.id, *h, note) for msg in conv.agent for note in ("rude", "fauxpology") for h in hits(conv, rules, msg, note)]
     if spans:
-        return Finding(FAIL, 0.85, tuple(spans), rules.language)
+        return Finding(FAIL, 0.85, tuple(sorted(spans, key=lambda s: (s.message, s.start))), rules.language)
     return Finding(PASS, 0.7, (), rules.language)
 
 
@@ -146,11 +164,12 @@ def solution(conv: Conversation) -> Finding:
     """The agent offers a solution or states the next step (what was done, what will happen, by when)."""
     if (rules := _rules(conv)) is None:
         return na()
-    if span := _first_in(conv.agent, rules.lists["solution"]):
+    if span := _first_in(conv, rules, conv.agent, "solution"):
         return Finding(PASS, 0.8, (span,), rules.language)
     for pattern in rules.patterns.get("solution", ()):
-        if span := _first_in(conv.agent, pattern):
-            return Finding(PASS, 0.75, (span,), rules.language)
+        for msg in conv.agent:
+            if match := first_own_match(pattern, msg.text):
+                return Finding(PASS, 0.75, (_span(msg, match),), rules.language)
     return Finding(FAIL, 0.65, (), rules.language)
 
 
