@@ -46,7 +46,8 @@ def autoqa_card(*, actor: User, interaction: Interaction) -> AutoCard:
     results = autoqa_results(actor=actor, interaction=interaction)
     texts = {m.pk: message_text(m.body, m.body_format) for m in interaction.messages.all()}
     plain = {m.pk for m in interaction.messages.all() if m.body_format == "text"}
-    rows, highlights = [], {}
+    rows: list[dict[str, Any]] = []
+    highlights: dict[int, list[tuple[int, int, str]]] = {}
     for result in results:
         name = detector_name(result.detector)
         rows.append({"result": result, "name": name, "evidence": evidence_quoted(result, texts)})

@@ -8,6 +8,7 @@ cannot duplicate a row either.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -36,9 +37,10 @@ def message_text(body: str, body_format: str) -> str:
     return strip_tags(body) if body_format == "html" else body
 
 
-def conversation_of(interaction: Interaction | dict[str, Any], rows: list[dict[str, Any]]) -> Conversation:
+def conversation_of(interaction: Interaction | Mapping[str, Any], rows: list[dict[str, Any]]) -> Conversation:
     """A Conversation from an interaction (or its values) and its transcript rows (interaction_transcripts)."""
-    get = interaction.get if isinstance(interaction, dict) else lambda name: getattr(interaction, name)
+    values = interaction
+    get = (lambda name: getattr(values, name)) if isinstance(values, Interaction) else values.get
     messages = tuple(
         Msg(row["id"], row["author_role"], message_text(row["body"], row["body_format"]), row["sent_at"]) for row in rows
     )
@@ -54,9 +56,7 @@ def autoqa_check_allowed(*, actor: User) -> None:
 def autoqa_due(interactions: QuerySet[Interaction], chosen: list[Detector] | None = None) -> QuerySet[Interaction]:
     """The interactions whose transcript these detector versions have not read yet."""
     signature = detector_signature(chosen or detectors())
-    done = AutoCheck.objects.filter(
-        interaction=OuterRef("pk"), signature=signature, transcript_hash=OuterRef("transcript_hash")
-    )
+    done = AutoCheck.objects.filter(interaction=OuterRef("pk"), signature=signature, transcript_hash=OuterRef("transcript_hash"))
     return interactions.filter(~Exists(done))
 
 
@@ -65,9 +65,7 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
     """Run the detectors on these interactions and store results and checks; returns how many were checked."""
     chosen = chosen or detectors()
     signature = detector_signature(chosen)
-    heads = list(
-        Interaction.objects.filter(pk__in=interaction_ids).values("pk", "language", "channel", "transcript_hash")
-    )
+    heads = list(Interaction.objects.filter(pk__in=interaction_ids).values("pk", "language", "channel", "transcript_hash"))
     transcripts = interaction_transcripts(interaction_ids=[h["pk"] for h in heads])
     results, checks = [], []
     for head in heads:
@@ -161,4 +159,3 @@ def autoqa_checked_now(*, interaction: Interaction) -> int:
     if not autoqa_due(Interaction.objects.filter(pk=interaction.pk)).exists():
         return 0
     return autoqa_check_batch(interaction_ids=[interaction.pk])
-

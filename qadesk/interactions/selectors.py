@@ -218,5 +218,5 @@ def interaction_transcripts(*, interaction_ids: list[int]) -> dict[int, list[dic
     )
     found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in interaction_ids}
     for row in rows:
-        found[row["interaction_id"]].append(row)
+        found[row["interaction_id"]].append(dict(row))
     return found

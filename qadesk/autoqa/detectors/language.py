@@ -23,6 +23,11 @@ def language_match(conv: Conversation) -> Finding:
 
 register(
     Detector(
-        code="language_match", version=1, criterion="language_match", languages=SUPPORTED_LANGUAGES, impact="", check=language_match
+        code="language_match",
+        version=1,
+        criterion="language_match",
+        languages=SUPPORTED_LANGUAGES,
+        impact="",
+        check=language_match,
     )
 )

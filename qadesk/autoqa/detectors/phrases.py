@@ -126,11 +126,13 @@ def empathy(conv: Conversation) -> Finding:
     """When the customer is upset, an agent message after that shows empathy or apologises (sarcasm does not count)."""
     if (rules := _rules(conv)) is None:
         return na()
-    for index, msg in enumerate(conv.messages):
-        if msg.role == "customer" and (upset := _upset(conv, rules, msg)):
-            break
-    else:
+    first_upset = next(
+        ((i, m, span) for i, m in enumerate(conv.messages) if m.role == "customer" and (span := _upset(conv, rules, m))),
+        None,
+    )
+    if first_upset is None:
         return na(rules.language)
+    index, msg, upset = first_upset
     for later in conv.messages[index + 1 :]:
         if later.role != "agent":
             continue
@@ -154,7 +156,9 @@ def rude(conv: Conversation) -> Finding:
     """Fails on rude or dismissive agent language, sarcastic apologies included; every such phrase is evidence."""
     if (rules := _rules(conv)) is None:
         return na()
-    spans = [Span(msg.id, *h, note) for msg in conv.agent for note in ("rude", "fauxpology") for h in hits(conv, rules, msg, note)]
+    spans = [
+        Span(msg.id, *h, note) for msg in conv.agent for note in ("rude", "fauxpology") for h in hits(conv, rules, msg, note)
+    ]
     if spans:
         return Finding(FAIL, 0.85, tuple(sorted(spans, key=lambda s: (s.message, s.start))), rules.language)
     return Finding(PASS, 0.7, (), rules.language)

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         run.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Created up to this date (inclusive).")
         run.add_argument("--interaction", type=int, help="One interaction's id.")
         evaluate = sub.add_parser("evaluate", help="Precision, recall and F1 per criterion and language.")
-        evaluate.add_argument("gold", help="JSON Lines: the import format plus \"gold\": {criterion: pass|fail|na}.")
+        evaluate.add_argument("gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na}.')
         evaluate.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
