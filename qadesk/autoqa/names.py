@@ -14,6 +14,7 @@ DETECTOR_NAMES = {
     "response_gaps": _("No slow replies"),
     "solution": _("Solution or next step stated"),
     "sensitive_data": _("No sensitive data exposed"),
+    "readability": _("Readable replies"),
 }
 
 NOTE_NAMES = {
