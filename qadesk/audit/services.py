@@ -11,17 +11,26 @@ from qadesk.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from qadesk.accounts.models import User
+    from qadesk.complaints.models import Complaint
     from qadesk.disputes.models import Dispute
     from qadesk.reviews.models import Review
 
 
 def audit_record(
-    *, actor: User | None, action: str, review: Review | None = None, dispute: Dispute | None = None, **changes: Any
+    *,
+    actor: User | None,
+    action: str,
+    review: Review | None = None,
+    dispute: Dispute | None = None,
+    complaint: Complaint | None = None,
+    **changes: Any,
 ) -> AuditEvent:
     """Append one event; `changes` must be JSON-serialisable (ids, codes, numbers, texts)."""
     if review is None and dispute is not None:
         review = dispute.review
-    return AuditEvent.objects.create(actor=actor, action=action, review=review, dispute=dispute, changes=changes)
+    return AuditEvent.objects.create(
+        actor=actor, action=action, review=review, dispute=dispute, complaint=complaint, changes=changes
+    )
 
 
 def audit_purge_demo(*, review_ids: list[int]) -> int:
