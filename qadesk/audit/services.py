@@ -42,3 +42,13 @@ def audit_purge_demo(*, review_ids: list[int]) -> int:
     # The database refuses to delete audit events (audit.triggers); this deletion alone lifts that, in its transaction.
     with triggers.suspended(connections[events.db]):
         return int(events._raw_delete(events.db))  # type: ignore[attr-defined]
+
+
+def audit_purge_demo_complaints(*, complaint_ids: list[int]) -> int:
+    """Delete the trail of synthetic demo complaints (source "demo"), and nothing else: used when the demo is loaded again."""
+    from qadesk.complaints.models import Complaint
+
+    demo = Complaint.objects.filter(pk__in=complaint_ids, source="demo").values("pk")
+    events = AuditEvent.objects.filter(complaint__in=demo)
+    with triggers.suspended(connections[events.db]):
+        return int(events._raw_delete(events.db))  # type: ignore[attr-defined]

@@ -71,5 +71,3 @@ def run_report(command: BaseCommand, *, actor: User, options: dict[str, Any]) ->
             writer.writerow(row[name] for name in REPORT_COLUMNS)
         return
     command.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
-
-

@@ -49,7 +49,9 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         categories = ComplaintCategory.objects.filter(active=True)
         if complaint is not None:  # a retired category stays selectable on the complaints that have it
-            categories = ComplaintCategory.objects.filter(active=True) | ComplaintCategory.objects.filter(pk=complaint.category_id)
+            categories = ComplaintCategory.objects.filter(active=True) | ComplaintCategory.objects.filter(
+                pk=complaint.category_id
+            )
         self.fields["category"].queryset = categories.order_by("code")  # type: ignore[attr-defined]
         owners = User.objects.filter(is_active=True).exclude(role=Role.MANAGER).order_by("username")
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]

@@ -95,7 +95,9 @@ class _Ready:
     interactions: list[Interaction]
 
 
-def complaints_import_file(*, path_or_stream: str | Path | IO[bytes], fmt: str | None = None, skip_invalid: bool = False) -> ComplaintImportReport:
+def complaints_import_file(
+    *, path_or_stream: str | Path | IO[bytes], fmt: str | None = None, skip_invalid: bool = False
+) -> ComplaintImportReport:
     """Import a file (path or binary stream) of complaints; see the module's docstring for the rules."""
     if isinstance(path_or_stream, str | Path):
         name = str(path_or_stream)
@@ -131,7 +133,9 @@ def _rows(stream: IO[bytes], fmt: str, name: str) -> Iterator[tuple[int, dict[st
         raise ApplicationError(_("not valid CSV: {error}").format(error=exc)) from exc
 
 
-def complaints_import(*, rows: Iterator[tuple[int, dict[str, Any] | UnreadableRow]], skip_invalid: bool = False) -> ComplaintImportReport:
+def complaints_import(
+    *, rows: Iterator[tuple[int, dict[str, Any] | UnreadableRow]], skip_invalid: bool = False
+) -> ComplaintImportReport:
     """Check every row, then write them in one transaction (nothing at all when a row is bad, unless skip_invalid)."""
     report = ComplaintImportReport()
     ready: list[_Ready] = []
@@ -236,4 +240,3 @@ def _write(item: _Ready, report: ComplaintImportReport) -> None:
         report.updated += 1
     else:
         report.unchanged += 1
-

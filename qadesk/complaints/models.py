@@ -17,7 +17,9 @@ class ComplaintCategory(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.JSONField(_("name"), default=dict, help_text=_('The name in each language: {"it": …, "fr": …, "en": …}.'))
     target_hours = models.PositiveIntegerField(
-        _("resolution target (hours)"), default=120, help_text=_("Hours allowed to resolve a complaint (e.g. 72, or 120 for five days).")
+        _("resolution target (hours)"),
+        default=120,
+        help_text=_("Hours allowed to resolve a complaint (e.g. 72, or 120 for five days)."),
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories are kept but not offered."))
 
@@ -115,7 +117,8 @@ class ComplaintLink(models.Model):
     was before the register first linked it, so removing the last link puts that flag back rather than clearing it."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="links")
-    interaction = models.ForeignKey(Interaction, on_delete=models.PROTECT, related_name="complaint_links")
+    # A contact erased (GDPR, a demo replaced) leaves the complaint in the register, without that link.
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="complaint_links")
     flag_before = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,7 +15,14 @@ from qadesk.accounts.models import OrgSettings, User
 from qadesk.audit.models import AuditEvent
 from qadesk.complaints.models import CLOSED_STATUSES, Complaint, ComplaintAction, ComplaintCategory
 from qadesk.complaints.querysets import OPEN_STATUSES
-from qadesk.complaints.stats import ResolutionTimes, WithinTarget, hours_between, repeat_complainants, resolution_times, within_target
+from qadesk.complaints.stats import (
+    ResolutionTimes,
+    WithinTarget,
+    hours_between,
+    repeat_complainants,
+    resolution_times,
+    within_target,
+)
 from qadesk.interactions.models import Interaction, JourneyPhase
 
 # Sort keys offered by the list (page and API): a leading "-" sorts descending.

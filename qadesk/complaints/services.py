@@ -287,9 +287,7 @@ def complaints_notify_overdue(*, now: datetime | None = None) -> int:
     late = Complaint.objects.open().filter(due_at__lt=now, overdue_notified_at__isnull=True, owner__isnull=False)
     for complaint in late.select_related("owner").order_by("pk").iterator(chunk_size=500):
         with transaction.atomic():
-            claimed = Complaint.objects.filter(pk=complaint.pk, overdue_notified_at__isnull=True).update(
-                overdue_notified_at=now
-            )
+            claimed = Complaint.objects.filter(pk=complaint.pk, overdue_notified_at__isnull=True).update(overdue_notified_at=now)
             if not claimed or complaint.owner is None:
                 continue
             notify(

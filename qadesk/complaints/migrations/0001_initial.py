@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('flag_before', models.BooleanField(default=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='complaints.complaint')),
-                ('interaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaint_links', to='interactions.interaction')),
+                ('interaction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='complaint_links', to='interactions.interaction')),
             ],
             options={
                 'verbose_name': 'linked interaction',
