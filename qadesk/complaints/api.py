@@ -54,14 +54,18 @@ class ComplaintFilters(Schema):
 class CategoryOut(Schema):
     id: int
     code: str
-    name: str
-    names: dict[str, str] = Field(alias="name")
+    name: str = Field(description="In the caller's language.")
+    names: dict[str, str] = Field(description="The name in each language.")
     target_hours: int
     active: bool
 
     @staticmethod
     def resolve_name(obj: ComplaintCategory) -> str:
         return pick(obj.name) or obj.code
+
+    @staticmethod
+    def resolve_names(obj: ComplaintCategory) -> dict[str, str]:
+        return dict(obj.name)
 
 
 class ComplaintOut(Schema):
