@@ -44,7 +44,7 @@ def run_import(command: BaseCommand, *, path: str, fmt: str | None, skip_invalid
         command.stderr.write(": ".join(part for part in (where, err.field, err.message) if part))
     if not report.committed:
         message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
-        raise CommandError(message.format(rows=report.error_count))
+        raise CommandError(message.format(rows=len(report.refused_lines)))
     summary = _("created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}").format(
         created=report.created, updated=report.updated, unchanged=report.unchanged, skipped=report.skipped
     )

@@ -79,9 +79,11 @@ class ComplaintImportReport:
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    refused_lines: set[int] = field(default_factory=set)
 
     def add_error(self, line: int, field_name: str, message: str) -> None:
         self.error_count += 1
+        self.refused_lines.add(line)
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(RowError(line, field_name, message))
 
@@ -151,10 +153,9 @@ def complaints_import(
             continue
         seen[key] = line
         ready.append(checked)
-    refused = report.error_count
-    if refused and not skip_invalid:
+    if report.error_count and not skip_invalid:
         return report
-    report.skipped = refused
+    report.skipped = len(report.refused_lines)
     with transaction.atomic():
         for item in ready:
             _write(item, report)
