@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qadesk.accounts.models import Team
 from qadesk.complaints.querysets import ComplaintQuerySet
@@ -33,17 +34,17 @@ class ComplaintCategory(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
+    LOW = "low", pgettext_lazy("complaint severity", "Low")
+    MEDIUM = "medium", pgettext_lazy("complaint severity", "Medium")
+    HIGH = "high", pgettext_lazy("complaint severity", "High")
+    CRITICAL = "critical", pgettext_lazy("complaint severity", "Critical")
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RESOLVED = "resolved", _("Resolved")
-    REJECTED = "rejected", _("Rejected")
+    OPEN = "open", pgettext_lazy("complaint status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("complaint status", "In progress")
+    RESOLVED = "resolved", pgettext_lazy("complaint status", "Resolved")
+    REJECTED = "rejected", pgettext_lazy("complaint status", "Rejected")
 
 
 CLOSED_STATUSES = (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED)
@@ -135,7 +136,7 @@ class ActionKind(models.TextChoices):
     NOTE = "note", _("Note")
     CONTACT = "contact", _("Contacted the customer")
     REMEDY = "remedy", _("Remedy offered")
-    ESCALATION = "escalation", _("Escalated")
+    ESCALATION = "escalation", pgettext_lazy("complaint action", "Escalated")
     STATUS = "status", _("Status changed")
     ASSIGNMENT = "assignment", _("Owner changed")
 
