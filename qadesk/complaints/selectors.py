@@ -61,7 +61,7 @@ def complaint_list(*, actor: User, filters: dict[str, Any] | None = None) -> Que
     sort = str(filters.get("sort") or "-created")
     key = SORTS.get(sort.lstrip("-"), "created_at")
     order = f"-{key}" if sort.startswith("-") else key
-    return complaints.order_by(order, "-pk")
+    return complaints.order_by(order, "-pk")  # type: ignore[return-value]
 
 
 def complaint_detail(*, actor: User, pk: int) -> Complaint:
@@ -149,7 +149,7 @@ def complaint_report(
         date_to=date_to,
         total=_row("", "", everything, now, minimum_n),
         rows=rows,
-        repeat=sorted(repeat.items(), key=lambda item: (-item[1], str(item[0]))),  # type: ignore[misc]
+        repeat=sorted(repeat.items(), key=lambda item: (-item[1], item[0])),
         minimum_n=minimum_n,
     )
 

@@ -271,7 +271,7 @@ def complaint_transition(
         update += ["root_cause", "outcome", "closed_at", "closed_by"]
     complaint.save(update_fields=update)
     ComplaintAction.objects.create(
-        complaint=complaint, actor=actor, kind=ActionKind.STATUS, body=note.strip() or ComplaintStatus(status).label
+        complaint=complaint, actor=actor, kind=ActionKind.STATUS, body=note.strip() or str(ComplaintStatus(status).label)
     )
     audit_record(actor=actor, action=Action.TRANSITION, complaint=complaint, before=previous, after=status)
     if closing:

@@ -14,8 +14,11 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from qadesk.scorecards.intervals import percent_interval
+
+K = TypeVar("K", bound=Hashable)
 
 
 def hours_between(start: datetime, end: datetime) -> float:
@@ -77,7 +80,7 @@ def within_target(closed: Iterable[tuple[datetime, datetime]], *, minimum_n: int
     )
 
 
-def repeat_complainants(customers: Iterable[Hashable | None]) -> dict[Hashable, int]:
+def repeat_complainants(customers: Iterable[K | None]) -> dict[K, int]:
     """Customers with more than one complaint, and how many each has (complaints without a customer are ignored)."""
     counts = Counter(c for c in customers if c is not None)
     return {customer: n for customer, n in counts.items() if n > 1}

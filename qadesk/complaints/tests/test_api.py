@@ -28,7 +28,9 @@ def test_it_names_the_unknown_category_and_refuses_an_invisible_interaction(othe
     response = client.post(API, {"category": "nope", "description": "x"}, content_type="application/json")
     assert response.status_code == 422 and "nope" in response.content.decode()
     make_category("late")
-    response = client.post(API, {"category": "late", "description": "x", "interactions": [interaction.pk]}, content_type="application/json")
+    response = client.post(
+        API, {"category": "late", "description": "x", "interactions": [interaction.pk]}, content_type="application/json"
+    )
     assert response.status_code == 404
     assert not Complaint.objects.exists()
 
@@ -65,7 +67,9 @@ def test_it_edits_links_unlinks_and_records_actions(qa_lead, interaction, other_
     client = api_client(qa_lead)
     patched = client.patch(f"{API}/{complaint.pk}", {"severity": "critical", "owner": None}, content_type="application/json")
     assert patched.status_code == 200 and patched.json()["severity"] == "critical"
-    linked = client.post(f"{API}/{complaint.pk}/interactions", {"interaction": other_interaction.pk}, content_type="application/json")
+    linked = client.post(
+        f"{API}/{complaint.pk}/interactions", {"interaction": other_interaction.pk}, content_type="application/json"
+    )
     assert sorted(linked.json()["interactions"]) == sorted([interaction.pk, other_interaction.pk])
     unlinked = client.delete(f"{API}/{complaint.pk}/interactions/{interaction.pk}")
     assert unlinked.json()["interactions"] == [other_interaction.pk]

@@ -12,7 +12,6 @@ from qadesk.complaints.models import Complaint
 from qadesk.complaints.services import complaint_act, complaint_transition
 from qadesk.complaints.tests.factories import make_category, make_complaint
 from qadesk.interactions.models import Customer, Interaction
-from qadesk.testing import factories as f
 from qadesk.testing.clients import body, page_client
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +116,13 @@ def test_someone_who_only_sees_it_cannot_act_on_it(agent_user, mine) -> None:
 
 def test_the_edit_page_changes_the_owner(qa_lead, reviewer, mine) -> None:
     client = page_client(qa_lead)
-    data = {"category": mine.category_id, "severity": "critical", "phase": "", "description": "Mine, edited", "owner": reviewer.pk}
+    data = {
+        "category": mine.category_id,
+        "severity": "critical",
+        "phase": "",
+        "description": "Mine, edited",
+        "owner": reviewer.pk,
+    }
     assert client.post(f"/complaints/{mine.pk}/edit/", data).status_code == 302
     mine.refresh_from_db()
     assert (mine.severity, mine.owner, mine.description) == ("critical", reviewer, "Mine, edited")
