@@ -48,7 +48,9 @@ def audit_purge_demo_complaints(*, complaint_ids: list[int]) -> int:
     """Delete the trail of synthetic demo complaints (source "demo"), and nothing else: used when the demo is loaded again."""
     from qadesk.complaints.models import Complaint
 
+    if not complaint_ids:
+        return 0
     demo = Complaint.objects.filter(pk__in=complaint_ids, source="demo").values("pk")
     events = AuditEvent.objects.filter(complaint__in=demo)
     with triggers.suspended(connections[events.db]):
-        return int(events._raw_delete(events.db))  # type: ignore[attr-defined]
+        return int(events._raw_delete(events.db) or 0)  # type: ignore[attr-defined]
