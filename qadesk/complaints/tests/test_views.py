@@ -178,3 +178,27 @@ def test_the_report_page_shows_counts_and_repeat_complainants(qa_lead, interacti
     make_complaint(qa_lead, customer=customer)
     page = page_client(qa_lead).get("/complaints/report/?by=category").content.decode()
     assert "C-42" in page and "2 complaints" in page
+
+
+def test_the_list_page_and_the_api_list_take_as_many_queries_for_ten_complaints_as_for_two(qa_lead, reviewer) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qadesk.testing.clients import api_client
+
+    page, api = page_client(qa_lead), api_client(qa_lead)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as on_page:
+            assert page.get("/complaints/").status_code == 200
+        with CaptureQueriesContext(connection) as on_api:
+            assert api.get("/api/v1/complaints").status_code == 200
+        return len(on_page), len(on_api)
+
+    for _ in range(2):
+        make_complaint(qa_lead, owner=reviewer, customer=Customer.objects.create(external_id=f"C{_}"))
+    queries()  # the token's first use writes its last-used time once
+    few = queries()
+    for i in range(8):
+        make_complaint(qa_lead, owner=reviewer, customer=Customer.objects.create(external_id=f"D{i}"))
+    assert queries() == few
