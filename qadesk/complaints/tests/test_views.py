@@ -71,6 +71,8 @@ def test_an_agent_logs_a_complaint_from_their_interaction_page(agent_user, inter
     assert Interaction.objects.get(pk=interaction.pk).complaint is True
     assert complaint.created_by == agent_user
     assert client.get(f"/complaints/{complaint.pk}/").status_code == 200
+    # The interaction's page now lists the complaint, for those who may see it.
+    assert f'href="/complaints/{complaint.pk}/"' in client.get(f"/interactions/{interaction.pk}/").content.decode()
 
 
 def test_nobody_logs_a_complaint_on_an_interaction_they_cannot_see(other_team_agent_user, interaction) -> None:
