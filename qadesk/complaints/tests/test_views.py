@@ -204,3 +204,22 @@ def test_the_list_page_and_the_api_list_take_as_many_queries_for_ten_complaints_
     for i in range(8):
         make_complaint(qa_lead, owner=reviewer, customer=Customer.objects.create(external_id=f"D{i}"))
     assert queries() == few
+
+
+def test_the_report_page_writes_numbers_and_dates_the_italian_way(qa_lead) -> None:
+    from qadesk.complaints.services import complaint_transition as move
+
+    category = make_category("late", hours=10)
+    for hours_ago in (1, 2, 3, 30):  # closed now: three within the 10 h target, one after it
+        complaint = make_complaint(qa_lead, category=category, created_at=timezone.now() - timedelta(hours=hours_ago))
+        move(complaint=complaint, actor=qa_lead, status="rejected", root_cause="x", outcome="y")
+    qa_lead.language = "it"
+    qa_lead.save()
+    client = page_client(qa_lead)
+    page = client.get("/complaints/report/").content.decode()
+    assert "Report dei reclami" in page and "75,0 %" in page and "2,5 h" in page  # median of 1, 2, 3, 30 hours
+    assert "Chiusi entro l&#x27;obiettivo" in page or "Chiusi entro l'obiettivo" in page
+    detail = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "Respinto" in detail
+    month = timezone.localtime(complaint.created_at).month
+    assert ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"][month - 1] in detail
