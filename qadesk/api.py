@@ -14,6 +14,7 @@ from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
 from qadesk.autoqa.api import router as autoqa_router
 from qadesk.calibration.api import router as calibration_router
+from qadesk.complaints.api import router as complaints_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
@@ -63,4 +64,5 @@ api.add_router("/settings", settings_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)
+api.add_router("/complaints", complaints_router)
 api.add_router("/autoqa", autoqa_router)

@@ -8,6 +8,8 @@ qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --
                                     --create-missing sop, --invite)
 qadesk sop import FILE | export     the SOP catalogue as YAML or JSON files
 qadesk people invite NAME… | --all  logins for imported agents, with an e-mail to set a password
+qadesk import complaints FILE       the complaint register from JSON Lines or CSV (--skip-invalid)
+qadesk report complaints --by category  the complaint register report as JSON or CSV
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
 qadesk calibration report ID        a calibration session's agreement figures

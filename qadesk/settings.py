@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qadesk.imports",
     "qadesk.demo",
     "qadesk.sampling",
+    "qadesk.complaints",
     "qadesk.connectors",
     "qadesk.autoqa",
     "qadesk.home",

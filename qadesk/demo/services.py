@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
+from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
 from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import Plan, demo_records, demo_roster
@@ -86,6 +87,7 @@ def demo_load(
     written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed, progress=progress)
     progress(_("Reviews: {n} submitted").format(n=len(written)))
     told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
+    progress(_("Complaints: {n}").format(n=demo_complaints_create(users=users, end=end, seed=seed)))
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the
     # report's rollup once rather than follow every move.
     quality_rollup_rebuild()

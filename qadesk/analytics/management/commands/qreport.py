@@ -31,6 +31,7 @@ from qadesk.analytics.selectors import (
     quality_report,
     reviewer_discrepancies,
 )
+from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="Recompute the report's rollup from the reviews; exit 1 listing differences.")
         verify.add_argument("--fix", action="store_true", help="Rebuild the rollup when it differs.")
         sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
+        complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -83,6 +85,9 @@ class Command(BaseCommand):
             parser_.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] == "complaints":
+            complaint_commands.run_report(self, actor=self._actor(options["user"]), options=options)
+            return
         if options["report"] in ("verify", "rebuild"):
             self._rollup(options)
             return

@@ -1,5 +1,5 @@
 """`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
-[--create-missing sop] [--invite]`."""
+[--create-missing sop] [--invite]`; `qadesk import complaints FILE` (the complaint register: complaints/commands.py)."""
 
 from typing import Any
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from qadesk.accounts.management.commands.people import print_invite_report
 from qadesk.accounts.models import Agent
 from qadesk.accounts.services import people_invite
+from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         interactions.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
+        complaint_commands.add_import_parser(sub)
 
     def handle(
         self,
@@ -51,11 +53,13 @@ class Command(BaseCommand):
         path: str,
         fmt: str | None,
         skip_invalid: bool,
-        last_wins: bool,
-        batch_size: int,
         verbosity: int = 1,
         **options: Any,
     ) -> None:
+        if kind == "complaints":
+            complaint_commands.run_import(self, path=path, fmt=fmt, skip_invalid=skip_invalid)
+            return
+        last_wins, batch_size = options["last_wins"], options["batch_size"]
         try:
             report = interactions_import_file(
                 path_or_stream=path,
