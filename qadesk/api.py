@@ -12,6 +12,7 @@ from qadesk import __version__
 from qadesk.accounts.api import people_router, tokens_router
 from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
+from qadesk.autoqa.api import router as autoqa_router
 from qadesk.calibration.api import router as calibration_router
 from qadesk.complaints.api import router as complaints_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
@@ -64,3 +65,4 @@ api.add_router("/tokens", tokens_router)
 api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/autoqa", autoqa_router)

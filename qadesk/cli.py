@@ -13,6 +13,8 @@ qadesk report complaints --by category  the complaint register report as JSON or
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
 qadesk calibration report ID        a calibration session's agreement figures
+qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
+                                    ID]), or the detectors' precision/recall per criterion and language
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)
 qadesk scheduler [--once]           queue the periodic jobs as they fall due

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sampling/", include("qadesk.sampling.urls")),
     path("connectors/", include("qadesk.connectors.urls")),
     path("complaints/", include("qadesk.complaints.urls")),
+    path("autoqa/", include("qadesk.autoqa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -174,6 +174,10 @@ def interactions_import(
         return report
     report.skipped = report.refused
     report.committed = True
+    if report.created or report.updated:
+        from qadesk.autoqa.services import autoqa_after_import
+
+        autoqa_after_import()  # the detectors read the new transcripts in the background (docs/autoqa.md)
     return report
 
 

@@ -1,5 +1,5 @@
-"""The interaction status badge, built in Python (the interaction list repeats it on each of its fifty rows), and an
-HTML message body made safe to show."""
+"""The interaction status badge, built in Python (the interaction list repeats it on each of its fifty rows), an
+HTML message body made safe to show, and a plain one with automatic checks' evidence marked."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -43,3 +43,24 @@ def any_fold(blocks: Iterable[Any]) -> bool:
 def message_html(body: str) -> SafeString:
     """An HTML message body sanitised by the allow-list (interactions/html.py), its quoted history folded away."""
     return mark_safe(html_quotes_folded(html_sanitised(body), summary=gettext("Quoted text")))
+
+
+def body_marked(body: str, spans: list[tuple[int, int, str]]) -> SafeString:
+    """A plain-text body escaped, with the characters [start, end) of each span wrapped in <mark title=label> (automatic
+    checks' evidence) and line breaks as <br>. Overlapping spans merge into the first one's mark."""
+    out, at = [], 0
+    for start, end, label in sorted(spans):
+        start, end = max(start, at), min(end, len(body))
+        if start >= end:
+            continue
+        out.append(escape(body[at:start]))
+        out.append(format_html('<mark class="auto-evidence" title="{}">{}</mark>', label, body[start:end]))
+        at = end
+    out.append(escape(body[at:]))
+    return mark_safe("".join(out).replace("\r\n", "<br>").replace("\n", "<br>"))
+
+
+@register.simple_tag
+def message_body_marked(message: Any, highlights: dict[int, list[tuple[int, int, str]]] | None) -> SafeString:
+    """A plain message body with its evidence spans marked (body_marked); escaped as usual when it has none."""
+    return body_marked(message.body, (highlights or {}).get(message.pk, []))
