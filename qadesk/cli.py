@@ -10,6 +10,8 @@ qadesk sop import FILE | export     the SOP catalogue as YAML or JSON files
 qadesk people invite NAME… | --all  logins for imported agents, with an e-mail to set a password
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
+qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --to, --format)
+qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)

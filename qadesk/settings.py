@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qadesk.demo",
     "qadesk.sampling",
     "qadesk.connectors",
+    "qadesk.operations",
     "qadesk.home",
 ]
 
