@@ -247,9 +247,10 @@ def _figures_by(
     figures = []
     for row in rows:
         key = _key(row["group_key"])
-        spread = spreads.get(key) or {
-            name: Spread(median=_round(row[f"{name}_p50"]), p90=_round(row[f"{name}_p90"])) for name in DURATIONS
-        }
+        if postgres:
+            spread = {name: Spread(median=_round(row[f"{name}_p50"]), p90=_round(row[f"{name}_p90"])) for name in DURATIONS}
+        else:
+            spread = spreads.get(key) or dict.fromkeys(DURATIONS, Spread())
         figures.append(
             kpis.kpi_figures(
                 key=key,
