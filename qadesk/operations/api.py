@@ -210,9 +210,7 @@ def targets(request: HttpRequest) -> object:
     return list(KpiTarget.objects.visible_to(_reader(request)))
 
 
-@router.post(
-    "/targets", response={201: TargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Set a KPI target"
-)
+@router.post("/targets", response={201: TargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Set a KPI target")
 def target_create(request: HttpRequest, body: TargetIn) -> object:
     """Admins and QA leads; one target per KPI, channel, site and period (a second answers 400)."""
     actor = _reader(request)

@@ -46,7 +46,9 @@ class KpiReportForm(forms.Form):
     short_abandon_seconds = forms.IntegerField(
         label=_("Short abandon under (s)"), min_value=0, max_value=3600, initial=5, required=False
     )
-    fcr_days = forms.IntegerField(label=_("FCR: no new contact within (days)"), min_value=1, max_value=365, initial=7, required=False)
+    fcr_days = forms.IntegerField(
+        label=_("FCR: no new contact within (days)"), min_value=1, max_value=365, initial=7, required=False
+    )
 
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for kpi_report from the cleaned form (defaults where a field is empty)."""

@@ -164,6 +164,15 @@ class KpiSums:
     backlog: int = 0
 
 
+def added(many: Iterable[KpiSums]) -> KpiSums:
+    """The sums of several groups together (every field is additive)."""
+    total = KpiSums()
+    for sums in many:
+        for f in fields(KpiSums):
+            setattr(total, f.name, getattr(total, f.name) + getattr(sums, f.name))
+    return total
+
+
 def contact_sums(contacts: Iterable[Contact], *, settings: KpiSettings, as_of: datetime, now: datetime) -> KpiSums:
     """The sums of a group of contacts: the reference the SQL aggregation must agree with."""
     s = KpiSums()

@@ -101,9 +101,7 @@ def target_alerts_send(*, now: datetime | None = None) -> int:
     made = 0
     for target in KpiTarget.objects.select_related("site"):
         periods = complete_periods(target.period, count=target.alert_after, today=timezone.localdate(now))
-        result = target_results(
-            actor=system, date_from=periods[0][0], date_to=periods[-1][1], now=now, targets=[target]
-        )[0]
+        result = target_results(actor=system, date_from=periods[0][0], date_to=periods[-1][1], now=now, targets=[target])[0]
         results = [met for _label, _value, met in result.periods]
         if len(results) < target.alert_after or kpis.missed_streak(results) < target.alert_after:
             continue

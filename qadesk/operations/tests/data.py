@@ -22,14 +22,29 @@ def seconds(n: float) -> datetime:
 WORKED: dict[str, tuple[str, dict[str, Any], tuple[str, ...]]] = {
     "c1": (
         "phone",
-        {"queued_at": T0, "answered_at": seconds(10), "first_reply_at": seconds(10), "resolved_at": seconds(410),
-         "talk_seconds": 300, "hold_seconds": 60, "acw_seconds": 40},
+        {
+            "queued_at": T0,
+            "answered_at": seconds(10),
+            "first_reply_at": seconds(10),
+            "resolved_at": seconds(410),
+            "talk_seconds": 300,
+            "hold_seconds": 60,
+            "acw_seconds": 40,
+        },
         ("A",),
     ),
     "c2": (
         "phone",
-        {"queued_at": T0, "answered_at": seconds(30), "first_reply_at": seconds(30), "resolved_at": seconds(3600),
-         "talk_seconds": 200, "hold_seconds": 0, "acw_seconds": 100, "reopens": 1},
+        {
+            "queued_at": T0,
+            "answered_at": seconds(30),
+            "first_reply_at": seconds(30),
+            "resolved_at": seconds(3600),
+            "talk_seconds": 200,
+            "hold_seconds": 0,
+            "acw_seconds": 100,
+            "reopens": 1,
+        },
         ("A", "B"),
     ),
     "c3": ("phone", {"queued_at": T0, "closed_at": seconds(3), "abandoned": True}, ()),

@@ -92,9 +92,7 @@ def test_weekdays_are_named_and_in_order(qa_lead: User, agent: Agent) -> None:
     assert [(g.key, g.label) for g in kpi_report(actor=qa_lead, by="weekday").groups] == [("1", "Monday"), ("7", "Sunday")]
 
 
-def test_targets_show_the_share_of_periods_met_and_mark_the_missed_figure(
-    qa_lead: User, worked: dict[str, Interaction]
-) -> None:
+def test_targets_show_the_share_of_periods_met_and_mark_the_missed_figure(qa_lead: User, worked: dict[str, Interaction]) -> None:
     KpiTarget.objects.create(kpi="service_level", value=80, period="day")
     KpiTarget.objects.create(kpi="aht_seconds", value=400, period="day", channel="phone")
     report = kpi_report(actor=qa_lead, by="channel", now=NOW, **RANGE)

@@ -25,9 +25,15 @@ def _call(agent: Agent, day: int, *, wait: int) -> None:
 
 def test_complete_periods_end_before_today() -> None:
     today = date(2026, 11, 4)  # a Wednesday
-    assert complete_periods("day", count=2, today=today) == [(date(2026, 11, 2), date(2026, 11, 2)), (date(2026, 11, 3), date(2026, 11, 3))]
+    assert complete_periods("day", count=2, today=today) == [
+        (date(2026, 11, 2), date(2026, 11, 2)),
+        (date(2026, 11, 3), date(2026, 11, 3)),
+    ]
     assert complete_periods("week", count=1, today=today) == [(date(2026, 10, 26), date(2026, 11, 1))]
-    assert complete_periods("month", count=2, today=today) == [(date(2026, 9, 1), date(2026, 9, 30)), (date(2026, 10, 1), date(2026, 10, 31))]
+    assert complete_periods("month", count=2, today=today) == [
+        (date(2026, 9, 1), date(2026, 9, 30)),
+        (date(2026, 10, 1), date(2026, 10, 31)),
+    ]
 
 
 def test_a_target_missed_two_days_running_notifies_the_qa_lead_and_the_team_lead_once(
