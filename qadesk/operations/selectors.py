@@ -42,7 +42,7 @@ from qadesk.operations import kpis
 from qadesk.operations.kpis import KpiFigures, KpiSettings, KpiSums, ReassignmentPath, Spread
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import sees_operations
-from qadesk.operations.sql import PercentileCont, Seconds
+from qadesk.operations.sql import EpochDays, PercentileCont, Seconds
 
 DIMENSIONS = ("channel", "site", "team", "agent", "label", "phase")
 PERIODS = ("hour", "weekday", "day", "week", "month")
@@ -50,6 +50,7 @@ GROUPINGS = DIMENSIONS + PERIODS
 FILTERS = DIMENSIONS
 TOP_PATHS = 20
 DURATIONS = ("answer_wait", "handle", "first_response", "resolution")
+SPREAD_KPIS = ("first_response_median", "resolution_median")  # the target KPIs that are percentiles
 
 _COLUMNS = {name: f"{name}_id" for name in ("site", "team", "agent", "label")} | {"channel": "channel", "phase": "phase"}
 _NATURAL = {"agent": "agent__username", "team": "team__name", "site": "site__name", "label": "label__code"}
@@ -153,17 +154,13 @@ def kpi_report(
 
 def _annotated(rows: QuerySet[Interaction], *, settings: KpiSettings, now: datetime) -> QuerySet[Interaction]:
     """Each contact's own figures as nullable columns (kpis.py's per-contact functions, in SQL)."""
-    # The later contact is found by the customer's index (a customer has a handful of contacts). Its time is compared
-    # as created_at + 0 so that PostgreSQL does not also AND in a scan of the created_at index over every contact of
-    # the next N days, which it otherwise estimates as cheap (benchmarks/kpi_report.py: 6.5 s → 0.9 s at 20,000).
-    came_back = Interaction.objects.annotate(at=F("created_at") + Value(timedelta(0))).filter(
+    came_back = Interaction.objects.annotate(at=EpochDays("created_at")).filter(
         customer_id=OuterRef("customer_id"),
         label_id=OuterRef("label_id"),
-        at__gt=OuterRef("created_at"),
-        at__lte=OuterRef("fcr_until"),
+        at__gt=EpochDays(OuterRef("created_at")),
+        at__lte=EpochDays(OuterRef("resolved_at")) + Value(float(settings.fcr_days)),
     )
     return _durations(rows).annotate(
-        fcr_until=F("resolved_at") + Value(timedelta(days=settings.fcr_days)),
         came_back=Case(
             When(Q(customer_id__isnull=False, label_id__isnull=False, resolved_at__isnull=False), then=Exists(came_back)),
             default=Value(False),
@@ -245,27 +242,37 @@ def _group_column(by: str) -> Any:
 
 
 def _figures_by(
-    rows: QuerySet[Interaction], *, by: str, settings: KpiSettings, as_of: datetime, now: datetime, with_totals: bool = False
+    rows: QuerySet[Interaction],
+    *,
+    by: str,
+    settings: KpiSettings,
+    as_of: datetime,
+    now: datetime,
+    with_totals: bool = False,
+    spreads: bool = True,
 ) -> tuple[list[KpiFigures], KpiFigures | None]:
     """One GROUP BY: the figures of each group, in the grouping's natural order (periods in time, others by size);
     with_totals, also the figures of all of them: sums added up from the groups, percentiles from a second, light
-    query over the durations alone (a median is not the sum of medians)."""
+    query over the durations alone (a median is not the sum of medians). Without `spreads`, no median or 90th
+    percentile (a target on a mean or a rate needs none; on SQLite they cost a second pass over the contacts)."""
     keyed = _annotated(rows, settings=settings, now=now).annotate(group_key=_group_column(by)).order_by()
     grouped: Any = keyed.values("group_key")
     postgres = connection.vendor == "postgresql"
-    aggregates = _sums(settings, as_of, now) | (_percentiles() if postgres else {})
+    aggregates = _sums(settings, as_of, now) | (_percentiles() if postgres and spreads else {})
     with _without_jit(postgres):
         found: list[dict[str, Any]] = list(grouped.annotate(**aggregates))
-        total_spread = _total_spread(rows) if postgres and with_totals and found else {}
-    spreads = _spreads_in_python(keyed) if not postgres and found else {}
+        total_spread = _total_spread(rows) if postgres and spreads and with_totals and found else {}
+    in_python = not postgres and spreads and bool(found)
+    python_spreads = _spreads_in_python(_durations(rows).annotate(group_key=_group_column(by))) if in_python else {}
     names = _names(by, [r["group_key"] for r in found])
+    none = dict.fromkeys(DURATIONS, Spread())
     figures = []
     for row in found:
         key = _key(row["group_key"])
-        if postgres:
+        if postgres and spreads:
             spread = {name: Spread(median=_round(row[f"{name}_p50"]), p90=_round(row[f"{name}_p90"])) for name in DURATIONS}
         else:
-            spread = spreads.get(key) or dict.fromkeys(DURATIONS, Spread())
+            spread = python_spreads.get(key) or none
         figures.append(_figures(key, names(row["group_key"]), _kpi_sums(row), spread))
     ordered = (
         sorted(figures, key=lambda f: (len(f.key), f.key))
@@ -276,10 +283,8 @@ def _figures_by(
         return ordered, None
     if not found:
         return ordered, _no_totals()
-    sums = kpis.added([_kpi_sums(row) for row in found])
-    return ordered, _figures(
-        "", _("All contacts"), sums, total_spread or spreads.get(TOTAL) or dict.fromkeys(DURATIONS, Spread())
-    )
+    every = total_spread or python_spreads.get(TOTAL) or none
+    return ordered, _figures("", _("All contacts"), kpis.added([_kpi_sums(row) for row in found]), every)
 
 
 TOTAL = "\x00all"  # the key under which the Python fallback keeps every group's durations together
@@ -306,10 +311,12 @@ def _without_jit(postgres: bool) -> Iterator[None]:
     """A read-only transaction in which PostgreSQL does not JIT-compile: the per-contact subqueries make its cost
     estimate large enough to turn JIT on, which then takes most of the query's time (1.6 of 2.1 s at 20,000 contacts,
     benchmarks/README.md)."""
+    if not postgres:  # SQLite: no JIT, and an atomic block would take the write lock (BEGIN IMMEDIATE) for a read
+        yield
+        return
     with transaction.atomic():
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
         yield
 
 
@@ -445,6 +452,7 @@ def target_results(
     now = now or timezone.now()
     found = targets if targets is not None else list(KpiTarget.objects.visible_to(actor).select_related("site"))
     results = []
+    computed: dict[tuple[str, int | None, str, int, bool], list[KpiFigures]] = {}  # targets of one scope share a query
     for target in found:
         scoped = {**(filters or {})}
         if target.channel:
@@ -453,7 +461,11 @@ def target_results(
             scoped["site"] = str(target.site_id)
         rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=scoped)
         settings = target_settings(target)
-        periods, _totals = _figures_by(rows, by=target.period, settings=settings, as_of=now, now=now)
+        spreads = target.kpi in SPREAD_KPIS
+        scope = (target.channel, target.site_id, target.period, settings.service_level_seconds, spreads)
+        if scope not in computed:
+            computed[scope] = _figures_by(rows, by=target.period, settings=settings, as_of=now, now=now, spreads=spreads)[0]
+        periods = computed[scope]
         series = []
         for figures in periods:
             value = getattr(figures, target.kpi)
