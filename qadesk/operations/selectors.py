@@ -24,6 +24,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -165,8 +166,11 @@ def _annotated(rows: QuerySet[Interaction], *, settings: KpiSettings, now: datet
             When(Q(customer_id__isnull=False, label_id__isnull=False, resolved_at__isnull=False), then=Exists(came_back)),
             default=Value(False),
         ),
-        assigned=Exists(InteractionAgent.objects.filter(interaction_id=OuterRef("pk"))),
-        reassigned=Exists(InteractionAgent.objects.filter(interaction_id=OuterRef("pk"), position__gte=1)),
+        # The last handler's position, one lookup of the (interaction, position) index: none = never assigned,
+        # 1 or more = reassigned.
+        last_handler=Subquery(
+            InteractionAgent.objects.filter(interaction_id=OuterRef("pk")).order_by("-position").values("position")[:1]
+        ),
     )
 
 
@@ -212,8 +216,8 @@ def _sums(settings: KpiSettings, as_of: datetime, now: datetime) -> dict[str, An
         "resolved_24h": Count("id", filter=Q(resolution__lte=kpis.DAY_SECONDS)),
         "fcr_decided": Count("id", filter=decided),
         "fcr": Count("id", filter=decided & Q(reopens=0, came_back=False)),
-        "assigned": Count("id", filter=Q(assigned=True)),
-        "reassigned": Count("id", filter=Q(reassigned=True)),
+        "assigned": Count("last_handler"),
+        "reassigned": Count("id", filter=Q(last_handler__gte=1)),
         "backlog": Count(
             "id", filter=Q(created_at__lte=as_of, abandoned=False) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of))
         ),
