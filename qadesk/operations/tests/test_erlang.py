@@ -76,10 +76,21 @@ def test_it_refuses_impossible_inputs(bad: dict[str, float]) -> None:
         erlang.staffing(**arguments)  # type: ignore[arg-type]
 
 
-def test_a_day_of_96_intervals_for_30_queues_takes_under_50_ms() -> None:
+def test_the_table_agrees_with_one_interval_at_a_time() -> None:
+    loads = [0, 1, 7.5, 100, 333, 1200]
+    arguments = {"interval_seconds": 900, "aht_seconds": 240, "target_seconds": 20, "target_level": 0.8}
+    table = erlang.staffing_table(loads, **arguments, shrinkage=0.3, max_occupancy=0.85)
+    one_by_one = [erlang.staffing(calls=c, **arguments, shrinkage=0.3, max_occupancy=0.85) for c in loads]
+    assert [row.agents for row in table] == [row.agents for row in one_by_one]
+    for row, single in zip(table, one_by_one, strict=True):
+        assert row.service_level == pytest.approx(single.service_level, rel=1e-9)
+        assert row.probability_wait == pytest.approx(single.probability_wait, rel=1e-9)
+        assert row.agents_with_shrinkage == single.agents_with_shrinkage
+
+
+def test_a_day_of_96_intervals_for_30_queues_takes_well_under_a_second() -> None:
+    loads = [20 + (queue * 7 + interval * 13) % 300 for queue in range(30) for interval in range(96)]
     started = time.perf_counter()
-    for queue in range(30):
-        for interval in range(96):
-            calls = 20 + (queue * 7 + interval * 13) % 300
-            erlang.staffing(calls=calls, interval_seconds=900, aht_seconds=240, target_seconds=20, target_level=0.8)
-    assert time.perf_counter() - started < 0.5  # 50 ms on a quiet machine (benchmarks/README.md); 10× room under load
+    erlang.staffing_table(loads, interval_seconds=900, aht_seconds=240, target_seconds=20, target_level=0.8)
+    # The goal is 50 ms (benchmarks/erlang_c.py, benchmarks/README.md); a test shares the machine, so 10× room.
+    assert time.perf_counter() - started < 0.5
