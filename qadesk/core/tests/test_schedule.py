@@ -17,6 +17,7 @@ SAMPLING = "qadesk.sampling.tasks.enqueue_due_sampling_plans"
 REMINDERS = "qadesk.calibration.tasks.send_calibration_reminders"
 EMAILS = "qadesk.notifications.tasks.retry_notification_emails"
 CONNECTORS = "qadesk.connectors.tasks.enqueue_due_connector_syncs"
+KPI_TARGETS = "qadesk.operations.tasks.send_kpi_target_alerts"
 
 
 @pytest.fixture(autouse=True)
@@ -33,19 +34,21 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
     jobs = {job.name: job.every for job in schedule.periodic_jobs()}
     assert jobs == {
         SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15), EMAILS: timedelta(minutes=1),
-        CONNECTORS: timedelta(minutes=5),
+        CONNECTORS: timedelta(minutes=5), KPI_TARGETS: timedelta(hours=1),
     }  # fmt: skip
 
 
 def test_it_enqueues_each_job_once_per_interval() -> None:
     start = timezone.now()
-    assert schedule.tick(now=start) == [REMINDERS, CONNECTORS, EMAILS, SAMPLING]
+    assert schedule.tick(now=start) == [REMINDERS, CONNECTORS, EMAILS, KPI_TARGETS, SAMPLING]
     assert schedule.tick(now=start) == []  # a second scheduler ticking at the same time
     assert schedule.tick(now=start + timedelta(seconds=59)) == []
     assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS]
     assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING]
     assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS]
-    assert sorted(_queued()) == sorted([REMINDERS, SAMPLING, SAMPLING, REMINDERS] + [EMAILS] * 4 + [CONNECTORS] * 3)
+    assert sorted(_queued()) == sorted(
+        [REMINDERS, SAMPLING, SAMPLING, REMINDERS, KPI_TARGETS] + [EMAILS] * 4 + [CONNECTORS] * 3
+    )
     assert PeriodicJobState.objects.get(name=SAMPLING).next_run_at == start + timedelta(minutes=20)
 
 
