@@ -16,7 +16,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from qadesk.scorecards.intervals import percent_interval
 from qadesk.scorecards.scoring import rounded
@@ -466,3 +467,37 @@ def missed_streak(results: Sequence[bool | None]) -> int:
             break
         streak += 1
     return streak
+
+
+# --- business time -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """A site's opening hours: for each weekday (0 = Monday) the local opening and closing time; a weekday not listed,
+    and every holiday, is closed. Times are the site's wall clock in `zone`."""
+
+    zone: ZoneInfo
+    days: dict[int, tuple[time, time]]
+    holidays: frozenset[date] = frozenset()
+
+
+def business_seconds(start: datetime | None, end: datetime | None, hours: OpeningHours) -> float | None:
+    """The open time between two instants: the overlap of start → end with each open day's hours, in elapsed seconds
+    (a daylight-saving night falls outside opening hours; if hours span it, the day's real length counts). None when
+    either end is missing or end is before start, as for calendar durations.
+
+    Example: Friday 17:00 → Monday 10:00 with Monday–Friday 9:00–18:00 is 1 h on Friday + 1 h on Monday = 7,200 s."""
+    if seconds_between(start, end) is None:
+        return None
+    assert start is not None and end is not None
+    first, last = start.astimezone(hours.zone).date(), end.astimezone(hours.zone).date()
+    total, day = 0.0, first
+    while day <= last:
+        opening = hours.days.get(day.weekday())
+        if opening is not None and day not in hours.holidays:
+            opens = datetime.combine(day, opening[0], tzinfo=hours.zone).timestamp()
+            closes = datetime.combine(day, opening[1], tzinfo=hours.zone).timestamp()
+            total += max(0.0, min(closes, end.timestamp()) - max(opens, start.timestamp()))
+        day += timedelta(days=1)
+    return total

@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from qadesk.accounts.models import Agent, User
@@ -240,3 +242,21 @@ def test_the_cli_refuses_an_impossible_target_level() -> None:
 def test_the_date_filter_is_by_local_creation_day(qa_lead: User, worked: dict[str, Interaction]) -> None:
     data = api_client(qa_lead).get("/api/v1/operations/kpis", {"from": "2026-11-04", "to": str(date(2026, 11, 30))}).json()
     assert data["totals"]["contacts"] == 1  # only the customer's new contact of 6 November
+
+
+def test_the_page_makes_the_same_number_of_queries_whatever_the_groups_and_targets(
+    qa_lead: User, worked: dict[str, Interaction], agent: Agent
+) -> None:
+    client = page_client(qa_lead)
+    params = {"by": "agent", "date_from": RANGE["from"], "date_to": RANGE["to"]}
+    KpiTarget.objects.create(kpi="service_level", value=80, period="day")
+    KpiTarget.objects.create(kpi="asa_seconds", value=20, period="day", threshold_seconds=20)
+    client.get("/operations/", params)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get("/operations/", params)
+    for n in range(8):  # more agents, more groups; another target of the same scope
+        f.make_interaction(f.make_agent(f"more{n}", agent.team), created_at=worked["c1"].created_at)
+    KpiTarget.objects.create(kpi="fcr_rate", value=70, period="day")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/operations/", params)
+    assert len(many) == len(few)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -154,3 +154,29 @@ def test_share_met_and_the_missed_streak_ignore_periods_without_a_figure() -> No
     assert kpis.share_met(results) == (1, 4, 25.0)
     assert kpis.missed_streak(results) == 2
     assert kpis.missed_streak([False, None]) == 0
+
+
+ROME = ZoneInfo("Europe/Rome")
+WEEKDAYS_9_TO_18 = kpis.OpeningHours(zone=ROME, days={d: (time(9), time(18)) for d in range(5)})
+
+
+def test_business_time_counts_only_opening_hours() -> None:
+    friday_5pm = datetime(2026, 11, 6, 17, 0, tzinfo=ROME)
+    monday_10am = datetime(2026, 11, 9, 10, 0, tzinfo=ROME)
+    assert kpis.business_seconds(friday_5pm, monday_10am, WEEKDAYS_9_TO_18) == 7200
+    assert kpis.resolution_seconds(Contact(created_at=friday_5pm, resolved_at=monday_10am)) == 65 * 3600
+
+
+def test_business_time_skips_holidays() -> None:
+    hours = kpis.OpeningHours(zone=ROME, days=WEEKDAYS_9_TO_18.days, holidays=frozenset({date(2026, 12, 8)}))
+    # Monday 7 December 17:00 → Wednesday 9 December 10:00 across the Immaculate Conception (8 December)
+    assert kpis.business_seconds(datetime(2026, 12, 7, 17, tzinfo=ROME), datetime(2026, 12, 9, 10, tzinfo=ROME), hours) == 7200
+
+
+def test_business_time_across_the_daylight_saving_night_and_missing_ends() -> None:
+    all_day = kpis.OpeningHours(zone=ROME, days={6: (time(0), time(23, 59, 59))})
+    # Sunday 25 October 2026 has 25 hours: 00:00 → 12:00 local is 13 elapsed hours
+    start, noon = datetime(2026, 10, 25, 0, 0, tzinfo=ROME), datetime(2026, 10, 25, 12, 0, tzinfo=ROME)
+    assert kpis.business_seconds(start, noon, all_day) == 13 * 3600
+    assert kpis.business_seconds(None, noon, all_day) is None
+    assert kpis.business_seconds(noon, start, all_day) is None
