@@ -29,7 +29,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class KpiReportForm(forms.Form):
-    DEFAULTS = {"by": "team"}
+    DEFAULTS = {"by": "team", "service_level_seconds": "20", "short_abandon_seconds": "5", "fcr_days": "7"}
 
     by = forms.ChoiceField(label=_("Group by"), choices=BY_CHOICES, required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)

@@ -63,12 +63,12 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
         patch.setattr(backend, "enqueue", refuse)
         assert schedule.tick(now=start) == []
     assert not PeriodicJobState.objects.exists()  # the claims rolled back with the failed enqueue
-    assert schedule.tick(now=start + timedelta(minutes=1)) == [REMINDERS, CONNECTORS, EMAILS, SAMPLING]
+    assert schedule.tick(now=start + timedelta(minutes=1)) == [REMINDERS, CONNECTORS, EMAILS, KPI_TARGETS, SAMPLING]
 
 
 def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
-    queued = [REMINDERS, CONNECTORS, EMAILS, SAMPLING]
+    queued = [REMINDERS, CONNECTORS, EMAILS, KPI_TARGETS, SAMPLING]
     assert capsys.readouterr().out.splitlines() == [f"queued {name}" for name in queued]
     assert sorted(_queued()) == sorted(queued)
