@@ -53,7 +53,6 @@ class Contact:
     reopens: int = 0
     came_back: bool = False
     handler_teams: tuple[int | None, ...] = ()
-    label: str = ""
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> float | None:

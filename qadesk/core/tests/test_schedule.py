@@ -46,9 +46,7 @@ def test_it_enqueues_each_job_once_per_interval() -> None:
     assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS]
     assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING]
     assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS]
-    assert sorted(_queued()) == sorted(
-        [REMINDERS, SAMPLING, SAMPLING, REMINDERS, KPI_TARGETS] + [EMAILS] * 4 + [CONNECTORS] * 3
-    )
+    assert sorted(_queued()) == sorted([REMINDERS, SAMPLING, SAMPLING, REMINDERS, KPI_TARGETS] + [EMAILS] * 4 + [CONNECTORS] * 3)
     assert PeriodicJobState.objects.get(name=SAMPLING).next_run_at == start + timedelta(minutes=20)
 
 
