@@ -325,14 +325,15 @@ def kpi_figures(
     (short abandons left out of both, like the abandonment rate). Abandonment rate = abandoned / (answered + abandoned).
     AHT = Σ(talk + hold + after-contact work) / handled. Resolved within 24 h = resolved within 24 h / resolved.
     FCR = first-contact resolutions / contacts resolved at least N days ago. Reassignment rate = contacts with more
-    than one handler / contacts with a handler."""
+    than one handler / contacts (FORMULAS.md: every contact, those no agent handled
+    included, so a bot-only or abandoned contact counts as not reassigned)."""
     s = sums
     offered = s.answered + s.abandoned
     service = _rate(s.answered_within, offered)
     abandonment = _rate(s.abandoned, offered)
     within_day = _rate(s.resolved_24h, s.resolved)
     fcr = _rate(s.fcr, s.fcr_decided)
-    reassignment = _rate(s.reassigned, s.assigned)
+    reassignment = _rate(s.reassigned, s.contacts)
     return KpiFigures(
         key=key,
         label=label,

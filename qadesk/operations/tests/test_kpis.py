@@ -66,7 +66,7 @@ def test_it_leaves_fcr_undecided_until_n_days_have_passed() -> None:
 
 def test_it_counts_reassignments_and_their_paths() -> None:
     f = figures()
-    assert (f.assigned, f.reassigned, f.reassignment_rate) == (4, 1, 25.0)
+    assert (f.assigned, f.reassigned, f.reassignment_rate) == (4, 1, 16.67)  # 1 of all 6 contacts (FORMULAS.md)
     paths = kpis.reassignment_paths(
         kpis.handoffs(["Ordini", "Consegne", "Ordini"], "refund") + kpis.handoffs(["Ordini", "Consegne"], "refund")
     )
