@@ -78,3 +78,12 @@ def test_only_admins_and_qa_leads_set_targets(team_lead: User, qa_lead: User) ->
     target = target_save(actor=qa_lead, kpi="fcr_rate", value=70)
     changed = target_save(actor=qa_lead, kpi="fcr_rate", value=75, target=target)
     assert (changed.pk, changed.value, KpiTarget.objects.count()) == (target.pk, 75, 1)
+
+
+def test_the_demo_sets_its_targets_once_however_often_it_loads() -> None:
+    from qadesk.demo.targets import TARGETS, demo_targets_create
+
+    assert demo_targets_create() == demo_targets_create() == len(TARGETS)
+    assert KpiTarget.objects.count() == len(TARGETS)
+    service = KpiTarget.objects.get(kpi="service_level")
+    assert (service.channel, service.value, service.threshold_seconds) == ("phone", 50.0, 120)
