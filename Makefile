@@ -74,6 +74,8 @@ bench: install
 	$(BIN)/python benchmarks/sampling_run.py
 	$(BIN)/python benchmarks/calibration_stats.py
 	$(BIN)/python benchmarks/autoqa_detectors.py
+	$(BIN)/python benchmarks/kpi_report.py
+	$(BIN)/python benchmarks/erlang_c.py
 	$(BIN)/python benchmarks/load.py --db sqlite
 	$(BIN)/python benchmarks/load.py --db postgres
 
@@ -84,6 +86,8 @@ bench-smoke: install
 	$(BIN)/python benchmarks/sampling_run.py --interactions 5000 --agents 20 --n-per-agent 3 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/calibration_stats.py --reviewers 4 --items 5 --criteria 5 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/autoqa_detectors.py --n 300 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/kpi_report.py --interactions 2000 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/erlang_c.py --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/load.py --db sqlite --interactions 300 --reviews 20 --clients 2 --duration 1 --warmup 0.2 --alone 2 --port 8819 >/dev/null
 
 clean:

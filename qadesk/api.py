@@ -21,6 +21,7 @@ from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
 from qadesk.interactions.sop_api import router as sops_router
 from qadesk.notifications.api import router as notifications_router
+from qadesk.operations.api import router as operations_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
@@ -66,3 +67,4 @@ api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/autoqa", autoqa_router)
+api.add_router("/operations", operations_router)

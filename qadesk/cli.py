@@ -12,6 +12,8 @@ qadesk import complaints FILE       the complaint register from JSON Lines or CS
 qadesk report complaints --by category  the complaint register report as JSON or CSV
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
+qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --to, --format)
+qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
                                     ID]), or the detectors' precision/recall per criterion and language

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qadesk.complaints",
     "qadesk.connectors",
     "qadesk.autoqa",
+    "qadesk.operations",
     "qadesk.home",
 ]
 

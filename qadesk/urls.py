@@ -18,6 +18,7 @@ urlpatterns = [
     path("connectors/", include("qadesk.connectors.urls")),
     path("complaints/", include("qadesk.complaints.urls")),
     path("autoqa/", include("qadesk.autoqa.urls")),
+    path("operations/", include("qadesk.operations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

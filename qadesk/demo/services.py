@@ -20,6 +20,7 @@ from qadesk.demo.generator import Plan, demo_records, demo_roster
 from qadesk.demo.organisation import demo_organisation_create
 from qadesk.demo.reviews import demo_reviews_create
 from qadesk.demo.story import Progress, StoryResult, demo_story_create, demo_story_delete
+from qadesk.demo.targets import demo_targets_create
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
@@ -92,6 +93,7 @@ def demo_load(
     # report's rollup once rather than follow every move.
     quality_rollup_rebuild()
     progress(_("Quality report rebuilt"))
+    progress(_("KPI targets: {n}").format(n=demo_targets_create()))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

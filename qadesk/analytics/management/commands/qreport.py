@@ -6,6 +6,8 @@
 Both lists give each row's p_value, p_adjusted (Benjamini–Hochberg over every test the list ran) and significant; a
 row is listed when p_adjusted < alpha, every row compared with --all.
 
+`qadesk report kpis --by team --from … --to … --format json|csv`: operational KPIs (qadesk/operations/commands.py).
+
 `qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
 with --fix, rebuild it when it differs. `qadesk report rebuild`: rebuild it (docs/statistics.md).
 
@@ -33,6 +35,7 @@ from qadesk.analytics.selectors import (
 )
 from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
+from qadesk.operations.commands import kpis_add_parser, kpis_print
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
 MAX_LISTED = 50
@@ -73,6 +76,7 @@ class Command(BaseCommand):
         verify.add_argument("--fix", action="store_true", help="Rebuild the rollup when it differs.")
         sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
+        kpis_add_parser(sub)
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -87,6 +91,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "complaints":
             complaint_commands.run_report(self, actor=self._actor(options["user"]), options=options)
+        if options["report"] == "kpis":
+            try:
+                kpis_print(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                raise CommandError(str(exc.message)) from exc
             return
         if options["report"] in ("verify", "rebuild"):
             self._rollup(options)
