@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qadesk.sampling",
     "qadesk.connectors",
     "qadesk.home",
+    "qadesk.surveys",
 ]
 
 MIDDLEWARE = [
