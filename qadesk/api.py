@@ -22,6 +22,7 @@ from qadesk.notifications.api import router as notifications_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
+from qadesk.surveys.api import router as surveys_router
 
 
 def _docs_page_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -62,3 +63,4 @@ api.add_router("/settings", settings_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)
+api.add_router("/surveys", surveys_router)

@@ -6,10 +6,13 @@ qadesk demo [--if-empty]            load the demo contact centre
 qadesk connectors sync NAME         pull what changed from a helpdesk connector now (also: list)
 qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --last-wins, --format,
                                     --create-missing sop, --invite)
+qadesk import survey-responses FILE survey answers collected elsewhere (CSV/JSONL, --skip-invalid)
 qadesk sop import FILE | export     the SOP catalogue as YAML or JSON files
+qadesk survey export|import|templates  surveys as YAML or JSON files; install the six shipped templates
 qadesk people invite NAME… | --all  logins for imported agents, with an e-mail to set a password
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
+qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)

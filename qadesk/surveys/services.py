@@ -242,7 +242,7 @@ def response_answer(*, response: SurveyResponse, question: Question, raw: str | 
     hidden = [q.pk for q in response.version.questions.all() if not condition_met(q.condition, answers)]
     SurveyAnswer.objects.filter(response=response, question_id__in=hidden).delete()
     if parsed is not None:
-        _close_the_loop(response=response, question=question, value=parsed[0])
+        response_close_loop(response=response, question=question, value=parsed[0])
     following = next_question(response=response, after=question)
     if following is None and response.completed_at is None:
         response.completed_at = timezone.now()
@@ -261,7 +261,7 @@ def headline_question(version: SurveyVersion) -> Question | None:
     return version.questions.filter(kind__in=("csat", "nps")).order_by("position").first()
 
 
-def _close_the_loop(*, response: SurveyResponse, question: Question, value: int | None) -> None:
+def response_close_loop(*, response: SurveyResponse, question: Question, value: int | None) -> None:
     """A detractor (NPS 0–6) or CSAT ≤ 2 on the headline question sets the interaction's customer rating to negative
     (the sampling plans' risk flag) and tells the agent's team lead, once per response."""
     interaction = response.interaction

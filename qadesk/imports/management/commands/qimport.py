@@ -1,4 +1,5 @@
-"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
+"""`qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py) and
+`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
 [--create-missing sop] [--invite]`."""
 
 from typing import Any
@@ -12,6 +13,7 @@ from qadesk.accounts.services import people_invite
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
+from qadesk.surveys import commands as surveys
 
 CHANGES_SHOWN = 20  # rows whose changes are printed without -v 2
 
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         interactions.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
+        surveys.add_import_parser(sub, last_wins=False, batch_size=BATCH_SIZE, create_missing=[], invite=False)
 
     def handle(
         self,
@@ -56,6 +59,9 @@ class Command(BaseCommand):
         verbosity: int = 1,
         **options: Any,
     ) -> None:
+        if kind == surveys.IMPORT_KIND:
+            surveys.run_import(self, {"path": path, "fmt": fmt, "skip_invalid": skip_invalid})
+            return
         try:
             report = interactions_import_file(
                 path_or_stream=path,

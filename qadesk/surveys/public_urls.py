@@ -1,0 +1,9 @@
+from django.urls import path
+
+from qadesk.surveys import public_views
+
+app_name = "survey_public"
+urlpatterns = [
+    path("o/<str:token>/", public_views.open_link_view, name="open"),
+    path("<str:token>/", public_views.invitation_view, name="invitation"),
+]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from qadesk.surveys import views
+
+app_name = "surveys"
+urlpatterns = [
+    path("", views.survey_list_view, name="list"),
+    path("<int:pk>/", views.survey_results_view, name="results"),
+    path("<int:pk>/export/", views.survey_results_export_view, name="results_export"),
+    path("responses/<int:pk>/", views.response_detail_view, name="response"),
+]
