@@ -22,6 +22,7 @@ from qadesk.demo.story import Progress, StoryResult, demo_story_create, demo_sto
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
+from qadesk.surveys.demo import mistaken, surveys_demo_create
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def demo_load(
     written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed, progress=progress)
     progress(_("Reviews: {n} submitted").format(n=len(written)))
     told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
+    progress(_("Surveys: {responses} responses").format(**surveys_demo_create(end=end, seed=seed, mistaken=mistaken(plans))))
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the
     # report's rollup once rather than follow every move.
     quality_rollup_rebuild()

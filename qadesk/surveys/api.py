@@ -1,6 +1,5 @@
 """Surveys over the API: definitions (list, export, import), results with downloads, invitations, responses."""
 
-
 from datetime import date, datetime
 from typing import Any, Literal
 

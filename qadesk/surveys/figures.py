@@ -48,7 +48,9 @@ def _n(counts: Counts) -> int:
 def _share_figure(definition: str, hits: int, n: int, minimum_n: int) -> Figure:
     interval = percent_interval(hits, n)
     value = round(hits / n * 100, 2) if n else None
-    return Figure(definition, n, value, *_rounded(interval), is_conclusive(n=n, interval=interval, minimum_n=minimum_n, max_width=None))
+    return Figure(
+        definition, n, value, *_rounded(interval), is_conclusive(n=n, interval=interval, minimum_n=minimum_n, max_width=None)
+    )
 
 
 def _mean_figure(definition: str, counts: Counts, minimum_n: int, low: int, high: int) -> Figure:

@@ -176,9 +176,7 @@ class SurveyResponse(models.Model):
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="responses")
     version = models.ForeignKey(SurveyVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="responses")
-    invitation = models.OneToOneField(
-        SurveyInvitation, on_delete=models.CASCADE, null=True, blank=True, related_name="response"
-    )
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, null=True, blank=True, related_name="response")
     interaction = models.ForeignKey(
         "interactions.Interaction",
         verbose_name=_("interaction"),

@@ -50,7 +50,9 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     response = SurveyResponse.objects.filter(invitation=invitation).select_related("survey", "version").first()
     with translation.override(language):
         if request.method == "POST":
-            return _answer(request, invitation.survey, lambda: response or response_for_invitation(invitation=invitation), language)
+            return _answer(
+                request, invitation.survey, lambda: response or response_for_invitation(invitation=invitation), language
+            )
         if response is not None and response.completed_at and "q" not in request.GET:
             return _done(request, response, language, already=True)
         return _show(request, invitation.survey, response, language)

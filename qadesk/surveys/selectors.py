@@ -126,9 +126,7 @@ def survey_results(
     """CSAT, NPS and CES with n, 95 % interval and conclusiveness, and the response rate, overall and per group (agent,
     team, site, channel, label or journey phase of the interaction answered about), plus each question's distribution."""
     if by is not None and by not in DIMENSIONS:
-        raise ApplicationError(
-            _("Unknown grouping “{by}”; choose one of: {names}.").format(by=by, names=", ".join(DIMENSIONS))
-        )
+        raise ApplicationError(_("Unknown grouping “{by}”; choose one of: {names}.").format(by=by, names=", ".join(DIMENSIONS)))
     minimum_n = OrgSettings.load().minimum_n
     responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
     invitations = _invitations(actor=actor, survey=survey, date_from=date_from, date_to=date_to)

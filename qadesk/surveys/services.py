@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pydantic import ValidationError

@@ -94,5 +94,8 @@ def survey_results_export_view(request: HttpRequest, pk: int) -> HttpResponseBas
 def response_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One customer's answers (404 unless the reader may see the interaction they are about)."""
     response = response_detail(actor=_user(request), response_id=pk)
-    answers = [(pick(a.question.text), answer_display(a)) for a in response.answers.select_related("question").order_by("question__position")]
+    answers = [
+        (pick(a.question.text), answer_display(a))
+        for a in response.answers.select_related("question").order_by("question__position")
+    ]
     return render(request, "surveys/response.html", {"response": response, "answers": answers})

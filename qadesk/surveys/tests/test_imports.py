@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,14 @@ def test_bad_rows_are_named_by_line_and_field_and_nothing_is_written(tmp_path, p
 
 
 def test_json_lines_take_an_answers_object_and_a_response_id(tmp_path, templates, interaction, capsys) -> None:
-    line = (
-        '{"survey": "relationship", "source": "%s", "external_id": "%s", "response_id": "zd-1", '
-        '"answers": {"nps": 9, "stay": "certainly", "why": "Fast"}}\n' % (interaction.source, interaction.external_id)
-    )
+    record = {
+        "survey": "relationship",
+        "source": interaction.source,
+        "external_id": interaction.external_id,
+        "response_id": "zd-1",
+        "answers": {"nps": 9, "stay": "certainly", "why": "Fast"},
+    }
+    line = json.dumps(record) + "\n"
     path = _write(tmp_path, "nps.jsonl", line + "not json\n")
     with pytest.raises(CommandError):
         call_command("qimport", "survey-responses", path)
