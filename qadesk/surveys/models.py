@@ -149,6 +149,11 @@ class SurveyInvitation(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # E-mailed invitations: tries, the last error, the next try (None once sent or given up) and when it was given up.
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
+    email_retry_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True, db_index=True)
+    email_failed_at = models.DateTimeField(_("e-mail failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

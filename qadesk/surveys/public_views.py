@@ -53,6 +53,8 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             return _answer(
                 request, invitation.survey, lambda: response or response_for_invitation(invitation=invitation), language
             )
+        if "a" in request.GET and "q" in request.GET:
+            return _one_click(request, invitation, response, language)
         if response is not None and response.completed_at and "q" not in request.GET:
             return _done(request, response, language, already=True)
         return _show(request, invitation.survey, response, language)
@@ -88,6 +90,22 @@ def open_link_view(request: HttpRequest, token: str) -> HttpResponse:
         if answered.status_code == 302:
             answered.set_cookie(cookie, key, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax")
         return answered
+
+
+def _one_click(
+    request: HttpRequest, invitation: SurveyInvitation, response: SurveyResponse | None, language: str
+) -> HttpResponse:
+    """A rating clicked in the invitation e-mail: recorded (clicking another one changes it), then the rest of the survey."""
+    version = response.version if response is not None else invitation.survey.current_version()
+    question = _question(version, str(request.GET.get("q", ""))) if version else None
+    if question is None:
+        return _unavailable(request, "unknown", 404, language)
+    try:
+        response = response or response_for_invitation(invitation=invitation)
+        following = response_answer(response=response, question=question, raw=str(request.GET.get("a", "")))
+    except ApplicationError:
+        return redirect(f"{request.path}?q={question.code}")
+    return redirect(f"{request.path}?q={following.code}" if following else f"{request.path}?done=1")
 
 
 def _rate_limited(request: HttpRequest, survey: Survey) -> bool:

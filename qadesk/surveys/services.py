@@ -19,7 +19,8 @@ from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.interactions.models import CustomerRating, Interaction
-from qadesk.notifications.services import notify
+from qadesk.notifications.services import QUEUED_GRACE, notify
+from qadesk.surveys.emails import invitation_email_queue
 from qadesk.surveys.figures import is_negative
 from qadesk.surveys.models import (
     Question,
@@ -156,22 +157,27 @@ def invitation_create(
     valid_days: int = INVITATION_DAYS,
     sent: bool = True,
 ) -> SurveyInvitation:
-    """A personal link to the survey, about one interaction; it works `valid_days` days. `sent`: the link is handed to
-    the customer now (it counts in the response rate); an e-mail job sets it when it sends instead."""
+    """A personal link to the survey, about one interaction; it works `valid_days` days. With an `email` the link is
+    e-mailed by a background job after the commit (sent_at is set when the SMTP server took it); otherwise `sent` says
+    the link is handed to the customer now. Only sent invitations count in the response rate."""
     if survey.current_version() is None:
         raise ApplicationError(_("This survey has no published version."))
     if survey.anonymous and interaction is not None:
         raise ApplicationError(_("An anonymous survey cannot be tied to an interaction."))
     now = timezone.now()
-    return SurveyInvitation.objects.create(
+    invitation = SurveyInvitation.objects.create(
         survey=survey,
         interaction=interaction,
         language=(language or (interaction.language if interaction else ""))[:2].lower(),
         email=email,
         created_at=now,
-        sent_at=now if sent else None,
+        sent_at=now if sent and not email else None,
         expires_at=now + timedelta(days=valid_days),
+        email_retry_at=now + QUEUED_GRACE if email else None,
     )
+    if email:
+        invitation_email_queue(invitation.pk)
+    return invitation
 
 
 # --- Answers: the respondent's page and imports write through these ----------------------------------------------------

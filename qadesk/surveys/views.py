@@ -3,10 +3,12 @@ downloads, and one response. Everyone sees the results over the responses they m
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
@@ -88,6 +90,20 @@ def survey_results_export_view(request: HttpRequest, pk: int) -> HttpResponseBas
     return page_export(
         request, lambda: results_table(survey_results(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to))
     )
+
+
+@login_required
+def open_link_qr_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The open link as a QR code (SVG or PNG) for a counter or a poster; only for those who see the open link."""
+    survey = survey_get(actor=_user(request), survey_id=pk)
+    if not survey.open_link or not _user(request).sees_everything:
+        raise Http404
+    code = segno.make(request.build_absolute_uri(f"/s/o/{survey.open_token}/"), error="m")
+    out = io.BytesIO()
+    code.save(out, kind=fmt, scale=10, border=4, **({"title": pick(survey.name)} if fmt == "svg" else {}))
+    answer = HttpResponse(out.getvalue(), content_type="image/svg+xml" if fmt == "svg" else "image/png")
+    answer["Content-Disposition"] = f'inline; filename="survey-{survey.code}.{fmt}"'
+    return answer
 
 
 @login_required

@@ -139,3 +139,19 @@ def test_only_leads_invite_and_import_definitions(post_contact, interaction, age
     exported = _api(agent_user).get(f"/api/v1/surveys/{post_contact.pk}/definition").json()
     assert _api(agent_user).post("/api/v1/surveys/import", exported, content_type="application/json").status_code == 403
     assert _api(qa_lead).post("/api/v1/surveys/import", exported, content_type="application/json").json()["number"] == 2
+
+
+def test_the_open_links_qr_code_is_served_as_svg_and_png_to_those_who_see_the_link(templates, qa_lead, agent_user) -> None:
+    survey = templates["suggestion_box"]
+    lead = Client()
+    lead.force_login(qa_lead)
+    svg = lead.get(f"/surveys/{survey.pk}/qr.svg")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    png = lead.get(f"/surveys/{survey.pk}/qr.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert f"/s/o/{survey.open_token}/" in lead.get(f"/surveys/{survey.pk}/").content.decode()
+    agent = Client()
+    agent.force_login(agent_user)
+    assert agent.get(f"/surveys/{survey.pk}/qr.svg").status_code == 404
+    assert survey.open_token not in agent.get(f"/surveys/{survey.pk}/").content.decode()
+    assert lead.get(f"/surveys/{templates['post_contact'].pk}/qr.png").status_code == 404
