@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from qadesk.core.i18n import pick
 from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS, SWEEP_BATCH
-from qadesk.surveys.models import SurveyInvitation
+from qadesk.surveys.models import SurveyContact, SurveyInvitation
 
 log = logging.getLogger(__name__)
 ONE_CLICK_KINDS = ("csat", "nps", "ces", "yes_no")
@@ -56,6 +56,7 @@ def invitation_email_content(*, invitation: SurveyInvitation) -> tuple[str, str,
             "question": pick(first.text) if first is not None else "",
             "links": links,
             "start": base,
+            "opt_out": f"{base}opt-out/" if invitation.interaction_id else "",
             "expires_at": invitation.expires_at,
         }
         text = render_to_string("surveys/email.txt", context)
@@ -68,6 +69,11 @@ def invitation_email(*, invitation_id: int) -> bool:
     one invitation do not both send (each moves `email_attempts` on from the value it read, and only one can)."""
     invitation = SurveyInvitation.objects.select_related("survey").filter(pk=invitation_id).first()
     if invitation is None or invitation.sent_at or invitation.email_failed_at or not invitation.email:
+        return False
+    if SurveyContact.objects.filter(customer__interactions__survey_invitations=invitation, opted_out_at__isnull=False).exists():
+        SurveyInvitation.objects.filter(pk=invitation_id).update(
+            email_failed_at=timezone.now(), email_retry_at=None, email_error="opted out"
+        )
         return False
     now = timezone.now()
     attempt = invitation.email_attempts + 1

@@ -235,3 +235,49 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}={self.value if self.value is not None else self.text[:20]}"
+
+
+class SurveyContact(models.Model):
+    """How to reach a customer with survey invitations, kept apart from the interactions (which stay pseudonymous).
+    An opt-out is kept for good: no rule invites that customer again."""
+
+    customer = models.OneToOneField(
+        "interactions.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="survey_contact"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    opted_out_at = models.DateTimeField(_("opted out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey contact")
+        verbose_name_plural = _("survey contacts")
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+
+class InvitationRule(models.Model):
+    """Which resolved interactions get an e-mailed invitation to a survey: filters, a delay after resolution, a sampling
+    share, and a quiet period so no customer is asked twice within it."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(_("name"), max_length=100)
+    channels = models.JSONField(_("channels"), default=list, blank=True, help_text=_("Empty: every channel."))
+    teams = models.JSONField(_("teams"), default=list, blank=True, help_text=_("Team names; empty: every team."))
+    labels = models.JSONField(_("labels"), default=list, blank=True, help_text=_("Label codes; empty: every label."))
+    phases = models.JSONField(_("journey phases"), default=list, blank=True, help_text=_("Empty: every phase."))
+    delay_hours = models.PositiveIntegerField(_("delay (hours)"), default=2, help_text=_("After the resolution."))
+    share = models.PositiveSmallIntegerField(
+        _("share (%)"), default=100, help_text=_("Percent of the matching interactions invited (1–100).")
+    )
+    quiet_days = models.PositiveIntegerField(
+        _("quiet period (days)"), default=30, help_text=_("No customer is invited again within this many days.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("invitation rule")
+        verbose_name_plural = _("invitation rules")
+
+    def __str__(self) -> str:
+        return self.name

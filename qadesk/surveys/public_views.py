@@ -18,6 +18,7 @@ from qadesk.accounts.throttling import client_address
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.surveys.models import Question, Survey, SurveyInvitation, SurveyResponse, SurveyVersion, new_token
+from qadesk.surveys.rules import contact_opt_out
 from qadesk.surveys.services import next_question, response_answer, response_for_invitation, response_for_open_link
 
 HONEYPOT = "website"  # a field people never see nor fill; bots that fill every field are thanked and ignored
@@ -90,6 +91,19 @@ def open_link_view(request: HttpRequest, token: str) -> HttpResponse:
         if answered.status_code == 302:
             answered.set_cookie(cookie, key, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax")
         return answered
+
+
+@never_cache
+@csrf_protect
+def opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Never be invited again: a page with one button (a link alone could be followed by a mail scanner)."""
+    invitation = SurveyInvitation.objects.select_related("interaction").filter(token=token).first()
+    language = _language(request, invitation.language if invitation else "")
+    if invitation is None or invitation.interaction is None:
+        return _unavailable(request, "unknown", 404, language)
+    with translation.override(language):
+        done = request.method == "POST" and (contact_opt_out(invitation=invitation) or True)
+        return render(request, "surveys/public/opt_out.html", {"done": done})
 
 
 def _one_click(

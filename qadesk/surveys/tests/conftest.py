@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from qadesk.interactions.models import Interaction
+from qadesk.notifications.tests.conftest import smtp_server, smtp_unreachable  # noqa: F401  (the SMTP fixtures)
 from qadesk.surveys.models import Survey, SurveyInvitation
 from qadesk.surveys.services import invitation_create, survey_templates_install
 

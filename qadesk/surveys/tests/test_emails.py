@@ -11,7 +11,6 @@ from django.test import Client
 from django.utils import timezone
 
 from qadesk.notifications.services import MAX_ATTEMPTS
-from qadesk.notifications.tests.conftest import smtp_server, smtp_unreachable  # noqa: F401  (fixtures)
 from qadesk.surveys.emails import invitation_email, invitation_emails_retry
 from qadesk.surveys.models import SurveyInvitation, SurveyResponse
 from qadesk.surveys.services import invitation_create
@@ -20,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_invitation_email_carries_the_first_question_and_a_click_answers_it(
-    smtp_server, post_contact, interaction  # noqa: F811
+    smtp_server,
+    post_contact,
+    interaction,
 ) -> None:
     invitation = invitation_create(survey=post_contact, interaction=interaction, language="it", email="cliente@example.com")
     invitation.refresh_from_db()
@@ -45,7 +46,9 @@ def test_the_invitation_email_carries_the_first_question_and_a_click_answers_it(
 
 
 def test_a_failing_smtp_server_is_retried_with_back_off_then_marked_failed(
-    smtp_unreachable, post_contact, interaction  # noqa: F811
+    smtp_unreachable,
+    post_contact,
+    interaction,
 ) -> None:
     invitation = invitation_create(survey=post_contact, interaction=interaction, email="cliente@example.com")
     invitation.refresh_from_db()
@@ -60,7 +63,7 @@ def test_a_failing_smtp_server_is_retried_with_back_off_then_marked_failed(
     assert invitation_email(invitation_id=invitation.pk) is False  # given up: no further try
 
 
-def test_an_unsent_invitation_does_not_count_in_the_response_rate(smtp_unreachable, post_contact, interaction, qa_lead) -> None:  # noqa: F811
+def test_an_unsent_invitation_does_not_count_in_the_response_rate(smtp_unreachable, post_contact, interaction, qa_lead) -> None:
     invitation_create(survey=post_contact, interaction=interaction, email="cliente@example.com")
     from qadesk.surveys.selectors import survey_results
 
