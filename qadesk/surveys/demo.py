@@ -57,11 +57,12 @@ def surveys_demo_create(*, end: datetime, seed: int = 7, mistaken: Collection[st
     version = post.current_version()
     assert version is not None
     questions = {q.code: q for q in version.questions.all()}
-    contacts = list(
+    found: Any = (
         Interaction.objects.filter(source="demo", resolved_at__isnull=False, survey_invitations__isnull=True)
         .order_by("pk")
         .values("pk", "external_id", "language", "customer_rating", "resolved_at")
     )
+    contacts: list[dict[str, Any]] = list(found)
     invited = [c for c in contacts if rng.random() < INVITED_SHARE]
     invitations = SurveyInvitation.objects.bulk_create(
         SurveyInvitation(
@@ -137,14 +138,14 @@ def _open_link_answers(rng: random.Random, surveys: dict[str, Survey], end: date
         )
         by_code = {q.code: q for q in version.questions.all()}
         for code, value in answered.items():
-            is_text = isinstance(value, str)
+            kind = by_code[code].kind
             answers.append(
                 SurveyAnswer(
                     response=response,
                     question=by_code[code],
-                    value=None if is_text else value,
-                    choices=[value] if is_text and by_code[code].kind == "single" else [],
-                    text=value if is_text and by_code[code].kind == "text" else "",
+                    value=value if isinstance(value, int) else None,
+                    choices=[str(value)] if kind == "single" else [],
+                    text=str(value) if kind == "text" else "",
                 )
             )
 
