@@ -234,6 +234,8 @@ def response_answer(*, response: SurveyResponse, question: Question, raw: str | 
     None when the survey is finished (the response is then completed)."""
     if question.version_id != response.version_id:
         raise ApplicationError(_("This question is not part of the survey."), status_code=404)
+    # Two submits of one response (a double click) take turns: the second sees the first's answers.
+    list(SurveyResponse.objects.select_for_update().filter(pk=response.pk).values_list("pk", flat=True))
     parsed = answer_parse(question=question, raw=raw)
     if parsed is None and question.required:
         raise ApplicationError(_("This question needs an answer."))
@@ -294,7 +296,9 @@ def response_close_loop(*, response: SurveyResponse, question: Question, value: 
 def response_for_invitation(*, invitation: SurveyInvitation) -> SurveyResponse:
     """The invitation's one response, made at its first answer. The invitation's row is locked first, so a double
     click's two requests find the same response instead of making two."""
-    locked = SurveyInvitation.objects.select_for_update().select_related("survey", "interaction").get(pk=invitation.pk)
+    locked = (
+        SurveyInvitation.objects.select_for_update(of=("self",)).select_related("survey", "interaction").get(pk=invitation.pk)
+    )
     existing = SurveyResponse.objects.filter(invitation=locked).first()
     if existing is not None:
         return existing
