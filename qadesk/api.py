@@ -25,6 +25,7 @@ from qadesk.operations.api import router as operations_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
+from qadesk.surveys.api import router as surveys_router
 
 
 def _docs_page_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -68,3 +69,4 @@ api.add_router("/sampling", sampling_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/autoqa", autoqa_router)
 api.add_router("/operations", operations_router)
+api.add_router("/surveys", surveys_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qadesk.autoqa",
     "qadesk.operations",
     "qadesk.home",
+    "qadesk.surveys",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     path("complaints/", include("qadesk.complaints.urls")),
     path("autoqa/", include("qadesk.autoqa.urls")),
     path("operations/", include("qadesk.operations.urls")),
+    path("surveys/", include("qadesk.surveys.urls")),
+    path("s/", include("qadesk.surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -24,6 +24,7 @@ from qadesk.demo.targets import demo_targets_create
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
+from qadesk.surveys.demo import mistaken, surveys_demo_create
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def demo_load(
     progress(_("Reviews: {n} submitted").format(n=len(written)))
     told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
     progress(_("Complaints: {n}").format(n=demo_complaints_create(users=users, end=end, seed=seed)))
+    progress(_("Surveys: {responses} responses").format(**surveys_demo_create(end=end, seed=seed, mistaken=mistaken(plans))))
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the
     # report's rollup once rather than follow every move.
     quality_rollup_rebuild()

@@ -1,5 +1,6 @@
 """`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
-[--create-missing sop] [--invite]`; `qadesk import complaints FILE` (the complaint register: complaints/commands.py)."""
+[--create-missing sop] [--invite]`; `qadesk import complaints FILE` (the complaint register: complaints/commands.py);
+`qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py)."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
+from qadesk.surveys import commands as surveys
 
 CHANGES_SHOWN = 20  # rows whose changes are printed without -v 2
 
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
         complaint_commands.add_import_parser(sub)
+        surveys.add_import_parser(sub, last_wins=False, batch_size=BATCH_SIZE, create_missing=[], invite=False)
 
     def handle(
         self,
@@ -56,6 +59,9 @@ class Command(BaseCommand):
         verbosity: int = 1,
         **options: Any,
     ) -> None:
+        if kind == surveys.IMPORT_KIND:
+            surveys.run_import(self, {"path": path, "fmt": fmt, "skip_invalid": skip_invalid})
+            return
         if kind == "complaints":
             complaint_commands.run_import(self, path=path, fmt=fmt, skip_invalid=skip_invalid)
             return
