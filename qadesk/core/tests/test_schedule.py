@@ -36,7 +36,8 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
     jobs = {job.name: job.every for job in schedule.periodic_jobs()}
     assert jobs == {
         SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15), EMAILS: timedelta(minutes=1),
-        CONNECTORS: timedelta(minutes=5), COMPLAINTS: timedelta(hours=1), KPI_TARGETS: timedelta(hours=1), SURVEYS: timedelta(minutes=1),
+        CONNECTORS: timedelta(minutes=5), COMPLAINTS: timedelta(hours=1), KPI_TARGETS: timedelta(hours=1),
+        SURVEYS: timedelta(minutes=1),
     }  # fmt: skip
 
 
@@ -48,7 +49,9 @@ def test_it_enqueues_each_job_once_per_interval() -> None:
     assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS, SURVEYS]
     assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING, SURVEYS]
     assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS, SURVEYS]
-    expected = [REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, KPI_TARGETS] + [EMAILS] * 4 + [CONNECTORS] * 3 + [SURVEYS] * 4
+    expected = (
+        [REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, KPI_TARGETS] + [EMAILS] * 4 + [CONNECTORS] * 3 + [SURVEYS] * 4
+    )
     assert sorted(_queued()) == sorted(expected)
     assert PeriodicJobState.objects.get(name=SAMPLING).next_run_at == start + timedelta(minutes=20)
 
@@ -64,7 +67,15 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
         patch.setattr(backend, "enqueue", refuse)
         assert schedule.tick(now=start) == []
     assert not PeriodicJobState.objects.exists()  # the claims rolled back with the failed enqueue
-    assert schedule.tick(now=start + timedelta(minutes=1)) == [REMINDERS, COMPLAINTS, CONNECTORS, EMAILS, KPI_TARGETS, SAMPLING, SURVEYS]
+    assert schedule.tick(now=start + timedelta(minutes=1)) == [
+        REMINDERS,
+        COMPLAINTS,
+        CONNECTORS,
+        EMAILS,
+        KPI_TARGETS,
+        SAMPLING,
+        SURVEYS,
+    ]
 
 
 def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
