@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("qadesk.notifications.urls")),
     path("sampling/", include("qadesk.sampling.urls")),
     path("connectors/", include("qadesk.connectors.urls")),
+    path("imports/", include("qadesk.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
