@@ -150,6 +150,31 @@ class TestProgress:
         note.close()
         assert not progress_path(job.pk).exists()
 
+    @pytest.mark.django_db(transaction=True)
+    def test_the_progress_is_readable_while_the_imports_transaction_is_open(
+        self, qa_lead: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from qadesk.imports import uploads
+
+        upload = ImportUpload.objects.create(name="x.jsonl", fmt="jsonl", content=_jsonl(*(record(n) for n in range(1, 11))))
+        upload.check_report = {"rows": 10}
+        job = JobRun.objects.create(kind="import", created_by=qa_lead)
+        seen: list[tuple[int, dict[str, Any]]] = []
+        rows = uploads.upload_rows
+
+        def watched(*, upload: ImportUpload) -> Any:
+            for n, row in enumerate(rows(upload=upload), 1):
+                if n == 6:  # five rows read, inside the import's transaction: what would the page show?
+                    seen.append(job_progress(job=JobRun.objects.get(pk=job.pk)))
+                yield row
+
+        monkeypatch.setattr(uploads, "PROGRESS_EVERY", 1)
+        monkeypatch.setattr(uploads, "upload_rows", watched)
+        uploads.upload_run(upload=upload, job=job)
+        assert seen == [(50, {"read": 5})]
+        job.refresh_from_db()
+        assert job.status == JobStatus.SUCCEEDED and job.progress == 100 and Interaction.objects.count() == 10
+
     def test_the_job_page_polls_while_the_job_runs(self, qa_lead: User) -> None:
         job = JobRun.objects.create(kind="import", status=JobStatus.RUNNING, created_by=qa_lead, progress=30)
         upload = ImportUpload.objects.create(name="x.jsonl", fmt="jsonl", content=b"x", created_by=qa_lead, job=job)
