@@ -224,7 +224,7 @@ class ProgressNote:
         if self.conn is not None:
             with self.conn.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {JobRun._meta.db_table} SET progress = %s, counts = %s WHERE id = %s",
+                    f"UPDATE {JobRun._meta.db_table} SET progress = %s, counts = %s WHERE id = %s",  # noqa: S608 (our table)
                     [progress, json.dumps(counts), self.job.pk],
                 )
             return

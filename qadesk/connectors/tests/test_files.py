@@ -55,7 +55,7 @@ class TestMapping:
     def test_a_record_that_cannot_be_mapped_is_an_error_of_its_line_only(self) -> None:
         good = json.loads(ZENDESK.read_text().splitlines()[0])
         data = "\n".join([json.dumps(good), json.dumps({"subject": "no id"}), json.dumps({**good, "id": 9, "comments": "x"})])
-        (l1, ok), (l2, no_id), (l3, bad) = _rows(data.encode(), "zendesk")
+        (_l1, ok), (l2, no_id), (l3, bad) = _rows(data.encode(), "zendesk")
         assert isinstance(ok, dict)
         assert (l2, no_id.field) == (2, "id")  # type: ignore[union-attr]
         assert l3 == 3 and "comments" in bad.message  # type: ignore[union-attr]

@@ -60,7 +60,11 @@ class TestWhoSeesIt:
     def test_everyone_but_qa_leads_and_admins_gets_404(self, persona: str, request: pytest.FixtureRequest, qa_lead: User) -> None:
         upload = ImportUpload.objects.create(name="x.jsonl", fmt="jsonl", content=b"", created_by=qa_lead)
         client = _client(request.getfixturevalue(persona))
-        for url in (reverse("imports:upload"), reverse("imports:preview", args=[upload.pk]), reverse("imports:job", args=[upload.pk])):
+        for url in (
+            reverse("imports:upload"),
+            reverse("imports:preview", args=[upload.pk]),
+            reverse("imports:job", args=[upload.pk]),
+        ):
             assert client.get(url).status_code == 404
         assert client.post(reverse("imports:run", args=[upload.pk]), {"mode": "all"}).status_code == 404
         assert "/imports/" not in client.get(reverse("home:home")).content.decode()  # not in the menu either
@@ -191,7 +195,9 @@ class TestCsvMapping:
 
     def test_other_columns_are_mapped_saved_for_the_source_and_applied_to_its_next_file(self, qa_lead: User) -> None:
         client = _client(qa_lead)
-        content = self._csv("A-1,2026-10-01T09:00:00Z,phone,Bolletta,m.verdi,x\n", "A-2,2026-10-02T09:00:00Z,fax,Reso,m.verdi,y\n")
+        content = self._csv(
+            "A-1,2026-10-01T09:00:00Z,phone,Bolletta,m.verdi,x\n", "A-2,2026-10-02T09:00:00Z,fax,Reso,m.verdi,y\n"
+        )
         _upload(client, content, name="crm.csv", source="crm-milano")
         upload = ImportUpload.objects.get()
         assert "external_id" in " ".join(upload.check_report["problems"])  # not mapped yet
@@ -226,7 +232,11 @@ class TestCsvMapping:
 class TestHelpdeskExports:
     @pytest.mark.parametrize(
         ("name", "fmt"),
-        [("zendesk_tickets.jsonl", "zendesk"), ("freshdesk_tickets.json", "freshdesk"), ("intercom_conversations.json", "intercom")],
+        [
+            ("zendesk_tickets.jsonl", "zendesk"),
+            ("freshdesk_tickets.json", "freshdesk"),
+            ("intercom_conversations.json", "intercom"),
+        ],
     )
     def test_an_export_is_checked_and_imported_from_the_page(
         self, name: str, fmt: str, qa_lead: User, django_capture_on_commit_callbacks: Any

@@ -1,4 +1,5 @@
-"""`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME] [--skip-invalid] [--last-wins] [--batch-size N]
+"""`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME]
+[--skip-invalid] [--last-wins] [--batch-size N]
 [--create-missing sop] [--invite]`."""
 
 from typing import Any
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             "--format",
             dest="fmt",
             choices=FORMATS + VENDOR_FORMATS,
-            help="Default: guessed from the extension. zendesk, freshdesk, intercom: that helpdesk's export (docs/connectors.md).",
+            help="Default: guessed from the extension. zendesk, freshdesk, intercom: a helpdesk's export (docs/connectors.md).",
         )
         interactions.add_argument(
             "--source", help="The interactions' source for a helpdesk export (default: the helpdesk's name)."
