@@ -16,8 +16,8 @@ class UploadFormat(models.TextChoices):
 
 
 class ImportUpload(models.Model):
-    """A file uploaded on the import page: checked first (a preview of its rows and every error, nothing written), then
-    imported by a background job. The file is kept (gzip-compressed) until an import of it succeeds."""
+    """A file uploaded on the import page: checked first by a background job (a preview of its rows and every error,
+    nothing written), then imported by another. The file is kept (gzip-compressed) until an import of it succeeds."""
 
     name = models.CharField(_("file name"), max_length=255)
     fmt = models.CharField(_("format"), max_length=20, choices=UploadFormat.choices)
@@ -30,6 +30,9 @@ class ImportUpload(models.Model):
     check_report = models.JSONField(_("check"), default=dict, blank=True)
     skip_invalid = models.BooleanField(_("only the valid rows"), default=False)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    check_job = models.ForeignKey(
+        "core.JobRun", verbose_name=_("check job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     job = models.ForeignKey(
         "core.JobRun", verbose_name=_("job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

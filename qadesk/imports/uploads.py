@@ -10,7 +10,7 @@ import gzip
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +34,7 @@ from qadesk.interactions.models import Label
 logger = logging.getLogger(__name__)
 
 JOB_KIND = "import"
+CHECK_KIND = "import-check"
 PREVIEW_ROWS = 10
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the page's limit; bigger files go through `qadesk import` (no limit)
 PROGRESS_EVERY = 500  # rows between two progress notes
@@ -62,9 +63,15 @@ def upload_create(*, actor: User, stream: IO[bytes], name: str, fmt: str | None,
     )
     if fmt == UploadFormat.CSV:
         saved = CsvMapping.objects.filter(source=source).values_list("columns", flat=True).first() if source else None
-        upload.mapping = mapping_suggested(upload_header(upload=upload), saved)
+        try:
+            upload.mapping = mapping_suggested(upload_header(upload=upload), saved)
+        except ApplicationError as exc:
+            upload.check_report = {"problems": [str(exc.message)]}
+            upload.save(update_fields=["check_report"])
+            return upload
         upload.save(update_fields=["mapping"])
-    return upload_check(upload=upload)
+    upload_check_enqueue(upload=upload, actor=actor)
+    return upload
 
 
 def upload_header(*, upload: ImportUpload) -> list[str]:
@@ -81,12 +88,14 @@ def upload_map(*, upload: ImportUpload, actor: User, mapping: dict[str, str]) ->
     upload.save(update_fields=["mapping"])
     if upload.source:
         CsvMapping.objects.update_or_create(source=upload.source, defaults={"columns": upload.mapping, "updated_by": actor})
-    return upload_check(upload=upload)
+    upload_check_enqueue(upload=upload, actor=actor)
+    return upload
 
 
-def upload_rows(*, upload: ImportUpload) -> Iterator[Row]:
-    """The upload's import rows: a CSV through its mapping, a helpdesk export through that helpdesk's mapping."""
-    stream = _stream(upload)
+def upload_rows(*, upload: ImportUpload, raw: IO[bytes] | None = None) -> Iterator[Row]:
+    """The upload's import rows: a CSV through its mapping, a helpdesk export through that helpdesk's mapping. `raw`:
+    the stored bytes to read them from (by default a fresh stream of them)."""
+    stream = readable(raw or io.BytesIO(bytes(upload.content)), name=upload.name)
     if upload.fmt in VENDOR_FORMATS:
         labels = frozenset(Label.objects.values_list("code", flat=True))
         return vendor_rows(stream, vendor=upload.fmt, source=upload.source or upload.fmt, labels=labels, name=upload.name)
@@ -95,29 +104,52 @@ def upload_rows(*, upload: ImportUpload) -> Iterator[Row]:
     return file_rows(stream, "jsonl")
 
 
-def upload_check(*, upload: ImportUpload) -> ImportUpload:
-    """Run the import of the whole file and undo it: what it would create, update, leave unchanged and refuse, with
-    every error (in the language of who checks). The first rows are kept for the preview."""
+def upload_check_enqueue(*, upload: ImportUpload, actor: User) -> JobRun | None:
+    """Queue the check of an upload (after the current transaction commits); a CSV whose mapping lacks a required
+    field is not checked: its problems are noted at once."""
     problems = mapping_problems(upload.mapping, has_source=bool(upload.source)) if upload.fmt == UploadFormat.CSV else []
     if problems:
-        upload.check_report = {"problems": problems}
+        upload.check_report, upload.check_job = {"problems": problems}, None
+        upload.save(update_fields=["check_report", "check_job"])
+        return None
+    job = JobRun.objects.create(kind=CHECK_KIND, created_by=actor, params={"upload": upload.pk, "name": upload.name})
+    upload.check_report, upload.check_job = {}, job
+    upload.save(update_fields=["check_report", "check_job"])
+    from qadesk.imports.tasks import check_upload
+
+    # Safe to run twice (it writes nothing but its report): queued again if its worker dies.
+    return job_enqueue(job=job, task=check_upload, args=[upload.pk, job.pk], max_attempts=2)
+
+
+def upload_check(*, upload: ImportUpload, job: JobRun) -> ImportUpload:
+    """Run the import of the whole file and undo it: what it would create, update, leave unchanged and refuse, with
+    every error (in the language of who checks). The first rows are kept for the preview."""
+    job.start()
+    note = ProgressNote(job)
+    try:
+        report = _dry_run(upload, note)
+    except ApplicationError as exc:  # the file as a whole cannot be read
+        upload.check_report = {"problems": [str(exc.message)]}
     else:
-        try:
-            report = _dry_run(upload)
-        except ApplicationError as exc:  # the file as a whole cannot be read
-            upload.check_report = {"problems": [str(exc.message)]}
-        else:
-            upload.check_report = {**_summary(report), "preview": _preview(upload), "checked_at": timezone.now().isoformat()}
+        upload.check_report = {**_summary(report), "preview": _preview(upload), "checked_at": timezone.now().isoformat()}
+    finally:
+        note.close()
     upload.save(update_fields=["check_report"])
+    problems = upload.check_report.get("problems")
+    job.finish(status=JobStatus.FAILED if problems else JobStatus.SUCCEEDED, log="\n".join(problems or []))
     return upload
 
 
-def _dry_run(upload: ImportUpload) -> ImportReport:
+def _dry_run(upload: ImportUpload, note: ProgressNote) -> ImportReport:
     report = ImportReport()
     try:
         with transaction.atomic():
             # skip_invalid: the valid rows are written too (and undone), so the counts say what the import would do.
-            report = interactions_import(rows=upload_rows(upload=upload), skip_invalid=True)
+            # How many rows the file holds is not known yet: the progress is the share of its (stored) bytes read.
+            raw = io.BytesIO(bytes(upload.content))
+            size = max(1, len(raw.getbuffer()))
+            rows = _counted(upload_rows(upload=upload, raw=raw), note, lambda _read: raw.tell() / size)
+            report = interactions_import(rows=rows, skip_invalid=True)
             raise _DryRun
     except _DryRun:
         pass
@@ -146,7 +178,7 @@ def upload_run_enqueue(*, upload: ImportUpload, actor: User, skip_invalid: bool)
     upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.job is not None and upload.job.status != JobStatus.FAILED:
         return upload.job
-    if upload.check_report.get("problems"):
+    if upload.check_report.get("problems") or "rows" not in upload.check_report:
         raise ApplicationError(_("The file cannot be imported as it is: see the problems above."))
     upload.skip_invalid = skip_invalid
     job = JobRun.objects.create(
@@ -167,7 +199,8 @@ def upload_run(*, upload: ImportUpload, job: JobRun) -> ImportReport:
     total = int(upload.check_report.get("rows") or 0)
     note = ProgressNote(job)
     try:
-        report = interactions_import(rows=_counted(upload_rows(upload=upload), note, total), skip_invalid=upload.skip_invalid)
+        rows = _counted(upload_rows(upload=upload), note, lambda read: read / total if total else 0.0)
+        report = interactions_import(rows=rows, skip_invalid=upload.skip_invalid)
     except ApplicationError as exc:
         job.finish(status=JobStatus.FAILED, log=str(exc.message))
         raise
@@ -192,11 +225,12 @@ def upload_run(*, upload: ImportUpload, job: JobRun) -> ImportReport:
     return report
 
 
-def _counted(rows: Iterator[Row], note: ProgressNote, total: int) -> Iterator[Row]:
-    """The rows, noting every PROGRESS_EVERY rows how many were read (the share of the checked total, at most 99 %)."""
+def _counted(rows: Iterator[Row], note: ProgressNote, share: Callable[[int], float]) -> Iterator[Row]:
+    """The rows, noting every PROGRESS_EVERY rows how many were read and how far that is (`share` of the work, as a
+    percentage of at most 99: the last batch is still to be written when the last row is read)."""
     for read, row in enumerate(rows, 1):
         if read % PROGRESS_EVERY == 0:
-            note.write(min(99, 100 * read // total) if total else 0, {"read": read})
+            note.write(min(99, int(100 * share(read))), {"read": read})
         yield row
 
 

@@ -64,9 +64,16 @@ def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError:
             header = []
         mapping_form = MappingForm(header=header, initial_mapping=upload.mapping)
+    check_job = upload.check_job
+    checking = check_job is not None and check_job.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+    progress, counts = job_progress(job=check_job) if check_job is not None else (0, {})
     context = {
         "upload": upload,
         "check": upload.check_report,
+        "checking": checking,
+        "check_job": check_job,
+        "progress": progress,
+        "read": counts.get("read"),
         "mapping_form": mapping_form,
         "run_form": RunForm(),
         "started": upload.job is not None and upload.job.status != JobStatus.FAILED,

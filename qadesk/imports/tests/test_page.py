@@ -40,8 +40,17 @@ def _client(user: User) -> Client:
     return client
 
 
-def _upload(client: Client, content: bytes, name: str = "contacts.jsonl", follow: bool = False, **data: str) -> Any:
-    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), **data}, follow=follow)
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run what a request queues for after its transaction (the check, the import) when the request ends."""
+    return django_capture_on_commit_callbacks
+
+
+def _upload(client: Client, capture: Any, content: bytes, name: str = "contacts.jsonl", follow: bool = False, **data: str) -> Any:
+    """Upload a file and let its check run; `follow`: open the check's page."""
+    with capture(execute=True):
+        answer = client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), **data})
+    return client.get(answer.url) if follow and answer.status_code == 302 else answer
 
 
 def _run(client: Client, upload: ImportUpload, mode: str, capture: Any) -> Any:
@@ -78,9 +87,9 @@ class TestWhoSeesIt:
 
 @pytest.mark.django_db
 class TestCheckThenImport:
-    def test_the_check_shows_the_first_rows_and_every_error_and_writes_nothing(self, qa_lead: User) -> None:
+    def test_the_check_shows_the_first_rows_and_every_error_and_writes_nothing(self, qa_lead: User, capture: Any) -> None:
         client = _client(qa_lead)
-        answer = _upload(client, _jsonl(record(1), BAD, record(3, sop="SOP-X")), follow=True)
+        answer = _upload(client, capture, _jsonl(record(1), BAD, record(3, sop="SOP-X")), follow=True)
         page = answer.content.decode()
         assert answer.status_code == 200 and "T-1001" in page and page.count("data-preview-row") == 3
         check = ImportUpload.objects.get().check_report
@@ -90,27 +99,25 @@ class TestCheckThenImport:
         assert page.count("data-error") == len(fields)
         assert not Interaction.objects.exists()  # a check writes nothing
 
-    def test_the_errors_are_in_the_users_language(self, qa_lead: User) -> None:
+    def test_the_errors_are_in_the_users_language(self, qa_lead: User, capture: Any) -> None:
         qa_lead.language = "it"
         qa_lead.save()
         client = _client(qa_lead)
         client.cookies.load({"django_language": "it"})
-        _upload(client, _jsonl(record(1, external_id="")))
+        _upload(client, capture, _jsonl(record(1, external_id="")))
         [error] = ImportUpload.objects.get().check_report["errors"]
         assert error["field"] == "external_id" and "richiede" in error["message"]  # Italian, as the person reads
 
-    def test_all_or_nothing_imports_nothing_when_a_row_is_wrong(
-        self, qa_lead: User, django_capture_on_commit_callbacks: Any
-    ) -> None:
+    def test_all_or_nothing_imports_nothing_when_a_row_is_wrong(self, qa_lead: User, capture: Any) -> None:
         client = _client(qa_lead)
-        _upload(client, _jsonl(record(1), BAD))
+        _upload(client, capture, _jsonl(record(1), BAD))
         upload = ImportUpload.objects.get()
-        page = _run(client, upload, "all", django_capture_on_commit_callbacks).content.decode()
+        page = _run(client, upload, "all", capture).content.decode()
         upload.refresh_from_db()
         assert upload.job is not None and upload.job.status == JobStatus.FAILED
         assert not Interaction.objects.exists() and "Nothing was imported" in page
         assert upload.content  # kept: the same file can be imported again with the other mode
-        page = _run(client, upload, "valid", django_capture_on_commit_callbacks).content.decode()
+        page = _run(client, upload, "valid", capture).content.decode()
         upload.refresh_from_db()
         assert upload.job is not None and upload.job.status == JobStatus.SUCCEEDED
         assert list(Interaction.objects.values_list("external_id", flat=True)) == ["T-1001"]
@@ -118,28 +125,28 @@ class TestCheckThenImport:
         assert upload.content == b""  # done: the file is dropped
 
     def test_the_result_counts_created_updated_and_unchanged_and_a_second_click_changes_nothing(
-        self, qa_lead: User, django_capture_on_commit_callbacks: Any
+        self, qa_lead: User, capture: Any
     ) -> None:
         client = _client(qa_lead)
-        _upload(client, _jsonl(record(1), record(2)))
-        _run(client, ImportUpload.objects.get(), "all", django_capture_on_commit_callbacks)
-        _upload(client, _jsonl(record(1), record(2, subject="Changed"), record(3)))
+        _upload(client, capture, _jsonl(record(1), record(2)))
+        _run(client, ImportUpload.objects.get(), "all", capture)
+        _upload(client, capture, _jsonl(record(1), record(2, subject="Changed"), record(3)))
         upload = ImportUpload.objects.first()
         assert upload is not None
         assert (upload.check_report["created"], upload.check_report["updated"], upload.check_report["unchanged"]) == (1, 1, 1)
-        page = _run(client, upload, "all", django_capture_on_commit_callbacks).content.decode()
+        page = _run(client, upload, "all", capture).content.decode()
         assert 'data-count="created">1<' in page and 'data-count="updated">1<' in page and 'data-count="unchanged">1<' in page
         jobs = JobRun.objects.filter(kind="import").count()
-        _run(client, upload, "all", django_capture_on_commit_callbacks)  # a double submit
+        _run(client, upload, "all", capture)  # a double submit
         assert JobRun.objects.filter(kind="import").count() == jobs and Interaction.objects.count() == 3
 
-    def test_a_file_that_cannot_be_read_is_named_and_cannot_be_imported(self, qa_lead: User) -> None:
+    def test_a_file_that_cannot_be_read_is_named_and_cannot_be_imported(self, qa_lead: User, capture: Any) -> None:
         client = _client(qa_lead)
-        page = _upload(client, b"\xff\xfeh\x00i\x00", name="bad.jsonl", follow=True).content.decode()
+        page = _upload(client, capture, b"\xff\xfeh\x00i\x00", name="bad.jsonl", follow=True).content.decode()
         assert "UTF-16" in page and "data-run" not in page
         upload = ImportUpload.objects.get()
         assert client.post(reverse("imports:run", args=[upload.pk]), {"mode": "all"}).status_code == 302
-        assert upload.job is None and not JobRun.objects.exists()
+        assert upload.job is None and not JobRun.objects.filter(kind="import").exists()
 
 
 @pytest.mark.django_db
@@ -179,6 +186,16 @@ class TestProgress:
         job.refresh_from_db()
         assert job.status == JobStatus.SUCCEEDED and job.progress == 100 and Interaction.objects.count() == 10
 
+    def test_the_check_is_a_background_job_and_its_page_polls_until_it_ends(self, qa_lead: User, capture: Any) -> None:
+        client = _client(qa_lead)
+        client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("c.jsonl", _jsonl(record(1)))})  # not run yet
+        upload = ImportUpload.objects.get()
+        assert upload.check_job is not None and upload.check_job.status == JobStatus.QUEUED
+        page = client.get(reverse("imports:preview", args=[upload.pk])).content.decode()
+        assert 'hx-trigger="every 2s"' in page and 'id="check-progress"' in page and "data-run" not in page
+        assert client.post(reverse("imports:run", args=[upload.pk]), {"mode": "all"}).status_code == 302
+        assert not JobRun.objects.filter(kind="import").exists()  # nothing to import before the check ends
+
     def test_the_job_page_polls_while_the_job_runs(self, qa_lead: User) -> None:
         job = JobRun.objects.create(kind="import", status=JobStatus.RUNNING, created_by=qa_lead, progress=30)
         upload = ImportUpload.objects.create(name="x.jsonl", fmt="jsonl", content=b"x", created_by=qa_lead, job=job)
@@ -193,18 +210,22 @@ class TestCsvMapping:
     def _csv(self, *rows: str) -> bytes:
         return (self.HEADER + "".join(rows)).encode()
 
-    def test_other_columns_are_mapped_saved_for_the_source_and_applied_to_its_next_file(self, qa_lead: User) -> None:
+    def test_other_columns_are_mapped_saved_for_the_source_and_applied_to_its_next_file(
+        self, qa_lead: User, capture: Any
+    ) -> None:
         client = _client(qa_lead)
         content = self._csv(
             "A-1,2026-10-01T09:00:00Z,phone,Bolletta,m.verdi,x\n", "A-2,2026-10-02T09:00:00Z,fax,Reso,m.verdi,y\n"
         )
-        _upload(client, content, name="crm.csv", source="crm-milano")
+        _upload(client, capture, content, name="crm.csv", source="crm-milano")
         upload = ImportUpload.objects.get()
         assert "external_id" in " ".join(upload.check_report["problems"])  # not mapped yet
         page = client.get(reverse("imports:preview", args=[upload.pk])).content.decode()
         assert "Ticket ID" in page and 'name="col_0"' in page
         mapping = {"col_0": "external_id", "col_1": "created_at", "col_2": "channel", "col_3": "subject", "col_4": "agents"}
-        answer = client.post(reverse("imports:mapping", args=[upload.pk]), mapping, follow=True)
+        with capture(execute=True):
+            client.post(reverse("imports:mapping", args=[upload.pk]), mapping)
+        answer = client.get(reverse("imports:preview", args=[upload.pk]))
         upload.refresh_from_db()
         check = upload.check_report
         assert (check["rows"], check["created"], check["refused"]) == (2, 1, 1)
@@ -214,14 +235,16 @@ class TestCsvMapping:
         saved = CsvMapping.objects.get(source="crm-milano").columns
         assert saved["Ticket ID"] == "external_id" and saved["Note interne"] == ""
         # The next file of that source is mapped without asking.
-        _upload(client, self._csv("A-3,2026-10-03T09:00:00Z,email,Fattura,m.verdi,z\n"), name="crm2.csv", source="crm-milano")
+        _upload(
+            client, capture, self._csv("A-3,2026-10-03T09:00:00Z,email,Fattura,m.verdi,z\n"), name="crm2.csv", source="crm-milano"
+        )
         second = ImportUpload.objects.first()
         assert second is not None and second.pk != upload.pk
         assert second.check_report["created"] == 1 and not second.check_report.get("problems")
 
-    def test_a_field_chosen_twice_is_a_problem_named_on_the_page(self, qa_lead: User) -> None:
+    def test_a_field_chosen_twice_is_a_problem_named_on_the_page(self, qa_lead: User, capture: Any) -> None:
         client = _client(qa_lead)
-        _upload(client, self._csv("A-1,2026-10-01T09:00:00Z,phone,Bolletta,m.verdi,x\n"), name="crm.csv", source="crm")
+        _upload(client, capture, self._csv("A-1,2026-10-01T09:00:00Z,phone,Bolletta,m.verdi,x\n"), name="crm.csv", source="crm")
         upload = ImportUpload.objects.get()
         mapping = {"col_0": "external_id", "col_1": "created_at", "col_2": "channel", "col_3": "subject", "col_5": "subject"}
         page = client.post(reverse("imports:mapping", args=[upload.pk]), mapping, follow=True).content.decode()
@@ -238,12 +261,10 @@ class TestHelpdeskExports:
             ("intercom_conversations.json", "intercom"),
         ],
     )
-    def test_an_export_is_checked_and_imported_from_the_page(
-        self, name: str, fmt: str, qa_lead: User, django_capture_on_commit_callbacks: Any
-    ) -> None:
+    def test_an_export_is_checked_and_imported_from_the_page(self, name: str, fmt: str, qa_lead: User, capture: Any) -> None:
         client = _client(qa_lead)
-        _upload(client, (FILES / name).read_bytes(), name=name, fmt=fmt)
+        _upload(client, capture, (FILES / name).read_bytes(), name=name, fmt=fmt)
         upload = ImportUpload.objects.get()
         assert upload.check_report["created"] == 2 and upload.check_report["preview"][0]["source"] == fmt
-        _run(client, upload, "all", django_capture_on_commit_callbacks)
+        _run(client, upload, "all", capture)
         assert Interaction.objects.filter(source=fmt).count() == 2
