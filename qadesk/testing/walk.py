@@ -190,6 +190,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/account/settings/",
             "/connectors/",
             "/connectors/new/",
+            "/imports/",
             "/account/people/",
             "/admin/",
             "/admin/accounts/user/",
@@ -208,6 +209,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/sops/",
             "/sops/new/",
             f"/sops/{o['sop']}/",
+            "/imports/",
         ],
         "reviewer1": [
             *everyone,
