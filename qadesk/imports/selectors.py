@@ -18,7 +18,7 @@ RECENT_UPLOADS = 20
 
 def upload_list(*, actor: User) -> QuerySet[ImportUpload]:
     """The uploads `actor` may see, newest first, without their content."""
-    return ImportUpload.objects.visible_to(actor).defer("content").select_related("job", "created_by")
+    return ImportUpload.objects.visible_to(actor).defer("content").select_related("job", "check_job", "created_by")
 
 
 def job_progress(*, job: JobRun) -> tuple[int, dict[str, Any]]:

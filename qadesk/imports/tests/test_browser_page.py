@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from qadesk.accounts.models import Role
@@ -17,6 +18,8 @@ from qadesk.imports.tests.helpers import record
 from qadesk.interactions.models import Interaction
 from qadesk.testing import factories as f
 from qadesk.testing.walk import HOME_URL
+
+ARTIFACTS = Path(django_settings.BASE_DIR).parent / "test-artifacts"
 
 
 def _page(browser: Any, live_server: Any, width: int) -> Any:
@@ -38,6 +41,7 @@ def _no_overflow(page: Any, width: int) -> None:
 def test_it_checks_a_file_then_imports_the_valid_rows(browser: Any, live_server: Any, settings: Any, tmp_path: Path) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.DATA_DIR = tmp_path
+    ARTIFACTS.mkdir(exist_ok=True)
     f.make_user("elena", Role.QA_LEAD)
     long_id = "X" * 60  # a long id without spaces must not push the page wider
     rows = [record(1, external_id=long_id), record(2, channel="fax"), record(3)]
@@ -60,6 +64,13 @@ def test_it_checks_a_file_then_imports_the_valid_rows(browser: Any, live_server:
     assert page.locator("[data-count=refused]").inner_text() == "1"
     assert Interaction.objects.count() == 2
     _no_overflow(page, 1440)
+    # The check's page and the list at phone width: the tables scroll inside their cards, the page does not.
+    phone = _page(browser, live_server, 390)
+    upload = ImportUpload.objects.get()
+    for url in (f"/imports/{upload.pk}/", "/imports/", f"/imports/{upload.pk}/job/"):
+        phone.goto(f"{live_server.url}{url}")
+        _no_overflow(phone, 390)
+        phone.screenshot(path=str(ARTIFACTS / f"import-390-{url.strip('/').replace('/', '-')}.png"), full_page=True)
 
 
 @pytest.mark.browser
