@@ -44,6 +44,7 @@ class _DryRun(Exception):
     """Raised to undo a check's writes: the check runs the real import and throws its work away."""
 
 
+@transaction.atomic
 def upload_create(*, actor: User, stream: IO[bytes], name: str, fmt: str | None, source: str) -> ImportUpload:
     """Keep an uploaded file (compressed) with its format, guessed from the name when not given, then check it."""
     import_check_allowed(actor=actor)
@@ -79,6 +80,7 @@ def upload_header(*, upload: ImportUpload) -> list[str]:
     return header_of(_stream(upload).readline())
 
 
+@transaction.atomic
 def upload_map(*, upload: ImportUpload, actor: User, mapping: dict[str, str]) -> ImportUpload:
     """Set a CSV upload's column mapping, save it for the upload's source (the next file of that source gets it), and
     check the file again through it."""
@@ -134,7 +136,8 @@ def upload_check(*, upload: ImportUpload, job: JobRun) -> ImportUpload:
         upload.check_report = {**_summary(report), "preview": _preview(upload), "checked_at": timezone.now().isoformat()}
     finally:
         note.close()
-    upload.save(update_fields=["check_report"])
+    # Only the latest check writes its report: a check the mapping has replaced since it began ends quietly.
+    ImportUpload.objects.filter(pk=upload.pk, check_job=job).update(check_report=upload.check_report)
     problems = upload.check_report.get("problems")
     job.finish(status=JobStatus.FAILED if problems else JobStatus.SUCCEEDED, log="\n".join(problems or []))
     return upload

@@ -18,7 +18,7 @@ from qadesk.core.models import JobRun, JobStatus
 from qadesk.imports.models import CsvMapping, ImportUpload
 from qadesk.imports.selectors import job_progress
 from qadesk.imports.tests.helpers import record
-from qadesk.imports.uploads import ProgressNote, progress_path
+from qadesk.imports.uploads import ProgressNote, progress_path, upload_map
 from qadesk.interactions.models import Interaction
 
 FILES = Path(__file__).resolve().parents[2] / "connectors" / "tests" / "fixtures" / "files"
@@ -241,6 +241,22 @@ class TestCsvMapping:
         second = ImportUpload.objects.first()
         assert second is not None and second.pk != upload.pk
         assert second.check_report["created"] == 1 and not second.check_report.get("problems")
+
+    def test_a_check_replaced_by_a_new_mapping_does_not_overwrite_its_report(self, qa_lead: User, capture: Any) -> None:
+        from qadesk.imports.uploads import upload_check
+
+        client = _client(qa_lead)
+        client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("c.jsonl", _jsonl(record(1)))})  # queued only
+        upload = ImportUpload.objects.get()
+        stale = upload.check_job
+        assert stale is not None
+        with capture(execute=True):
+            upload_map(upload=upload, actor=qa_lead, mapping={})  # not a CSV here, but it queues a newer check
+        upload.refresh_from_db()
+        newer = upload.check_report
+        upload_check(upload=upload, job=stale)
+        upload.refresh_from_db()
+        assert upload.check_report == newer and newer["created"] == 1
 
     def test_a_field_chosen_twice_is_a_problem_named_on_the_page(self, qa_lead: User, capture: Any) -> None:
         client = _client(qa_lead)
