@@ -191,6 +191,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/account/settings/",
             "/connectors/",
             "/connectors/new/",
+            "/imports/",
             "/account/people/",
             "/admin/",
             "/admin/accounts/user/",
@@ -211,6 +212,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/sops/{o['sop']}/",
             *operations,
             "/operations/staffing/?calls=100&interval_minutes=30&aht_seconds=180&target_seconds=20&target_level=80",
+            "/imports/",
         ],
         "reviewer1": [
             *everyone,

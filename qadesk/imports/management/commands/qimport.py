@@ -1,5 +1,6 @@
-"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
-[--create-missing sop] [--invite]`; `qadesk import complaints FILE` (the complaint register: complaints/commands.py);
+"""`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME]
+[--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite]`;
+`qadesk import complaints FILE` (the complaint register: complaints/commands.py);
 `qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py)."""
 
 from typing import Any
@@ -11,6 +12,7 @@ from qadesk.accounts.management.commands.people import print_invite_report
 from qadesk.accounts.models import Agent
 from qadesk.accounts.services import people_invite
 from qadesk.complaints import commands as complaint_commands
+from qadesk.connectors.files import VENDOR_FORMATS, vendor_file_import
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
@@ -26,7 +28,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="kind", required=True)
         interactions = sub.add_parser("interactions", help="Interactions with their transcripts.")
         interactions.add_argument("path", help="A .jsonl or .csv file, optionally gzipped (.jsonl.gz).")
-        interactions.add_argument("--format", dest="fmt", choices=FORMATS, help="Default: guessed from the extension.")
+        interactions.add_argument(
+            "--format",
+            dest="fmt",
+            choices=FORMATS + VENDOR_FORMATS,
+            help="Default: guessed from the extension. zendesk, freshdesk, intercom: a helpdesk's export (docs/connectors.md).",
+        )
+        interactions.add_argument(
+            "--source", help="The interactions' source for a helpdesk export (default: the helpdesk's name)."
+        )
         interactions.add_argument("--skip-invalid", action="store_true", help="Commit the valid rows, report the rest.")
         interactions.add_argument(
             "--create-missing",
@@ -67,14 +77,25 @@ class Command(BaseCommand):
             return
         last_wins, batch_size = options["last_wins"], options["batch_size"]
         try:
-            report = interactions_import_file(
-                path_or_stream=path,
-                fmt=fmt,
-                skip_invalid=skip_invalid,
-                last_wins=last_wins,
-                batch_size=batch_size,
-                create_missing=frozenset(options["create_missing"]),
-            )
+            if fmt in VENDOR_FORMATS:
+                report = vendor_file_import(
+                    path=path,
+                    vendor=fmt,
+                    source=options.get("source") or fmt,
+                    skip_invalid=skip_invalid,
+                    last_wins=last_wins,
+                    batch_size=batch_size,
+                    create_missing=frozenset(options["create_missing"]),
+                )
+            else:
+                report = interactions_import_file(
+                    path_or_stream=path,
+                    fmt=fmt,
+                    skip_invalid=skip_invalid,
+                    last_wins=last_wins,
+                    batch_size=batch_size,
+                    create_missing=frozenset(options["create_missing"]),
+                )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         self._print(report, verbosity)
