@@ -8,7 +8,6 @@ import's own.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -70,9 +69,8 @@ def mapped_csv_rows(stream: IO[bytes], *, mapping: dict[str, str], source: str) 
     """The rows of a CSV file read through `mapping`; line numbers are the file's own (the header is line 1)."""
     first = stream.readline()
     header = mapped_header(header_of(first), mapping, source)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(header)
-    lines: Iterable[bytes] = chain([out.getvalue().encode()], stream)
+    quoted = ",".join('"{}"'.format(name.replace('"', '""')) for name in header)  # the header as one CSV line again
+    lines: Iterable[bytes] = chain([(quoted + "\n").encode()], stream)
     for line, record in csv_rows(lines):  # type: ignore[arg-type]
         if isinstance(record, dict):
             record.pop("", None)

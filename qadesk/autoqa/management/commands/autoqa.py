@@ -1,7 +1,6 @@
 """`qadesk autoqa run [--from D --to D | --interaction ID]` checks due interactions now;
 `qadesk autoqa evaluate GOLD.jsonl --format json|csv` measures the detectors against hand-labelled conversations."""
 
-import csv
 import json
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, evaluate_file
 from qadesk.autoqa.services import autoqa_run
 from qadesk.core.errors import ApplicationError
+from qadesk.core.exports import csv_dict_writer
 
 
 class Command(BaseCommand):
@@ -42,6 +42,6 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=list(EVALUATION_COLUMNS))
+        writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
