@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import Agent, User
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
-from qadesk.interactions.models import Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Message, Sop
 from qadesk.interactions.sops import steps_read
 
 # Filter name -> model lookup for the filters that compare one column with the given value.
@@ -63,9 +65,33 @@ ROW_COLUMNS = (
 )
 
 
+# The distinct languages by skipping through the language index (migration 0009) from one value to the next: a few
+# probes where DISTINCT reads every row (0.37 s at 1,000,000 interactions, on every list page: the filter form's menu).
+_LANGUAGES_SKIP_SCAN = """
+    WITH RECURSIVE found(language) AS (
+        (SELECT language FROM interactions_interaction WHERE language > '' ORDER BY language LIMIT 1)
+        UNION ALL
+        SELECT (SELECT i.language FROM interactions_interaction i WHERE i.language > found.language
+                ORDER BY i.language LIMIT 1)
+        FROM found WHERE found.language IS NOT NULL
+    )
+    SELECT language FROM found WHERE language IS NOT NULL
+"""
+
+
 def interaction_languages(*, actor: User) -> list[tuple[str, str]]:
     """(tag, name in the active language) of the languages the actor's interactions are in, by name."""
-    tags = Interaction.objects.visible_to(actor).exclude(language="").order_by().values_list("language", flat=True).distinct()
+    tags: Iterable[str]
+    if (
+        connection.vendor == "postgresql"
+        and Interaction.objects.visible_to(actor).query.is_empty() is False
+        and (actor.sees_everything or actor.can_review)
+    ):
+        with connection.cursor() as cursor:  # every interaction is visible: the index holds the answer
+            cursor.execute(_LANGUAGES_SKIP_SCAN)
+            tags = [row[0] for row in cursor.fetchall()]
+    else:
+        tags = Interaction.objects.visible_to(actor).exclude(language="").order_by().values_list("language", flat=True).distinct()
     ui = get_language() or "en"
     return sorted(((tag, language_name(tag, ui)) for tag in tags), key=lambda pair: pair[1].casefold())
 
@@ -105,11 +131,8 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         open_ = Exists(ReviewAssignment.objects.filter(interaction=OuterRef("pk"), status=AssignmentStatus.OPEN))
         qs = qs.filter(open_ if filters["assigned"] else ~open_)
     if "q" in filters:
-        text = str(filters["q"]).strip()
-        match = Q(external_id__icontains=text) | Q(subject__icontains=text) | Q(customer__external_id__icontains=text)
-        if not _may_have_hidden_agents(actor):  # searching by name would find a hidden agent's contacts
-            match |= Q(agent__display_name__icontains=text) | Q(agent__username__icontains=text)
-        qs = qs.filter(match)
+        # Searching by name would find a hidden agent's contacts.
+        qs = qs.filter(_text_match(str(filters["q"]).strip(), names=not _may_have_hidden_agents(actor)))
     latest_score = (
         Review.objects.visible_to(actor)
         .filter(interaction=OuterRef("pk"), status="submitted")
@@ -121,6 +144,34 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         parse_sort(sort, INTERACTION_SORTS, DEFAULT_INTERACTION_SORT), INTERACTION_SORTS, _NULLABLE_SORT_COLUMNS
     )
     return cast("QuerySet[Interaction]", qs.order_by(*ordering))
+
+
+CUSTOMERS_LISTED = 1000  # at most this many matching customers are named by id in the text search (`_text_match`)
+
+
+def _text_match(text: str, *, names: bool) -> Q:
+    """Interactions whose external id, subject, customer's id or (with `names`) credited agent's name contains `text`.
+
+    Each alternative compares a column of the interaction itself, so that PostgreSQL combines its indexes (trigram
+    indexes on the external id and subject, the customer index) instead of reading a million rows through joins for a
+    rare text: the matching customers and agents are looked up first (small tables, the customers by their own trigram
+    index). A text naming more than CUSTOMERS_LISTED customers matches so many rows that the newest-first walk fills a
+    page at once: it stays a join."""
+    match = Q(external_id__icontains=text) | Q(subject__icontains=text)
+    customers = list(
+        Customer.objects.filter(external_id__icontains=text).order_by().values_list("pk", flat=True)[: CUSTOMERS_LISTED + 1]
+    )
+    if len(customers) > CUSTOMERS_LISTED:
+        match |= Q(customer__external_id__icontains=text)
+    elif customers:
+        match |= Q(customer_id__in=customers)
+    if names:
+        agents = list(
+            Agent.objects.filter(Q(display_name__icontains=text) | Q(username__icontains=text)).values_list("pk", flat=True)
+        )
+        if agents:
+            match |= Q(agent_id__in=agents)
+    return match
 
 
 def open_assignments_by_interaction(interaction_ids: list[int]) -> dict[int, list[str]]:
