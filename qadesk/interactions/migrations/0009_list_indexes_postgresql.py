@@ -10,7 +10,8 @@ slow cases get one:
 - text search (`q`, icontains): trigram indexes (pg_trgm) on the very expressions Django's icontains compares,
   UPPER(column::text), for the external id, the subject and the customer's id.
 
-Built inside the migration's transaction: on a large install writes to the interactions wait while it runs.
+Built inside the migration's transaction (62 s at 1,000,000 interactions on a loaded 2-core machine): on a large install
+writes to the interactions wait while it runs. The tables are analysed afterwards, for the expressions' statistics.
 """
 
 from django.db import migrations
@@ -28,6 +29,10 @@ INDEXES = [
     " USING gin (UPPER(subject::text) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS customer_external_id_trgm ON interactions_customer"
     " USING gin (UPPER(external_id::text) gin_trgm_ops)",
+    # Statistics of the indexed expressions: without them the planner takes every text for a rare one and reads a
+    # broad match (a quarter of the rows) through the trigram index, then sorts it (0.15 s → 1.7 s at 1,000,000).
+    "ANALYZE interactions_interaction",
+    "ANALYZE interactions_customer",
 ]
 NAMES = [
     "interaction_language",
