@@ -123,7 +123,7 @@ def report_settings() -> tuple[OrgSettings, bool]:
     """The organisation's settings and whether the rollup answers for them (`rollup_usable`), in one query: a report's
     fixed cost is a few queries, and each costs as much as the rollup's GROUP BY (benchmarks/README.md)."""
     state = RollupState.objects.order_by("pk")
-    org = (
+    org: Any = (
         OrgSettings.objects.filter(pk=1)
         .annotate(
             rollup_pass_mark=Subquery(state.values("pass_mark")[:1]), rollup_time_zone=Subquery(state.values("time_zone")[:1])
@@ -131,10 +131,9 @@ def report_settings() -> tuple[OrgSettings, bool]:
         .first()
     )
     if org is None:  # not saved yet: made with its defaults
-        org = OrgSettings.load()
-        return org, rollup_usable(pass_mark=org.pass_mark)
-    built: Any = org
-    return org, _answers(built.rollup_pass_mark, built.rollup_time_zone, org.pass_mark)
+        made = OrgSettings.load()
+        return made, rollup_usable(pass_mark=made.pass_mark)
+    return org, _answers(org.rollup_pass_mark, org.rollup_time_zone, org.pass_mark)
 
 
 def _answers(built_for: Decimal | None, time_zone: str | None, pass_mark: Decimal) -> bool:

@@ -203,6 +203,7 @@ def quality_report(
     cells = rollup_cells(
         actor=actor, by=by, date_from=date_from, date_to=date_to, filters=filters, pass_mark=org.pass_mark, usable=usable
     )
+    sums: dict[str, Any]
     if cells is not None:
         reviews: QuerySet[Any] = cells.reviews
         sums = _rollup_sums(original=as_originally_scored)
