@@ -3,14 +3,17 @@ search through its indexed form, the languages menu read from the index, and the
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import import_module
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from qadesk.interactions import selectors
-from qadesk.interactions.models import Customer
+from qadesk.interactions.models import Customer, InteractionAgent
+from qadesk.reviews.services import assignments_create
 from qadesk.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,30 @@ def test_the_list_indexes_exist_on_postgresql_only() -> None:
         present = {row[0] for row in cursor.fetchall()}
     expected = set(migration.NAMES) if connection.vendor == "postgresql" else set()
     assert present & set(migration.NAMES) == expected
+
+
+@pytest.mark.parametrize("id_list_max", [selectors.ID_LIST_MAX, 1])
+def test_an_agents_contacts_and_the_queue_come_newest_first_whether_read_by_id_or_not(
+    client, qa_lead, reviewer, agent, other_team_agent, monkeypatch, id_list_max
+) -> None:
+    """On PostgreSQL a few matching ids are read first and sorted (`_few_ids`); past ID_LIST_MAX, or on SQLite, the
+    filter stays a subquery. The page is the same either way."""
+    monkeypatch.setattr(selectors, "ID_LIST_MAX", id_list_max)
+    now = timezone.now()
+    old, new, newest = (f.make_interaction(agent, created_at=now - timedelta(days=d)) for d in (30, 2, 1))
+    reassigned = f.make_interaction(other_team_agent, created_at=now - timedelta(days=10))
+    InteractionAgent.objects.create(interaction=reassigned, agent=agent, position=1)
+    f.make_interaction(other_team_agent, created_at=now)
+    assignments_create(interactions=[old, reassigned], reviewer=reviewer, actor=qa_lead)
+    client.force_login(qa_lead)
+    url = reverse("interactions:list")
+
+    def page(**params) -> list[int]:
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return [row["id"] for row in response.context["page_obj"]]
+
+    assert page(agent=agent.pk) == [newest.pk, new.pk, reassigned.pk, old.pk]
+    assert page(agent=agent.pk, sort="created") == [old.pk, reassigned.pk, new.pk, newest.pk]
+    assert page(assigned="yes") == [reassigned.pk, old.pk]
+    assert page(assigned="yes", agent=other_team_agent.pk) == [reassigned.pk]
