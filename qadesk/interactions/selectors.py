@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     DateTimeField,
     Exists,
@@ -20,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -128,7 +130,7 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         # Any agent who handled it, not only the last one: a reassigned contact belongs to both.
         handled = InteractionAgent.objects.filter(agent_id=filters["agent"]).values_list("interaction_id", flat=True)
         few = _few_ids(handled)
-        qs = qs.filter(pk__in=handled if few is None else few)
+        qs = qs.filter(pk__in=handled) if few is None else qs.filter(_id_in(few))
         listed = listed or few is not None
         if _may_have_hidden_agents(actor):
             from qadesk.calibration.selectors import calibration_hidden_agent_items
@@ -148,7 +150,7 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         open_ = Exists(ReviewAssignment.objects.filter(interaction=OuterRef("pk"), status=AssignmentStatus.OPEN))
         queued = ReviewAssignment.objects.filter(status=AssignmentStatus.OPEN).values_list("interaction_id", flat=True)
         few = _few_ids(queued) if filters["assigned"] else None
-        qs = qs.filter(~open_ if not filters["assigned"] else open_ if few is None else Q(pk__in=few))
+        qs = qs.filter(~open_ if not filters["assigned"] else open_ if few is None else _id_in(few))
         listed = listed or few is not None
     if "q" in filters:
         # Searching by name would find a hidden agent's contacts.
@@ -172,6 +174,13 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
 
 
 ID_LIST_MAX = 20_000  # see `_few_ids`
+
+
+def _id_in(ids: list[int]) -> Q:
+    """`id = ANY(one array)`: thousands of ids as one parameter (Django's `pk__in` makes one parameter per id, which took
+    longer to build and to plan than to run the query). PostgreSQL only, as `_few_ids`."""
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    return Q(RawSQL(f"{table}.id = ANY(%s::bigint[])", (ids,), output_field=BooleanField()))  # noqa: S611
 
 
 def _few_ids(ids: QuerySet[Any]) -> list[int] | None:
