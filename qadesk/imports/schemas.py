@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, NamedTuple
@@ -17,6 +18,8 @@ from qadesk.interactions.languages import language_tag_normal
 from qadesk.interactions.models import AuthorRole, BodyFormat, Channel, CustomerRating, JourneyPhase, Status
 
 SUBJECT_MAX = 300
+EVENT_NAME_MAX = 100
+PARAMETERS_MAX = 10_000  # an event's parameters as JSON text: details, not documents
 # A date-time later than now plus this is an error (a clock or time zone slip of a few hours passes).
 FUTURE_TOLERANCE = timedelta(days=1)
 _horizon = [datetime.now(UTC) + FUTURE_TOLERANCE]
@@ -107,18 +110,64 @@ LanguageTag = Annotated[
 Seconds = Annotated[Annotated[int, Field(ge=0, le=2_147_483_647)] | None, BeforeValidator(_blank_to_none)]
 
 
+def _parameters(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None and len(json.dumps(value, ensure_ascii=False)) > PARAMETERS_MAX:
+        raise ValueError(_("must be at most {n} characters as JSON").format(n=PARAMETERS_MAX))
+    return value
+
+
+Parameters = Annotated[dict[str, Any] | None, BeforeValidator(_blank_to_none), AfterValidator(_parameters)]
+
+
 class MessageIn(BaseModel):
-    """One transcript message."""
+    """One transcript message, or an action/system event (`author` event, with its `name` and `parameters`).
+
+    `body` may be left out of an event only: the rule is checked with the other cross-field rules (`message_problems`),
+    so that a file's errors read in one pass. `name` and `parameters` count on events only, and are ignored elsewhere.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
     author: Literal[tuple(AuthorRole.values)]  # type: ignore[valid-type]
     agent: _name(150) = None  # type: ignore[valid-type]
     at: Moment = None
-    body: str
+    body: str | None = None
     public: bool = True
     format: Literal[tuple(BodyFormat.values)] = BodyFormat.TEXT  # type: ignore[valid-type]  # html: an e-mail's HTML body
     language: LanguageTag = None
+    name: _name(EVENT_NAME_MAX) = None  # type: ignore[valid-type]
+    parameters: Parameters = None
+    translation: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    translation_language: LanguageTag = None
+
+    def event(self) -> tuple[str, dict[str, Any] | None]:
+        """(event name, parameters) as stored: ("", None) for a message that is not an event."""
+        if self.author != AuthorRole.EVENT:
+            return "", None
+        return self.name or "", self.parameters or {}
+
+    def extras(self) -> tuple[Any, ...]:
+        """The event and translation columns when the message has any (else nothing: digests made before they existed
+        stay the same)."""
+        name, parameters = self.event()
+        if not (name or self.translation or self.translation_language):
+            return ()
+        canonical = json.dumps(parameters, sort_keys=True) if parameters is not None else None
+        return (name, canonical, self.translation or "", self.translation_language or "")
+
+
+def message_problems(messages: list[tuple[Any, Any, Any, bool]]) -> list[tuple[str, str]]:
+    """(author, agent, event name, body given) of each message → (field, reason) for the rules across its fields: only
+    agent messages and events name an agent, an event has a name, any other message a body."""
+    problems = []
+    for i, (author, agent, name, has_body) in enumerate(messages):
+        if agent and author not in (AuthorRole.AGENT, AuthorRole.EVENT):
+            problems.append((f"messages[{i}].agent", _("only agent messages and events name an agent")))
+        if author == AuthorRole.EVENT and not name:
+            problems.append((f"messages[{i}].name", _("is required for an event (e.g. refund-issued)")))
+        elif author != AuthorRole.EVENT and author is not None and not has_body:
+            problems.append((f"messages[{i}].body", _("is required")))
+    return problems
 
 
 class InteractionIn(BaseModel):

@@ -50,9 +50,17 @@ from qadesk.imports.reimports import (
     transcripts_of,
     where_in,
 )
-from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages, future_horizon_reset
+from qadesk.imports.schemas import (
+    SUBJECT_MAX,
+    InteractionIn,
+    MessageIn,
+    RowError,
+    error_messages,
+    future_horizon_reset,
+    message_problems,
+)
 from qadesk.imports.writers import STAGING, Writer, constraints_checked_per_statement, sync_from_staging_sql, writer_for
-from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
+from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
 from qadesk.interactions.services import sops_create_placeholders
 from qadesk.reviews.models import Review
 
@@ -81,6 +89,7 @@ COLUMN_FIELDS = {
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
 MESSAGE_COLUMNS = (
     "interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "language", "body_format",
+    "event_name", "event_parameters", "translation", "translation_language",
 )  # fmt: skip
 
 
@@ -413,7 +422,8 @@ class _BatchImport:
                 except ValidationError:
                     pass
                 else:
-                    return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages]), None
+                    checks = [(msg.author, msg.agent, msg.name, msg.body is not None) for msg in rec.messages]
+                    return rec, message_problems(checks), None
             raw = json_record(raw)
         if isinstance(raw, UnreadableRow):
             return None, [(raw.field, raw.message)], None
@@ -777,26 +787,28 @@ def _use_in_this_thread(shared: BaseDatabaseWrapper, language: str | None) -> No
 
 
 def _authorship_errors(raw: dict[str, Any]) -> list[tuple[str, str]]:
-    """Only agent messages may name an agent (checked on the raw row, so it is reported alongside shape errors)."""
+    """The rules across a message's fields (schemas.message_problems), checked on the raw row so that they are
+    reported alongside shape errors."""
     messages = raw.get("messages")
     if not isinstance(messages, list):
         return []
-    return _misattributed([(msg.get("author"), msg.get("agent")) if isinstance(msg, dict) else (None, None) for msg in messages])
-
-
-def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
-    """(author, agent) of each message → an error for each message that names an agent but is not an agent's."""
-    return [
-        (f"messages[{i}].agent", _("only agent messages name an agent"))
-        for i, (author, agent) in enumerate(authors)
-        if agent and author != AuthorRole.AGENT
-    ]
+    return message_problems(
+        [
+            (msg.get("author"), msg.get("agent"), msg.get("name"), msg.get("body") is not None)
+            if isinstance(msg, dict)
+            else (None, None, None, True)
+            for msg in messages
+        ]
+    )
 
 
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
-    """A message's column values after interaction and position: author role, agent id, sent at, body, public, language,
-    format."""
-    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.language or "", msg.format)
+    """A message's column values after interaction and position (MESSAGE_COLUMNS[2:])."""
+    name, parameters = msg.event()
+    return (
+        msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body or "", msg.public, msg.language or "",
+        msg.format, name, parameters, msg.translation or "", msg.translation_language or "",
+    )  # fmt: skip
 
 
 def _protected_messages(interaction_ids: list[int]) -> dict[int, dict[int, int]]:

@@ -48,6 +48,7 @@ class AuthorRole(models.TextChoices):
     AGENT = "agent", _("Agent")
     BOT = "bot", _("Bot")
     SYSTEM = "system", _("System")
+    EVENT = "event", _("Action or event")
 
 
 class BodyFormat(models.TextChoices):
@@ -253,7 +254,13 @@ class InteractionAgent(models.Model):
 
 class Message(models.Model):
     """One message of a transcript. Bodies are customer-written: plain text is always rendered escaped, an HTML body
-    (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported."""
+    (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported.
+
+    An *event* (author_role event) is no chat message but something done during the contact: an agent's action in a
+    tool (`account-lookup`, `refund-issued`, the agent who did it in `agent`) or a system event (`transferred`), named
+    by `event_name` with its `event_parameters` (a JSON object, e.g. {"to": "billing"}); its body, if any, describes
+    it. A message may carry a machine `translation` of its body (in `translation_language`) beside the original.
+    """
 
     # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
     interaction = models.ForeignKey(
@@ -279,12 +286,40 @@ class Message(models.Model):
         db_default="",
         help_text=_("A BCP 47 tag, when this message's language differs from the interaction's."),
     )
+    event_name = models.CharField(
+        _("event"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("What happened, for an action or event (e.g. refund-issued); empty for other messages."),
+    )
+    event_parameters = models.JSONField(
+        _("event parameters"), null=True, blank=True, help_text=_("The event's details, as a JSON object.")
+    )
+    translation = models.TextField(
+        _("translation"), blank=True, default="", db_default="", help_text=_("A translation of the body, when one was made.")
+    )
+    translation_language = models.CharField(
+        _("translation language"),
+        max_length=LANGUAGE_TAG_MAX,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("A BCP 47 tag: the language of the translation."),
+    )
 
     class Meta:
         ordering = ["interaction", "position"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="message_position")]
+        # Only events are indexed (a few per transcript): "has event X" finds its interactions without reading messages.
+        indexes = [
+            models.Index(
+                fields=["event_name", "interaction"], condition=models.Q(author_role="event"), name="message_event_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.interaction_id}#{self.position} {self.author_role}"

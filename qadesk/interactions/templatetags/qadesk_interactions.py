@@ -3,15 +3,17 @@ HTML message body made safe to show."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from qadesk.interactions.html import html_quotes_folded, html_sanitised
+from qadesk.interactions.languages import language_name
 from qadesk.interactions.transcript import Fold
 from qadesk.interactions.transcript import transcript_blocks as fold_runs
 
@@ -43,3 +45,37 @@ def any_fold(blocks: Iterable[Any]) -> bool:
 def message_html(body: str) -> SafeString:
     """An HTML message body sanitised by the allow-list (interactions/html.py), its quoted history folded away."""
     return mark_safe(html_quotes_folded(html_sanitised(body), summary=gettext("Quoted text")))
+
+
+@register.filter
+def event_parameters(parameters: Any) -> list[tuple[str, str]]:
+    """An event's parameters as (key, text) pairs in their order: text and numbers as they are, anything else as
+    compact JSON (the template escapes both)."""
+    if not isinstance(parameters, dict):
+        return []
+    return [(str(key), _parameter_text(value)) for key, value in parameters.items()]
+
+
+def _parameter_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ": "))
+
+
+@register.filter
+def language_label(tag: str) -> str:
+    """A BCP 47 tag's name in the user's language (e.g. "English" for en), "" for no tag."""
+    return language_name(tag, get_language() or "en") if tag else ""
+
+
+@register.simple_tag(takes_context=True)
+def transcript_shows_translation(context: template.Context) -> bool:
+    """Whether the page asks for the translations (`?text=translation`) rather than the original texts."""
+    request = context.get("request")
+    return bool(request is not None and request.GET.get("text") == "translation")
+
+
+@register.filter
+def any_translation(messages: Iterable[Any]) -> bool:
+    """Whether a message of the transcript carries a translation (then it offers the original/translation toggle)."""
+    return any(getattr(m, "translation", "") for m in messages)
