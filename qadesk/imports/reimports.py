@@ -149,8 +149,16 @@ def transcript_digest(messages: list[MessageIn]) -> str:
     and its event and translation when it has any (MessageIn.extras)."""
     return digest(
         [
-            (m.author, m.agent, m.at.timestamp() if m.at else None, m.body or "", m.public, m.language or "", m.format)
-            + m.extras()
+            (
+                m.author,
+                m.agent,
+                m.at.timestamp() if m.at else None,
+                m.body or "",
+                m.public,
+                m.language or "",
+                m.format,
+                *m.extras(),
+            )
             for m in messages
         ]
     )

@@ -316,9 +316,7 @@ class Message(models.Model):
         constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="message_position")]
         # Only events are indexed (a few per transcript): "has event X" finds its interactions without reading messages.
         indexes = [
-            models.Index(
-                fields=["event_name", "interaction"], condition=models.Q(author_role="event"), name="message_event_name"
-            )
+            models.Index(fields=["event_name", "interaction"], condition=models.Q(author_role="event"), name="message_event_name")
         ]
 
     def __str__(self) -> str:

@@ -89,7 +89,8 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
     Filters: channel, team, site, label, phase, language, status, customer_rating, agent (ids for the foreign keys),
     date_from and date_to (inclusive local dates of creation), complaint (bool), reviewed (bool: a submitted review
     exists), assigned (bool: open in someone's review queue), event (an action or event name its transcript holds) and
-    q (text in external id, subject, customer id or the credited agent's name). `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
+    q (text in external id, subject, customer id or the credited agent's name). `sort`: a key of INTERACTION_SORTS,
+    "-" for descending; unknown keys give the default.
     """
     from qadesk.reviews.models import AssignmentStatus, Review, ReviewAssignment
 

@@ -25,7 +25,13 @@ from qadesk.reviews.tests.helpers import perfect_ratings
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/imports/interactions"
 
-LOOKUP = {"author": "event", "name": "account-lookup", "agent": "a.rossi", "at": "2026-10-01T09:03:00Z", "parameters": {"customer": "C-1"}}
+LOOKUP = {
+    "author": "event",
+    "name": "account-lookup",
+    "agent": "a.rossi",
+    "at": "2026-10-01T09:03:00Z",
+    "parameters": {"customer": "C-1"},
+}
 REFUND = {"author": "event", "name": "refund-issued", "agent": "a.rossi", "parameters": {"amount": 20.5, "currency": "EUR"}}
 TRANSFER = {"author": "event", "name": "transferred", "parameters": {"to": "billing"}, "body": "Moved by the routing rule"}
 
@@ -195,15 +201,16 @@ def test_translations_are_stored_beside_the_original_and_checked(client: Client,
     assert (message.translation, message.translation_language) == ("My order arrived broken.", "en")
 
 
-def test_transcripts_without_events_keep_the_digest_they_had(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_transcripts_without_events_keep_the_digest_they_had() -> None:
     """Digests made before events existed still tell an unchanged transcript: no spurious "messages" change."""
-    from qadesk.imports.reimports import digest
+    from qadesk.imports.reimports import digest, transcript_digest
     from qadesk.imports.schemas import InteractionIn
 
     rec = InteractionIn.model_validate(record(1))
     before = digest(
-        [(m.author, m.agent, m.at.timestamp() if m.at else None, m.body, m.public, m.language or "", m.format) for m in rec.messages]
+        [
+            (m.author, m.agent, m.at.timestamp() if m.at else None, m.body, m.public, m.language or "", m.format)
+            for m in rec.messages
+        ]
     )
-    from qadesk.imports.reimports import transcript_digest
-
     assert transcript_digest(rec.messages) == before
