@@ -24,7 +24,7 @@ class CustomerAdmin(admin.ModelAdmin):
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = ("position", "author_role", "agent", "sent_at", "body", "is_public")
+    fields = ("position", "author_role", "agent", "sent_at", "body", "is_public", "event_name", "event_parameters", "translation")
     raw_id_fields = ("agent",)
 
 
