@@ -56,11 +56,13 @@ from qadesk.imports.schemas import (
     MessageIn,
     RowError,
     error_messages,
+    custom_field_values,
     future_horizon_reset,
     message_problems,
 )
 from qadesk.imports.writers import STAGING, Writer, constraints_checked_per_statement, sync_from_staging_sql, writer_for
 from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
+from qadesk.interactions.selectors import custom_fields_declared
 from qadesk.interactions.services import sops_create_placeholders
 from qadesk.reviews.models import Review
 
@@ -77,10 +79,11 @@ INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
     "sop_id", "phase", "status", "agent_id", "created_at", "queued_at", "answered_at", "first_reply_at",
     "resolved_at", "closed_at", "talk_seconds", "hold_seconds", "acw_seconds", "abandoned", "reopens",
-    "customer_rating", "complaint", "message_count", "imported_at", "handlers_hash", "transcript_hash", "row_hash",
+    "customer_rating", "complaint", "custom_fields", "tags", "message_count", "imported_at", "handlers_hash",
+    "transcript_hash", "row_hash",
 )  # fmt: skip
 # What a re-import compares and may overwrite; the input field each column comes from (absent field: column kept).
-UPDATED_COLUMNS = INTERACTION_COLUMNS[2:27]
+UPDATED_COLUMNS = INTERACTION_COLUMNS[2:29]
 COLUMN_FIELDS = {
     **{name: name for name in UPDATED_COLUMNS},
     "customer_id": "customer", "team_id": "team", "site_id": "site", "label_id": "label", "sop_id": "sop",
@@ -113,6 +116,8 @@ class ImportReport:
     changes: list[RowChange] = field(default_factory=list)
     sops_created: list[str] = field(default_factory=list)  # placeholders made for unknown codes (--create-missing sop)
     people: list[str] = field(default_factory=list)  # agents whose name or e-mail the rows gave (--invite invites them)
+    # custom fields the rows carry that no admin declared: stored as given, listed as a warning (first 1,000)
+    undeclared_fields: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -171,6 +176,7 @@ def interactions_import(
                     for batch in _batches(rows, max(1, batch_size)):
                         batch_import.run(batch)
                     batch_import.wait()
+                    report.undeclared_fields = list(batch_import.undeclared)[:MAX_REPORTED_IDS]
                 finally:
                     batch_import.close()
             if report.error_count and not skip_invalid:
@@ -334,6 +340,8 @@ class _BatchImport:
         self.labels = _Lookup(Label, "code")
         self.customers = _Lookup(Customer, "external_id", keep="segment")
         self.sops = _Lookup(Sop, "code")
+        self.declared = custom_fields_declared()
+        self.undeclared: dict[str, None] = {}  # custom field keys met undeclared (an ordered set), for the report
 
     def wait(self) -> None:
         """Until the rows handed to the writer are stored; raises what storing them raised."""
@@ -367,6 +375,7 @@ class _BatchImport:
                 same.append(key[1])
                 continue
             rec, problems, raw_record = self._parse(raw)
+            problems = problems + self._custom_field_problems(rec, raw_record)
             key = (rec.source, rec.external_id) if rec is not None else _raw_key(raw_record)
             if key is not None and (first := self.seen.setdefault(key, line)) != line and not self.last_wins:
                 problems = [*problems, ("external_id", _duplicate(first))]
@@ -383,6 +392,18 @@ class _BatchImport:
             self._store_batch(parsed, refused, names, same)
         else:
             self.pending = self.pool.submit(self._store_batch, parsed, refused, names, same)
+
+    def _custom_field_problems(self, rec: InteractionIn | None, raw: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """Check the row's custom fields against the declared ones and store them typed (on the reading thread, no
+        database); a row refused for its shape has them checked too, so its errors come in one pass."""
+        values = rec.custom_fields if rec is not None else (raw or {}).get("custom_fields")
+        if not values or not isinstance(values, dict):
+            return []
+        stored, problems, undeclared = custom_field_values(values, self.declared)
+        self.undeclared.update(dict.fromkeys(undeclared))
+        if rec is not None and not problems:
+            rec.custom_fields = stored
+        return problems
 
     def _store_batch(self, parsed: list[_Row], refused: list[_Refused], names: _Names, same: list[str]) -> None:
         """Check the batch's references, create the names it uses, write its rows (on the writer's thread, if any)."""
@@ -553,7 +574,8 @@ class _BatchImport:
             rec.phase or "", rec.default_status(), ids[handlers[-1]] if handlers else None,
             rec.created_at, rec.queued_at, rec.answered_at, rec.first_reply_at, rec.resolved_at, rec.closed_at,
             rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, rec.customer_rating or "",
-            rec.complaint, len(rec.messages), self.now, row.handlers_hash, row.transcript_hash, row.row_hash,
+            rec.complaint, rec.custom_fields, rec.tags, len(rec.messages), self.now, row.handlers_hash,
+            row.transcript_hash, row.row_hash,
         )  # fmt: skip
 
     def _write(self, latest: dict[tuple[str, str], _Row], names: _Names, stored: dict[tuple[str, str], Stored]) -> None:

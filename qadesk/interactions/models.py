@@ -58,6 +58,36 @@ class BodyFormat(models.TextChoices):
     HTML = "html", _("HTML")
 
 
+class FieldType(models.TextChoices):
+    """The kinds of value a custom field holds."""
+
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+
+
+class CustomField(models.Model):
+    """A field an organisation's contacts carry beyond qadesk's own (the customer's plan, the order value, the
+    product), declared by an admin with its type so that imports check it and lists filter by it. Imported rows may
+    carry undeclared fields too: they are stored as given and the import report lists them as a warning."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True, help_text=_("The name in import files, e.g. plan."))
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=10, choices=FieldType.choices, default=FieldType.TEXT)
+    choices = models.JSONField(
+        _("choices"), default=list, blank=True, help_text=_("For a choice field: the accepted values, as a JSON list.")
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+
+    def __str__(self) -> str:
+        return self.label or self.key
+
+
 class Label(models.Model):
     """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request."""
 
@@ -209,6 +239,11 @@ class Interaction(models.Model):
     complaint = models.BooleanField(
         _("complaint"), default=False, db_default=False, help_text=_("The customer filed a complaint about this contact.")
     )
+    # Custom fields ({key: value}) and tags (a list) as JSON on the row: an import writes them with the interaction in
+    # one COPY or UPDATE (a table of their own would cost rows per contact and a sync on every re-import), and on
+    # PostgreSQL a GIN index (jsonb_path_ops, migration 0010) answers "tag X" and "field = value" by containment.
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     message_count = models.PositiveIntegerField(_("messages"), default=0)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
     # Digests of the handlers and of the transcript as last imported: a re-import compares them to tell unchanged

@@ -13,7 +13,7 @@ from qadesk.accounts.models import User
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
-from qadesk.interactions.models import AuthorRole, Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.models import AuthorRole, CustomField, Interaction, InteractionAgent, Message, Sop
 from qadesk.interactions.sops import steps_read
 
 # Filter name -> model lookup for the filters that compare one column with the given value.
@@ -167,6 +167,11 @@ def interaction_detail(*, actor: User, pk: int) -> Interaction:
         Prefetch("messages", queryset=Message.objects.select_related("agent").order_by("position")),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def custom_fields_declared() -> dict[str, tuple[str, list[str]]]:
+    """key → (type, accepted values) of the custom fields an admin declared (what imports check rows against)."""
+    return {key: (kind, list(choices or [])) for key, kind, choices in CustomField.objects.values_list("key", "type", "choices")}
 
 
 class InteractionEvent(NamedTuple):
