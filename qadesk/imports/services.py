@@ -55,8 +55,8 @@ from qadesk.imports.schemas import (
     InteractionIn,
     MessageIn,
     RowError,
-    error_messages,
     custom_field_values,
+    error_messages,
     future_horizon_reset,
     message_problems,
 )

@@ -28,6 +28,11 @@ class InteractionFilters(Schema):
     reviewed: bool | None = Field(None, description="true: a submitted review exists; false: none yet")
     assigned: bool | None = Field(None, description="true: open in someone's review queue; false: in nobody's")
     event: str | None = Field(None, max_length=100, description="Only interactions whose transcript holds this action or event")
+    tag: str | None = Field(None, max_length=100, description="Only interactions carrying this tag")
+    field: str | None = Field(
+        None, max_length=50, description="A custom field's key; with field_value, only interactions where it holds that value"
+    )
+    field_value: str | None = Field(None, max_length=1000, description="The value of `field` (numbers compare as numbers)")
     q: str | None = Field(
         None, max_length=300, description="Text search in external id, subject, customer id and the credited agent's name"
     )
@@ -106,6 +111,8 @@ class InteractionDetailOut(InteractionOut):
     reopens: int
     customer_rating: str = Field(description="positive, neutral, negative, or empty when the customer gave none.")
     complaint: bool
+    custom_fields: dict[str, Any] = Field(description="Custom fields as imported: {key: value}; a date as YYYY-MM-DD.")
+    tags: list[str]
     messages: list[MessageOut]
 
     @staticmethod

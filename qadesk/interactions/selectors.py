@@ -14,6 +14,7 @@ from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
 from qadesk.interactions.models import AuthorRole, CustomField, Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.querysets import InteractionQuerySet
 from qadesk.interactions.sops import steps_read
 
 # Filter name -> model lookup for the filters that compare one column with the given value.
@@ -88,9 +89,9 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
 
     Filters: channel, team, site, label, phase, language, status, customer_rating, agent (ids for the foreign keys),
     date_from and date_to (inclusive local dates of creation), complaint (bool), reviewed (bool: a submitted review
-    exists), assigned (bool: open in someone's review queue), event (an action or event name its transcript holds) and
-    q (text in external id, subject, customer id or the credited agent's name). `sort`: a key of INTERACTION_SORTS,
-    "-" for descending; unknown keys give the default.
+    exists), assigned (bool: open in someone's review queue), event (an action or event name its transcript holds),
+    tag, field and field_value (a custom field holds that value) and q (text in external id, subject, customer id or
+    the credited agent's name). `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
     """
     from qadesk.reviews.models import AssignmentStatus, Review, ReviewAssignment
 
@@ -108,6 +109,12 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
     if "event" in filters:  # through the partial index of events (message_event_name)
         events = Message.objects.filter(author_role=AuthorRole.EVENT, event_name=filters["event"])
         qs = qs.filter(pk__in=events.values("interaction_id"))
+    if "tag" in filters:
+        qs = cast("QuerySet[Interaction]", cast(InteractionQuerySet, qs).with_tag(str(filters["tag"])))
+    if "field" in filters and "field_value" in filters:
+        key = str(filters["field"])
+        value = custom_field_typed(key, str(filters["field_value"]))
+        qs = cast("QuerySet[Interaction]", cast(InteractionQuerySet, qs).with_field(key, value))
     if "date_from" in filters:
         qs = qs.filter(created_at__gte=day_start(filters["date_from"]))
     if "date_to" in filters:
@@ -172,6 +179,19 @@ def interaction_detail(*, actor: User, pk: int) -> Interaction:
 def custom_fields_declared() -> dict[str, tuple[str, list[str]]]:
     """key → (type, accepted values) of the custom fields an admin declared (what imports check rows against)."""
     return {key: (kind, list(choices or [])) for key, kind, choices in CustomField.objects.values_list("key", "type", "choices")}
+
+
+def custom_field_typed(key: str, text: str) -> str | int | float:
+    """A value typed in a filter, in the type its field stores: a number for a number field, else the text as given
+    (a date field's YYYY-MM-DD included). Text that is no number never matches a number field."""
+    kind = CustomField.objects.filter(key=key).values_list("type", flat=True).first()
+    if kind == "number":
+        try:
+            number = float(text.strip())
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    return text.strip()
 
 
 class InteractionEvent(NamedTuple):

@@ -3,8 +3,10 @@ HTML message body made safe to show."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django import template
@@ -79,3 +81,22 @@ def transcript_shows_translation(context: template.Context) -> bool:
 def any_translation(messages: Iterable[Any]) -> bool:
     """Whether a message of the transcript carries a translation (then it offers the original/translation toggle)."""
     return any(getattr(m, "translation", "") for m in messages)
+
+
+@register.simple_tag
+def custom_field_rows(values: Any) -> list[tuple[str, Any]]:
+    """An interaction's custom fields as (label, value) in the declared order, then the undeclared ones by key; a
+    date field's value as a date and numbers as numbers, so the template shows them in the user's format."""
+    from qadesk.interactions.models import CustomField
+
+    if not isinstance(values, dict) or not values:
+        return []
+    declared = {field.key: field for field in CustomField.objects.filter(key__in=list(values))}
+    rows = []
+    for key in [*[k for k in declared if k in values], *sorted(k for k in values if k not in declared)]:
+        value, field = values[key], declared.get(key)
+        if field is not None and field.type == "date" and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = date.fromisoformat(value)
+        rows.append((str(field) if field else key, value))
+    return rows
