@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from qadesk.interactions.models import Customer, Interaction, Label, Message, Sop
+from qadesk.interactions.models import Customer, CustomField, Interaction, Label, Message, Sop
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(admin.ModelAdmin):
+    """Declared custom fields: imports check their values' type, the interaction list filters by them."""
+
+    list_display = ("key", "label", "type")
+    search_fields = ("key", "label")
 
 
 @admin.register(Label)

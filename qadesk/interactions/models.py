@@ -87,6 +87,14 @@ class CustomField(models.Model):
     def __str__(self) -> str:
         return self.label or self.key
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.choices, list) or not all(isinstance(c, str) for c in self.choices):
+            raise ValidationError({"choices": _("A JSON list of texts, e.g. [\"gold\", \"silver\"].")})
+        if self.type == FieldType.CHOICE and not self.choices:
+            raise ValidationError({"choices": _("A choice field needs its accepted values.")})
+
 
 class Label(models.Model):
     """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request."""
