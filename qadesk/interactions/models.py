@@ -91,7 +91,7 @@ class CustomField(models.Model):
         from django.core.exceptions import ValidationError
 
         if not isinstance(self.choices, list) or not all(isinstance(c, str) for c in self.choices):
-            raise ValidationError({"choices": _("A JSON list of texts, e.g. [\"gold\", \"silver\"].")})
+            raise ValidationError({"choices": _('A JSON list of texts, e.g. ["gold", "silver"].')})
         if self.type == FieldType.CHOICE and not self.choices:
             raise ValidationError({"choices": _("A choice field needs its accepted values.")})
 

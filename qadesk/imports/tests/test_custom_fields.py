@@ -46,7 +46,7 @@ def test_declared_fields_are_stored_in_their_type_and_tags_as_a_list(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], declared: None
 ) -> None:
     fields = {"plan": "gold", "order_value": "49.90", "delivery": "2026-10-03", "product": 1234, "empty": ""}
-    ok, out, err = _cli(tmp_path, capsys, [record(1, custom_fields=fields, tags=["vip", "refund", "vip"])])
+    ok, _out, err = _cli(tmp_path, capsys, [record(1, custom_fields=fields, tags=["vip", "refund", "vip"])])
     assert ok, err
     assert _stored("T-1001") == (
         {"plan": "gold", "order_value": 49.9, "delivery": "2026-10-03", "product": "1234"},
@@ -82,7 +82,10 @@ def test_bad_values_of_declared_fields_are_named_by_line_and_field(
 
 def test_undeclared_fields_are_stored_and_reported_as_a_warning(client: Client, qa_lead, declared: None) -> None:
     client.force_login(qa_lead)
-    rows = [record(1, custom_fields={"plan": "silver", "region": "Nord", "priority": 2}), record(2, custom_fields={"region": "Sud"})]
+    rows = [
+        record(1, custom_fields={"plan": "silver", "region": "Nord", "priority": 2}),
+        record(2, custom_fields={"region": "Sud"}),
+    ]
     response = client.post(URL, {"records": rows}, content_type="application/json")
     assert response.status_code == 200, response.json()
     assert response.json()["undeclared_fields"] == ["region", "priority"]
@@ -95,7 +98,9 @@ def test_the_cli_warns_about_undeclared_fields(tmp_path: Path, capsys: pytest.Ca
     assert "Warning: custom fields nobody declared (stored as given; declare them to check their type): region" in err
 
 
-def test_absent_keeps_and_empty_clears_custom_fields_and_tags(tmp_path: Path, capsys: pytest.CaptureFixture[str], declared: None) -> None:
+def test_absent_keeps_and_empty_clears_custom_fields_and_tags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], declared: None
+) -> None:
     _cli(tmp_path, capsys, [record(1, custom_fields={"plan": "gold"}, tags=["vip"])])
     row = record(1, subject="Another subject")
     ok, out, _err = _cli(tmp_path, capsys, [row])  # no custom_fields, no tags: kept

@@ -17,7 +17,9 @@ def test_an_admin_declares_custom_fields_and_others_may_only_read_them(client, a
     assert client.put(f"{FIELDS}/plan", {"type": "text"}, content_type="application/json").status_code == 403
     client.force_login(admin_user)
     response = client.put(
-        f"{FIELDS}/plan", {"label": "Plan", "type": "choice", "choices": ["gold", "silver", "gold"]}, content_type="application/json"
+        f"{FIELDS}/plan",
+        {"label": "Plan", "type": "choice", "choices": ["gold", "silver", "gold"]},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.json()
     assert response.json() == {"key": "plan", "label": "Plan", "type": "choice", "choices": ["gold", "silver"]}
@@ -36,7 +38,9 @@ def test_the_list_filters_by_tag_and_by_a_custom_fields_value(client, qa_lead, a
     CustomField.objects.create(key="order_value", label="Order value", type="number")
     CustomField.objects.create(key="plan", label="Plan", type="choice", choices=["gold", "silver"])
     gold = f.make_interaction(agent, external_id="GOLD", custom_fields={"plan": "gold", "order_value": 12}, tags=["vip"])
-    silver = f.make_interaction(agent, external_id="SILVER", custom_fields={"plan": "silver", "order_value": 12.5}, tags=["refund"])
+    silver = f.make_interaction(
+        agent, external_id="SILVER", custom_fields={"plan": "silver", "order_value": 12.5}, tags=["refund"]
+    )
     f.make_interaction(agent, external_id="NONE")
     client.force_login(qa_lead)
     url = reverse("interactions:list")
