@@ -97,10 +97,15 @@ def test_the_list_filters_by_event_and_offers_the_names_present(client, qa_lead,
     assert [item["external_id"] for item in api["items"]] == ["TRANSFERRED"]
 
 
-def test_an_agent_is_offered_only_the_events_of_their_own_contacts(agent_user, agent, other_team_agent):
+def test_an_agent_is_offered_only_the_events_of_their_own_contacts(agent_user, qa_lead, agent, other_team_agent):
     _event(f.make_interaction(agent), 1, "mine", {})
     _event(f.make_interaction(other_team_agent), 1, "theirs", {})
-    assert interaction_event_names(actor=agent_user) == ["mine"]
+    _event(f.make_interaction(other_team_agent), 1, "mine", {})
+    mixed = f.make_interaction(agent)
+    _event(mixed, 1, "a-first", {})
+    _event(mixed, 2, "mine", {})
+    assert interaction_event_names(actor=agent_user) == ["a-first", "mine"]
+    assert interaction_event_names(actor=qa_lead) == ["a-first", "mine", "theirs"]  # each name once, in order
 
 
 def test_the_api_detail_carries_events_and_translations(client, qa_lead, interaction, agent):
