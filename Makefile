@@ -82,6 +82,7 @@ bench: install
 # The benchmark scripts still run end to end (tiny sizes, local PostgreSQL): a guard for CI, not a measurement.
 bench-smoke: install
 	$(BIN)/python benchmarks/import_interactions.py --n 300 >/dev/null
+	$(BIN)/python benchmarks/import_interactions.py --n 300 --rich >/dev/null
 	$(BIN)/python benchmarks/quality_report.py --reviews 2000 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/sampling_run.py --interactions 5000 --agents 20 --n-per-agent 3 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/calibration_stats.py --reviewers 4 --items 5 --criteria 5 --repeat 1 >/dev/null

@@ -19,6 +19,7 @@ from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
+from qadesk.interactions.fields_api import router as custom_fields_router
 from qadesk.interactions.sop_api import router as sops_router
 from qadesk.notifications.api import router as notifications_router
 from qadesk.operations.api import router as operations_router
@@ -55,6 +56,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/interactions", interactions_router)
 api.add_router("/sops", sops_router)
+api.add_router("/custom-fields", custom_fields_router)
 api.add_router("/scorecards", scorecards_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/disputes", disputes_router)

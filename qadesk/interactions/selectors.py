@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
-from typing import Any, cast
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, cast
 
 from django.db import connection
 from django.db.models import (
@@ -29,7 +29,8 @@ from qadesk.accounts.models import Agent, User
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
-from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.models import AuthorRole, Customer, CustomField, Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.querysets import InteractionQuerySet
 from qadesk.interactions.sops import steps_read
 
 # Filter name -> model lookup for the filters that compare one column with the given value.
@@ -59,6 +60,8 @@ INTERACTION_SORTS = {
 # interaction (9 s at 1,000,000). Scores sort on the review list, where the score is a column.
 _NULLABLE_SORT_COLUMNS = frozenset({"team__name", "agent__display_name", "agent__username", "label__code"})
 DEFAULT_INTERACTION_SORT = "-created"
+
+MAX_EVENT_NAMES = 500  # the event filter's choices; a source with more distinct names is filtered through the API
 
 # What a row of the interaction list page shows: its columns as plain values, no model instance per row.
 ROW_COLUMNS = (
@@ -111,14 +114,42 @@ def interaction_languages(*, actor: User) -> list[tuple[str, str]]:
     return sorted(((tag, language_name(tag, ui)) for tag in tags), key=lambda pair: pair[1].casefold())
 
 
+def interaction_event_names(*, actor: User) -> list[str]:
+    """The names of the actions and events in the transcripts the actor may see, alphabetically (the list's filter)."""
+    events = Message.objects.filter(author_role=AuthorRole.EVENT)
+    if actor.sees_everything or actor.can_review:
+        return _all_event_names()
+    events = events.filter(interaction__in=Interaction.objects.visible_to(actor).values("pk"))
+    names = events.order_by("event_name").values_list("event_name", flat=True).distinct()
+    return list(names[:MAX_EVENT_NAMES])
+
+
+def _all_event_names() -> list[str]:
+    """Every event name, by a walk of the events' index that jumps from one name to the next (a recursive query:
+    one index probe per name). A plain DISTINCT reads every event, and the list page asks on every view."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    condition = f"author_role = '{AuthorRole.EVENT}'"  # the partial index's own condition, so that it serves the query
+    sql = (
+        f"WITH RECURSIVE names(name) AS ("  # noqa: S608 (a quoted table name and a constant)
+        f"SELECT MIN(event_name) FROM {table} WHERE {condition} "
+        f"UNION ALL SELECT (SELECT MIN(event_name) FROM {table} WHERE {condition} AND event_name > names.name) "
+        f"FROM names WHERE names.name IS NOT NULL) "
+        f"SELECT name FROM names WHERE name IS NOT NULL LIMIT {MAX_EVENT_NAMES}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [name for (name,) in cursor.fetchall()]
+
+
 def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Interaction]:
     """Interactions the actor may see, filtered and sorted (newest first by default), each with its latest visible
     review score (`latest_score`).
 
     Filters: channel, team, site, label, phase, language, status, customer_rating, agent (ids for the foreign keys),
     date_from and date_to (inclusive local dates of creation), complaint (bool), reviewed (bool: a submitted review
-    exists), assigned (bool: open in someone's review queue) and q (text in external id, subject, customer id or the
-    credited agent's name). `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
+    exists), assigned (bool: open in someone's review queue), event (an action or event name its transcript holds),
+    tag, field and field_value (a custom field holds that value) and q (text in external id, subject, customer id or
+    the credited agent's name). `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
     """
     from qadesk.reviews.models import AssignmentStatus, Review, ReviewAssignment
 
@@ -137,6 +168,15 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
 
             # Filtering by agent would name the hidden one.
             qs = qs.exclude(pk__in=calibration_hidden_agent_items(actor=actor).values("interaction_id"))
+    if "event" in filters:  # through the partial index of events (message_event_name)
+        events = Message.objects.filter(author_role=AuthorRole.EVENT, event_name=filters["event"])
+        qs = qs.filter(pk__in=events.values("interaction_id"))
+    if "tag" in filters:
+        qs = cast("QuerySet[Interaction]", cast(InteractionQuerySet, qs).with_tag(str(filters["tag"])))
+    if "field" in filters and "field_value" in filters:
+        key = str(filters["field"])
+        value = custom_field_typed(key, str(filters["field_value"]))
+        qs = cast("QuerySet[Interaction]", cast(InteractionQuerySet, qs).with_field(key, value))
     if "date_from" in filters:
         qs = qs.filter(created_at__gte=day_start(filters["date_from"]))
     if "date_to" in filters:
@@ -249,6 +289,49 @@ def interaction_detail(*, actor: User, pk: int) -> Interaction:
         Prefetch("messages", queryset=Message.objects.select_related("agent").order_by("position")),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def custom_fields_declared() -> dict[str, tuple[str, list[str]]]:
+    """key → (type, accepted values) of the custom fields an admin declared (what imports check rows against)."""
+    return {key: (kind, list(choices or [])) for key, kind, choices in CustomField.objects.values_list("key", "type", "choices")}
+
+
+def custom_field_typed(key: str, text: str) -> str | int | float:
+    """A value typed in a filter, in the type its field stores: a number for a number field, else the text as given
+    (a date field's YYYY-MM-DD included). Text that is no number never matches a number field."""
+    kind = CustomField.objects.filter(key=key).values_list("type", flat=True).first()
+    if kind == "number":
+        try:
+            number = float(text.strip())
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    return text.strip()
+
+
+class InteractionEvent(NamedTuple):
+    """One action or system event of a transcript, as automatic QA reads it."""
+
+    name: str  # e.g. "refund-issued"
+    parameters: dict[str, Any]  # its details as imported, e.g. {"amount": 20}; {} when it had none
+    position: int  # its place in the transcript (0 first), among all messages
+    at: datetime | None  # when it happened, if the source said
+    agent: str | None  # username of the agent who did it; None for a system event
+
+
+def interaction_events(*, interaction: Interaction | int) -> list[InteractionEvent]:
+    """The interaction's actions and system events in transcript order, e.g.
+    [InteractionEvent("account-lookup", {"customer": "C-77"}, 1, datetime(…), "a.rossi"), …].
+
+    No visibility check: for code that already holds the interaction (automatic QA, reports); pages and the API read
+    events through interaction_detail. One query."""
+    pk = interaction if isinstance(interaction, int) else interaction.pk
+    rows = (
+        Message.objects.filter(interaction_id=pk, author_role=AuthorRole.EVENT)
+        .order_by("position")
+        .values_list("event_name", "event_parameters", "position", "sent_at", "agent__username")
+    )
+    return [InteractionEvent(name, parameters or {}, position, at, agent) for name, parameters, position, at, agent in rows]
 
 
 def _may_have_hidden_agents(actor: User) -> bool:

@@ -17,7 +17,7 @@ from qadesk.reviews.services import assignments_create
 from qadesk.testing import factories as f
 
 pytestmark = pytest.mark.django_db
-migration = import_module("qadesk.interactions.migrations.0009_list_indexes_postgresql")
+migration = import_module("qadesk.interactions.migrations.0011_list_indexes_postgresql")
 
 
 def ids_on_page(response) -> set[int]:

@@ -99,6 +99,9 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         self._print(report, verbosity)
+        if report.undeclared_fields:
+            warning = _("Warning: custom fields nobody declared (stored as given; declare them to check their type): {keys}")
+            self.stderr.write(warning.format(keys=", ".join(report.undeclared_fields)))
         if not report.committed:
             message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
             raise CommandError(message.format(rows=report.refused))

@@ -61,6 +61,6 @@ def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("interactions", "0008_import_language_tags_and_content_hashes")]
+    dependencies = [("interactions", "0010_custom_fields_and_tags")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
