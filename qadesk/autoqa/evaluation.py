@@ -94,7 +94,7 @@ def gold_conversation(record: dict[str, Any], line: int) -> tuple[Conversation, 
     except ValidationError as exc:
         raise ApplicationError(_("Line {line}: {error}").format(line=line, error=exc.errors()[0]["msg"])) from None
     messages = tuple(
-        Msg(i, m.author, m.body if m.format == "text" else _strip(m.body), m.at)
+        Msg(i, m.author, (m.body or "") if m.format == "text" else _strip(m.body or ""), m.at)
         for i, m in enumerate(parsed.messages or [])
         if m.public and m.author in {"customer", "agent"}
     )

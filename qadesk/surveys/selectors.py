@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import OrgSettings, User
-from qadesk.analytics.selectors.quality import _check_range, _labels
+from qadesk.analytics.selectors.quality import _check_range, group_labels
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Interaction
@@ -137,7 +137,7 @@ def survey_results(
     if by is not None:
         column = _COLUMNS[by]
         found = _figures("", "", responses, answers, invitations, headline, column, minimum_n)
-        names = _labels(by, "month", [None if k == "" else _raw(k) for k in found])
+        names = group_labels(by=by, period="month", keys=[None if k == "" else _raw(k) for k in found])
         groups = [
             GroupFigures(**{**row.__dict__, "label": names(_raw(key) if key != "" else None)}) for key, row in found.items()
         ]

@@ -644,6 +644,16 @@ def _labels(by: str, period: str, rows: list[dict[str, Any]]) -> Callable[[Any],
     return lambda k: names.get(k, str(k)) if k is not None else none
 
 
+def group_labels(*, by: str, period: str, keys: list[Any]) -> Callable[[Any], str]:
+    """A function naming each group key, the names of model-backed dimensions read in one query: for reports whose rows
+    do not carry the names (the survey report); the quality report joins them into its own query (_labels)."""
+    if by not in ("agent", "team", "site", "label"):
+        return _labels(by, period, [])
+    model: Any = {"agent": Agent, "team": Team, "site": Site, "label": Label}[by]
+    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[k for k in keys if k is not None])}
+    return lambda k: names.get(k, str(k)) if k is not None else _("(none)")
+
+
 def _filter(name: str, value: Any) -> Q:
     """A filter by id (numbers) or by natural key: agent username, team/site name, label code, channel/phase code."""
     text = str(value).strip()

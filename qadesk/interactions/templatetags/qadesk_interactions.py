@@ -68,6 +68,8 @@ def body_marked(body: str, spans: list[tuple[int, int, str]]) -> SafeString:
 def message_body_marked(message: Any, highlights: dict[int, list[tuple[int, int, str]]] | None) -> SafeString:
     """A plain message body with its evidence spans marked (body_marked); escaped as usual when it has none."""
     return body_marked(message.body, (highlights or {}).get(message.pk, []))
+
+
 @register.filter
 def event_parameters(parameters: Any) -> list[tuple[str, str]]:
     """An event's parameters as (key, text) pairs in their order: text and numbers as they are, anything else as

@@ -42,6 +42,6 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))
+        writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))  # type: ignore[arg-type]
         writer.writeheader()
         writer.writerows(rows)
