@@ -169,6 +169,7 @@ def test_it_shows_a_submitted_review_to_its_agent_and_hides_it_from_others(
     assert "Below the pass mark" in body
     assert "High-impact error" in body
     assert 'id="transcript"' in body and "Sorry! Let me check." in body  # the contact the ratings judge
+    assert '<details class="card transcript-card" id="transcript" open>' in body  # open: the agent reads it first
     client.force_login(other_team_agent_user)
     assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 404
 
