@@ -5,8 +5,9 @@ from qadesk.interactions.models import Customer, Interaction, Label, Message, So
 
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "names")
     search_fields = ("code", "name")
+    fields = ("code", "name", "names")
 
 
 @admin.register(Sop)

@@ -46,7 +46,7 @@ class InteractionFilterForm(FilterForm):
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Id, subject, customer or agent")})
         self._choices("team", _ANY + [(t.pk, t.name) for t in Team.objects.only("name")])
         self._choices("site", _ANY + [(s.pk, s.name) for s in Site.objects.only("name")])
-        self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name")])
+        self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name", "names")])
         self._choices("language", _ANY + interaction_languages(actor=actor))  # the languages present, named
         agents = Agent.objects.visible_to(actor).only("username", "display_name")
         self._choices("agent", _ANY + [(a.pk, str(a)) for a in agents])

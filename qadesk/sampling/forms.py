@@ -134,9 +134,7 @@ def _initial(plan: SamplingPlan) -> dict[str, Any]:
     initial["strata_by"] = strata.get("by", [])
     shares = (strata.get("proportions") or {}).items()
     by = strata.get("by", [])
-    initial["proportions"] = "\n".join(
-        f"{stratum_label(k, by)} = {formats.number_format(v, use_l10n=True)}" for k, v in shares
-    )
+    initial["proportions"] = "\n".join(f"{stratum_label(k, by)} = {formats.number_format(v, use_l10n=True)}" for k, v in shares)
     initial["teams"] = filters.get("teams", [])
     initial["labels"] = ", ".join(filters.get("labels", []))
     initial |= {k: filters.get(k) for k in ("date_from", "date_to", "long_handle_seconds")}

@@ -61,7 +61,9 @@ class HeadForm(_Texts):
     """The scorecard's code, name and description, and which contacts it applies to."""
 
     texts = (("name", _("Name"), False), ("description", _("Description"), True))
-    code = forms.SlugField(label=_("Code"), max_length=50, required=False, help_text=_("Letters, digits, - and _; fixed once published."))
+    code = forms.SlugField(
+        label=_("Code"), max_length=50, required=False, help_text=_("Letters, digits, - and _; fixed once published.")
+    )
     channels = forms.MultipleChoiceField(
         label=_("Channels"), required=False, choices=Channel.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -191,7 +193,6 @@ class ScorecardBuilder:
             "allow_above_100": head.cleaned_data["allow_above_100"],
             "sections": sections,
         }
-
 
 
 def _head_initial(draft: dict[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.interactions.models import Channel
-from qadesk.accounts.models import User
 from qadesk.scorecards.models import Criterion, Scorecard, ScorecardDraft, ScorecardVersion, Section, VersionStatus
 from qadesk.scorecards.schemas import ScorecardDef
 

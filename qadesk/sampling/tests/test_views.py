@@ -14,8 +14,8 @@ from qadesk.interactions.models import Interaction, Label
 from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
 from qadesk.sampling.models import SamplingPlan, SamplingRun
-from qadesk.sampling.strata import stratum_code, stratum_label
 from qadesk.sampling.services import JOB_KIND, sampling_plan_run
+from qadesk.sampling.strata import stratum_code, stratum_label
 from qadesk.sampling.tests.conftest import WEEK
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +284,9 @@ def test_strata_show_channel_names_in_the_users_language_and_read_them_back(
 
 def test_a_stratum_key_reads_in_the_users_language_and_back() -> None:
     with translation.override("it"):
-        assert stratum_label("Milano|self_service|it", ["site", "channel", "language"]) == "Milano · Self-service / bot · Italiano"
+        assert (
+            stratum_label("Milano|self_service|it", ["site", "channel", "language"]) == "Milano · Self-service / bot · Italiano"
+        )
         assert stratum_code("Milano · Telefono · italiano", ["site", "channel", "language"]) == "Milano|phone|it"
         assert stratum_code("Lyon|email|fr", ["site", "channel", "language"]) == "Lyon|email|fr"
         assert stratum_label("odd", ["site", "channel"]) == "odd"  # not one value per dimension: left as it is
