@@ -65,6 +65,15 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     language = models.CharField(_("language"), max_length=8, default="en", help_text=_("Language of the interface and e-mails."))
+    review_languages = models.JSONField(
+        _("languages I review"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Languages (such as it, fr) of the conversations this person reviews; sampling gives them those first. "
+            "Empty: no preference."
+        ),
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),

@@ -54,6 +54,19 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
+def user_set_review_languages(*, user: User, languages: Iterable[str]) -> User:
+    """Set the languages a reviewer reviews (language subtags: `it-IT` is kept as `it`); an unknown tag is refused."""
+    from qadesk.interactions.languages import language_primary, language_tag_normal
+
+    tags = [tag.strip() for tag in languages if tag.strip()]
+    wrong = [tag for tag in tags if language_tag_normal(tag) is None]
+    if wrong:
+        raise ApplicationError(_("Not a language tag: {tags}").format(tags=", ".join(wrong)))
+    user.review_languages = list(dict.fromkeys(language_primary(tag) for tag in tags))
+    user.save(update_fields=["review_languages"])
+    return user
+
+
 @transaction.atomic
 def org_settings_update(*, actor: User, changes: dict[str, object]) -> OrgSettings:
     """Change the organisation settings (admins only); values are validated by the model's own rules."""

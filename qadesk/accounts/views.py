@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qadesk.accounts.forms import ApiTokenForm, OrgSettingsForm, PasswordResetForm
+from qadesk.accounts.forms import ApiTokenForm, OrgSettingsForm, PasswordResetForm, ReviewLanguagesForm
 from qadesk.accounts.models import Agent, OrgSettings, Role, User
 from qadesk.accounts.selectors import api_token_list, people_list
 from qadesk.accounts.services import (
@@ -25,6 +25,7 @@ from qadesk.accounts.services import (
     org_settings_update,
     people_invite,
     user_set_language,
+    user_set_review_languages,
 )
 from qadesk.core.errors import ApplicationError
 from qadesk.core.selectors import worker_status
@@ -46,7 +47,8 @@ def account(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             form = ApiTokenForm()
-    context = {"form": form, "tokens": api_token_list(actor=actor), "new_key": new_key}
+    languages = ReviewLanguagesForm(initial={"languages": ", ".join(actor.review_languages or [])}, prefix="rl")
+    context = {"form": form, "tokens": api_token_list(actor=actor), "new_key": new_key, "languages_form": languages}
     response = render(request, "accounts/account.html", context)
     add_never_cache_headers(response)  # the new key must not stay in a cache
     return response
@@ -73,6 +75,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             self.request, _("Password changed. Your API tokens no longer work: create new ones below if you need them.")
         )
         return response
+
+
+@login_required
+@require_POST
+def review_languages_set(request: HttpRequest) -> HttpResponseRedirect:
+    """Save the languages a reviewer reviews (those who review only)."""
+    actor: User = request.user  # type: ignore[assignment]
+    if not actor.can_review:
+        raise PermissionDenied
+    form = ReviewLanguagesForm(request.POST, prefix="rl")
+    if form.is_valid():
+        try:
+            user_set_review_languages(user=actor, languages=form.tags())
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The languages you review are saved."))
+    return redirect("accounts:account")
 
 
 @login_required

@@ -1,4 +1,5 @@
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import Any
 
 from django import template
 
@@ -8,6 +9,6 @@ register = template.Library()
 
 
 @register.filter
-def stratum_label(key: str, by: Sequence[str] | None) -> str:
-    """{{ key|stratum_label:plan.strata.by }}: the stratum's values in the user's language."""
-    return _stratum_label(key or "", list(by or []))
+def stratum_label(key: str, strata: Mapping[str, Any] | None) -> str:
+    """{{ key|stratum_label:plan.strata }}: the stratum's values in the user's language."""
+    return _stratum_label(key or "", list((strata or {}).get("by") or []))
