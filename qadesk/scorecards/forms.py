@@ -214,11 +214,20 @@ def _criterion_initial(criterion: dict[str, Any]) -> dict[str, Any]:
     fields = ("code", "scale", "impact", "critical", "fail_section", "bonus", "na_allowed", "level")
     return {
         **{key: criterion[key] for key in fields if key in criterion},
-        "weight": Decimal(str(criterion.get("weight", 1))),
+        "weight": _weight(criterion.get("weight", 1)),
         **CriterionForm.initial_texts("title", criterion.get("title")),
         **CriterionForm.initial_texts("guidance", criterion.get("guidance")),
         "root_causes": json.dumps(criterion.get("root_causes") or []),
     }
+
+
+def _weight(value: Any) -> Decimal:
+    """A stored weight as typed: 2 rather than 2.0, 2.5 rather than 2.50."""
+    try:
+        weight = Decimal(str(value))
+    except ArithmeticError:
+        return Decimal(1)
+    return weight.to_integral() if weight == weight.to_integral() else weight.normalize()
 
 
 def _criterion_data(form: CriterionForm) -> dict[str, Any]:

@@ -125,6 +125,9 @@ def test_an_italian_decimal_comma_is_read_as_a_weight(default_scorecard, qa_lead
     assert client.post(reverse("scorecards:draft", args=[draft.pk]), data).status_code == 302
     draft.refresh_from_db()
     assert draft.data["sections"][0]["criteria"][0]["weight"] == 1.25
+    page = client.get(reverse("scorecards:draft", args=[draft.pk])).content.decode()
+    assert 'name="s0c-0-weight" value="1,25"' in page  # shown back as Italian writes it
+    assert 'name="s0c-1-weight" value="3"' in page  # a whole weight without ",0"
 
 
 def test_a_new_scorecard_is_built_previewed_and_published(qa_lead, reviewer) -> None:
