@@ -214,7 +214,8 @@ def test_it_keeps_review_pages_query_counts_flat(
     draft = review_create(interaction=f.make_interaction(agent), actor=reviewer)
     OrgSettings.load()
     client.force_login(qa_lead)
-    with django_assert_max_num_queries(9):  # session, user, settings, teams, sites, agents, reviewers, count, page
+    # session, user, settings, teams, sites, agents, reviewers, count, page, the user's saved filters
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("reviews:list")).status_code == 200
     # session, user, review, ratings, settings (x2), revisions, audit, coaching notes, disputes, criteria; the transcript's
     # interaction, handlers and messages
