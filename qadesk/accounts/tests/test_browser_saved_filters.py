@@ -33,4 +33,4 @@ def test_save_filters_keeps_the_form_as_it_stands(browser: Any, live_server: Any
     page.click("text=Save filters")
     page.wait_for_selector("text=Filter “Phones” saved.")
     assert "channel=phone" in page.url
-    assert SavedFilter.objects.get(name="Phones").query == "channel=phone"
+    assert "channel=phone" in SavedFilter.objects.get(name="Phones").query.split("&")
