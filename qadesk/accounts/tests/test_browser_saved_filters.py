@@ -4,6 +4,7 @@
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from qadesk.accounts.models import Role, SavedFilter
 from qadesk.testing import factories as f
@@ -34,3 +35,4 @@ def test_save_filters_keeps_the_form_as_it_stands(browser: Any, live_server: Any
     page.wait_for_selector("text=Filter “Phones” saved.")
     assert "channel=phone" in page.url
     assert "channel=phone" in SavedFilter.objects.get(name="Phones").query.split("&")
+    connections.close_all()  # as reviews/tests/test_browser.py: release this thread's connection (PostgreSQL)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from qadesk.accounts.models import Role
 from qadesk.scorecards.services import scorecard_install_default
@@ -43,3 +44,4 @@ def test_a_qa_lead_edits_previews_and_publishes_without_sideways_scrolling(brows
     page.click("text=Publish version 2")
     page.wait_for_selector("text=version 2 is published")
     assert page.evaluate(WIDTH) <= width
+    connections.close_all()  # as reviews/tests/test_browser.py: release this thread's connection (PostgreSQL)
