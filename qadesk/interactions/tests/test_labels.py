@@ -46,3 +46,12 @@ def test_lists_filters_pages_and_reports_name_the_contact_reason_in_the_users_la
     assert "Richiesta di rimborso" in report
     french = _client(qa_lead, "fr").get(reverse("interactions:list")).content.decode()
     assert "Refund request" in french and "Richiesta" not in french  # no French name: the default one
+
+
+def test_the_sop_catalogue_names_the_labels_it_serves_in_the_users_language(qa_lead) -> None:
+    from qadesk.interactions.models import Sop
+
+    label = Label.objects.create(code="refund", name="Refund request", names={"fr": "Demande de remboursement"})
+    Sop.objects.create(code="SOP-REF", title="Refunds").labels.add(label)
+    page = _client(qa_lead, "fr").get(reverse("sops:list")).content.decode()
+    assert '<span title="refund">Demande de remboursement</span>' in page
