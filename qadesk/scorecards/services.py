@@ -176,6 +176,9 @@ def scorecard_draft_publish(*, draft: ScorecardDraft, actor: User) -> ScorecardV
     draft = ScorecardDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.published_version is not None:
         return draft.published_version
+    if not draft.base_version_id and Scorecard.objects.filter(code=draft.data.get("code")).exists():
+        # Someone made a scorecard with this code since the draft was started: never add to it unseen.
+        raise ApplicationError(_("A scorecard with the code {code} exists: edit it from the list.").format(code=draft.code))
     version = scorecard_version_create(data=draft.data, publish=True)
     draft.published_version, draft.updated_by = version, actor
     draft.save(update_fields=["published_version", "updated_by", "updated_at"])

@@ -223,3 +223,16 @@ def test_a_yaml_file_round_trips_through_a_draft(default_scorecard, qa_lead) -> 
     assert response.url == reverse("scorecards:draft", args=[draft.pk])
     assert draft.data["sections"][0]["criteria"][0]["weight"] == 9
     assert draft.data["sections"][0]["criteria"][0]["root_causes"]  # root causes travel with the file
+
+
+def test_a_new_scorecards_draft_never_publishes_into_one_made_meanwhile(qa_lead) -> None:
+    from qadesk.scorecards.services import scorecard_version_create
+    from qadesk.scorecards.tests.test_services import small_definition
+
+    client = _client(qa_lead)
+    draft = _start(client)
+    ScorecardDraft.objects.filter(pk=draft.pk).update(code="mini", data=small_definition())
+    scorecard_version_create(data=small_definition())  # e.g. from the CLI, after the draft was started
+    response = client.post(reverse("scorecards:publish", args=[draft.pk]), follow=True)
+    assert "A scorecard with the code mini exists" in response.content.decode()
+    assert Scorecard.objects.get(code="mini").versions.count() == 1
