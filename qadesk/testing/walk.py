@@ -208,6 +208,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/sops/",
             "/sops/new/",
             f"/sops/{o['sop']}/",
+            "/scorecards/",
         ],
         "reviewer1": [
             *everyone,
