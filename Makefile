@@ -73,15 +73,22 @@ bench: install
 	$(BIN)/python benchmarks/quality_report.py
 	$(BIN)/python benchmarks/sampling_run.py
 	$(BIN)/python benchmarks/calibration_stats.py
+	$(BIN)/python benchmarks/autoqa_detectors.py
+	$(BIN)/python benchmarks/kpi_report.py
+	$(BIN)/python benchmarks/erlang_c.py
 	$(BIN)/python benchmarks/load.py --db sqlite
 	$(BIN)/python benchmarks/load.py --db postgres
 
 # The benchmark scripts still run end to end (tiny sizes, local PostgreSQL): a guard for CI, not a measurement.
 bench-smoke: install
 	$(BIN)/python benchmarks/import_interactions.py --n 300 >/dev/null
+	$(BIN)/python benchmarks/import_interactions.py --n 300 --rich >/dev/null
 	$(BIN)/python benchmarks/quality_report.py --reviews 2000 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/sampling_run.py --interactions 5000 --agents 20 --n-per-agent 3 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/calibration_stats.py --reviewers 4 --items 5 --criteria 5 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/autoqa_detectors.py --n 300 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/kpi_report.py --interactions 2000 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/erlang_c.py --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/load.py --db sqlite --interactions 300 --reviews 20 --clients 2 --duration 1 --warmup 0.2 --alone 2 --port 8819 >/dev/null
 
 clean:

@@ -32,7 +32,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "qadesk_bench_connectors"
+DB_NAME = os.environ.get("BENCH_DB", "qadesk_bench_connectors")  # another name when several runs share a server
 START = datetime(2026, 7, 1, tzinfo=UTC)
 CHANNELS = ["email", "web", "chat", "voice", "twitter"]
 STATUSES = ["new", "open", "pending", "solved", "closed"]

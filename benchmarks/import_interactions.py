@@ -1,6 +1,7 @@
 """Benchmark: import N interactions (about 8 messages each) from JSON Lines into PostgreSQL.
 
     .venv/bin/python benchmarks/import_interactions.py [--n 100000] [--batch-size 2000] [--keep] [--db NAME] [--sqlite]
+        [--rich]
 
 Writes a deterministic JSON Lines file (and the same rows as flat tab-separated files) to a temporary
 directory, creates a throwaway database (qadesk_bench on 127.0.0.1:5432, user postgres; override the server
@@ -70,13 +71,20 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--db", default=DB_NAME, help="Throwaway PostgreSQL database name (default qadesk_bench).")
     parser.add_argument("--sqlite", action="store_true", help="Measure the import and re-imports on a SQLite file.")
+    parser.add_argument(
+        "--rich",
+        action="store_true",
+        help="Rows carry what real exports do: an action event, a translation, tags and custom fields (not in the COPY"
+        " reference but the event, a message there).",
+    )
     args = parser.parse_args()
+    RICH[0] = args.rich
     _use_database(args.db)
 
     workdir = Path(tempfile.mkdtemp(prefix="qadesk-bench-"))
     started = time.perf_counter()
     counts = generate(args.n, workdir)
-    result: dict[str, Any] = {"machine": _machine(), "load_before": _load(), "n": args.n, **counts}
+    result: dict[str, Any] = {"machine": _machine(), "load_before": _load(), "n": args.n, "rich": args.rich, **counts}
     result["generate_seconds"] = round(time.perf_counter() - started, 2)
     result["file_mb"] = round((workdir / "interactions.jsonl").stat().st_size / 1e6, 1)
 
@@ -179,7 +187,25 @@ def _record(i: int, rnd: random.Random, agents: dict[str, tuple[str, str]], name
     }
     if channel == "phone":
         record.update(talk_seconds=rnd.randrange(60, 900), hold_seconds=rnd.randrange(0, 120), acw_seconds=rnd.randrange(0, 90))
+    if RICH[0]:
+        _rich(record, rnd)
     return record
+
+
+RICH = [False]  # --rich: see _rich
+EVENTS = ("account-lookup", "refund-issued", "order-status", "transferred")
+
+
+def _rich(record: dict[str, Any], rnd: random.Random) -> None:
+    """An action event after the first agent message, a translation of the first customer message, 1-2 tags and two
+    custom fields (undeclared: stored as given)."""
+    first = record["messages"][1]
+    event = {"author": "event", "name": rnd.choice(EVENTS), "agent": first["agent"], "at": first["at"], "body": ""}
+    event["parameters"] = {"order": record["subject"], "amount": rnd.randrange(5, 200)}
+    record["messages"].insert(2, event)
+    record["messages"][0] = {**record["messages"][0], "translation": "My parcel arrived broken.", "translation_language": "en"}
+    record["tags"] = rnd.sample(["vip", "refund", "escalated", "repeat"], rnd.choice((1, 2)))
+    record["custom_fields"] = {"plan": record["customer_segment"], "order_value": rnd.randrange(10, 500)}
 
 
 def _changed(record: dict[str, Any]) -> dict[str, Any]:

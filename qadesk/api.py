@@ -12,16 +12,21 @@ from qadesk import __version__
 from qadesk.accounts.api import people_router, tokens_router
 from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
+from qadesk.autoqa.api import router as autoqa_router
 from qadesk.calibration.api import router as calibration_router
+from qadesk.complaints.api import router as complaints_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
+from qadesk.interactions.fields_api import router as custom_fields_router
 from qadesk.interactions.sop_api import router as sops_router
 from qadesk.notifications.api import router as notifications_router
+from qadesk.operations.api import router as operations_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
+from qadesk.surveys.api import router as surveys_router
 
 
 def _docs_page_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -51,6 +56,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/interactions", interactions_router)
 api.add_router("/sops", sops_router)
+api.add_router("/custom-fields", custom_fields_router)
 api.add_router("/scorecards", scorecards_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/disputes", disputes_router)
@@ -62,3 +68,7 @@ api.add_router("/settings", settings_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/autoqa", autoqa_router)
+api.add_router("/operations", operations_router)
+api.add_router("/surveys", surveys_router)

@@ -6,11 +6,20 @@ qadesk demo [--if-empty]            load the demo contact centre
 qadesk connectors sync NAME         pull what changed from a helpdesk connector now (also: list)
 qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --last-wins, --format,
                                     --create-missing sop, --invite)
+qadesk import survey-responses FILE survey answers collected elsewhere (CSV/JSONL, --skip-invalid)
 qadesk sop import FILE | export     the SOP catalogue as YAML or JSON files
+qadesk survey export|import|templates  surveys as YAML or JSON files; install the six shipped templates
 qadesk people invite NAME… | --all  logins for imported agents, with an e-mail to set a password
+qadesk import complaints FILE       the complaint register from JSON Lines or CSV (--skip-invalid)
+qadesk report complaints --by category  the complaint register report as JSON or CSV
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
+qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --to, --format)
+qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
+qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk calibration report ID        a calibration session's agreement figures
+qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
+                                    ID]), or the detectors' precision/recall per criterion and language
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)
 qadesk scheduler [--once]           queue the periodic jobs as they fall due

@@ -59,8 +59,12 @@ INSTALLED_APPS = [
     "qadesk.imports",
     "qadesk.demo",
     "qadesk.sampling",
+    "qadesk.complaints",
     "qadesk.connectors",
+    "qadesk.autoqa",
+    "qadesk.operations",
     "qadesk.home",
+    "qadesk.surveys",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +233,8 @@ if _TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
+# Automatic QA (docs/autoqa.md): queue a run of the detectors after every import that created or changed interactions.
+QADESK_AUTOQA_AFTER_IMPORT = envbool("QADESK_AUTOQA_AFTER_IMPORT", True)
 # Each `qadesk worker` says it is alive this often; one silent for the lease is taken for dead and its jobs are queued
 # again or failed (core/services.py: jobs_reclaim), and the job pages warn that no worker is running.
 QADESK_WORKER_HEARTBEAT_SECONDS = envint("QADESK_WORKER_HEARTBEAT_SECONDS", 10)

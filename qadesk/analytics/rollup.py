@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -116,7 +116,28 @@ def rollup_usable(*, pass_mark: Decimal) -> bool:
     """True when the rollup was built for this pass mark (the organisation's) and today's time zone; otherwise the
     report reads the reviews until the rollup is rebuilt."""
     state = RollupState.objects.first()
-    return state is not None and state.time_zone == settings.TIME_ZONE and Decimal(state.pass_mark) == Decimal(pass_mark)
+    return state is not None and _answers(state.pass_mark, state.time_zone, pass_mark)
+
+
+def report_settings() -> tuple[OrgSettings, bool]:
+    """The organisation's settings and whether the rollup answers for them (`rollup_usable`), in one query: a report's
+    fixed cost is a few queries, and each costs as much as the rollup's GROUP BY (benchmarks/README.md)."""
+    state = RollupState.objects.order_by("pk")
+    org: Any = (
+        OrgSettings.objects.filter(pk=1)
+        .annotate(
+            rollup_pass_mark=Subquery(state.values("pass_mark")[:1]), rollup_time_zone=Subquery(state.values("time_zone")[:1])
+        )
+        .first()
+    )
+    if org is None:  # not saved yet: made with its defaults
+        made = OrgSettings.load()
+        return made, rollup_usable(pass_mark=made.pass_mark)
+    return org, _answers(org.rollup_pass_mark, org.rollup_time_zone, org.pass_mark)
+
+
+def _answers(built_for: Decimal | None, time_zone: str | None, pass_mark: Decimal) -> bool:
+    return built_for is not None and time_zone == settings.TIME_ZONE and Decimal(built_for) == Decimal(pass_mark)
 
 
 def _scored() -> QuerySet[Review]:

@@ -23,6 +23,12 @@ class Action(models.TextChoices):
     DECIDE = "decide", pgettext_lazy("audit action", "decided the dispute")
     REOPEN = "reopen", pgettext_lazy("audit action", "reopened")
     ASSIGN = "assign", pgettext_lazy("audit action", "assigned")
+    EDIT = "edit", pgettext_lazy("audit action", "edited")
+    TRANSITION = "transition", pgettext_lazy("audit action", "changed the status")
+    RECORD = "record", pgettext_lazy("audit action", "recorded an action")
+    LINK = "link", pgettext_lazy("audit action", "linked an interaction")
+    UNLINK = "unlink", pgettext_lazy("audit action", "unlinked an interaction")
+    IMPORT = "import", pgettext_lazy("audit action", "imported")
 
 
 class AppendOnlyError(RuntimeError):
@@ -30,7 +36,7 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which review (or dispute), when, and what changed. Rows are never updated or deleted."""
+    """Who did what to which review (or dispute, or complaint), when, and what changed. Rows are never updated or deleted."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -42,6 +48,13 @@ class AuditEvent(models.Model):
     )
     dispute = models.ForeignKey(
         "disputes.Dispute", verbose_name=_("dispute"), on_delete=models.PROTECT, null=True, related_name="audit_events"
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="audit_events",
     )
     changes = models.JSONField(_("what changed"), default=dict, blank=True)
 

@@ -11,17 +11,26 @@ from qadesk.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from qadesk.accounts.models import User
+    from qadesk.complaints.models import Complaint
     from qadesk.disputes.models import Dispute
     from qadesk.reviews.models import Review
 
 
 def audit_record(
-    *, actor: User | None, action: str, review: Review | None = None, dispute: Dispute | None = None, **changes: Any
+    *,
+    actor: User | None,
+    action: str,
+    review: Review | None = None,
+    dispute: Dispute | None = None,
+    complaint: Complaint | None = None,
+    **changes: Any,
 ) -> AuditEvent:
     """Append one event; `changes` must be JSON-serialisable (ids, codes, numbers, texts)."""
     if review is None and dispute is not None:
         review = dispute.review
-    return AuditEvent.objects.create(actor=actor, action=action, review=review, dispute=dispute, changes=changes)
+    return AuditEvent.objects.create(
+        actor=actor, action=action, review=review, dispute=dispute, complaint=complaint, changes=changes
+    )
 
 
 def audit_purge_demo(*, review_ids: list[int]) -> int:
@@ -33,3 +42,15 @@ def audit_purge_demo(*, review_ids: list[int]) -> int:
     # The database refuses to delete audit events (audit.triggers); this deletion alone lifts that, in its transaction.
     with triggers.suspended(connections[events.db]):
         return int(events._raw_delete(events.db))  # type: ignore[attr-defined]
+
+
+def audit_purge_demo_complaints(*, complaint_ids: list[int]) -> int:
+    """Delete the trail of synthetic demo complaints (source "demo"), and nothing else: used when the demo is loaded again."""
+    from qadesk.complaints.models import Complaint
+
+    if not complaint_ids:
+        return 0
+    demo = Complaint.objects.filter(pk__in=complaint_ids, source="demo").values("pk")
+    events = AuditEvent.objects.filter(complaint__in=demo)
+    with triggers.suspended(connections[events.db]):
+        return int(events._raw_delete(events.db) or 0)  # type: ignore[attr-defined]

@@ -67,6 +67,17 @@ class HttpClient:
             raise ConnectorError(_("The connector's address must start with https:// (plain http only for this machine)."))
         self._scheme, self._netloc = parts.scheme, parts.netloc
 
+    def copy(self) -> HttpClient:
+        """A client like this one on its own connection (for requests made at the same time from another thread)."""
+        return HttpClient(
+            base_url=self.base_url,
+            headers=dict(self.headers),
+            attempts=self.attempts,
+            max_wait=self.max_wait,
+            timeout=self.timeout,
+            sleep=self.sleep,
+        )
+
     def get(self, path: str, params: dict[str, Any] | None = None) -> Response:
         return self.request("GET", path, params=params)
 

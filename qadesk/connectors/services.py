@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from qadesk.accounts.models import Role, User
 from qadesk.connectors.client import HttpClient
 from qadesk.connectors.crypto import decrypt, encrypt
 from qadesk.connectors.models import Connector, ConnectorSync, Vendor
-from qadesk.connectors.vendors.common import Context, Feed, Page
+from qadesk.connectors.vendors.common import Context, Feed, Page, read_ahead
 from qadesk.connectors.vendors.freshdesk import FreshdeskFeed
 from qadesk.connectors.vendors.intercom import IntercomFeed
 from qadesk.connectors.vendors.zendesk import ZendeskFeed
@@ -127,10 +128,12 @@ def connector_sync(
         feed = FEEDS[connector.vendor](Context(client=client, source=connector.name, labels=labels))
         connector.refresh_from_db(fields=["cursor"])
         origin: datetime | None = None
-        for page in feed.pages(cursor=dict(connector.cursor or {}), start=connector.start_at):
-            _commit_page(connector, sync, page)
-            origin = origin or page.reached  # where this sync started reading (the cursor's time is the vendor's)
-            _progress(job, sync, page, origin, began)
+        # The next page is read from the helpdesk while this one is imported (the feeds make no database query).
+        with closing(read_ahead(feed.pages(cursor=dict(connector.cursor or {}), start=connector.start_at))) as pages:
+            for page in pages:
+                _commit_page(connector, sync, page)
+                origin = origin or page.reached  # where this sync started reading (the cursor's time is the vendor's)
+                _progress(job, sync, page, origin, began)
         status, log = (JobStatus.SUCCEEDED, "")
     except ApplicationError as exc:
         status, log = JobStatus.FAILED, str(exc.message)

@@ -13,15 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
+from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
 from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import Plan, demo_records, demo_roster
 from qadesk.demo.organisation import demo_organisation_create
 from qadesk.demo.reviews import demo_reviews_create
 from qadesk.demo.story import Progress, StoryResult, demo_story_create, demo_story_delete
+from qadesk.demo.targets import demo_targets_create
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
+from qadesk.surveys.demo import mistaken, surveys_demo_create
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,13 @@ def demo_load(
     written = demo_reviews_create(plans=plans, roster=roster, users=users, count=reviews, end=end, seed=seed, progress=progress)
     progress(_("Reviews: {n} submitted").format(n=len(written)))
     told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
+    progress(_("Complaints: {n}").format(n=demo_complaints_create(users=users, end=end, seed=seed)))
+    progress(_("Surveys: {responses} responses").format(**surveys_demo_create(end=end, seed=seed, mistaken=mistaken(plans))))
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the
     # report's rollup once rather than follow every move.
     quality_rollup_rebuild()
     progress(_("Quality report rebuilt"))
+    progress(_("KPI targets: {n}").format(n=demo_targets_create()))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

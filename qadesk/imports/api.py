@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from qadesk.core.api import ErrorOut
@@ -49,6 +49,9 @@ class ImportReportOut(Schema):
     ids: ImportedIdsOut
     changes: list[RowChangeOut]
     sops_created: list[str] = []
+    undeclared_fields: list[str] = Field(
+        [], description="Custom fields the rows carry that no admin declared: stored as given (a warning)."
+    )
 
 
 CreateMissing = Literal["sop"] | None

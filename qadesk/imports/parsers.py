@@ -223,23 +223,25 @@ def _csv_lines(stream: IO[bytes], bad: dict[int, str]) -> Iterable[str]:
 
 
 def _csv_nested(record: dict[str, Any]) -> dict[str, Any] | UnreadableRow:
-    for name in ("agents", "messages"):
-        if record.get(name) == "":  # an empty cell: no handlers, no transcript
+    for name in ("agents", "messages", "tags"):
+        if record.get(name) == "":  # an empty cell: no handlers, no transcript, no tags
             record[name] = []
-    agents = record.get("agents")
-    if isinstance(agents, str):
-        if agents.lstrip().startswith("["):
-            parsed = _json_cell("agents", agents)
+    for name in ("agents", "tags"):  # names separated by ";", or a JSON array
+        names = record.get(name)
+        if isinstance(names, str):
+            if names.lstrip().startswith("["):
+                parsed = _json_cell(name, names)
+                if isinstance(parsed, UnreadableRow):
+                    return parsed
+                record[name] = parsed
+            else:
+                record[name] = [part.strip() for part in names.split(";") if part.strip()]
+    for name in ("messages", "custom_fields"):  # JSON in the cell
+        if isinstance(record.get(name), str) and record[name] != "":
+            parsed = _json_cell(name, record[name])
             if isinstance(parsed, UnreadableRow):
                 return parsed
-            record["agents"] = parsed
-        else:
-            record["agents"] = [name.strip() for name in agents.split(";") if name.strip()]
-    if isinstance(record.get("messages"), str):
-        parsed = _json_cell("messages", record["messages"])
-        if isinstance(parsed, UnreadableRow):
-            return parsed
-        record["messages"] = parsed
+            record[name] = parsed
     return record
 
 

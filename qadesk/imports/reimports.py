@@ -15,7 +15,10 @@ from qadesk.imports.schemas import MessageIn
 from qadesk.interactions.models import Interaction, Message
 from qadesk.reviews.models import Review, ReviewStatus
 
-MESSAGE_FIELDS = ("author", "agent", "at", "body", "public", "language", "format")
+MESSAGE_FIELDS = (
+    "author", "agent", "at", "body", "public", "language", "format", "name", "parameters", "translation",
+    "translation_language",
+)  # fmt: skip
 
 
 class Stored(NamedTuple):
@@ -88,10 +91,13 @@ def interactions_under_review(pks: list[int]) -> set[int]:
 
 
 def transcripts_of(pks: set[int]) -> dict[int, list[tuple[Any, ...]]]:
-    """interaction id → its stored messages in order, as (author, agent, at, body, public, language, format)."""
+    """interaction id → its stored messages in order, as MESSAGE_FIELDS."""
     found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     query = Message.objects.filter(interaction_id__in=pks).order_by("interaction_id", "position")
-    fields = ("interaction_id", "author_role", "agent__username", "sent_at", "body", "is_public", "language", "body_format")
+    fields = (
+        "interaction_id", "author_role", "agent__username", "sent_at", "body", "is_public", "language", "body_format",
+        "event_name", "event_parameters", "translation", "translation_language",
+    )  # fmt: skip
     for pk, *values in query.values_list(*fields) if pks else ():
         found[pk].append(tuple(values))
     return found
@@ -111,7 +117,10 @@ def transcript_edits(before: list[tuple[Any, ...]], messages: list[MessageIn]) -
             )
         )
     for i, (old, msg) in enumerate(zip(before, messages, strict=False)):
-        new = (msg.author, msg.agent, msg.at, msg.body, msg.public, msg.language or "", msg.format)
+        new = (
+            msg.author, msg.agent, msg.at, msg.body or "", msg.public, msg.language or "", msg.format, *msg.event(),
+            msg.translation or "", msg.translation_language or "",
+        )  # fmt: skip
         edited = [name for name, a, b in zip(MESSAGE_FIELDS, old, new, strict=True) if a != b]
         if edited:
             problems.append(
@@ -136,9 +145,22 @@ def digest(value: Any) -> str:
 
 
 def transcript_digest(messages: list[MessageIn]) -> str:
-    """The transcript's digest: each message's author, agent, time (as an instant), body, visibility, language, format."""
+    """The transcript's digest: each message's author, agent, time (as an instant), body, visibility, language, format,
+    and its event and translation when it has any (MessageIn.extras)."""
     return digest(
-        [(m.author, m.agent, m.at.timestamp() if m.at else None, m.body, m.public, m.language or "", m.format) for m in messages]
+        [
+            (
+                m.author,
+                m.agent,
+                m.at.timestamp() if m.at else None,
+                m.body or "",
+                m.public,
+                m.language or "",
+                m.format,
+                *m.extras(),
+            )
+            for m in messages
+        ]
     )
 
 

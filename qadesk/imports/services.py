@@ -50,9 +50,19 @@ from qadesk.imports.reimports import (
     transcripts_of,
     where_in,
 )
-from qadesk.imports.schemas import SUBJECT_MAX, InteractionIn, MessageIn, RowError, error_messages, future_horizon_reset
+from qadesk.imports.schemas import (
+    SUBJECT_MAX,
+    InteractionIn,
+    MessageIn,
+    RowError,
+    custom_field_values,
+    error_messages,
+    future_horizon_reset,
+    message_problems,
+)
 from qadesk.imports.writers import STAGING, Writer, constraints_checked_per_statement, sync_from_staging_sql, writer_for
-from qadesk.interactions.models import AuthorRole, Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
+from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
+from qadesk.interactions.selectors import custom_fields_declared
 from qadesk.interactions.services import sops_create_placeholders
 from qadesk.reviews.models import Review
 
@@ -69,10 +79,11 @@ INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
     "sop_id", "phase", "status", "agent_id", "created_at", "queued_at", "answered_at", "first_reply_at",
     "resolved_at", "closed_at", "talk_seconds", "hold_seconds", "acw_seconds", "abandoned", "reopens",
-    "customer_rating", "complaint", "message_count", "imported_at", "handlers_hash", "transcript_hash", "row_hash",
+    "customer_rating", "complaint", "custom_fields", "tags", "message_count", "imported_at", "handlers_hash",
+    "transcript_hash", "row_hash",
 )  # fmt: skip
 # What a re-import compares and may overwrite; the input field each column comes from (absent field: column kept).
-UPDATED_COLUMNS = INTERACTION_COLUMNS[2:27]
+UPDATED_COLUMNS = INTERACTION_COLUMNS[2:29]
 COLUMN_FIELDS = {
     **{name: name for name in UPDATED_COLUMNS},
     "customer_id": "customer", "team_id": "team", "site_id": "site", "label_id": "label", "sop_id": "sop",
@@ -81,6 +92,7 @@ COLUMN_FIELDS = {
 HANDLER_COLUMNS = ("interaction_id", "agent_id", "position")
 MESSAGE_COLUMNS = (
     "interaction_id", "position", "author_role", "agent_id", "sent_at", "body", "is_public", "language", "body_format",
+    "event_name", "event_parameters", "translation", "translation_language",
 )  # fmt: skip
 
 
@@ -104,6 +116,8 @@ class ImportReport:
     changes: list[RowChange] = field(default_factory=list)
     sops_created: list[str] = field(default_factory=list)  # placeholders made for unknown codes (--create-missing sop)
     people: list[str] = field(default_factory=list)  # agents whose name or e-mail the rows gave (--invite invites them)
+    # custom fields the rows carry that no admin declared: stored as given, listed as a warning (first 1,000)
+    undeclared_fields: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -162,6 +176,7 @@ def interactions_import(
                     for batch in _batches(rows, max(1, batch_size)):
                         batch_import.run(batch)
                     batch_import.wait()
+                    report.undeclared_fields = list(batch_import.undeclared)[:MAX_REPORTED_IDS]
                 finally:
                     batch_import.close()
             if report.error_count and not skip_invalid:
@@ -174,6 +189,10 @@ def interactions_import(
         return report
     report.skipped = report.refused
     report.committed = True
+    if report.created or report.updated:
+        from qadesk.autoqa.services import autoqa_after_import
+
+        autoqa_after_import()  # the detectors read the new transcripts in the background (docs/autoqa.md)
     return report
 
 
@@ -325,6 +344,8 @@ class _BatchImport:
         self.labels = _Lookup(Label, "code")
         self.customers = _Lookup(Customer, "external_id", keep="segment")
         self.sops = _Lookup(Sop, "code")
+        self.declared = custom_fields_declared()
+        self.undeclared: dict[str, None] = {}  # custom field keys met undeclared (an ordered set), for the report
 
     def wait(self) -> None:
         """Until the rows handed to the writer are stored; raises what storing them raised."""
@@ -358,6 +379,7 @@ class _BatchImport:
                 same.append(key[1])
                 continue
             rec, problems, raw_record = self._parse(raw)
+            problems = problems + self._custom_field_problems(rec, raw_record)
             key = (rec.source, rec.external_id) if rec is not None else _raw_key(raw_record)
             if key is not None and (first := self.seen.setdefault(key, line)) != line and not self.last_wins:
                 problems = [*problems, ("external_id", _duplicate(first))]
@@ -374,6 +396,18 @@ class _BatchImport:
             self._store_batch(parsed, refused, names, same)
         else:
             self.pending = self.pool.submit(self._store_batch, parsed, refused, names, same)
+
+    def _custom_field_problems(self, rec: InteractionIn | None, raw: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """Check the row's custom fields against the declared ones and store them typed (on the reading thread, no
+        database); a row refused for its shape has them checked too, so its errors come in one pass."""
+        values = rec.custom_fields if rec is not None else (raw or {}).get("custom_fields")
+        if not values or not isinstance(values, dict):
+            return []
+        stored, problems, undeclared = custom_field_values(values, self.declared)
+        self.undeclared.update(dict.fromkeys(undeclared))
+        if rec is not None and not problems:
+            rec.custom_fields = stored
+        return problems
 
     def _store_batch(self, parsed: list[_Row], refused: list[_Refused], names: _Names, same: list[str]) -> None:
         """Check the batch's references, create the names it uses, write its rows (on the writer's thread, if any)."""
@@ -413,7 +447,8 @@ class _BatchImport:
                 except ValidationError:
                     pass
                 else:
-                    return rec, _misattributed([(msg.author, msg.agent) for msg in rec.messages]), None
+                    checks = [(msg.author, msg.agent, msg.name, msg.body is not None) for msg in rec.messages]
+                    return rec, message_problems(checks), None
             raw = json_record(raw)
         if isinstance(raw, UnreadableRow):
             return None, [(raw.field, raw.message)], None
@@ -543,7 +578,8 @@ class _BatchImport:
             rec.phase or "", rec.default_status(), ids[handlers[-1]] if handlers else None,
             rec.created_at, rec.queued_at, rec.answered_at, rec.first_reply_at, rec.resolved_at, rec.closed_at,
             rec.talk_seconds, rec.hold_seconds, rec.acw_seconds, rec.abandoned, rec.reopens, rec.customer_rating or "",
-            rec.complaint, len(rec.messages), self.now, row.handlers_hash, row.transcript_hash, row.row_hash,
+            rec.complaint, rec.custom_fields, rec.tags, len(rec.messages), self.now, row.handlers_hash,
+            row.transcript_hash, row.row_hash,
         )  # fmt: skip
 
     def _write(self, latest: dict[tuple[str, str], _Row], names: _Names, stored: dict[tuple[str, str], Stored]) -> None:
@@ -777,26 +813,28 @@ def _use_in_this_thread(shared: BaseDatabaseWrapper, language: str | None) -> No
 
 
 def _authorship_errors(raw: dict[str, Any]) -> list[tuple[str, str]]:
-    """Only agent messages may name an agent (checked on the raw row, so it is reported alongside shape errors)."""
+    """The rules across a message's fields (schemas.message_problems), checked on the raw row so that they are
+    reported alongside shape errors."""
     messages = raw.get("messages")
     if not isinstance(messages, list):
         return []
-    return _misattributed([(msg.get("author"), msg.get("agent")) if isinstance(msg, dict) else (None, None) for msg in messages])
-
-
-def _misattributed(authors: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
-    """(author, agent) of each message → an error for each message that names an agent but is not an agent's."""
-    return [
-        (f"messages[{i}].agent", _("only agent messages name an agent"))
-        for i, (author, agent) in enumerate(authors)
-        if agent and author != AuthorRole.AGENT
-    ]
+    return message_problems(
+        [
+            (msg.get("author"), msg.get("agent"), msg.get("name"), msg.get("body") is not None)
+            if isinstance(msg, dict)
+            else (None, None, None, True)
+            for msg in messages
+        ]
+    )
 
 
 def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...]:
-    """A message's column values after interaction and position: author role, agent id, sent at, body, public, language,
-    format."""
-    return (msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body, msg.public, msg.language or "", msg.format)
+    """A message's column values after interaction and position (MESSAGE_COLUMNS[2:])."""
+    name, parameters = msg.event()
+    return (
+        msg.author, agent_ids[msg.agent] if msg.agent else None, msg.at, msg.body or "", msg.public, msg.language or "",
+        msg.format, name, parameters, msg.translation or "", msg.translation_language or "",
+    )  # fmt: skip
 
 
 def _protected_messages(interaction_ids: list[int]) -> dict[int, dict[int, int]]:

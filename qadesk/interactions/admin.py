@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from qadesk.interactions.models import Customer, Interaction, Label, Message, Sop
+from qadesk.interactions.models import Customer, CustomField, Interaction, Label, Message, Sop
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(admin.ModelAdmin):
+    """Declared custom fields: imports check their values' type, the interaction list filters by them."""
+
+    list_display = ("key", "label", "type")
+    search_fields = ("key", "label")
 
 
 @admin.register(Label)
@@ -25,7 +33,7 @@ class CustomerAdmin(admin.ModelAdmin):
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = ("position", "author_role", "agent", "sent_at", "body", "is_public")
+    fields = ("position", "author_role", "agent", "sent_at", "body", "is_public", "event_name", "event_parameters", "translation")
     raw_id_fields = ("agent",)
 
 

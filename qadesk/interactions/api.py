@@ -27,6 +27,12 @@ class InteractionFilters(Schema):
     complaint: bool | None = None
     reviewed: bool | None = Field(None, description="true: a submitted review exists; false: none yet")
     assigned: bool | None = Field(None, description="true: open in someone's review queue; false: in nobody's")
+    event: str | None = Field(None, max_length=100, description="Only interactions whose transcript holds this action or event")
+    tag: str | None = Field(None, max_length=100, description="Only interactions carrying this tag")
+    field: str | None = Field(
+        None, max_length=50, description="A custom field's key; with field_value, only interactions where it holds that value"
+    )
+    field_value: str | None = Field(None, max_length=1000, description="The value of `field` (numbers compare as numbers)")
     q: str | None = Field(
         None, max_length=300, description="Text search in external id, subject, customer id and the credited agent's name"
     )
@@ -83,6 +89,11 @@ class MessageOut(Schema):
     body: str = Field(description="As imported; an HTML body (body_format html) is not sanitised here: sanitise it to show it.")
     body_format: str = Field(description="text or html.")
     is_public: bool
+    language: str = Field(description="The message's BCP 47 tag when it differs from the interaction's, else empty.")
+    event_name: str = Field(description="For an action or event (author_role event): what happened; else empty.")
+    event_parameters: dict[str, Any] | None = Field(description="An event's details (a JSON object); null for messages.")
+    translation: str = Field(description="A translation of the body (plain text), or empty.")
+    translation_language: str = Field(description="The translation's BCP 47 tag, or empty.")
 
 
 class InteractionDetailOut(InteractionOut):
@@ -100,6 +111,8 @@ class InteractionDetailOut(InteractionOut):
     reopens: int
     customer_rating: str = Field(description="positive, neutral, negative, or empty when the customer gave none.")
     complaint: bool
+    custom_fields: dict[str, Any] = Field(description="Custom fields as imported: {key: value}; a date as YYYY-MM-DD.")
+    tags: list[str]
     messages: list[MessageOut]
 
     @staticmethod

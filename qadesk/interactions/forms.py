@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Site, Team, User
 from qadesk.core.forms import FilterForm
-from qadesk.interactions.models import Channel, CustomerRating, JourneyPhase, Label, Status
-from qadesk.interactions.selectors import interaction_languages
+from qadesk.interactions.models import Channel, CustomerRating, CustomField, JourneyPhase, Label, Status
+from qadesk.interactions.selectors import interaction_event_names, interaction_languages
 
 _ANY = [("", _("Any"))]
 _YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -39,6 +39,10 @@ class InteractionFilterForm(FilterForm):
     assigned = yes_no_field(_("In a review queue"))
     customer_rating = forms.ChoiceField(label=_("Customer rating"), required=False, choices=_ANY + list(CustomerRating.choices))
     complaint = yes_no_field(_("Complaint"))
+    event = forms.ChoiceField(label=_("Has event"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
+    field = forms.ChoiceField(label=_("Custom field"), required=False)
+    field_value = forms.CharField(label=_("Field value"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -48,6 +52,8 @@ class InteractionFilterForm(FilterForm):
         self._choices("site", _ANY + [(s.pk, s.name) for s in Site.objects.only("name")])
         self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name", "names")])
         self._choices("language", _ANY + interaction_languages(actor=actor))  # the languages present, named
+        self._choices("event", _ANY + [(name, name) for name in interaction_event_names(actor=actor)])
+        self._choices("field", _ANY + [(cf.key, str(cf)) for cf in CustomField.objects.only("key", "label")])
         agents = Agent.objects.visible_to(actor).only("username", "display_name")
         self._choices("agent", _ANY + [(a.pk, str(a)) for a in agents])
 

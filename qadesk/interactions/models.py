@@ -50,6 +50,7 @@ class AuthorRole(models.TextChoices):
     AGENT = "agent", _("Agent")
     BOT = "bot", _("Bot")
     SYSTEM = "system", _("System")
+    EVENT = "event", _("Action or event")
 
 
 class BodyFormat(models.TextChoices):
@@ -64,6 +65,44 @@ def label_display(*, code: str, name: str = "", names: dict[str, str] | None = N
     name, else its code."""
     language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
     return (names or {}).get(language) or name or code
+
+
+class FieldType(models.TextChoices):
+    """The kinds of value a custom field holds."""
+
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+
+
+class CustomField(models.Model):
+    """A field an organisation's contacts carry beyond qadesk's own (the customer's plan, the order value, the
+    product), declared by an admin with its type so that imports check it and lists filter by it. Imported rows may
+    carry undeclared fields too: they are stored as given and the import report lists them as a warning."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True, help_text=_("The name in import files, e.g. plan."))
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=10, choices=FieldType.choices, default=FieldType.TEXT)
+    choices = models.JSONField(
+        _("choices"), default=list, blank=True, help_text=_("For a choice field: the accepted values, as a JSON list.")
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+
+    def __str__(self) -> str:
+        return self.label or self.key
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.choices, list) or not all(isinstance(c, str) for c in self.choices):
+            raise ValidationError({"choices": _('A JSON list of texts, e.g. ["gold", "silver"].')})
+        if self.type == FieldType.CHOICE and not self.choices:
+            raise ValidationError({"choices": _("A choice field needs its accepted values.")})
 
 
 class Label(models.Model):
@@ -227,6 +266,11 @@ class Interaction(models.Model):
     complaint = models.BooleanField(
         _("complaint"), default=False, db_default=False, help_text=_("The customer filed a complaint about this contact.")
     )
+    # Custom fields ({key: value}) and tags (a list) as JSON on the row: an import writes them with the interaction in
+    # one COPY or UPDATE (a table of their own would cost rows per contact and a sync on every re-import), and on
+    # PostgreSQL a GIN index (jsonb_path_ops, migration 0010) answers "tag X" and "field = value" by containment.
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     message_count = models.PositiveIntegerField(_("messages"), default=0)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
     # Digests of the handlers and of the transcript as last imported: a re-import compares them to tell unchanged
@@ -272,7 +316,13 @@ class InteractionAgent(models.Model):
 
 class Message(models.Model):
     """One message of a transcript. Bodies are customer-written: plain text is always rendered escaped, an HTML body
-    (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported."""
+    (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported.
+
+    An *event* (author_role event) is no chat message but something done during the contact: an agent's action in a
+    tool (`account-lookup`, `refund-issued`, the agent who did it in `agent`) or a system event (`transferred`), named
+    by `event_name` with its `event_parameters` (a JSON object, e.g. {"to": "billing"}); its body, if any, describes
+    it. A message may carry a machine `translation` of its body (in `translation_language`) beside the original.
+    """
 
     # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
     interaction = models.ForeignKey(
@@ -298,12 +348,38 @@ class Message(models.Model):
         db_default="",
         help_text=_("A BCP 47 tag, when this message's language differs from the interaction's."),
     )
+    event_name = models.CharField(
+        _("event"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("What happened, for an action or event (e.g. refund-issued); empty for other messages."),
+    )
+    event_parameters = models.JSONField(
+        _("event parameters"), null=True, blank=True, help_text=_("The event's details, as a JSON object.")
+    )
+    translation = models.TextField(
+        _("translation"), blank=True, default="", db_default="", help_text=_("A translation of the body, when one was made.")
+    )
+    translation_language = models.CharField(
+        _("translation language"),
+        max_length=LANGUAGE_TAG_MAX,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("A BCP 47 tag: the language of the translation."),
+    )
 
     class Meta:
         ordering = ["interaction", "position"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="message_position")]
+        # Only events are indexed (a few per transcript): "has event X" finds its interactions without reading messages.
+        indexes = [
+            models.Index(fields=["event_name", "interaction"], condition=models.Q(author_role="event"), name="message_event_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.interaction_id}#{self.position} {self.author_role}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,10 +14,12 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from qadesk.accounts.models import Role, User
-from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from qadesk.core.validation import error_messages
-from qadesk.interactions.models import Label, Sop
+from qadesk.interactions.models import CustomField, FieldType, Label, Sop
 from qadesk.interactions.sops import SopIn, steps_read, steps_stored
+
+_FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,50}")
 
 
 @dataclass
@@ -144,3 +147,34 @@ def sops_create_placeholders(*, codes: Iterable[str]) -> list[str]:
     new = sorted(codes - known)
     Sop.objects.bulk_create([Sop(code=code, title=code, placeholder=True) for code in new], ignore_conflicts=True)
     return new
+
+
+def custom_field_check_admin(*, actor: User) -> None:
+    """Declaring custom fields shapes every import: admins only."""
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise PermissionDenied(_("Only admins can declare custom fields."))
+
+
+def custom_field_save(*, actor: User, key: str, label: str, type: str, choices: list[str] | None = None) -> CustomField:
+    """Declare a custom field, or change its label, type or accepted values (admins). Values stored before are not
+    checked again: the next import of their rows is."""
+    custom_field_check_admin(actor=actor)
+    if not _FIELD_KEY.fullmatch(key):
+        raise InvalidInput(_("letters, digits, - and _ only, at most 50 characters"), field=("key",))
+    if type not in FieldType.values:
+        expected = ", ".join(FieldType.values)
+        raise InvalidInput(_("{value} is not one of: {expected}").format(value=repr(type), expected=expected), field=("type",))
+    values = list(dict.fromkeys(c.strip() for c in choices or [] if c.strip()))
+    if type == FieldType.CHOICE and not values:
+        raise InvalidInput(_("a choice field needs its accepted values"), field=("choices",))
+    field, _created = CustomField.objects.update_or_create(
+        key=key,
+        defaults={"label": label.strip() or key, "type": type, "choices": values if type == FieldType.CHOICE else []},
+    )
+    return field
+
+
+def custom_field_delete(*, actor: User, key: str) -> None:
+    """Forget a declaration (admins): the values interactions carry stay, as undeclared fields."""
+    custom_field_check_admin(actor=actor)
+    CustomField.objects.filter(key=key).delete()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 RUN_LIMIT = 8  # a run of more than this many messages from the same side folds its middle
-SYSTEM_LIMIT = 2  # system lines (transfers, waiting notices): a run of more than this folds its middle
+SYSTEM_LIMIT = 2  # system lines and events (transfers, actions in tools): a run of more than this folds its middle
 KEEP = 2  # messages left visible at each end of a folded run (1 for system lines)
 
 
@@ -44,7 +44,7 @@ def transcript_blocks(messages: Sequence[Any] | Iterable[Any], *, focus: int | N
     """The messages in order, with the middle of each long same-side run replaced by one Fold."""
     blocks: list[Any] = []
     for run in _runs(messages):
-        system = run[0].author_role == "system"
+        system = run[0].author_role in ("system", "event")  # one-line entries fold like system lines
         limit, keep = (SYSTEM_LIMIT, 1) if system else (RUN_LIMIT, KEEP)
         if len(run) <= limit:
             blocks.extend(run)

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from qadesk.accounts.models import OrgSettings, Role, User
+from qadesk.autoqa.selectors import autoqa_card
 from qadesk.core.lists import PAGE_SIZES, paginate, parse_page_number, parse_page_size, parse_sort
 from qadesk.interactions.forms import InteractionFilterForm
 from qadesk.interactions.selectors import (
@@ -56,7 +57,7 @@ def interaction_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def interaction_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """One interaction: facts, transcript and the reviews of it the user may see."""
+    """One interaction: facts, transcript, the reviews of it the user may see and the automatic checks."""
     interaction = interaction_detail(actor=request.user, pk=pk)  # type: ignore[arg-type]
     reviews = (
         Review.objects.visible_to(request.user)  # type: ignore[arg-type]
@@ -69,6 +70,7 @@ def interaction_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": reviews,
         "pass_mark": OrgSettings.load().pass_mark,
         "assign_form": _assign_form(request.user),  # type: ignore[arg-type]
+        "auto": autoqa_card(actor=request.user, interaction=interaction),  # type: ignore[arg-type]
     }
     return render(request, "interactions/detail.html", context)
 

@@ -46,6 +46,10 @@ def candidate_queryset(*, plan: SamplingPlan, start: date, end: date) -> QuerySe
         qs = qs.filter(label__code__in=filters["labels"])
     if filters.get("teams"):
         qs = qs.filter(agent__team_id__in=filters["teams"])
+    for tag in filters.get("tags") or []:  # every one of them
+        qs = qs.with_tag(tag)
+    for key, value in (filters.get("custom_fields") or {}).items():
+        qs = qs.with_field(key, value)
     by = (plan.strata or {}).get("by", [])
     long_handle = int(filters.get("long_handle_seconds") or DEFAULT_LONG_HANDLE_SECONDS)
     # "reassigned" costs a look at the handlers, so it is only computed when the plan boosts it.

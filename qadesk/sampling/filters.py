@@ -16,7 +16,7 @@ from qadesk.accounts.models import Team
 from qadesk.core.errors import InvalidInput
 from qadesk.interactions.models import Label
 
-FILTER_KEYS = ("labels", "teams", "date_from", "date_to", "long_handle_seconds")
+FILTER_KEYS = ("labels", "teams", "date_from", "date_to", "long_handle_seconds", "tags", "custom_fields")
 
 
 def sampling_filters_check(filters: Any) -> dict[str, Any]:
@@ -36,10 +36,28 @@ def sampling_filters_check(filters: Any) -> dict[str, Any]:
     dates = {key: _check_date(filters[key], key) for key in ("date_from", "date_to") if filters.get(key) is not None}
     if len(dates) == 2 and dates["date_from"] > dates["date_to"]:
         raise InvalidInput(_("date_from is after date_to."), field=("filters", "date_from"))
+    if "tags" in filters:
+        _check_tags(filters["tags"])
+    if "custom_fields" in filters:
+        _check_custom_fields(filters["custom_fields"])
     seconds = filters.get("long_handle_seconds")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1):
         raise InvalidInput(_("must be a whole number of seconds, 1 or more"), field=("filters", "long_handle_seconds"))
     return filters
+
+
+def _check_tags(tags: Any) -> None:
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
+        raise InvalidInput(_("must be a list of tags"), field=("filters", "tags"))
+
+
+def _check_custom_fields(values: Any) -> None:
+    """{key: value}: the candidates' custom field holds that value (text, a number, true/false; a date as YYYY-MM-DD)."""
+    if not isinstance(values, dict):
+        raise InvalidInput(_("must be an object"), field=("filters", "custom_fields"))
+    for key, value in values.items():
+        if not isinstance(value, str | int | float) or value == "":
+            raise InvalidInput(_("must be text, a number or true/false"), field=("filters", "custom_fields", str(key)))
 
 
 def _check_labels(labels: Any) -> None:

@@ -62,6 +62,9 @@ class SamplingPlanForm(forms.Form):
     )
     teams = forms.ModelMultipleChoiceField(label=_("Only these teams"), queryset=Team.objects.none(), required=False)
     labels = forms.CharField(label=_("Only these labels"), required=False, help_text=_("Label codes, separated by commas."))
+    tags = forms.CharField(
+        label=_("Only with these tags"), required=False, help_text=_("Tags, separated by commas: contacts carrying all of them.")
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     long_handle_seconds = forms.IntegerField(
@@ -116,6 +119,9 @@ class SamplingPlanForm(forms.Form):
         labels = [c.strip() for c in (d["labels"] or "").split(",") if c.strip()]
         if labels:
             filters["labels"] = labels
+        tags = [t.strip() for t in (d["tags"] or "").split(",") if t.strip()]
+        if tags:
+            filters["tags"] = tags
         for name in ("date_from", "date_to"):
             if d[name]:
                 filters[name] = d[name].isoformat()
@@ -137,6 +143,7 @@ def _initial(plan: SamplingPlan) -> dict[str, Any]:
     initial["proportions"] = "\n".join(f"{stratum_label(k, by)} = {formats.number_format(v, use_l10n=True)}" for k, v in shares)
     initial["teams"] = filters.get("teams", [])
     initial["labels"] = ", ".join(filters.get("labels", []))
+    initial["tags"] = ", ".join(filters.get("tags", []))
     initial |= {k: filters.get(k) for k in ("date_from", "date_to", "long_handle_seconds")}
     initial |= {f"boost_{flag}": v for flag, v in (plan.risk_boosts or {}).items()}
     initial["reviewers"] = [u.pk for u in plan.reviewers.all()]

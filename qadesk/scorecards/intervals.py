@@ -28,6 +28,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from scipy import special
 
 CONFIDENCE = 0.95
@@ -172,6 +173,68 @@ def mean_interval(
     lower = mean * math.exp(-math.hypot(math.log(a / a_low), math.log(m / m_low))) if reachable else 0.0
     upper = min(mean * math.exp(math.hypot(math.log(a_high / a), math.log(m_high / m))), cap)  # min: rounding only
     return min(lower, mean), max(upper, mean)
+
+
+# Many groups at once. A report's group table computes the same intervals for every group: with one array operation per
+# step instead of one Python call per group and figure, 40 groups cost ~0.2 ms instead of ~1 ms (benchmarks/README.md).
+# + − × ÷ √ and the (shared, cached) quantiles give the same bits in both forms; numpy's logarithms and exponentials may
+# differ from the math module's by one unit in the last place, far below the 2 decimals shown (tests compare both).
+Floats = np.ndarray  # one float64 per group
+
+
+def wilson_intervals(successes: Floats, n: Floats, *, confidence: float = CONFIDENCE) -> tuple[Floats, Floats]:
+    """`wilson_interval` of each group (0–1); NaN where n ≤ 0."""
+    z = z_quantile(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.minimum(np.maximum(successes / n, 0.0), 1.0)
+        denominator = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+        low, high = np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+    none = n <= 0
+    return np.where(none, np.nan, low), np.where(none, np.nan, high)
+
+
+def percent_intervals(successes: Floats, n: Floats, *, confidence: float = CONFIDENCE) -> tuple[Floats, Floats]:
+    """`percent_interval` of each group (independent reviews); NaN where n = 0."""
+    low, high = wilson_intervals(successes, n, confidence=confidence)
+    return low * 100, high * 100
+
+
+def per_100_intervals(counts: Floats, n: Floats, *, confidence: float = CONFIDENCE) -> tuple[Floats, Floats]:
+    """`per_100_interval` of each group (independent reviews); NaN where n ≤ 0."""
+    tail = (1 - confidence) / 2
+    # Counts repeat from report to report: the cached quantiles of `poisson_interval`, not scipy's for every group.
+    low = np.array([0.0 if c <= 0 else _gamma_quantile(c, tail) for c in counts.tolist()])
+    high = np.array([_gamma_quantile(c + 1, 1 - tail) for c in counts.tolist()])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = low / n * 100, high / n * 100
+    none = n <= 0
+    return np.where(none, np.nan, low), np.where(none, np.nan, high)
+
+
+def mean_intervals(
+    n: Floats, n_zero: Floats, total: Floats, total_sq: Floats, max_score: Floats, *, confidence: float = CONFIDENCE
+) -> tuple[Floats, Floats]:
+    """`mean_interval` of each group (independent reviews; `max_score` NaN when unknown); NaN where it gives None."""
+    k = n - n_zero
+    cap = np.where(np.isnan(max_score) | (max_score <= MAX_SCORE), MAX_SCORE, math.inf)
+    a_low, a_high = wilson_intervals(k, n, confidence=confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a, m = k / n, total / k
+        variance = np.maximum((total_sq - total * total / k) / (k - 1), 0.0)
+        t = np.array([t_quantile(df, confidence) for df in np.maximum(k - 1, 1).tolist()])  # cached, as in mean_interval
+        half = t * np.sqrt(variance / k)
+        m_low = np.where(k == 1, 0.0, m - half)
+        m_high = np.where(k == 1, np.maximum(MAX_SCORE, m), np.minimum(m + half, cap))
+        mean = a * m
+        reachable = (a_low > 0) & (m_low > 0)
+        lower = np.where(reachable, mean * np.exp(-np.hypot(np.log(a / a_low), np.log(m / m_low))), 0.0)
+        upper = np.minimum(mean * np.exp(np.hypot(np.log(a_high / a), np.log(m_high / m))), cap)
+        lower, upper = np.minimum(lower, mean), np.maximum(upper, mean)
+    lower, upper = np.where(k == 0, 0.0, lower), np.where(k == 0, a_high * MAX_SCORE, upper)
+    none = n < 2
+    return np.where(none, np.nan, lower), np.where(none, np.nan, upper)
 
 
 @dataclass(frozen=True)

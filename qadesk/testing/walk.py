@@ -183,6 +183,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
         f"/sampling/runs/{o['run']}/",
     ]
     calibration = ["/calibration/", f"/calibration/{o['session']}/", f"/calibration/{o['session']}/results/"]
+    operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/"]
     return {
         "admin": [
             *everyone,
@@ -190,6 +191,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/account/settings/",
             "/connectors/",
             "/connectors/new/",
+            "/imports/",
             "/account/people/",
             "/admin/",
             "/admin/accounts/user/",
@@ -209,6 +211,9 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/sops/new/",
             f"/sops/{o['sop']}/",
             "/scorecards/",
+            *operations,
+            "/operations/staffing/?calls=100&interval_minutes=30&aht_seconds=180&target_seconds=20&target_level=80",
+            "/imports/",
         ],
         "reviewer1": [
             *everyone,
@@ -219,7 +224,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/reviews/{o['own_review']}/",
             f"/calibration/{o['session']}/items/{o['item']}/score/",
         ],
-        "lead.milano": [*everyone, *leads],
+        "lead.milano": [*everyone, *leads, *operations],
         "agent.it": [
             *everyone,
             f"/reviews/{o['review']}/",

@@ -90,6 +90,7 @@ def main(rounds: int) -> None:
     with transaction.atomic():  # one commit for the whole seed: quicker, and the server sees all of it or nothing
         plan = _plan(rounds, draft, submitted, disputed, session, lambda: f.make_interaction(agent).pk)
         plan["sampling"] = [sampling_plan(n) for n in range(rounds)]
+        plan["close_complaint"] = _complaints(rounds, people["qa"])
     out = {
         "tokens": tokens,
         "criteria": [{"id": c.pk, "code": c.code, "choices": list(c.rating_choices())} for c in criteria],
@@ -97,6 +98,21 @@ def main(rounds: int) -> None:
         **plan,
     }
     json.dump(out, sys.stdout)
+
+
+def _complaints(rounds: int, qa: Any) -> list[int]:
+    """Complaints in progress, one per round (none where the code has no complaint register: an older checkout)."""
+    try:
+        from qadesk.complaints.models import ComplaintCategory
+        from qadesk.complaints.services import complaint_create, complaint_transition
+    except ImportError:
+        return []
+    category = ComplaintCategory.objects.order_by("code").first() or ComplaintCategory.objects.create(code="race")
+    ids = []
+    for _ in range(rounds):
+        complaint = complaint_create(actor=qa, category=category, description="Race")
+        ids.append(complaint_transition(complaint=complaint, actor=qa, status="in_progress").pk)
+    return ids
 
 
 def _plan(rounds: int, draft: Any, submitted: Any, disputed: Any, session: Any, interaction: Any) -> dict[str, list[Any]]:

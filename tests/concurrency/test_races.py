@@ -258,3 +258,29 @@ def test_two_runs_of_one_sampling_plan_at_once_draw_the_period_once(race_server:
         if problems:
             broken[n] = problems
     _verdict("two sampling runs", broken)
+
+
+def test_two_closes_of_one_complaint_at_once_leave_exactly_one(race_server: Server) -> None:
+    s, broken = race_server, {}
+    for n, (complaint_id, stagger) in enumerate(zip(s.seed["close_complaint"], staggers(ROUNDS), strict=True)):
+        path = f"/complaints/{complaint_id}/status"
+        resolve = {"status": "resolved", "root_cause": "Carrier", "outcome": "Refund"}
+        reject = {"status": "rejected", "root_cause": "Duplicate", "outcome": "Merged"}
+        resolving, rejecting = s.race(("qa", "POST", path, resolve), ("qa2", "POST", path, reject), stagger=stagger)
+        problems: list[str] = []
+        _no_server_error(problems, resolving=resolving, rejecting=rejecting)
+        if _statuses(resolving, rejecting) != [200, 409]:
+            problems.append(f"answers resolve {resolving!r}, reject {rejecting!r}")
+        complaint = s.call("qa", "GET", f"/complaints/{complaint_id}").body
+        winner = "resolved" if resolving.status == 200 else "rejected" if rejecting.status == 200 else None
+        if complaint["status"] != winner:
+            problems.append(f"the complaint says {complaint['status']!r}, the winning answer {winner!r}")
+        expected_cause = {"resolved": "Carrier", "rejected": "Duplicate"}.get(complaint["status"])
+        if complaint["root_cause"] != expected_cause:
+            problems.append(f"root cause {complaint['root_cause']!r} with status {complaint['status']!r}")
+        moves = [a for a in complaint["actions"] if a["kind"] == "status"]
+        if len(moves) != 2:  # in progress (seed), then the one close
+            problems.append(f"{len(moves)} status entries on the timeline")
+        if problems:
+            broken[n] = problems
+    _verdict("two closes of a complaint", broken)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -32,11 +33,23 @@ _NATURAL: dict[str, tuple[str, Any, str]] = {
 
 @dataclass(frozen=True)
 class RollupCells:
-    """The same selection of cells in the three rollup tables."""
+    """The same selection of cells in the three rollup tables (each queryset built when first used: the group table
+    alone needs only the reviews')."""
 
-    reviews: QuerySet[QualityDay]
-    ratings: QuerySet[QualityCriterionDay]
-    causes: QuerySet[QualityRootCauseDay]
+    actor: User
+    where: Q
+
+    @cached_property
+    def reviews(self) -> QuerySet[QualityDay]:
+        return QualityDay.objects.visible_to(self.actor).filter(self.where)
+
+    @cached_property
+    def ratings(self) -> QuerySet[QualityCriterionDay]:
+        return QualityCriterionDay.objects.visible_to(self.actor).filter(self.where)
+
+    @cached_property
+    def causes(self) -> QuerySet[QualityRootCauseDay]:
+        return QualityRootCauseDay.objects.visible_to(self.actor).filter(self.where)
 
     def criterion_sums(self) -> list[dict[str, Any]]:
         """Per criterion: n (rated), Σ criterion score, failures — as `quality._criterion_sums` over the reviews."""
@@ -62,12 +75,14 @@ def rollup_cells(
     date_to: date | None,
     filters: dict[str, Any] | None,
     pass_mark: Decimal,
+    usable: bool | None = None,
 ) -> RollupCells | None:
     """The cells standing for `quality_reviews(actor, date_from, date_to, filters)`, or None when the rollup was built for
-    another pass mark or time zone (`rollup_usable`): the caller then reads the reviews."""
+    another pass mark or time zone (`rollup_usable`): the caller then reads the reviews. `usable`: that answer when the
+    caller already has it (`report_settings` reads it with the organisation's settings), saving a query."""
     from qadesk.analytics.rollup import rollup_usable
 
-    if not rollup_usable(pass_mark=pass_mark):
+    if not (rollup_usable(pass_mark=pass_mark) if usable is None else usable):
         return None
     given = {name: str(value).strip() for name, value in (filters or {}).items() if value not in (None, "")}
     level = LEVEL_DAY if by in ("agent", "period") and set(given) <= {"agent", "reviewee"} else LEVEL_ALL
@@ -78,11 +93,7 @@ def rollup_cells(
         where &= Q(day__lte=clamped(date_to))
     for name, text in given.items():
         where &= _filter(name, text)
-    return RollupCells(
-        reviews=QualityDay.objects.visible_to(actor).filter(where),
-        ratings=QualityCriterionDay.objects.visible_to(actor).filter(where),
-        causes=QualityRootCauseDay.objects.visible_to(actor).filter(where),
-    )
+    return RollupCells(actor=actor, where=where)
 
 
 REVIEWEES = ("people", "bots")

@@ -135,7 +135,7 @@ def precision_plan(*, actor: User, by: str, margin: float, date_from: date | Non
     org = OrgSettings.load()
     minimum_n, max_width = org.minimum_n, float(org.max_interval_width)
     rows = _grouped_sums(reviews=quality_reviews(actor=actor, date_from=date_from, date_to=date_to), by=by, sums=_SCORE_SUMS)
-    names = _labels(by, "month", [r["group_key"] for r in rows])
+    names = _labels(by, "month", rows)
     groups = [_precision_row(_key(r["group_key"]), names(r["group_key"]), r, margin, minimum_n, max_width) for r in rows]
     groups.sort(key=lambda g: (g.more_needed is None, -(g.more_needed or 0), g.label.casefold(), g.key))
     return PrecisionPlan(by=by, margin=margin, date_from=date_from, date_to=date_to, minimum_n=minimum_n, groups=groups)
@@ -171,7 +171,7 @@ def discrepancies(
             tested[key] = result
     corrected = zip(tested, stats.family_corrected(list(tested.values())), strict=True)
     found = {key: result for key, result in corrected if result.significant or include_all}
-    names = _labels(by, "month", list(found))
+    names = _labels(by, "month", [sums_a[key] for key in found])
     groups = [
         DiscrepancyRow(
             _key(key),

@@ -5,6 +5,7 @@ from the rollup equals the report read from the reviews, field by field, for eve
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,8 +17,16 @@ from django.utils import timezone
 from qadesk.accounts.models import Agent, Role, User
 from qadesk.accounts.services import org_settings_update
 from qadesk.analytics.models import QualityCriterionDay, QualityDay, RollupState
-from qadesk.analytics.rollup import quality_rollup_kept, quality_rollup_rebuild, quality_rollup_verify
-from qadesk.analytics.selectors import DIMENSIONS, quality_report
+from qadesk.analytics.rollup import (
+    quality_rollup_kept,
+    quality_rollup_rebuild,
+    quality_rollup_verify,
+    report_settings,
+    rollup_usable,
+)
+from qadesk.analytics.selectors import DIMENSIONS, quality_groups, quality_report
+from qadesk.analytics.selectors.cells import rollup_cells
+from qadesk.analytics.selectors.quality import _grouped_sums, _key, _rollup_sums, _row
 from qadesk.core.errors import ApplicationError
 from qadesk.disputes.services import ContestedCriterion, dispute_decide, dispute_open, review_reopen
 from qadesk.imports.services import interactions_import
@@ -200,3 +209,32 @@ def test_verify_says_when_the_rollup_was_built_for_another_pass_mark(history) ->
     assert [d.table for d in quality_rollup_verify()] == ["state"]
     assert quality_rollup_rebuild()["qualityday"] > 0
     assert quality_rollup_verify() == []
+
+
+def test_the_group_table_is_one_query_with_the_figures_of_one_group_at_a_time(history, people, django_assert_num_queries):
+    """From the rollup, the group table reads its sums and the groups' names in one query, and computes every group's
+    intervals at once: the same rows as `_row` gives one group at a time (what the totals row still uses)."""
+    qa_lead = people["qa_lead"]
+    for by in DIMENSIONS:
+        cells = rollup_cells(actor=qa_lead, by=by, date_from=None, date_to=None, filters={}, pass_mark=Decimal(80), usable=True)
+        assert cells is not None
+        sums = _rollup_sums()
+        with django_assert_num_queries(1):
+            groups = quality_groups(reviews=cells.reviews, by=by, period="day", sums=sums, minimum_n=2, max_width=None)
+        rows = {_key(r["group_key"]): r for r in _grouped_sums(reviews=cells.reviews, by=by, period="day", sums=sums)}
+        assert len(groups) == len(rows) > 1
+        assert any(g.rank for g in groups) or by == "period"
+        for group in groups:
+            assert replace(group, rank=None) == _row(group.key, group.label, rows[group.key], 2, None)
+    names = {g.label for g in quality_groups(reviews=cells.reviews, by="agent", period="month", sums=sums, minimum_n=2)}
+    assert names == {str(a) for a in people["agents"]}
+
+
+def test_the_report_reads_the_settings_and_the_rollups_state_in_one_query(history, django_assert_num_queries) -> None:
+    with django_assert_num_queries(1):
+        org, usable = report_settings()
+    assert usable is True is rollup_usable(pass_mark=org.pass_mark)
+    RollupState.objects.update(pass_mark=Decimal("50"))
+    assert report_settings()[1] is False is rollup_usable(pass_mark=org.pass_mark)
+    RollupState.objects.all().delete()
+    assert report_settings()[1] is False

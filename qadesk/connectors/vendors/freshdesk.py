@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from qadesk.connectors.client import NotFound
-from qadesk.connectors.vendors.common import Context, Page, agents_in_order, first_label, parse_time, require
+from qadesk.connectors.client import HttpClient, NotFound
+from qadesk.connectors.vendors.common import Context, Page, Parallel, agents_in_order, first_label, parse_time, require
 
 PER_PAGE = 100
 EPOCH = "1970-01-01T00:00:00Z"
@@ -51,11 +51,14 @@ class FreshdeskFeed:
             if not isinstance(tickets, list):
                 require({}, "tickets", list, "tickets")
             page = Page()
-            for ticket in tickets:
+            fetch = Parallel(self.ctx.client)
+            try:
+                found = fetch.map(self._conversations_with, [ticket["id"] for ticket in tickets])
+            finally:
+                fetch.close()
+            for ticket, conversations in zip(tickets, found, strict=True):
                 page.reached = max(filter(None, [page.reached, parse_time(ticket.get("updated_at"))]), default=None)
-                try:
-                    conversations = self._conversations(ticket["id"])
-                except NotFound:  # deleted since the list was read
+                if isinstance(conversations, NotFound):  # deleted since the list was read
                     page.deleted.append(str(ticket["id"]))
                     continue
                 page.rows.append(ticket_row(ticket, conversations, ratings.get(ticket["id"]), self.ctx))
@@ -98,12 +101,14 @@ class FreshdeskFeed:
             url, params = (found.group(1), None) if found else (None, None)
         return ratings
 
-    def _conversations(self, ticket_id: Any) -> list[dict[str, Any]]:
+    @staticmethod
+    def _conversations_with(client: HttpClient, ticket_id: Any) -> list[dict[str, Any]]:
+        """A ticket's conversations, every page of them, asked on `client` (one of the page's connections)."""
         found: list[dict[str, Any]] = []
         url: str | None = f"/api/v2/tickets/{int(ticket_id)}/conversations"
         params: dict[str, Any] | None = {"per_page": PER_PAGE}
         while url:
-            answer = self.ctx.client.get(url, params)
+            answer = client.get(url, params)
             if not isinstance(answer.data, list):
                 require({}, "conversations", list, "ticket conversations")
             found.extend(answer.data)

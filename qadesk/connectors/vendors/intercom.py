@@ -12,8 +12,17 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from qadesk.connectors.client import NotFound
-from qadesk.connectors.vendors.common import Context, Page, agents_in_order, first_label, from_unix, parse_time, require
+from qadesk.connectors.client import HttpClient, NotFound
+from qadesk.connectors.vendors.common import (
+    Context,
+    Page,
+    Parallel,
+    agents_in_order,
+    first_label,
+    from_unix,
+    parse_time,
+    require,
+)
 
 PER_PAGE = 150
 STATE = {"open": "open", "snoozed": "pending", "closed": "closed"}
@@ -48,12 +57,15 @@ class IntercomFeed:
             data = self.ctx.client.request("POST", "/conversations/search", body=body).data
             found = require(data, "conversations", list, "conversations/search")
             page = Page()
-            for summary in found:
+            fetch = Parallel(self.ctx.client)
+            try:
+                conversations = fetch.map(_retrieve, [summary["id"] for summary in found])
+            finally:
+                fetch.close()
+            for summary, full in zip(found, conversations, strict=True):
                 latest = max(latest, int(summary.get("updated_at") or 0))
                 page.reached = max(filter(None, [page.reached, parse_time(summary.get("updated_at"))]), default=None)
-                try:
-                    full = self.ctx.client.get(f"/conversations/{int(summary['id'])}", {"display_as": "plaintext"}).data
-                except NotFound:
+                if isinstance(full, NotFound):  # deleted since the search
                     page.deleted.append(str(summary["id"]))
                     continue
                 page.rows.append(conversation_row(full, self.ctx))
@@ -67,6 +79,11 @@ class IntercomFeed:
             yield page
             if not starting_after:
                 return
+
+
+def _retrieve(client: HttpClient, conversation_id: Any) -> Any:
+    """A conversation with its parts, asked on `client` (one of the page's connections)."""
+    return client.get(f"/conversations/{int(conversation_id)}", {"display_as": "plaintext"}).data
 
 
 def _person(author: dict[str, Any] | None) -> str | None:

@@ -12,8 +12,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from qadesk.connectors.client import NotFound
-from qadesk.connectors.vendors.common import Context, Page, agents_in_order, first_label, parse_time, require
+from qadesk.connectors.client import HttpClient, NotFound
+from qadesk.connectors.vendors.common import (
+    Context,
+    Page,
+    Parallel,
+    agents_in_order,
+    first_label,
+    parse_time,
+    require,
+)
 
 STATUS = {"new": "open", "open": "open", "pending": "pending", "hold": "pending", "solved": "resolved", "closed": "closed"}
 CHANNEL = {
@@ -35,36 +43,40 @@ class ZendeskFeed:
             params["cursor"] = cursor["cursor"]
         else:
             params["start_time"] = int(start.timestamp()) if start else 0
-        while True:
-            data = self.ctx.client.get("/api/v2/incremental/tickets/cursor.json", params).data
-            tickets = require(data, "tickets", list, "incremental/tickets")
-            users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
-            metrics = {m.get("ticket_id"): m for m in data.get("metric_sets") or [] if isinstance(m, dict)}
-            page = Page(cursor={"cursor": data.get("after_cursor") or params.get("cursor")})
-            for ticket in tickets:
-                page.reached = max(filter(None, [page.reached, parse_time(ticket.get("updated_at"))]), default=None)
-                if ticket.get("status") == "deleted":
-                    page.deleted.append(str(ticket["id"]))
-                    continue
-                try:
-                    comments = self._comments(ticket["id"])
-                except NotFound:  # deleted between the feed and this request
-                    page.deleted.append(str(ticket["id"]))
-                    continue
-                page.rows.append(ticket_row(ticket, comments, users, metrics.get(ticket["id"]), self.ctx))
-            yield page
-            if data.get("end_of_stream") or not data.get("after_cursor"):
-                return
-            params = {"include": "users,metric_sets", "cursor": data["after_cursor"]}
+        fetch = Parallel(self.ctx.client)
+        try:
+            while True:
+                data = self.ctx.client.get("/api/v2/incremental/tickets/cursor.json", params).data
+                tickets = require(data, "tickets", list, "incremental/tickets")
+                users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
+                metrics = {m.get("ticket_id"): m for m in data.get("metric_sets") or [] if isinstance(m, dict)}
+                page = Page(cursor={"cursor": data.get("after_cursor") or params.get("cursor")})
+                live = [ticket for ticket in tickets if ticket.get("status") != "deleted"]
+                comments = dict(zip((id(t) for t in live), fetch.map(_comments, (t["id"] for t in live)), strict=True))
+                for ticket in tickets:
+                    page.reached = max(filter(None, [page.reached, parse_time(ticket.get("updated_at"))]), default=None)
+                    found = comments.get(id(ticket))
+                    if found is None or isinstance(found, NotFound):  # deleted, or deleted since the feed was read
+                        page.deleted.append(str(ticket["id"]))
+                        continue
+                    page.rows.append(ticket_row(ticket, found, users, metrics.get(ticket["id"]), self.ctx))
+                yield page
+                if data.get("end_of_stream") or not data.get("after_cursor"):
+                    return
+                params = {"include": "users,metric_sets", "cursor": data["after_cursor"]}
+        finally:
+            fetch.close()
 
-    def _comments(self, ticket_id: Any) -> list[dict[str, Any]]:
-        comments: list[dict[str, Any]] = []
-        url: str | None = f"/api/v2/tickets/{int(ticket_id)}/comments.json"
-        while url:
-            data = self.ctx.client.get(url).data
-            comments.extend(require(data, "comments", list, "ticket comments"))
-            url = data.get("next_page")
-        return comments
+
+def _comments(client: HttpClient, ticket_id: Any) -> list[dict[str, Any]]:
+    """A ticket's comments, every page of them."""
+    comments: list[dict[str, Any]] = []
+    url: str | None = f"/api/v2/tickets/{int(ticket_id)}/comments.json"
+    while url:
+        data = client.get(url).data
+        comments.extend(require(data, "comments", list, "ticket comments"))
+        url = data.get("next_page")
+    return comments
 
 
 def _person(user_id: Any) -> str | None:

@@ -25,6 +25,8 @@ from qadesk.notifications.models import Notification
 from qadesk.reviews.services import review_create, review_save, review_submit
 from qadesk.reviews.tests.helpers import criteria_by_code, perfect_ratings
 from qadesk.sampling.models import SamplingPlan, SamplingRun
+from qadesk.surveys.models import Survey
+from qadesk.surveys.services import invitation_create, response_for_invitation, survey_templates_install
 from qadesk.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +65,10 @@ def world(default_scorecard, agent, other_team_agent, team_lead, reviewer, qa_le
     job = JobRun.objects.create(kind="sampling", params={"plan": plan.pk}, created_by=qa_lead)
     run = SamplingRun.objects.create(plan=plan, period_start=timezone.localdate(), period_end=timezone.localdate(), seed=1)
     note = Notification.objects.create(recipient=other_team_agent.user, kind="x", subject="x", url="/")
+    survey_templates_install()
+    answered = response_for_invitation(
+        invitation=invitation_create(survey=Survey.objects.get(code="post-contact"), interaction=theirs)
+    )
     return {
         "interaction": theirs.pk,
         "review": draft.pk,
@@ -75,6 +81,7 @@ def world(default_scorecard, agent, other_team_agent, team_lead, reviewer, qa_le
         "run": run.pk,
         "job": job.pk,
         "notification": note.pk,
+        "response": answered.pk,
     }
 
 
@@ -108,6 +115,7 @@ API = [
     ("get", "/api/v1/sampling/plans/{plan}/coverage", None),
     ("post", "/api/v1/sampling/plans/{plan}/run", {}),
     ("get", "/api/v1/sampling/jobs/{job}", None),
+    ("get", "/api/v1/surveys/responses/{response}", None),
 ]
 PAGES = [
     ("get", "/interactions/{interaction}/"),
@@ -137,6 +145,7 @@ PAGES = [
     ("get", "/sampling/{plan}/coverage/"),
     ("get", "/sampling/runs/{run}/"),
     ("get", "/sampling/jobs/{job}/"),
+    ("get", "/surveys/responses/{response}/"),
 ]
 
 
@@ -169,6 +178,7 @@ READ = {
     "plan": "/api/v1/sampling/plans/{plan}",
     "run": "/api/v1/sampling/plans/{plan}",
     "job": "/api/v1/sampling/plans/{plan}",
+    "response": "/api/v1/surveys/responses/{response}",
 }
 
 

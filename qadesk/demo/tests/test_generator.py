@@ -130,7 +130,8 @@ def test_it_reassigns_some_contacts_and_has_repeat_customers(records: list) -> N
 
 
 def test_it_writes_four_to_ten_messages_in_most_handled_transcripts(records: list) -> None:
-    sizes = [len(r["messages"]) for r, p in records if p.agents and r["status"] == "closed"]
+    # Messages people wrote: the actions logged beside them (events) are not messages of the conversation.
+    sizes = [sum(m["author"] != "event" for m in r["messages"]) for r, p in records if p.agents and r["status"] == "closed"]
     assert sum(4 <= n <= 10 for n in sizes) / len(sizes) > 0.95
 
 
@@ -155,3 +156,12 @@ def test_customers_rate_some_contacts_and_complain_more_after_a_mistake(records:
 
     assert share("customer_rating", "negative", True) > 2 * share("customer_rating", "negative", False)
     assert share("complaint", True, True) > 2 * share("complaint", True, False) > 0
+
+
+def test_agents_look_the_customer_up_and_issue_refunds_as_logged_actions(records: list) -> None:
+    handled = [r for r, _plan in records if r["agents"] and any(m["author"] == "agent" for m in r["messages"])]
+    for record in handled:
+        events = [m for m in record["messages"] if m["author"] == "event"]
+        assert [e["name"] for e in events][:1] == ["account-lookup"]
+        assert events[0]["parameters"] == {"customer": record["customer"]} and events[0]["agent"] in record["agents"]
+        assert ("refund-issued" in {e["name"] for e in events}) == (record["label"] == "refund_request")

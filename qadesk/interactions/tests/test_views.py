@@ -59,9 +59,9 @@ def test_it_keeps_the_list_query_count_flat(client, qa_lead, agent, django_asser
         f.make_interaction(agent)
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install, not per request
-    # session, user, org settings, 5 filter choice lists (the languages present too), reviewers to assign to, count,
-    # page, who has them in a queue, the user's saved filters
-    with django_assert_max_num_queries(13):
+    # session, user, org settings, 7 filter choice lists (the languages and event names present, the custom fields
+    # declared), reviewers to assign to, count, page, who has them in a queue, the user's saved filters
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("interactions:list")).status_code == 200
 
 
@@ -105,8 +105,9 @@ def test_it_keeps_the_detail_query_count_flat(client, qa_lead, agent, django_ass
     busy = f.make_interaction(agent, messages=[("customer", "hi"), ("agent", "hello")] * 20)
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install, not per request
-    # session, user, interaction, handlers, messages, reviews, org settings, reviewers to assign to
-    with django_assert_max_num_queries(8):
+    # session, user, interaction, handlers, messages, reviews, org settings, reviewers to assign to, complaints about it,
+    # automatic results and (none yet) whether the detectors have read it
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("interactions:detail", args=[busy.pk])).status_code == 200
 
 
@@ -133,9 +134,9 @@ def test_it_offers_bulk_assignment_with_checkboxes_to_a_qa_lead(client, qa_lead,
         f.make_interaction(agent)
     client.force_login(qa_lead)
     OrgSettings.load()
-    # session, user, org settings, 5 filter choice lists, reviewers to assign to, count, page, queues, saved filters:
+    # session, user, org settings, 7 filter choice lists, reviewers to assign to, count, page, queues, saved filters:
     # checkboxes cost nothing
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("interactions:list"))
     body = response.content.decode()
     assert body.count('name="interactions"') == 30

@@ -3,6 +3,7 @@
 import math
 import random
 
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -11,8 +12,11 @@ from qadesk.scorecards.intervals import (
     ScoreSums,
     design_effects,
     mean_interval,
+    mean_intervals,
     per_100_interval,
+    per_100_intervals,
     percent_interval,
+    percent_intervals,
     poisson_interval,
     wilson_interval,
 )
@@ -118,3 +122,41 @@ def test_it_sees_no_clustering_with_one_agent_or_independent_looking_cells() -> 
     design = design_effects(same, ScoreSums(60, 6, 4860, 54 * 8100 + 540, 100))
     assert (design.nonzero_share, design.pass_rate, design.high_impact, design.low_impact) == (1, 1, 1, 1)
     assert math.isclose(design.nonzero_mean, 1)
+
+
+def _same(batch: tuple[float, float], one: tuple[float, float] | None) -> bool:
+    """A batch result (NaN = none) against the one-group function's, to within the last bits of a log or exp."""
+    if one is None:
+        return math.isnan(batch[0]) and math.isnan(batch[1])
+    return batch[0] == pytest.approx(one[0], rel=1e-12, abs=1e-12) and batch[1] == pytest.approx(one[1], rel=1e-12, abs=1e-12)
+
+
+def test_the_batch_intervals_of_many_groups_equal_those_of_one_group_at_a_time() -> None:
+    """The report's group table computes every group's intervals at once (`mean_intervals` and others): the same
+    figures as `mean_interval`, `percent_interval` and `per_100_interval`, corner cases included (no review, one,
+    none above 0, one above 0, all at 0, a bonus score above 100, no pass, no error)."""
+    rng = random.Random(7)
+    groups = [[], [0.0], [55.0], [0.0, 0.0], [0.0, 80.0], [90.0, 90.0], [100.0, 104.5, 0.0], [100.0] * 5]
+    groups += [[rng.choice([0.0, rng.uniform(40, 100), 100.0]) for _ in range(rng.randint(2, 60))] for _ in range(300)]
+    sums = [score_sums(scores) for scores in groups]
+    passed = [float(sum(score >= 80 for score in scores)) for scores in groups]
+    errors = [float(rng.choice([0, rng.randint(0, 3 * len(scores) + 1)])) for scores in groups]
+
+    def array(values: list[float | None]) -> np.ndarray:
+        return np.array([np.nan if v is None else float(v) for v in values])
+
+    n = array([s.n for s in sums])
+    low, high = mean_intervals(
+        n,
+        array([s.n_zero for s in sums]),
+        array([s.total for s in sums]),
+        array([s.total_sq for s in sums]),
+        array([s.max_score for s in sums]),
+    )
+    pass_low, pass_high = percent_intervals(array(passed), n)
+    error_low, error_high = per_100_intervals(array(errors), n)
+    for i, s in enumerate(sums):
+        assert _same((low[i], high[i]), mean_interval(s)), groups[i]
+        assert _same((pass_low[i], pass_high[i]), percent_interval(int(passed[i]), s.n)), groups[i]
+        assert _same((error_low[i], error_high[i]), per_100_interval(int(errors[i]), s.n)), groups[i]
+    assert math.isnan(low[0]) and not math.isnan(low[-1])

@@ -1,5 +1,6 @@
 /* qadesk transcript tools (interactions/_transcript.html): search with highlighted hits and a counter, jumps between
- * agent messages, expand every folded run. No dependencies; without JavaScript the tools bar stays hidden and folded
+ * agent messages, expand every folded run, and the original/translation switch (a link that reloads the page with
+ * ?text=translation without JavaScript; here it switches in place). Events (one-line actions) are searched too. No dependencies; without JavaScript the tools bar stays hidden and folded
  * runs still open by hand (<details>).
  *
  * In the search box: Enter = next match, Shift+Enter = previous match, Escape = clear.
@@ -97,7 +98,7 @@
       hits = [];
       current = -1;
       if (query) {
-        Array.prototype.forEach.call(list.querySelectorAll(".msg .bubble"), function (bubble) {
+        Array.prototype.forEach.call(list.querySelectorAll(".msg .bubble:not([hidden]), .msg .msg-event-body"), function (bubble) {
           var walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT), nodes = [];
           while (walker.nextNode()) nodes.push(walker.currentNode);
           nodes.forEach(function (n) { markText(n, query, hits); });
@@ -151,6 +152,22 @@
     Array.prototype.forEach.call(tools.querySelectorAll("[data-jump]"), function (button) {
       button.addEventListener("click", function () { jump(button.getAttribute("data-jump")); });
     });
+
+    // Original texts or translations: every message that has both shows one of them; a search runs again over it.
+    var toggle = root.querySelector("[data-translation-toggle]");
+    if (toggle) {
+      toggle.addEventListener("click", function (event) {
+        event.preventDefault();
+        var translated = toggle.getAttribute("aria-pressed") !== "true";
+        Array.prototype.forEach.call(list.querySelectorAll("[data-text]"), function (el) {
+          el.hidden = (el.getAttribute("data-text") === "translation") !== translated;
+        });
+        toggle.setAttribute("aria-pressed", String(translated));
+        toggle.textContent = toggle.getAttribute(translated ? "data-label-original" : "data-label-translation");
+        lastQuery = null;
+        search();
+      });
+    }
 
     var expand = tools.querySelector("[data-expand-all]");
     if (expand) {

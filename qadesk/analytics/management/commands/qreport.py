@@ -6,6 +6,9 @@
 Both lists give each row's p_value, p_adjusted (Benjamini–Hochberg over every test the list ran) and significant; a
 row is listed when p_adjusted < alpha, every row compared with --all.
 
+`qadesk report kpis --by team --from … --to … --format json|csv`: operational KPIs (qadesk/operations/commands.py).
+`qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
+
 `qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
 with --fix, rebuild it when it differs. `qadesk report rebuild`: rebuild it (docs/statistics.md).
 
@@ -31,7 +34,10 @@ from qadesk.analytics.selectors import (
     quality_report,
     reviewer_discrepancies,
 )
+from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
+from qadesk.operations.commands import kpis_add_parser, kpis_print
+from qadesk.surveys import commands as surveys
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
 MAX_LISTED = 50
@@ -71,6 +77,9 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="Recompute the report's rollup from the reviews; exit 1 listing differences.")
         verify.add_argument("--fix", action="store_true", help="Rebuild the rollup when it differs.")
         sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
+        complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
+        kpis_add_parser(sub)
+        surveys.add_report_parser(sub)
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -83,6 +92,18 @@ class Command(BaseCommand):
             parser_.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] == "complaints":
+            complaint_commands.run_report(self, actor=self._actor(options["user"]), options=options)
+            return
+        if options["report"] == "kpis":
+            try:
+                kpis_print(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                raise CommandError(str(exc.message)) from exc
+            return
+        if options["report"] == surveys.REPORT_KIND:
+            surveys.run_report(self, options, self._actor(options["user"]))
+            return
         if options["report"] in ("verify", "rebuild"):
             self._rollup(options)
             return

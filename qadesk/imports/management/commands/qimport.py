@@ -1,5 +1,7 @@
-"""`qadesk import interactions FILE [--format jsonl|csv] [--skip-invalid] [--last-wins] [--batch-size N]
-[--create-missing sop] [--invite]`."""
+"""`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME]
+[--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite]`;
+`qadesk import complaints FILE` (the complaint register: complaints/commands.py);
+`qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py)."""
 
 from typing import Any
 
@@ -9,9 +11,12 @@ from django.utils.translation import gettext as _
 from qadesk.accounts.management.commands.people import print_invite_report
 from qadesk.accounts.models import Agent
 from qadesk.accounts.services import people_invite
+from qadesk.complaints import commands as complaint_commands
+from qadesk.connectors.files import VENDOR_FORMATS, vendor_file_import
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
+from qadesk.surveys import commands as surveys
 
 CHANGES_SHOWN = 20  # rows whose changes are printed without -v 2
 
@@ -23,7 +28,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="kind", required=True)
         interactions = sub.add_parser("interactions", help="Interactions with their transcripts.")
         interactions.add_argument("path", help="A .jsonl or .csv file, optionally gzipped (.jsonl.gz).")
-        interactions.add_argument("--format", dest="fmt", choices=FORMATS, help="Default: guessed from the extension.")
+        interactions.add_argument(
+            "--format",
+            dest="fmt",
+            choices=FORMATS + VENDOR_FORMATS,
+            help="Default: guessed from the extension. zendesk, freshdesk, intercom: a helpdesk's export (docs/connectors.md).",
+        )
+        interactions.add_argument(
+            "--source", help="The interactions' source for a helpdesk export (default: the helpdesk's name)."
+        )
         interactions.add_argument("--skip-invalid", action="store_true", help="Commit the valid rows, report the rest.")
         interactions.add_argument(
             "--create-missing",
@@ -43,6 +56,8 @@ class Command(BaseCommand):
         interactions.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
+        complaint_commands.add_import_parser(sub)
+        surveys.add_import_parser(sub, last_wins=False, batch_size=BATCH_SIZE, create_missing=[], invite=False)
 
     def handle(
         self,
@@ -51,23 +66,42 @@ class Command(BaseCommand):
         path: str,
         fmt: str | None,
         skip_invalid: bool,
-        last_wins: bool,
-        batch_size: int,
         verbosity: int = 1,
         **options: Any,
     ) -> None:
+        if kind == surveys.IMPORT_KIND:
+            surveys.run_import(self, {"path": path, "fmt": fmt, "skip_invalid": skip_invalid})
+            return
+        if kind == "complaints":
+            complaint_commands.run_import(self, path=path, fmt=fmt, skip_invalid=skip_invalid)
+            return
+        last_wins, batch_size = options["last_wins"], options["batch_size"]
         try:
-            report = interactions_import_file(
-                path_or_stream=path,
-                fmt=fmt,
-                skip_invalid=skip_invalid,
-                last_wins=last_wins,
-                batch_size=batch_size,
-                create_missing=frozenset(options["create_missing"]),
-            )
+            if fmt in VENDOR_FORMATS:
+                report = vendor_file_import(
+                    path=path,
+                    vendor=fmt,
+                    source=options.get("source") or fmt,
+                    skip_invalid=skip_invalid,
+                    last_wins=last_wins,
+                    batch_size=batch_size,
+                    create_missing=frozenset(options["create_missing"]),
+                )
+            else:
+                report = interactions_import_file(
+                    path_or_stream=path,
+                    fmt=fmt,
+                    skip_invalid=skip_invalid,
+                    last_wins=last_wins,
+                    batch_size=batch_size,
+                    create_missing=frozenset(options["create_missing"]),
+                )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         self._print(report, verbosity)
+        if report.undeclared_fields:
+            warning = _("Warning: custom fields nobody declared (stored as given; declare them to check their type): {keys}")
+            self.stderr.write(warning.format(keys=", ".join(report.undeclared_fields)))
         if not report.committed:
             message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
             raise CommandError(message.format(rows=report.refused))

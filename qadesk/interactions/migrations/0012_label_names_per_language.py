@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interactions', '0008_import_language_tags_and_content_hashes'),
+        ('interactions', '0011_list_indexes_postgresql'),
     ]
 
     operations = [

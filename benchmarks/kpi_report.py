@@ -1,0 +1,270 @@
+"""Benchmark: the operational KPI report by team over --interactions contacts on PostgreSQL, against hand-written SQL.
+
+    .venv/bin/python benchmarks/kpi_report.py [--interactions 200000] [--repeat 5] [--keep] [--db-name NAME]
+
+Creates a throwaway database (qadesk_bench_kpis on 127.0.0.1:5432, user postgres; BENCH_PG_URL overrides the server),
+migrates it, fills it with INSERT … SELECT generate_series (40 agents in 4 teams on 2 sites, 10 labels, one customer
+per 4 contacts; phone and chat contacts queued and answered, 6 % of phone calls abandoned, talk/hold/ACW on calls,
+first replies and resolutions on every channel, 3 % reopened, 8 % handed to a second agent), then times
+`kpi_report(by="team")` over 90 days — group table, totals, medians and 90th percentiles, FCR's look for a new
+contact, reassignment paths — against the same figures from two hand-written queries run in the same session (one
+GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with LAG()). Prints JSON with median
+latencies and their ratio (goal: the report within 2× of the hand-written SQL; the report switches PostgreSQL's JIT
+off for its query, so the hand-written SQL is timed both with JIT as configured and without), and fails if the two
+disagree on the counts. The database is dropped afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_kpis")
+START = date(2026, 9, 1)
+DAYS = 90
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--interactions", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--db-name", default=DB_NAME)
+    args = parser.parse_args()
+    globals()["DB_NAME"] = args.db_name
+    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{DB_NAME}"')
+    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    result: dict[str, Any] = {"machine": _machine(), "interactions": args.interactions}
+    try:
+        result["fill_seconds"] = _fill(args.interactions)
+        result.update(_measure(args.repeat))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    print(json.dumps(result, indent=2))
+    if not result["agree"]:
+        sys.exit("the report and the hand-written SQL disagree")
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _machine() -> dict[str, Any]:
+    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"cores": os.cpu_count(), "load_1min": load, "python": platform.python_version(), "postgresql": server}
+
+
+def _fill(n: int) -> float:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from qadesk.accounts.models import Agent, Site, Team
+    from qadesk.interactions.models import Label
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    sites = [Site.objects.create(name=name) for name in ("Milano", "Lyon")]
+    teams = [Team.objects.create(name=f"Team {i}", site=sites[i // 2]) for i in range(4)]
+    agents = [Agent.objects.create(username=f"agent{i:02d}", team=teams[i // 10], site=teams[i // 10].site) for i in range(40)]
+    labels = [Label.objects.create(code=f"label_{i}") for i in range(10)]
+    ids = {
+        "agents": ",".join(str(a.pk) for a in agents),
+        "teams": ",".join(str(a.team_id) for a in agents),
+        "sites": ",".join(str(a.site_id) for a in agents),
+        "labels": ",".join(str(label.pk) for label in labels),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(f"""
+            INSERT INTO interactions_customer (external_id, segment)
+            SELECT 'C-' || i, '' FROM generate_series(1, {max(1, n // 4)}) AS i
+        """)
+        cursor.execute(f"""
+            INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status,
+                created_at, queued_at, answered_at, first_reply_at, resolved_at, closed_at, talk_seconds, hold_seconds,
+                acw_seconds, abandoned, reopens, customer_rating, complaint, message_count, imported_at, agent_id,
+                team_id, site_id, label_id, customer_id, handlers_hash, transcript_hash, row_hash)
+            SELECT 'B-' || i, 'bench', ch, 'it', '', 'delivery',
+                CASE WHEN res IS NULL THEN 'open' ELSE 'closed' END,
+                created, CASE WHEN queued THEN created END,
+                CASE WHEN queued AND NOT ab THEN created + wait * INTERVAL '1 second' END,
+                CASE WHEN NOT ab THEN created + (wait + 30 + (i % 7200)) * INTERVAL '1 second' END,
+                res, CASE WHEN ab THEN created + wait * INTERVAL '1 second' ELSE res END,
+                CASE WHEN ch = 'phone' AND NOT ab THEN 120 + i % 600 END,
+                CASE WHEN ch = 'phone' AND NOT ab THEN (i % 3) * 40 END,
+                CASE WHEN ch = 'phone' AND NOT ab THEN 20 + i % 160 END,
+                ab, CASE WHEN i % 33 = 0 THEN 1 ELSE 0 END, '', false, 4, now(),
+                CASE WHEN NOT ab THEN (ARRAY[{ids["agents"]}])[1 + i % 40] END,
+                (ARRAY[{ids["teams"]}])[1 + i % 40], (ARRAY[{ids["sites"]}])[1 + i % 40],
+                (ARRAY[{ids["labels"]}])[1 + i % 10],
+                (SELECT min(id) FROM interactions_customer) + (i * 7919) % {max(1, n // 4)}, '', '', ''
+            FROM (
+                SELECT i, ch, created, queued, ab, wait,
+                    CASE WHEN ab OR i % 50 = 0 THEN NULL
+                         ELSE created + (wait + 300 + (i * 131) % (ch_scale * 3600)) * INTERVAL '1 second' END AS res
+                FROM (
+                    SELECT i, (ARRAY['phone','email','chat','social','phone'])[1 + i % 5] AS ch,
+                        TIMESTAMPTZ '{START.isoformat()} 08:00+01' + (i % {DAYS}) * INTERVAL '1 day'
+                            + (i * 37 % 36000) * INTERVAL '1 second' AS created,
+                        i % 5 IN (0, 2, 4) AS queued,
+                        i % 5 IN (0, 4) AND random() < 0.06 AS ab,
+                        floor(random() * 240)::int AS wait,
+                        CASE WHEN i % 5 = 1 THEN 48 ELSE 2 END AS ch_scale
+                    FROM generate_series(1, {n}) AS i
+                ) AS drawn
+            ) AS timed
+        """)
+        cursor.execute("""
+            INSERT INTO interactions_interactionagent (interaction_id, agent_id, position)
+            SELECT id, agent_id, 0 FROM interactions_interaction WHERE agent_id IS NOT NULL
+        """)
+        cursor.execute(f"""
+            INSERT INTO interactions_interactionagent (interaction_id, agent_id, position)
+            SELECT id, (ARRAY[{ids["agents"]}])[1 + (id * 13) % 40], 1
+            FROM interactions_interaction WHERE agent_id IS NOT NULL AND id % 12 = 0
+        """)
+    connection.close()
+    with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return round(time.perf_counter() - started, 1)
+
+
+HAND_WRITTEN = """
+WITH c AS (
+    SELECT i.id, i.team_id, i.created_at, i.resolved_at, i.reopens, i.abandoned,
+        CASE WHEN i.queued_at IS NOT NULL AND i.answered_at >= i.queued_at AND NOT i.abandoned
+             THEN EXTRACT(EPOCH FROM i.answered_at - i.queued_at)::float8 END AS wait,
+        CASE WHEN i.abandoned AND i.queued_at IS NOT NULL AND i.closed_at >= i.queued_at
+             THEN EXTRACT(EPOCH FROM i.closed_at - i.queued_at)::float8 END AS abandon_wait,
+        CASE WHEN NOT i.abandoned AND (i.talk_seconds IS NOT NULL OR i.hold_seconds IS NOT NULL OR i.acw_seconds IS NOT NULL)
+             THEN (coalesce(i.talk_seconds, 0) + coalesce(i.hold_seconds, 0) + coalesce(i.acw_seconds, 0))::float8 END AS handle,
+        CASE WHEN i.first_reply_at >= i.created_at THEN EXTRACT(EPOCH FROM i.first_reply_at - i.created_at)::float8 END AS frt,
+        CASE WHEN i.resolved_at >= i.created_at THEN EXTRACT(EPOCH FROM i.resolved_at - i.created_at)::float8 END AS ttr,
+        i.queued_at IS NOT NULL AND i.abandoned AS queued_abandon,
+        i.resolved_at IS NOT NULL AND i.customer_id IS NOT NULL AND i.label_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM interactions_interaction n WHERE n.customer_id = i.customer_id AND n.label_id = i.label_id
+              AND n.created_at + INTERVAL '0' > i.created_at
+              AND n.created_at + INTERVAL '0' <= i.resolved_at + INTERVAL '7 days') AS came_back,
+        EXISTS (SELECT 1 FROM interactions_interactionagent h WHERE h.interaction_id = i.id) AS assigned,
+        EXISTS (SELECT 1 FROM interactions_interactionagent h WHERE h.interaction_id = i.id AND h.position >= 1) AS reassigned
+    FROM interactions_interaction i
+    WHERE i.created_at >= %(start)s AND i.created_at < %(end)s
+)
+SELECT team_id, count(*), count(wait), count(*) FILTER (WHERE wait <= 20), sum(wait),
+    count(*) FILTER (WHERE queued_abandon), count(*) FILTER (WHERE queued_abandon AND abandon_wait < 5),
+    count(handle), sum(handle), count(frt), sum(frt), count(ttr), sum(ttr), count(*) FILTER (WHERE ttr <= 86400),
+    count(*) FILTER (WHERE ttr IS NOT NULL AND resolved_at <= %(fcr_until)s),
+    count(*) FILTER (WHERE ttr IS NOT NULL AND resolved_at <= %(fcr_until)s AND reopens = 0 AND NOT came_back),
+    count(*) FILTER (WHERE assigned), count(*) FILTER (WHERE reassigned),
+    count(*) FILTER (WHERE created_at <= %(as_of)s AND NOT abandoned AND (resolved_at IS NULL OR resolved_at > %(as_of)s)),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY wait), percentile_cont(0.9) WITHIN GROUP (ORDER BY wait),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY handle), percentile_cont(0.9) WITHIN GROUP (ORDER BY handle),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY frt), percentile_cont(0.9) WITHIN GROUP (ORDER BY frt),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY ttr), percentile_cont(0.9) WITHIN GROUP (ORDER BY ttr)
+FROM c GROUP BY GROUPING SETS ((team_id), ())
+"""
+
+HAND_WRITTEN_PATHS = """
+SELECT from_team, to_team, label, count(*) FROM (
+    SELECT lag(t.name) OVER w AS from_team, t.name AS to_team, l.code AS label, h.position
+    FROM interactions_interactionagent h
+    JOIN interactions_interaction i ON i.id = h.interaction_id
+    JOIN accounts_agent a ON a.id = h.agent_id LEFT JOIN accounts_team t ON t.id = a.team_id
+    LEFT JOIN interactions_label l ON l.id = i.label_id
+    WHERE i.created_at >= %(start)s AND i.created_at < %(end)s
+      AND EXISTS (SELECT 1 FROM interactions_interactionagent r WHERE r.interaction_id = i.id AND r.position >= 1)
+    WINDOW w AS (PARTITION BY h.interaction_id ORDER BY h.position)
+) AS steps WHERE position >= 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT 20
+"""
+
+
+def _measure(repeat: int) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+
+    from qadesk.accounts.models import Role, User
+    from qadesk.core.days import day_start, next_day_start
+    from qadesk.operations.selectors import kpi_report
+
+    actor = User(username="system", role=Role.ADMIN, is_superuser=True)
+    first, last = START, START + timedelta(days=DAYS - 1)
+    params = {"start": day_start(first), "end": next_day_start(last), "as_of": next_day_start(last)}
+    params["fcr_until"] = NOW - timedelta(days=7)
+
+    def report() -> Any:
+        return kpi_report(actor=actor, by="team", date_from=first, date_to=last, now=NOW)
+
+    def hand_written(jit: bool = True) -> Any:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not jit:
+                cursor.execute("SET LOCAL jit = off")
+            cursor.execute(HAND_WRITTEN, params)
+            rows = cursor.fetchall()
+            cursor.execute(HAND_WRITTEN_PATHS, params)
+            return rows, cursor.fetchall()
+
+    timings = {
+        "report": _time(report, repeat),
+        "hand_written_sql": _time(hand_written, repeat),
+        "hand_written_sql_jit_off": _time(lambda: hand_written(jit=False), repeat),
+    }
+    ours, (rows, paths) = report(), hand_written()
+    totals = next((r for r in rows if r[0] is None), None)  # the () grouping set: every team
+    agree = (
+        totals is not None
+        and (ours.totals.contacts, ours.totals.answered, ours.totals.fcr_decided, ours.totals.reassigned, ours.totals.backlog)
+        == (totals[1], totals[2], totals[14], totals[17], totals[18])
+        and ours.totals.fcr_rate == (round(100 * totals[15] / totals[14], 2) if totals[14] else None)
+        and round(ours.totals.wait_median or 0, 1) == round(totals[19] or 0, 1)
+        and [(p.from_team, p.to_team, p.label, p.count) for p in ours.paths][:5] == [tuple(p) for p in paths][:5]
+    )
+    return {
+        "report_seconds": timings["report"],
+        "hand_written_sql_seconds": timings["hand_written_sql"],
+        "hand_written_sql_jit_off_seconds": timings["hand_written_sql_jit_off"],
+        "ratio": round(timings["report"] / timings["hand_written_sql"], 2),
+        "ratio_to_jit_off": round(timings["report"] / timings["hand_written_sql_jit_off"], 2),
+        "agree": agree,
+    }
+
+
+def _time(call: Callable[[], Any], repeat: int) -> float:
+    call()  # warm the caches once
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return round(statistics.median(samples), 4)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""`qadesk autoqa run [--from D --to D | --interaction ID]` checks due interactions now;
+`qadesk autoqa evaluate GOLD.jsonl --format json|csv` measures the detectors against hand-labelled conversations."""
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, evaluate_file
+from qadesk.autoqa.services import autoqa_run
+from qadesk.core.errors import ApplicationError
+from qadesk.core.exports import csv_dict_writer
+
+
+class Command(BaseCommand):
+    help = "Automatic QA: run the detectors now, or evaluate them against a gold file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("run", help="Check the interactions still due (all, a date range or one).")
+        run.add_argument("--from", dest="date_from", type=date.fromisoformat, help="Created from this date (inclusive).")
+        run.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Created up to this date (inclusive).")
+        run.add_argument("--interaction", type=int, help="One interaction's id.")
+        evaluate = sub.add_parser("evaluate", help="Precision, recall and F1 per criterion and language.")
+        evaluate.add_argument("gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na}.')
+        evaluate.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "evaluate":
+            self._evaluate(options["gold"], options["format"])
+            return
+        params = {k: str(options[k]) for k in ("interaction", "date_from", "date_to") if options.get(k)}
+        job = autoqa_run(params=params)
+        self.stdout.write(f"job {job.pk}: {job.counts.get('checked', 0)} of {job.counts.get('due', 0)} due interactions checked")
+
+    def _evaluate(self, path: str, fmt: str) -> None:
+        try:
+            rows = evaluate_file(path)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from None
+        if fmt == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))  # type: ignore[arg-type]
+        writer.writeheader()
+        writer.writerows(rows)

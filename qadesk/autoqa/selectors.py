@@ -1,0 +1,58 @@
+"""Reading automatic results: one interaction's, as its page and the API show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from qadesk.accounts.models import User
+from qadesk.autoqa.engine import detectors
+from qadesk.autoqa.models import AutoCheck, AutoResult
+from qadesk.autoqa.names import detector_name, note_name
+from qadesk.autoqa.services import message_text
+from qadesk.interactions.models import Interaction
+
+
+def autoqa_results(*, actor: User, interaction: Interaction) -> list[AutoResult]:
+    """The current detector versions' results on an interaction the actor may see (none otherwise), by detector."""
+    current = {d.code: d.version for d in detectors()}
+    qs = AutoResult.objects.visible_to(actor).filter(interaction=interaction).order_by("detector")
+    return [r for r in qs if current.get(r.detector) == r.version]
+
+
+@dataclass(frozen=True)
+class AutoCard:
+    """What the interaction page shows: each result with its evidence quoted, and the spans to mark per message."""
+
+    rows: list[dict[str, Any]]
+    highlights: dict[int, list[tuple[int, int, str]]]
+    checked: bool
+
+
+def evidence_quoted(result: AutoResult, texts: dict[int, str]) -> list[dict[str, Any]]:
+    """A result's evidence with the characters it points at (from the messages' texts) and the note's name."""
+    return [
+        {
+            **span,
+            "text": texts.get(int(span["message"]), "")[int(span["start"]) : int(span["end"])],
+            "note_name": note_name(str(span.get("note", ""))),
+        }
+        for span in result.evidence
+    ]
+
+
+def autoqa_card(*, actor: User, interaction: Interaction) -> AutoCard:
+    """The "Automatic checks" card of an interaction (messages prefetched, as interaction_detail loads them)."""
+    results = autoqa_results(actor=actor, interaction=interaction)
+    texts = {m.pk: message_text(m.body, m.body_format) for m in interaction.messages.all()}
+    plain = {m.pk for m in interaction.messages.all() if m.body_format == "text"}
+    rows: list[dict[str, Any]] = []
+    highlights: dict[int, list[tuple[int, int, str]]] = {}
+    for result in results:
+        name = detector_name(result.detector)
+        rows.append({"result": result, "name": name, "evidence": evidence_quoted(result, texts)})
+        for span in result.evidence:
+            if int(span["message"]) in plain:  # HTML bodies are shown sanitised: their spans are quoted, not marked
+                highlights.setdefault(int(span["message"]), []).append((int(span["start"]), int(span["end"]), name))
+    checked = bool(results) or AutoCheck.objects.filter(interaction=interaction).exists()
+    return AutoCard(rows=rows, highlights={k: sorted(v) for k, v in highlights.items()}, checked=checked)

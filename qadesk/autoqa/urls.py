@@ -1,0 +1,10 @@
+from django.urls import path
+
+from qadesk.autoqa import views
+
+app_name = "autoqa"
+
+urlpatterns = [
+    path("jobs/<int:pk>/", views.job_detail_view, name="job"),
+    path("interactions/<int:pk>/check/", views.check_view, name="check"),
+]

@@ -1,0 +1,48 @@
+"""Thin views: the automatic-checks job page, and "check now" on one interaction."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qadesk.accounts.models import User
+from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_checked_now
+from qadesk.core.errors import ApplicationError
+from qadesk.core.models import JobRun, JobStatus
+from qadesk.interactions.models import Interaction
+
+
+def _lead(request: HttpRequest) -> User:
+    """Runs are a QA lead's or an admin's business: anyone else gets 404, as for a page that is not theirs."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        autoqa_check_allowed(actor=user)
+    except ApplicationError:
+        raise Http404 from None
+    return user
+
+
+@login_required
+def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's status, progress, counts and log (QA leads and admins); htmx polls the card until the job ends."""
+    _lead(request)
+    job = get_object_or_404(JobRun.objects.filter(kind=JOB_KIND), pk=pk)
+    context = {"job": job, "live": job.status in {JobStatus.QUEUED, JobStatus.RUNNING}}
+    template = "autoqa/_job.html" if getattr(request, "htmx", False) else "autoqa/job_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the detectors on one interaction now (when its transcript is due), then show it again."""
+    interaction = get_object_or_404(Interaction.objects.visible_to(_lead(request)), pk=pk)
+    with transaction.atomic():
+        checked = autoqa_checked_now(interaction=interaction)
+    messages.success(request, _("Automatic checks done.") if checked else _("Already checked: nothing changed since."))
+    return redirect(reverse("interactions:detail", args=[interaction.pk]) + "#auto-checks")

@@ -1,0 +1,77 @@
+"""The survey parts of `qadesk import` and `qadesk report`: `qadesk import survey-responses FILE [--skip-invalid]` and
+`qadesk report surveys --survey ID [--by …] [--from … --to …] [--format json|csv] [--user USERNAME]`. The commands in
+imports/ and analytics/ add these subparsers and hand over to the functions here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from qadesk.accounts.models import User
+from qadesk.core.errors import ApplicationError
+from qadesk.surveys.exports import results_as_dict, results_write_csv
+from qadesk.surveys.imports import survey_responses_import_file
+from qadesk.surveys.models import Survey
+from qadesk.surveys.selectors import DIMENSIONS, survey_results
+
+IMPORT_KIND = "survey-responses"
+REPORT_KIND = "surveys"
+
+
+def add_import_parser(sub: Any, **defaults: Any) -> None:
+    parser = sub.add_parser(IMPORT_KIND, help="Survey answers collected elsewhere (docs/surveys.md).")
+    parser.add_argument("path", help="A .jsonl or .csv file.")
+    parser.add_argument("--format", dest="fmt", choices=("jsonl", "csv"), help="Default: guessed from the extension.")
+    parser.add_argument("--skip-invalid", action="store_true", help="Commit the valid rows, report the rest.")
+    parser.set_defaults(**defaults)
+
+
+def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
+    try:
+        report = survey_responses_import_file(path=options["path"], fmt=options["fmt"], skip_invalid=options["skip_invalid"])
+    except ApplicationError as exc:
+        raise CommandError(str(exc.message)) from exc
+    for err in report.errors:
+        command.stderr.write(": ".join(p for p in (_("line {line}").format(line=err.line), err.field, err.message) if p))
+    if not report.committed:
+        raise CommandError(
+            _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.").format(rows=len(report.errors))
+        )
+    command.stdout.write(
+        _("created {created}, updated {updated}, skipped {skipped}").format(
+            created=report.created, updated=report.updated, skipped=report.skipped
+        )
+    )
+
+
+def add_report_parser(sub: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(REPORT_KIND, help="A survey's CSAT, NPS, CES and response rate.")
+    parser.add_argument("--survey", required=True, help="The survey's id or code.")
+    parser.add_argument("--by", choices=DIMENSIONS)
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First day, YYYY-MM-DD.")
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last day, inclusive.")
+    parser.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
+    parser.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
+    return parser
+
+
+def run_report(command: BaseCommand, options: dict[str, Any], actor: User) -> None:
+    wanted = str(options["survey"])
+    survey = Survey.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else Survey.objects.filter(code=wanted).first()
+    if survey is None:
+        raise CommandError(f"No survey {wanted!r}.")
+    try:
+        results = survey_results(
+            actor=actor, survey=survey, by=options["by"], date_from=options["date_from"], date_to=options["date_to"]
+        )
+    except ApplicationError as exc:
+        raise CommandError(str(exc.message)) from exc
+    if options["output"] == "csv":
+        results_write_csv(results, command.stdout)  # type: ignore[arg-type]
+    else:
+        command.stdout.write(json.dumps(results_as_dict(results), indent=2, ensure_ascii=False))

@@ -1,0 +1,283 @@
+"""Customer surveys: versioned definitions of questions, invitations with personal links, responses and answers."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qadesk.core.i18n import pick
+from qadesk.surveys.querysets import SurveyResponseQuerySet
+
+TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 192 random bits, 32 characters
+
+
+def new_token() -> str:
+    """An unguessable link token (192 bits from the OS's CSPRNG)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class SurveyKind(models.TextChoices):
+    """What the survey is for (seed 001 and 003): each kind has a shipped template."""
+
+    POST_CONTACT = "post_contact", _("Post-contact")
+    EXPECTATION = "expectation", _("Expectations met")
+    SELF_SERVICE = "self_service", _("Self-service / FAQ")
+    RELATIONSHIP = "relationship", _("Relationship")
+    COMPLAINT_OUTCOME = "complaint_outcome", _("Complaint outcome")
+    SUGGESTION_BOX = "suggestion_box", _("Suggestion box")
+    OTHER = "other", _("Other")
+
+
+class QuestionKind(models.TextChoices):
+    CSAT = "csat", _("Satisfaction (CSAT, 1–5)")
+    NPS = "nps", _("Likelihood to recommend (NPS, 0–10)")
+    CES = "ces", _("Effort (CES, 1–7)")
+    YES_NO = "yes_no", _("Yes / no")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    TEXT = "text", _("Free text")
+
+
+SCALES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7), "yes_no": (0, 1)}
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class Survey(models.Model):
+    """A named survey. Its questions live in versions; each response is pinned to the version it answered."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.JSONField(_("name"), help_text=_('Name per language, e.g. {"en": "…", "it": "…"}.'))
+    kind = models.CharField(_("kind"), max_length=20, choices=SurveyKind.choices, default=SurveyKind.OTHER)
+    anonymous = models.BooleanField(
+        _("anonymous"), default=False, help_text=_("Responses keep no interaction, address or identifier of the respondent.")
+    )
+    open_token = models.CharField(_("open link token"), max_length=64, unique=True, default=new_token, editable=False)
+    open_link = models.BooleanField(_("open link"), default=False, help_text=_("Anyone with the survey's open link may answer."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return pick(self.name) or self.code
+
+    def current_version(self) -> SurveyVersion | None:
+        return self.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+
+class SurveyVersion(models.Model):
+    """One frozen edition of a survey's questions. Once published it never changes."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    title = models.JSONField(_("title"), default=dict, blank=True)
+    intro = models.JSONField(_("introduction"), default=dict, blank=True)
+    thanks = models.JSONField(_("thank-you text"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "-number"]
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="survey_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} v{self.number}"
+
+
+class Question(models.Model):
+    """One question of a version: its kind, wording per language, choices, and when it is shown."""
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=50)
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    text = models.JSONField(_("text"))
+    help = models.JSONField(_("help text"), default=dict, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("A list of {code, text}."))
+    condition = models.JSONField(
+        _("shown when"),
+        null=True,
+        blank=True,
+        help_text=_('An earlier answer, e.g. {"question": "csat", "op": "<=", "value": 2}; empty: always shown.'),
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="survey_question_code")]
+
+    def __str__(self) -> str:
+        return pick(self.text)
+
+    @property
+    def scale(self) -> list[int]:
+        low, high = SCALES.get(self.kind, (0, -1))
+        return list(range(low, high + 1))
+
+
+class SurveyInvitation(models.Model):
+    """A personal invitation to answer a survey, usually about one interaction; its link carries an unguessable token."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="invitations")
+    interaction = models.ForeignKey(
+        "interactions.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # E-mailed invitations: tries, the last error, the next try (None once sent or given up) and when it was given up.
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
+    email_retry_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True, db_index=True)
+    email_failed_at = models.DateTimeField(_("e-mail failed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        indexes = [models.Index(fields=["survey", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class ResponseSource(models.TextChoices):
+    INVITATION = "invitation", _("Personal link")
+    OPEN = "open", _("Open link")
+    IMPORT = "import", _("Import")
+
+
+class SurveyResponse(models.Model):
+    """What one respondent answered, pinned to the survey version they saw. An unfinished response still counts the
+    answers it has (`completed_at` is empty)."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(SurveyVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="responses")
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, null=True, blank=True, related_name="response")
+    interaction = models.ForeignKey(
+        "interactions.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    source = models.CharField(_("source"), max_length=12, choices=ResponseSource.choices)
+    # For an open link: a random key kept in the respondent's browser so their later answers update this response; for an
+    # import: the row's external reference, so a re-import updates instead of adding.
+    key = models.CharField(max_length=120, blank=True, default="", editable=False)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # When a detractor or CSAT ≤ 2 answer set the interaction's customer rating and told the team lead (once).
+    flagged_at = models.DateTimeField(_("flagged negative"), null=True, blank=True)
+
+    objects = SurveyResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "source", "key"], condition=~Q(key=""), name="survey_response_key")
+        ]
+        indexes = [models.Index(fields=["survey", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer: a number for rating and yes/no questions (yes = 1), choice codes, or text."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.SmallIntegerField(_("value"), null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once")]
+        indexes = [models.Index(fields=["question", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}={self.value if self.value is not None else self.text[:20]}"
+
+
+class SurveyContact(models.Model):
+    """How to reach a customer with survey invitations, kept apart from the interactions (which stay pseudonymous).
+    An opt-out is kept for good: no rule invites that customer again."""
+
+    customer = models.OneToOneField(
+        "interactions.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="survey_contact"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    opted_out_at = models.DateTimeField(_("opted out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey contact")
+        verbose_name_plural = _("survey contacts")
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+
+class InvitationRule(models.Model):
+    """Which resolved interactions get an e-mailed invitation to a survey: filters, a delay after resolution, a sampling
+    share, and a quiet period so no customer is asked twice within it."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(_("name"), max_length=100)
+    channels = models.JSONField(_("channels"), default=list, blank=True, help_text=_("Empty: every channel."))
+    teams = models.JSONField(_("teams"), default=list, blank=True, help_text=_("Team names; empty: every team."))
+    labels = models.JSONField(_("labels"), default=list, blank=True, help_text=_("Label codes; empty: every label."))
+    phases = models.JSONField(_("journey phases"), default=list, blank=True, help_text=_("Empty: every phase."))
+    delay_hours = models.PositiveIntegerField(_("delay (hours)"), default=2, help_text=_("After the resolution."))
+    share = models.PositiveSmallIntegerField(
+        _("share (%)"), default=100, help_text=_("Percent of the matching interactions invited (1–100).")
+    )
+    quiet_days = models.PositiveIntegerField(
+        _("quiet period (days)"), default=30, help_text=_("No customer is invited again within this many days.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("invitation rule")
+        verbose_name_plural = _("invitation rules")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,281 @@
+"""Reading surveys: the list, the results (CSAT, NPS, CES, response rate, distributions, comments) and responses, each
+over what the reader may see (SurveyResponse.objects.visible_to)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from qadesk.accounts.models import OrgSettings, User
+from qadesk.analytics.selectors.quality import _check_range, group_labels
+from qadesk.core.errors import ApplicationError
+from qadesk.core.i18n import pick
+from qadesk.interactions.models import Interaction
+from qadesk.surveys import figures
+from qadesk.surveys.models import Question, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+
+DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase")
+_COLUMNS = {
+    "agent": "interaction__agent_id",
+    "team": "interaction__team_id",
+    "site": "interaction__site_id",
+    "channel": "interaction__channel",
+    "label": "interaction__label_id",
+    "phase": "interaction__phase",
+}
+HEADLINE_KINDS = ("csat", "nps", "ces")
+COMMENTS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """A group's figures: responses, CSAT, NPS, CES (each with n, interval, conclusive) and the response rate."""
+
+    key: str
+    label: str
+    responses: int
+    csat: figures.Figure | None
+    nps: figures.NpsFigure | None
+    ces: figures.Figure | None
+    response_rate: figures.Figure | None
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How the answers to one question spread: (value code, label, count, % of the question's answers)."""
+
+    code: str
+    text: str
+    kind: str
+    n: int
+    rows: list[tuple[str, str, int, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    survey: Survey
+    by: str | None
+    date_from: date | None
+    date_to: date | None
+    minimum_n: int
+    headline: dict[str, str]  # kind → question code the figure is computed on
+    overall: GroupFigures
+    groups: list[GroupFigures]
+    questions: list[Distribution]
+
+
+def survey_list(*, actor: User) -> QuerySet[Survey]:
+    """Every survey (definitions are not secret) with the number of responses the actor may see."""
+    visible = SurveyResponse.objects.visible_to(actor).values("pk")
+    return Survey.objects.annotate(n_responses=Count("responses", filter=Q(responses__in=visible)))
+
+
+def survey_get(*, actor: User, survey_id: int) -> Survey:
+    """A survey by id, or 404 (also for someone without a login)."""
+    if not actor.is_authenticated:
+        raise Http404
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def survey_responses(*, actor: User, survey: Survey, date_from: date | None, date_to: date | None) -> QuerySet[SurveyResponse]:
+    """The survey's responses the actor may see, started within the days given (inclusive, local time)."""
+    _check_range(date_from, date_to)
+    responses = SurveyResponse.objects.visible_to(actor).filter(survey=survey)
+    if date_from:
+        responses = responses.filter(started_at__date__gte=date_from)
+    if date_to:
+        responses = responses.filter(started_at__date__lte=date_to)
+    return responses
+
+
+def _invitations(*, actor: User, survey: Survey, date_from: date | None, date_to: date | None) -> QuerySet[SurveyInvitation]:
+    """Invitations sent in the period about interactions the actor may see (all of them for QA staff and managers)."""
+    sent = SurveyInvitation.objects.filter(survey=survey, sent_at__isnull=False)
+    if not (actor.sees_everything or actor.can_review):
+        sent = sent.filter(interaction_id__in=Interaction.objects.visible_to(actor).values("pk"))
+    if date_from:
+        sent = sent.filter(sent_at__date__gte=date_from)
+    if date_to:
+        sent = sent.filter(sent_at__date__lte=date_to)
+    return sent
+
+
+def headline_questions(survey: Survey) -> dict[str, str]:
+    """kind → the code of the published version's first question of that kind (CSAT, NPS, CES): the figure's question."""
+    version = survey.current_version() or survey.versions.order_by("-number").first()
+    found: dict[str, str] = {}
+    if version is None:
+        return found
+    for kind, code in version.questions.filter(kind__in=HEADLINE_KINDS).order_by("position").values_list("kind", "code"):
+        found.setdefault(kind, code)
+    return found
+
+
+def survey_results(
+    *, actor: User, survey: Survey, by: str | None = None, date_from: date | None = None, date_to: date | None = None
+) -> SurveyResults:
+    """CSAT, NPS and CES with n, 95 % interval and conclusiveness, and the response rate, overall and per group (agent,
+    team, site, channel, label or journey phase of the interaction answered about), plus each question's distribution."""
+    if by is not None and by not in DIMENSIONS:
+        raise ApplicationError(_("Unknown grouping “{by}”; choose one of: {names}.").format(by=by, names=", ".join(DIMENSIONS)))
+    minimum_n = OrgSettings.load().minimum_n
+    responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    invitations = _invitations(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    headline = headline_questions(survey)
+    answers = SurveyAnswer.objects.filter(response__in=responses.values("pk"))
+    overall = _figures("", _("All"), responses, answers, invitations, headline, None, minimum_n)[""]
+    groups: list[GroupFigures] = []
+    if by is not None:
+        column = _COLUMNS[by]
+        found = _figures("", "", responses, answers, invitations, headline, column, minimum_n)
+        names = group_labels(by=by, period="month", keys=[None if k == "" else _raw(k) for k in found])
+        groups = [
+            GroupFigures(**{**row.__dict__, "label": names(_raw(key) if key != "" else None)}) for key, row in found.items()
+        ]
+        groups.sort(key=lambda g: (-g.responses, g.label.casefold()))
+    return SurveyResults(
+        survey=survey,
+        by=by,
+        date_from=date_from,
+        date_to=date_to,
+        minimum_n=minimum_n,
+        headline=headline,
+        overall=overall,
+        groups=groups,
+        questions=_distributions(survey, answers),
+    )
+
+
+def _raw(key: str) -> Any:
+    return int(key) if key.isdigit() else key
+
+
+def _figures(
+    key: str,
+    label: str,
+    responses: QuerySet[SurveyResponse],
+    answers: QuerySet[SurveyAnswer],
+    invitations: QuerySet[SurveyInvitation],
+    headline: dict[str, str],
+    column: str | None,
+    minimum_n: int,
+) -> dict[str, GroupFigures]:
+    """Figures per group key (one GROUP BY per figure); with no column, one group with `key`."""
+
+    counts = {k: r["n"] for k, r in _grouped(responses, column, key, n=Count("id")).items()}
+    ratings: dict[str, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
+    for kind, code in headline.items():
+        rated = answers.filter(question__kind=kind, question__code=code, value__isnull=False)
+        answer_column = f"response__{column}" if column else None
+        for r in rated.values(*([answer_column] if answer_column else []), "value").annotate(n=Count("id")).order_by():
+            value = r.get(answer_column) if answer_column else key
+            ratings["" if value is None else str(value)][kind][r["value"]] += r["n"]
+    sent = _grouped(invitations, column, key, n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
+    rates = {k: (r["answered"], r["n"]) for k, r in sent.items()}
+    keys = set(counts) | set(rates) if column else {key}
+    result = {}
+    for k in keys:
+        per_kind = ratings.get(k, {})
+        answered, invited = rates.get(k, (0, 0))
+        result[k] = GroupFigures(
+            key=k,
+            label=label,
+            responses=counts.get(k, 0),
+            csat=figures.csat(per_kind.get("csat", {}), minimum_n=minimum_n) if "csat" in headline else None,
+            nps=figures.nps(per_kind.get("nps", {}), minimum_n=minimum_n) if "nps" in headline else None,
+            ces=figures.ces(per_kind.get("ces", {}), minimum_n=minimum_n) if "ces" in headline else None,
+            response_rate=figures.response_rate(answered, invited) if invited else None,
+        )
+    return result
+
+
+def _grouped(rows: QuerySet[Any], column: str | None, key: str, **aggregates: Any) -> dict[str, dict[str, Any]]:
+    """Aggregates per value of `column` (keyed by its text, "" for none), or of all rows under `key`."""
+    if column is None:
+        return {key: rows.aggregate(**aggregates)}
+    grouped = rows.values(column).annotate(**aggregates).order_by()
+    return {("" if r[column] is None else str(r[column])): r for r in grouped}
+
+
+def _distributions(survey: Survey, answers: QuerySet[SurveyAnswer]) -> list[Distribution]:
+    """Per question of the current version: the count of each rating or choice (matched by code across versions)."""
+    version = survey.current_version() or survey.versions.order_by("-number").first()
+    if version is None:
+        return []
+    result = []
+    for question in version.questions.order_by("position"):
+        mine = answers.filter(question__code=question.code, question__kind=question.kind)
+        tally: Counter[str] = Counter()
+        if question.kind in ("single", "multiple"):
+            for chosen in mine.values_list("choices", flat=True):
+                tally.update(chosen or [])
+            options = [(c["code"], pick(c["text"])) for c in question.choices]
+            n = mine.count()
+        elif question.kind == "text":
+            n = mine.exclude(text="").count()
+            options = []
+        else:
+            for value, count in mine.filter(value__isnull=False).values_list("value").annotate(c=Count("id")).order_by():
+                tally[str(value)] = count
+            options = [(str(v), _value_label(question, v)) for v in question.scale]
+            n = sum(tally.values())
+        rows = [(code, text, tally.get(code, 0), round(tally.get(code, 0) / n * 100, 1) if n else 0.0) for code, text in options]
+        result.append(Distribution(question.code, pick(question.text), question.kind, n, rows))
+    return result
+
+
+def answer_display(answer: SurveyAnswer) -> str:
+    """An answer as the reader reads it: the text, the chosen choices' wording, Yes/No, or the rating."""
+    question = answer.question
+    if question.kind == "text":
+        return answer.text
+    if question.kind in ("single", "multiple"):
+        names = {c["code"]: pick(c["text"]) for c in question.choices}
+        return ", ".join(names.get(code, code) for code in answer.choices)
+    return "" if answer.value is None else _value_label(question, answer.value)
+
+
+def _value_label(question: Question, value: int) -> str:
+    if question.kind == "yes_no":
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def survey_comments(
+    *, actor: User, survey: Survey, search: str = "", date_from: date | None = None, date_to: date | None = None
+) -> list[SurveyAnswer]:
+    """The newest free-text answers the actor may see (at most COMMENTS_SHOWN), optionally containing `search`."""
+    responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    found = SurveyAnswer.objects.filter(response__in=responses.values("pk"), question__kind="text").exclude(text="")
+    if search.strip():
+        found = found.filter(text__icontains=search.strip())
+    related = found.select_related("question", "response__interaction__agent")
+    return list(related.order_by("-answered_at", "-pk")[:COMMENTS_SHOWN])
+
+
+def response_detail(*, actor: User, response_id: int) -> SurveyResponse:
+    """One response with its answers, or 404 when the actor may not see it."""
+    found = (
+        SurveyResponse.objects.visible_to(actor)
+        .select_related("survey", "version", "interaction__agent", "interaction__team")
+        .filter(pk=response_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def response_list(*, actor: User, survey: Survey | None = None) -> QuerySet[SurveyResponse]:
+    """The responses the actor may see, newest first (an agent: their own customers'; a team lead: their team's)."""
+    responses = SurveyResponse.objects.visible_to(actor).select_related("survey", "interaction__agent")
+    return responses.filter(survey=survey) if survey is not None else responses

@@ -1,0 +1,329 @@
+"""Writing surveys: definitions and their versions (YAML/JSON), the shipped templates, invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from pydantic import ValidationError
+
+from qadesk.accounts.models import Role, User
+from qadesk.core.errors import ApplicationError
+from qadesk.core.validation import error_messages
+from qadesk.interactions.models import CustomerRating, Interaction
+from qadesk.notifications.services import QUEUED_GRACE, notify
+from qadesk.surveys.emails import invitation_email_queue
+from qadesk.surveys.figures import is_negative
+from qadesk.surveys.models import (
+    Question,
+    ResponseSource,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyVersion,
+    VersionStatus,
+)
+from qadesk.surveys.schemas import SurveyDef, condition_met
+
+TEMPLATES_DIR = Path(__file__).with_name("survey_templates")
+INVITATION_DAYS = 30  # a personal link works this long unless said otherwise
+
+
+def survey_definition_parse(*, data: Any) -> SurveyDef:
+    """Validate a definition, naming every bad field by its path (e.g. questions[2].kind), in the user's language."""
+    try:
+        return SurveyDef.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{path}: {reason}" if path else reason for path, reason in error_messages(exc))
+        raise ApplicationError(_("Invalid survey: {problems}").format(problems=problems)) from exc
+
+
+@transaction.atomic
+def survey_version_create(*, data: Any, publish: bool = True) -> SurveyVersion:
+    """Create the next version of the survey named by the definition's code (the survey too if new).
+
+    Existing versions are never touched, so every response keeps the questions it answered."""
+    definition = survey_definition_parse(data=data)
+    survey, created = Survey.objects.select_for_update().get_or_create(
+        code=definition.code,
+        defaults={
+            "name": definition.name,
+            "kind": definition.kind,
+            "anonymous": definition.anonymous,
+            "open_link": definition.open_link,
+        },
+    )
+    if not created:
+        survey.name, survey.kind = definition.name, definition.kind
+        survey.anonymous, survey.open_link = definition.anonymous, definition.open_link
+        survey.save(update_fields=["name", "kind", "anonymous", "open_link"])
+    number = (survey.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = SurveyVersion.objects.create(
+        survey=survey, number=number, title=definition.title, intro=definition.intro, thanks=definition.thanks
+    )
+    Question.objects.bulk_create(
+        Question(
+            version=version,
+            position=position,
+            code=q.code,
+            kind=q.kind,
+            text=q.text,
+            help=q.help,
+            required=q.required,
+            choices=[c.model_dump() for c in q.choices],
+            condition=q.condition.model_dump() if q.condition else None,
+        )
+        for position, q in enumerate(definition.questions)
+    )
+    if publish:
+        survey_version_publish(version=version)
+    return version
+
+
+@transaction.atomic
+def survey_version_publish(*, version: SurveyVersion) -> SurveyVersion:
+    """Publish a draft version; the previously published one is retired (its responses keep it)."""
+    if version.status != VersionStatus.DRAFT:
+        raise ApplicationError(_("Only a draft version can be published."))
+    version.survey.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.RETIRED)
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    return version
+
+
+def survey_version_export(*, version: SurveyVersion) -> dict[str, Any]:
+    """The version as a definition document, ready for YAML or JSON (what survey_version_create reads)."""
+    survey = version.survey
+    questions = []
+    for q in version.questions.order_by("position"):
+        item: dict[str, Any] = {"code": q.code, "kind": q.kind, "text": q.text, "required": q.required}
+        if q.help:
+            item["help"] = q.help
+        if q.choices:
+            item["choices"] = q.choices
+        if q.condition:
+            item["condition"] = q.condition
+        questions.append(item)
+    return {
+        "code": survey.code,
+        "name": survey.name,
+        "kind": survey.kind,
+        "anonymous": survey.anonymous,
+        "open_link": survey.open_link,
+        "title": version.title,
+        "intro": version.intro,
+        "thanks": version.thanks,
+        "questions": questions,
+    }
+
+
+def survey_load_file(*, path: Path) -> Any:
+    """Read a definition from a .yaml/.yml or .json file (YAML is a superset of JSON)."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ApplicationError(_("Cannot read {file}: {error}").format(file=path.name, error=exc.strerror)) from exc
+    except yaml.YAMLError as exc:
+        raise ApplicationError(_("{file} is not valid YAML or JSON: {error}").format(file=path.name, error=exc)) from exc
+
+
+def survey_templates_install() -> list[SurveyVersion]:
+    """Install each shipped template (post-contact, expectation, self-service, relationship, complaint outcome,
+    suggestion box) whose survey does not exist yet; existing surveys are left as they are. Returns what was installed."""
+    installed = []
+    for path in sorted(TEMPLATES_DIR.glob("*.yaml")):
+        data = survey_load_file(path=path)
+        if not Survey.objects.filter(code=data["code"]).exists():
+            installed.append(survey_version_create(data=data))
+    return installed
+
+
+def invitation_create(
+    *,
+    survey: Survey,
+    interaction: Interaction | None = None,
+    language: str = "",
+    email: str = "",
+    valid_days: int = INVITATION_DAYS,
+    sent: bool = True,
+) -> SurveyInvitation:
+    """A personal link to the survey, about one interaction; it works `valid_days` days. With an `email` the link is
+    e-mailed by a background job after the commit (sent_at is set when the SMTP server took it); otherwise `sent` says
+    the link is handed to the customer now. Only sent invitations count in the response rate."""
+    if survey.current_version() is None:
+        raise ApplicationError(_("This survey has no published version."))
+    if survey.anonymous and interaction is not None:
+        raise ApplicationError(_("An anonymous survey cannot be tied to an interaction."))
+    now = timezone.now()
+    invitation = SurveyInvitation.objects.create(
+        survey=survey,
+        interaction=interaction,
+        language=(language or (interaction.language if interaction else ""))[:2].lower(),
+        email=email,
+        created_at=now,
+        sent_at=now if sent and not email else None,
+        expires_at=now + timedelta(days=valid_days),
+        email_retry_at=now + QUEUED_GRACE if email else None,
+    )
+    if email:
+        invitation_email_queue(invitation.pk)
+    return invitation
+
+
+# --- Answers: the respondent's page and imports write through these ----------------------------------------------------
+
+MAX_TEXT = 5000
+
+
+def answer_parse(*, question: Question, raw: str | list[str] | None) -> tuple[int | None, list[str], str] | None:
+    """The form's raw value as (number, choice codes, text), or None for no answer; a value outside the question's scale
+    or choices is refused with a reason in the respondent's language."""
+    values = [v for v in (raw if isinstance(raw, list) else [raw or ""]) if str(v).strip()]
+    if not values:
+        return None
+    if question.kind == "text":
+        text = str(values[0]).strip()
+        if len(text) > MAX_TEXT:
+            raise ApplicationError(_("Please write at most {n} characters.").format(n=MAX_TEXT))
+        return None, [], text
+    if question.kind in ("single", "multiple"):
+        allowed = {c["code"] for c in question.choices}
+        chosen = list(dict.fromkeys(str(v) for v in values))
+        if any(c not in allowed for c in chosen) or (question.kind == "single" and len(chosen) > 1):
+            raise ApplicationError(_("Please choose among the answers offered."))
+        return None, chosen, ""
+    try:
+        number = int(str(values[0]).strip())
+    except ValueError:
+        number = None
+    if number is None or number not in question.scale:
+        raise ApplicationError(_("Please choose one of the ratings offered."))
+    return number, [], ""
+
+
+def _answers_by_code(response: SurveyResponse) -> dict[str, Any]:
+    return {
+        a.question.code: (a.value if a.value is not None else (a.choices or a.text))
+        for a in response.answers.select_related("question")
+    }
+
+
+def next_question(*, response: SurveyResponse, after: Question | None) -> Question | None:
+    """The first question after `after` (or the first of all) that the answers so far show."""
+    answers = _answers_by_code(response)
+    questions = response.version.questions.order_by("position")
+    if after is not None:
+        questions = questions.filter(position__gt=after.position)
+    return next((q for q in questions if condition_met(q.condition, answers)), None)
+
+
+@transaction.atomic
+def response_answer(*, response: SurveyResponse, question: Question, raw: str | list[str] | None) -> Question | None:
+    """Save one answer as it is given (a second submit of the same question changes it), drop answers to questions an
+    earlier change now hides, close the loop on a negative headline rating, and return the next question to show —
+    None when the survey is finished (the response is then completed)."""
+    if question.version_id != response.version_id:
+        raise ApplicationError(_("This question is not part of the survey."), status_code=404)
+    # Two submits of one response (a double click) take turns: the second sees the first's answers.
+    list(SurveyResponse.objects.select_for_update().filter(pk=response.pk).values_list("pk", flat=True))
+    parsed = answer_parse(question=question, raw=raw)
+    if parsed is None and question.required:
+        raise ApplicationError(_("This question needs an answer."))
+    if parsed is None:
+        SurveyAnswer.objects.filter(response=response, question=question).delete()
+    else:
+        value, choices, text = parsed
+        SurveyAnswer.objects.update_or_create(
+            response=response, question=question, defaults={"value": value, "choices": choices, "text": text}
+        )
+    answers = _answers_by_code(response)
+    hidden = [q.pk for q in response.version.questions.all() if not condition_met(q.condition, answers)]
+    SurveyAnswer.objects.filter(response=response, question_id__in=hidden).delete()
+    if parsed is not None:
+        response_close_loop(response=response, question=question, value=parsed[0])
+    following = next_question(response=response, after=question)
+    if following is None and response.completed_at is None:
+        response.completed_at = timezone.now()
+        fields = ["completed_at", "updated_at"]
+        if response.survey.anonymous:
+            response.key = ""  # nothing links a finished anonymous response to a browser any more
+            fields.append("key")
+        response.save(update_fields=fields)
+    else:
+        response.save(update_fields=["updated_at"])
+    return following
+
+
+def headline_question(version: SurveyVersion) -> Question | None:
+    """The question that closes the loop: the version's first CSAT or NPS question."""
+    return version.questions.filter(kind__in=("csat", "nps")).order_by("position").first()
+
+
+def response_close_loop(*, response: SurveyResponse, question: Question, value: int | None) -> None:
+    """A detractor (NPS 0–6) or CSAT ≤ 2 on the headline question sets the interaction's customer rating to negative
+    (the sampling plans' risk flag) and tells the agent's team lead, once per response."""
+    interaction = response.interaction
+    if interaction is None or response.flagged_at is not None or not is_negative(question.kind, value):
+        return
+    headline = headline_question(response.version)
+    if headline is None or headline.pk != question.pk:
+        return
+    response.flagged_at = timezone.now()
+    response.save(update_fields=["flagged_at"])
+    Interaction.objects.filter(pk=interaction.pk).update(customer_rating=CustomerRating.NEGATIVE)
+    leads = User.objects.filter(role=Role.TEAM_LEAD, team_id=interaction.team_id, is_active=True) if interaction.team_id else []
+    for lead in leads:
+        notify(
+            recipient=lead,
+            kind="survey_negative",
+            subject=gettext_noop("A customer rated {interaction} {value} in “{survey}”"),
+            params={"interaction": str(interaction), "value": value, "survey": str(response.survey)},
+            url=reverse("surveys:response", args=[response.pk]),
+        )
+
+
+@transaction.atomic
+def response_for_invitation(*, invitation: SurveyInvitation) -> SurveyResponse:
+    """The invitation's one response, made at its first answer. The invitation's row is locked first, so a double
+    click's two requests find the same response instead of making two."""
+    locked = (
+        SurveyInvitation.objects.select_for_update(of=("self",)).select_related("survey", "interaction").get(pk=invitation.pk)
+    )
+    existing = SurveyResponse.objects.filter(invitation=locked).first()
+    if existing is not None:
+        return existing
+    version = locked.survey.current_version()
+    if version is None:
+        raise ApplicationError(_("This survey has no published version."), status_code=404)
+    return SurveyResponse.objects.create(
+        survey=locked.survey,
+        version=version,
+        invitation=locked,
+        interaction=None if locked.survey.anonymous else locked.interaction,
+        source=ResponseSource.INVITATION,
+        language=locked.language,
+    )
+
+
+def response_for_open_link(*, survey: Survey, key: str, language: str, page_url: str = "") -> SurveyResponse:
+    """The open-link response kept by this browser's random key (made at its first answer)."""
+    version = survey.current_version()
+    if version is None:
+        raise ApplicationError(_("This survey has no published version."), status_code=404)
+    response, _created = SurveyResponse.objects.get_or_create(
+        survey=survey,
+        source=ResponseSource.OPEN,
+        key=key,
+        defaults={"version": version, "language": language[:8], "page_url": page_url[:500]},
+    )
+    return response

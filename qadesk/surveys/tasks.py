@@ -1,0 +1,25 @@
+"""Background jobs of the surveys app: thin wrappers that call a service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from qadesk.core.schedule import periodic
+from qadesk.surveys.emails import invitation_email, invitation_emails_retry
+
+
+@task()
+def send_survey_invitation(invitation_id: int) -> bool:
+    """E-mail one survey invitation; a failure is recorded on it and tried again by the periodic job."""
+    return invitation_email(invitation_id=invitation_id)
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def survey_invitations() -> int:
+    """Periodic: invite by the active rules, and queue the invitation e-mails whose next try is due; returns how many."""
+    from qadesk.surveys.rules import invitations_by_rules
+
+    return invitations_by_rules() + invitation_emails_retry()
