@@ -12,7 +12,7 @@ from qadesk.accounts.models import Agent, ApiToken, OrgSettings, Site, Team, Use
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "team", "language", "is_active")
     list_filter = ("role", "team", "language", "is_active")
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("qadesk"), {"fields": ("role", "team", "language")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("qadesk"), {"fields": ("role", "team", "language", "review_languages")}))
 
 
 @admin.register(Site)

@@ -74,3 +74,17 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     ) -> None:
         with translation.override(context["user"].language or settings.LANGUAGE_CODE):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class ReviewLanguagesForm(forms.Form):
+    """The languages a reviewer reviews, as language tags separated by commas."""
+
+    languages = forms.CharField(
+        label=_("Languages I review"),
+        required=False,
+        max_length=200,
+        help_text=_("Language tags separated by commas, such as it, fr. Sampling gives you conversations in these first."),
+    )
+
+    def tags(self) -> list[str]:
+        return [tag for tag in self.cleaned_data["languages"].replace(";", ",").split(",") if tag.strip()]

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qadesk.accounts.querysets import AgentQuerySet, ApiTokenQuerySet
+from qadesk.accounts.querysets import AgentQuerySet, ApiTokenQuerySet, SavedFilterQuerySet
 from qadesk.core.text import strip_bidi_controls
 
 
@@ -65,6 +65,15 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     language = models.CharField(_("language"), max_length=8, default="en", help_text=_("Language of the interface and e-mails."))
+    review_languages = models.JSONField(
+        _("languages I review"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Languages (such as it, fr) of the conversations this person reviews; sampling gives them those first. "
+            "Empty: no preference."
+        ),
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -249,3 +258,28 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+class SavedFilter(models.Model):
+    """A list's filters saved under a name by one person, to apply again in one click (interactions, reviews)."""
+
+    class Page(models.TextChoices):
+        INTERACTIONS = "interactions", _("Interactions")
+        REVIEWS = "reviews", _("Reviews")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_filters")
+    page = models.CharField(_("list"), max_length=20, choices=Page.choices)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=2000, blank=True, help_text=_("The list's query string."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SavedFilterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [models.UniqueConstraint(fields=["user", "page", "name"], name="saved_filter_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,3 +28,11 @@ class ApiTokenQuerySet(models.QuerySet):  # type: ignore[type-arg]
         if not user.is_authenticated:
             return self.none()
         return self.filter(user=user)
+
+
+class SavedFilterQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def visible_to(self, user: User) -> SavedFilterQuerySet:
+        """A saved filter is its owner's alone."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)

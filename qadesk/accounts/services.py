@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -13,11 +13,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from qadesk.accounts.models import Agent, ApiToken, OrgSettings, Role, User
+from qadesk.accounts.models import Agent, ApiToken, OrgSettings, Role, SavedFilter, User
 from qadesk.core.errors import ApplicationError, PermissionDenied
 
 MAX_TOKEN_DAYS = 3650
@@ -51,6 +51,19 @@ def user_set_language(*, user: User, language: str) -> User:
         raise ApplicationError(_("Unsupported language: {language}").format(language=language))
     user.language = language
     user.save(update_fields=["language"])
+    return user
+
+
+def user_set_review_languages(*, user: User, languages: Iterable[str]) -> User:
+    """Set the languages a reviewer reviews (language subtags: `it-IT` is kept as `it`); an unknown tag is refused."""
+    from qadesk.interactions.languages import language_primary, language_tag_normal
+
+    tags = [tag.strip() for tag in languages if tag.strip()]
+    wrong = [tag for tag in tags if language_tag_normal(tag) is None]
+    if wrong:
+        raise ApplicationError(_("Not a language tag: {tags}").format(tags=", ".join(wrong)))
+    user.review_languages = list(dict.fromkeys(language_primary(tag) for tag in tags))
+    user.save(update_fields=["review_languages"])
     return user
 
 
@@ -148,3 +161,34 @@ def _send_invitation(*, user: User, agent: Agent) -> None:
     else:
         subject = gettext_noop("You are invited to qadesk: set a password.")
     notify(recipient=user, kind="invitation", subject=subject, params={"reviews": waiting}, url=url)
+
+
+SAVED_FILTERS_MAX = 30
+# What a saved filter leaves out of the list's query string: where the list was, and the form's own fields.
+_NOT_FILTERS = frozenset({"page", "csrfmiddlewaretoken", "saved_name", "query"})
+
+
+def saved_filter_query(params: Mapping[str, Sequence[str]]) -> str:
+    """The filters of a list request as a query string: empty values and the page number left out."""
+    pairs = [(key, value) for key, values in params.items() if key not in _NOT_FILTERS for value in values if value]
+    return urlencode(pairs)[:2000]
+
+
+def saved_filter_save(*, user: User, page: str, name: str, query: str) -> SavedFilter:
+    """Save a list's filters under a name; saving under a name already used replaces that filter (safe to repeat)."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Give the filter a name."))
+    if page not in SavedFilter.Page.values:
+        raise ApplicationError(_("Filters of this list cannot be saved."))
+    existing = SavedFilter.objects.filter(user=user, page=page)
+    if existing.count() >= SAVED_FILTERS_MAX and not existing.filter(name=name).exists():
+        raise ApplicationError(
+            _("You have {count} saved filters on this list: delete one first.").format(count=SAVED_FILTERS_MAX)
+        )
+    saved, _created = SavedFilter.objects.update_or_create(user=user, page=page, name=name[:80], defaults={"query": query})
+    return saved
+
+
+def saved_filter_delete(*, saved_filter: SavedFilter) -> None:
+    saved_filter.delete()

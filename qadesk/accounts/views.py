@@ -8,23 +8,28 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qadesk.accounts.forms import ApiTokenForm, OrgSettingsForm, PasswordResetForm
-from qadesk.accounts.models import Agent, OrgSettings, Role, User
+from qadesk.accounts.forms import ApiTokenForm, OrgSettingsForm, PasswordResetForm, ReviewLanguagesForm
+from qadesk.accounts.models import Agent, OrgSettings, Role, SavedFilter, User
 from qadesk.accounts.selectors import api_token_list, people_list
 from qadesk.accounts.services import (
     api_token_create,
     api_token_revoke,
     org_settings_update,
     people_invite,
+    saved_filter_delete,
+    saved_filter_query,
+    saved_filter_save,
     user_set_language,
+    user_set_review_languages,
 )
 from qadesk.core.errors import ApplicationError
 from qadesk.core.selectors import worker_status
@@ -46,7 +51,8 @@ def account(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             form = ApiTokenForm()
-    context = {"form": form, "tokens": api_token_list(actor=actor), "new_key": new_key}
+    languages = ReviewLanguagesForm(initial={"languages": ", ".join(actor.review_languages or [])}, prefix="rl")
+    context = {"form": form, "tokens": api_token_list(actor=actor), "new_key": new_key, "languages_form": languages}
     response = render(request, "accounts/account.html", context)
     add_never_cache_headers(response)  # the new key must not stay in a cache
     return response
@@ -73,6 +79,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             self.request, _("Password changed. Your API tokens no longer work: create new ones below if you need them.")
         )
         return response
+
+
+@login_required
+@require_POST
+def review_languages_set(request: HttpRequest) -> HttpResponseRedirect:
+    """Save the languages a reviewer reviews (those who review only)."""
+    actor: User = request.user  # type: ignore[assignment]
+    if not actor.can_review:
+        raise PermissionDenied
+    form = ReviewLanguagesForm(request.POST, prefix="rl")
+    if form.is_valid():
+        try:
+            user_set_review_languages(user=actor, languages=form.tags())
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The languages you review are saved."))
+    return redirect("accounts:account")
 
 
 @login_required
@@ -145,3 +169,38 @@ def people_view(request: HttpRequest) -> HttpResponse:
             messages.warning(request, _("{name} not invited: {reason}").format(name=username, reason=reason))
         return redirect("accounts:people")
     return render(request, "accounts/people.html", {"agents": people_list()})
+
+
+@login_required
+@require_POST
+def saved_filter_save_view(request: HttpRequest, page: str) -> HttpResponse:
+    """Save the list's current filters under a name, then show the list filtered by them."""
+    actor: User = request.user  # type: ignore[assignment]
+    if page not in SavedFilter.Page.values:
+        raise Http404
+    # htmx sends the filter form's current fields; without script, the query the page was loaded with.
+    query = saved_filter_query(dict(request.POST.lists())) or saved_filter_query(
+        dict(QueryDict(request.POST.get("query", "")).lists())
+    )
+    try:
+        saved = saved_filter_save(user=actor, page=page, name=request.POST.get("saved_name", ""), query=query)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        target = reverse(f"{page}:list") + (f"?{query}" if query else "")
+    else:
+        messages.success(request, _("Filter “{name}” saved.").format(name=saved.name))
+        target = reverse(f"{page}:list") + (f"?{saved.query}" if saved.query else "")
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def saved_filter_delete_view(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    saved = get_object_or_404(SavedFilter.objects.visible_to(request.user), pk=pk)  # type: ignore[arg-type]
+    saved_filter_delete(saved_filter=saved)
+    messages.success(request, _("Filter “{name}” deleted.").format(name=saved.name))
+    return redirect(reverse(f"{saved.page}:list"))

@@ -110,6 +110,20 @@ LABELS: tuple[LabelDef, ...] = (
     LabelDef("feedback", "Feedback and suggestions", "evaluation", "SOP-CMP-01"),
 )
 LABEL_BY_CODE: dict[str, LabelDef] = {label.code: label for label in LABELS}
+# The contact reasons' names in each language (the English one is also the default name).
+LABEL_NAMES: dict[str, dict[str, str]] = {
+    "product_info": {"it": "Informazioni sul prodotto", "fr": "Information produit"},
+    "account_access": {"it": "Accesso all'account", "fr": "Accès au compte"},
+    "order_change": {"it": "Modifica dell'ordine", "fr": "Modification de commande"},
+    "payment_issue": {"it": "Problema di pagamento", "fr": "Problème de paiement"},
+    "cancellation": {"it": "Annullamento dell'ordine", "fr": "Annulation de commande"},
+    "delivery_delay": {"it": "Ritardo nella consegna", "fr": "Retard de livraison"},
+    "refund_request": {"it": "Richiesta di rimborso", "fr": "Demande de remboursement"},
+    "replacement_request": {"it": "Richiesta di sostituzione", "fr": "Demande de remplacement"},
+    "warranty": {"it": "Richiesta in garanzia", "fr": "Demande de garantie"},
+    "complaint": {"it": "Reclamo", "fr": "Réclamation"},
+    "feedback": {"it": "Opinioni e suggerimenti", "fr": "Avis et suggestions"},
+}
 
 # code -> (title, required steps)
 SOPS: dict[str, tuple[str, list[str]]] = {

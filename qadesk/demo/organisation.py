@@ -70,7 +70,10 @@ def _personas_create(*, roster: list[DemoAgent], teams: dict[str, Team], agents:
 
 def _catalogue_create() -> None:
     labels = {
-        label.code: Label.objects.update_or_create(code=label.code, defaults={"name": label.name})[0] for label in cat.LABELS
+        label.code: Label.objects.update_or_create(
+            code=label.code, defaults={"name": label.name, "names": {"en": label.name, **cat.LABEL_NAMES[label.code]}}
+        )[0]
+        for label in cat.LABELS
     }
     for code, (title, steps) in cat.SOPS.items():
         sop = Sop.objects.update_or_create(code=code, defaults={"title": title, "steps": steps_read(steps)})[0]

@@ -13,8 +13,9 @@ class CustomFieldAdmin(admin.ModelAdmin):
 
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "names")
     search_fields = ("code", "name")
+    fields = ("code", "name", "names")
 
 
 @admin.register(Sop)

@@ -50,7 +50,7 @@ class InteractionFilterForm(FilterForm):
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Id, subject, customer or agent")})
         self._choices("team", _ANY + [(t.pk, t.name) for t in Team.objects.only("name")])
         self._choices("site", _ANY + [(s.pk, s.name) for s in Site.objects.only("name")])
-        self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name")])
+        self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name", "names")])
         self._choices("language", _ANY + interaction_languages(actor=actor))  # the languages present, named
         self._choices("event", _ANY + [(name, name) for name in interaction_event_names(actor=actor)])
         self._choices("field", _ANY + [(cf.key, str(cf)) for cf in CustomField.objects.only("key", "label")])

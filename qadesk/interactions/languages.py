@@ -69,3 +69,8 @@ def language_name(tag: str, ui_language: str) -> str:
         if name:
             return name if candidate == tag else f"{name} ({tag})"
     return tag
+
+
+def language_primary(tag: str | None) -> str:
+    """The language subtag of a tag, lower case (`it-IT` → `it`): what reviewers' languages are matched on."""
+    return (tag or "").split("-", 1)[0].strip().lower()

@@ -1,6 +1,8 @@
 """Customer contacts (tickets, calls, chats, e-mails) with their messages, and what classifies them."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Site, Team
@@ -58,6 +60,13 @@ class BodyFormat(models.TextChoices):
     HTML = "html", _("HTML")
 
 
+def label_display(*, code: str, name: str = "", names: dict[str, str] | None = None, language: str | None = None) -> str:
+    """A contact reason as people read it: its name in the language (default: the active one), else its default
+    name, else its code."""
+    language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
+    return (names or {}).get(language) or name or code
+
+
 class FieldType(models.TextChoices):
     """The kinds of value a custom field holds."""
 
@@ -97,10 +106,19 @@ class CustomField(models.Model):
 
 
 class Label(models.Model):
-    """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request."""
+    """A contact reason (the "etichetta"): why the customer got in touch, e.g. refund_request. Files and the API name
+    it by code; people read its name in their language (`names`), or the default name when it has none there."""
 
     code = models.CharField(_("code"), max_length=100, unique=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(
+        _("default name"), max_length=200, blank=True, help_text=_("Shown where no name in the reader's language is given.")
+    )
+    names = models.JSONField(
+        _("name per language"),
+        default=dict,
+        blank=True,
+        help_text=_('e.g. {"it": "Richiesta di rimborso", "fr": "Demande de remboursement"}'),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -108,12 +126,13 @@ class Label(models.Model):
         verbose_name_plural = _("labels")
 
     def __str__(self) -> str:
-        return self.name or self.code
+        return label_display(code=self.code, name=self.name, names=self.names)
 
     def clean(self) -> None:
         from qadesk.core.text import strip_bidi_controls  # names are shown as typed, never reordered (core.text)
 
         self.code, self.name = strip_bidi_controls(self.code), strip_bidi_controls(self.name)
+        self.names = {lang: strip_bidi_controls(str(text)) for lang, text in (self.names or {}).items()}
 
 
 class Sop(models.Model):

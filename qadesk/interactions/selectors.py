@@ -76,6 +76,7 @@ ROW_COLUMNS = (
     "agent__display_name",
     "label__code",
     "label__name",
+    "label__names",
     "phase",
     "status",
     "message_count",

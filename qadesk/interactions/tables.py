@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from qadesk.interactions.models import Channel, JourneyPhase, Status
+from qadesk.interactions.models import Channel, JourneyPhase, Status, label_display
 from qadesk.interactions.templatetags.qadesk_interactions import interaction_status_badge
 from qadesk.reviews.tables import ScoreCells
 
@@ -52,7 +52,7 @@ def interaction_rows(
         if day is None:
             day = days[created.date()] = formats.date_format(created, "j M Y")
         minute = f"{created.hour:02d}:{created.minute:02d}"  # "H:i", the same in every language
-        label = esc(row["label__name"] or row["label__code"] or "")
+        label = esc(label_display(code=row["label__code"] or "", name=row["label__name"], names=row["label__names"]))
         phase = phases.get(row["phase"]) or esc(row["phase"] or "")
         agent = hidden if row.get("agent_hidden") else esc(row["agent__display_name"] or row["agent__username"] or _DASH)
         names = queues.get(pk)

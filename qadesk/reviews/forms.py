@@ -164,7 +164,9 @@ def reviewers_queryset() -> QuerySet[User]:
 
 class ReviewerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.username)
+        name = str(obj.get_full_name() or obj.username)
+        languages = ", ".join(obj.review_languages or [])  # who reviews which language, to choose by it
+        return f"{name} ({languages})" if languages else name
 
 
 class AssignmentForm(forms.Form):

@@ -139,3 +139,19 @@ def assignment_queue_counts(*, actor: User, now: datetime | None = None) -> Queu
         reviewer=actor, status=ReviewStatus.DRAFT, message__isnull=True, interaction_id__in=[i for i, _d in rows]
     ).count()
     return QueueCounts(open=len(rows), overdue=states.count("overdue"), today=states.count("today"), drafts=drafts)
+
+
+def assignment_language_gaps(*, assignments: list[ReviewAssignment], reviewer: User) -> dict[str, int]:
+    """Per language subtag, the assignments in a language the reviewer does not say they review (nothing when they
+    name no language: no preference)."""
+    from qadesk.interactions.languages import language_primary
+    from qadesk.interactions.models import Interaction
+
+    if not reviewer.review_languages or not assignments:
+        return {}
+    tags = Interaction.objects.filter(pk__in=[a.interaction_id for a in assignments]).values_list("language", flat=True)
+    gaps: dict[str, int] = {}
+    for primary in (language_primary(tag) for tag in tags):
+        if primary and primary not in reviewer.review_languages:
+            gaps[primary] = gaps.get(primary, 0) + 1
+    return gaps

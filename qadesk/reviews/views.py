@@ -18,6 +18,7 @@ from qadesk.core.errors import ApplicationError, Conflict
 from qadesk.core.inputs import parse_id
 from qadesk.core.lists import PAGE_SIZES, paginate, parse_page_number, parse_page_size, parse_sort
 from qadesk.interactions.forms import InteractionFilterForm
+from qadesk.interactions.languages import language_name
 from qadesk.interactions.selectors import interaction_detail, interactions_to_assign
 from qadesk.reviews.forms import AssignmentForm, ReviewFilterForm, ReviewForm
 from qadesk.reviews.models import Review, ReviewStatus
@@ -25,6 +26,7 @@ from qadesk.reviews.selectors import (
     DEFAULT_REVIEW_SORT,
     REVIEW_SORTS,
     assignment_due_state,
+    assignment_language_gaps,
     assignment_queue,
     review_detail,
     review_list,
@@ -139,6 +141,14 @@ def assignment_create_view(request: HttpRequest) -> HttpResponse:
             count=skipped
         )
     messages.success(request, text)
+    gaps = assignment_language_gaps(assignments=created, reviewer=reviewer)
+    if gaps:
+        ui = request.LANGUAGE_CODE
+        named = ", ".join(f"{language_name(tag, ui)} ({n})" for tag, n in sorted(gaps.items()))
+        messages.warning(
+            request,
+            _("{name} does not list these languages among those they review: {languages}.").format(name=name, languages=named),
+        )
     return HttpResponseRedirect(_safe_next(request))
 
 

@@ -48,6 +48,7 @@ class Pick(NamedTuple):
     agent_id: int
     team_id: int | None
     stratum: str
+    language: str = ""  # the conversation's language subtag (it, fr…), matched against reviewers' languages
 
 
 class Handled(Protocol):
@@ -82,6 +83,7 @@ class Reviewer(NamedTuple):
     user_id: int
     agent_id: int | None = None
     team_id: int | None = None
+    languages: frozenset[str] = frozenset()  # the languages they review; empty: no preference
 
 
 def stratum_key(candidate: Candidate, by: Sequence[str]) -> str:
@@ -236,8 +238,9 @@ def spread(
     """Share the picks among reviewers so their loads differ by at most one where the exclusions allow.
 
     A reviewer never gets an interaction of their own Agent, nor (with `exclude_same_team`) of an agent
-    of their team. The most constrained picks are placed first, each with the least-loaded eligible
-    reviewer. Returns (user id → picks, picks nobody may review).
+    of their team. A pick in a language some eligible reviewers review goes to one of them (any eligible
+    reviewer when none does). The most constrained picks are placed first, each with the least-loaded
+    eligible reviewer. Returns (user id → picks, picks nobody may review).
     """
     loads: dict[int, list[H]] = {r.user_id: [] for r in reviewers}
     order = {r.user_id: i for i, r in enumerate(reviewers)}
@@ -250,7 +253,13 @@ def spread(
             and not (exclude_same_team and r.team_id is not None and r.team_id == candidate.team_id)
         ]
 
-    options = [(candidate, eligible(candidate)) for candidate in sample]
+    def preferred(candidate: H) -> list[Reviewer]:
+        allowed = eligible(candidate)
+        language = getattr(candidate, "language", "")
+        speaking = [r for r in allowed if language and language in r.languages]
+        return speaking or allowed
+
+    options = [(candidate, preferred(candidate)) for candidate in sample]
     orphans: list[H] = []
     for candidate, allowed in sorted(options, key=lambda pair: len(pair[1])):
         if not allowed:
@@ -259,3 +268,14 @@ def spread(
         chosen = min(allowed, key=lambda r: (len(loads[r.user_id]), order[r.user_id]))
         loads[chosen.user_id].append(candidate)
     return loads, orphans
+
+
+def language_mismatches(loads: Mapping[int, Sequence[Pick]], reviewers: Sequence[Reviewer]) -> Counter[str]:
+    """Per language, the picks that went to a reviewer who does not review it (nobody eligible did), when any of the
+    reviewers says which languages they review; empty when nobody does (there was no preference to meet)."""
+    if not any(r.languages for r in reviewers):
+        return Counter()
+    languages = {r.user_id: r.languages for r in reviewers}
+    return Counter(
+        p.language for user_id, picks in loads.items() for p in picks if p.language and p.language not in languages[user_id]
+    )

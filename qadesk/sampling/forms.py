@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qadesk.accounts.models import Role, Team, User
 from qadesk.sampling import draw
 from qadesk.sampling.models import Period, SamplingPlan
+from qadesk.sampling.strata import stratum_code, stratum_label
 
 DIMENSION_LABELS = {"site": _("Site"), "channel": _("Channel"), "phase": _("Journey phase"), "language": _("Language")}
 RISK_FLAGS = {
@@ -55,8 +56,8 @@ class SamplingPlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            'One stratum per line, "value = share", values joined with "|" (e.g. "Milano|phone = 30"); '
-            "shares are relative to each other."
+            'One stratum per line, "value = share", values joined with "|" (e.g. "Milano|Phone = 30"); '
+            "shares are relative to each other. Channels and phases may be written as shown here or by their code."
         ),
     )
     teams = forms.ModelMultipleChoiceField(label=_("Only these teams"), queryset=Team.objects.none(), required=False)
@@ -105,7 +106,9 @@ class SamplingPlanForm(forms.Form):
             raise forms.ValidationError(_("Cannot read this line: {line}").format(line=exc)) from exc
         if any(v < 0 for v in proportions.values()):
             raise forms.ValidationError(_("Stratum proportions cannot be negative."))
-        return proportions
+        # Values may be typed as the form shows them ("Milano · Telefono") or as codes ("Milano|phone").
+        by = self.cleaned_data.get("strata_by") or []
+        return {stratum_code(key, by): share for key, share in proportions.items()}
 
     def plan_data(self) -> dict[str, Any]:
         """The service's keyword arguments (without reviewers)."""
@@ -136,7 +139,8 @@ def _initial(plan: SamplingPlan) -> dict[str, Any]:
     initial |= {"seed": plan.seed, "auto_run": plan.auto_run, "is_active": plan.is_active}
     initial["strata_by"] = strata.get("by", [])
     shares = (strata.get("proportions") or {}).items()
-    initial["proportions"] = "\n".join(f"{k} = {formats.number_format(v, use_l10n=True)}" for k, v in shares)
+    by = strata.get("by", [])
+    initial["proportions"] = "\n".join(f"{stratum_label(k, by)} = {formats.number_format(v, use_l10n=True)}" for k, v in shares)
     initial["teams"] = filters.get("teams", [])
     initial["labels"] = ", ".join(filters.get("labels", []))
     initial["tags"] = ", ".join(filters.get("tags", []))

@@ -9,12 +9,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.core.services import job_enqueue
+from qadesk.interactions.languages import language_name, language_primary
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.services import assignments_create
 from qadesk.sampling import draw as sampling_draw
@@ -117,7 +119,14 @@ def sampling_plan_set_reviewers(*, plan: SamplingPlan, reviewers: list[User]) ->
 def _reviewers(plan: SamplingPlan) -> list[sampling_draw.Reviewer]:
     users = plan.reviewers.filter(is_active=True).select_related("agent").order_by("id")
     return [
-        sampling_draw.Reviewer(u.pk, getattr(getattr(u, "agent", None), "pk", None), u.team_id) for u in users if u.can_review
+        sampling_draw.Reviewer(
+            u.pk,
+            getattr(getattr(u, "agent", None), "pk", None),
+            u.team_id,
+            frozenset(language_primary(tag) for tag in u.review_languages or []),
+        )
+        for u in users
+        if u.can_review
     ]
 
 
@@ -175,9 +184,16 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
     )
     rows = candidate_rows(plan=plan, start=start, end=end)
     sample = sampling_draw.draw_rows(rows, spec, plan.seed, sampling_draw.flag_weights(spec.boosts))
-    picks = [sampling_draw.Pick(row_id, agent_id, team_id, key) for row_id, agent_id, key, _mask, team_id in sample.picks]
+    ids = [row[0] for row in sample.picks]
+    languages = dict(Interaction.objects.filter(pk__in=ids).values_list("pk", "language"))  # the picks only
+    picks = [
+        sampling_draw.Pick(row_id, agent_id, team_id, key, language_primary(languages.get(row_id)))
+        for row_id, agent_id, key, _mask, team_id in sample.picks
+    ]
     flags_of = {row[0]: sampling_draw.flags_of_mask(row[3]) for row in sample.picks}
-    loads, orphans = sampling_draw.spread(picks, _reviewers(plan), plan.exclude_own_team)
+    reviewer_specs = _reviewers(plan)
+    loads, orphans = sampling_draw.spread(picks, reviewer_specs, plan.exclude_own_team)
+    mismatched = sampling_draw.language_mismatches(loads, reviewer_specs)
     run = SamplingRun.objects.create(
         plan=plan,
         period_start=start,
@@ -218,6 +234,14 @@ def _draw(*, plan: SamplingPlan, assigner: User, start: date, end: date, job: Jo
     ]
     if orphans:
         log.append(_("{count} interactions had no eligible reviewer.").format(count=len(orphans)))
+    if mismatched:
+        ui = get_language() or "en"
+        named = ", ".join(f"{language_name(tag, ui)} ({n})" for tag, n in sorted(mismatched.items()))
+        log.append(
+            _(
+                "Interactions in a language none of their eligible reviewers reviews went to another reviewer: {languages}."
+            ).format(languages=named)
+        )
     job.log = "\n".join([job.log, *log]).strip()  # after what an earlier attempt logged
     return run
 

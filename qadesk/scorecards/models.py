@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qadesk.accounts.models import Role
 from qadesk.core.i18n import pick
 from qadesk.scorecards.scoring import CriterionSpec, default_level
 
@@ -184,3 +185,49 @@ class Criterion(models.Model):
 
         low, high = SCALE_RANGES[self.scale]
         return list(range(low, high + 1))
+
+
+class ScorecardDraftQuerySet(models.QuerySet["ScorecardDraft"]):
+    def visible_to(self, user: Any) -> "ScorecardDraftQuerySet":
+        """QA leads and admins build scorecards; nobody else sees a draft."""
+        if user.is_superuser or getattr(user, "role", None) in {Role.ADMIN, Role.QA_LEAD}:
+            return self.all()
+        return self.none()
+
+    def open(self) -> "ScorecardDraftQuerySet":
+        return self.filter(published_version__isnull=True)
+
+
+class ScorecardDraft(models.Model):
+    """A scorecard version being built in the browser: the definition document (docs/scorecards.md), saved as it stands,
+    complete or not, until it is published as the scorecard's next version. One open draft per scorecard code."""
+
+    code = models.SlugField(_("code"), max_length=50)
+    data = models.JSONField(_("definition"), default=dict, blank=True)
+    base_version = models.ForeignKey(
+        ScorecardVersion, verbose_name=_("based on"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_version = models.ForeignKey(
+        ScorecardVersion, verbose_name=_("published as"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("last saved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    objects = ScorecardDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("scorecard draft")
+        verbose_name_plural = _("scorecard drafts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(published_version__isnull=True) & ~models.Q(code=""),
+                name="scorecard_draft_open_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return pick((self.data or {}).get("name")) or self.code

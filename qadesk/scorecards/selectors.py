@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from qadesk.interactions.models import Interaction
-from qadesk.scorecards.models import ScorecardVersion, VersionStatus
+from qadesk.scorecards.models import Criterion, Scorecard, ScorecardVersion, Section, VersionStatus
+from qadesk.scorecards.schemas import ScorecardDef
 
 
 def scorecard_versions_for(*, interaction: Interaction) -> list[ScorecardVersion]:
@@ -21,3 +24,27 @@ def scorecard_versions_for(*, interaction: Interaction) -> list[ScorecardVersion
 def scorecard_version_detail(*, version_id: int) -> ScorecardVersion:
     """A version with its sections and criteria loaded in two queries."""
     return ScorecardVersion.objects.select_related("scorecard").prefetch_related("sections__criteria").get(pk=version_id)
+
+
+def scorecard_preview(*, definition: ScorecardDef) -> tuple[ScorecardVersion, list[Criterion]]:
+    """The version a definition would publish, built in memory (nothing saved) so the scoring form can be shown as a
+    reviewer will see it. Rows get stand-in ids, unique within the preview."""
+    scorecard = Scorecard(code=definition.code, name=definition.name)
+    version = ScorecardVersion(
+        scorecard=scorecard, number=0, description=definition.description, allow_above_100=definition.allow_above_100
+    )
+    criteria: list[Criterion] = []
+    for s_pos, s_def in enumerate(definition.sections):
+        section = Section(pk=s_pos + 1, version=version, code=s_def.code, title=s_def.title, position=s_pos)
+        for c_pos, c_def in enumerate(s_def.criteria):
+            fields = c_def.model_dump(exclude={"root_causes", "weight"})
+            criterion = Criterion(
+                pk=len(criteria) + 1,
+                section=section,
+                position=c_pos,
+                weight=Decimal(str(c_def.weight)),
+                root_causes=[rc.model_dump() for rc in c_def.root_causes],
+                **fields,
+            )
+            criteria.append(criterion)
+    return version, criteria

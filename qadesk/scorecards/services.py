@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.interactions.models import Channel
-from qadesk.scorecards.models import Criterion, Scorecard, ScorecardVersion, Section, VersionStatus
+from qadesk.scorecards.models import Criterion, Scorecard, ScorecardDraft, ScorecardVersion, Section, VersionStatus
 from qadesk.scorecards.schemas import ScorecardDef
 
 DEFAULT_SCORECARD = Path(__file__).with_name("default_scorecard.yaml")
@@ -131,3 +132,76 @@ def scorecard_install_default() -> ScorecardVersion:
     if existing is not None and (current := existing.current_version()) is not None:
         return current
     return scorecard_version_create(data=scorecard_load_file(path=DEFAULT_SCORECARD))
+
+
+BLANK_DRAFT: dict[str, Any] = {"code": "", "name": {}, "sections": []}
+
+
+@transaction.atomic
+def scorecard_draft_start(*, scorecard: Scorecard | None, actor: User) -> ScorecardDraft:
+    """The open draft of a scorecard (resumed when one exists), or a new one copied from its current version; a blank
+    draft of a new scorecard when none is given."""
+    if scorecard is None:
+        return ScorecardDraft.objects.create(code="", data=dict(BLANK_DRAFT), updated_by=actor)
+    existing = ScorecardDraft.objects.open().select_for_update().filter(code=scorecard.code).first()
+    if existing is not None:
+        return existing
+    current = scorecard.current_version() or scorecard.versions.order_by("-number").first()
+    data = scorecard_version_export(version=current) if current else {**BLANK_DRAFT, "code": scorecard.code}
+    return ScorecardDraft.objects.create(code=scorecard.code, data=data, base_version=current, updated_by=actor)
+
+
+@transaction.atomic
+def scorecard_draft_save(*, draft: ScorecardDraft, data: dict[str, Any], actor: User) -> ScorecardDraft:
+    """Keep the draft's definition as it stands, complete or not; the code of an existing scorecard stays."""
+    draft = ScorecardDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.published_version_id is not None:
+        raise ApplicationError(_("This draft was already published; start a new one from the scorecard list."))
+    code = draft.code if draft.base_version_id else str(data.get("code") or "")
+    if not draft.base_version_id and code:
+        if Scorecard.objects.filter(code=code).exists():
+            raise ApplicationError(_("A scorecard with the code {code} exists: edit it from the list.").format(code=code))
+        if ScorecardDraft.objects.open().filter(code=code).exclude(pk=draft.pk).exists():
+            raise ApplicationError(_("Another draft already uses the code {code}.").format(code=code))
+    draft.code, draft.data, draft.updated_by = code, {**data, "code": code}, actor
+    draft.save(update_fields=["code", "data", "updated_by", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def scorecard_draft_publish(*, draft: ScorecardDraft, actor: User) -> ScorecardVersion:
+    """Publish the draft as the scorecard's next version; reviews made with earlier versions keep theirs.
+
+    Publishing twice (a double click, two QA leads) gives the version the first publish made."""
+    draft = ScorecardDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.published_version is not None:
+        return draft.published_version
+    if not draft.base_version_id and Scorecard.objects.filter(code=draft.data.get("code")).exists():
+        # Someone made a scorecard with this code since the draft was started: never add to it unseen.
+        raise ApplicationError(_("A scorecard with the code {code} exists: edit it from the list.").format(code=draft.code))
+    version = scorecard_version_create(data=draft.data, publish=True)
+    draft.published_version, draft.updated_by = version, actor
+    draft.save(update_fields=["published_version", "updated_by", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def scorecard_draft_import(*, text: str, actor: User) -> ScorecardDraft:
+    """A YAML or JSON definition read into a draft (the scorecard's open one, replaced, or a new one) to check and publish."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ApplicationError(_("The file is not valid YAML or JSON: {error}").format(error=exc)) from exc
+    definition = scorecard_definition_parse(data=data)
+    scorecard = Scorecard.objects.filter(code=definition.code).first()
+    draft = ScorecardDraft.objects.open().filter(code=definition.code).first()
+    draft = draft or scorecard_draft_start(scorecard=scorecard, actor=actor)
+    document = definition.model_dump()
+    draft.code, draft.data, draft.updated_by = definition.code, document, actor
+    draft.save(update_fields=["code", "data", "updated_by", "updated_at"])
+    return draft
+
+
+def scorecard_draft_discard(*, draft: ScorecardDraft) -> None:
+    """Throw an unpublished draft away."""
+    ScorecardDraft.objects.open().filter(pk=draft.pk).delete()

@@ -210,6 +210,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/sops/",
             "/sops/new/",
             f"/sops/{o['sop']}/",
+            "/scorecards/",
             *operations,
             "/operations/staffing/?calls=100&interval_minutes=30&aht_seconds=180&target_seconds=20&target_level=80",
             "/imports/",

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
@@ -30,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, Site, Team, User
@@ -326,10 +328,20 @@ def _grouped_sums(*, reviews: QuerySet[Review], by: str, sums: dict[str, Any], p
     return _with_names(grouped, by) if by in _NAMES_SQL else list(grouped)
 
 
+def _label_name_sql(*, connection_vendor: str) -> str:
+    """A contact reason's name in the reader's language (Label.names), else its default name, else its code (as str())."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    if not language.isalpha():  # formatted into the SQL: letters only
+        language = "en"
+    own = f"t.names ->> '{language}'" if connection_vendor == "postgresql" else f"json_extract(t.names, '$.{language}')"
+    return f"COALESCE(NULLIF({own}, ''), NULLIF(t.name, ''), t.code)"
+
+
 def _with_names(grouped: QuerySet[Any], by: str) -> list[dict[str, Any]]:
     """The GROUP BY's rows, each with its group's name (`group_name`) joined in the same query (a second query for the
     names cost as much as the GROUP BY itself over the rollup)."""
     model, name = _NAMES_SQL[by]
+    name = _label_name_sql(connection_vendor=connections[grouped.db].vendor) if by == "label" else name
     connection = connections[grouped.db]
     try:
         sql, params = grouped.query.get_compiler(using=grouped.db).as_sql()
@@ -359,6 +371,7 @@ def _rollup_groups(cells: QuerySet[Any], by: str, prefix: str) -> list[dict[str,
     except EmptyResultSet:
         return []
     model, name = _NAMES_SQL[by]
+    name = _label_name_sql(connection_vendor=connection.vendor) if by == "label" else name
     table, names = (connection.ops.quote_name(t) for t in (cells.model._meta.db_table, model._meta.db_table))
     p = prefix
     sums = (

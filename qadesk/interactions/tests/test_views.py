@@ -60,8 +60,8 @@ def test_it_keeps_the_list_query_count_flat(client, qa_lead, agent, django_asser
     client.force_login(qa_lead)
     OrgSettings.load()  # created once per install, not per request
     # session, user, org settings, 7 filter choice lists (the languages and event names present, the custom fields
-    # declared), reviewers to assign to, count, page, who has them in a queue
-    with django_assert_max_num_queries(14):
+    # declared), reviewers to assign to, count, page, who has them in a queue, the user's saved filters
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("interactions:list")).status_code == 200
 
 
@@ -134,9 +134,9 @@ def test_it_offers_bulk_assignment_with_checkboxes_to_a_qa_lead(client, qa_lead,
         f.make_interaction(agent)
     client.force_login(qa_lead)
     OrgSettings.load()
-    # session, user, org settings, 7 filter choice lists, reviewers to assign to, count, page, queues: checkboxes
-    # cost nothing
-    with django_assert_max_num_queries(14):
+    # session, user, org settings, 7 filter choice lists, reviewers to assign to, count, page, queues, saved filters:
+    # checkboxes cost nothing
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("interactions:list"))
     body = response.content.decode()
     assert body.count('name="interactions"') == 30

@@ -169,6 +169,7 @@ def test_it_shows_a_submitted_review_to_its_agent_and_hides_it_from_others(
     assert "Below the pass mark" in body
     assert "High-impact error" in body
     assert 'id="transcript"' in body and "Sorry! Let me check." in body  # the contact the ratings judge
+    assert '<details class="card transcript-card" id="transcript" open>' in body  # open: the agent reads it first
     client.force_login(other_team_agent_user)
     assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 404
 
@@ -213,7 +214,8 @@ def test_it_keeps_review_pages_query_counts_flat(
     draft = review_create(interaction=f.make_interaction(agent), actor=reviewer)
     OrgSettings.load()
     client.force_login(qa_lead)
-    with django_assert_max_num_queries(9):  # session, user, settings, teams, sites, agents, reviewers, count, page
+    # session, user, settings, teams, sites, agents, reviewers, count, page, the user's saved filters
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("reviews:list")).status_code == 200
     # session, user, review, ratings, settings (x2), revisions, audit, coaching notes, disputes, criteria; the transcript's
     # interaction, handlers and messages

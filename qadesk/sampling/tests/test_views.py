@@ -15,6 +15,7 @@ from qadesk.reviews.models import ReviewAssignment
 from qadesk.sampling.forms import parse_proportions
 from qadesk.sampling.models import SamplingPlan, SamplingRun
 from qadesk.sampling.services import JOB_KIND, sampling_plan_run
+from qadesk.sampling.strata import stratum_code, stratum_label
 from qadesk.sampling.tests.conftest import WEEK
 
 pytestmark = pytest.mark.django_db
@@ -122,13 +123,14 @@ def test_a_plan_stratified_without_shares_is_refused_in_the_users_language(qa_le
     assert not SamplingPlan.objects.filter(name="Canaux").exists()
 
 
-@pytest.mark.parametrize(("language", "share"), [("en", "phone = 0.5"), ("it", "phone = 0,5")])
+@pytest.mark.parametrize(("language", "share"), [("en", "Phone = 0.5"), ("it", "Telefono = 0,5")])
 def test_it_edits_a_plan_keeping_its_settings(plan: SamplingPlan, qa_lead: User, language: str, share: str) -> None:
     qa_lead.language = language
     qa_lead.save()
     client = _client(qa_lead)
     form = client.get(reverse("sampling:plan_edit", args=[plan.pk])).context["form"]
-    assert share in form.initial["proportions"].splitlines()  # shown with the user's decimal separator
+    # shown with the channel's name and the user's decimal separator, read back as the code
+    assert share in form.initial["proportions"].splitlines()
     data = {k: v for k, v in form.initial.items() if v not in (None, "", [])}
     data |= {"n_per_agent": "6", "reviewers": [str(pk) for pk in form.initial["reviewers"]], "is_active": "on"}
     assert client.post(reverse("sampling:plan_edit", args=[plan.pk]), data).status_code == 302
@@ -257,3 +259,34 @@ def test_a_waiting_job_says_when_no_worker_is_running(plan: SamplingPlan, qa_lea
     WorkerHeartbeat.objects.all().delete()
     JobRun.objects.filter(pk=job.pk).update(status="succeeded")
     assert "No background worker" not in client.get(reverse("sampling:job", args=[job.pk])).content.decode()
+
+
+def test_strata_show_channel_names_in_the_users_language_and_read_them_back(
+    qa_lead: User, reviewer: User, week_interactions: list[Agent]
+) -> None:
+    qa_lead.language = "fr"
+    qa_lead.save()
+    client = _client(qa_lead)
+    data = {"name": "Canaux", "n_per_agent": "2", "period": "week", "strata_by": ["channel"], "due_days": "5"}
+    data |= {"reviewers": [str(reviewer.pk)], "proportions": "Selfcare / bot = 1\nphone = 2\nchat = 1"}
+    assert client.post(reverse("sampling:plan_create"), data).status_code == 302
+    plan = SamplingPlan.objects.get(name="Canaux")
+    assert plan.strata["proportions"] == {"self_service": 1.0, "phone": 2.0, "chat": 1.0}
+    page = client.get(reverse("sampling:plan", args=[plan.pk])).content.decode()
+    assert "Selfcare / bot 1" in page and "self_service" not in page
+    form = client.get(reverse("sampling:plan_edit", args=[plan.pk])).content.decode()
+    assert "Téléphone = 2" in form and "self_service" not in form
+    run = sampling_plan_run(plan=plan, actor=qa_lead, period_start=WEEK)
+    assert run is not None
+    page = client.get(reverse("sampling:run", args=[run.pk])).content.decode()
+    assert "<td>Téléphone</td>" in page and "<td>phone</td>" not in page
+
+
+def test_a_stratum_key_reads_in_the_users_language_and_back() -> None:
+    with translation.override("it"):
+        assert (
+            stratum_label("Milano|self_service|it", ["site", "channel", "language"]) == "Milano · Self-service / bot · Italiano"
+        )
+        assert stratum_code("Milano · Telefono · italiano", ["site", "channel", "language"]) == "Milano|phone|it"
+        assert stratum_code("Lyon|email|fr", ["site", "channel", "language"]) == "Lyon|email|fr"
+        assert stratum_label("odd", ["site", "channel"]) == "odd"  # not one value per dimension: left as it is
