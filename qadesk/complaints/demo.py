@@ -10,6 +10,7 @@ from django.db import transaction
 
 from qadesk.accounts.models import User
 from qadesk.audit.services import audit_purge_demo_complaints
+from qadesk.complaints.defaults import DEFAULT_CATEGORIES
 from qadesk.complaints.models import Complaint, ComplaintCategory
 from qadesk.complaints.services import complaint_act, complaint_create, complaint_transition
 from qadesk.interactions.models import Interaction
@@ -43,6 +44,9 @@ def demo_complaints_create(*, users: dict[str, User], end: datetime, seed: int, 
     audit_purge_demo_complaints(complaint_ids=earlier)
     Complaint.objects.filter(pk__in=earlier).delete()
     rng = random.Random(f"complaints-{seed}")
+    if not ComplaintCategory.objects.filter(active=True).exists():
+        for code, name, hours in DEFAULT_CATEGORIES:
+            ComplaintCategory.objects.get_or_create(code=code, defaults={"name": name, "target_hours": hours})
     categories = list(ComplaintCategory.objects.filter(active=True).order_by("code"))
     contacts = list(
         Interaction.objects.filter(source=SOURCE, complaint=True, created_at__lt=end - timedelta(days=1))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, Role, User
+from qadesk.core.documents import document_text
 from qadesk.core.errors import ApplicationError
 from qadesk.reviews.forms import ReviewForm
 from qadesk.scorecards.forms import ScorecardBuilder
@@ -155,11 +156,9 @@ def draft_import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def version_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One version as a YAML definition file (what `qadesk scorecard import` and the import above read)."""
-    import yaml
-
     _drafts(request)
     version = get_object_or_404(ScorecardVersion.objects.select_related("scorecard"), pk=pk)
-    text = yaml.safe_dump(scorecard_version_export(version=version), allow_unicode=True, sort_keys=False)
+    text = document_text(scorecard_version_export(version=version))
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{version.scorecard.code}-v{version.number}.yaml"'
     return response

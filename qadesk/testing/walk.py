@@ -16,6 +16,7 @@ from django.utils import timezone
 from qadesk.accounts.models import Agent, OrgSettings, User
 from qadesk.accounts.services import api_token_create
 from qadesk.calibration.services import calibration_session_create
+from qadesk.complaints.models import Complaint
 from qadesk.demo.services import demo_load
 from qadesk.disputes.services import ContestedCriterion, dispute_open
 from qadesk.imports.services import interactions_import
@@ -24,6 +25,7 @@ from qadesk.reviews.models import Review, ReviewStatus
 from qadesk.reviews.services import review_create
 from qadesk.sampling.services import sampling_plan_create, sampling_plan_run
 from qadesk.scorecards.models import ScorecardVersion
+from qadesk.surveys.models import Survey
 
 PASSWORD = "demo"
 # Where a login lands: the home page, "/" and nothing after it.
@@ -102,6 +104,8 @@ def walk_data() -> dict[str, Any]:
         "admin": users["admin"].pk,
         "sop": Sop.objects.order_by("code").values_list("pk", flat=True)[0],
         "own_review": own_review.pk,  # type: ignore[union-attr]
+        "survey": Survey.objects.order_by("pk").values_list("pk", flat=True)[0],
+        "complaint": Complaint.objects.order_by("pk").values_list("pk", flat=True)[0],
     }
 
 
@@ -184,6 +188,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
     ]
     calibration = ["/calibration/", f"/calibration/{o['session']}/", f"/calibration/{o['session']}/results/"]
     operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/"]
+    customers = ["/surveys/", f"/surveys/{o['survey']}/", "/complaints/", "/complaints/report/", f"/complaints/{o['complaint']}/"]
     return {
         "admin": [
             *everyone,
@@ -214,6 +219,9 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *operations,
             "/operations/staffing/?calls=100&interval_minutes=30&aht_seconds=180&target_seconds=20&target_level=80",
             "/imports/",
+            *customers,
+            "/complaints/new/",
+            f"/complaints/{o['complaint']}/edit/",
         ],
         "reviewer1": [
             *everyone,
@@ -224,7 +232,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/reviews/{o['own_review']}/",
             f"/calibration/{o['session']}/items/{o['item']}/score/",
         ],
-        "lead.milano": [*everyone, *leads, *operations],
+        "lead.milano": [*everyone, *leads, *operations, "/surveys/", "/complaints/"],
         "agent.it": [
             *everyone,
             f"/reviews/{o['review']}/",

@@ -2,18 +2,13 @@
 
 from django.db import migrations
 
-DEFAULTS = [
-    ("delivery", {"en": "Late or missing delivery", "it": "Consegna in ritardo o mancata", "fr": "Livraison en retard ou manquante"}, 72),
-    ("refund", {"en": "Refund or replacement", "it": "Rimborso o sostituzione", "fr": "Remboursement ou remplacement"}, 120),
-    ("agent_behaviour", {"en": "Agent behaviour", "it": "Comportamento dell'operatore", "fr": "Comportement du conseiller"}, 48),
-    ("product", {"en": "Product quality", "it": "Qualità del prodotto", "fr": "Qualité du produit"}, 168),
-    ("billing", {"en": "Billing error", "it": "Errore di fatturazione", "fr": "Erreur de facturation"}, 120),
-]
+from qadesk.complaints.defaults import DEFAULT_CATEGORIES
+
 
 
 def create(apps, schema_editor):
     Category = apps.get_model("complaints", "ComplaintCategory")
-    for code, name, hours in DEFAULTS:
+    for code, name, hours in DEFAULT_CATEGORIES:
         Category.objects.get_or_create(code=code, defaults={"name": name, "target_hours": hours})
 
 

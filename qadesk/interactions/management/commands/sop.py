@@ -1,13 +1,12 @@
 """`qadesk sop import FILE` and `qadesk sop export [FILE] [--code CODE …]`: the SOP catalogue as YAML or JSON."""
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from qadesk.core.documents import document_write
 from qadesk.core.errors import ApplicationError
 from qadesk.interactions.selectors import sop_catalogue_export
 from qadesk.interactions.services import sop_catalogue_import, sop_load_file
@@ -47,11 +46,4 @@ class Command(BaseCommand):
 
     def _export(self, path: str | None, codes: list[str] | None) -> None:
         document = sop_catalogue_export(codes=codes)
-        if path and path.endswith(".json"):
-            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-        if path:
-            Path(path).write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
+        document_write(document, path=path, stdout=self.stdout)

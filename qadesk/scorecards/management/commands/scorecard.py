@@ -1,12 +1,11 @@
 """`qadesk scorecard export CODE [FILE]` and `qadesk scorecard import FILE`: scorecards as YAML or JSON."""
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from qadesk.core.documents import document_write
 from qadesk.core.errors import ApplicationError
 from qadesk.scorecards.models import Scorecard
 from qadesk.scorecards.services import scorecard_load_file, scorecard_version_create, scorecard_version_export
@@ -45,11 +44,4 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError("That scorecard has no such version.")
         document = scorecard_version_export(version=version)
-        if path and path.endswith(".json"):
-            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-        if path:
-            Path(path).write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
+        document_write(document, path=path, stdout=self.stdout)

@@ -1,12 +1,11 @@
 """`qadesk survey export CODE [FILE]`, `qadesk survey import FILE [--draft]`, `qadesk survey templates`."""
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from qadesk.core.documents import document_write
 from qadesk.core.errors import ApplicationError
 from qadesk.surveys.models import Survey
 from qadesk.surveys.services import survey_load_file, survey_templates_install, survey_version_create, survey_version_export
@@ -47,11 +46,4 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError("That survey has no such version.")
         document = survey_version_export(version=version)
-        if path and path.endswith(".json"):
-            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-        if path:
-            Path(path).write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
+        document_write(document, path=path, stdout=self.stdout)
