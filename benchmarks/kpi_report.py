@@ -110,7 +110,7 @@ def _fill(n: int) -> float:
             INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status,
                 created_at, queued_at, answered_at, first_reply_at, resolved_at, closed_at, talk_seconds, hold_seconds,
                 acw_seconds, abandoned, reopens, customer_rating, complaint, message_count, imported_at, agent_id,
-                team_id, site_id, label_id, customer_id, handlers_hash, transcript_hash, row_hash)
+                team_id, site_id, label_id, customer_id, handlers_hash, transcript_hash, row_hash, custom_fields, tags)
             SELECT 'B-' || i, 'bench', ch, 'it', '', 'delivery',
                 CASE WHEN res IS NULL THEN 'open' ELSE 'closed' END,
                 created, CASE WHEN queued THEN created END,
@@ -124,7 +124,7 @@ def _fill(n: int) -> float:
                 CASE WHEN NOT ab THEN (ARRAY[{ids["agents"]}])[1 + i % 40] END,
                 (ARRAY[{ids["teams"]}])[1 + i % 40], (ARRAY[{ids["sites"]}])[1 + i % 40],
                 (ARRAY[{ids["labels"]}])[1 + i % 10],
-                (SELECT min(id) FROM interactions_customer) + (i * 7919) % {max(1, n // 4)}, '', '', ''
+                (SELECT min(id) FROM interactions_customer) + (i * 7919) % {max(1, n // 4)}, '', '', '', '{{}}', '[]'
             FROM (
                 SELECT i, ch, created, queued, ab, wait,
                     CASE WHEN ab OR i % 50 = 0 THEN NULL

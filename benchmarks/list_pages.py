@@ -129,7 +129,8 @@ def _fill(interactions: int, name: str) -> float:
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
-                abandoned, reopens, customer_rating, complaint, message_count, imported_at, agent_id, team_id, site_id)
+                abandoned, reopens, customer_rating, complaint, message_count, imported_at, agent_id, team_id, site_id,
+                custom_fields, tags)
             SELECT 'S-' || i, 'bench', (ARRAY['phone','email','chat','social','self_service'])[1 + (i / 7) % 5],
                 (ARRAY['it','fr'])[1 + (i / 3) % 2],
                 (ARRAY['Richiesta di rimborso','Ordine in ritardo','Problème de livraison','Changement d''adresse'])[1 + i % 4]
@@ -137,7 +138,8 @@ def _fill(interactions: int, name: str) -> float:
                 (ARRAY['demand','purchase','delivery','reception','evaluation'])[1 + (i / 11) % 5], 'resolved',
                 TIMESTAMPTZ '2026-09-01 08:00+02' + (i % 90) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
                 false, 0, (ARRAY['','','positive','neutral','negative',''])[1 + i % 6], i % 100 = 7, 1 + i % 12, now(),
-                (ARRAY[{agent_ids}])[1 + i % 200], (ARRAY[{team_ids}])[1 + i % 200], (ARRAY[{site_ids}])[1 + i % 200]
+                (ARRAY[{agent_ids}])[1 + i % 200], (ARRAY[{team_ids}])[1 + i % 200], (ARRAY[{site_ids}])[1 + i % 200],
+                '{{}}', '[]'
             FROM generate_series(1, {interactions}) AS i
         """)
         cursor.execute("""

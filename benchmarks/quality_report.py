@@ -133,13 +133,13 @@ def _fill(reviews: int) -> float:
         cursor.execute("SELECT setseed(0.42)")
         cursor.execute(f"""
             INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
-                abandoned, message_count, imported_at, agent_id, team_id, site_id, label_id)
+                abandoned, message_count, imported_at, agent_id, team_id, site_id, label_id, custom_fields, tags)
             SELECT 'B-' || i, 'bench', (ARRAY['phone','email','chat','social','self_service'])[1 + i % 5], 'it', '',
                 (ARRAY['demand','purchase','delivery','reception','evaluation'])[1 + (i / 5) % 5], 'resolved',
                 TIMESTAMPTZ '{START.isoformat()} 08:00+01'
                     + (i % {DAYS}) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
                 false, 8, now(), (ARRAY[{agent_ids}])[1 + i % 40], (ARRAY[{team_ids}])[1 + i % 40],
-                (ARRAY[{site_ids}])[1 + i % 40], (ARRAY[{label_ids}])[1 + i % 10]
+                (ARRAY[{site_ids}])[1 + i % 40], (ARRAY[{label_ids}])[1 + i % 10], '{{}}', '[]'
             FROM generate_series(1, {total}) AS i
         """)
         # An agent's skill sets the centre of their scores; errors follow the score.

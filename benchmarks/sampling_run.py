@@ -130,13 +130,14 @@ def _fill(interactions: int, n_agents: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
-                talk_seconds, hold_seconds, acw_seconds, abandoned, message_count, imported_at, agent_id, team_id, site_id)
+                talk_seconds, hold_seconds, acw_seconds, abandoned, message_count, imported_at, agent_id, team_id, site_id,
+                custom_fields, tags)
             SELECT 'S-' || i, 'bench', (ARRAY[{channels}])[1 + (i / 7) % 5], (ARRAY['it','fr'])[1 + (i / 3) % 2], '',
                 (ARRAY['demand','purchase','delivery','reception','evaluation'])[1 + (i / 11) % 5], 'resolved',
                 TIMESTAMPTZ '{MONTH.isoformat()} 08:00+02' + (i % 31) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
                 i * 13 % 1500, i * 7 % 200, i * 5 % 300, i % 33 = 0, 6, now(),
                 (ARRAY[{agent_ids}])[1 + i % {n_agents}], (ARRAY[{team_ids}])[1 + i % {n_agents}],
-                (ARRAY[{site_ids}])[1 + i % {n_agents}]
+                (ARRAY[{site_ids}])[1 + i % {n_agents}], '{{}}', '[]'
             FROM generate_series(1, {interactions}) AS i
         """)
         cursor.execute(f"""
