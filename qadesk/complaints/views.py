@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,41 +140,41 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms: object)
 @login_required
 @require_POST
 def complaint_act_view(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = complaint_detail(actor=_user(request), pk=pk)
-    form = ActionForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_act(complaint=complaint, actor=_user(request), **form.cleaned_data)
-        except (PermissionDenied, Conflict) as exc:
-            messages.error(request, str(exc.message))
-            return redirect("complaints:detail", pk=complaint.pk)
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            return redirect("complaints:detail", pk=complaint.pk)
-    context = _detail_context(request, complaint_detail(actor=_user(request), pk=pk), action_form=form)
-    return render(request, "complaints/detail.html", context, status=400)
+    return _detail_post(request, pk, ActionForm(request.POST), "action_form", complaint_act, lambda complaint: None)
 
 
 @login_required
 @require_POST
 def complaint_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def done(complaint: Complaint) -> None:
+        messages.success(request, _("Status: {status}.").format(status=complaint.get_status_display()))
+
+    return _detail_post(request, pk, TransitionForm(request.POST), "transition_form", complaint_transition, done)
+
+
+def _detail_post(
+    request: HttpRequest,
+    pk: int,
+    form: Form,
+    form_name: str,
+    service: Callable[..., Any],
+    done: Callable[[Complaint], None],
+) -> HttpResponse:
+    """A form posted from the complaint's page: call the service, then back to the page; a refusal because the complaint
+    moved meanwhile or is not theirs to change is a message on the page as it now stands, other errors stay on the form."""
     complaint = complaint_detail(actor=_user(request), pk=pk)
-    form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            complaint_transition(complaint=complaint, actor=_user(request), **form.cleaned_data)
+            service(complaint=complaint, actor=_user(request), **form.cleaned_data)
         except (PermissionDenied, Conflict) as exc:
-            # Closed meanwhile by someone else, or not theirs to move: the page as it now stands says the rest.
             messages.error(request, str(exc.message))
             return redirect("complaints:detail", pk=complaint.pk)
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:
-            messages.success(request, _("Status: {status}.").format(status=complaint.get_status_display()))
+            done(complaint)
             return redirect("complaints:detail", pk=complaint.pk)
-    complaint = complaint_detail(actor=_user(request), pk=pk)
-    context = _detail_context(request, complaint, transition_form=form)
+    context = _detail_context(request, complaint_detail(actor=_user(request), pk=pk), **{form_name: form})
     return render(request, "complaints/detail.html", context, status=400)
 
 
