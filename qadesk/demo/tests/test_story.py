@@ -3,7 +3,9 @@ calibration session, two sampling plans with runs, a few unread notifications; t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -16,17 +18,23 @@ from qadesk.disputes.models import Dispute, DisputeStatus
 from qadesk.notifications.models import Notification
 from qadesk.reviews.models import AssignmentStatus, CoachingNote, Review, ReviewAssignment
 from qadesk.sampling.models import SamplingPlan
+from qadesk.testing.databases import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 SMALL = ["--interactions", "300", "--reviews", "30", "--days", "30", "--end", "2026-11-30T12:00"]
 
 
-@pytest.fixture
-def output() -> str:
+def _load() -> str:
     out = StringIO()
     call_command("demo", *SMALL, stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def output(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo, loaded once for the module (each test's writes are rolled back to it)."""
+    yield from kept_for_the_module(django_db_blocker, _load)
 
 
 def test_every_reviewer_has_a_queue_with_some_overdue(output: str) -> None:

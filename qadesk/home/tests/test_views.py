@@ -4,7 +4,9 @@ the role may not see is shown (an agent sees only their own)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +16,7 @@ from qadesk.accounts.models import Agent, User
 from qadesk.disputes.models import Dispute
 from qadesk.reviews.models import Review
 from qadesk.testing.clients import page_client
+from qadesk.testing.databases import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +24,19 @@ SMALL = ["--interactions", "300", "--reviews", "40", "--days", "30", "--end", "2
 FIGURE = re.compile(r'<a href="([^"]+)" data-figure="([\w-]+)">(?:<span class="stat-value">)?([^<]*)<')
 
 
-@pytest.fixture
-def demo() -> dict[str, User]:
+def _load() -> None:
     call_command("demo", *SMALL, stdout=StringIO())
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for the module (each test's writes are rolled back to it)."""
+    yield from kept_for_the_module(django_db_blocker, _load)
+
+
+@pytest.fixture
+def demo(loaded: None) -> dict[str, User]:
+    """The demo's users, read afresh for each test (a test that changes one changes only its own copy)."""
     return {u.username: u for u in User.objects.all()}
 
 
