@@ -39,7 +39,7 @@ def kept_for_the_module(django_db_blocker: Any, load: Callable[[], T]) -> Iterat
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, translation.override(settings.LANGUAGE_CODE):
         outer = transaction.atomic()
-        outer._from_testcase = True  # durable blocks inside act as under a TestCase
+        outer._from_testcase = True  # type: ignore[attr-defined]  # durable blocks inside act as under a TestCase
         outer.__enter__()
         try:
             value = load()
