@@ -21,6 +21,7 @@ from qadesk.demo.organisation import demo_organisation_create
 from qadesk.demo.reviews import demo_reviews_create
 from qadesk.demo.story import Progress, StoryResult, demo_story_create, demo_story_delete
 from qadesk.demo.targets import demo_targets_create
+from qadesk.executive.demo import demo_executive_create
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
@@ -96,6 +97,7 @@ def demo_load(
     quality_rollup_rebuild()
     progress(_("Quality report rebuilt"))
     progress(_("KPI targets: {n}").format(n=demo_targets_create()))
+    progress(_("Executive baselines: {n}").format(n=demo_executive_create(end=end, days=days)))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

@@ -240,13 +240,13 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/disputes/{o['dispute']}/",
             f"/disputes/open/{o['disputable']}/",
         ],
-        "manager": [*everyone, *leads],
+        "manager": [*everyone, *leads, "/executive/", "/executive/?period=week", "/executive/targets/", "/executive/digest/"],
     }
 
 
 # Error pages, by the persona that meets them and the status they answer.
 ERROR_PAGES: dict[str, list[tuple[str, int]]] = {
-    "agent.it": [("/account/settings/", 403), ("/interactions/999999999/", 404)],
+    "agent.it": [("/account/settings/", 403), ("/interactions/999999999/", 404), ("/executive/", 404)],
 }
 
 

@@ -36,6 +36,7 @@ from qadesk.analytics.selectors import (
 )
 from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
+from qadesk.executive import commands as executive
 from qadesk.operations.commands import kpis_add_parser, kpis_print
 from qadesk.surveys import commands as surveys
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         kpis_add_parser(sub)
         surveys.add_report_parser(sub)
+        executive.add_report_parser(sub)
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -100,6 +102,9 @@ class Command(BaseCommand):
                 kpis_print(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 raise CommandError(str(exc.message)) from exc
+            return
+        if options["report"] == executive.REPORT_KIND:
+            executive.run_report(self, options)
             return
         if options["report"] == surveys.REPORT_KIND:
             surveys.run_report(self, options, self._actor(options["user"]))
