@@ -133,4 +133,3 @@ def import_completions(request: HttpRequest, payload: ImportIn) -> tuple[int, di
     report = completions_import(actor=user, text=payload.csv)
     body = {"created": report.created, "errors": [e.__dict__ for e in report.errors]}
     return (200 if report.committed else 422), body
-

@@ -98,9 +98,7 @@ def training_results_as_dict(found: TrainingResults) -> dict[str, Any]:
         "window_days": found.window_days,
         "associations": {key: asdict(value) for key, value in found.associations.items()},
         "agents": found.agents,
-        "courses": [
-            {"code": c["code"], "name": c["name"], **_before_after(c["result"])} for c in found.courses
-        ],
+        "courses": [{"code": c["code"], "name": c["name"], **_before_after(c["result"])} for c in found.courses],
     }
 
 

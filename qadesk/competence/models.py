@@ -88,9 +88,7 @@ class Completion(models.Model):
         ordering = ["-completed_on", "-id"]
         verbose_name = _("completion")
         verbose_name_plural = _("completions")
-        constraints = [
-            models.UniqueConstraint(fields=["agent", "course", "completed_on"], name="completion_agent_course_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agent", "course", "completed_on"], name="completion_agent_course_day")]
 
     def __str__(self) -> str:
         return f"{self.agent} · {self.course} · {self.completed_on:%Y-%m-%d}"

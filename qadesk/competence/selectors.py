@@ -263,7 +263,9 @@ def _groups(rows: list[AgentCompetence], key: str) -> list[GroupRow]:
     return out
 
 
-def competence_agent(*, actor: User, agent_id: int, date_from: date | None = None, date_to: date | None = None) -> AgentCompetence:
+def competence_agent(
+    *, actor: User, agent_id: int, date_from: date | None = None, date_to: date | None = None
+) -> AgentCompetence:
     """One agent's rating and parts; 404 when the actor may not see that agent."""
     rule = agents_visible_filter(actor)
     if rule is None or not Agent.objects.filter(rule, pk=agent_id).exists():
@@ -336,9 +338,7 @@ def _csat(agent_ids: set[int], start: date, end: date) -> dict[int, float]:
 
 def _productivity(agent_ids: set[int], start: date, end: date) -> dict[int, float]:
     rows = (
-        Interaction.objects.filter(
-            agent_id__in=agent_ids, created_at__gte=day_start(start), created_at__lt=next_day_start(end)
-        )
+        Interaction.objects.filter(agent_id__in=agent_ids, created_at__gte=day_start(start), created_at__lt=next_day_start(end))
         .annotate(day=TruncDate("created_at"))
         .values_list("agent_id", "day")
         .annotate(n=Count("id"))
@@ -409,7 +409,8 @@ def _before_after(ids: set[int], start: date, end: date, window: int) -> list[di
         submitted_at__gte=day_start(start - timedelta(days=window)),
         submitted_at__lt=next_day_start(end + timedelta(days=window)),
     ).values_list("agent_id", "submitted_at", "score"):
-        reviews[agent_id].append((timezone.localdate(submitted), float(score)))
+        if submitted is not None and score is not None:
+            reviews[agent_id].append((timezone.localdate(submitted), float(score)))
     pairs: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for agent_id, _course_id, code, name, day in done:
         before = [s for d, s in reviews[agent_id] if day - timedelta(days=window) <= d < day]

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, User
-from qadesk.competence.models import Completion, CompetenceSettings, Course, Source, TrainingSession
+from qadesk.competence.models import CompetenceSettings, Completion, Course, Source, TrainingSession
 from qadesk.competence.querysets import agents_visible_filter
 from qadesk.core.errors import ApplicationError, InvalidInput, PermissionDenied
 

@@ -23,9 +23,7 @@ class Scene:
 
 
 @pytest.fixture
-def scene(
-    agent: Agent, other_team_agent: Agent, default_scorecard: ScorecardVersion, reviewer: User
-) -> Scene:
+def scene(agent: Agent, other_team_agent: Agent, default_scorecard: ScorecardVersion, reviewer: User) -> Scene:
     """alice (agent): both courses valid, right_sop 60 and 100 (mean 80), survey 4 and 5 (mean 4.5 → 87.5):
     training 100, delivery 83.75. bob (other team): tools certificate expired → training 2/5 = 40, right_sop 100,
     no survey → delivery 100. Benchmarks 80/80 (the defaults)."""

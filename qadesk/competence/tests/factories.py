@@ -18,7 +18,9 @@ from qadesk.testing.factories import make_interaction
 _seq = count(1)
 
 
-def make_course(code: str, days: str = "2", *, required: bool = True, criteria: tuple[str, ...] = (), validity: int | None = None) -> Course:
+def make_course(
+    code: str, days: str = "2", *, required: bool = True, criteria: tuple[str, ...] = (), validity: int | None = None
+) -> Course:
     return Course.objects.create(
         code=code,
         name=f"Course {code}",
@@ -35,7 +37,13 @@ def complete(agent: Agent, course: Course, done: date, expires: date | None = No
 
 
 def reviewed(
-    agent: Agent, version: ScorecardVersion, reviewer: User, scores: dict[str, float], *, when: datetime | None = None, total: float = 80.0
+    agent: Agent,
+    version: ScorecardVersion,
+    reviewer: User,
+    scores: dict[str, float],
+    *,
+    when: datetime | None = None,
+    total: float = 80.0,
 ) -> Review:
     """A submitted review of `agent` with the given criterion scores (by code)."""
     when = when or timezone.now() - timedelta(days=2)
