@@ -6,10 +6,15 @@ import csv
 from dataclasses import asdict
 from typing import Any, TextIO
 
+from django.utils.translation import gettext_noop
+
 from qadesk.competence import figures
 from qadesk.competence.selectors import AgentCompetence, CompetenceReport, GroupRow, TrainingResults
 
-ASSOCIATION_NOTE = "Association, not cause: agents who train more may differ in other ways (tenure, team, workload)."
+# Marked for translation; the page shows it translated, the API and CLI in English.
+ASSOCIATION_NOTE = gettext_noop(
+    "Association, not cause: agents who train more may differ in other ways (tenure, team, workload)."
+)
 
 
 def _round(value: float | None, places: int = 1) -> float | None:

@@ -50,7 +50,7 @@ def test_a_reviewer_gets_404(scene: Scene, reviewer: User) -> None:
 
 def test_the_results_page_warns_that_it_shows_association_not_cause(scene: Scene, qa_lead: User) -> None:
     page = _client(qa_lead).get("/competence/results/?window=15").content.decode()
-    assert "Association, not cause." in page
+    assert "Association, not cause:" in page
 
 
 def test_a_team_lead_records_a_completion_for_their_team_only(scene: Scene, team_lead: User) -> None:
