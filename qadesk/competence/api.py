@@ -3,19 +3,29 @@
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from qadesk.accounts.models import User
 from qadesk.competence.exports import agent_as_dict, report_as_dict, training_results_as_dict
 from qadesk.competence.models import Completion, Course, Source
+from qadesk.competence.querysets import agents_visible_filter
 from qadesk.competence.selectors import competence_agent, competence_report, completion_list, training_results
 from qadesk.competence.services import completion_create, completions_import
 from qadesk.core.api import ErrorOut, Pagination
 from qadesk.core.inputs import Id
 
 router = Router(tags=["competence"])
+
+
+def _reader(request: HttpRequest) -> User:
+    """The caller when they may see some competence; reviewers get 404 as on the page."""
+    user: User = request.user  # type: ignore[assignment]
+    if agents_visible_filter(user) is None:
+        raise Http404
+    return user
+
 
 _ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
@@ -76,7 +86,7 @@ class ImportOut(Schema):
 def ratings(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     """Each agent you may see: training score, delivery score, their points against the benchmark (50 each at the
     benchmark) and the rating (their sum; 100 = at the benchmark); team and site means."""
-    user: User = request.user  # type: ignore[assignment]
+    user = _reader(request)
     return report_as_dict(competence_report(actor=user, date_from=query.date_from, date_to=query.date_to))
 
 
@@ -84,7 +94,7 @@ def ratings(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
 def agent(request: HttpRequest, agent_id: int, query: Query[PeriodQuery]) -> dict[str, Any]:
     """The agent's rating and parts, the required courses missing and the criteria where points are lost with the
     courses that cover them; 404 for an agent you may not see."""
-    user: User = request.user  # type: ignore[assignment]
+    user = _reader(request)
     return agent_as_dict(competence_agent(actor=user, agent_id=agent_id, date_from=query.date_from, date_to=query.date_to))
 
 
@@ -92,7 +102,7 @@ def agent(request: HttpRequest, agent_id: int, query: Query[PeriodQuery]) -> dic
 def results(request: HttpRequest, query: Query[ResultsQuery]) -> dict[str, Any]:
     """Training days against IQS, CSAT and productivity (r with its 95 % interval) and IQS before/after each course.
     This shows association, not cause."""
-    user: User = request.user  # type: ignore[assignment]
+    user = _reader(request)
     found = training_results(actor=user, date_from=query.date_from, date_to=query.date_to, window_days=query.window)
     return training_results_as_dict(found)
 

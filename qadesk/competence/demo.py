@@ -56,7 +56,10 @@ def demo_training_create(*, end: datetime, seed: int) -> int:
     for agent in Agent.objects.filter(is_bot=False, is_active=True).select_related("team").order_by("username"):
         less = agent.team is not None and agent.team.name == LESS_TRAINED_TEAM
         for code, course in courses.items():
-            chance = 0.35 if less and code != "onboarding" else 0.95 if course.required_roles else 0.4
+            required = bool(course.required_roles) or (
+                returns is not None and code == "returns-advanced" and agent.team == returns
+            )
+            chance = 0.35 if less and code != "onboarding" else 0.95 if required else 0.4
             if rng.random() >= chance:
                 continue
             done = today - timedelta(days=rng.randint(20, 500 if less else 300))

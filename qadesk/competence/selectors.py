@@ -107,17 +107,21 @@ def period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     return start, end
 
 
-def _requirements(agents: list[Agent]) -> dict[int, list[CourseRef]]:
+def _catalogue() -> list[tuple[Course, set[int]]]:
+    """The active courses with the ids of the teams each is required for (two queries)."""
+    return [
+        (c, {t.pk for t in c.required_teams.all()})
+        for c in Course.objects.filter(is_active=True).prefetch_related("required_teams")
+    ]
+
+
+def _requirements(agents: list[Agent], catalogue: list[tuple[Course, set[int]]]) -> dict[int, list[CourseRef]]:
     """Each agent's required courses: active courses required for their role (an agent without login: "agent") or team."""
-    courses = list(Course.objects.filter(is_active=True).prefetch_related("required_teams"))
+    refs = [(CourseRef(c.code, c.name, float(c.days)), set(c.required_roles or []), teams) for c, teams in catalogue]
     required: dict[int, list[CourseRef]] = {}
     for agent in agents:
         role = agent.user.role if agent.user_id and agent.user else "agent"
-        required[agent.pk] = [
-            CourseRef(c.code, c.name, float(c.days))
-            for c in courses
-            if role in (c.required_roles or []) or any(t.pk == agent.team_id for t in c.required_teams.all())
-        ]
+        required[agent.pk] = [ref for ref, roles, teams in refs if role in roles or agent.team_id in teams]
     return required
 
 
@@ -175,7 +179,8 @@ def competence_report(*, actor: User, date_from: date | None = None, date_to: da
     start, end = period(date_from, date_to)
     options = CompetenceSettings.load()
     agents = list(Agent.objects.filter(is_active=True, is_bot=False).select_related("team", "site", "user"))
-    required = _requirements(agents)
+    catalogue = _catalogue()
+    required = _requirements(agents, catalogue)
     completions = _completions(end)
     criteria = _criteria(start, end)
     survey = _survey(start, end, options.survey_question_code)
@@ -194,10 +199,9 @@ def competence_report(*, actor: User, date_from: date | None = None, date_to: da
         delivery_benchmark = figures.organisation_benchmark(s[1] for s in scores.values())
     else:
         training_benchmark, delivery_benchmark = options.training_benchmark, options.delivery_benchmark
-    rule = agents_visible_filter(actor)
-    visible = set() if rule is None else set(Agent.objects.filter(rule).values_list("pk", flat=True))
-    covering = _courses_by_criterion()
-    titles = {code: pick(title) for code, title in Criterion.objects.filter(competence=True).values_list("code", "title")}
+    visible = _visible_ids(actor, agents)
+    covering = _courses_by_criterion(catalogue)
+    titles = _titles({loss.code for pk in visible for loss in figures.losses(criteria.get(pk, {}))})
     rows: list[AgentCompetence] = []
     for agent in agents:
         if agent.pk not in visible:
@@ -243,9 +247,27 @@ def competence_report(*, actor: User, date_from: date | None = None, date_to: da
     )
 
 
-def _courses_by_criterion() -> dict[str, list[CourseRef]]:
+def _visible_ids(actor: User, agents: list[Agent]) -> set[int]:
+    """The ids among `agents` that `actor` may see (no query for those who see everyone)."""
+    rule = agents_visible_filter(actor)
+    if rule is None:
+        return set()
+    if actor.sees_everything:
+        return {a.pk for a in agents}
+    return set(Agent.objects.filter(rule).values_list("pk", flat=True))
+
+
+def _titles(codes: set[str]) -> dict[str, str]:
+    """The criteria's titles in the user's language, by code (the newest version's wording wins)."""
+    if not codes:
+        return {}
+    rows = Criterion.objects.filter(competence=True, code__in=codes).order_by("pk").values_list("code", "title")
+    return {code: pick(title) for code, title in rows}
+
+
+def _courses_by_criterion(catalogue: list[tuple[Course, set[int]]]) -> dict[str, list[CourseRef]]:
     covering: dict[str, list[CourseRef]] = defaultdict(list)
-    for course in Course.objects.filter(is_active=True):
+    for course, _teams in catalogue:
         for code in course.criterion_codes or []:
             covering[code].append(CourseRef(course.code, course.name, float(course.days)))
     return covering

@@ -46,6 +46,7 @@ def test_an_agent_sees_their_own_page_and_not_a_colleague(scene: Scene, agent_us
 def test_a_reviewer_gets_404(scene: Scene, reviewer: User) -> None:
     assert _client(reviewer).get("/competence/").status_code == 404
     assert _client(reviewer).get("/competence/results/").status_code == 404
+    assert api_client(reviewer).get(f"{API}/ratings").status_code == 404
 
 
 def test_the_results_page_warns_that_it_shows_association_not_cause(scene: Scene, qa_lead: User) -> None:
