@@ -101,9 +101,7 @@ def _fill(*, agents: int, interactions: int, reviews: int, responses: int) -> fl
     call_command("migrate", verbosity=0)
     sites = [Site.objects.create(name=name) for name in ("Milano", "Lyon")]
     teams = [Team.objects.create(name=f"Team {i}", site=sites[i % 2]) for i in range(20)]
-    Agent.objects.bulk_create(
-        Agent(username=f"agent{i:04d}", team=teams[i % 20], site=teams[i % 20].site) for i in range(agents)
-    )
+    Agent.objects.bulk_create(Agent(username=f"agent{i:04d}", team=teams[i % 20], site=teams[i % 20].site) for i in range(agents))
     agent_ids = list(Agent.objects.order_by("pk").values_list("pk", flat=True))
     first = END - timedelta(days=DAYS - 1)
     with connection.cursor() as cursor:
@@ -122,7 +120,7 @@ def _fill(*, agents: int, interactions: int, reviews: int, responses: int) -> fl
     Criterion.objects.filter(section__version=version, code__in=COMPETENCE).update(competence=True)
     criteria = list(Criterion.objects.filter(section__version=version, code__in=(*COMPETENCE, "empathy")).order_by("code"))
     reviewer = User.objects.create(username="reviewer", role=Role.REVIEWER)
-    rows = list(Interaction_ids(reviews))
+    rows = list(_interaction_rows(reviews))
     batch: list[Review] = []
     for n, (interaction_id, agent_id, created) in enumerate(rows):
         batch.append(
@@ -138,7 +136,7 @@ def _fill(*, agents: int, interactions: int, reviews: int, responses: int) -> fl
         )
     Review.objects.bulk_create(batch, batch_size=5000)
     ratings = []
-    for review_id, in Review.objects.values_list("pk"):
+    for (review_id,) in Review.objects.values_list("pk"):
         for k, criterion in enumerate(criteria):
             score = 0.0 if (review_id * (k + 3)) % 7 == 0 else 100.0
             ratings.append(Rating(review_id=review_id, criterion=criterion, value=int(score > 0), score=score, failed=score == 0))
@@ -146,7 +144,7 @@ def _fill(*, agents: int, interactions: int, reviews: int, responses: int) -> fl
     survey = Survey.objects.create(code="post", name={"en": "Post"})
     survey_version = SurveyVersion.objects.create(survey=survey, number=1, status="published")
     question = Question.objects.create(version=survey_version, code="agent_skill", position=1, kind="csat", text={"en": "Skill"})
-    picked = rows[:responses] if responses <= len(rows) else list(Interaction_ids(responses))
+    picked = rows[:responses] if responses <= len(rows) else list(_interaction_rows(responses))
     SurveyResponse.objects.bulk_create(
         (
             SurveyResponse(survey=survey, version=survey_version, interaction_id=i, source="import", started_at=created)
@@ -167,24 +165,21 @@ def _fill(*, agents: int, interactions: int, reviews: int, responses: int) -> fl
         )
         for k, (days, validity) in enumerate((("3", None), ("2", 365), ("2", None), ("1.5", None), ("1", None)))
     ]
-    Completion.objects.bulk_create(
-        Completion(
-            agent_id=agent_id,
-            course=course,
-            completed_on=END - timedelta(days=(agent_id * 31 + k * 97) % 500),
-            expires_on=END - timedelta(days=(agent_id * 31 + k * 97) % 500) + timedelta(days=365) if course.validity_days else None,
-        )
-        for agent_id in agent_ids
-        for k, course in enumerate(courses)
-        if (agent_id + k) % 4
-    )
+    completions = []
+    for agent_id in agent_ids:
+        for k, course in enumerate(courses):
+            if (agent_id + k) % 4:
+                done = END - timedelta(days=(agent_id * 31 + k * 97) % 500)
+                expires = done + timedelta(days=365) if course.validity_days else None
+                completions.append(Completion(agent_id=agent_id, course=course, completed_on=done, expires_on=expires))
+    Completion.objects.bulk_create(completions)
     connection.close()
     with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return round(time.perf_counter() - started, 1)
 
 
-def Interaction_ids(n: int) -> list[tuple[int, int, datetime]]:  # noqa: N802 - reads as the rows it returns
+def _interaction_rows(n: int) -> list[tuple[int, int, datetime]]:
     from qadesk.interactions.models import Interaction
 
     rows = Interaction.objects.order_by("pk").values_list("pk", "agent_id", "created_at")[:n]
