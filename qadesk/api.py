@@ -14,6 +14,7 @@ from qadesk.accounts.api import router as settings_router
 from qadesk.analytics.api import router as analytics_router
 from qadesk.autoqa.api import router as autoqa_router
 from qadesk.calibration.api import router as calibration_router
+from qadesk.competence.api import router as competence_router
 from qadesk.complaints.api import router as complaints_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.disputes.api import router as disputes_router
@@ -69,6 +70,7 @@ api.add_router("/tokens", tokens_router)
 api.add_router("/people", people_router)
 api.add_router("/sampling", sampling_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/competence", competence_router)
 api.add_router("/autoqa", autoqa_router)
 api.add_router("/operations", operations_router)
 api.add_router("/surveys", surveys_router)

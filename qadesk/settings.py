@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qadesk.home",
     "qadesk.surveys",
     "qadesk.executive",
+    "qadesk.competence",
 ]
 
 MIDDLEWARE = [

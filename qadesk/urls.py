@@ -18,6 +18,7 @@ urlpatterns = [
     path("sampling/", include("qadesk.sampling.urls")),
     path("connectors/", include("qadesk.connectors.urls")),
     path("complaints/", include("qadesk.complaints.urls")),
+    path("competence/", include("qadesk.competence.urls")),
     path("autoqa/", include("qadesk.autoqa.urls")),
     path("operations/", include("qadesk.operations.urls")),
     path("surveys/", include("qadesk.surveys.urls")),

@@ -12,6 +12,7 @@ PASSWORD = "demo"  # noqa: S105 - the published password of the demo logins
 
 # site name -> country
 SITES: dict[str, str] = {"Milano": "IT", "Lyon": "FR"}
+LESS_TRAINED_TEAM = "Lyon Livraisons"  # fewer training days (competence/demo.py) and weaker agents: more errors
 
 # team name -> (site, main language, label weights: which contact reasons the team mostly takes)
 TEAMS: dict[str, tuple[str, str, dict[str, int]]] = {

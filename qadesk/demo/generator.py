@@ -93,6 +93,7 @@ def demo_roster(*, seed: int) -> list[DemoAgent]:
             taken.add(username)
             tier = i % 4  # 0 strong, 1-2 average, 3 weak: every team has all kinds
             skill = rng.uniform(0.9, 0.98) if tier == 0 else rng.uniform(0.5, 0.66) if tier == 3 else rng.uniform(0.72, 0.88)
+            skill -= 0.06 if team == cat.LESS_TRAINED_TEAM and tier else 0  # the demo's story: less training, more errors
             agents.append(DemoAgent(username, pair[0], pair[1], team, site, round(skill, 3)))
     return agents
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
+from qadesk.competence.demo import demo_training_create
 from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
 from qadesk.demo import catalogue as cat
@@ -91,6 +92,7 @@ def demo_load(
     progress(_("Reviews: {n} submitted").format(n=len(written)))
     told = demo_story_create(plans=plans, roster=roster, users=users, end=end, seed=seed, progress=progress) if story else None
     progress(_("Complaints: {n}").format(n=demo_complaints_create(users=users, end=end, seed=seed)))
+    progress(_("Training completions: {n}").format(n=demo_training_create(end=end, seed=seed)))
     progress(_("Surveys: {responses} responses").format(**surveys_demo_create(end=end, seed=seed, mistaken=mistaken(plans))))
     # The demo moves its reviews' submission dates into the past (and deleted the previous demo's): rebuild the
     # report's rollup once rather than follow every move.

@@ -119,6 +119,7 @@ class CriterionForm(_Texts):
     critical = forms.BooleanField(label=_("Critical (a failure sets the score to 0)"), required=False)
     fail_section = forms.BooleanField(label=_("A failure sets its section to 0"), required=False)
     bonus = forms.BooleanField(label=_("Bonus"), required=False)
+    competence = forms.BooleanField(label=_("Counts in the competence rating"), required=False)
     na_allowed = forms.BooleanField(label=_("N/A allowed"), required=False, initial=True)
     level = forms.ChoiceField(
         label=_("Level of measurement"), required=False, choices=[("", _("The scale's default")), *Level.choices]
@@ -211,7 +212,7 @@ def _section_initial(section: dict[str, Any]) -> dict[str, Any]:
 
 
 def _criterion_initial(criterion: dict[str, Any]) -> dict[str, Any]:
-    fields = ("code", "scale", "impact", "critical", "fail_section", "bonus", "na_allowed", "level")
+    fields = ("code", "scale", "impact", "critical", "fail_section", "bonus", "competence", "na_allowed", "level")
     return {
         **{key: criterion[key] for key in fields if key in criterion},
         "weight": _weight(criterion.get("weight", 1)),
@@ -242,6 +243,7 @@ def _criterion_data(form: CriterionForm) -> dict[str, Any]:
         "critical": data["critical"],
         "fail_section": data["fail_section"],
         "bonus": data["bonus"],
+        "competence": data["competence"],
         "na_allowed": data["na_allowed"],
         "root_causes": data["root_causes"],
     }

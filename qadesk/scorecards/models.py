@@ -134,6 +134,11 @@ class Criterion(models.Model):
     critical = models.BooleanField(_("critical (auto-fail)"), default=False)
     fail_section = models.BooleanField(_("fails its section"), default=False)
     bonus = models.BooleanField(_("bonus"), default=False)
+    competence = models.BooleanField(
+        _("competence"),
+        default=False,
+        help_text=_("Counts in the delivery part of the agent's competence rating (docs/competence.md)."),
+    )
     level = models.CharField(
         _("level of measurement"),
         max_length=8,

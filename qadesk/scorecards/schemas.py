@@ -41,6 +41,7 @@ class CriterionDef(BaseModel):
     critical: bool = False
     fail_section: bool = False
     bonus: bool = False
+    competence: bool = False  # counts in the agent's competence rating (qadesk/competence)
     level: Literal["nominal", "ordinal", "interval", "ratio"] | None = None  # None: the scale's default
     root_causes: list[RootCauseDef] = Field(default_factory=list)
 

@@ -102,6 +102,7 @@ def scorecard_version_export(*, version: ScorecardVersion) -> dict[str, Any]:
                 "critical": c.critical,
                 "fail_section": c.fail_section,
                 "bonus": c.bonus,
+                "competence": c.competence,
                 "level": c.measurement_level,
                 "root_causes": c.root_causes,
             }

@@ -188,6 +188,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
     ]
     calibration = ["/calibration/", f"/calibration/{o['session']}/", f"/calibration/{o['session']}/results/"]
     operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/"]
+    competence = ["/competence/", "/competence/?by=team", "/competence/results/"]
     customers = ["/surveys/", f"/surveys/{o['survey']}/", "/complaints/", "/complaints/report/", f"/complaints/{o['complaint']}/"]
     return {
         "admin": [
@@ -201,6 +202,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/admin/",
             "/admin/accounts/user/",
             f"/admin/accounts/user/{o['admin']}/change/",
+            "/competence/settings/",
         ],
         "qa": [
             *everyone,
@@ -222,6 +224,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *customers,
             "/complaints/new/",
             f"/complaints/{o['complaint']}/edit/",
+            *competence,
+            "/competence/completions/new/",
         ],
         "reviewer1": [
             *everyone,
@@ -239,8 +243,9 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/reviews/mine/",
             f"/disputes/{o['dispute']}/",
             f"/disputes/open/{o['disputable']}/",
+            "/competence/",
         ],
-        "manager": [*everyone, *leads, "/executive/", "/executive/?period=week", "/executive/targets/", "/executive/digest/"],
+        "manager": [*everyone, *leads, *competence, "/executive/", "/executive/?period=week", "/executive/targets/", "/executive/digest/"],
     }
 
 

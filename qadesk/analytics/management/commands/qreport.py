@@ -7,6 +7,7 @@ Both lists give each row's p_value, p_adjusted (Benjamini–Hochberg over every 
 row is listed when p_adjusted < alpha, every row compared with --all.
 
 `qadesk report kpis --by team --from … --to … --format json|csv`: operational KPIs (qadesk/operations/commands.py).
+`qadesk report competence --by agent|team|site --format json|csv`: competence ratings (qadesk/competence/commands.py).
 `qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
 
 `qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
@@ -34,6 +35,7 @@ from qadesk.analytics.selectors import (
     quality_report,
     reviewer_discrepancies,
 )
+from qadesk.competence import commands as competence
 from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
 from qadesk.executive import commands as executive
@@ -80,6 +82,7 @@ class Command(BaseCommand):
         sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         kpis_add_parser(sub)
+        competence.competence_add_parser(sub)
         surveys.add_report_parser(sub)
         executive.add_report_parser(sub)
         for parser_ in (precision, changes, reviewers):
@@ -105,6 +108,12 @@ class Command(BaseCommand):
             return
         if options["report"] == executive.REPORT_KIND:
             executive.run_report(self, options)
+            return
+        if options["report"] == competence.REPORT_KIND:
+            try:
+                competence.competence_print(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                raise CommandError(str(exc.message)) from exc
             return
         if options["report"] == surveys.REPORT_KIND:
             surveys.run_report(self, options, self._actor(options["user"]))
