@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qadesk.operations",
     "qadesk.home",
     "qadesk.surveys",
+    "qadesk.costs",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("autoqa/", include("qadesk.autoqa.urls")),
     path("operations/", include("qadesk.operations.urls")),
     path("surveys/", include("qadesk.surveys.urls")),
+    path("costs/", include("qadesk.costs.urls")),
     path("s/", include("qadesk.surveys.public_urls")),
     path("imports/", include("qadesk.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

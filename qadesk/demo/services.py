@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
 from qadesk.complaints.demo import demo_complaints_create
+from qadesk.costs.demo import demo_costs_create
 from qadesk.core.errors import ApplicationError
 from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import Plan, demo_records, demo_roster
@@ -96,6 +97,7 @@ def demo_load(
     quality_rollup_rebuild()
     progress(_("Quality report rebuilt"))
     progress(_("KPI targets: {n}").format(n=demo_targets_create()))
+    progress(_("Cost model: {n} months").format(n=demo_costs_create(end=timezone.localdate(end), seed=seed)))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,
