@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -28,8 +28,7 @@ from qadesk.costs.services import (
 )
 
 router = Router(tags=["costs"])
-Money = Decimal
-AMOUNT = {"ge": 0, "le": Decimal("999999999999.99"), "decimal_places": 2}
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 LISTED = 500
 
 
@@ -134,11 +133,11 @@ class LabourIn(Schema):
     agent: int | None = Field(None, description="Agent id; or team, or site, or none for the organisation's default.")
     team: int | None = None
     site: int | None = None
-    salary: Money = Field(**AMOUNT)
-    overtime: Money = Field(Decimal(0), **AMOUNT)
-    benefits: Money = Field(Decimal(0), **AMOUNT)
-    taxes: Money = Field(Decimal(0), **AMOUNT)
-    other: Money = Field(Decimal(0), **AMOUNT)
+    salary: Money
+    overtime: Money = Decimal(0)
+    benefits: Money = Decimal(0)
+    taxes: Money = Decimal(0)
+    other: Money = Decimal(0)
     paid_hours: Decimal = Field(Decimal(160), gt=0, le=Decimal("99999.99"), decimal_places=2)
 
 
@@ -166,7 +165,11 @@ def labour_create(request: HttpRequest, body: LabourIn) -> object:
     """A record for the same scope and date replaces the earlier one."""
     actor = _reader(request)
     data = body.dict(exclude={"agent", "team", "site"})
-    scopes = {"agent": _one(Agent, body.agent, "agent"), "team": _one(Team, body.team, "team"), "site": _one(Site, body.site, "site")}
+    scopes = {
+        "agent": _one(Agent, body.agent, "agent"),
+        "team": _one(Team, body.team, "team"),
+        "site": _one(Site, body.site, "site"),
+    }
     return 201, labour_cost_save(actor=actor, **data, **scopes)
 
 
@@ -174,7 +177,7 @@ class SupportIn(Schema):
     month: date = Field(description="Any day of the month.")
     category: Literal["tools", "telephony", "premises", "outsourcing", "other"]
     site: int | None = None
-    amount: Money = Field(**AMOUNT)
+    amount: Money
     note: str = Field("", max_length=200)
 
 
@@ -201,7 +204,7 @@ def support_create(request: HttpRequest, body: SupportIn) -> object:
 
 class RevenueIn(Schema):
     month: date = Field(description="Any day of the month.")
-    revenue: Money = Field(**AMOUNT)
+    revenue: Money
     gross_margin: Decimal = Field(ge=Decimal("-999999999999.99"), le=Decimal("999999999999.99"), decimal_places=2)
 
 

@@ -48,11 +48,20 @@ def demo_costs_create(*, end: date, seed: int = 7) -> int:
         site = Site.objects.filter(name=name).first()
         if site is None:
             continue
-        amounts = {k: Decimal(v) for k, v in zip(("salary", "overtime", "benefits", "taxes", "other", "paid_hours"), (salary, overtime, benefits, taxes, other, hours), strict=True)}
+        amounts = {
+            k: Decimal(v)
+            for k, v in zip(
+                ("salary", "overtime", "benefits", "taxes", "other", "paid_hours"),
+                (salary, overtime, benefits, taxes, other, hours),
+                strict=True,
+            )
+        }
         LabourCost.objects.update_or_create(site=site, agent=None, team=None, valid_from=months[0], defaults=amounts)
         if name == "Milano":
             raised = {**amounts, "salary": (amounts["salary"] * RAISE).quantize(Decimal("0.01"))}
-            LabourCost.objects.update_or_create(site=site, agent=None, team=None, valid_from=months[-2].replace(day=16), defaults=raised)
+            LabourCost.objects.update_or_create(
+                site=site, agent=None, team=None, valid_from=months[-2].replace(day=16), defaults=raised
+            )
         # The site's two longest-serving agents earn more: agent records override the site's default.
         for agent in Agent.objects.filter(site=site, is_bot=False).order_by("username")[:2]:
             senior = {**amounts, "salary": amounts["salary"] + Decimal(450)}

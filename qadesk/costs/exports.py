@@ -68,7 +68,13 @@ def cost_report_as_dict(report: CostReport) -> dict[str, Any]:
             for s in report.segments
         ],
         "costly_customers": [
-            {"customer": c.customer, "segment": c.segment, "incidents_resolved": c.incidents, "cost": _m(c.cost), "value": _m(c.value)}
+            {
+                "customer": c.customer,
+                "segment": c.segment,
+                "incidents_resolved": c.incidents,
+                "cost": _m(c.cost),
+                "value": _m(c.value),
+            }
             for c in report.costly_customers
         ],
         "mistake_cost": None

@@ -12,8 +12,19 @@ from qadesk.costs.models import CostSettings, LabourCost, Revenue, SegmentCustom
 from qadesk.costs.selectors import GROUPINGS
 from qadesk.costs.services import KINDS
 
-GROUPING_LABELS = {"channel": _("Channel"), "team": _("Team"), "site": _("Site"), "label": _("Label"), "phase": _("Journey phase")}
-KIND_LABELS = {"labour": _("Labour costs"), "support": _("Other support costs"), "revenue": _("Revenue and margin"), "segments": _("Customers per segment")}
+GROUPING_LABELS = {
+    "channel": _("Channel"),
+    "team": _("Team"),
+    "site": _("Site"),
+    "label": _("Label"),
+    "phase": _("Journey phase"),
+}
+KIND_LABELS = {
+    "labour": _("Labour costs"),
+    "support": _("Other support costs"),
+    "revenue": _("Revenue and margin"),
+    "segments": _("Customers per segment"),
+}
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -79,7 +90,13 @@ class SegmentCustomersForm(forms.ModelForm):  # type: ignore[type-arg]
 class CostSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CostSettings
-        fields = ["currency", "repeat_contact_probability", "complaint_probability", "complaint_cost_contacts", "customer_lost_probability"]
+        fields = [
+            "currency",
+            "repeat_contact_probability",
+            "complaint_probability",
+            "complaint_cost_contacts",
+            "customer_lost_probability",
+        ]
 
 
 class CostImportForm(forms.Form):

@@ -1,6 +1,7 @@
 """The cost model: labour costs (effective-dated), other support costs, revenue and margin, customers per segment."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,19 +10,27 @@ from django.utils.translation import gettext_lazy as _
 from qadesk.accounts.models import Agent, Site, Team
 from qadesk.costs.querysets import CostQuerySet
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
-SHARE = {"max_digits": 5, "decimal_places": 4, "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]}
+
+def _money(verbose_name: Any, **extra: Any) -> "models.DecimalField[Any, Decimal]":
+    """An amount of money, never negative."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))], **extra)
+
+
+def _share(verbose_name: Any, **extra: Any) -> "models.DecimalField[Any, Decimal]":
+    """A probability from 0 to 1."""
+    validators = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+    return models.DecimalField(verbose_name, max_digits=5, decimal_places=4, validators=validators, **extra)
 
 
 class CostSettings(models.Model):
     """The organisation's currency and the assumptions behind "what a mistake costs" (one row)."""
 
     currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text=_("ISO 4217 code, e.g. EUR."))
-    repeat_contact_probability = models.DecimalField(
-        _("repeat contact per high-impact error"), default=Decimal("0.5"), **SHARE, help_text=_("A share from 0 to 1.")
+    repeat_contact_probability = _share(
+        _("repeat contact per high-impact error"), default=Decimal("0.5"), help_text=_("A share from 0 to 1.")
     )
-    complaint_probability = models.DecimalField(
-        _("complaint per high-impact error"), default=Decimal("0.1"), **SHARE, help_text=_("A share from 0 to 1.")
+    complaint_probability = _share(
+        _("complaint per high-impact error"), default=Decimal("0.1"), help_text=_("A share from 0 to 1.")
     )
     complaint_cost_contacts = models.DecimalField(
         _("a complaint costs (contacts)"),
@@ -31,8 +40,8 @@ class CostSettings(models.Model):
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Handling a complaint costs this many contacts."),
     )
-    customer_lost_probability = models.DecimalField(
-        _("customer lost per high-impact error"), default=Decimal("0.02"), **SHARE, help_text=_("A share from 0 to 1.")
+    customer_lost_probability = _share(
+        _("customer lost per high-impact error"), default=Decimal("0.02"), help_text=_("A share from 0 to 1.")
     )
 
     objects = CostQuerySet.as_manager()
@@ -60,11 +69,11 @@ class LabourCost(models.Model):
     agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    salary = models.DecimalField(_("salary"), **MONEY)
-    overtime = models.DecimalField(_("overtime"), default=Decimal(0), **MONEY)
-    benefits = models.DecimalField(_("benefits"), default=Decimal(0), **MONEY)
-    taxes = models.DecimalField(_("taxes"), default=Decimal(0), **MONEY)
-    other = models.DecimalField(_("other personnel costs"), default=Decimal(0), **MONEY)
+    salary = _money(_("salary"))
+    overtime = _money(_("overtime"), default=Decimal(0))
+    benefits = _money(_("benefits"), default=Decimal(0))
+    taxes = _money(_("taxes"), default=Decimal(0))
+    other = _money(_("other personnel costs"), default=Decimal(0))
     paid_hours = models.DecimalField(
         _("paid hours"), max_digits=7, decimal_places=2, default=Decimal(160), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -105,7 +114,7 @@ class SupportCost(models.Model):
     month = models.DateField(_("month"), help_text=_("Any day of the month; stored as its first day."))
     category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = _money(_("amount"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = CostQuerySet.as_manager()
@@ -123,7 +132,7 @@ class Revenue(models.Model):
     """The organisation's revenue and gross margin for one month (entered or imported from accounting)."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("Any day of the month; stored as its first day."))
-    revenue = models.DecimalField(_("revenue"), **MONEY)
+    revenue = _money(_("revenue"))
     gross_margin = models.DecimalField(_("gross margin"), max_digits=14, decimal_places=2)
 
     objects = CostQuerySet.as_manager()

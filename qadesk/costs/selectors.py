@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -24,7 +25,13 @@ from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review, ReviewStatus
 
 # The dimensions the cost per incident is split by, and the interaction field each reads.
-GROUPINGS: dict[str, str] = {"channel": "channel", "team": "team__name", "site": "site__name", "label": "label__code", "phase": "phase"}
+GROUPINGS: dict[str, str] = {
+    "channel": "channel",
+    "team": "team__name",
+    "site": "site__name",
+    "label": "label__code",
+    "phase": "phase",
+}
 MAX_COSTLY_CUSTOMERS = 50
 MAX_DAYS = 3 * 366
 
@@ -121,11 +128,24 @@ def labour_cost(date_from: date, date_to: date) -> tuple[Decimal, int, list[str]
     force each day (agent, team, site, organisation). Returns (cost, agents costed, names of agents without a cost)."""
     by_scope: dict[tuple[str, int | None], list[LabourRate]] = defaultdict(list)
     for row in LabourCost.objects.filter(valid_from__lte=date_to):
-        scope = ("agent", row.agent_id) if row.agent_id else ("team", row.team_id) if row.team_id else ("site", row.site_id) if row.site_id else ("org", None)
+        scope = (
+            ("agent", row.agent_id)
+            if row.agent_id
+            else ("team", row.team_id)
+            if row.team_id
+            else ("site", row.site_id)
+            if row.site_id
+            else ("org", None)
+        )
         by_scope[scope].append(_rate(row))
     total, costed, without = Decimal(0), 0, []
     for agent in Agent.objects.filter(is_active=True, is_bot=False).only("id", "team_id", "site_id", "username", "display_name"):
-        levels = [by_scope[("org", None)], by_scope[("site", agent.site_id)], by_scope[("team", agent.team_id)], by_scope[("agent", agent.pk)]]
+        levels = [
+            by_scope[("org", None)],
+            by_scope[("site", agent.site_id)],
+            by_scope[("team", agent.team_id)],
+            by_scope[("agent", agent.pk)],
+        ]
         timeline = figures.effective_rates(levels)
         if not timeline or timeline[0].valid_from > date_from:
             without.append(str(agent))
@@ -153,16 +173,13 @@ def work_by_group(date_from: date, date_to: date, by: str | None) -> list[GroupW
     handle = Coalesce("talk_seconds", Value(0)) + Coalesce("hold_seconds", Value(0)) + Coalesce("acw_seconds", Value(0))
     timed = Q(talk_seconds__isnull=False) | Q(hold_seconds__isnull=False) | Q(acw_seconds__isnull=False)
     rows = Interaction.objects.filter(_handled(), resolved_at__gte=start, resolved_at__lt=end).order_by()
-    if by:
-        rows = rows.values(key=F(GROUPINGS[by]))  # type: ignore[assignment]
     aggregates = {"resolved": Count("id"), "handle": Sum(handle), "timed": Count("id", filter=timed)}
     if not by:
         one = rows.aggregate(**aggregates)
         return [GroupWork("", one["resolved"], one["handle"] or 0, one["timed"])]
-    return [
-        GroupWork(str(r["key"] or ""), r["resolved"], r["handle"] or 0, r["timed"])
-        for r in rows.annotate(**aggregates).order_by("key")
-    ]
+    grouped = rows.values(key=F(GROUPINGS[by])).annotate(**aggregates).order_by("key")
+    rows_out = cast("list[dict[str, Any]]", list(grouped))
+    return [GroupWork(str(r["key"] or ""), r["resolved"], r["handle"] or 0, r["timed"]) for r in rows_out]
 
 
 def contacts_received(date_from: date, date_to: date) -> int:
@@ -187,8 +204,10 @@ def _revenue(date_from: date, date_to: date, missing: list[str]) -> tuple[Decima
     absent = [m for m in months if m not in rows]
     if absent:
         missing.append(
-            _("No revenue and gross margin entered for {months}: the margin, its comparison with the support cost and the "
-              "customer value are not shown.").format(months=", ".join(f"{m:%Y-%m}" for m in absent))
+            _(
+                "No revenue and gross margin entered for {months}: the margin, its comparison with the support cost and the "
+                "customer value are not shown."
+            ).format(months=", ".join(f"{m:%Y-%m}" for m in absent))
         )
         return None, None
     revenue = sum((figures.prorated_amount(r.revenue, r.month, date_from, date_to) for r in rows.values()), Decimal(0))
@@ -219,7 +238,9 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
         raise InvalidInput(_("The period must run forwards and last at most three years."), field=("from",))
     settings = CostSettings.load()
     assumptions = MistakeAssumptions(
-        settings.repeat_contact_probability, settings.complaint_probability, settings.complaint_cost_contacts,
+        settings.repeat_contact_probability,
+        settings.complaint_probability,
+        settings.complaint_cost_contacts,
         settings.customer_lost_probability,
     )
     missing: list[str] = []
@@ -227,18 +248,38 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
     other = other_costs(date_from, date_to)
     groups = work_by_group(date_from, date_to, by)
     report = CostReport(
-        date_from=date_from, date_to=date_to, by=by, currency=settings.currency, labour_cost=labour, other_costs=other,
-        agents_costed=costed, agents_without_cost=without, contacts=contacts_received(date_from, date_to),
-        resolved=sum(g.resolved for g in groups), groups=[], revenue=None, gross_margin=None, customers=None,
-        customers_month=None, clv_seed=None, clv_conventional=None, lifetime_months=None, segments=[],
-        costly_customers=[], mistake=None, assumptions=assumptions, missing=missing,
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        currency=settings.currency,
+        labour_cost=labour,
+        other_costs=other,
+        agents_costed=costed,
+        agents_without_cost=without,
+        contacts=contacts_received(date_from, date_to),
+        resolved=sum(g.resolved for g in groups),
+        groups=[],
+        revenue=None,
+        gross_margin=None,
+        customers=None,
+        customers_month=None,
+        clv_seed=None,
+        clv_conventional=None,
+        lifetime_months=None,
+        segments=[],
+        costly_customers=[],
+        mistake=None,
+        assumptions=assumptions,
+        missing=missing,
     )
     if report.total_cost is None:
         missing.append(_("No labour or other support cost entered for this period: no cost figure can be computed."))
     elif without:
         missing.append(
-            _("{n} agents have no labour cost for the whole period (no record for them, their team, site or the "
-              "organisation): their time is not priced.").format(n=len(without))
+            _(
+                "{n} agents have no labour cost for the whole period (no record for them, their team, site or the "
+                "organisation): their time is not priced."
+            ).format(n=len(without))
         )
     if report.total_cost is not None:
         report.groups = figures.allocate_by_handle_time(report.total_cost, groups)
@@ -261,13 +302,16 @@ def _customers(report: CostReport, missing: list[str]) -> None:
     churn = _churn(report.date_to)
     report.clv_conventional, report.lifetime_months = figures.clv_conventional(monthly, churn)
     if churn is None:
-        missing.append(_("No customers lost entered: the conventional lifetime value (margin × expected lifetime) needs that history."))
+        missing.append(
+            _("No customers lost entered: the conventional lifetime value (margin × expected lifetime) needs that history.")
+        )
     cpi = report.cost_per_incident
     start, end = _bounds(report.date_from, report.date_to)
     resolved = Interaction.objects.filter(_handled(), resolved_at__gte=start, resolved_at__lt=end, customer__isnull=False)
     incidents = dict(resolved.values_list("customer__segment").annotate(n=Count("id")).order_by())
     values: dict[str, Decimal | None] = {}
     for row in rows:
+        value: Decimal | None
         if row.gross_margin is not None:
             # The segment's margin of its latest month, over as many months as the period covers.
             value, source = row.gross_margin * months, "segment"
@@ -314,6 +358,10 @@ def _mistakes(report: CostReport, missing: list[str]) -> None:
         return
     value = report.clv_conventional if report.clv_conventional is not None else report.clv_seed
     report.mistake = figures.mistake_cost(
-        high_impact_errors=reviews["errors"], reviews=reviews["n"], contacts=report.contacts, cost_per_contact=cpc,
-        customer_value=value, assumptions=report.assumptions,
+        high_impact_errors=reviews["errors"],
+        reviews=reviews["n"],
+        contacts=report.contacts,
+        cost_per_contact=cpc,
+        customer_value=value,
+        assumptions=report.assumptions,
     )

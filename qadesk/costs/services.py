@@ -148,7 +148,7 @@ class Kind:
     parsers: Mapping[str, Callable[[str], Any]] = field(default_factory=dict)
 
 
-_LABOUR_MONEY = {name: _decimal for name in ("overtime", "benefits", "taxes", "other", "paid_hours")}
+_LABOUR_MONEY = dict.fromkeys(("overtime", "benefits", "taxes", "other", "paid_hours"), _decimal)
 KINDS: dict[str, Kind] = {
     "labour": Kind(
         labour_cost_save,
@@ -167,7 +167,9 @@ KINDS: dict[str, Kind] = {
         {"site": _lookup(Site, "name"), "note": _text},
         {"month": _date, "category": _text, "amount": _decimal},
     ),
-    "revenue": Kind(revenue_save, ("month", "revenue", "gross_margin"), {}, {"month": _date, "revenue": _decimal, "gross_margin": _decimal}),
+    "revenue": Kind(
+        revenue_save, ("month", "revenue", "gross_margin"), {}, {"month": _date, "revenue": _decimal, "gross_margin": _decimal}
+    ),
     "segments": Kind(
         segment_customers_save,
         ("month", "segment", "customers"),
@@ -212,8 +214,8 @@ def read_table(*, content: bytes, filename: str) -> list[dict[str, str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ApplicationError(_("The file is not UTF-8 text.")) from exc
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     return [{(k or "").strip(): (v or "") for k, v in row.items() if isinstance(v, str)} for row in reader]
 
@@ -231,7 +233,9 @@ def costs_import(*, actor: User, kind: str, rows: Iterable[Mapping[str, str]]) -
     then every error is reported with its row and field."""
     _require(actor)
     if kind not in KINDS:
-        raise InvalidInput(_("Unknown kind {kind}: use one of {kinds}.").format(kind=kind, kinds=", ".join(KINDS)), field=("kind",))
+        raise InvalidInput(
+            _("Unknown kind {kind}: use one of {kinds}.").format(kind=kind, kinds=", ".join(KINDS)), field=("kind",)
+        )
     spec, report = KINDS[kind], ImportReport(kind=kind)
     parsed: list[tuple[int, dict[str, Any]]] = []
     for line, row in enumerate(rows, start=2):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,6 @@ from qadesk.costs.forms import FORMS, GROUPING_LABELS, KIND_LABELS, CostImportFo
 from qadesk.costs.models import CostCategory, CostSettings, LabourCost, Revenue, SegmentCustomers, SupportCost
 from qadesk.costs.querysets import sees_costs
 from qadesk.costs.selectors import CostReport, cost_report
-from qadesk.interactions.models import Channel, JourneyPhase
 from qadesk.costs.services import (
     cost_settings_save,
     costs_import,
@@ -28,8 +28,9 @@ from qadesk.costs.services import (
     segment_customers_save,
     support_cost_save,
 )
+from qadesk.interactions.models import Channel, JourneyPhase
 
-SAVES = {
+SAVES: dict[str, Callable[..., Any]] = {
     "labour": labour_cost_save,
     "support": support_cost_save,
     "revenue": revenue_save,
@@ -99,7 +100,11 @@ def data(request: HttpRequest) -> HttpResponse:
                 return redirect("costs:data")
         bound[kind] = form
     forms = [
-        (kind, KIND_LABELS.get(kind, ""), bound.get(kind) or form_class(prefix=kind, instance=CostSettings.load() if kind == "settings" else None))
+        (
+            kind,
+            KIND_LABELS.get(kind, ""),
+            bound.get(kind) or form_class(prefix=kind, instance=CostSettings.load() if kind == "settings" else None),
+        )
         for kind, form_class in FORMS.items()
     ]
     rows = LabourCost.objects.visible_to(user).select_related("agent", "team", "site")[:LISTED]

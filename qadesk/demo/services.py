@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
 from qadesk.complaints.demo import demo_complaints_create
-from qadesk.costs.demo import demo_costs_create
 from qadesk.core.errors import ApplicationError
+from qadesk.costs.demo import demo_costs_create
 from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import Plan, demo_records, demo_roster
 from qadesk.demo.organisation import demo_organisation_create

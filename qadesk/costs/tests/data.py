@@ -18,8 +18,12 @@ def november(agent: Agent) -> None:
     November's labour = 1,500 + 1,800 = 3,300; with tools at 400 the support cost is 3,700. One call of 900 s and three
     e-mails of 100 s are resolved: 3,700 / 4 = 925 per incident; by channel 2,775 for the call, 308.33 per e-mail."""
     assert agent.site is not None
-    LabourCost.objects.create(valid_from=date(2026, 10, 1), site=agent.site, salary=Decimal(2400), taxes=Decimal(600), paid_hours=150)
-    LabourCost.objects.create(valid_from=date(2026, 11, 16), agent=agent, salary=Decimal(3000), taxes=Decimal(600), paid_hours=150)
+    LabourCost.objects.create(
+        valid_from=date(2026, 10, 1), site=agent.site, salary=Decimal(2400), taxes=Decimal(600), paid_hours=150
+    )
+    LabourCost.objects.create(
+        valid_from=date(2026, 11, 16), agent=agent, salary=Decimal(3000), taxes=Decimal(600), paid_hours=150
+    )
     SupportCost.objects.create(month=date(2026, 11, 1), category="tools", amount=Decimal(400))
     gold = Customer.objects.create(external_id="C-GOLD", segment="gold")
     when = datetime(2026, 11, 10, 9, tzinfo=UTC)

@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from qadesk.accounts.models import Agent, User
@@ -51,7 +51,14 @@ def test_everyone_else_gets_404_and_no_sidebar_entry(persona: str, url: str, req
 def test_an_agent_cannot_post_a_salary_or_import(agent_user: User) -> None:
     client = page_client(agent_user)
     assert client.post("/costs/data/", {"kind": "revenue", "revenue-month": "2026-11", "revenue-revenue": "1"}).status_code == 404
-    assert api_client(agent_user).post("/api/v1/costs/revenue", {"month": "2026-11-01", "revenue": "1", "gross_margin": "1"}, content_type="application/json").status_code == 404
+    assert (
+        api_client(agent_user)
+        .post(
+            "/api/v1/costs/revenue", {"month": "2026-11-01", "revenue": "1", "gross_margin": "1"}, content_type="application/json"
+        )
+        .status_code
+        == 404
+    )
     assert not Revenue.objects.exists()
 
 
@@ -85,10 +92,16 @@ def test_with_nothing_entered_no_cost_figure_is_shown(manager: User) -> None:
 def test_the_api_gives_every_figure_and_the_value_once_revenue_and_customers_are_in(manager: User, worked: None) -> None:
     client = api_client(manager)
     posted = client.post(
-        "/api/v1/costs/revenue", {"month": "2026-11-05", "revenue": "20000", "gross_margin": "8000"}, content_type="application/json"
+        "/api/v1/costs/revenue",
+        {"month": "2026-11-05", "revenue": "20000", "gross_margin": "8000"},
+        content_type="application/json",
     )
     assert posted.status_code == 201
-    client.post("/api/v1/costs/segments", {"month": "2026-11-01", "segment": "gold", "customers": 4, "customers_lost": 1}, content_type="application/json")
+    client.post(
+        "/api/v1/costs/segments",
+        {"month": "2026-11-01", "segment": "gold", "customers": 4, "customers_lost": 1},
+        content_type="application/json",
+    )
     data = client.get("/api/v1/costs/report", NOVEMBER | {"by": "channel"}).json()
     assert data["total_cost"] == "3700.00"
     assert data["labour_cost"] == "3300.00"
@@ -100,7 +113,9 @@ def test_the_api_gives_every_figure_and_the_value_once_revenue_and_customers_are
     assert data["clv_seed"] == "2000.00"  # 8,000 / 4 customers
     assert data["clv_conventional"] == "8000.00"  # 2,000 a month × 1 / (1/4)
     # the gold customer had 4 incidents × 925 = 3,700 > 2,000: listed for a decision
-    assert data["costly_customers"] == [{"customer": "C-GOLD", "segment": "gold", "incidents_resolved": 4, "cost": "3700.00", "value": "2000.00"}]
+    assert data["costly_customers"] == [
+        {"customer": "C-GOLD", "segment": "gold", "incidents_resolved": 4, "cost": "3700.00", "value": "2000.00"}
+    ]
     assert data["agents_without_cost"] == 1
 
 
@@ -116,7 +131,13 @@ def test_the_cli_prints_json_and_csv(worked: None) -> None:
     out = io.StringIO()
     call_command("qreport", "costs", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert rows[-1] == {"group": "*", "incidents_resolved": "4", "handle_hours": "", "cost": "3700.00", "cost_per_incident": "925.00"}
+    assert rows[-1] == {
+        "group": "*",
+        "incidents_resolved": "4",
+        "handle_hours": "",
+        "cost": "3700.00",
+        "cost_per_incident": "925.00",
+    }
 
 
 def test_the_cli_refuses_a_user_who_may_not_see_costs(agent_user: User) -> None:
@@ -130,8 +151,17 @@ def test_the_cli_refuses_a_user_who_may_not_see_costs(agent_user: User) -> None:
 def test_a_manager_enters_a_labour_cost_on_the_page(manager: User, agent: Agent) -> None:
     response = page_client(manager).post(
         "/costs/data/",
-        {"kind": "labour", "labour-valid_from": "2026-11-16", "labour-agent": agent.pk, "labour-salary": "2000",
-         "labour-overtime": "0", "labour-benefits": "0", "labour-taxes": "400", "labour-other": "0", "labour-paid_hours": "150"},
+        {
+            "kind": "labour",
+            "labour-valid_from": "2026-11-16",
+            "labour-agent": agent.pk,
+            "labour-salary": "2000",
+            "labour-overtime": "0",
+            "labour-benefits": "0",
+            "labour-taxes": "400",
+            "labour-other": "0",
+            "labour-paid_hours": "150",
+        },
     )
     assert response.status_code == 302
     row = LabourCost.objects.get()
@@ -144,9 +174,18 @@ def test_a_manager_enters_a_labour_cost_on_the_page(manager: User, agent: Agent)
 def test_a_labour_cost_with_two_scopes_is_refused_naming_the_field(manager: User, agent: Agent) -> None:
     response = page_client(manager).post(
         "/costs/data/",
-        {"kind": "labour", "labour-valid_from": "2026-11-16", "labour-agent": agent.pk, "labour-team": agent.team_id,
-         "labour-salary": "2000", "labour-overtime": "0", "labour-benefits": "0", "labour-taxes": "0", "labour-other": "0",
-         "labour-paid_hours": "150"},
+        {
+            "kind": "labour",
+            "labour-valid_from": "2026-11-16",
+            "labour-agent": agent.pk,
+            "labour-team": agent.team_id,
+            "labour-salary": "2000",
+            "labour-overtime": "0",
+            "labour-benefits": "0",
+            "labour-taxes": "0",
+            "labour-other": "0",
+            "labour-paid_hours": "150",
+        },
     )
     assert response.status_code == 200
     assert "Give one of agent, team or site" in response.content.decode()
@@ -154,15 +193,19 @@ def test_a_labour_cost_with_two_scopes_is_refused_naming_the_field(manager: User
 
 
 def test_a_csv_import_saves_every_row(manager: User, team: object) -> None:
-    content = "month;segment;customers;customers_lost\n2026-11;gold;120;2\n2026-11;standard;900;\n".encode()
-    response = page_client(manager).post("/costs/import/", {"kind": "segments", "file": SimpleUploadedFile("s.csv", content)}, follow=True)
+    content = b"month;segment;customers;customers_lost\n2026-11;gold;120;2\n2026-11;standard;900;\n"
+    response = page_client(manager).post(
+        "/costs/import/", {"kind": "segments", "file": SimpleUploadedFile("s.csv", content)}, follow=True
+    )
     assert "2 rows imported." in response.content.decode()
     assert SegmentCustomers.objects.get(segment="gold").customers_lost == 2
 
 
 def test_an_import_with_errors_saves_nothing_and_names_row_and_field(manager: User) -> None:
     content = b"month,revenue,gross_margin\n2026-10,1000,400\n2026-11,lots,400\n2026-13,1000,\n"
-    response = page_client(manager).post("/costs/import/", {"kind": "revenue", "file": SimpleUploadedFile("r.csv", content)}, follow=True)
+    response = page_client(manager).post(
+        "/costs/import/", {"kind": "revenue", "file": SimpleUploadedFile("r.csv", content)}, follow=True
+    )
     page = response.content.decode()
     assert "row 3, revenue: Not a number" in page
     assert "row 4, month: Not a date" in page
@@ -197,4 +240,7 @@ def test_the_api_import_reports_row_errors(manager: User) -> None:
         content_type="application/json",
     )
     assert response.status_code == 200
-    assert response.json() == {"saved": 0, "errors": [{"row": 2, "field": "amount", "message": "Ensure this value is greater than or equal to 0."}]}
+    assert response.json() == {
+        "saved": 0,
+        "errors": [{"row": 2, "field": "amount", "message": "Ensure this value is greater than or equal to 0."}],
+    }

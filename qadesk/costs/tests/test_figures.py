@@ -9,8 +9,12 @@ from qadesk.costs import figures
 from qadesk.costs.figures import GroupWork, LabourRate, MistakeAssumptions
 
 D = Decimal
-OCTOBER = LabourRate(date(2026, 10, 1), salary=D(2000), overtime=D(100), benefits=D(200), taxes=D(600), other=D(100), paid_hours=D(150))
-RAISED = LabourRate(date(2026, 11, 16), salary=D(2600), overtime=D(100), benefits=D(200), taxes=D(600), other=D(100), paid_hours=D(150))
+OCTOBER = LabourRate(
+    date(2026, 10, 1), salary=D(2000), overtime=D(100), benefits=D(200), taxes=D(600), other=D(100), paid_hours=D(150)
+)
+RAISED = LabourRate(
+    date(2026, 11, 16), salary=D(2600), overtime=D(100), benefits=D(200), taxes=D(600), other=D(100), paid_hours=D(150)
+)
 
 
 def test_it_computes_the_hourly_labour_cost_from_every_component() -> None:
@@ -52,7 +56,10 @@ def test_a_monthly_amount_is_prorated_by_the_days_the_period_covers() -> None:
 
 
 def test_it_shares_the_cost_by_handle_time_imputing_the_mean_where_none_was_recorded() -> None:
-    groups = [GroupWork("email", resolved=2, handle_seconds=0, timed=0), GroupWork("phone", resolved=2, handle_seconds=600, timed=2)]
+    groups = [
+        GroupWork("email", resolved=2, handle_seconds=0, timed=0),
+        GroupWork("phone", resolved=2, handle_seconds=600, timed=2),
+    ]
     email, phone = figures.allocate_by_handle_time(D(1000), groups)
     # mean handle time 300 s: e-mail weighs 2 × 300 = 600, like the calls' 600 s.
     assert (email.cost, phone.cost) == (D(500), D(500))
@@ -96,7 +103,9 @@ def test_it_estimates_what_high_impact_errors_cost() -> None:
 
 def test_without_reviews_no_mistake_cost_is_estimated() -> None:
     assert (
-        figures.mistake_cost(high_impact_errors=0, reviews=0, contacts=10, cost_per_contact=D(5), customer_value=None, assumptions=ASSUMED)
+        figures.mistake_cost(
+            high_impact_errors=0, reviews=0, contacts=10, cost_per_contact=D(5), customer_value=None, assumptions=ASSUMED
+        )
         is None
     )
 
@@ -108,4 +117,8 @@ def test_it_lists_the_customers_whose_support_cost_exceeds_their_value() -> None
 
 
 def test_months_between_lists_each_month_touched() -> None:
-    assert figures.months_between(date(2026, 10, 20), date(2026, 12, 1)) == [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
+    assert figures.months_between(date(2026, 10, 20), date(2026, 12, 1)) == [
+        date(2026, 10, 1),
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+    ]
