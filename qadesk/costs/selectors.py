@@ -139,18 +139,22 @@ def labour_cost(date_from: date, date_to: date) -> tuple[Decimal, int, list[str]
         )
         by_scope[scope].append(_rate(row))
     total, costed, without = Decimal(0), 0, []
+    # Agents with the same site, team and no record of their own share one timeline: priced once per such group
+    # (a thousand agents in twenty teams cost twenty computations, not a thousand).
+    priced: dict[tuple[int | None, int | None, int | None], tuple[bool, Decimal | None]] = {}
     for agent in Agent.objects.filter(is_active=True, is_bot=False).only("id", "team_id", "site_id", "username", "display_name"):
-        levels = [
-            by_scope[("org", None)],
-            by_scope[("site", agent.site_id)],
-            by_scope[("team", agent.team_id)],
-            by_scope[("agent", agent.pk)],
-        ]
-        timeline = figures.effective_rates(levels)
-        if not timeline or timeline[0].valid_from > date_from:
+        own = agent.pk if ("agent", agent.pk) in by_scope else None
+        key = (agent.site_id, agent.team_id, own)
+        if key not in priced:
+            levels = [by_scope[("org", None)], by_scope[("site", agent.site_id)], by_scope[("team", agent.team_id)]]
+            timeline = figures.effective_rates([*levels, by_scope[("agent", own)] if own else []])
+            whole = bool(timeline) and timeline[0].valid_from <= date_from
+            priced[key] = (whole, figures.prorated_labour_cost(timeline, date_from, date_to) if timeline else None)
+        whole, cost = priced[key]
+        if not whole:
             without.append(str(agent))
-        if timeline:
-            total += figures.prorated_labour_cost(timeline, date_from, date_to)
+        if cost is not None:
+            total += cost
             costed += 1
     return total, costed, without
 

@@ -201,6 +201,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/admin/",
             "/admin/accounts/user/",
             f"/admin/accounts/user/{o['admin']}/change/",
+            "/costs/",
+            "/costs/data/",
         ],
         "qa": [
             *everyone,

@@ -244,3 +244,26 @@ def test_the_api_import_reports_row_errors(manager: User) -> None:
         "saved": 0,
         "errors": [{"row": 2, "field": "amount", "message": "Ensure this value is greater than or equal to 0."}],
     }
+
+
+def test_the_demo_cost_model_loads_twice_without_doubling_and_tells_a_story(manager: User) -> None:
+    from qadesk.costs.demo import demo_costs_create
+    from qadesk.costs.models import SupportCost
+    from qadesk.testing import factories as f
+
+    for name in ("Milano Ordini", "Lyon Livraisons"):
+        for i in range(3):
+            f.make_agent(f"{name[:4].lower()}{i}", f.make_team(name, f.make_site(name.split()[0])))
+    end = date(2026, 12, 5)
+    assert demo_costs_create(end=end) == 5
+    models = (LabourCost, SupportCost, Revenue, SegmentCustomers)
+    counts = [m.objects.count() for m in models]
+    demo_costs_create(end=end)
+    assert [m.objects.count() for m in models] == counts
+    data = api_client(manager).get("/api/v1/costs/report", {"from": "2026-11-01", "to": "2026-11-30"}).json()
+    assert data["currency"] == "EUR"
+    assert data["agents_without_cost"] == 0
+    assert data["gross_margin"] is not None and data["clv_conventional"] is not None
+    # Milano's raise from 16 November: the month costs more than October at the old rate
+    october = api_client(manager).get("/api/v1/costs/report", {"from": "2026-10-01", "to": "2026-10-31"}).json()
+    assert Decimal(data["labour_cost"]) > Decimal(october["labour_cost"]) * 30 / 31
