@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -332,22 +332,26 @@ def _customers(report: CostReport, missing: list[str]) -> None:
         report.costly_customers = _costly(resolved, cpi, values)
 
 
-def _costly(resolved: object, cpi: Decimal, values: dict[str, Decimal | None]) -> list[figures.CustomerServing]:
-    """Per segment, the customers with enough incidents that serving them cost more than their value: the threshold is
-    computed first, so the database returns only those customers."""
-    found: dict[tuple[str, str], int] = {}
-    for segment, value in values.items():
-        if value is None:
-            continue
-        at_least = max(1, math.floor(value / cpi) + 1)
-        rows = (
-            resolved.filter(customer__segment=segment)  # type: ignore[attr-defined]
-            .values_list("customer__external_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=at_least)
-            .order_by("-n", "customer__external_id")[:MAX_COSTLY_CUSTOMERS]
-        )
-        found.update({(customer, segment): n for customer, n in rows})
+def _costly(resolved: Any, cpi: Decimal, values: dict[str, Decimal | None]) -> list[figures.CustomerServing]:
+    """The customers whose incidents × cost per incident exceed their segment's value per customer, most costly first.
+    One grouped query: each segment's threshold (the incidents at which the cost passes the value) is in the HAVING
+    clause, so the database returns only those customers, at most MAX_COSTLY_CUSTOMERS."""
+    valued = {segment: value for segment, value in values.items() if value is not None}
+    if not valued:
+        return []
+    need = Case(
+        *[When(customer__segment=s, then=Value(max(1, math.floor(v / cpi) + 1))) for s, v in valued.items()],
+        output_field=IntegerField(),
+    )
+    par = Case(*[When(customer__segment=s, then=Value(float(v / cpi))) for s, v in valued.items()], output_field=FloatField())
+    rows = (
+        resolved.filter(customer__segment__in=list(valued))
+        .values("customer__external_id", "customer__segment")
+        .annotate(n=Count("id"), need=need, par=par)
+        .filter(n__gte=F("need"))
+        .order_by(ExpressionWrapper(F("n") - F("par"), output_field=FloatField()).desc(), "customer__external_id")
+    )[:MAX_COSTLY_CUSTOMERS]
+    found = {(r["customer__external_id"], r["customer__segment"]): r["n"] for r in rows}
     return figures.costly_customers(found, cpi, values)[:MAX_COSTLY_CUSTOMERS]
 
 

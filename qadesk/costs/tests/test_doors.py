@@ -267,3 +267,23 @@ def test_the_demo_cost_model_loads_twice_without_doubling_and_tells_a_story(mana
     # Milano's raise from 16 November: the month costs more than October at the old rate
     october = api_client(manager).get("/api/v1/costs/report", {"from": "2026-10-01", "to": "2026-10-31"}).json()
     assert Decimal(data["labour_cost"]) > Decimal(october["labour_cost"]) * 30 / 31
+
+
+def test_only_customers_past_their_segments_threshold_are_listed(manager: User, worked: None, agent: Agent) -> None:
+    from datetime import UTC, datetime
+
+    from qadesk.interactions.models import Customer
+    from qadesk.testing import factories as f
+
+    # 3,700 of cost over 4 + 2 incidents: 616.67 each. Gold is worth 2,000 a customer (passed at 4 incidents, not at 2),
+    # standard 100 (passed at 1). Most costly first: C-STD exceeds its value by 516.67, C-GOLD by 466.67.
+    cheap = Customer.objects.create(external_id="C-STD", segment="standard")
+    when = datetime(2026, 11, 12, 9, tzinfo=UTC)
+    f.make_interaction(agent, channel="email", created_at=when, resolved_at=when, acw_seconds=100, customer=cheap)
+    other_gold = Customer.objects.create(external_id="C-GOLD-2", segment="gold")
+    f.make_interaction(agent, channel="email", created_at=when, resolved_at=when, acw_seconds=100, customer=other_gold)
+    Revenue.objects.create(month=date(2026, 11, 1), revenue=Decimal(9000), gross_margin=Decimal(8100))
+    SegmentCustomers.objects.create(month=date(2026, 11, 1), segment="gold", customers=4, gross_margin=Decimal(8000))
+    SegmentCustomers.objects.create(month=date(2026, 11, 1), segment="standard", customers=1, gross_margin=Decimal(100))
+    data = api_client(manager).get("/api/v1/costs/report", NOVEMBER).json()
+    assert [(c["customer"], c["incidents_resolved"]) for c in data["costly_customers"]] == [("C-STD", 1), ("C-GOLD", 4)]
