@@ -90,6 +90,7 @@ bench-smoke: install
 	$(BIN)/python benchmarks/kpi_report.py --interactions 2000 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/competence_page.py --agents 50 --interactions 1000 --reviews 300 --responses 100 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/erlang_c.py --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/cost_report.py --interactions 2000 --agents 50 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/load.py --db sqlite --interactions 300 --reviews 20 --clients 2 --duration 1 --warmup 0.2 --alone 2 --port 8819 >/dev/null
 
 clean:

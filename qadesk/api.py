@@ -17,6 +17,7 @@ from qadesk.calibration.api import router as calibration_router
 from qadesk.competence.api import router as competence_router
 from qadesk.complaints.api import router as complaints_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
+from qadesk.costs.api import router as costs_router
 from qadesk.disputes.api import router as disputes_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
@@ -74,3 +75,4 @@ api.add_router("/competence", competence_router)
 api.add_router("/autoqa", autoqa_router)
 api.add_router("/operations", operations_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/costs", costs_router)

@@ -16,6 +16,8 @@ qadesk report quality --by agent    quality report as JSON or CSV (also: precisi
                                     reviewer-discrepancies, verify [--fix], rebuild)
 qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --to, --format)
 qadesk report competence --by team    competence ratings as JSON or CSV (--from, --to, --format)
+qadesk report costs --by channel  cost per incident, margin, customer value as JSON or CSV (--from, --to)
+qadesk costs import KIND FILE       labour, support, revenue or segments rows from CSV or xlsx (docs/value.md)
 qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk report executive --from D --to D  headline figures vs the period before, baselines, targets (json|csv|pdf)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qadesk.surveys",
     "qadesk.executive",
     "qadesk.competence",
+    "qadesk.costs",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("operations/", include("qadesk.operations.urls")),
     path("surveys/", include("qadesk.surveys.urls")),
     path("executive/", include("qadesk.executive.urls")),
+    path("costs/", include("qadesk.costs.urls")),
     path("s/", include("qadesk.surveys.public_urls")),
     path("imports/", include("qadesk.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

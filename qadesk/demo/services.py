@@ -16,6 +16,7 @@ from qadesk.analytics.rollup import quality_rollup_rebuild
 from qadesk.competence.demo import demo_training_create
 from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
+from qadesk.costs.demo import demo_costs_create
 from qadesk.demo import catalogue as cat
 from qadesk.demo.generator import Plan, demo_records, demo_roster
 from qadesk.demo.organisation import demo_organisation_create
@@ -100,6 +101,7 @@ def demo_load(
     progress(_("Quality report rebuilt"))
     progress(_("KPI targets: {n}").format(n=demo_targets_create()))
     progress(_("Executive baselines: {n}").format(n=demo_executive_create(end=end, days=days)))
+    progress(_("Cost model: {n} months").format(n=demo_costs_create(end=timezone.localdate(end), seed=seed)))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

@@ -203,6 +203,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/admin/accounts/user/",
             f"/admin/accounts/user/{o['admin']}/change/",
             "/competence/settings/",
+            "/costs/",
+            "/costs/data/",
         ],
         "qa": [
             *everyone,

@@ -8,6 +8,7 @@ row is listed when p_adjusted < alpha, every row compared with --all.
 
 `qadesk report kpis --by team --from … --to … --format json|csv`: operational KPIs (qadesk/operations/commands.py).
 `qadesk report competence --by agent|team|site --format json|csv`: competence ratings (qadesk/competence/commands.py).
+`qadesk report costs --from … --to … --by channel --format json|csv`: the cost report (qadesk/costs/commands.py).
 `qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
 
 `qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
@@ -39,6 +40,7 @@ from qadesk.competence import commands as competence
 from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
 from qadesk.executive import commands as executive
+from qadesk.costs import commands as cost_commands
 from qadesk.operations.commands import kpis_add_parser, kpis_print
 from qadesk.surveys import commands as surveys
 
@@ -83,6 +85,7 @@ class Command(BaseCommand):
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         kpis_add_parser(sub)
         competence.competence_add_parser(sub)
+        cost_commands.add_report_parser(sub)  # `qadesk report costs`: the cost report (qadesk/costs/commands.py)
         surveys.add_report_parser(sub)
         executive.add_report_parser(sub)
         for parser_ in (precision, changes, reviewers):
@@ -114,6 +117,9 @@ class Command(BaseCommand):
                 competence.competence_print(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 raise CommandError(str(exc.message)) from exc
+            return
+        if options["report"] == cost_commands.REPORT_KIND:
+            cost_commands.run_report(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
             return
         if options["report"] == surveys.REPORT_KIND:
             surveys.run_report(self, options, self._actor(options["user"]))

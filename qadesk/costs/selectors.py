@@ -1,0 +1,375 @@
+"""Reading the cost model: the cost report behind the page, the API and `qadesk report costs`, and the one small figure
+other apps call (`cost_per_incident`)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qadesk.accounts.models import Agent, User
+from qadesk.core.errors import ApplicationError, InvalidInput
+from qadesk.costs import figures
+from qadesk.costs.figures import GroupCost, GroupWork, LabourRate, MistakeAssumptions, MistakeCost
+from qadesk.costs.models import CostSettings, LabourCost, Revenue, SegmentCustomers, SupportCost
+from qadesk.costs.querysets import sees_costs
+from qadesk.interactions.models import Interaction
+from qadesk.reviews.models import Review, ReviewStatus
+
+# The dimensions the cost per incident is split by, and the interaction field each reads.
+GROUPINGS: dict[str, str] = {
+    "channel": "channel",
+    "team": "team__name",
+    "site": "site__name",
+    "label": "label__code",
+    "phase": "phase",
+}
+MAX_COSTLY_CUSTOMERS = 50
+MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class SegmentValue:
+    segment: str
+    customers: int
+    incidents: int
+    cost_of_serving: Decimal | None
+    value: Decimal | None
+    value_source: str  # "segment": its own margin; "average": the organisation's margin per customer
+    value_per_customer: Decimal | None
+
+
+@dataclass
+class CostReport:
+    """Everything the costs page shows for one period. A figure whose inputs are missing is None, and `missing` says
+    what to enter so that it can be computed."""
+
+    date_from: date
+    date_to: date
+    by: str
+    currency: str
+    labour_cost: Decimal
+    other_costs: dict[str, Decimal]
+    agents_costed: int
+    agents_without_cost: list[str]
+    contacts: int
+    resolved: int
+    groups: list[GroupCost]
+    revenue: Decimal | None
+    gross_margin: Decimal | None
+    customers: int | None
+    customers_month: date | None
+    clv_seed: Decimal | None
+    clv_conventional: Decimal | None
+    lifetime_months: Decimal | None
+    segments: list[SegmentValue]
+    costly_customers: list[figures.CustomerServing]
+    mistake: MistakeCost | None
+    assumptions: MistakeAssumptions
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def other_total(self) -> Decimal:
+        return sum(self.other_costs.values(), Decimal(0))
+
+    @property
+    def total_cost(self) -> Decimal | None:
+        """Labour + other support costs; None when nothing at all was entered for the period."""
+        total = self.labour_cost + self.other_total
+        return total if total or self.agents_costed or self.other_costs else None
+
+    @property
+    def cost_per_incident(self) -> Decimal | None:
+        """Total support cost in the period / incidents resolved in the period."""
+        return figures.ratio(self.total_cost, self.resolved)
+
+    @property
+    def cost_per_contact(self) -> Decimal | None:
+        """Total support cost / contacts received (created, not abandoned) in the period."""
+        return figures.ratio(self.total_cost, self.contacts)
+
+    @property
+    def labour_share(self) -> Decimal | None:
+        """Labour cost / total support cost."""
+        return figures.ratio(self.labour_cost, self.total_cost)
+
+    @property
+    def margin_after_support(self) -> Decimal | None:
+        """Gross margin − support cost."""
+        if self.gross_margin is None or self.total_cost is None:
+            return None
+        return self.gross_margin - self.total_cost
+
+    @property
+    def support_to_margin(self) -> Decimal | None:
+        """Support cost / gross margin."""
+        return figures.ratio(self.total_cost, self.gross_margin)
+
+
+def _bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(date_from, time.min))
+    return start, timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min))
+
+
+def _rate(row: LabourCost) -> LabourRate:
+    return LabourRate(row.valid_from, row.salary, row.overtime, row.benefits, row.taxes, row.other, row.paid_hours)
+
+
+def labour_cost(date_from: date, date_to: date) -> tuple[Decimal, int, list[str]]:
+    """The labour cost of every active agent (bots left out) in the period, each priced by the most specific record in
+    force each day (agent, team, site, organisation). Returns (cost, agents costed, names of agents without a cost)."""
+    by_scope: dict[tuple[str, int | None], list[LabourRate]] = defaultdict(list)
+    for row in LabourCost.objects.filter(valid_from__lte=date_to):
+        scope = (
+            ("agent", row.agent_id)
+            if row.agent_id
+            else ("team", row.team_id)
+            if row.team_id
+            else ("site", row.site_id)
+            if row.site_id
+            else ("org", None)
+        )
+        by_scope[scope].append(_rate(row))
+    total, costed, without = Decimal(0), 0, []
+    # Agents with the same site, team and no record of their own share one timeline: priced once per such group
+    # (a thousand agents in twenty teams cost twenty computations, not a thousand).
+    priced: dict[tuple[int | None, int | None, int | None], tuple[bool, Decimal | None]] = {}
+    for agent in Agent.objects.filter(is_active=True, is_bot=False).only("id", "team_id", "site_id", "username", "display_name"):
+        own = agent.pk if ("agent", agent.pk) in by_scope else None
+        key = (agent.site_id, agent.team_id, own)
+        if key not in priced:
+            levels = [by_scope[("org", None)], by_scope[("site", agent.site_id)], by_scope[("team", agent.team_id)]]
+            timeline = figures.effective_rates([*levels, by_scope[("agent", own)] if own else []])
+            whole = bool(timeline) and timeline[0].valid_from <= date_from
+            priced[key] = (whole, figures.prorated_labour_cost(timeline, date_from, date_to) if timeline else None)
+        whole, cost = priced[key]
+        if not whole:
+            without.append(str(agent))
+        if cost is not None:
+            total += cost
+            costed += 1
+    return total, costed, without
+
+
+def other_costs(date_from: date, date_to: date) -> dict[str, Decimal]:
+    """Support costs other than labour by category, each month's amount prorated by the days the period covers."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for row in SupportCost.objects.filter(month__gte=date_from.replace(day=1), month__lte=date_to):
+        out[row.category] += figures.prorated_amount(row.amount, row.month, date_from, date_to)
+    return dict(out)
+
+
+def _handled() -> Q:
+    return Q(abandoned=False)
+
+
+def work_by_group(date_from: date, date_to: date, by: str | None) -> list[GroupWork]:
+    """Contacts resolved in the period and their handle time, per group (one GROUP BY query; by=None: one row)."""
+    start, end = _bounds(date_from, date_to)
+    handle = Coalesce("talk_seconds", Value(0)) + Coalesce("hold_seconds", Value(0)) + Coalesce("acw_seconds", Value(0))
+    timed = Q(talk_seconds__isnull=False) | Q(hold_seconds__isnull=False) | Q(acw_seconds__isnull=False)
+    rows = Interaction.objects.filter(_handled(), resolved_at__gte=start, resolved_at__lt=end).order_by()
+    aggregates = {"resolved": Count("id"), "handle": Sum(handle), "timed": Count("id", filter=timed)}
+    if not by:
+        one = rows.aggregate(**aggregates)
+        return [GroupWork("", one["resolved"], one["handle"] or 0, one["timed"])]
+    grouped = rows.values(key=F(GROUPINGS[by])).annotate(**aggregates).order_by("key")
+    rows_out = cast("list[dict[str, Any]]", list(grouped))
+    return [GroupWork(str(r["key"] or ""), r["resolved"], r["handle"] or 0, r["timed"]) for r in rows_out]
+
+
+def contacts_received(date_from: date, date_to: date) -> int:
+    start, end = _bounds(date_from, date_to)
+    return Interaction.objects.filter(_handled(), created_at__gte=start, created_at__lt=end).count()
+
+
+def cost_per_incident(period_start: date, period_end: date) -> Decimal | None:
+    """Total support cost / incidents resolved from period_start to period_end (inclusive); None when no cost was
+    entered or nothing was resolved. For other apps (the executive summary) — no visibility check: callers check."""
+    labour, costed, _without = labour_cost(period_start, period_end)
+    other = other_costs(period_start, period_end)
+    if not costed and not other:
+        return None
+    resolved = work_by_group(period_start, period_end, None)[0].resolved
+    return figures.ratio(labour + sum(other.values(), Decimal(0)), resolved)
+
+
+def _revenue(date_from: date, date_to: date, missing: list[str]) -> tuple[Decimal | None, Decimal | None]:
+    months = figures.months_between(date_from, date_to)
+    rows = {r.month: r for r in Revenue.objects.filter(month__in=months)}
+    absent = [m for m in months if m not in rows]
+    if absent:
+        missing.append(
+            _(
+                "No revenue and gross margin entered for {months}: the margin, its comparison with the support cost and the "
+                "customer value are not shown."
+            ).format(months=", ".join(f"{m:%Y-%m}" for m in absent))
+        )
+        return None, None
+    revenue = sum((figures.prorated_amount(r.revenue, r.month, date_from, date_to) for r in rows.values()), Decimal(0))
+    margin = sum((figures.prorated_amount(r.gross_margin, r.month, date_from, date_to) for r in rows.values()), Decimal(0))
+    return revenue, margin
+
+
+def _churn(date_to: date) -> Decimal | None:
+    """Monthly churn from the customer history up to the period's end: Σ customers lost / Σ customers, over the months
+    where the lost customers were entered."""
+    history = SegmentCustomers.objects.filter(month__lte=date_to, customers_lost__isnull=False).aggregate(
+        lost=Sum("customers_lost"), customers=Sum("customers")
+    )
+    return figures.ratio(Decimal(history["lost"]), history["customers"]) if history["lost"] else None
+
+
+def cost_report(*, actor: User, date_from: date | None = None, date_to: date | None = None, by: str = "channel") -> CostReport:
+    """The costs page's figures for a period (default: the last full month)."""
+    if not sees_costs(actor):
+        raise ApplicationError(_("Only admins and managers see costs."), status_code=404)
+    if by not in GROUPINGS:
+        raise InvalidInput(_("Unknown grouping {by}.").format(by=by), field=("by",))
+    if date_to is None:
+        date_to = timezone.localdate().replace(day=1) - timedelta(days=1)
+    if date_from is None:
+        date_from = date_to.replace(day=1)
+    if date_from > date_to or (date_to - date_from).days > MAX_DAYS:
+        raise InvalidInput(_("The period must run forwards and last at most three years."), field=("from",))
+    settings = CostSettings.load()
+    assumptions = MistakeAssumptions(
+        settings.repeat_contact_probability,
+        settings.complaint_probability,
+        settings.complaint_cost_contacts,
+        settings.customer_lost_probability,
+    )
+    missing: list[str] = []
+    labour, costed, without = labour_cost(date_from, date_to)
+    other = other_costs(date_from, date_to)
+    groups = work_by_group(date_from, date_to, by)
+    report = CostReport(
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        currency=settings.currency,
+        labour_cost=labour,
+        other_costs=other,
+        agents_costed=costed,
+        agents_without_cost=without,
+        contacts=contacts_received(date_from, date_to),
+        resolved=sum(g.resolved for g in groups),
+        groups=[],
+        revenue=None,
+        gross_margin=None,
+        customers=None,
+        customers_month=None,
+        clv_seed=None,
+        clv_conventional=None,
+        lifetime_months=None,
+        segments=[],
+        costly_customers=[],
+        mistake=None,
+        assumptions=assumptions,
+        missing=missing,
+    )
+    if report.total_cost is None:
+        missing.append(_("No labour or other support cost entered for this period: no cost figure can be computed."))
+    elif without:
+        missing.append(
+            _(
+                "{n} agents have no labour cost for the whole period (no record for them, their team, site or the "
+                "organisation): their time is not priced."
+            ).format(n=len(without))
+        )
+    if report.total_cost is not None:
+        report.groups = figures.allocate_by_handle_time(report.total_cost, groups)
+    report.revenue, report.gross_margin = _revenue(date_from, date_to, missing)
+    _customers(report, missing)
+    _mistakes(report, missing)
+    return report
+
+
+def _customers(report: CostReport, missing: list[str]) -> None:
+    latest = SegmentCustomers.objects.filter(month__lte=report.date_to).order_by("-month").values_list("month", flat=True).first()
+    if latest is None:
+        missing.append(_("No customers per segment entered: customer value and cost of serving are not shown."))
+        return
+    rows = list(SegmentCustomers.objects.filter(month=latest))
+    report.customers_month, report.customers = latest, sum(r.customers for r in rows)
+    report.clv_seed = figures.clv_seed(report.gross_margin, report.customers)
+    months = len(figures.months_between(report.date_from, report.date_to))
+    monthly = figures.ratio(report.clv_seed, months)
+    churn = _churn(report.date_to)
+    report.clv_conventional, report.lifetime_months = figures.clv_conventional(monthly, churn)
+    if churn is None:
+        missing.append(
+            _("No customers lost entered: the conventional lifetime value (margin × expected lifetime) needs that history.")
+        )
+    cpi = report.cost_per_incident
+    start, end = _bounds(report.date_from, report.date_to)
+    resolved = Interaction.objects.filter(_handled(), resolved_at__gte=start, resolved_at__lt=end, customer__isnull=False)
+    incidents = dict(resolved.values_list("customer__segment").annotate(n=Count("id")).order_by())
+    values: dict[str, Decimal | None] = {}
+    for row in rows:
+        value: Decimal | None
+        if row.gross_margin is not None:
+            # The segment's margin of its latest month, over as many months as the period covers.
+            value, source = row.gross_margin * months, "segment"
+        else:
+            value = report.clv_seed * row.customers if report.clv_seed is not None else None
+            source = "average"
+        n = incidents.get(row.segment, 0)
+        per_customer = figures.ratio(value, row.customers)
+        values[row.segment] = per_customer
+        report.segments.append(
+            SegmentValue(row.segment, row.customers, n, cpi * n if cpi is not None else None, value, source, per_customer)
+        )
+    if cpi:
+        report.costly_customers = _costly(resolved, cpi, values)
+
+
+def _costly(resolved: Any, cpi: Decimal, values: dict[str, Decimal | None]) -> list[figures.CustomerServing]:
+    """The customers whose incidents × cost per incident exceed their segment's value per customer, most costly first.
+    One grouped query: each segment's threshold (the incidents at which the cost passes the value) is in the HAVING
+    clause, so the database returns only those customers, at most MAX_COSTLY_CUSTOMERS."""
+    valued = {segment: value for segment, value in values.items() if value is not None}
+    if not valued:
+        return []
+    need = Case(
+        *[When(customer__segment=s, then=Value(max(1, math.floor(v / cpi) + 1))) for s, v in valued.items()],
+        output_field=IntegerField(),
+    )
+    par = Case(*[When(customer__segment=s, then=Value(float(v / cpi))) for s, v in valued.items()], output_field=FloatField())
+    rows = (
+        resolved.filter(customer__segment__in=list(valued))
+        .values("customer__external_id", "customer__segment")
+        .annotate(n=Count("id"), need=need, par=par)
+        .filter(n__gte=F("need"))
+        .order_by(ExpressionWrapper(F("n") - F("par"), output_field=FloatField()).desc(), "customer__external_id")
+    )[:MAX_COSTLY_CUSTOMERS]
+    found = {(r["customer__external_id"], r["customer__segment"]): r["n"] for r in rows}
+    return figures.costly_customers(found, cpi, values)[:MAX_COSTLY_CUSTOMERS]
+
+
+def _mistakes(report: CostReport, missing: list[str]) -> None:
+    start, end = _bounds(report.date_from, report.date_to)
+    reviews = Review.objects.filter(status=ReviewStatus.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end).aggregate(
+        n=Count("id"), errors=Coalesce(Sum("high_impact_errors"), 0)
+    )
+    cpc = report.cost_per_contact
+    if not reviews["n"] or cpc is None:
+        missing.append(_("What a mistake costs needs reviews submitted in the period and a cost per contact."))
+        return
+    value = report.clv_conventional if report.clv_conventional is not None else report.clv_seed
+    report.mistake = figures.mistake_cost(
+        high_impact_errors=reviews["errors"],
+        reviews=reviews["n"],
+        contacts=report.contacts,
+        cost_per_contact=cpc,
+        customer_value=value,
+        assumptions=report.assumptions,
+    )
