@@ -70,6 +70,30 @@ class KpiReportForm(forms.Form):
         }
 
 
+class LoyaltyForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All")), *Channel.choices], required=False)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("All"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All"))
+    days = forms.IntegerField(label=_("Came back within (days)"), min_value=1, max_value=365, required=False)
+    fcr_days = forms.IntegerField(
+        label=_("FCR: no new contact within (days)"), min_value=1, max_value=90, initial=7, required=False
+    )
+
+    def loyalty_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        filters = {"channel": data["channel"]} if data.get("channel") else {}
+        filters |= {name: str(data[name].pk) for name in ("site", "team") if data.get(name)}
+        return {
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "days": _or(data.get("days"), 30),
+            "fcr_days": _or(data.get("fcr_days"), 7),
+            "filters": filters,
+        }
+
+
 def _or(value: int | None, default: int) -> int:
     return default if value is None else value
 

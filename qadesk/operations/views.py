@@ -15,10 +15,10 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
 from qadesk.operations import erlang
 from qadesk.operations.exports import kpi_report_table
-from qadesk.operations.forms import ErlangForm, KpiReportForm, TargetForm
+from qadesk.operations.forms import ErlangForm, KpiReportForm, LoyaltyForm, TargetForm
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import manages_targets, sees_operations
-from qadesk.operations.selectors import KpiReport, kpi_report
+from qadesk.operations.selectors import KpiReport, cohort_label, kpi_report, loyalty
 from qadesk.operations.services import target_delete, target_save
 
 
@@ -66,6 +66,21 @@ def _report(request: HttpRequest) -> tuple[KpiReportForm, KpiReport | None, str]
 
 
 @login_required
+def loyalty_page(request: HttpRequest) -> HttpResponse:
+    """Does resolution bring loyalty? The customers' return by first-contact resolution and by bad experiences."""
+    user = _reader(request)
+    form = LoyaltyForm(request.GET)
+    report = None
+    if form.is_valid():
+        try:
+            report = loyalty(actor=user, **form.loyalty_arguments())
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+    rows = [(c, cohort_label(c.key)) for c in report.cohorts] if report else []
+    return render(request, "operations/loyalty.html", {"form": form, "report": report, "rows": rows})
+
+
+@login_required
 def targets(request: HttpRequest) -> HttpResponse:
     """The targets: everyone who reads the KPIs sees them; admins and QA leads add and change them."""
     user = _reader(request)
@@ -84,6 +99,25 @@ def targets(request: HttpRequest) -> HttpResponse:
                 return redirect("operations:targets")
     rows = KpiTarget.objects.visible_to(user).select_related("site")
     return render(request, "operations/targets.html", {"form": form, "targets": rows, "can_edit": can_edit})
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one target (admins, QA leads and managers); the same checks as a new one."""
+    user = _reader(request)
+    if not manages_targets(user):
+        raise Http404
+    target = get_object_or_404(KpiTarget.objects.visible_to(user).select_related("site"), pk=pk)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_save(actor=user, target=target, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("operations:targets")
+    return render(request, "operations/target_edit.html", {"form": form, "target": target})
 
 
 @login_required
