@@ -134,3 +134,29 @@ class ErlangForm(forms.Form):
             "max_occupancy": (data.get("max_occupancy") or 100) / 100,
             "agents": data.get("agents"),
         }
+
+
+class ForecastForm(forms.Form):
+    """The forecast per interval: which day, how much history, the interval and the service-level target."""
+
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    weeks = forms.IntegerField(label=_("Weeks of history"), min_value=1, max_value=26, initial=4)
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Interval (minutes)"), choices=[(15, "15"), (30, "30"), (60, "60")], coerce=int, initial=60
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All")), *Channel.choices], required=False, initial="phone")
+    target_seconds = forms.FloatField(label=_("Answered within (s)"), min_value=0, max_value=86400, initial=20)
+    target_level = forms.FloatField(label=_("Service level target (%)"), min_value=1, max_value=99.9, initial=80)
+    shrinkage = forms.FloatField(label=_("Shrinkage (%)"), min_value=0, max_value=99, initial=0, required=False)
+
+    def forecast_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "day": data["day"],
+            "weeks": data["weeks"],
+            "interval_minutes": data["interval_minutes"],
+            "channel": data.get("channel") or "",
+            "target_seconds": data["target_seconds"],
+            "target_level": data["target_level"] / 100,
+            "shrinkage": (data.get("shrinkage") or 0) / 100,
+        }

@@ -38,6 +38,7 @@ from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Channel, Interaction, InteractionAgent, JourneyPhase, Label
+from qadesk.operations import forecast as forecast_figures
 from qadesk.operations import kpis
 from qadesk.operations import loyalty as loyalty_figures
 from qadesk.operations.kpis import KpiFigures, KpiSettings, KpiSums, ReassignmentPath, Spread
@@ -683,3 +684,64 @@ def loyalty(
             "the same customer on another contact reason within {days} days of their last contact in the range."
         ).format(days=days),
     )
+
+
+# --- staffing: forecast per interval ---------------------------------------------------------------------------------
+
+
+def staffing_forecast(
+    *,
+    actor: User,
+    day: date,
+    weeks: int = 4,
+    interval_minutes: int = 60,
+    channel: str = "phone",
+    target_seconds: float = 20,
+    target_level: float = 0.8,
+    shrinkage: float = 0.0,
+    aht_seconds: float | None = None,
+) -> tuple[list[forecast_figures.IntervalRow], float]:
+    """The intervals of `day` (local time): contacts forecast from the same weekday of the last `weeks` weeks, the
+    agents Erlang C needs for them, and what the day's contacts show (contacts, distinct agents, abandons). AHT: the
+    history's mean handle time unless given. Returns the rows and the AHT used."""
+    if interval_minutes not in (15, 30, 60):
+        raise ApplicationError(_("The interval must be 15, 30 or 60 minutes."))
+    if not 1 <= weeks <= 26:
+        raise ApplicationError(_("The history must be 1 to 26 weeks."))
+    first = day - timedelta(weeks=weeks)
+    rows = kpi_interactions(actor=actor, date_from=first, date_to=day, filters={"channel": channel} if channel else {})
+    counts: dict[tuple[date, int], int] = defaultdict(int)
+    today: dict[int, list[Any]] = defaultdict(lambda: [0, set(), 0, 0])
+    handle_total, handled = 0.0, 0
+    for created, agent_id, abandoned, queued, talk, hold, acw in rows.values_list(
+        "created_at", "agent_id", "abandoned", "queued_at", "talk_seconds", "hold_seconds", "acw_seconds"
+    ).iterator(chunk_size=5000):
+        local = timezone.localtime(created)
+        slot = (local.hour * 60 + local.minute) // interval_minutes * interval_minutes
+        if local.date() == day:
+            bucket = today[slot]
+            bucket[0] += 1
+            if agent_id is not None:
+                bucket[1].add(agent_id)
+            bucket[2] += bool(abandoned and queued)
+            bucket[3] += queued is not None
+        else:
+            counts[(local.date(), slot)] += 1
+            if not abandoned and any(p is not None for p in (talk, hold, acw)):
+                handle_total += (talk or 0) + (hold or 0) + (acw or 0)
+                handled += 1
+    aht = aht_seconds or (handle_total / handled if handled else 180.0)
+    slots = list(range(0, 24 * 60, interval_minutes))
+    expected = forecast_figures.forecast(counts, day=day, weeks=weeks, slots=slots)
+    actual = {slot: (b[0], len(b[1]), b[2], b[3]) for slot, b in today.items()}
+    table = forecast_figures.staffing_rows(
+        slots=slots,
+        expected=expected,
+        actual=actual,
+        interval_seconds=interval_minutes * 60,
+        aht_seconds=aht,
+        target_seconds=target_seconds,
+        target_level=target_level,
+        shrinkage=shrinkage,
+    )
+    return [r for r in table if r.forecast or r.actual_contacts], round(aht, 1)

@@ -15,10 +15,10 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
 from qadesk.operations import erlang
 from qadesk.operations.exports import kpi_report_table
-from qadesk.operations.forms import ErlangForm, KpiReportForm, LoyaltyForm, TargetForm
+from qadesk.operations.forms import ErlangForm, ForecastForm, KpiReportForm, LoyaltyForm, TargetForm
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import manages_targets, sees_operations
-from qadesk.operations.selectors import KpiReport, cohort_label, kpi_report, loyalty
+from qadesk.operations.selectors import KpiReport, cohort_label, kpi_report, loyalty, staffing_forecast
 from qadesk.operations.services import target_delete, target_save
 
 
@@ -135,11 +135,19 @@ def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def staffing(request: HttpRequest) -> HttpResponse:
     """The Erlang C calculator: agents needed per interval, or the figures for a given number of agents."""
     _reader(request)
-    form = ErlangForm(request.GET or None)
+    form = ErlangForm(request.GET if "calls" in request.GET else None)
     result = None
     if form.is_bound and form.is_valid():
         try:
             result = erlang.staffing(**form.staffing_arguments())
         except ValueError:
             messages.error(request, _("No staffing of up to 100,000 agents meets these figures."))
-    return render(request, "operations/staffing.html", {"form": form, "result": result})
+    forecast_form = ForecastForm(request.GET if "f-day" in request.GET else None, prefix="f")
+    table, aht = None, None
+    if forecast_form.is_bound and forecast_form.is_valid():
+        try:
+            table, aht = staffing_forecast(actor=request.user, **forecast_form.forecast_arguments())  # type: ignore[arg-type]
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+    context = {"form": form, "result": result, "forecast_form": forecast_form, "table": table, "aht": aht}
+    return render(request, "operations/staffing.html", context)

@@ -244,3 +244,62 @@ def test_the_api_changes_a_target(manager: User, team_lead: User) -> None:
     target.refresh_from_db()
     assert target.value == 85.0
     assert api_client(manager).put("/api/v1/operations/targets/999999", body, content_type="application/json").status_code == 404
+
+
+# --- staffing: forecast per interval -------------------------------------------------------------------------------
+
+
+def test_the_forecast_is_the_mean_of_the_same_weekday_and_interval() -> None:
+    from qadesk.operations import forecast as fc
+
+    day = date(2026, 11, 30)  # a Monday
+    counts = {(date(2026, 11, 23), 540): 10, (date(2026, 11, 16), 540): 20, (date(2026, 11, 24), 540): 99}
+    assert fc.forecast(counts, day=day, weeks=2, slots=[540, 600]) == [15.0, 0.0]
+    assert fc.forecast(counts, day=day, weeks=4, slots=[540]) == [7.5]  # two weeks without contacts count 0
+    rows = fc.staffing_rows(
+        slots=[540, 600],
+        expected=[100.0, 0.0],
+        actual={540: (90, 11, 9, 80)},
+        interval_seconds=1800,
+        aht_seconds=180,
+        target_seconds=20,
+        target_level=0.8,
+        shrinkage=0.3,
+    )
+    # Call Centre Helper's example: 100 calls in 30 min at 180 s → 14 agents, 20 with 30 % shrinkage
+    assert (rows[0].needed, rows[0].needed_with_shrinkage, rows[0].under_staffed, rows[0].abandonment_rate) == (
+        14,
+        20,
+        True,
+        11.2,
+    )
+    assert (rows[1].needed, rows[1].under_staffed, rows[1].time) == (0, False, "10:00")
+
+
+@pytest.mark.django_db
+def test_the_staffing_page_forecasts_from_the_history(manager: User, agent: Agent, agent_user: User) -> None:
+    day = date(2026, 11, 30)
+    for weeks_back in (1, 2):
+        for n in range(4):
+            f.make_interaction(
+                agent, channel="phone", created_at=datetime(2026, 11, 30 - 7 * weeks_back, 9, n, tzinfo=UTC), talk_seconds=300
+            )
+    f.make_interaction(
+        agent,
+        channel="phone",
+        created_at=datetime(2026, 11, 30, 9, 5, tzinfo=UTC),
+        queued_at=datetime(2026, 11, 30, 9, 5, tzinfo=UTC),
+        abandoned=True,
+    )
+    query = {
+        "f-day": day.isoformat(),
+        "f-weeks": 2,
+        "f-interval_minutes": 60,
+        "f-channel": "phone",
+        "f-target_seconds": 20,
+        "f-target_level": 80,
+    }
+    text = page_client(manager).get("/operations/staffing/", query).content.decode()
+    assert 'id="forecast-table"' in text and "10:00" in text  # 09:00 UTC is 10:00 in Rome
+    assert "4.0" in text and "under-staffed" in text  # 4 expected, 1 agent needed; the day's only contact was abandoned
+    assert page_client(agent_user).get("/operations/staffing/", query).status_code == 404
