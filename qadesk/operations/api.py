@@ -22,7 +22,7 @@ from qadesk.operations.exports import kpi_report_table
 from qadesk.operations.kpis import KpiSettings
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import sees_operations
-from qadesk.operations.selectors import FILTERS, KpiReport, kpi_report
+from qadesk.operations.selectors import FILTERS, KpiReport, cohort_label, kpi_report, loyalty
 from qadesk.operations.services import target_delete, target_save
 
 router = Router(tags=["operations"])
@@ -184,6 +184,56 @@ def kpis_export(request: HttpRequest, query: Query[KpiQuery], format: ExportForm
     return export_response(kpi_report_table(_report(request, query)), fmt=format)
 
 
+class LoyaltyQuery(Schema):
+    date_from: date | None = Field(None, alias="from", description="First day (by creation, local time), inclusive.")
+    date_to: date | None = Field(None, alias="to", description="Last day, inclusive.")
+    channel: str | None = Field(None, description="Channel code, e.g. phone.")
+    site: str | None = Field(None, description="Site id or name.")
+    team: str | None = Field(None, description="Team id or name.")
+    agent: str | None = Field(None, description="Agent id or username (the last handler).")
+    label: str | None = Field(None, description="Label id or code.")
+    phase: str | None = Field(None, description="Journey phase code.")
+    days: int = Field(30, ge=1, le=365, description="Return window: a new contact on another reason within this many days.")
+    fcr_days: int = Field(7, ge=1, le=90, description="FCR: no new contact on the same reason within this many days.")
+
+
+class CohortOut(Schema):
+    key: Literal["fcr", "not_fcr", "bad_0", "bad_1", "bad_repeated"]
+    label: str
+    customers: int
+    returned: int = Field(description="Came back on another contact reason within `days` days of their last contact.")
+    return_rate: float | None = Field(description="Returned / customers, in percent.")
+    return_rate_low: float | None = Field(description="Wilson 95 % interval, in percent.")
+    return_rate_high: float | None
+    curve: list[float] = Field(description="Share returned by the end of day 1, 2, … `days` (cumulative, percent).")
+
+
+class LoyaltyOut(Schema):
+    date_from: date | None
+    date_to: date | None
+    days: int
+    fcr_days: int
+    customers: int = Field(description="Customers with a contact in the range.")
+    watched: int = Field(description="… whose last contact is at least `days` old (the only ones counted).")
+    cohorts: list[CohortOut]
+    proxy: str = Field(description="What “came back” stands for while customer activity is not imported.")
+
+
+@router.get("/loyalty", response={200: LoyaltyOut, 400: ErrorOut, 404: ErrorOut}, summary="Does resolution bring loyalty?")
+def loyalty_report(request: HttpRequest, query: Query[LoyaltyQuery]) -> object:
+    """Customers resolved at first contact vs not, and with no, one or repeated bad experiences: the share who came
+    back within `days` days, with Wilson intervals and the return curve (docs/operations.md, "Loyalty")."""
+    report = loyalty(
+        actor=_reader(request),
+        date_from=query.date_from,
+        date_to=query.date_to,
+        days=query.days,
+        fcr_days=query.fcr_days,
+        filters={name: getattr(query, name) for name in FILTERS},
+    )
+    return report.__dict__ | {"cohorts": [c.__dict__ | {"label": cohort_label(c.key)} for c in report.cohorts]}
+
+
 class TargetIn(Schema):
     kpi: KpiCode
     value: float = Field(ge=0, le=1e12)
@@ -212,15 +262,28 @@ def targets(request: HttpRequest) -> object:
 
 @router.post("/targets", response={201: TargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Set a KPI target")
 def target_create(request: HttpRequest, body: TargetIn) -> object:
-    """Admins and QA leads; one target per KPI, channel, site and period (a second answers 400)."""
+    """Admins, QA leads and managers; one target per KPI, channel, site and period (a second answers 400)."""
     actor = _reader(request)
-    site = None
-    if body.site is not None:
-        site = Site.objects.filter(pk=body.site).first()
-        if site is None:
-            raise InvalidInput(_("No site with id {id}.").format(id=body.site), field=("body", "site"))
-    data = body.dict(exclude={"site"})
-    return 201, target_save(actor=actor, site=site, **data)
+    return 201, target_save(actor=actor, site=_site(body.site), **body.dict(exclude={"site"}))
+
+
+@router.put(
+    "/targets/{target_id}", response={200: TargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Change a KPI target"
+)
+def target_change(request: HttpRequest, target_id: int, body: TargetIn) -> object:
+    """Admins, QA leads and managers; the same checks as a new target (a clash with another answers 400)."""
+    actor = _reader(request)
+    target = get_object_or_404(KpiTarget.objects.visible_to(actor), pk=target_id)
+    return target_save(actor=actor, site=_site(body.site), target=target, **body.dict(exclude={"site"}))
+
+
+def _site(pk: int | None) -> Site | None:
+    if pk is None:
+        return None
+    site = Site.objects.filter(pk=pk).first()
+    if site is None:
+        raise InvalidInput(_("No site with id {id}.").format(id=pk), field=("body", "site"))
+    return site
 
 
 @router.delete("/targets/{target_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Remove a KPI target")

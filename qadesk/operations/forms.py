@@ -70,6 +70,30 @@ class KpiReportForm(forms.Form):
         }
 
 
+class LoyaltyForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All")), *Channel.choices], required=False)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("All"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All"))
+    days = forms.IntegerField(label=_("Came back within (days)"), min_value=1, max_value=365, required=False)
+    fcr_days = forms.IntegerField(
+        label=_("FCR: no new contact within (days)"), min_value=1, max_value=90, initial=7, required=False
+    )
+
+    def loyalty_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        filters = {"channel": data["channel"]} if data.get("channel") else {}
+        filters |= {name: str(data[name].pk) for name in ("site", "team") if data.get(name)}
+        return {
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "days": _or(data.get("days"), 30),
+            "fcr_days": _or(data.get("fcr_days"), 7),
+            "filters": filters,
+        }
+
+
 def _or(value: int | None, default: int) -> int:
     return default if value is None else value
 
@@ -109,4 +133,30 @@ class ErlangForm(forms.Form):
             "shrinkage": (data.get("shrinkage") or 0) / 100,
             "max_occupancy": (data.get("max_occupancy") or 100) / 100,
             "agents": data.get("agents"),
+        }
+
+
+class ForecastForm(forms.Form):
+    """The forecast per interval: which day, how much history, the interval and the service-level target."""
+
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    weeks = forms.IntegerField(label=_("Weeks of history"), min_value=1, max_value=26, initial=4)
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Interval (minutes)"), choices=[(15, "15"), (30, "30"), (60, "60")], coerce=int, initial=60
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All")), *Channel.choices], required=False, initial="phone")
+    target_seconds = forms.FloatField(label=_("Answered within (s)"), min_value=0, max_value=86400, initial=20)
+    target_level = forms.FloatField(label=_("Service level target (%)"), min_value=1, max_value=99.9, initial=80)
+    shrinkage = forms.FloatField(label=_("Shrinkage (%)"), min_value=0, max_value=99, initial=0, required=False)
+
+    def forecast_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "day": data["day"],
+            "weeks": data["weeks"],
+            "interval_minutes": data["interval_minutes"],
+            "channel": data.get("channel") or "",
+            "target_seconds": data["target_seconds"],
+            "target_level": data["target_level"] / 100,
+            "shrinkage": (data.get("shrinkage") or 0) / 100,
         }

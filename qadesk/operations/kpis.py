@@ -13,6 +13,7 @@ as missing, never as a negative wait.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -132,6 +133,37 @@ def fcr_decided(c: Contact, settings: KpiSettings, now: datetime) -> bool:
 def is_first_contact_resolution(c: Contact) -> bool:
     """Resolved with no reopen and no new contact from the same customer on the same reason within N days."""
     return c.resolved_at is not None and c.reopens == 0 and not c.came_back
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One contact as the "came back" look reads it: who, about what, when it began and when it was resolved."""
+
+    key: int
+    customer: int | None
+    reason: int | None
+    created_at: datetime
+    resolved_at: datetime | None = None
+
+
+def came_back(visits: Iterable[Visit], *, days: int) -> set[int]:
+    """The keys of the contacts after which the same customer wrote again on the same contact reason: a contact created
+    strictly later than this one, no later than N × 24 hours after this one's resolution (FCR, FORMULAS.md). A contact
+    without customer, reason or resolution never "came back". The reference for the selector's window query."""
+    by_pair: dict[tuple[int, int], list[Visit]] = {}
+    for v in visits:
+        if v.customer is not None and v.reason is not None:
+            by_pair.setdefault((v.customer, v.reason), []).append(v)
+    found = set()
+    for group in by_pair.values():
+        starts = sorted(v.created_at.timestamp() for v in group)
+        for v in group:
+            if v.resolved_at is None:
+                continue
+            after = bisect_right(starts, v.created_at.timestamp())
+            if after < len(starts) and starts[after] <= v.resolved_at.timestamp() + days * DAY_SECONDS:
+                found.add(v.key)
+    return found
 
 
 # --- a group: additive sums -----------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ def sees_operations(user: User) -> bool:
 
 
 def manages_targets(user: User) -> bool:
-    """Admins and QA leads set the targets."""
-    return user.is_authenticated and (user.is_superuser or user.role in ("admin", "qa_lead"))
+    """Admins, QA leads and managers set the targets (the planned levels are the operation's plan)."""
+    return user.is_authenticated and (user.is_superuser or user.role in ("admin", "qa_lead", "manager"))
 
 
 class KpiTargetQuerySet(models.QuerySet):  # type: ignore[type-arg]

@@ -13,19 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
@@ -39,11 +38,14 @@ from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Channel, Interaction, InteractionAgent, JourneyPhase, Label
+from qadesk.operations import forecast as forecast_figures
 from qadesk.operations import kpis
+from qadesk.operations import loyalty as loyalty_figures
 from qadesk.operations.kpis import KpiFigures, KpiSettings, KpiSums, ReassignmentPath, Spread
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import sees_operations
-from qadesk.operations.sql import EpochDays, PercentileCont, Seconds
+from qadesk.operations.sql import Seconds, came_back_ids
+from qadesk.reviews.models import Rating, ReviewStatus
 
 DIMENSIONS = ("channel", "site", "team", "agent", "label", "phase")
 PERIODS = ("hour", "weekday", "day", "week", "month")
@@ -134,7 +136,8 @@ def kpi_report(
     as_of = min(now, next_day_start(date_to)) if date_to else now
     clean_filters = {k: str(v).strip() for k, v in (filters or {}).items() if v not in (None, "")}
     rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters)
-    groups, totals = _figures_by(rows, by=by, settings=settings, as_of=as_of, now=now, with_totals=True)
+    since = day_start(date_from) if date_from else None
+    groups, totals = _figures_by(rows, by=by, settings=settings, as_of=as_of, now=now, since=since, with_totals=True)
     targets = (
         target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=now) if with_targets else []
     )
@@ -153,25 +156,77 @@ def kpi_report(
     )
 
 
-def _annotated(rows: QuerySet[Interaction], *, settings: KpiSettings, now: datetime) -> QuerySet[Interaction]:
-    """Each contact's own figures as nullable columns (kpis.py's per-contact functions, in SQL)."""
-    came_back = Interaction.objects.annotate(at=EpochDays("created_at")).filter(
-        customer_id=OuterRef("customer_id"),
-        label_id=OuterRef("label_id"),
-        at__gt=EpochDays(OuterRef("created_at")),
-        at__lte=EpochDays(OuterRef("resolved_at")) + Value(float(settings.fcr_days)),
+def _per_contact(rows: QuerySet[Interaction], *, by: str, settings: KpiSettings, as_of: datetime, now: datetime) -> QuerySet[Any]:
+    """One row per contact: its group and its own figures (kpis.py's per-contact functions, in SQL) as plain columns,
+    flags as 0/1, so that the GROUP BY around it adds up columns computed once per contact."""
+    decided = Q(resolved_at__gte=F("created_at"), resolved_at__lte=now - timedelta(days=settings.fcr_days))
+    queued_abandon = Q(abandoned=True, queued_at__isnull=False)
+    flags = {
+        "c_within": Q(answer_wait__lte=settings.service_level_seconds),
+        "c_queued_abandon": queued_abandon,
+        "c_short_abandon": queued_abandon & Q(abandon_wait__lt=settings.short_abandon_seconds),
+        "c_resolved_24h": Q(resolution__lte=kpis.DAY_SECONDS),
+        "c_decided": decided,
+        "c_decided_once": decided & Q(reopens=0),
+        "c_backlog": Q(created_at__lte=as_of, abandoned=False) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of)),
+    }
+    handled = Q(handle__isnull=False)
+    return (
+        _durations(rows)
+        .annotate(
+            c_id=F("id"),
+            c_key=_group_column(by),
+            **{name: Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()) for name, q in flags.items()},
+            c_talk=Case(When(handled, then=F("talk_seconds"))),
+            c_hold=Case(When(handled, then=F("hold_seconds"))),
+            c_acw=Case(When(handled, then=F("acw_seconds"))),
+        )
+        .order_by()
+        .values("c_id", "c_key", *DURATIONS, "abandon_wait", *flags, "c_talk", "c_hold", "c_acw")
     )
-    return _durations(rows).annotate(
-        came_back=Case(
-            When(Q(customer_id__isnull=False, label_id__isnull=False, resolved_at__isnull=False), then=Exists(came_back)),
-            default=Value(False),
-        ),
-        # The last handler's position, one lookup of the (interaction, position) index: none = never assigned,
-        # 1 or more = reassigned.
-        last_handler=Subquery(
-            InteractionAgent.objects.filter(interaction_id=OuterRef("pk")).order_by("-position").values("position")[:1]
-        ),
+
+
+_AGGREGATES = """COUNT(*), COUNT(c.answer_wait), SUM(c.c_within), SUM(c.c_queued_abandon), SUM(c.c_short_abandon),
+    SUM(c.answer_wait), COUNT(c.handle), SUM(c.handle), SUM(c.c_talk), SUM(c.c_hold), SUM(c.c_acw),
+    COUNT(c.first_response), SUM(c.first_response), COUNT(c.resolution), SUM(c.resolution), SUM(c.c_resolved_24h),
+    SUM(c.c_decided), SUM(CASE WHEN c.c_decided_once = 1 AND {not_back} THEN 1 ELSE 0 END),
+    {assigned}, {reassigned}, SUM(c.c_backlog)"""
+_SUM_NAMES = (
+    "contacts", "answered", "answered_within", "abandoned_all", "short_abandoned", "wait_total", "handled", "handle_total",
+    "talk_total", "hold_total", "acw_total", "replied", "first_response_total", "resolved", "resolution_total",
+    "resolved_24h", "fcr_decided", "fcr", "assigned", "reassigned", "backlog",
+)  # fmt: skip
+
+
+def _grouped_sql(
+    per_contact: QuerySet[Any], *, settings: KpiSettings, since: datetime | None, spreads: bool, fcr: bool, handlers: bool
+) -> tuple[str, list[Any], bool]:
+    """The GROUP BY over the per-contact rows, joined once to the last handler of each contact and to the contacts
+    whose customer came back (instead of a lookup per contact). On PostgreSQL the medians and 90th percentiles come
+    in the same statement, and GROUPING SETS add the totals row (a median is not the sum of medians)."""
+    inner, params = per_contact.query.sql_with_params()
+    postgres = connection.vendor == "postgresql"
+    joins, join_params = "", list[Any]()
+    if handlers:
+        joins += """ LEFT JOIN (SELECT interaction_id, MAX(position) AS last_handler FROM interactions_interactionagent
+            GROUP BY interaction_id) AS h ON h.interaction_id = c.c_id"""
+    if fcr:
+        back, join_params = came_back_ids(fcr_days=settings.fcr_days, since=since)
+        joins += f" LEFT JOIN ({back}) AS b ON b.id = c.c_id"
+    aggregates = _AGGREGATES.format(
+        not_back="b.id IS NULL" if fcr else "1 = 1",
+        assigned="COUNT(h.last_handler)" if handlers else "0",
+        reassigned="SUM(CASE WHEN h.last_handler >= 1 THEN 1 ELSE 0 END)" if handlers else "0",
     )
+    totals = postgres and spreads
+    if postgres and spreads:
+        aggregates += "".join(
+            f", percentile_cont({fraction}) WITHIN GROUP (ORDER BY c.{name})" for name in DURATIONS for fraction in (0.5, 0.9)
+        )
+    group = "GROUPING SETS ((c.c_key), ())" if totals else "c.c_key"
+    every = ", GROUPING(c.c_key)" if totals else ", 0"
+    sql = f"SELECT c.c_key{every}, {aggregates} FROM ({inner}) AS c{joins} GROUP BY {group}"  # noqa: S608 (constants)
+    return sql, [*params, *join_params], totals
 
 
 def _durations(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
@@ -191,45 +246,6 @@ def _durations(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
         first_response=Case(When(first_reply_at__gte=F("created_at"), then=Seconds("first_reply_at", "created_at"))),
         resolution=Case(When(resolved_at__gte=F("created_at"), then=Seconds("resolved_at", "created_at"))),
     )
-
-
-def _sums(settings: KpiSettings, as_of: datetime, now: datetime) -> dict[str, Any]:
-    decided = Q(resolution__isnull=False, resolved_at__lte=now - timedelta(days=settings.fcr_days))
-    queued_abandon = Q(abandoned=True, queued_at__isnull=False)
-    handled = Q(handle__isnull=False)
-    return {
-        "contacts": Count("id"),
-        "answered": Count("answer_wait"),
-        "answered_within": Count("id", filter=Q(answer_wait__lte=settings.service_level_seconds)),
-        "abandoned_all": Count("id", filter=queued_abandon),
-        "short_abandoned": Count("id", filter=queued_abandon & Q(abandon_wait__lt=settings.short_abandon_seconds)),
-        "wait_total": Sum("answer_wait"),
-        "handled": Count("handle"),
-        "handle_total": Sum("handle"),
-        "talk_total": Sum("talk_seconds", filter=handled),
-        "hold_total": Sum("hold_seconds", filter=handled),
-        "acw_total": Sum("acw_seconds", filter=handled),
-        "replied": Count("first_response"),
-        "first_response_total": Sum("first_response"),
-        "resolved": Count("resolution"),
-        "resolution_total": Sum("resolution"),
-        "resolved_24h": Count("id", filter=Q(resolution__lte=kpis.DAY_SECONDS)),
-        "fcr_decided": Count("id", filter=decided),
-        "fcr": Count("id", filter=decided & Q(reopens=0, came_back=False)),
-        "assigned": Count("last_handler"),
-        "reassigned": Count("id", filter=Q(last_handler__gte=1)),
-        "backlog": Count(
-            "id", filter=Q(created_at__lte=as_of, abandoned=False) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of))
-        ),
-    }
-
-
-def _percentiles() -> dict[str, Any]:
-    return {
-        f"{name}_{suffix}": PercentileCont(name, fraction)
-        for name in DURATIONS
-        for suffix, fraction in (("p50", 0.5), ("p90", 0.9))
-    }
 
 
 def _group_column(by: str) -> Any:
@@ -252,32 +268,54 @@ def _figures_by(
     settings: KpiSettings,
     as_of: datetime,
     now: datetime,
+    since: datetime | None,
     with_totals: bool = False,
     spreads: bool = True,
+    fcr: bool = True,
+    handlers: bool = True,
 ) -> tuple[list[KpiFigures], KpiFigures | None]:
     """One GROUP BY: the figures of each group, in the grouping's natural order (periods in time, others by size);
     with_totals, also the figures of all of them: sums added up from the groups, percentiles from a second, light
     query over the durations alone (a median is not the sum of medians). Without `spreads`, no median or 90th
     percentile (a target on a mean or a rate needs none; on SQLite they cost a second pass over the contacts)."""
-    keyed = _annotated(rows, settings=settings, now=now).annotate(group_key=_group_column(by)).order_by()
-    grouped: Any = keyed.values("group_key")
     postgres = connection.vendor == "postgresql"
-    aggregates = _sums(settings, as_of, now) | (_percentiles() if postgres and spreads else {})
-    with _without_jit(postgres):
-        found: list[dict[str, Any]] = list(grouped.annotate(**aggregates))
-        total_spread = _total_spread(rows) if postgres and spreads and with_totals and found else {}
+    per_contact = _per_contact(rows, by=by, settings=settings, as_of=as_of, now=now)
+    try:
+        sql, params, with_spread_totals = _grouped_sql(
+            per_contact, settings=settings, since=since, spreads=spreads, fcr=fcr, handlers=handlers
+        )
+    except EmptyResultSet:  # nothing the actor may see
+        sql, params, with_spread_totals = "", [], False
+    fetched: list[tuple[Any, ...]] = []
+    if sql:
+        with _without_jit(postgres), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+    found, total_row = [], None
+    for raw in fetched:
+        row = dict(zip(("group_key", "is_total", *_SUM_NAMES), raw, strict=False))
+        if postgres and spreads:
+            row |= dict(zip([f"{n}_{p}" for n in DURATIONS for p in ("p50", "p90")], raw[2 + len(_SUM_NAMES) :], strict=True))
+        if by in _TRUNC and isinstance(row["group_key"], str):  # SQLite's truncated date-time, as text
+            row["group_key"] = date.fromisoformat(row["group_key"][:10])
+        if row["is_total"]:
+            total_row = row
+        else:
+            found.append(row)
     in_python = not postgres and spreads and bool(found)
     python_spreads = _spreads_in_python(_durations(rows).annotate(group_key=_group_column(by))) if in_python else {}
     names = _names(by, [r["group_key"] for r in found])
     none = dict.fromkeys(DURATIONS, Spread())
+
+    def spread_of(row: dict[str, Any], key: str) -> dict[str, Spread]:
+        if postgres and spreads:
+            return {name: Spread(median=_round(row[f"{name}_p50"]), p90=_round(row[f"{name}_p90"])) for name in DURATIONS}
+        return python_spreads.get(key) or none
+
     figures = []
     for row in found:
         key = _key(row["group_key"])
-        if postgres and spreads:
-            spread = {name: Spread(median=_round(row[f"{name}_p50"]), p90=_round(row[f"{name}_p90"])) for name in DURATIONS}
-        else:
-            spread = python_spreads.get(key) or none
-        figures.append(_figures(key, names(row["group_key"]), _kpi_sums(row), spread))
+        figures.append(_figures(key, names(row["group_key"]), _kpi_sums(row), spread_of(row, key)))
     ordered = (
         sorted(figures, key=lambda f: (len(f.key), f.key))
         if by in PERIODS
@@ -287,7 +325,7 @@ def _figures_by(
         return ordered, None
     if not found:
         return ordered, _no_totals()
-    every = total_spread or python_spreads.get(TOTAL) or none
+    every = spread_of(total_row, TOTAL) if with_spread_totals and total_row else python_spreads.get(TOTAL) or none
     return ordered, _figures("", _("All contacts"), kpis.added([_kpi_sums(row) for row in found]), every)
 
 
@@ -321,13 +359,10 @@ def _without_jit(postgres: bool) -> Iterator[None]:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            # The window over each customer's contacts and the percentiles sort every contact of the range: in memory,
+            # not in temporary files (the default 4 MB spills from about 50,000 contacts on).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         yield
-
-
-def _total_spread(rows: QuerySet[Interaction]) -> dict[str, Spread]:
-    """Medians and 90th percentiles of all the contacts' durations, in PostgreSQL (no per-contact subquery)."""
-    found = _durations(rows).aggregate(**_percentiles())
-    return {name: Spread(median=_round(found[f"{name}_p50"]), p90=_round(found[f"{name}_p90"])) for name in DURATIONS}
 
 
 def _spreads_in_python(keyed: QuerySet[Any]) -> dict[str, dict[str, Spread]]:
@@ -456,19 +491,37 @@ def target_results(
     now = now or timezone.now()
     found = targets if targets is not None else list(KpiTarget.objects.visible_to(actor).select_related("site"))
     results = []
-    computed: dict[tuple[str, int | None, str, int, bool], list[KpiFigures]] = {}  # targets of one scope share a query
+
+    def scope_of(target: KpiTarget) -> tuple[str, int | None, str, int | None]:
+        """Targets of one scope share a query: the answer time T matters to a service-level target only."""
+        threshold = target.threshold_seconds if target.kpi == "service_level" else None
+        return (target.channel, target.site_id, target.period, threshold)
+
+    needs: dict[tuple[str, int | None, str, int | None], set[str]] = defaultdict(set)
+    for target in found:
+        needs[scope_of(target)].add(target.kpi)
+    computed: dict[tuple[str, int | None, str, int | None], list[KpiFigures]] = {}
     for target in found:
         scoped = {**(filters or {})}
         if target.channel:
             scoped["channel"] = target.channel
         if target.site_id:
             scoped["site"] = str(target.site_id)
-        rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=scoped)
-        settings = target_settings(target)
-        spreads = target.kpi in SPREAD_KPIS
-        scope = (target.channel, target.site_id, target.period, settings.service_level_seconds, spreads)
+        scope = scope_of(target)
         if scope not in computed:
-            computed[scope] = _figures_by(rows, by=target.period, settings=settings, as_of=now, now=now, spreads=spreads)[0]
+            # Only what the scope's targets read: medians for a percentile target, FCR's look for the next contact
+            # for an FCR target, the handlers for a reassignment target.
+            computed[scope] = _figures_by(
+                kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=scoped),
+                by=target.period,
+                settings=KpiSettings(service_level_seconds=scope[3] if scope[3] is not None else 20),
+                as_of=now,
+                now=now,
+                since=day_start(date_from) if date_from else None,
+                spreads=bool(needs[scope] & set(SPREAD_KPIS)),
+                fcr="fcr_rate" in needs[scope],
+                handlers="reassignment_rate" in needs[scope],
+            )[0]
         periods = computed[scope]
         series = []
         for figures in periods:
@@ -519,3 +572,176 @@ def _with_missed(
         if kpis.target_met(kpi, getattr(figures, kpi), target.value) is False
     )
     return KpiFigures(**{**figures.__dict__, "missed": missed})
+
+
+# --- loyalty: does resolution bring loyalty? -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoyaltyReport:
+    """The return of the customers of the range by group (loyalty.py), and the proxy used for "stays active"."""
+
+    date_from: date | None
+    date_to: date | None
+    days: int
+    fcr_days: int
+    customers: int  # with a contact in the range (watched or not)
+    watched: int  # whose window of `days` has passed
+    cohorts: list[loyalty_figures.Cohort]
+    proxy: str
+
+
+def cohort_label(key: str) -> str:
+    return {
+        "fcr": _("Resolved at first contact"),
+        "not_fcr": _("Not resolved at first contact"),
+        "bad_0": _("No bad experience"),
+        "bad_1": _("One bad experience"),
+        "bad_repeated": _("Repeated bad experiences"),
+    }[key]
+
+
+def loyalty(
+    *,
+    actor: User,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    days: int = 30,
+    fcr_days: int = 7,
+    filters: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> LoyaltyReport:
+    """Does resolution bring loyalty: the customers with a contact in the range the actor may see, read at their last
+    contact there, grouped by first-contact resolution and by bad experiences, with the share who came back on another
+    contact reason within `days` days (loyalty.py). Later contacts count whoever may see them."""
+    if not 1 <= days <= 365:
+        raise ApplicationError(_("The return window must be 1 to 365 days."))
+    if not 1 <= fcr_days <= 90:
+        raise ApplicationError(_("FCR's window must be 1 to 90 days."))
+    if date_from and date_to and date_from > date_to:
+        raise ApplicationError(_("The start date is after the end date."))
+    now = now or timezone.now()
+    rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=filters).filter(customer_id__isnull=False)
+    failed_review = Exists(
+        Rating.objects.filter(review__interaction_id=OuterRef("pk"), review__status=ReviewStatus.SUBMITTED, failed=True)
+    )
+    contacts = list(
+        rows.annotate(failed_review=failed_review)
+        .order_by("customer_id", "created_at", "id")
+        .values_list(
+            "id",
+            "customer_id",
+            "label_id",
+            "created_at",
+            "resolved_at",
+            "reopens",
+            "complaint",
+            "customer_rating",
+            "failed_review",
+        )
+    )
+    last: dict[int, tuple[Any, ...]] = {}
+    bad: dict[int, int] = defaultdict(int)
+    for row in contacts:
+        pk, customer, _label, _created, resolved, _reopens, complaint, rating, failed = row
+        last[customer] = row
+        bad[customer] += bool(failed or rating == "negative" or complaint or resolved is None)
+    later: dict[int, list[tuple[datetime, int | None]]] = defaultdict(list)
+    if last:
+        since = min(row[3] for row in last.values())
+        for customer, label, created in (
+            Interaction.objects.filter(customer_id__in=rows.values("customer_id"), created_at__gte=since)
+            .order_by()
+            .values_list("customer_id", "label_id", "created_at")
+            .iterator(chunk_size=5000)
+        ):
+            later[customer].append((created, label))
+    histories = []
+    for customer, (pk, _c, label, created, resolved, reopens, _complaint, _rating, _failed) in last.items():
+        visits = [kpis.Visit(key=pk, customer=customer, reason=label, created_at=created, resolved_at=resolved)] + [
+            kpis.Visit(key=0, customer=customer, reason=other, created_at=at) for at, other in later[customer]
+        ]
+        came_back = pk in kpis.came_back(visits, days=fcr_days)
+        histories.append(
+            loyalty_figures.History(
+                last_contact_at=created,
+                first_contact_resolved=resolved is not None and reopens == 0 and not came_back,
+                bad_experiences=bad[customer],
+                returned_after_days=loyalty_figures.next_other_reason_days(created, label, later[customer]),
+            )
+        )
+    groups = loyalty_figures.cohorts(histories, days=days, now=now)
+    return LoyaltyReport(
+        date_from=date_from,
+        date_to=date_to,
+        days=days,
+        fcr_days=fcr_days,
+        customers=len(histories),
+        watched=sum(loyalty_figures.watched(h, days=days, now=now) for h in histories),
+        cohorts=groups,
+        proxy=_(
+            "Customer activity (orders, renewals, cancellations) is not imported: “came back” means a new contact from "
+            "the same customer on another contact reason within {days} days of their last contact in the range."
+        ).format(days=days),
+    )
+
+
+# --- staffing: forecast per interval ---------------------------------------------------------------------------------
+
+
+def staffing_forecast(
+    *,
+    actor: User,
+    day: date,
+    weeks: int = 4,
+    interval_minutes: int = 60,
+    channel: str = "phone",
+    target_seconds: float = 20,
+    target_level: float = 0.8,
+    shrinkage: float = 0.0,
+    aht_seconds: float | None = None,
+) -> tuple[list[forecast_figures.IntervalRow], float]:
+    """The intervals of `day` (local time): contacts forecast from the same weekday of the last `weeks` weeks, the
+    agents Erlang C needs for them, and what the day's contacts show (contacts, distinct agents, abandons). AHT: the
+    history's mean handle time unless given. Returns the rows and the AHT used."""
+    if interval_minutes not in (15, 30, 60):
+        raise ApplicationError(_("The interval must be 15, 30 or 60 minutes."))
+    if not 1 <= weeks <= 26:
+        raise ApplicationError(_("The history must be 1 to 26 weeks."))
+    first = day - timedelta(weeks=weeks)
+    rows = kpi_interactions(actor=actor, date_from=first, date_to=day, filters={"channel": channel} if channel else {})
+    counts: dict[tuple[date, int], int] = defaultdict(int)
+    today: dict[int, list[Any]] = defaultdict(lambda: [0, set(), 0, 0])
+    handle_total, handled = 0.0, 0
+    for created, agent_id, abandoned, queued, talk, hold, acw in rows.values_list(
+        "created_at", "agent_id", "abandoned", "queued_at", "talk_seconds", "hold_seconds", "acw_seconds"
+    ).iterator(chunk_size=5000):
+        local = timezone.localtime(created)
+        slot = (local.hour * 60 + local.minute) // interval_minutes * interval_minutes
+        if local.date() == day:
+            bucket = today[slot]
+            bucket[0] += 1
+            if agent_id is not None:
+                bucket[1].add(agent_id)
+            bucket[2] += bool(abandoned and queued)
+            bucket[3] += queued is not None
+        else:
+            counts[(local.date(), slot)] += 1
+            if not abandoned and any(p is not None for p in (talk, hold, acw)):
+                handle_total += (talk or 0) + (hold or 0) + (acw or 0)
+                handled += 1
+    aht = aht_seconds or (handle_total / handled if handled else 180.0)
+    slots = list(range(0, 24 * 60, interval_minutes))
+    expected = forecast_figures.forecast(counts, day=day, weeks=weeks, slots=slots)
+    actual = {slot: (b[0], len(b[1]), b[2], b[3]) for slot, b in today.items()}
+    table = forecast_figures.staffing_rows(
+        slots=slots,
+        expected=expected,
+        actual=actual,
+        interval_seconds=interval_minutes * 60,
+        aht_seconds=aht,
+        target_seconds=target_seconds,
+        target_level=target_level,
+        shrinkage=shrinkage,
+    )
+    return [r for r in table if r.forecast or r.actual_contacts], round(aht, 1)

@@ -24,7 +24,7 @@ PERCENT_KPIS = {k for k in kpis.TARGET_KPIS if k.endswith("_rate") or k == "serv
 
 def _check(*, actor: User, kpi: str, value: float, period: str, alert_after: int, threshold_seconds: int) -> None:
     if not manages_targets(actor):
-        raise ApplicationError(_("Only an admin or a QA lead may set KPI targets."), status_code=403)
+        raise ApplicationError(_("Only an admin, a QA lead or a manager may set KPI targets."), status_code=403)
     if kpi not in Kpi.values:
         raise ApplicationError(_("Unknown KPI “{kpi}”.").format(kpi=kpi))
     if period not in TargetPeriod.values:
@@ -72,7 +72,7 @@ def target_save(
 def target_delete(*, actor: User, target: KpiTarget) -> None:
     """Remove a target (its alerts go with it)."""
     if not manages_targets(actor):
-        raise ApplicationError(_("Only an admin or a QA lead may set KPI targets."), status_code=403)
+        raise ApplicationError(_("Only an admin, a QA lead or a manager may set KPI targets."), status_code=403)
     target.delete()
 
 

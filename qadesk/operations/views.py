@@ -15,10 +15,10 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
 from qadesk.operations import erlang
 from qadesk.operations.exports import kpi_report_table
-from qadesk.operations.forms import ErlangForm, KpiReportForm, TargetForm
+from qadesk.operations.forms import ErlangForm, ForecastForm, KpiReportForm, LoyaltyForm, TargetForm
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import manages_targets, sees_operations
-from qadesk.operations.selectors import KpiReport, kpi_report
+from qadesk.operations.selectors import KpiReport, cohort_label, kpi_report, loyalty, staffing_forecast
 from qadesk.operations.services import target_delete, target_save
 
 
@@ -66,6 +66,21 @@ def _report(request: HttpRequest) -> tuple[KpiReportForm, KpiReport | None, str]
 
 
 @login_required
+def loyalty_page(request: HttpRequest) -> HttpResponse:
+    """Does resolution bring loyalty? The customers' return by first-contact resolution and by bad experiences."""
+    user = _reader(request)
+    form = LoyaltyForm(request.GET)
+    report = None
+    if form.is_valid():
+        try:
+            report = loyalty(actor=user, **form.loyalty_arguments())
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+    rows = [(c, cohort_label(c.key)) for c in report.cohorts] if report else []
+    return render(request, "operations/loyalty.html", {"form": form, "report": report, "rows": rows})
+
+
+@login_required
 def targets(request: HttpRequest) -> HttpResponse:
     """The targets: everyone who reads the KPIs sees them; admins and QA leads add and change them."""
     user = _reader(request)
@@ -87,6 +102,25 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one target (admins, QA leads and managers); the same checks as a new one."""
+    user = _reader(request)
+    if not manages_targets(user):
+        raise Http404
+    target = get_object_or_404(KpiTarget.objects.visible_to(user).select_related("site"), pk=pk)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_save(actor=user, target=target, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("operations:targets")
+    return render(request, "operations/target_edit.html", {"form": form, "target": target})
+
+
+@login_required
 @require_POST
 def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
@@ -101,11 +135,19 @@ def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def staffing(request: HttpRequest) -> HttpResponse:
     """The Erlang C calculator: agents needed per interval, or the figures for a given number of agents."""
     _reader(request)
-    form = ErlangForm(request.GET or None)
+    form = ErlangForm(request.GET if "calls" in request.GET else None)
     result = None
     if form.is_bound and form.is_valid():
         try:
             result = erlang.staffing(**form.staffing_arguments())
         except ValueError:
             messages.error(request, _("No staffing of up to 100,000 agents meets these figures."))
-    return render(request, "operations/staffing.html", {"form": form, "result": result})
+    forecast_form = ForecastForm(request.GET if "f-day" in request.GET else None, prefix="f")
+    table, aht = None, None
+    if forecast_form.is_bound and forecast_form.is_valid():
+        try:
+            table, aht = staffing_forecast(actor=request.user, **forecast_form.forecast_arguments())  # type: ignore[arg-type]
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+    context = {"form": form, "result": result, "forecast_form": forecast_form, "table": table, "aht": aht}
+    return render(request, "operations/staffing.html", context)

@@ -187,7 +187,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
         f"/sampling/runs/{o['run']}/",
     ]
     calibration = ["/calibration/", f"/calibration/{o['session']}/", f"/calibration/{o['session']}/results/"]
-    operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/"]
+    operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/", "/operations/loyalty/"]
     competence = ["/competence/", "/competence/?by=team", "/competence/results/"]
     customers = ["/surveys/", f"/surveys/{o['survey']}/", "/complaints/", "/complaints/report/", f"/complaints/{o['complaint']}/"]
     return {
