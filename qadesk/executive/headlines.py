@@ -177,22 +177,14 @@ def service_level(start: date, end: date) -> Measure | None:
 
 def fcr(start: date, end: date) -> Measure | None:
     """FCR: contacts resolved with no reopen and no new contact on the same reason within N days / contacts resolved
-    at least N days ago (kpis.py)."""
-    from datetime import timedelta
+    at least N days ago (kpis.py), as the operations report counts it (its totals; the count of hits is read back from
+    the rate, shown to one decimal: exact up to 1,000 decided contacts, within 0.05 % of them above)."""
+    from qadesk.operations.selectors import kpi_report
 
-    from django.utils import timezone
-
-    from qadesk.operations.kpis import KpiSettings
-    from qadesk.operations.selectors import _annotated
-
-    settings, now = KpiSettings(), timezone.now()
-    decided = Q(
-        resolved_at__isnull=False, resolved_at__gte=F("created_at"), resolved_at__lte=now - timedelta(days=settings.fcr_days)
-    )
-    s = _annotated(_contacts(start, end), settings=settings, now=now).aggregate(
-        decided=Count("id", filter=decided), fcr=Count("id", filter=decided & Q(reopens=0, came_back=False))
-    )
-    return share_measure(s["fcr"], s["decided"])
+    totals = kpi_report(actor=org_reader(), by="channel", date_from=start, date_to=end, with_targets=False).totals
+    if not totals.fcr_decided or totals.fcr_rate is None:
+        return None
+    return share_measure(round(totals.fcr_rate * totals.fcr_decided / 100), totals.fcr_decided)
 
 
 def aht(start: date, end: date) -> Measure | None:

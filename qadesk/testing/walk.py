@@ -247,7 +247,15 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/disputes/open/{o['disputable']}/",
             "/competence/",
         ],
-        "manager": [*everyone, *leads, *competence, "/executive/", "/executive/?period=week", "/executive/targets/", "/executive/digest/"],
+        "manager": [
+            *everyone,
+            *leads,
+            *competence,
+            "/executive/",
+            "/executive/?period=week",
+            "/executive/targets/",
+            "/executive/digest/",
+        ],
     }
 
 

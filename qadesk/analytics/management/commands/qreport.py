@@ -39,8 +39,8 @@ from qadesk.analytics.selectors import (
 from qadesk.competence import commands as competence
 from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
-from qadesk.executive import commands as executive
 from qadesk.costs import commands as cost_commands
+from qadesk.executive import commands as executive
 from qadesk.operations.commands import kpis_add_parser, kpis_print
 from qadesk.surveys import commands as surveys
 
