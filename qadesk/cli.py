@@ -17,6 +17,7 @@ qadesk report quality --by agent    quality report as JSON or CSV (also: precisi
 qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --to, --format)
 qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
+qadesk report survey-gap --by team  our review scores vs the customer's ratings, discrepancies (--rating csat|nps)
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
                                     ID]), or the detectors' precision/recall per criterion and language

@@ -80,6 +80,7 @@ class Command(BaseCommand):
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         kpis_add_parser(sub)
         surveys.add_report_parser(sub)
+        surveys.add_gap_parser(sub)
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -100,6 +101,9 @@ class Command(BaseCommand):
                 kpis_print(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 raise CommandError(str(exc.message)) from exc
+            return
+        if options["report"] == surveys.GAP_KIND:
+            surveys.run_gap(self, options, self._actor(options["user"]))
             return
         if options["report"] == surveys.REPORT_KIND:
             surveys.run_report(self, options, self._actor(options["user"]))
