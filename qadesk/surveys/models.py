@@ -210,6 +210,20 @@ class SurveyResponse(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # When a detractor or CSAT ≤ 2 answer set the interaction's customer rating and told the team lead (once).
     flagged_at = models.DateTimeField(_("flagged negative"), null=True, blank=True)
+    # The follow-up of a flagged response: who should call the customer back, and when someone did (the list's state).
+    followup_owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("follow-up owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_followups",
+    )
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("followed up by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    followup_note = models.TextField(_("follow-up note"), blank=True)
 
     objects = SurveyResponseQuerySet.as_manager()
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/export/", views.survey_results_export_view, name="results_export"),
     re_path(r"^(?P<pk>[0-9]+)/qr\.(?P<fmt>svg|png)$", views.open_link_qr_view, name="qr"),
     path("responses/<int:pk>/", views.response_detail_view, name="response"),
+    path("follow-up/", views.followup_list_view, name="followups"),
+    path("responses/<int:pk>/follow-up/", views.followup_done_view, name="followup_done"),
 ]
