@@ -188,7 +188,15 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
     ]
     calibration = ["/calibration/", f"/calibration/{o['session']}/", f"/calibration/{o['session']}/results/"]
     operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/"]
-    customers = ["/surveys/", f"/surveys/{o['survey']}/", "/complaints/", "/complaints/report/", f"/complaints/{o['complaint']}/"]
+    customers = [
+        "/surveys/",
+        f"/surveys/{o['survey']}/",
+        "/surveys/gap/?by=agent",
+        "/surveys/follow-up/",
+        "/complaints/",
+        "/complaints/report/",
+        f"/complaints/{o['complaint']}/",
+    ]
     return {
         "admin": [
             *everyone,
@@ -232,7 +240,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/reviews/{o['own_review']}/",
             f"/calibration/{o['session']}/items/{o['item']}/score/",
         ],
-        "lead.milano": [*everyone, *leads, *operations, "/surveys/", "/complaints/"],
+        "lead.milano": [*everyone, *leads, *operations, "/surveys/", "/surveys/gap/", "/surveys/follow-up/", "/complaints/"],
         "agent.it": [
             *everyone,
             f"/reviews/{o['review']}/",
