@@ -320,6 +320,10 @@ def customer_voice(*, actor: User, interaction_id: int | None = None, own: bool 
     if own:
         handled = InteractionAgent.objects.filter(agent__user=actor).values("interaction_id")
         responses = responses.filter(interaction_id__in=handled)
+    newest = responses.select_related("survey").prefetch_related("answers__question").order_by("-started_at", "-pk")
+    latest = list(newest[:VOICE_SHOWN])
+    if not latest:  # the common case on a review page: one query, no figures to read
+        return CustomerVoice(figures.csat({}), figures.nps({}), [])
     counts: dict[str, Counter[int]] = {"csat": Counter(), "nps": Counter()}
     seen: set[tuple[int, str]] = set()
     rated = SurveyAnswer.objects.filter(response__in=responses.values("pk"), question__kind__in=counts, value__isnull=False)
@@ -330,11 +334,58 @@ def customer_voice(*, actor: User, interaction_id: int | None = None, own: bool 
             seen.add((response_id, kind))
             counts[kind][value] += 1
     minimum_n = OrgSettings.load().minimum_n
-    newest = responses.select_related("survey").prefetch_related("answers__question").order_by("-started_at", "-pk")
     shown = [
         (r, [(pick(a.question.text), answer_display(a)) for a in sorted(r.answers.all(), key=lambda a: a.question.position)])
-        for r in newest[:VOICE_SHOWN]
+        for r in latest
     ]
     return CustomerVoice(
         figures.csat(counts["csat"], minimum_n=minimum_n), figures.nps(counts["nps"], minimum_n=minimum_n), shown
     )
+
+
+TREND_PERIODS = ("week", "month")
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One week or month of a survey: its label and CSAT, NPS, CES over the responses started in it."""
+
+    start: date
+    label: str
+    csat: figures.Figure | None
+    nps: figures.NpsFigure | None
+    ces: figures.Figure | None
+
+
+def survey_trend(
+    *, actor: User, survey: Survey, period: str = "month", date_from: date | None = None, date_to: date | None = None
+) -> list[TrendRow]:
+    """CSAT, NPS and CES per week or month (local time) of the responses' start, over what the actor may see."""
+    from django.db.models.functions import TruncMonth, TruncWeek
+
+    from qadesk.analytics.charts import period_label
+
+    if period not in TREND_PERIODS:
+        raise ApplicationError(_("Unknown period “{period}”; choose week or month.").format(period=period))
+    responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    headline = headline_questions(survey)
+    trunc = (TruncWeek if period == "week" else TruncMonth)("response__started_at")
+    counts: dict[date, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
+    for kind, code in headline.items():
+        rated = SurveyAnswer.objects.filter(
+            response__in=responses.values("pk"), question__kind=kind, question__code=code, value__isnull=False
+        )
+        for row in rated.annotate(start=trunc).values("start", "value").annotate(n=Count("id")).order_by():
+            start = row["start"].date() if hasattr(row["start"], "date") else row["start"]
+            counts[start][kind][int(row["value"] or 0)] += row["n"]
+    minimum_n = OrgSettings.load().minimum_n
+    return [
+        TrendRow(
+            start=start,
+            label=period_label(start, period),
+            csat=figures.csat(per["csat"], minimum_n=minimum_n) if "csat" in headline else None,
+            nps=figures.nps(per["nps"], minimum_n=minimum_n) if "nps" in headline else None,
+            ces=figures.ces(per["ces"], minimum_n=minimum_n) if "ces" in headline else None,
+        )
+        for start, per in sorted(counts.items())
+    ]

@@ -24,6 +24,7 @@ from qadesk.surveys.exports import DEFINITIONS, results_table
 from qadesk.surveys.models import SurveyResponse
 from qadesk.surveys.selectors import (
     DIMENSIONS,
+    TREND_PERIODS,
     answer_display,
     followup_check_access,
     followup_list,
@@ -32,6 +33,7 @@ from qadesk.surveys.selectors import (
     survey_get,
     survey_list,
     survey_results,
+    survey_trend,
 )
 from qadesk.surveys.services import response_follow_up
 
@@ -65,12 +67,14 @@ def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
     survey = survey_get(actor=actor, survey_id=pk)
     by, date_from, date_to = _filters(request)
     search = request.GET.get("q", "")[:200]
+    period = str(request.GET.get("period")) if request.GET.get("period") in TREND_PERIODS else "month"
     try:
         results = survey_results(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to)
         comments = survey_comments(actor=actor, survey=survey, search=search, date_from=date_from, date_to=date_to)
+        trend = survey_trend(actor=actor, survey=survey, period=period, date_from=date_from, date_to=date_to)
         error = ""
     except ApplicationError as exc:
-        results, comments, error = None, [], str(exc.message)
+        results, comments, trend, error = None, [], [], str(exc.message)
     open_url = request.build_absolute_uri(f"/s/o/{survey.open_token}/") if survey.open_link else ""
     context = {
         "survey": survey,
@@ -82,6 +86,8 @@ def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
         "date_from": date_from,
         "date_to": date_to,
         "search": search,
+        "trend": trend,
+        "period": period,
         "definitions": DEFINITIONS,
         "open_url": open_url if actor.sees_everything else "",
         "name": pick(survey.name),

@@ -89,3 +89,22 @@ def test_the_agent_sees_the_customers_rating_beside_the_review(
     mine = page_client(agent_user).get("/reviews/mine/").content.decode()
     assert "Your customers' ratings" in mine and "&lt;i&gt;Nobody called&lt;/i&gt;" in mine
     assert "Nobody called" not in page_client(other_team_agent_user).get("/reviews/mine/").content.decode()
+
+
+def test_the_results_page_shows_the_trend_per_week_and_month(post_contact, agent, qa_lead) -> None:
+    from datetime import timedelta
+
+    from qadesk.surveys.selectors import survey_trend
+    from qadesk.surveys.services import invitation_create
+
+    now = timezone.now()
+    for days, csat in [(0, 5), (0, 4), (40, 1)]:
+        invitation = invitation_create(survey=post_contact, interaction=f.make_interaction(agent), language="en")
+        response = answer(invitation, csat)
+        SurveyResponse.objects.filter(pk=response.pk).update(started_at=now - timedelta(days=days))
+    months = survey_trend(actor=qa_lead, survey=post_contact, period="month")
+    assert [(t.csat.n, t.csat.value) for t in months if t.csat] == [(1, 0.0), (2, 100.0)]
+    weeks = survey_trend(actor=qa_lead, survey=post_contact, period="week")
+    assert sum(t.csat.n for t in weeks if t.csat) == 3 and all(t.start.weekday() == 0 for t in weeks)
+    page = page_client(qa_lead).get(f"/surveys/{post_contact.pk}/?period=week")
+    assert page.status_code == 200 and 'id="survey-trend"' in page.content.decode()
