@@ -21,6 +21,7 @@ qadesk costs import KIND FILE       labour, support, revenue or segments rows fr
 qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk report executive --from D --to D  headline figures vs the period before, baselines, targets (json|csv|pdf)
+qadesk report survey-gap --by team  our review scores vs the customer's ratings, discrepancies (--rating csat|nps)
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
                                     ID]), or the detectors' precision/recall per criterion and language

@@ -74,7 +74,9 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
     """A QA lead opens a session over typed or ticked interactions."""
     actor = _actor(request)
     _require_lead(actor)
-    form = SessionForm(request.POST or None, actor=actor)
+    # ?interactions=T-1,T-2 fills the interactions in (the gap page's "send to calibration" on a discrepancy).
+    initial = {"interaction_refs": request.GET.get("interactions", "")[:2000]}
+    form = SessionForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -24,6 +24,7 @@ from qadesk.complaints.stats import (
     within_target,
 )
 from qadesk.interactions.models import Interaction, JourneyPhase
+from qadesk.surveys.outcome import outcome_figure, outcome_ratings
 
 # Sort keys offered by the list (page and API): a leading "-" sorts descending.
 SORTS = {
@@ -103,6 +104,7 @@ class ReportRow:
     closed: int = 0
     times: ResolutionTimes | None = None
     target: WithinTarget | None = None
+    outcome: Any = None  # satisfaction with the outcome: surveys.figures.Figure (CSAT of the outcome survey's answers)
 
 
 @dataclass
@@ -136,18 +138,19 @@ def complaint_report(
     groups: dict[str, list[Complaint]] = defaultdict(list)
     labels: dict[str, str] = {}
     everything = list(complaints.order_by("created_at", "pk"))
+    ratings = outcome_ratings(c.pk for c in everything)
     for complaint in everything:
         key, label = _group(complaint, by)
         groups[key].append(complaint)
         labels[key] = label
-    rows = [_row(key, labels[key], items, now, minimum_n) for key, items in groups.items()]
+    rows = [_row(key, labels[key], items, now, minimum_n, ratings) for key, items in groups.items()]
     rows.sort(key=lambda r: r.key if by == "period" else (-r.logged, r.label))
     repeat = repeat_complainants(c.customer.external_id if c.customer else None for c in everything)
     return ComplaintReport(
         by=by,
         date_from=date_from,
         date_to=date_to,
-        total=_row("", "", everything, now, minimum_n),
+        total=_row("", "", everything, now, minimum_n, ratings),
         rows=rows,
         repeat=sorted(repeat.items(), key=lambda item: (-item[1], item[0])),
         minimum_n=minimum_n,
@@ -165,7 +168,7 @@ def _group(complaint: Complaint, by: str) -> tuple[str, str]:
     return month, month
 
 
-def _row(key: str, label: str, items: list[Complaint], now: datetime, minimum_n: int) -> ReportRow:
+def _row(key: str, label: str, items: list[Complaint], now: datetime, minimum_n: int, ratings: dict[int, int]) -> ReportRow:
     closed = [c for c in items if c.status in CLOSED_STATUSES and c.closed_at is not None]
     open_ = [c for c in items if c.status in OPEN_STATUSES]
     return ReportRow(
@@ -177,6 +180,7 @@ def _row(key: str, label: str, items: list[Complaint], now: datetime, minimum_n:
         closed=len(closed),
         times=resolution_times(hours_between(c.created_at, c.closed_at) for c in closed if c.closed_at),
         target=within_target(((c.closed_at, c.due_at) for c in closed if c.closed_at), minimum_n=minimum_n),
+        outcome=outcome_figure((ratings[c.pk] for c in items if c.pk in ratings), minimum_n=minimum_n),
     )
 
 
@@ -199,6 +203,11 @@ def report_as_dict(report: ComplaintReport) -> dict[str, Any]:
             "within_target_low": _round(target.low if target else None),
             "within_target_high": _round(target.high if target else None),
             "conclusive": bool(target and target.conclusive),
+            "outcome_responses": r.outcome.n if r.outcome else 0,
+            "outcome_csat": r.outcome.value if r.outcome else None,
+            "outcome_csat_low": r.outcome.ci_low if r.outcome else None,
+            "outcome_csat_high": r.outcome.ci_high if r.outcome else None,
+            "outcome_conclusive": bool(r.outcome and r.outcome.conclusive),
         }
 
     return {

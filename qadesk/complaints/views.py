@@ -41,6 +41,7 @@ from qadesk.complaints.services import (
 from qadesk.core.errors import ApplicationError, Conflict, PermissionDenied
 from qadesk.core.exports import page_export
 from qadesk.interactions.models import Interaction
+from qadesk.surveys.outcome import complaint_outcome
 
 PAGE_SIZE = 50
 
@@ -132,6 +133,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms: object)
         "transition_form": TransitionForm(allowed=allowed) if allowed else None,
         "audit": complaint_audit(complaint=complaint),
         "visible_interactions": visible,
+        "outcome": complaint_outcome(complaint=complaint) if complaint.is_closed else None,
     }
     context.update(forms)
     return context

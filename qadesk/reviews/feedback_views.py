@@ -23,6 +23,7 @@ from qadesk.disputes.selectors import reviews_of_agent
 from qadesk.disputes.services import review_reopen
 from qadesk.reviews.selectors import review_detail
 from qadesk.reviews.services import coaching_note_add, review_acknowledge
+from qadesk.surveys.selectors import customer_voice
 
 PAGE_SIZE = 25
 TREND_PERIODS = ("week", "month")
@@ -47,6 +48,7 @@ def my_reviews_view(request: HttpRequest) -> HttpResponse:
         "trend": trend,
         "period": period,
         "chart": _chart(trend),
+        "customer_voice": customer_voice(actor=user, own=True),  # an agent's own customers' ratings beside their reviews
     }
     return render(request, "reviews/mine.html", context)
 

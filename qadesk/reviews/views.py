@@ -43,6 +43,7 @@ from qadesk.reviews.services import (
 )
 from qadesk.reviews.tables import ROW_COLUMNS, review_rows
 from qadesk.scorecards.selectors import scorecard_version_detail, scorecard_versions_for
+from qadesk.surveys.selectors import customer_voice
 
 
 @login_required
@@ -283,6 +284,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if draft and draft.get("review") == review.pk:
         feedback.coaching_draft = draft.get("body", "")
     context = {"review": review, "fb": feedback, "pass_mark": OrgSettings.load().pass_mark, "interaction": None}
+    context["customer_voice"] = customer_voice(actor=request.user, interaction_id=review.interaction_id)  # type: ignore[arg-type]
     with contextlib.suppress(Http404):  # the transcript the ratings (and any dispute) refer to, for whoever may see it
         context["interaction"] = interaction_detail(actor=request.user, pk=review.interaction_id)  # type: ignore[arg-type]
     return render(request, "reviews/detail.html", context)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from qadesk.surveys.models import InvitationRule, Survey, SurveyContact
+from qadesk.surveys.models import InvitationRule, QualityTarget, Survey, SurveyContact
 
 
 @admin.register(Survey)
@@ -18,3 +18,8 @@ class InvitationRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class SurveyContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["customer", "email", "opted_out_at"]
     search_fields = ["customer__external_id", "email"]
+
+
+@admin.register(QualityTarget)
+class QualityTargetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["figure", "team", "value"]

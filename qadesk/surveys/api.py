@@ -17,7 +17,8 @@ from qadesk.core.errors import PermissionDenied
 from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import Id
 from qadesk.interactions.models import Interaction
-from qadesk.surveys.exports import results_as_dict, results_table
+from qadesk.surveys.exports import gap_as_dict, results_as_dict, results_table
+from qadesk.surveys.gap_selectors import gap_report
 from qadesk.surveys.models import Survey, SurveyResponse
 from qadesk.surveys.selectors import response_detail, response_list, survey_get, survey_list, survey_results
 from qadesk.surveys.services import invitation_create, survey_version_create, survey_version_export
@@ -140,6 +141,21 @@ def results(
     survey = survey_get(actor=request.user, survey_id=survey_id)  # type: ignore[arg-type]
     found = survey_results(actor=request.user, survey=survey, by=by, date_from=date_from, date_to=date_to)  # type: ignore[arg-type]
     return results_as_dict(found)
+
+
+@router.get("/gap", response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut})
+def gap(
+    request: HttpRequest,
+    by: Literal["agent", "team", "label", "phase"] = "team",
+    rating: Literal["csat", "nps"] = "csat",
+    date_from: date | None = Query(None, alias="from"),
+    date_to: date | None = Query(None, alias="to"),
+) -> dict[str, Any]:
+    """Internal vs customer (seed 003): IQS and pass rate beside CSAT, NPS and expectations met, over the period and over
+    the same interactions, Spearman's rho with its 95 % interval, the discrepancy list and the planned / delivered /
+    received panel per team. QA staff, managers and team leads (their team); 404 for agents and reviewers."""
+    found = gap_report(actor=request.user, by=by, rating=rating, date_from=date_from, date_to=date_to)  # type: ignore[arg-type]
+    return gap_as_dict(found)
 
 
 @router.get("/{int:survey_id}/results/export", openapi_extra=EXPORT_OPENAPI, summary="Survey results as CSV or xlsx")

@@ -10,17 +10,20 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
-from qadesk.surveys.exports import results_as_dict, results_write_csv
+from qadesk.surveys.exports import gap_as_dict, gap_write_csv, results_as_dict, results_write_csv
+from qadesk.surveys.gap_selectors import GAP_DIMENSIONS, RATINGS, gap_report
 from qadesk.surveys.imports import survey_responses_import_file
 from qadesk.surveys.models import Survey
 from qadesk.surveys.selectors import DIMENSIONS, survey_results
 
 IMPORT_KIND = "survey-responses"
 REPORT_KIND = "surveys"
+GAP_KIND = "survey-gap"
 
 
 def add_import_parser(sub: Any, **defaults: Any) -> None:
@@ -75,3 +78,29 @@ def run_report(command: BaseCommand, options: dict[str, Any], actor: User) -> No
         results_write_csv(results, command.stdout)  # type: ignore[arg-type]
     else:
         command.stdout.write(json.dumps(results_as_dict(results), indent=2, ensure_ascii=False))
+
+
+def add_gap_parser(sub: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(GAP_KIND, help="Our scores vs the customer's: IQS beside CSAT/NPS.")
+    parser.add_argument("--by", choices=GAP_DIMENSIONS, default="team")
+    parser.add_argument("--rating", choices=RATINGS, default="csat", help="The customer rating compared (default csat).")
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First day, YYYY-MM-DD.")
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last day, inclusive.")
+    parser.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
+    parser.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
+    return parser
+
+
+def run_gap(command: BaseCommand, options: dict[str, Any], actor: User) -> None:
+    try:
+        report = gap_report(
+            actor=actor, by=options["by"], rating=options["rating"], date_from=options["date_from"], date_to=options["date_to"]
+        )
+    except ApplicationError as exc:
+        raise CommandError(str(exc.message)) from exc
+    except Http404 as exc:
+        raise CommandError(_("This user may not see the gap report.")) from exc
+    if options["output"] == "csv":
+        gap_write_csv(report, command.stdout)  # type: ignore[arg-type]
+    else:
+        command.stdout.write(json.dumps(gap_as_dict(report), indent=2, ensure_ascii=False))

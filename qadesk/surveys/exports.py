@@ -8,7 +8,9 @@ from typing import Any, TextIO
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.core.exports import Column, Table, csv_writer
+from qadesk.scorecards.scoring import GroupStats
 from qadesk.surveys.figures import Figure
+from qadesk.surveys.gap_selectors import GapReport, GapRow
 from qadesk.surveys.selectors import GroupFigures, SurveyResults
 
 FIGURES = ("csat", "nps", "ces", "response_rate")
@@ -106,3 +108,71 @@ def results_table(results: SurveyResults) -> Table:
             yield row
 
     return Table(name=f"survey-{results.survey.code}", columns=columns, rows=rows(), sheet=str(results.survey))
+
+
+def gap_as_dict(report: GapReport) -> dict[str, Any]:
+    """The gap report as plain JSON-ready data (API and CLI)."""
+
+    def stats(s: GroupStats) -> dict[str, Any]:
+        return {"n": s.n, "value": s.iqs, "ci_low": s.ci_low, "ci_high": s.ci_high, "conclusive": s.conclusive}
+
+    def row(r: GapRow) -> dict[str, Any]:
+        c = r.correlation
+        return {
+            "key": r.key,
+            "label": r.label,
+            "iqs": stats(r.iqs),
+            "pass_rate": _figure_dict(r.pass_rate),
+            "csat": _figure_dict(r.csat),
+            "nps": _figure_dict(r.nps),
+            "expectations_met": _figure_dict(r.expectations_met),
+            "paired_iqs": stats(r.paired_iqs),
+            "paired_rating": _figure_dict(r.paired_rating),
+            "spearman": {"n": c.n, "rho": c.rho, "ci_low": c.ci_low, "ci_high": c.ci_high, "conclusive": c.conclusive},
+            "we_high_customer_low": r.we_high,
+            "we_low_customer_high": r.we_low,
+        }
+
+    return {
+        "by": report.by,
+        "rating": report.rating,
+        "from": report.date_from.isoformat() if report.date_from else None,
+        "to": report.date_to.isoformat() if report.date_to else None,
+        "pass_mark": report.pass_mark,
+        "minimum_n": report.minimum_n,
+        "overall": row(report.overall),
+        "groups": [row(g) for g in report.groups],
+        "discrepancies": [d.__dict__ for d in report.discrepancies],
+        "panel": [
+            {
+                "key": p.key,
+                "label": p.label,
+                "planned": p.planned,
+                "value": p.value,
+                "change": p.change,
+                "reviews": p.n_reviews,
+                "ratings": p.n_ratings,
+            }
+            for p in report.panel
+        ],
+    }
+
+
+GAP_CSV_HEADER = [
+    "key", "label", "iqs_n", "iqs", "iqs_low", "iqs_high", "pass_rate", "csat_n", "csat", "nps_n", "nps",
+    "expectations_met", "paired_n", "paired_iqs", "paired_rating", "spearman_rho", "spearman_low", "spearman_high",
+    "spearman_conclusive", "we_high_customer_low", "we_low_customer_high",
+]  # fmt: skip
+
+
+def gap_write_csv(report: GapReport, stream: TextIO) -> None:
+    """One CSV row per group then the total (key "*"), machine-readable: codes and plain numbers."""
+    writer = csv_writer(stream)
+    writer.writerow(GAP_CSV_HEADER)
+    for r in [*report.groups, GapRow(**{**report.overall.__dict__, "key": "*", "label": str(_("All"))})]:
+        c = r.correlation
+        writer.writerow([
+            r.key, r.label, r.iqs.n, r.iqs.iqs, r.iqs.ci_low, r.iqs.ci_high, r.pass_rate.value, r.csat.n, r.csat.value,
+            r.nps.n, r.nps.value, r.expectations_met.value, r.paired_iqs.n, r.paired_iqs.iqs, r.paired_rating.value,
+            c.rho, c.ci_low, c.ci_high, c.conclusive, r.we_high, r.we_low,
+        ])  # fmt: skip

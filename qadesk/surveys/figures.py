@@ -53,6 +53,11 @@ def _share_figure(definition: str, hits: int, n: int, minimum_n: int) -> Figure:
     )
 
 
+def share_figure(definition: str, hits: int, n: int, minimum_n: int) -> Figure:
+    """A share in percent (hits / n × 100) with its Wilson interval, named `definition` (pass rate, expectations met)."""
+    return _share_figure(definition, hits, n, minimum_n)
+
+
 def _mean_figure(definition: str, counts: Counts, minimum_n: int, low: int, high: int) -> Figure:
     """The mean rating with a Student-t interval, kept within the scale."""
     n = _n(counts)

@@ -143,6 +143,15 @@ class SurveyInvitation(models.Model):
         blank=True,
         related_name="survey_invitations",
     )
+    # A complaint-outcome invitation: the complaint whose closing sent it (its answers show on the complaint).
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
     language = models.CharField(_("language"), max_length=8, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -201,6 +210,20 @@ class SurveyResponse(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # When a detractor or CSAT ≤ 2 answer set the interaction's customer rating and told the team lead (once).
     flagged_at = models.DateTimeField(_("flagged negative"), null=True, blank=True)
+    # The follow-up of a flagged response: who should call the customer back, and when someone did (the list's state).
+    followup_owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("follow-up owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_followups",
+    )
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("followed up by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    followup_note = models.TextField(_("follow-up note"), blank=True)
 
     objects = SurveyResponseQuerySet.as_manager()
 
@@ -281,3 +304,42 @@ class InvitationRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TargetFigure(models.TextChoices):
+    """The figures of the planned / delivered / received panel a target may be set on (all in points or percent)."""
+
+    IQS = "iqs", _("IQS")
+    PASS_RATE = "pass_rate", _("Pass rate (%)")
+    CSAT = "csat", _("CSAT (%)")
+    NPS = "nps", _("NPS")
+    EXPECTATIONS_MET = "expectations_met", _("Expectations met (%)")
+
+
+class QualityTarget(models.Model):
+    """Planned quality (seed 000): the level the organisation aims at for one figure, for every team or for one team.
+    The gap page sets it beside the delivered (IQS, pass rate) and received (CSAT, NPS, expectations met) figures."""
+
+    figure = models.CharField(_("figure"), max_length=20, choices=TargetFigure.choices)
+    value = models.FloatField(_("target"), help_text=_("Points (IQS 0–100, NPS −100…100) or a percentage."))
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="quality_targets",
+        help_text=_("Empty: every team without its own target."),
+    )
+
+    class Meta:
+        ordering = ["figure", "team__name"]
+        verbose_name = _("quality target")
+        verbose_name_plural = _("quality targets")
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "team"], name="quality_target_team"),
+            models.UniqueConstraint(fields=["figure"], condition=Q(team__isnull=True), name="quality_target_all_teams"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_figure_display()}: {self.value:g}"

@@ -279,3 +279,113 @@ def response_list(*, actor: User, survey: Survey | None = None) -> QuerySet[Surv
     """The responses the actor may see, newest first (an agent: their own customers'; a team lead: their team's)."""
     responses = SurveyResponse.objects.visible_to(actor).select_related("survey", "interaction__agent")
     return responses.filter(survey=survey) if survey is not None else responses
+
+
+def followup_check_access(*, actor: User) -> None:
+    """The follow-up list is for QA staff, managers and team leads; agents and reviewers get 404."""
+    if not actor.is_authenticated or not (actor.sees_everything or actor.role == "team_lead"):
+        raise Http404
+
+
+def followup_list(*, actor: User, done: bool = False) -> QuerySet[SurveyResponse]:
+    """Responses with a detractor or CSAT ≤ 2 answer awaiting follow-up (or, with `done`, those followed up), that the
+    actor may see, oldest first (done: newest first)."""
+    followup_check_access(actor=actor)
+    flagged = SurveyResponse.objects.visible_to(actor).filter(flagged_at__isnull=False, followed_up_at__isnull=not done)
+    related = flagged.select_related("survey", "interaction__agent", "interaction__team", "followup_owner", "followed_up_by")
+    return related.order_by("-followed_up_at", "-pk") if done else related.order_by("flagged_at", "pk")
+
+
+@dataclass(frozen=True)
+class CustomerVoice:
+    """What customers said, for a review page or an agent's own page: CSAT and NPS over the responses, and the newest
+    responses with their answers (question, answer)."""
+
+    csat: figures.Figure
+    nps: figures.NpsFigure
+    responses: list[tuple[SurveyResponse, list[tuple[str, str]]]]
+
+
+VOICE_SHOWN = 5
+
+
+def customer_voice(*, actor: User, interaction_id: int | None = None, own: bool = False) -> CustomerVoice:
+    """The customers' ratings beside reviews: about one interaction, or with `own` about the interactions the actor
+    handled as an agent (their own customers'). CSAT and NPS take each response's first question of the kind."""
+    from qadesk.interactions.models import InteractionAgent
+
+    responses = SurveyResponse.objects.visible_to(actor).filter(interaction__isnull=False)
+    if interaction_id is not None:
+        responses = responses.filter(interaction_id=interaction_id)
+    if own:
+        handled = InteractionAgent.objects.filter(agent__user=actor).values("interaction_id")
+        responses = responses.filter(interaction_id__in=handled)
+    newest = responses.select_related("survey").prefetch_related("answers__question").order_by("-started_at", "-pk")
+    latest = list(newest[:VOICE_SHOWN])
+    if not latest:  # the common case on a review page: one query, no figures to read
+        return CustomerVoice(figures.csat({}), figures.nps({}), [])
+    counts: dict[str, Counter[int]] = {"csat": Counter(), "nps": Counter()}
+    seen: set[tuple[int, str]] = set()
+    rated = SurveyAnswer.objects.filter(response__in=responses.values("pk"), question__kind__in=counts, value__isnull=False)
+    for response_id, kind, value in rated.order_by("response_id", "question__position").values_list(
+        "response_id", "question__kind", "value"
+    ):
+        if (response_id, kind) not in seen and value is not None:
+            seen.add((response_id, kind))
+            counts[kind][value] += 1
+    minimum_n = OrgSettings.load().minimum_n
+    shown = [
+        (r, [(pick(a.question.text), answer_display(a)) for a in sorted(r.answers.all(), key=lambda a: a.question.position)])
+        for r in latest
+    ]
+    return CustomerVoice(
+        figures.csat(counts["csat"], minimum_n=minimum_n), figures.nps(counts["nps"], minimum_n=minimum_n), shown
+    )
+
+
+TREND_PERIODS = ("week", "month")
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One week or month of a survey: its label and CSAT, NPS, CES over the responses started in it."""
+
+    start: date
+    label: str
+    csat: figures.Figure | None
+    nps: figures.NpsFigure | None
+    ces: figures.Figure | None
+
+
+def survey_trend(
+    *, actor: User, survey: Survey, period: str = "month", date_from: date | None = None, date_to: date | None = None
+) -> list[TrendRow]:
+    """CSAT, NPS and CES per week or month (local time) of the responses' start, over what the actor may see."""
+    from django.db.models.functions import TruncMonth, TruncWeek
+
+    from qadesk.analytics.charts import period_label
+
+    if period not in TREND_PERIODS:
+        raise ApplicationError(_("Unknown period “{period}”; choose week or month.").format(period=period))
+    responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    headline = headline_questions(survey)
+    trunc = (TruncWeek if period == "week" else TruncMonth)("response__started_at")
+    counts: dict[date, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
+    for kind, code in headline.items():
+        rated = SurveyAnswer.objects.filter(
+            response__in=responses.values("pk"), question__kind=kind, question__code=code, value__isnull=False
+        )
+        for row in rated.annotate(start=trunc).values("start", "value").annotate(n=Count("id")).order_by():
+            start = row["start"].date() if hasattr(row["start"], "date") else row["start"]
+            counts[start][kind][int(row["value"] or 0)] += row["n"]
+    minimum_n = OrgSettings.load().minimum_n
+    return [
+        TrendRow(
+            start=start,
+            label=period_label(start, period),
+            csat=figures.csat(per["csat"], minimum_n=minimum_n) if "csat" in headline else None,
+            nps=figures.nps(per["nps"], minimum_n=minimum_n) if "nps" in headline else None,
+            ces=figures.ces(per["ces"], minimum_n=minimum_n) if "ces" in headline else None,
+        )
+        for start, per in sorted(counts.items())
+    ]

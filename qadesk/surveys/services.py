@@ -278,10 +278,15 @@ def response_close_loop(*, response: SurveyResponse, question: Question, value: 
     headline = headline_question(response.version)
     if headline is None or headline.pk != question.pk:
         return
+    leads = list(
+        User.objects.filter(role=Role.TEAM_LEAD, team_id=interaction.team_id, is_active=True).order_by("pk")
+        if interaction.team_id
+        else []
+    )
     response.flagged_at = timezone.now()
-    response.save(update_fields=["flagged_at"])
+    response.followup_owner = leads[0] if leads else None  # the follow-up list's owner: the team's (first) lead
+    response.save(update_fields=["flagged_at", "followup_owner"])
     Interaction.objects.filter(pk=interaction.pk).update(customer_rating=CustomerRating.NEGATIVE)
-    leads = User.objects.filter(role=Role.TEAM_LEAD, team_id=interaction.team_id, is_active=True) if interaction.team_id else []
     for lead in leads:
         notify(
             recipient=lead,
@@ -327,3 +332,28 @@ def response_for_open_link(*, survey: Survey, key: str, language: str, page_url:
         defaults={"version": version, "language": language[:8], "page_url": page_url[:500]},
     )
     return response
+
+
+def response_follow_up(*, response: SurveyResponse, actor: User, note: str = "") -> SurveyResponse:
+    """Mark a flagged response followed up (the customer was called back): its owner, the team's lead, a QA lead or an
+    admin may; a second time is a Conflict naming who did it first."""
+    from qadesk.core.errors import Conflict, PermissionDenied
+
+    with transaction.atomic():
+        locked = SurveyResponse.objects.select_for_update(of=("self",)).select_related("interaction").get(pk=response.pk)
+        if locked.flagged_at is None:
+            raise ApplicationError(_("Only a response with a low rating is followed up."))
+        team_id = locked.interaction.team_id if locked.interaction else None
+        allowed = (
+            actor.role in {Role.QA_LEAD, Role.ADMIN}
+            or actor.pk == locked.followup_owner_id
+            or (actor.role == Role.TEAM_LEAD and team_id is not None and actor.team_id == team_id)
+        )
+        if not allowed:
+            raise PermissionDenied(_("Only the owner, the team's lead or a QA lead may close this follow-up."))
+        if locked.followed_up_at is not None:
+            who = locked.followed_up_by.get_full_name() or locked.followed_up_by.username if locked.followed_up_by else "—"
+            raise Conflict(_("{user} already followed this response up.").format(user=who))
+        locked.followed_up_at, locked.followed_up_by, locked.followup_note = timezone.now(), actor, note.strip()[:2000]
+        locked.save(update_fields=["followed_up_at", "followed_up_by", "followup_note"])
+    return locked

@@ -7,26 +7,35 @@ import io
 from datetime import date
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
 from qadesk.core.i18n import pick
 from qadesk.surveys.exports import DEFINITIONS, results_table
+from qadesk.surveys.models import SurveyResponse
 from qadesk.surveys.selectors import (
     DIMENSIONS,
+    TREND_PERIODS,
     answer_display,
+    followup_check_access,
+    followup_list,
     response_detail,
     survey_comments,
     survey_get,
     survey_list,
     survey_results,
+    survey_trend,
 )
+from qadesk.surveys.services import response_follow_up
 
 
 def _user(request: HttpRequest) -> User:
@@ -58,12 +67,14 @@ def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
     survey = survey_get(actor=actor, survey_id=pk)
     by, date_from, date_to = _filters(request)
     search = request.GET.get("q", "")[:200]
+    period = str(request.GET.get("period")) if request.GET.get("period") in TREND_PERIODS else "month"
     try:
         results = survey_results(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to)
         comments = survey_comments(actor=actor, survey=survey, search=search, date_from=date_from, date_to=date_to)
+        trend = survey_trend(actor=actor, survey=survey, period=period, date_from=date_from, date_to=date_to)
         error = ""
     except ApplicationError as exc:
-        results, comments, error = None, [], str(exc.message)
+        results, comments, trend, error = None, [], [], str(exc.message)
     open_url = request.build_absolute_uri(f"/s/o/{survey.open_token}/") if survey.open_link else ""
     context = {
         "survey": survey,
@@ -75,6 +86,8 @@ def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
         "date_from": date_from,
         "date_to": date_to,
         "search": search,
+        "trend": trend,
+        "period": period,
         "definitions": DEFINITIONS,
         "open_url": open_url if actor.sees_everything else "",
         "name": pick(survey.name),
@@ -115,3 +128,38 @@ def response_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         for a in response.answers.select_related("question").order_by("question__position")
     ]
     return render(request, "surveys/response.html", {"response": response, "answers": answers})
+
+
+FOLLOWUPS_SHOWN = 200
+
+
+@login_required
+def followup_list_view(request: HttpRequest) -> HttpResponse:
+    """Detractors and CSAT ≤ 2 answers awaiting follow-up (or those done), each with its owner and a "followed up"."""
+    actor = _user(request)
+    done = request.GET.get("status") == "done"
+    responses = list(followup_list(actor=actor, done=done).prefetch_related("answers__question")[:FOLLOWUPS_SHOWN])
+    rows = [(r, *_rating_and_comment(r)) for r in responses]
+    return render(request, "surveys/followups.html", {"rows": rows, "done": done, "shown": FOLLOWUPS_SHOWN})
+
+
+def _rating_and_comment(response: SurveyResponse) -> tuple[str, str]:
+    """The response's first CSAT/NPS answer as "CSAT 2" and its first non-empty comment."""
+    answers = sorted(response.answers.all(), key=lambda a: a.question.position)
+    rating = next((f"{a.question.kind.upper()} {a.value}" for a in answers if a.question.kind in ("csat", "nps")), "")
+    comment = next((a.text for a in answers if a.question.kind == "text" and a.text), "")
+    return rating, comment
+
+
+@login_required
+@require_POST
+def followup_done_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    followup_check_access(actor=actor)
+    response = response_detail(actor=actor, response_id=pk)
+    try:
+        response_follow_up(response=response, actor=actor, note=request.POST.get("note", ""))
+        messages.success(request, _("Marked as followed up."))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("surveys:followups")

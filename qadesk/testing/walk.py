@@ -189,7 +189,15 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
     calibration = ["/calibration/", f"/calibration/{o['session']}/", f"/calibration/{o['session']}/results/"]
     operations = ["/operations/", "/operations/?by=week", "/operations/targets/", "/operations/staffing/", "/operations/loyalty/"]
     competence = ["/competence/", "/competence/?by=team", "/competence/results/"]
-    customers = ["/surveys/", f"/surveys/{o['survey']}/", "/complaints/", "/complaints/report/", f"/complaints/{o['complaint']}/"]
+    customers = [
+        "/surveys/",
+        f"/surveys/{o['survey']}/",
+        "/surveys/gap/?by=agent",
+        "/surveys/follow-up/",
+        "/complaints/",
+        "/complaints/report/",
+        f"/complaints/{o['complaint']}/",
+    ]
     return {
         "admin": [
             *everyone,
@@ -238,7 +246,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/reviews/{o['own_review']}/",
             f"/calibration/{o['session']}/items/{o['item']}/score/",
         ],
-        "lead.milano": [*everyone, *leads, *operations, "/surveys/", "/complaints/"],
+        "lead.milano": [*everyone, *leads, *operations, "/surveys/", "/surveys/gap/", "/surveys/follow-up/", "/complaints/"],
         "agent.it": [
             *everyone,
             f"/reviews/{o['review']}/",

@@ -156,7 +156,7 @@ def test_it_pins_the_queries_of_the_review_page(
     for i in range(5):
         coaching_note_add(review=review, actor=qa_lead, body=f"note {i}")
     client.force_login(agent_user)
-    with django_assert_max_num_queries(15):  # 12, and the transcript's interaction, handlers and messages
+    with django_assert_max_num_queries(16):  # 12, the transcript's interaction, handlers and messages, the survey responses
         assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 200
 
 
@@ -165,6 +165,6 @@ def test_it_pins_the_queries_of_my_reviews(client, agent, agent_user, reviewer, 
         submitted(reviewer, f.make_interaction(agent), default_scorecard)
     OrgSettings.load()  # the settings row exists in a running install; creating it is not the page's cost
     client.force_login(agent_user)
-    with django_assert_max_num_queries(15):  # 15th: the trend's check that the report's rollup is usable
+    with django_assert_max_num_queries(16):  # 15th: the trend's check that the report's rollup is usable; 16th: ratings
         body = client.get(reverse("reviews:mine")).content.decode()
     assert body.count('class="row-link"') == 8

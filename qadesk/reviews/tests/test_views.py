@@ -218,8 +218,8 @@ def test_it_keeps_review_pages_query_counts_flat(
     with django_assert_max_num_queries(10):
         assert client.get(reverse("reviews:list")).status_code == 200
     # session, user, review, ratings, settings (x2), revisions, audit, coaching notes, disputes, criteria; the transcript's
-    # interaction, handlers and messages
-    with django_assert_max_num_queries(14):
+    # interaction, handlers and messages; the customers' survey responses about it
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("reviews:detail", args=[reviews[0].pk])).status_code == 200
     client.force_login(reviewer)
     # session, user, review, ratings, version, sections, criteria, interaction, handlers, messages, applicable scorecards,

@@ -88,6 +88,7 @@ class Command(BaseCommand):
         cost_commands.add_report_parser(sub)  # `qadesk report costs`: the cost report (qadesk/costs/commands.py)
         surveys.add_report_parser(sub)
         executive.add_report_parser(sub)
+        surveys.add_gap_parser(sub)
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
                 parser_.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day.")
@@ -120,6 +121,9 @@ class Command(BaseCommand):
             return
         if options["report"] == cost_commands.REPORT_KIND:
             cost_commands.run_report(actor=self._actor(options["user"]), options=options, stdout=self.stdout)  # type: ignore[arg-type]
+            return
+        if options["report"] == surveys.GAP_KIND:
+            surveys.run_gap(self, options, self._actor(options["user"]))
             return
         if options["report"] == surveys.REPORT_KIND:
             surveys.run_report(self, options, self._actor(options["user"]))
