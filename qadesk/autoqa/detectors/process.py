@@ -43,10 +43,10 @@ def _found(conv: Conversation, item: str) -> Span | None:
 
 
 def _position(conv: Conversation, span: Span) -> int:
-    for item in (*conv.events, *conv.messages):
-        if item.id == span.message:
-            return item.position
-    return 0
+    for event in conv.events:
+        if event.id == span.message:
+            return event.position
+    return next((m.position for m in conv.messages if m.id == span.message), 0)
 
 
 def step_check(conv: Conversation, steps: Iterable[Mapping[str, Any]]) -> Finding:
