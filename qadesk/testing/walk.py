@@ -222,6 +222,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *customers,
             "/complaints/new/",
             f"/complaints/{o['complaint']}/edit/",
+            "/autoqa/",
         ],
         "reviewer1": [
             *everyone,
@@ -246,7 +247,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
 
 # Error pages, by the persona that meets them and the status they answer.
 ERROR_PAGES: dict[str, list[tuple[str, int]]] = {
-    "agent.it": [("/account/settings/", 403), ("/interactions/999999999/", 404)],
+    "agent.it": [("/account/settings/", 403), ("/interactions/999999999/", 404), ("/autoqa/", 404)],
 }
 
 

@@ -8,7 +8,13 @@ from qadesk.autoqa.accuracy import accuracy, aqs
 
 
 def pairs(tp: int, fp: int, fn: int, tn: int, na: int = 0) -> list[tuple[str, str]]:
-    return [("fail", "fail")] * tp + [("fail", "pass")] * fp + [("pass", "fail")] * fn + [("pass", "pass")] * tn + [("na", "fail")] * na
+    return (
+        [("fail", "fail")] * tp
+        + [("fail", "pass")] * fp
+        + [("pass", "fail")] * fn
+        + [("pass", "pass")] * tn
+        + [("na", "fail")] * na
+    )
 
 
 def test_the_worked_example() -> None:
@@ -21,7 +27,7 @@ def test_the_worked_example() -> None:
     assert a.kappa == pytest.approx(0.40)
     assert a.alpha is not None and a.alpha == pytest.approx(0.4, abs=0.03)
     low, high = a.precision.interval  # type: ignore[misc]
-    assert low < 0.8 < high and 0 <= low and high <= 1
+    assert low < 0.8 < high and low >= 0 and high <= 1
     assert a.reliable(0.35) is True and a.reliable(0.6) is False
 
 

@@ -49,7 +49,10 @@ def test_must_not_fails_on_every_match_and_patterns_work() -> None:
     rule = spec(rule="must_not", phrases={}, patterns={"en": [r"\bguarantee[ds]?\b"]})
     c = conv("en", ("agent", "I guarantee it, guaranteed."))
     finding = custom_check(rule, c)
-    assert finding.verdict == "fail" and [quoted(c, s.message, s.start, s.end) for s in finding.evidence] == ["guarantee", "guaranteed"]
+    assert finding.verdict == "fail" and [quoted(c, s.message, s.start, s.end) for s in finding.evidence] == [
+        "guarantee",
+        "guaranteed",
+    ]
     assert custom_check(rule, conv("en", ("agent", "We will try."))).verdict == "pass"
 
 
@@ -61,7 +64,10 @@ def test_part_and_speaker_narrow_where_it_looks() -> None:
 
 
 def test_a_language_without_phrases_is_not_applicable() -> None:
-    assert custom_check(spec(phrases={"en": ["case number"]}), conv("it", ("agent", "Buongiorno, come posso aiutarla?"))).verdict == "na"
+    assert (
+        custom_check(spec(phrases={"en": ["case number"]}), conv("it", ("agent", "Buongiorno, come posso aiutarla?"))).verdict
+        == "na"
+    )
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,9 @@ def _review(interaction: Interaction, reviewer, version, verdicts: dict[str, str
     criteria = {c.code: c for s in version.sections.all() for c in s.criteria.all()}
     for code, verdict in verdicts.items():
         failed = verdict == "fail"
-        Rating.objects.create(review=review, criterion=criteria[code], value=0 if failed else 1, score=0 if failed else 100, failed=failed)
+        Rating.objects.create(
+            review=review, criterion=criteria[code], value=0 if failed else 1, score=0 if failed else 100, failed=failed
+        )
     return review
 
 
@@ -113,7 +115,9 @@ def test_the_job_checks_sop_steps_from_the_transcripts_events(agent) -> None:
     )
     sop.labels.set([label])
     interaction = f.make_interaction(agent, messages=POLITE, label=label, sop=sop)
-    Message.objects.create(interaction=interaction, position=5, author_role="event", event_name="refund-issued", event_parameters={})
+    Message.objects.create(
+        interaction=interaction, position=5, author_role="event", event_name="refund-issued", event_parameters={}
+    )
     autoqa_run()
     steps = AutoResult.objects.get(interaction=interaction, detector="sop_steps")
     assert (steps.verdict, steps.impact, steps.criterion) == ("fail", "low", "workflow")
@@ -134,7 +138,9 @@ def test_automatic_verdicts_become_sampling_risk_flags(qa_lead, agent) -> None:
     from qadesk.sampling.services import sampling_plan_create
 
     start = timezone.now() - timedelta(days=3)
-    card = f.make_interaction(agent, messages=[("customer", "My card is 4111 1111 1111 1111"), ("agent", "Thanks")], created_at=start)
+    card = f.make_interaction(
+        agent, messages=[("customer", "My card is 4111 1111 1111 1111"), ("agent", "Thanks")], created_at=start
+    )
     plain = f.make_interaction(agent, messages=POLITE, created_at=start)
     autoqa_run()
     boosts = {"auto_sensitive_data": 5, "auto_high_impact": 2}

@@ -11,7 +11,12 @@ REFUND = SopSpec(
     "SOP-REF",
     frozenset({"refund_request"}),
     (
-        {"text": "Verify identity", "required": True, "evidence": ["account-lookup", "confirm your order number"], "forbidden": []},
+        {
+            "text": "Verify identity",
+            "required": True,
+            "evidence": ["account-lookup", "confirm your order number"],
+            "forbidden": [],
+        },
         {"text": "Offer a voucher", "required": False, "evidence": ["voucher-offered"], "forbidden": []},
         {"text": "Issue the refund", "required": True, "evidence": ["refund-issued"], "forbidden": ["refund-denied-by-policy"]},
     ),
