@@ -148,3 +148,19 @@ def test_automatic_verdicts_become_sampling_risk_flags(qa_lead, agent) -> None:
     rows = {row[0]: row[3] for row in candidate_rows(plan=plan, start=start.date(), end=start.date() + timedelta(days=7))}
     bits = (1 << FLAGS.index("auto_sensitive_data")) | (1 << FLAGS.index("auto_high_impact"))
     assert rows[card.pk] == bits and rows[plain.pk] == 0
+
+
+def test_the_cli_prints_the_accuracy_as_json_and_csv(judged) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("autoqa", "accuracy", "--format", "json", stdout=out)
+    rude = next(r for r in json.loads(out.getvalue()) if r["detector"] == "rude")
+    assert rude["confusion"] == {"tp": 2, "fp": 0, "fn": 1, "tn": 1}
+    out = io.StringIO()
+    call_command("autoqa", "accuracy", "--format", "csv", stdout=out)
+    header, *lines = out.getvalue().splitlines()
+    assert "precision_low" in header and any(line.startswith("rude,rude_or_blaming,en,4,") for line in lines)
