@@ -48,8 +48,9 @@ def evidence_quoted(result: AutoResult, texts: dict[int, str]) -> list[dict[str,
     ]
 
 
-def autoqa_card(*, actor: User, interaction: Interaction) -> AutoCard:
-    """The "Automatic checks" card of an interaction (messages prefetched, as interaction_detail loads them)."""
+def autoqa_card(*, actor: User, interaction: Interaction, with_checked: bool = True) -> AutoCard:
+    """The "Automatic checks" card of an interaction (messages prefetched, as interaction_detail loads them);
+    `with_checked=False` spares the query that tells "not checked yet" from "nothing found" (the scoring screen)."""
     results = autoqa_results(actor=actor, interaction=interaction)
     texts = {m.pk: message_text(m.body, m.body_format) for m in interaction.messages.all()}
     plain = {m.pk for m in interaction.messages.all() if m.body_format == "text"}
@@ -63,7 +64,7 @@ def autoqa_card(*, actor: User, interaction: Interaction) -> AutoCard:
                 span["start"]
             ):  # HTML bodies are shown sanitised: their spans are quoted, not marked
                 highlights.setdefault(int(span["message"]), []).append((int(span["start"]), int(span["end"]), name))
-    checked = bool(results) or AutoCheck.objects.filter(interaction=interaction).exists()
+    checked = bool(results) or (with_checked and AutoCheck.objects.filter(interaction=interaction).exists())
     return AutoCard(rows=rows, highlights={k: sorted(v) for k, v in highlights.items()}, checked=checked)
 
 

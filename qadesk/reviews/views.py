@@ -217,7 +217,7 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "pass_mark": OrgSettings.load().pass_mark,
         "queue_next": assignment_queue(actor=request.user).exclude(interaction_id=review.interaction_id).count(),  # type: ignore[arg-type]
     }
-    context["auto"] = auto = autoqa_card(actor=request.user, interaction=interaction)  # type: ignore[arg-type]
+    context["auto"] = auto = autoqa_card(actor=request.user, interaction=interaction, with_checked=False)  # type: ignore[arg-type]
     context["suggestions"] = autoqa_suggestions(auto)  # shown beside criteria of the same code, never pre-filled
     return render(request, "reviews/edit.html", context)
 
