@@ -118,9 +118,11 @@ RISK_FILTERS: dict[str, Q] = {
 }
 
 
-def risk_results(flag: str) -> QuerySet[AutoResult]:
-    """The current, reliable automatic results that raise a sampling risk flag (filter them by interaction)."""
-    return current_results(actor=None).filter(RISK_FILTERS[flag]).exclude(detector__in=unreliable_detectors())
+def risk_results(flag: str, *, unreliable: set[str] | None = None) -> QuerySet[AutoResult]:
+    """The current, reliable automatic results that raise a sampling risk flag (filter them by interaction);
+    `unreliable`: unreliable_detectors(), when the caller already has it."""
+    excluded = unreliable_detectors() if unreliable is None else unreliable
+    return current_results(actor=None).filter(RISK_FILTERS[flag]).exclude(detector__in=excluded)
 
 
 def as_dict(row: AccuracyRow) -> dict[str, Any]:

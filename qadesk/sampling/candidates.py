@@ -89,11 +89,12 @@ def _flag_mask(*, long_handle: int, reassigned: bool, automatic: list[str] | Non
     if reassigned:
         conditions["reassigned"] = Exists(InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1))
     if automatic:
-        from qadesk.autoqa.reports import RISK_FILTERS, risk_results
+        from qadesk.autoqa.reports import RISK_FILTERS, risk_results, unreliable_detectors
 
+        unreliable = unreliable_detectors()  # checks under the QA lead's agreement threshold raise no flag
         for flag in automatic:
             if flag in RISK_FILTERS:
-                conditions[flag] = Exists(risk_results(flag).filter(interaction=OuterRef("pk")))
+                conditions[flag] = Exists(risk_results(flag, unreliable=unreliable).filter(interaction=OuterRef("pk")))
     mask: Any = Value(0)
     for bit, flag in enumerate(draw.FLAGS):
         if flag in conditions:

@@ -164,3 +164,18 @@ def test_the_cli_prints_the_accuracy_as_json_and_csv(judged) -> None:
     call_command("autoqa", "accuracy", "--format", "csv", stdout=out)
     header, *lines = out.getvalue().splitlines()
     assert "precision_low" in header and any(line.startswith("rude,rude_or_blaming,en,4,") for line in lines)
+
+
+def test_a_check_below_the_reliability_threshold_raises_no_sampling_flag(qa_lead, judged) -> None:
+    from qadesk.sampling.candidates import candidate_rows
+    from qadesk.sampling.services import sampling_plan_create
+
+    plan = sampling_plan_create(actor=qa_lead, reviewers=[], name="p", period="week", seed=1, risk_boosts={"auto_high_impact": 3})
+    start = (timezone.now() - timedelta(days=3)).date()
+
+    def flagged() -> set[int]:
+        return {row[0] for row in candidate_rows(plan=plan, start=start, end=start + timedelta(days=7)) if row[3]}
+
+    assert flagged() == set()  # rude: kappa 0.5 under the default 0.6
+    AutoSettings.objects.update_or_create(pk=1, defaults={"reliable_kappa": 0.5})
+    assert flagged() == {judged[0].pk, judged[1].pk}
