@@ -62,8 +62,8 @@ class Command(BaseCommand):
         flat = [
             {k: v for k, v in row.items() if k != "confusion" and not k.endswith("_interval")}
             | row["confusion"]
-            | {f"{k}_low": (row[k] or (None, None))[0] for k in row if k.endswith("_interval")}
-            | {f"{k}_high": (row[k] or (None, None))[1] for k in row if k.endswith("_interval")}
+            | {k.removesuffix("_interval") + "_low": (row[k] or (None, None))[0] for k in row if k.endswith("_interval")}
+            | {k.removesuffix("_interval") + "_high": (row[k] or (None, None))[1] for k in row if k.endswith("_interval")}
             for row in rows
         ]
         columns = list(flat[0]) if flat else ["detector", "criterion", "language", "n"]
