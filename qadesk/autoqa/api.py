@@ -4,13 +4,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from qadesk.accounts.models import User
-from qadesk.autoqa.names import detector_name
-from qadesk.autoqa.selectors import autoqa_results, evidence_quoted
+from qadesk.autoqa.selectors import autoqa_results, evidence_quoted, result_name
 from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_enqueue, message_text
 from qadesk.core.api import ErrorOut
 from qadesk.core.inputs import Id
@@ -71,7 +70,7 @@ def interaction_results(request: HttpRequest, interaction_id: int) -> list[dict[
     return [
         {
             "detector": r.detector,
-            "name": detector_name(r.detector),
+            "name": result_name(r.detector),
             "version": r.version,
             "criterion": r.criterion,
             "language": r.language,
@@ -106,3 +105,76 @@ def run_detail(request: HttpRequest, job_id: int) -> JobRun:
     user: User = request.user  # type: ignore[assignment]
     allowed = user.is_superuser or user.role in {"admin", "qa_lead"}
     return get_object_or_404(JobRun.objects.filter(kind=JOB_KIND) if allowed else JobRun.objects.none(), pk=job_id)
+
+
+class ShareOut(Schema):
+    value: float | None = Field(description="A share 0–1; null when nothing to count")
+    interval: tuple[float, float] | None = Field(description="Its Wilson 95 % interval")
+
+
+class AqsOut(Schema):
+    detector: str
+    criterion: str
+    language: str
+    passed: int
+    failed: int
+    not_applicable: int
+    aqs: ShareOut
+    conclusive: bool = Field(description="False below the organisation's minimum n")
+
+
+class AccuracyOut(Schema):
+    detector: str
+    criterion: str
+    language: str
+    n: int = Field(description="Interactions both the detector and a review judged pass or fail")
+    not_applicable: int = Field(description="Pairs where either said not applicable (left out)")
+    confusion: dict[str, int] = Field(description="tp both fail, fp machine only, fn human only, tn both pass")
+    agreement: float | None
+    agreement_interval: tuple[float, float] | None
+    precision: float | None
+    precision_interval: tuple[float, float] | None
+    recall: float | None
+    recall_interval: tuple[float, float] | None
+    f1: float | None
+    kappa: float | None = Field(description="Cohen's kappa")
+    alpha: float | None = Field(description="Krippendorff's alpha, nominal")
+    reliable: bool | None = Field(description="kappa ≥ the QA lead's threshold; null when kappa is undefined")
+
+
+def _lead_or_404(request: HttpRequest) -> User:
+    actor: User = request.user  # type: ignore[assignment]
+    if not (actor.is_superuser or actor.role in {"admin", "qa_lead"}):
+        raise Http404
+    return actor
+
+
+@router.get("/aqs", response={200: list[AqsOut], 404: ErrorOut})
+def aqs(request: HttpRequest) -> list[dict[str, Any]]:
+    """The automatic quality score by detector and language, the first row over every check (QA leads and admins;
+    404 for anyone else). Never mixed with the human IQS."""
+    from qadesk.accounts.models import OrgSettings
+    from qadesk.autoqa.reports import aqs_rows
+
+    total, rows = aqs_rows(actor=_lead_or_404(request), minimum_n=OrgSettings.load().minimum_n)
+    return [
+        {
+            "detector": r.detector,
+            "criterion": r.criterion,
+            "language": r.language,
+            "passed": r.passed,
+            "failed": r.failed,
+            "not_applicable": r.na,
+            "aqs": {"value": r.score.value, "interval": r.score.interval},
+            "conclusive": r.conclusive,
+        }
+        for r in [total, *rows]
+    ]
+
+
+@router.get("/accuracy", response={200: list[AccuracyOut], 404: ErrorOut})
+def accuracy(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each detector's accuracy against the submitted reviews, per language (QA leads and admins; 404 otherwise)."""
+    from qadesk.autoqa.reports import accuracy_rows, as_dict
+
+    return [as_dict(row) for row in accuracy_rows(actor=_lead_or_404(request))]

@@ -9,7 +9,7 @@ the UI highlights their spans in the transcript.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,27 @@ class Msg:
     role: str  # customer, agent (bots and system lines are not given to detectors)
     text: str
     sent_at: datetime | None = None
+    position: int = 0  # place in the whole transcript (events included), for the order of SOP steps
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An agent action or system event of the transcript (e.g. "refund-issued"), `id` its message id."""
+
+    id: int
+    name: str
+    position: int = 0
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SopSpec:
+    """An SOP as the process checks read it: the labels it serves and its steps ({text, required, evidence,
+    forbidden}, in order)."""
+
+    code: str
+    labels: frozenset[str] = frozenset()
+    steps: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +56,10 @@ class Conversation:
     messages: tuple[Msg, ...]
     language: str = ""
     channel: str = ""
+    events: tuple[Event, ...] = ()
+    label: str = ""  # the contact reason's code, "" when none
+    sop: str = ""  # the SOP's code, "" when none
+    sops: Mapping[str, SopSpec] = field(default_factory=dict)  # the SOP catalogue by code
     agent: tuple[Msg, ...] = field(init=False)
     customer: tuple[Msg, ...] = field(init=False)
     rules_language: str = field(init=False)  # whose phrase lists apply: `language` when supported, else guessed
@@ -70,6 +95,7 @@ class Finding:
     confidence: float
     evidence: tuple[Span, ...] = ()
     language: str = ""
+    impact: str | None = None  # the impact of this fail when it is not the detector's own (an SOP's two classes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +126,10 @@ def detectors() -> list[Detector]:
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
 
 
-def detector_signature(chosen: Iterable[Detector]) -> str:
-    """A digest of (code, version) pairs: an interaction checked under another signature is checked again."""
-    text = ",".join(f"{d.code}:{d.version}" for d in sorted(chosen, key=lambda d: d.code))
+def detector_signature(chosen: Iterable[Detector], extra: str = "") -> str:
+    """A digest of (code, version) pairs (and `extra`, the SOP catalogue's digest): an interaction checked under another
+    signature is checked again."""
+    text = ",".join(f"{d.code}:{d.version}" for d in sorted(chosen, key=lambda d: d.code)) + extra
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -79,3 +79,105 @@ class AutoCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interaction_id} {self.signature}"
+
+
+class Speaker(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    CUSTOMER = "customer", _("Customer")
+    ANY = "any", _("Anyone")
+
+
+class Part(models.TextChoices):
+    ANY = "any", _("Anywhere")
+    OPENING = "opening", _("First message")
+    CLOSING = "closing", _("Last message")
+
+
+class Rule(models.TextChoices):
+    MUST = "must", _("Must say")
+    MUST_NOT = "must_not", _("Must not say")
+
+
+class CustomCriterion(models.Model):
+    """A check an admin writes without code: phrases or patterns per language that someone must say, or must not say,
+    in a part of the conversation. It runs beside the built-in detectors as detector `custom:<code>`; editing its rules
+    raises its `version`, so every interaction is checked again with the new rules."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    criterion = models.SlugField(
+        _("scorecard criterion"),
+        max_length=50,
+        blank=True,
+        help_text=_("The criterion code it suggests for; its own code when empty."),
+    )
+    rule = models.CharField(_("rule"), max_length=10, choices=Rule.choices, default=Rule.MUST)
+    speaker = models.CharField(_("said by"), max_length=10, choices=Speaker.choices, default=Speaker.AGENT)
+    part = models.CharField(_("where"), max_length=10, choices=Part.choices, default=Part.ANY)
+    phrases = models.JSONField(
+        _("phrases per language"), default=dict, blank=True, help_text=_('e.g. {"it": ["buongiorno"], "en": ["good morning"]}')
+    )
+    patterns = models.JSONField(
+        _("patterns per language"), default=dict, blank=True, help_text=_('Regular expressions, e.g. {"en": ["ticket #\\\\d+"]}')
+    )
+    impact = models.CharField(_("impact of a failure"), max_length=4, choices=Impact.choices, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    rules_digest = models.CharField(_("rules digest"), max_length=32, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("custom criterion")
+        verbose_name_plural = _("custom criteria")
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """A change of the rules raises the version (results of the old one stay, marked by their version)."""
+        from qadesk.autoqa.custom import rules_digest
+
+        digest = rules_digest(
+            rule=self.rule,
+            speaker=self.speaker,
+            part=self.part,
+            phrases=self.phrases,
+            patterns=self.patterns,
+            criterion=self.criterion,
+        )
+        if self.rules_digest and digest != self.rules_digest:
+            self.version += 1
+        self.rules_digest = digest
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from qadesk.autoqa.custom import CustomRuleError, check_rules
+
+        try:
+            check_rules(phrases=self.phrases, patterns=self.patterns)
+        except CustomRuleError as exc:
+            raise ValidationError({exc.field: exc.message}) from None
+
+
+class AutoSettings(models.Model):
+    """The QA lead's settings for automatic QA (one row): the agreement with the humans (Cohen's kappa) under which an
+    automatic criterion is marked "not reliable" and is not used for sampling."""
+
+    reliable_kappa = models.FloatField(
+        _("reliable from kappa"),
+        default=0.6,
+        help_text=_("An automatic criterion whose agreement with the reviews (Cohen's kappa) is below this is not reliable."),
+    )
+
+    class Meta:
+        verbose_name = _("automatic QA settings")
+        verbose_name_plural = _("automatic QA settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> "AutoSettings":
+        return cls.objects.get_or_create(pk=1)[0]

@@ -15,6 +15,9 @@ DETECTOR_NAMES = {
     "solution": _("Solution or next step stated"),
     "sensitive_data": _("No sensitive data exposed"),
     "readability": _("Readable replies"),
+    "sop_steps": _("SOP steps followed"),
+    "right_sop": _("Right SOP for the label"),
+    "label_handling": _("Label matches the handling"),
 }
 
 NOTE_NAMES = {
@@ -28,7 +31,12 @@ NOTE_NAMES = {
     "name": _("the customer's name"),
     "rude": _("rude or dismissive"),
     "fauxpology": _("sarcastic or blaming apology"),
+    "event": _("agent action or system event"),
+    "step": _("SOP step done"),
+    "forbidden": _("forbidden action"),
+    "custom": _("matching phrase"),
 }
+NUMBERED_NOTES = {"missing_step": _("required step {n} missing"), "out_of_order": _("step {n} done before an earlier step")}
 
 
 def detector_name(code: str) -> str:
@@ -37,4 +45,7 @@ def detector_name(code: str) -> str:
 
 def note_name(note: str) -> str:
     """A span's note for people: a known code's name, a wait in seconds ("600s") or a language code as they are."""
+    kind, _sep, number = note.partition(":")
+    if kind in NUMBERED_NOTES and number.isdigit():
+        return str(NUMBERED_NOTES[kind]).format(n=number)
     return str(NOTE_NAMES[note]) if note in NOTE_NAMES else note

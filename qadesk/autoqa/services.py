@@ -19,13 +19,14 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
-from qadesk.autoqa.engine import Conversation, Detector, Msg, detector_signature, detectors
-from qadesk.autoqa.models import AutoCheck, AutoResult
+from qadesk.autoqa.custom import CustomSpec, custom_detector, rules_digest
+from qadesk.autoqa.engine import Conversation, Detector, Event, Msg, SopSpec, detector_signature, detectors
+from qadesk.autoqa.models import AutoCheck, AutoResult, CustomCriterion
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import PermissionDenied
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.core.services import job_enqueue
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import AuthorRole, Interaction, Message, Sop
 from qadesk.interactions.selectors import interaction_transcripts
 
 JOB_KIND = "autoqa"
@@ -37,14 +38,76 @@ def message_text(body: str, body_format: str) -> str:
     return strip_tags(body) if body_format == "html" else body
 
 
-def conversation_of(interaction: Interaction | Mapping[str, Any], rows: list[dict[str, Any]]) -> Conversation:
-    """A Conversation from an interaction (or its values) and its transcript rows (interaction_transcripts)."""
+def conversation_of(
+    interaction: Interaction | Mapping[str, Any],
+    rows: list[dict[str, Any]],
+    *,
+    events: tuple[Event, ...] = (),
+    sops: Mapping[str, SopSpec] | None = None,
+) -> Conversation:
+    """A Conversation from an interaction (or its values, with `label__code` and `sop__code`), its transcript rows
+    (interaction_transcripts), its events and the SOP catalogue."""
     values = interaction
-    get = (lambda name: getattr(values, name)) if isinstance(values, Interaction) else values.get
+    if isinstance(values, Interaction):
+        label, sop = (values.label.code if values.label else ""), (values.sop.code if values.sop else "")
+        get = lambda name: getattr(values, name)  # noqa: E731
+    else:
+        label, sop, get = values.get("label__code") or "", values.get("sop__code") or "", values.get
     messages = tuple(
-        Msg(row["id"], row["author_role"], message_text(row["body"], row["body_format"]), row["sent_at"]) for row in rows
+        Msg(row["id"], row["author_role"], message_text(row["body"], row["body_format"]), row["sent_at"], row.get("position", 0))
+        for row in rows
     )
-    return Conversation(messages, language=(get("language") or "").split("-")[0].lower(), channel=get("channel") or "")
+    return Conversation(
+        messages,
+        language=(get("language") or "").split("-")[0].lower(),
+        channel=get("channel") or "",
+        events=events,
+        label=label,
+        sop=sop,
+        sops=sops or {},
+    )
+
+
+def sop_catalogue() -> tuple[dict[str, SopSpec], str]:
+    """The SOP catalogue as the process checks read it, and its digest ("" when empty): a changed SOP makes every
+    interaction due again."""
+    from qadesk.interactions.sops import steps_read
+
+    specs = {
+        sop.code: SopSpec(sop.code, frozenset(label.code for label in sop.labels.all()), tuple(steps_read(sop.steps)))
+        for sop in Sop.objects.prefetch_related("labels")
+    }
+    if not specs:
+        return specs, ""
+    return specs, rules_digest(sops=[[s.code, sorted(s.labels), list(s.steps)] for s in specs.values()])
+
+
+def custom_detectors() -> list[Detector]:
+    """The active custom criteria as detectors (code `custom:<code>`, at their current version)."""
+    return [
+        custom_detector(
+            CustomSpec(c.code, c.version, c.criterion, c.rule, c.speaker, c.part, c.phrases or {}, c.patterns or {}, c.impact)
+        )
+        for c in CustomCriterion.objects.filter(active=True)
+    ]
+
+
+def current_detectors() -> list[Detector]:
+    """Every detector that runs now: the built-in ones and the active custom criteria."""
+    return [*detectors(), *custom_detectors()]
+
+
+def events_of(interaction_ids: list[int]) -> dict[int, tuple[Event, ...]]:
+    """The actions and system events of these interactions, in transcript order, in one query."""
+    rows = (
+        Message.objects.filter(interaction_id__in=interaction_ids, author_role=AuthorRole.EVENT)
+        .order_by("interaction_id", "position")
+        .values_list("interaction_id", "pk", "event_name", "position", "event_parameters")
+    )
+    found: dict[int, list[Event]] = {}
+    for interaction_id, pk, name, position, parameters in rows:
+        found.setdefault(interaction_id, []).append(Event(pk, name, position, parameters or {}))
+    return {pk: tuple(events) for pk, events in found.items()}
 
 
 def autoqa_check_allowed(*, actor: User) -> None:
@@ -53,9 +116,12 @@ def autoqa_check_allowed(*, actor: User) -> None:
         raise PermissionDenied(_("Only QA leads and admins can run the automatic checks."))
 
 
-def autoqa_due(interactions: QuerySet[Interaction], chosen: list[Detector] | None = None) -> QuerySet[Interaction]:
-    """The interactions whose transcript these detector versions have not read yet."""
-    signature = detector_signature(chosen or detectors())
+def autoqa_due(
+    interactions: QuerySet[Interaction], chosen: list[Detector] | None = None, catalogue_digest: str | None = None
+) -> QuerySet[Interaction]:
+    """The interactions whose transcript these detector versions (and this SOP catalogue) have not read yet."""
+    digest = sop_catalogue()[1] if catalogue_digest is None else catalogue_digest
+    signature = detector_signature(chosen or current_detectors(), digest)
     done = AutoCheck.objects.filter(interaction=OuterRef("pk"), signature=signature, transcript_hash=OuterRef("transcript_hash"))
     return interactions.filter(~Exists(done))
 
@@ -63,13 +129,19 @@ def autoqa_due(interactions: QuerySet[Interaction], chosen: list[Detector] | Non
 @transaction.atomic
 def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | None = None) -> int:
     """Run the detectors on these interactions and store results and checks; returns how many were checked."""
-    chosen = chosen or detectors()
-    signature = detector_signature(chosen)
-    heads = list(Interaction.objects.filter(pk__in=interaction_ids).values("pk", "language", "channel", "transcript_hash"))
+    chosen = chosen or current_detectors()
+    sops, digest = sop_catalogue()
+    signature = detector_signature(chosen, digest)
+    heads = list(
+        Interaction.objects.filter(pk__in=interaction_ids).values(
+            "pk", "language", "channel", "transcript_hash", "label__code", "sop__code"
+        )
+    )
     transcripts = interaction_transcripts(interaction_ids=[h["pk"] for h in heads])
+    events = events_of([h["pk"] for h in heads])
     results, checks = [], []
     for head in heads:
-        conversation = conversation_of(head, transcripts[head["pk"]])
+        conversation = conversation_of(head, transcripts[head["pk"]], events=events.get(head["pk"], ()), sops=sops)
         for detector in chosen:
             finding = detector.check(conversation)
             results.append(
@@ -81,7 +153,7 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
                     language=finding.language,
                     verdict=finding.verdict,
                     confidence=finding.confidence,
-                    impact=detector.impact if finding.verdict == "fail" else "",
+                    impact=(detector.impact if finding.impact is None else finding.impact) if finding.verdict == "fail" else "",
                     evidence=[span.as_dict() for span in finding.evidence],
                 )
             )
@@ -115,7 +187,7 @@ def autoqa_run(*, params: dict[str, Any] | None = None, job: JobRun | None = Non
     params = params or {}
     job = job or JobRun.objects.create(kind=JOB_KIND, params=params)
     job.start()
-    chosen = detectors()
+    chosen = current_detectors()
     due = autoqa_due(_scope(params), chosen).order_by("pk")
     total, done, last = due.count(), 0, 0
     try:

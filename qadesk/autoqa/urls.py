@@ -5,6 +5,8 @@ from qadesk.autoqa import views
 app_name = "autoqa"
 
 urlpatterns = [
+    path("", views.index_view, name="index"),
+    path("run/", views.run_view, name="run"),
     path("jobs/<int:pk>/", views.job_detail_view, name="job"),
     path("interactions/<int:pk>/check/", views.check_view, name="check"),
 ]

@@ -9,8 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qadesk.accounts.models import User
-from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_checked_now
+from qadesk.accounts.models import OrgSettings, User
+from qadesk.autoqa.forms import AutoSettingsForm
+from qadesk.autoqa.models import AutoSettings, CustomCriterion
+from qadesk.autoqa.reports import accuracy_rows, aqs_rows
+from qadesk.autoqa.selectors import result_name
+from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_checked_now, autoqa_enqueue
 from qadesk.core.errors import ApplicationError
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.interactions.models import Interaction
@@ -46,3 +50,38 @@ def check_view(request: HttpRequest, pk: int) -> HttpResponse:
         checked = autoqa_checked_now(interaction=interaction)
     messages.success(request, _("Automatic checks done.") if checked else _("Already checked: nothing changed since."))
     return redirect(reverse("interactions:detail", args=[interaction.pk]) + "#auto-checks")
+
+
+@login_required
+def index_view(request: HttpRequest) -> HttpResponse:
+    """The automatic QA overview (QA leads, admins): the AQS, kept apart from the human IQS, by detector and language;
+    each detector's accuracy against the reviews; the reliability threshold; the custom criteria; the last runs."""
+    user = _lead(request)
+    settings_row = AutoSettings.load()
+    form = AutoSettingsForm(request.POST or None, instance=settings_row)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("autoqa:index")
+    total, rows = aqs_rows(actor=user, minimum_n=OrgSettings.load().minimum_n)
+    names = {code: result_name(code) for code in {r.detector for r in rows}}
+    context = {
+        "total": total,
+        "aqs": [(names[r.detector], r) for r in rows],
+        "accuracy": [(result_name(r.detector), r) for r in accuracy_rows(actor=user)],
+        "form": form,
+        "threshold": settings_row.reliable_kappa,
+        "custom": CustomCriterion.objects.all(),
+        "jobs": JobRun.objects.filter(kind=JOB_KIND).order_by("-pk")[:5],
+    }
+    return render(request, "autoqa/index.html", context)
+
+
+@login_required
+@require_POST
+def run_view(request: HttpRequest) -> HttpResponse:
+    """Queue a run over every interaction still due, then follow it."""
+    user = _lead(request)
+    with transaction.atomic():
+        job = autoqa_enqueue(actor=user, params={"trigger": "page"})
+    return redirect("autoqa:job", pk=job.pk)

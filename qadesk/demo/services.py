@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
 from qadesk.competence.demo import demo_training_create
+from qadesk.autoqa.demo import autoqa_demo_prepare
 from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
 from qadesk.costs.demo import demo_costs_create
@@ -71,6 +72,7 @@ def demo_load(
     roster = demo_roster(seed=seed)
     users = demo_organisation_create(roster=roster)
     progress(_("Organisation: {agents} agents, {logins} logins").format(agents=len(roster), logins=len(users)))
+    autoqa_demo_prepare()  # the SOPs' steps checkable from the transcripts' actions, before the interactions arrive
     plans: dict[str, Plan] = {}
     step = max(1, interactions // 10)
 

@@ -392,11 +392,11 @@ def interactions_to_assign(
 
 def interaction_transcripts(*, interaction_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The public customer and agent messages of these interactions, in order, as plain rows (id, author_role, body,
-    body_format, sent_at), in one query: what automatic checks read (no model instances, no internal notes)."""
+    body_format, sent_at, position), in one query: what automatic checks read (no model instances, no internal notes)."""
     rows = (
         Message.objects.filter(interaction_id__in=interaction_ids, is_public=True, author_role__in=["customer", "agent"])
         .order_by("interaction_id", "position")
-        .values("id", "interaction_id", "author_role", "body", "body_format", "sent_at")
+        .values("id", "interaction_id", "author_role", "body", "body_format", "sent_at", "position")
     )
     found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in interaction_ids}
     for row in rows:

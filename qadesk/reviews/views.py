@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, Role, User
+from qadesk.autoqa.selectors import autoqa_card, autoqa_suggestions
 from qadesk.core.errors import ApplicationError, Conflict
 from qadesk.core.inputs import parse_id
 from qadesk.core.lists import PAGE_SIZES, paginate, parse_page_number, parse_page_size, parse_sort
@@ -217,6 +218,8 @@ def review_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "pass_mark": OrgSettings.load().pass_mark,
         "queue_next": assignment_queue(actor=request.user).exclude(interaction_id=review.interaction_id).count(),  # type: ignore[arg-type]
     }
+    context["auto"] = auto = autoqa_card(actor=request.user, interaction=interaction, with_checked=False)  # type: ignore[arg-type]
+    context["suggestions"] = autoqa_suggestions(auto)  # shown beside criteria of the same code, never pre-filled
     return render(request, "reviews/edit.html", context)
 
 

@@ -54,7 +54,10 @@ def candidate_queryset(*, plan: SamplingPlan, start: date, end: date) -> QuerySe
     long_handle = int(filters.get("long_handle_seconds") or DEFAULT_LONG_HANDLE_SECONDS)
     # "reassigned" costs a look at the handlers, so it is only computed when the plan boosts it.
     reassigned = "reassigned" in (plan.risk_boosts or {})
-    qs = qs.annotate(stratum=_stratum_key(by), flags=_flag_mask(long_handle=long_handle, reassigned=reassigned))
+    automatic = [flag for flag in plan.risk_boosts or {} if flag.startswith("auto_")]
+    qs = qs.annotate(
+        stratum=_stratum_key(by), flags=_flag_mask(long_handle=long_handle, reassigned=reassigned, automatic=automatic)
+    )
     return qs.order_by("id").values_list("id", "agent_id", "stratum", "flags", "agent__team_id")
 
 
@@ -71,9 +74,9 @@ def _stratum_key(by: list[str]) -> Any:
     return Concat(*parts)
 
 
-def _flag_mask(*, long_handle: int, reassigned: bool) -> Any:
+def _flag_mask(*, long_handle: int, reassigned: bool, automatic: list[str] | None = None) -> Any:
     """Bit i set when the interaction carries `draw.FLAGS[i]` (long_handle 1, abandoned 2, reassigned 4, reopened 8,
-    negative_feedback 16, complaint 32)."""
+    negative_feedback 16, complaint 32, then automatic QA's flags: only the `automatic` ones asked for)."""
     # bigint: three int columns added up must not overflow an integer.
     seconds = [Coalesce(Cast(field, BigIntegerField()), 0) for field in ("talk_seconds", "hold_seconds", "acw_seconds")]
     conditions: dict[str, Any] = {
@@ -85,6 +88,13 @@ def _flag_mask(*, long_handle: int, reassigned: bool) -> Any:
     }
     if reassigned:
         conditions["reassigned"] = Exists(InteractionAgent.objects.filter(interaction=OuterRef("pk"), position__gte=1))
+    if automatic:
+        from qadesk.autoqa.reports import RISK_FILTERS, risk_results, unreliable_detectors
+
+        unreliable = unreliable_detectors()  # checks under the QA lead's agreement threshold raise no flag
+        for flag in automatic:
+            if flag in RISK_FILTERS:
+                conditions[flag] = Exists(risk_results(flag, unreliable=unreliable).filter(interaction=OuterRef("pk")))
     mask: Any = Value(0)
     for bit, flag in enumerate(draw.FLAGS):
         if flag in conditions:

@@ -22,7 +22,20 @@ DIMENSIONS = ("site", "channel", "phase", "language")
 EXAMPLES = {"site": "Milano", "channel": "phone", "phase": "delivery", "language": "it"}
 # The risk flags the database computes, in the order of their bits in a flag mask (1, 2, 4, …). Append only: a flag's
 # bit is its position, so a new flag never changes what an existing plan draws.
-FLAGS = ("long_handle", "abandoned", "reassigned", "reopened", "negative_feedback", "complaint")
+FLAGS = (
+    "long_handle",
+    "abandoned",
+    "reassigned",
+    "reopened",
+    "negative_feedback",
+    "complaint",
+    # From automatic QA's verdicts (autoqa.reports.RISK_FILTERS), computed only when a plan boosts them.
+    "auto_high_impact",
+    "auto_sop_step_missing",
+    "auto_label_mismatch",
+    "auto_upset_customer",
+    "auto_sensitive_data",
+)
 
 T = TypeVar("T")
 H = TypeVar("H", bound="Handled")

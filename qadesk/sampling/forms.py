@@ -21,6 +21,11 @@ RISK_FLAGS = {
     "reopened": _("Reopened by the customer"),
     "negative_feedback": _("Negative customer rating"),
     "complaint": _("Customer complaint"),
+    "auto_high_impact": _("Automatic check: possible high-impact error"),
+    "auto_sop_step_missing": _("Automatic check: SOP step missing"),
+    "auto_label_mismatch": _("Automatic check: label does not match the handling"),
+    "auto_upset_customer": _("Automatic check: upset customer"),
+    "auto_sensitive_data": _("Automatic check: sensitive data exposed"),
 }
 
 

@@ -43,4 +43,9 @@ def test_the_card_fits_a_phone_and_marks_the_evidence(browser: Any, live_server:
     assert "Non è un mio problema" in marks and "mario.rossi@example.it" in marks
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("window.__csp") == []
+    page.goto(f"{live_server.url}/autoqa/")  # the automatic QA page fits a phone too
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("h1") == "QA automatica"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("window.__csp") == []
     context.close()

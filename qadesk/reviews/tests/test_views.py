@@ -223,8 +223,9 @@ def test_it_keeps_review_pages_query_counts_flat(
         assert client.get(reverse("reviews:detail", args=[reviews[0].pk])).status_code == 200
     client.force_login(reviewer)
     # session, user, review, ratings, version, sections, criteria, interaction, handlers, messages, applicable scorecards,
-    # settings (the pass mark the live score is coloured by), the count left in the queue ("Submit and next")
-    with django_assert_max_num_queries(13):
+    # settings (the pass mark the live score is coloured by), the count left in the queue ("Submit and next"), and the
+    # automatic suggestions (custom criteria's versions, the results)
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("reviews:edit", args=[draft.pk])).status_code == 200
 
 
@@ -412,7 +413,7 @@ def test_it_renders_a_300_message_transcript_with_bounded_queries(
     review = review_create(interaction=long, actor=reviewer)
     OrgSettings.load()
     client.force_login(reviewer)
-    with django_assert_max_num_queries(13):  # as test_it_keeps_review_pages_query_counts_flat
+    with django_assert_max_num_queries(15):  # as test_it_keeps_review_pages_query_counts_flat
         response = client.get(reverse("reviews:edit", args=[review.pk]))
     body = response.content.decode()
     assert body.count('class="msg msg-') == 300

@@ -1,5 +1,6 @@
 """`qadesk autoqa run [--from D --to D | --interaction ID]` checks due interactions now;
-`qadesk autoqa evaluate GOLD.jsonl --format json|csv` measures the detectors against hand-labelled conversations."""
+`qadesk autoqa evaluate GOLD.jsonl --format json|csv` measures the detectors against hand-labelled conversations;
+`qadesk autoqa accuracy --format json|csv` prints each check's accuracy against the submitted reviews."""
 
 import json
 from datetime import date
@@ -25,8 +26,13 @@ class Command(BaseCommand):
         evaluate = sub.add_parser("evaluate", help="Precision, recall and F1 per criterion and language.")
         evaluate.add_argument("gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na}.')
         evaluate.add_argument("--format", choices=["json", "csv"], default="json")
+        accuracy = sub.add_parser("accuracy", help="Each check's agreement with the reviews, per language.")
+        accuracy.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "accuracy":
+            self._accuracy(options["format"])
+            return
         if options["action"] == "evaluate":
             self._evaluate(options["gold"], options["format"])
             return
@@ -45,3 +51,22 @@ class Command(BaseCommand):
         writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))  # type: ignore[arg-type]
         writer.writeheader()
         writer.writerows(rows)
+
+    def _accuracy(self, fmt: str) -> None:
+        from qadesk.autoqa.reports import accuracy_rows, as_dict
+
+        rows = [as_dict(row) for row in accuracy_rows(actor=None)]
+        if fmt == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        flat = [
+            {k: v for k, v in row.items() if k != "confusion" and not k.endswith("_interval")}
+            | row["confusion"]
+            | {k.removesuffix("_interval") + "_low": (row[k] or (None, None))[0] for k in row if k.endswith("_interval")}
+            | {k.removesuffix("_interval") + "_high": (row[k] or (None, None))[1] for k in row if k.endswith("_interval")}
+            for row in rows
+        ]
+        columns = list(flat[0]) if flat else ["detector", "criterion", "language", "n"]
+        writer = csv_dict_writer(self.stdout, columns)  # type: ignore[arg-type]
+        writer.writeheader()
+        writer.writerows(flat)
