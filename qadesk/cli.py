@@ -15,6 +15,8 @@ qadesk report complaints --by category  the complaint register report as JSON or
 qadesk report quality --by agent    quality report as JSON or CSV (also: precision, discrepancies,
                                     reviewer-discrepancies, verify [--fix], rebuild)
 qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --to, --format)
+qadesk import calls FILE            call records from the telephone system (CSV/JSONL, --skip-invalid)
+qadesk report calls --by queue      the phone line's delivery figures as JSON or CSV
 qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk calibration report ID        a calibration session's agreement figures

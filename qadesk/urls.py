@@ -20,6 +20,8 @@ urlpatterns = [
     path("complaints/", include("qadesk.complaints.urls")),
     path("autoqa/", include("qadesk.autoqa.urls")),
     path("operations/", include("qadesk.operations.urls")),
+    path("phone/", include("qadesk.phoneline.urls")),
+    path("reliability/", include("qadesk.reliability.urls")),
     path("surveys/", include("qadesk.surveys.urls")),
     path("s/", include("qadesk.surveys.public_urls")),
     path("imports/", include("qadesk.imports.urls")),

@@ -23,6 +23,8 @@ from qadesk.demo.story import Progress, StoryResult, demo_story_create, demo_sto
 from qadesk.demo.targets import demo_targets_create
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
+from qadesk.phoneline.demo import demo_calls_create
+from qadesk.reliability.demo import demo_promises_create
 from qadesk.reviews.models import Review
 from qadesk.surveys.demo import mistaken, surveys_demo_create
 
@@ -96,6 +98,8 @@ def demo_load(
     quality_rollup_rebuild()
     progress(_("Quality report rebuilt"))
     progress(_("KPI targets: {n}").format(n=demo_targets_create()))
+    progress(_("Phone line: {n} calls").format(n=demo_calls_create(end=end, seed=seed)))
+    progress(_("Service promises: {n}").format(n=demo_promises_create(seed=seed)))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

@@ -7,6 +7,7 @@ Both lists give each row's p_value, p_adjusted (Benjamini–Hochberg over every 
 row is listed when p_adjusted < alpha, every row compared with --all.
 
 `qadesk report kpis --by team --from … --to … --format json|csv`: operational KPIs (qadesk/operations/commands.py).
+`qadesk report calls --by queue …`: the phone line's delivery figures (qadesk/phoneline/commands.py).
 `qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
 
 `qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
@@ -37,6 +38,7 @@ from qadesk.analytics.selectors import (
 from qadesk.complaints import commands as complaint_commands
 from qadesk.core.errors import ApplicationError
 from qadesk.operations.commands import kpis_add_parser, kpis_print
+from qadesk.phoneline import commands as phoneline
 from qadesk.surveys import commands as surveys
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
@@ -79,6 +81,7 @@ class Command(BaseCommand):
         sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         kpis_add_parser(sub)
+        phoneline.add_report_parser(sub)
         surveys.add_report_parser(sub)
         for parser_ in (precision, changes, reviewers):
             if parser_ is not changes:
@@ -94,6 +97,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "complaints":
             complaint_commands.run_report(self, actor=self._actor(options["user"]), options=options)
+            return
+        if options["report"] == phoneline.KIND:
+            phoneline.run_report(self, actor=self._actor(options["user"]), options=options)
             return
         if options["report"] == "kpis":
             try:
