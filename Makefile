@@ -76,6 +76,7 @@ bench: install
 	$(BIN)/python benchmarks/autoqa_detectors.py
 	$(BIN)/python benchmarks/kpi_report.py
 	$(BIN)/python benchmarks/erlang_c.py
+	$(BIN)/python benchmarks/call_import.py
 	$(BIN)/python benchmarks/load.py --db sqlite
 	$(BIN)/python benchmarks/load.py --db postgres
 
@@ -91,6 +92,7 @@ bench-smoke: install
 	$(BIN)/python benchmarks/competence_page.py --agents 50 --interactions 1000 --reviews 300 --responses 100 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/erlang_c.py --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/cost_report.py --interactions 2000 --agents 50 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/call_import.py --n 300 >/dev/null
 	$(BIN)/python benchmarks/load.py --db sqlite --interactions 300 --reviews 20 --clients 2 --duration 1 --warmup 0.2 --alone 2 --port 8819 >/dev/null
 
 clean:

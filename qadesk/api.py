@@ -25,6 +25,8 @@ from qadesk.interactions.fields_api import router as custom_fields_router
 from qadesk.interactions.sop_api import router as sops_router
 from qadesk.notifications.api import router as notifications_router
 from qadesk.operations.api import router as operations_router
+from qadesk.phoneline.api import router as phoneline_router
+from qadesk.reliability.api import router as reliability_router
 from qadesk.reviews.api import router as reviews_router
 from qadesk.sampling.api import router as sampling_router
 from qadesk.scorecards.api import router as scorecards_router
@@ -74,5 +76,7 @@ api.add_router("/complaints", complaints_router)
 api.add_router("/competence", competence_router)
 api.add_router("/autoqa", autoqa_router)
 api.add_router("/operations", operations_router)
+api.add_router("/phone", phoneline_router)
+api.add_router("/reliability", reliability_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/costs", costs_router)

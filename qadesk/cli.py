@@ -18,6 +18,8 @@ qadesk report kpis --by team         operational KPIs as JSON or CSV (--from, --
 qadesk report competence --by team    competence ratings as JSON or CSV (--from, --to, --format)
 qadesk report costs --by channel  cost per incident, margin, customer value as JSON or CSV (--from, --to)
 qadesk costs import KIND FILE       labour, support, revenue or segments rows from CSV or xlsx (docs/value.md)
+qadesk import calls FILE            call records from the telephone system (CSV/JSONL, --skip-invalid)
+qadesk report calls --by queue      the phone line's delivery figures as JSON or CSV
 qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
 qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk report executive --from D --to D  headline figures vs the period before, baselines, targets (json|csv|pdf)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "qadesk.connectors",
     "qadesk.autoqa",
     "qadesk.operations",
+    "qadesk.phoneline",
+    "qadesk.reliability",
     "qadesk.home",
     "qadesk.surveys",
     "qadesk.executive",

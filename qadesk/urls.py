@@ -21,6 +21,8 @@ urlpatterns = [
     path("competence/", include("qadesk.competence.urls")),
     path("autoqa/", include("qadesk.autoqa.urls")),
     path("operations/", include("qadesk.operations.urls")),
+    path("phone/", include("qadesk.phoneline.urls")),
+    path("reliability/", include("qadesk.reliability.urls")),
     path("surveys/", include("qadesk.surveys.urls")),
     path("executive/", include("qadesk.executive.urls")),
     path("costs/", include("qadesk.costs.urls")),

@@ -27,6 +27,8 @@ from qadesk.demo.targets import demo_targets_create
 from qadesk.executive.demo import demo_executive_create
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction
+from qadesk.phoneline.demo import demo_calls_create
+from qadesk.reliability.demo import demo_promises_create
 from qadesk.reviews.models import Review
 from qadesk.surveys.demo import mistaken, surveys_demo_create
 
@@ -104,6 +106,8 @@ def demo_load(
     progress(_("KPI targets: {n}").format(n=demo_targets_create()))
     progress(_("Executive baselines: {n}").format(n=demo_executive_create(end=end, days=days)))
     progress(_("Cost model: {n} months").format(n=demo_costs_create(end=timezone.localdate(end), seed=seed)))
+    progress(_("Phone line: {n} calls").format(n=demo_calls_create(end=end, seed=seed)))
+    progress(_("Service promises: {n}").format(n=demo_promises_create(seed=seed)))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

@@ -19,6 +19,7 @@ EMAILS = "qadesk.notifications.tasks.retry_notification_emails"
 CONNECTORS = "qadesk.connectors.tasks.enqueue_due_connector_syncs"
 COMPLAINTS = "qadesk.complaints.tasks.notify_overdue_complaints"
 KPI_TARGETS = "qadesk.operations.tasks.send_kpi_target_alerts"
+PHONE_LEVELS = "qadesk.phoneline.tasks.send_delivery_level_alerts"
 SURVEYS = "qadesk.surveys.tasks.survey_invitations"
 EXECUTIVE = "qadesk.executive.tasks.executive_digests"
 
@@ -38,20 +39,20 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
     assert jobs == {
         SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15), EMAILS: timedelta(minutes=1),
         CONNECTORS: timedelta(minutes=5), COMPLAINTS: timedelta(hours=1), KPI_TARGETS: timedelta(hours=1),
-        SURVEYS: timedelta(minutes=1), EXECUTIVE: timedelta(hours=1),
+        SURVEYS: timedelta(minutes=1), EXECUTIVE: timedelta(hours=1), PHONE_LEVELS: timedelta(hours=1),
     }  # fmt: skip
 
 
 def test_it_enqueues_each_job_once_per_interval() -> None:
     start = timezone.now()
-    assert schedule.tick(now=start) == [REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, SAMPLING, SURVEYS]
+    assert schedule.tick(now=start) == [REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS]
     assert schedule.tick(now=start) == []  # a second scheduler ticking at the same time
     assert schedule.tick(now=start + timedelta(seconds=59)) == []
     assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS, SURVEYS]
     assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING, SURVEYS]
     assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS, SURVEYS]
     expected = (
-        [REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, EXECUTIVE, KPI_TARGETS]
+        [REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, EXECUTIVE, KPI_TARGETS, PHONE_LEVELS]
         + [EMAILS] * 4
         + [CONNECTORS] * 3
         + [SURVEYS] * 4
@@ -78,6 +79,7 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
         EXECUTIVE,
         EMAILS,
         KPI_TARGETS,
+        PHONE_LEVELS,
         SAMPLING,
         SURVEYS,
     ]
@@ -86,6 +88,6 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
 def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
-    queued = [REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, SAMPLING, SURVEYS]
+    queued = [REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS]
     assert capsys.readouterr().out.splitlines() == [f"queued {name}" for name in queued]
     assert sorted(_queued()) == sorted(queued)

@@ -9,6 +9,7 @@ row is listed when p_adjusted < alpha, every row compared with --all.
 `qadesk report kpis --by team --from … --to … --format json|csv`: operational KPIs (qadesk/operations/commands.py).
 `qadesk report competence --by agent|team|site --format json|csv`: competence ratings (qadesk/competence/commands.py).
 `qadesk report costs --from … --to … --by channel --format json|csv`: the cost report (qadesk/costs/commands.py).
+`qadesk report calls --by queue …`: the phone line's delivery figures (qadesk/phoneline/commands.py).
 `qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
 
 `qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
@@ -42,6 +43,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.costs import commands as cost_commands
 from qadesk.executive import commands as executive
 from qadesk.operations.commands import kpis_add_parser, kpis_print
+from qadesk.phoneline import commands as phoneline
 from qadesk.surveys import commands as surveys
 
 FILTERS = ("agent", "team", "site", "channel", "label", "phase", "reviewee")
@@ -86,6 +88,7 @@ class Command(BaseCommand):
         kpis_add_parser(sub)
         competence.competence_add_parser(sub)
         cost_commands.add_report_parser(sub)  # `qadesk report costs`: the cost report (qadesk/costs/commands.py)
+        phoneline.add_report_parser(sub)
         surveys.add_report_parser(sub)
         executive.add_report_parser(sub)
         surveys.add_gap_parser(sub)
@@ -103,6 +106,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "complaints":
             complaint_commands.run_report(self, actor=self._actor(options["user"]), options=options)
+            return
+        if options["report"] == phoneline.KIND:
+            phoneline.run_report(self, actor=self._actor(options["user"]), options=options)
             return
         if options["report"] == "kpis":
             try:

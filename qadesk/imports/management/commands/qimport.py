@@ -1,6 +1,7 @@
 """`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME]
 [--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite]`;
 `qadesk import complaints FILE` (the complaint register: complaints/commands.py);
+`qadesk import calls FILE` (the phone line's call records: phoneline/commands.py);
 `qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py)."""
 
 from typing import Any
@@ -16,6 +17,7 @@ from qadesk.connectors.files import VENDOR_FORMATS, vendor_file_import
 from qadesk.core.errors import ApplicationError
 from qadesk.imports.parsers import FORMATS
 from qadesk.imports.services import BATCH_SIZE, ImportReport, interactions_import_file
+from qadesk.phoneline import commands as phoneline
 from qadesk.surveys import commands as surveys
 
 CHANGES_SHOWN = 20  # rows whose changes are printed without -v 2
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
         complaint_commands.add_import_parser(sub)
+        phoneline.add_import_parser(sub)
         surveys.add_import_parser(sub, last_wins=False, batch_size=BATCH_SIZE, create_missing=[], invite=False)
 
     def handle(
@@ -71,6 +74,9 @@ class Command(BaseCommand):
     ) -> None:
         if kind == surveys.IMPORT_KIND:
             surveys.run_import(self, {"path": path, "fmt": fmt, "skip_invalid": skip_invalid})
+            return
+        if kind == phoneline.KIND:
+            phoneline.run_import(self, path=path, fmt=fmt, skip_invalid=skip_invalid)
             return
         if kind == "complaints":
             complaint_commands.run_import(self, path=path, fmt=fmt, skip_invalid=skip_invalid)

@@ -1,0 +1,89 @@
+"""Importing call records: bad rows named by line and field, all or nothing, re-import by call id, interaction links."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from qadesk.accounts.models import Agent
+from qadesk.phoneline.importer import calls_import_file
+from qadesk.phoneline.models import CallRecord
+from qadesk.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+HEADER = "call_id,queue,trunk,offered_at,outcome,wait_seconds,talk_seconds,hold_seconds,interaction,mos,noisy,cost\n"
+GOOD = (
+    HEADER
+    + "c1,Ordini,t1,2026-11-02T09:00:00Z,answered,12,300,0,T-1,4.1,no,\n"
+    + "c2,Ordini,t1,2026-11-02T09:05:00Z,busy,,,,,,,\n"
+    + "c3,Ordini,t1,2026-11-02T09:06:00,abandoned,40,,,,,,0.0100\n"
+)
+
+
+def _import(text: str, **kwargs: object) -> object:
+    return calls_import_file(path_or_stream=io.BytesIO(text.encode()), fmt="csv", **kwargs)  # type: ignore[arg-type]
+
+
+def test_it_imports_a_csv_and_links_the_interaction_it_names(agent: Agent) -> None:
+    interaction = f.make_interaction(agent, channel="phone", external_id="T-1")
+    report = _import(GOOD)
+    assert (report.committed, report.created, report.linked) == (True, 3, 1)  # type: ignore[attr-defined]
+    first = CallRecord.objects.get(call_id="c1")
+    assert (first.interaction_id, first.mos, first.noisy, first.wait_seconds) == (interaction.pk, 4.1, False, 12)
+    assert CallRecord.objects.get(call_id="c3").offered_at.tzinfo is not None  # a time without a zone is UTC
+
+
+def test_importing_the_same_file_again_changes_nothing_and_a_changed_row_is_updated() -> None:
+    _import(GOOD)
+    again = _import(GOOD)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)  # type: ignore[attr-defined]
+    changed = _import(
+        GOOD.replace("c1,Ordini,t1,2026-11-02T09:00:00Z,answered,12", "c1,Ordini,t1,2026-11-02T09:00:00Z,answered,15")
+    )
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 2)  # type: ignore[attr-defined]
+    assert CallRecord.objects.get(call_id="c1").wait_seconds == 15
+    assert CallRecord.objects.count() == 3
+
+
+def test_a_bad_row_is_named_by_line_and_field_and_nothing_is_written() -> None:
+    bad = (
+        GOOD
+        + "c4,Ordini,t1,2026-11-02T09:07:00Z,ringing,,,,,,,\n"
+        + "c5,Ordini,t1,yesterday,answered,5,10,,,7,,\n"
+        + "c1,Ordini,t1,2026-11-02T09:00:00Z,busy,,,,,,,\n"
+    )
+    report = _import(bad)
+    errors = {(e.line, e.field) for e in report.errors}  # type: ignore[attr-defined]
+    assert {(5, "outcome"), (6, "offered_at"), (6, "mos"), (7, "call_id")} <= errors
+    assert report.committed is False  # type: ignore[attr-defined]
+    assert CallRecord.objects.count() == 0
+
+
+def test_skip_invalid_keeps_the_good_rows() -> None:
+    report = _import(GOOD + "c4,Ordini,t1,2026-11-02T09:07:00Z,busy,,30,,,,,\n", skip_invalid=True)
+    assert (report.committed, report.created, report.skipped) == (True, 3, 1)  # type: ignore[attr-defined]
+    assert report.errors[0].field == "talk_seconds"  # type: ignore[attr-defined]
+
+
+def test_it_reads_json_lines() -> None:
+    rows = [
+        {
+            "call_id": "j1",
+            "queue": "Q",
+            "offered_at": "2026-11-02T09:00:00+01:00",
+            "outcome": "answered",
+            "wait_seconds": 3,
+            "noisy": True,
+        }
+    ]
+    stream = io.BytesIO("\n".join(json.dumps(r) for r in rows).encode())
+    report = calls_import_file(path_or_stream=stream, fmt="jsonl")
+    assert report.created == 1
+    assert CallRecord.objects.get().noisy is True
+
+
+def test_a_csv_row_with_more_cells_than_the_header_is_refused() -> None:
+    report = _import(HEADER + "c1,Q,t,2026-11-02T09:00:00Z,busy,,,,,,,,extra\n")
+    assert report.errors[0].line == 2  # type: ignore[attr-defined]
