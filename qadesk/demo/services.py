@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
-from qadesk.competence.demo import demo_training_create
 from qadesk.autoqa.demo import autoqa_demo_prepare
+from qadesk.competence.demo import demo_training_create
 from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
 from qadesk.costs.demo import demo_costs_create

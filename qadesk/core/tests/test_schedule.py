@@ -45,7 +45,17 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
 
 def test_it_enqueues_each_job_once_per_interval() -> None:
     start = timezone.now()
-    assert schedule.tick(now=start) == [REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS]
+    assert schedule.tick(now=start) == [
+        REMINDERS,
+        COMPLAINTS,
+        CONNECTORS,
+        EXECUTIVE,
+        EMAILS,
+        KPI_TARGETS,
+        PHONE_LEVELS,
+        SAMPLING,
+        SURVEYS,
+    ]
     assert schedule.tick(now=start) == []  # a second scheduler ticking at the same time
     assert schedule.tick(now=start + timedelta(seconds=59)) == []
     assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS, SURVEYS]
