@@ -73,6 +73,14 @@ def test_the_overall_figure_is_the_mean_rating(scene: Scene) -> None:
     assert competence_overall(date(2000, 1, 1), date(2000, 1, 31)) is None
 
 
+def test_the_executive_summarys_headline_is_the_overall_rating(scene: Scene) -> None:
+    from qadesk.executive.headlines import BY_CODE
+
+    today = competence_report(actor=User(role="admin", is_superuser=True)).date_to
+    measure = BY_CODE["competence"].measure(date(today.year - 1, today.month, 1), today)
+    assert measure is not None and measure.value == pytest.approx(((62.5 + 52.34375) + 87.5) / 2)
+
+
 def test_it_refuses_a_period_that_ends_before_it_starts(manager: User) -> None:
     with pytest.raises(ApplicationError):
         competence_report(actor=manager, date_from=date(2026, 2, 1), date_to=date(2026, 1, 1))

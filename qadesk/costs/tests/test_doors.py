@@ -124,6 +124,14 @@ def test_the_public_selector_gives_the_cost_per_incident(worked: None) -> None:
     assert cost_per_incident(date(2025, 1, 1), date(2025, 1, 31)) is None
 
 
+def test_the_executive_summarys_headline_is_the_cost_per_incident(worked: None) -> None:
+    from qadesk.executive.headlines import BY_CODE
+
+    headline = BY_CODE["cost_per_incident"]
+    measure = headline.measure(date(2026, 11, 1), date(2026, 11, 30))
+    assert measure is not None and measure.value == 925.0
+
+
 def test_the_cli_prints_json_and_csv(worked: None) -> None:
     out = io.StringIO()
     call_command("qreport", "costs", "--from", "2026-11-01", "--to", "2026-11-30", "--by", "channel", stdout=out)
