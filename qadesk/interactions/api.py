@@ -184,7 +184,9 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters], 
     columns = (*_LIST_COLUMNS, *hidden)
 
     def rows_at(offset: int, limit: int) -> list[dict[str, Any]]:
-        return interaction_page_rows(interactions, sort=sort or DEFAULT_INTERACTION_SORT, columns=columns, offset=offset, limit=limit)
+        return interaction_page_rows(
+            interactions, sort=sort or DEFAULT_INTERACTION_SORT, columns=columns, offset=offset, limit=limit
+        )
 
     return paged_rows(interactions, page, columns=columns, item=_item, rows_at=rows_at)
 

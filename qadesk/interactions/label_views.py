@@ -19,7 +19,7 @@ from qadesk.interactions.services import label_names_save
 def label_names_view(request: HttpRequest) -> HttpResponse:
     """Every label with its default name and a name per language, saved together."""
     user = request.user
-    if not (user.is_superuser or user.role in {Role.ADMIN, Role.QA_LEAD}):  # type: ignore[union-attr]
+    if not (user.is_superuser or user.role in {Role.ADMIN, Role.QA_LEAD}):  # type: ignore[union-attr,operator]
         raise PermissionDenied
     labels = list(Label.objects.order_by("code"))
     data = request.POST if request.method == "POST" else None
@@ -36,7 +36,8 @@ def label_names_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc.message))
         else:
             messages.success(
-                request, ngettext("%(count)d contact reason renamed.", "%(count)d contact reasons renamed.", changed) % {"count": changed}
+                request,
+                ngettext("%(count)d contact reason renamed.", "%(count)d contact reasons renamed.", changed) % {"count": changed},
             )
             return redirect("labels:names")
     languages = [name for _code, name in LabelNamesForm().language_fields_labels()]

@@ -221,7 +221,9 @@ _GROUPED_SORTS: dict[str, tuple[str, Any, tuple[str, ...]]] = {
 }
 
 
-def interaction_page_rows(interactions: QuerySet[Interaction], *, sort: str, columns: Iterable[str], offset: int, limit: int) -> list[Any]:
+def interaction_page_rows(
+    interactions: QuerySet[Interaction], *, sort: str, columns: Iterable[str], offset: int, limit: int
+) -> list[Any]:
     """Rows offset … offset + limit of `interaction_list(…, sort=sort)` as `values(*columns)` dicts.
 
     Sorted by team or agent name on PostgreSQL, the list is read group by group instead of joining and sorting every

@@ -66,5 +66,7 @@ def test_the_page_and_the_api_sort_by_team_name_across_pages(spread, qa_lead) ->
         pages += [row["id"] for row in response.context["page_obj"].rows]
     assert pages == plain and len(plain) == 53
     _token, key = api_token_create(user=qa_lead, name="test")
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/interactions", {"sort": "agent", "offset": 4, "limit": 6}).json()
+    api = (
+        Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/interactions", {"sort": "agent", "offset": 4, "limit": 6}).json()
+    )
     assert [i["id"] for i in api["items"]] == [r["id"] for r in interaction_list(actor=qa_lead, sort="agent").values("id")][4:10]
