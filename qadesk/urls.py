@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("qadesk.accounts.urls")),
     path("interactions/", include("qadesk.interactions.urls")),
     path("sops/", include("qadesk.interactions.sop_urls")),
+    path("labels/", include("qadesk.interactions.label_urls")),
     path("scorecards/", include("qadesk.scorecards.urls")),
     path("reviews/", include("qadesk.reviews.urls")),
     path("disputes/", include("qadesk.disputes.urls")),

@@ -183,6 +183,7 @@ def paged_rows(
     *,
     columns: tuple[str, ...],
     item: Callable[[dict[str, Any]], dict[str, Any]],
+    rows_at: Callable[[int, int], list[dict[str, Any]]] | None = None,
 ) -> HttpResponse:
     """A big list's page as `@paginate(Pagination)` answers it ({"items": [...], "count": n}), built from `values()`
     rows by `item` instead of model instances validated field by field: that was two thirds of a 100-row list's CPU
@@ -190,6 +191,7 @@ def paged_rows(
     against it and equals what the schema made from model instances."""
     offset = pagination.offset
     end = min(offset + min(pagination.limit, ninja_settings.PAGINATION_MAX_LIMIT), MAX_INT)
-    items = [item(row) for row in queryset.values(*columns)[offset:end]]
+    rows = rows_at(offset, end - offset) if rows_at else queryset.values(*columns)[offset:end]  # rows_at: see lists.paginate
+    items = [item(row) for row in rows]
     body = {"items": items, "count": queryset.order_by().values("pk").count()}
     return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")

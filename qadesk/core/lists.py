@@ -7,7 +7,7 @@ than 10,000" and numbers pages without a last one (benchmarks/README.md: Load).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,10 +119,17 @@ def page_window(number: int, last: int | None, *, around: int = 2) -> list[int |
 
 
 def paginate(
-    queryset: QuerySet[Any], *, number: int, size: int, columns: Sequence[str] = (), count_cap: int | None = COUNT_CAP
+    queryset: QuerySet[Any],
+    *,
+    number: int,
+    size: int,
+    columns: Sequence[str] = (),
+    count_cap: int | None = COUNT_CAP,
+    rows_at: Callable[[int, int], list[Any]] | None = None,
 ) -> ListPage:
     """The page `number` of `queryset` (a page past the end gives the last one), with a count capped at count_cap;
-    with `columns`, rows are dicts of those columns (`values()`), counted without the joins they need.
+    with `columns`, rows are dicts of those columns (`values()`), counted without the joins they need. `rows_at(offset,
+    limit)`: reads those rows instead of slicing the queryset (a list that knows a faster way to its page).
 
     On SQLite the count is exact (count_cap is ignored): its `COUNT(*)` walks a b-tree without reading rows (1.3 ms at
     20,000 interactions against 3.7 ms for the capped form), and SQLite installs are the small ones."""
@@ -138,10 +145,29 @@ def paginate(
         number = last
     offset = (number - 1) * size
     fetched = queryset.values(*columns) if columns else queryset
-    rows = list(fetched[offset : offset + size])
+    read = rows_at or (lambda start, limit: list(fetched[start : start + limit]))
+    rows = read(offset, size)
     if not rows and number > 1 and not exact:  # beyond the capped count and past the real end
         number = 1
-        rows = list(fetched[:size])
+        rows = read(0, size)
     page = ListPage(rows=rows, number=number, size=size, count=count if exact else count_cap, count_exact=exact)
     page.window = page_window(number, page.num_pages)
     return page
+
+
+def group_slices(counts: Sequence[tuple[Any, int]], offset: int, limit: int) -> list[tuple[Any, int, int]]:
+    """Where rows offset … offset + limit of a list sorted group by group fall: (group, start, stop) within each group
+    touched, in order, from the groups' row counts in the list's order. Groups of 0 rows are skipped.
+
+    >>> group_slices([("a", 3), ("b", 0), ("c", 5)], offset=2, limit=4)
+    [('a', 2, 3), ('c', 0, 3)]"""
+    slices: list[tuple[Any, int, int]] = []
+    seen, end = 0, offset + limit
+    for group, count in counts:
+        first, last = max(offset, seen), min(end, seen + count)
+        if first < last:
+            slices.append((group, first - seen, last - seen))
+        seen += count
+        if seen >= end:
+            break
+    return slices

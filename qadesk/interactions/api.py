@@ -175,13 +175,20 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
 @router.get("", response=PagedInteractionOut)
 def list_interactions(request: HttpRequest, filters: Query[InteractionFilters], page: Query[Pagination.Input]) -> HttpResponse:
     """Interactions you may see, newest first unless `sort` says otherwise, filtered like the interaction list page."""
-    from qadesk.interactions.selectors import interaction_list
+    from qadesk.interactions.selectors import DEFAULT_INTERACTION_SORT, interaction_list, interaction_page_rows
 
     query = filters.model_dump(exclude_none=True)
     sort = query.pop("sort", None)
     interactions = interaction_list(actor=request.user, filters=query, sort=sort)  # type: ignore[arg-type]
     hidden = ("agent_hidden",) if "agent_hidden" in interactions.query.annotations else ()
-    return paged_rows(interactions, page, columns=(*_LIST_COLUMNS, *hidden), item=_item)
+    columns = (*_LIST_COLUMNS, *hidden)
+
+    def rows_at(offset: int, limit: int) -> list[dict[str, Any]]:
+        return interaction_page_rows(
+            interactions, sort=sort or DEFAULT_INTERACTION_SORT, columns=columns, offset=offset, limit=limit
+        )
+
+    return paged_rows(interactions, page, columns=columns, item=_item, rows_at=rows_at)
 
 
 @router.get("/{interaction_id}", response=InteractionDetailOut)

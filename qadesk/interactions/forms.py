@@ -124,3 +124,34 @@ def sop_form_data(form: SopForm, steps: Any) -> dict[str, Any]:
             if step.cleaned_data.get("text")
         ],
     }
+
+
+class LabelNamesForm(forms.Form):
+    """One contact reason's names on the labels page: the default name and one per language (empty: none there)."""
+
+    name = forms.CharField(label=_("Default name"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        for code, language in settings.LANGUAGES:
+            self.fields[f"name_{code}"] = forms.CharField(label=language, required=False, max_length=200)
+
+    def names(self) -> dict[str, str]:
+        """The names per language typed (cleaned data), by language code."""
+        return {key.removeprefix("name_"): value for key, value in self.cleaned_data.items() if key.startswith("name_")}
+
+    def language_fields(self) -> list[Any]:
+        return [self[key] for key in self.fields if key.startswith("name_")]
+
+    def language_fields_labels(self) -> list[tuple[str, Any]]:
+        """(language code, language name) of each per-language field, in order."""
+        return [(key.removeprefix("name_"), field.label) for key, field in self.fields.items() if key.startswith("name_")]
+
+
+def label_names_initial(label: Label) -> dict[str, str]:
+    """A label's values for LabelNamesForm."""
+    from django.conf import settings
+
+    return {"name": label.name} | {f"name_{code}": (label.names or {}).get(code, "") for code, _name in settings.LANGUAGES}

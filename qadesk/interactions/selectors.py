@@ -25,9 +25,9 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
-from qadesk.accounts.models import Agent, User
+from qadesk.accounts.models import Agent, Team, User
 from qadesk.core.days import day_start, next_day_start
-from qadesk.core.lists import parse_sort, sort_ordering
+from qadesk.core.lists import group_slices, parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
 from qadesk.interactions.models import AuthorRole, Customer, CustomField, Interaction, InteractionAgent, Message, Sop
 from qadesk.interactions.querysets import InteractionQuerySet
@@ -212,6 +212,44 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         after = ExpressionWrapper(F("created_at") + Value(timedelta(0)), output_field=DateTimeField())
         ordering[0] = after.desc() if parsed.startswith("-") else after.asc()
     return cast("QuerySet[Interaction]", qs.order_by(*ordering))
+
+
+# Name sorts read group by group (`interaction_page_rows`): the column holding each group and how its model sorts by name.
+_GROUPED_SORTS: dict[str, tuple[str, Any, tuple[str, ...]]] = {
+    "team": ("team_id", Team, ("name",)),
+    "agent": ("agent_id", Agent, ("display_name", "username")),
+}
+
+
+def interaction_page_rows(
+    interactions: QuerySet[Interaction], *, sort: str, columns: Iterable[str], offset: int, limit: int
+) -> list[Any]:
+    """Rows offset … offset + limit of `interaction_list(…, sort=sort)` as `values(*columns)` dicts.
+
+    Sorted by team or agent name on PostgreSQL, the list is read group by group instead of joining and sorting every
+    matching row (~1 s at 1,000,000): one GROUP BY counts the matching rows of each team (agent), the groups are put in
+    name order by the database (its collation, as the sort), and only the groups the page falls in are read, each by
+    id. The same rows in the same order as the plain sort (names are unique: a team's name, an agent's username), so a
+    group's rows are consecutive and ordered by id in the sort's direction; no team (agent) comes last either way."""
+    fetched = interactions.values(*columns)
+    key = sort.lstrip("-")
+    if key not in _GROUPED_SORTS or connection.vendor != "postgresql":
+        return list(fetched[offset : offset + limit])
+    column, model, names = _GROUPED_SORTS[key]
+    counts = dict(interactions.order_by().values_list(column).annotate(rows=Count("pk")).values_list(column, "rows"))
+    ordered: list[Any] = list(
+        model.objects.filter(pk__in=[g for g in counts if g is not None]).order_by(*names).values_list("pk", flat=True)
+    )
+    descending = sort.startswith("-")
+    if descending:
+        ordered.reverse()
+    if None in counts:
+        ordered.append(None)
+    rows: list[Any] = []
+    for group, start, stop in group_slices([(g, counts[g]) for g in ordered], offset, limit):
+        part = fetched.filter(**{column: group} if group is not None else {f"{column}__isnull": True})
+        rows += part.order_by("-pk" if descending else "pk")[start:stop]
+    return rows
 
 
 ID_LIST_MAX = 20_000  # see `_few_ids`

@@ -178,3 +178,35 @@ def custom_field_delete(*, actor: User, key: str) -> None:
     """Forget a declaration (admins): the values interactions carry stay, as undeclared fields."""
     custom_field_check_admin(actor=actor)
     CustomField.objects.filter(key=key).delete()
+
+
+LABEL_NAME_MAX = 200  # as Label.name
+
+
+def label_names_save(*, actor: User, label: Label, name: str, names: dict[str, str]) -> bool:
+    """Set a contact reason's default name and its name per language (an empty text removes that language's name, so
+    readers fall back to the default name, then to the code). QA leads and admins only; returns whether it changed."""
+    from django.conf import settings
+
+    from qadesk.core.text import strip_bidi_controls
+
+    if not (actor.is_superuser or actor.role in {Role.ADMIN, Role.QA_LEAD}):
+        raise PermissionDenied(_("Only QA leads and admins can rename contact reasons."))
+    languages = {code for code, _name in settings.LANGUAGES}
+    unknown = sorted(set(names) - languages)
+    if unknown:
+        raise InvalidInput(_("Unknown language “{language}”.").format(language=unknown[0]), field=("names", unknown[0]))
+    cleaned = {lang: strip_bidi_controls(str(text)).strip() for lang, text in names.items()}
+    name = strip_bidi_controls(name).strip()
+    for where, text in [(("name",), name), *((("names", lang), text) for lang, text in sorted(cleaned.items()))]:
+        if len(text) > LABEL_NAME_MAX:
+            raise InvalidInput(
+                _("{code}: a name has at most {max} characters.").format(code=label.code, max=LABEL_NAME_MAX), field=where
+            )
+    kept = {lang: text for lang, text in (label.names or {}).items() if lang not in languages}  # other keys untouched
+    new_names = kept | {lang: text for lang, text in sorted(cleaned.items()) if text}
+    if (label.name, label.names or {}) == (name, new_names):
+        return False
+    label.name, label.names = name, new_names
+    label.save(update_fields=["name", "names"])
+    return True

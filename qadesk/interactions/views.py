@@ -14,6 +14,7 @@ from qadesk.interactions.selectors import (
     ROW_COLUMNS,
     interaction_detail,
     interaction_list,
+    interaction_page_rows,
     open_assignments_by_interaction,
 )
 from qadesk.interactions.tables import interaction_rows
@@ -34,6 +35,7 @@ def interaction_list_view(request: HttpRequest) -> HttpResponse:
         columns=columns,
         number=parse_page_number(request.GET.get("page")),
         size=parse_page_size(request.GET.get("size")),
+        rows_at=lambda offset, limit: interaction_page_rows(interactions, sort=sort, columns=columns, offset=offset, limit=limit),
     )
     assign_form = _assign_form(request.user)  # type: ignore[arg-type]
     rows = interaction_rows(

@@ -226,6 +226,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/calibration/reviewers/reviewer1/",
             "/sops/",
             "/sops/new/",
+            "/labels/",
             f"/sops/{o['sop']}/",
             "/scorecards/",
             *operations,

@@ -55,6 +55,7 @@ from qadesk.scorecards.intervals import (
     per_100_intervals,
     percent_interval,
     percent_intervals,
+    round2,
 )
 from qadesk.scorecards.models import Criterion, Impact
 from qadesk.scorecards.scoring import DEFAULT_MAX_WIDTH, group_stats, is_conclusive, pass_rate, per_100, rounded
@@ -591,36 +592,39 @@ def _group_rows(
     def column(name: str) -> Any:
         return np.array([float(r[name] or 0) for r in rows])
 
-    n, passed, high, low = column("n"), column("passed"), column("high"), column("low")
+    n, passed, high, low, total = column("n"), column("passed"), column("high"), column("low"), column("total")
     top = np.array([np.nan if r["max_score"] is None else float(r["max_score"]) for r in rows])
-    ci_low, ci_high = (e.tolist() for e in mean_intervals(n, column("n_zero"), column("total"), column("total_sq"), top))
+    ci_low, ci_high = mean_intervals(n, column("n_zero"), total, column("total_sq"), top)
     ends = [*percent_intervals(passed, n), *per_100_intervals(high, n), *per_100_intervals(low, n)]
-    rates = list(zip(*([None if x != x else round(x, 2) for x in e.tolist()] for e in ends), strict=True))  # NaN: none
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 reviews: NaN, None once rounded (as pass_rate, per_100)
+        ratios = [total / n, passed / n * 100, high / n * 100, low / n * 100]
+    # Every figure rounded at once, exactly as round(x, 2) (`round2`): the same numbers as `_row`, a tenth of the time.
+    every, m = round2(np.concatenate([*ratios, ci_low, ci_high, *ends])), len(rows)
+    figures = list(zip(*(every[j * m : (j + 1) * m] for j in range(12)), strict=True))
     fields = []
-    for i, ((key, label), r) in enumerate(zip(named, rows, strict=True)):
-        count, total, passes, highs, lows = r["n"] or 0, r["total"] or 0.0, r["passed"] or 0, r["high"] or 0, r["low"] or 0
-        lower, upper = ci_low[i], ci_high[i]
-        interval = None if lower != lower or upper != upper else (lower, upper)
+    for i, ((key, label), r, f) in enumerate(zip(named, rows, figures, strict=True)):
+        count = r["n"] or 0
+        raw = None if f[4] is None or f[5] is None else (float(ci_low[i]), float(ci_high[i]))
         fields.append(
             {
                 "key": key,
                 "label": label,
                 "n": count,
-                "iqs": round(total / count, 2) if count else None,
-                "ci_low": None if interval is None else round(lower, 2),
-                "ci_high": None if interval is None else round(upper, 2),
-                "conclusive": bool(count) and is_conclusive(n=count, interval=interval, minimum_n=minimum_n, max_width=max_width),
-                "pass_rate": pass_rate(passes, count),
-                "pass_rate_low": rates[i][0],
-                "pass_rate_high": rates[i][1],
-                "high_impact_errors": highs,
-                "high_impact_per_100": per_100(highs, count),
-                "high_impact_per_100_low": rates[i][2],
-                "high_impact_per_100_high": rates[i][3],
-                "low_impact_errors": lows,
-                "low_impact_per_100": per_100(lows, count),
-                "low_impact_per_100_low": rates[i][4],
-                "low_impact_per_100_high": rates[i][5],
+                "iqs": f[0] if count else None,
+                "ci_low": None if raw is None else f[4],
+                "ci_high": None if raw is None else f[5],
+                "conclusive": bool(count) and is_conclusive(n=count, interval=raw, minimum_n=minimum_n, max_width=max_width),
+                "pass_rate": f[1] if count else None,
+                "pass_rate_low": f[6],
+                "pass_rate_high": f[7],
+                "high_impact_errors": r["high"] or 0,
+                "high_impact_per_100": f[2] if count else None,
+                "high_impact_per_100_low": f[8],
+                "high_impact_per_100_high": f[9],
+                "low_impact_errors": r["low"] or 0,
+                "low_impact_per_100": f[3] if count else None,
+                "low_impact_per_100_low": f[10],
+                "low_impact_per_100_high": f[11],
             }
         )
     return fields

@@ -160,3 +160,16 @@ def test_the_batch_intervals_of_many_groups_equal_those_of_one_group_at_a_time()
         assert _same((pass_low[i], pass_high[i]), percent_interval(int(passed[i]), s.n)), groups[i]
         assert _same((error_low[i], error_high[i]), per_100_interval(int(errors[i]), s.n)), groups[i]
     assert math.isnan(low[0]) and not math.isnan(low[-1])
+
+
+def test_round2_rounds_exactly_as_python_round_including_near_halves_and_nan() -> None:
+    import numpy as np
+
+    from qadesk.scorecards.intervals import round2
+
+    rng = np.random.default_rng(7)
+    halves = rng.integers(0, 100_000, 20_000) / 100.0 + 0.005  # x.yz5: a half in decimal, never exactly in binary
+    values = np.concatenate([rng.uniform(0, 110, 20_000), halves, [0.125, 0.375, 1.005, 2.675, 0.0, 100.0, np.nan]])
+    expected = [None if x != x else round(x, 2) for x in values.tolist()]
+    assert round2(values) == expected
+    assert round2(np.array([0.125, 2.675, 1.005, np.nan])) == [0.12, 2.67, 1.0, None]  # by hand: ties to even, binary
