@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -26,6 +26,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.imports.parsers import UnreadableRow, guess_format, json_record, jsonl_rows, readable
 from qadesk.imports.schemas import RowError
+from qadesk.imports.writers import writer_for
 from qadesk.interactions.models import Interaction
 from qadesk.phoneline.models import CallRecord
 
@@ -207,7 +208,8 @@ def _values(row: CallRowIn, interaction_id: int | None) -> dict[str, Any]:
 def _write(rows: list[CallRowIn], report: CallImportReport) -> None:
     links = _interactions(rows)
     existing = {c.call_id: c for c in CallRecord.objects.filter(call_id__in=[r.call_id for r in rows])}
-    new, changed = [], []
+    new: list[CallRecord] = []
+    changed: list[tuple[Any, ...]] = []
     for row in rows:
         interaction_id = links.get((row.interaction_source, row.interaction)) if row.interaction else None
         report.linked += interaction_id is not None
@@ -219,10 +221,11 @@ def _write(rows: list[CallRowIn], report: CallImportReport) -> None:
         if all(getattr(record, name) == value for name, value in values.items()):
             report.unchanged += 1
             continue
-        for name, value in values.items():
-            setattr(record, name, value)
-        changed.append(record)
+        changed.append((record.pk, *(values[name] for name in FIELDS)))
     CallRecord.objects.bulk_create(new)
-    CallRecord.objects.bulk_update(changed, FIELDS)
+    if changed:
+        # One set-based UPDATE through a temporary table (COPY on PostgreSQL), the interaction import's path: Django's
+        # bulk_update writes one CASE per column over the batch and managed 18 calls/s (benchmarks/README.md).
+        writer_for(connection).update(CallRecord, ("id", *FIELDS), changed)
     report.created += len(new)
     report.updated += len(changed)
