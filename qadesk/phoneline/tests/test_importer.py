@@ -92,7 +92,10 @@ def test_a_csv_row_with_more_cells_than_the_header_is_refused() -> None:
 # A re-import's update path (a temporary table and one UPDATE … FROM) must store exactly what a first import of the
 # same file stores: every column kind changes somewhere (text, time with an offset, numbers set and cleared, a flag,
 # a decimal cost, links made, moved and dropped), some rows stay as they were.
-FULL = "call_id,queue,trunk,offered_at,outcome,wait_seconds,talk_seconds,hold_seconds,transfers,interaction,mos,jitter_ms,packet_loss,noisy,cost\n"
+FULL = (
+    "call_id,queue,trunk,offered_at,outcome,wait_seconds,talk_seconds,hold_seconds,transfers,interaction,"
+    "mos,jitter_ms,packet_loss,noisy,cost\n"
+)
 BEFORE = (
     FULL
     + "k1,Ordini,t1,2026-11-02T09:00:00Z,answered,12,300,0,0,R-1,4.1,3.5,0.25,no,0.1234\n"
@@ -141,4 +144,3 @@ def test_a_changed_reimport_stores_exactly_what_a_first_import_of_the_file_store
     assert _stored() == reimported
     again = _import(AFTER)  # what the update stored compares equal to the file: nothing changes a second time
     assert (again.created, again.updated, again.unchanged) == (0, 0, 7)  # type: ignore[attr-defined]
-
