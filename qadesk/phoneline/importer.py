@@ -26,7 +26,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.imports.parsers import UnreadableRow, guess_format, json_record, jsonl_rows, readable
 from qadesk.imports.schemas import RowError
-from qadesk.imports.writers import writer_for
+from qadesk.imports.writers import Writer, writer_for
 from qadesk.interactions.models import Interaction
 from qadesk.phoneline.models import CallRecord
 
@@ -151,9 +151,10 @@ def calls_import(*, rows: Iterator[tuple[int, dict[str, Any] | UnreadableRow]], 
         return report
     report.skipped = len(report.refused_lines)
     with transaction.atomic():
+        writer = writer_for(connection)
         keys = list(ready)
         for start in range(0, len(keys), BATCH):
-            _write([ready[k] for k in keys[start : start + BATCH]], report)
+            _write([ready[k] for k in keys[start : start + BATCH]], report, writer)
     report.committed = True
     return report
 
@@ -205,10 +206,13 @@ def _values(row: CallRowIn, interaction_id: int | None) -> dict[str, Any]:
     }
 
 
-def _write(rows: list[CallRowIn], report: CallImportReport) -> None:
+def _write(rows: list[CallRowIn], report: CallImportReport, writer: Writer) -> None:
+    """Create the new calls and update the changed ones through the interaction import's writers (COPY on
+    PostgreSQL; the changed rows into a temporary table, then one UPDATE … FROM it). Django's bulk_update wrote one
+    CASE per column over the batch and managed 18 calls/s (benchmarks/README.md)."""
     links = _interactions(rows)
     existing = {c.call_id: c for c in CallRecord.objects.filter(call_id__in=[r.call_id for r in rows])}
-    new: list[CallRecord] = []
+    new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
     for row in rows:
         interaction_id = links.get((row.interaction_source, row.interaction)) if row.interaction else None
@@ -216,16 +220,15 @@ def _write(rows: list[CallRowIn], report: CallImportReport) -> None:
         values = _values(row, interaction_id)
         record = existing.get(row.call_id)
         if record is None:
-            new.append(CallRecord(call_id=row.call_id, **values))
+            new.append((row.call_id, *(values[name] for name in FIELDS)))
             continue
         if all(getattr(record, name) == value for name, value in values.items()):
             report.unchanged += 1
             continue
         changed.append((record.pk, *(values[name] for name in FIELDS)))
-    CallRecord.objects.bulk_create(new)
+    if new:
+        writer.insert(CallRecord, ("call_id", *FIELDS), new)
     if changed:
-        # One set-based UPDATE through a temporary table (COPY on PostgreSQL), the interaction import's path: Django's
-        # bulk_update writes one CASE per column over the batch and managed 18 calls/s (benchmarks/README.md).
-        writer_for(connection).update(CallRecord, ("id", *FIELDS), changed)
+        writer.update(CallRecord, ("id", *FIELDS), changed)
     report.created += len(new)
     report.updated += len(changed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -139,6 +141,9 @@ def test_a_changed_reimport_stores_exactly_what_a_first_import_of_the_file_store
     assert {c: pk for c, pk in CallRecord.objects.values_list("call_id", "pk") if c in ids} == ids  # updated in place
     assert reimported["k1"][8] == second.pk and reimported["k3"][8] == first.pk
     assert reimported["k4"][8] is None and reimported["k6"][8] is None and reimported["k5"][8] == first.pk
+    at = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # 10:00 at +02:00
+    assert reimported["k1"] == ("Ordini IT", "t9", at, "answered", 13, 301, 1, 3, second.pk, 4.2, 3.6, 0.5, True, Decimal("0.2"))
+    assert reimported["k4"] == ("Resi", "t2", at.replace(hour=9, minute=7), "abandoned", 5, *[None] * 2, 2, *[None] * 6)
     CallRecord.objects.all().delete()
     _import(AFTER)
     assert _stored() == reimported
