@@ -7,7 +7,9 @@ Writes a deterministic CSV (a tenth of the calls naming an interaction that exis
 (on 127.0.0.1:5432, user postgres; override the server with BENCH_PG_URL), migrates it, then measures:
 
 - `calls_import_file()` — the code path of `qadesk import calls` — in calls/s (goal in issue 9: >= 10,000/s);
-- a re-import of the same file (every row unchanged) and of a file where every wait changed;
+- a re-import of the same file (every row unchanged) and of a file where every wait changed (the re-import's update
+  path: a temporary table and one UPDATE … FROM per batch, shared with the interaction import);
+- the old update path for comparison: Django's `bulk_update` of the 14 columns over the first 300 calls;
 - the references: psycopg `executemany` INSERT of the same already-parsed rows into the real table, and
   `COPY … FROM STDIN` of the raw CSV into a flat table without constraints or indexes.
 
@@ -43,6 +45,7 @@ COLUMNS = [
     "interaction_id", "mos", "jitter_ms", "packet_loss", "noisy", "cost",
 ]  # fmt: skip
 LINKED = 1000  # interactions the calls may name
+OLD_PATH_ROWS = 300  # rows given to the old update path (bulk_update): at ~18 rows/s more would take minutes
 
 
 def generate(n: int, path: Path, *, wait_shift: int = 0) -> None:
@@ -134,6 +137,11 @@ def _measure(first: Path, changed: Path, db: str) -> dict[str, Any]:
     assert again.unchanged == n
     changed_s, moved = _timed(lambda: calls_import_file(path_or_stream=changed))
     assert moved.updated > 0
+    old_n = min(n, OLD_PATH_ROWS)
+    records = list(CallRecord.objects.order_by("id")[:old_n])
+    for record in records:
+        record.wait_seconds = (record.wait_seconds or 0) + 1
+    old_s, _ = _timed(lambda: _old_update_path(records))
     rows = list(CallRecord.objects.order_by().values_list(*COLUMNS))
     executemany_s = _executemany(db, rows)
     copy_s = _copy(db, first)
@@ -143,12 +151,27 @@ def _measure(first: Path, changed: Path, db: str) -> dict[str, Any]:
         "linked": report.linked,
         "reimport_unchanged_per_s": round(n / unchanged_s),
         "reimport_changed_per_s": round(n / changed_s),
+        "reimport_changed_updated": moved.updated,
+        "old_bulk_update_rows": old_n,
+        "old_bulk_update_per_s": round(old_n / old_s),
+        "ratio_changed_reimport_to_import": round(changed_s / seconds, 2),
         "executemany_seconds": round(executemany_s, 3),
         "copy_seconds": round(copy_s, 3),
         "ratio_import_to_executemany": round(seconds / executemany_s, 2),
         "ratio_import_to_copy": round(seconds / copy_s, 2),
         "goal_10000_per_s_met": n / seconds >= 10_000,
     }
+
+
+def _old_update_path(records: list[Any]) -> None:
+    """The update path before issue 9's fix, for comparison: Django's bulk_update of the 14 columns in one transaction."""
+    from django.db import transaction
+
+    from qadesk.phoneline.importer import FIELDS
+    from qadesk.phoneline.models import CallRecord
+
+    with transaction.atomic():
+        CallRecord.objects.bulk_update(records, FIELDS)
 
 
 def _executemany(db: str, rows: list[tuple[Any, ...]]) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -87,3 +89,63 @@ def test_it_reads_json_lines() -> None:
 def test_a_csv_row_with_more_cells_than_the_header_is_refused() -> None:
     report = _import(HEADER + "c1,Q,t,2026-11-02T09:00:00Z,busy,,,,,,,,extra\n")
     assert report.errors[0].line == 2  # type: ignore[attr-defined]
+
+
+# A re-import's update path (a temporary table and one UPDATE … FROM) must store exactly what a first import of the
+# same file stores: every column kind changes somewhere (text, time with an offset, numbers set and cleared, a flag,
+# a decimal cost, links made, moved and dropped), some rows stay as they were.
+FULL = (
+    "call_id,queue,trunk,offered_at,outcome,wait_seconds,talk_seconds,hold_seconds,transfers,interaction,"
+    "mos,jitter_ms,packet_loss,noisy,cost\n"
+)
+BEFORE = (
+    FULL
+    + "k1,Ordini,t1,2026-11-02T09:00:00Z,answered,12,300,0,0,R-1,4.1,3.5,0.25,no,0.1234\n"
+    + "k2,Ordini,t1,2026-11-02T09:05:00Z,busy,,,,,,,,,,\n"
+    + "k3,Resi,t2,2026-11-02T09:06:00+01:00,abandoned,40,,,1,,,,,,0.0100\n"
+    + "k4,Resi,t2,2026-11-02T09:07:00Z,answered,5,60,30,2,R-2,3.9,,,yes,\n"
+    + "k5,Support,,2026-11-02T09:08:00Z,callback,7,,,,R-1,,,,,\n"
+    + "k6,Support,t3,2026-11-02T09:09:00Z,answered,1,2,3,0,,2.5,40.0,3.0,true,0.5000\n"
+)
+AFTER = (
+    FULL
+    + "k1,Ordini IT,t9,2026-11-02T10:00:00+02:00,answered,13,301,1,3,R-2,4.2,3.6,0.5,yes,0.2000\n"  # every column
+    + "k2,Ordini,t1,2026-11-02T09:05:00Z,busy,,,,,,,,,,\n"  # unchanged
+    + "k3,Resi,t2,2026-11-02T09:06:00+01:00,answered,40,20,,1,R-1,1.0,,,,\n"  # link made, cost cleared
+    + "k4,Resi,t2,2026-11-02T09:07:00Z,abandoned,5,,,2,,,,,,\n"  # link, flag and measurements dropped
+    + "k5,Support,,2026-11-02T09:08:00Z,callback,7,,,,R-1,,,,,\n"  # unchanged, still linked
+    + "k6,Support,t3,2026-11-02T09:09:00Z,answered,1,2,3,0,NONE,2.5,40.0,3.0,false,0.5001\n"  # an unknown link
+    + "k7,New,t1,2026-11-02T09:10:00Z,blocked,,,,,,,,,,\n"  # created
+)
+
+
+def _stored() -> dict[str, tuple[object, ...]]:
+    columns = ["queue", "trunk", "offered_at", "outcome", "wait_seconds", "talk_seconds", "hold_seconds", "transfers"]
+    columns += ["interaction_id", "mos", "jitter_ms", "packet_loss", "noisy", "cost"]
+    return {row[0]: row[1:] for row in CallRecord.objects.values_list("call_id", *columns)}
+
+
+@pytest.mark.parametrize("batch", [2000, 2])  # one batch, and several (a temporary table made and dropped per batch)
+def test_a_changed_reimport_stores_exactly_what_a_first_import_of_the_file_stores(
+    agent: Agent, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("qadesk.phoneline.importer.BATCH", batch)
+    first = f.make_interaction(agent, channel="phone", external_id="R-1")
+    second = f.make_interaction(agent, channel="phone", external_id="R-2")
+    _import(BEFORE)
+    ids = dict(CallRecord.objects.values_list("call_id", "pk"))
+    report = _import(AFTER)
+    assert (report.committed, report.created, report.updated, report.unchanged) == (True, 1, 4, 2)  # type: ignore[attr-defined]
+    assert report.linked == 3  # type: ignore[attr-defined]
+    reimported = _stored()
+    assert {c: pk for c, pk in CallRecord.objects.values_list("call_id", "pk") if c in ids} == ids  # updated in place
+    assert reimported["k1"][8] == second.pk and reimported["k3"][8] == first.pk
+    assert reimported["k4"][8] is None and reimported["k6"][8] is None and reimported["k5"][8] == first.pk
+    at = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # 10:00 at +02:00
+    assert reimported["k1"] == ("Ordini IT", "t9", at, "answered", 13, 301, 1, 3, second.pk, 4.2, 3.6, 0.5, True, Decimal("0.2"))
+    assert reimported["k4"] == ("Resi", "t2", at.replace(hour=9, minute=7), "abandoned", 5, *[None] * 2, 2, *[None] * 6)
+    CallRecord.objects.all().delete()
+    _import(AFTER)
+    assert _stored() == reimported
+    again = _import(AFTER)  # what the update stored compares equal to the file: nothing changes a second time
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 7)  # type: ignore[attr-defined]
