@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from qadesk.costs import figures
 from qadesk.costs.figures import GroupCost, GroupWork, LabourRate, MistakeAssumptions, MistakeCost
 from qadesk.costs.models import CostSettings, LabourCost, Revenue, SegmentCustomers, SupportCost
 from qadesk.costs.querysets import sees_costs
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import Customer, Interaction
 from qadesk.reviews.models import Review, ReviewStatus
 
 # The dimensions the cost per incident is split by, and the interaction field each reads.
@@ -365,8 +366,6 @@ def _customers(report: CostReport, incidents: dict[str, int], missing: list[str]
             _("No customers lost entered: the conventional lifetime value (margin × expected lifetime) needs that history.")
         )
     cpi = report.cost_per_incident
-    start, end = _bounds(report.date_from, report.date_to)
-    resolved = Interaction.objects.filter(_handled(), resolved_at__gte=start, resolved_at__lt=end, customer__isnull=False)
     values: dict[str, Decimal | None] = {}
     for row in rows:
         value: Decimal | None
@@ -383,29 +382,42 @@ def _customers(report: CostReport, incidents: dict[str, int], missing: list[str]
             SegmentValue(row.segment, row.customers, n, cpi * n if cpi is not None else None, value, source, per_customer)
         )
     if cpi:
-        report.costly_customers = _costly(resolved, cpi, values)
+        report.costly_customers = _costly(report, cpi, values)
 
 
-def _costly(resolved: Any, cpi: Decimal, values: dict[str, Decimal | None]) -> list[figures.CustomerServing]:
+def _costly(report: CostReport, cpi: Decimal, values: dict[str, Decimal | None]) -> list[figures.CustomerServing]:
     """The customers whose incidents × cost per incident exceed their segment's value per customer, most costly first.
-    One grouped query: each segment's threshold (the incidents at which the cost passes the value) is in the HAVING
-    clause, so the database returns only those customers, at most MAX_COSTLY_CUSTOMERS."""
+    One query: the period's resolved contacts are counted per customer id first (no join, an integer key; HAVING drops
+    the customers below the lowest threshold), then only those rows are joined to their customer, and each segment's
+    threshold (the incidents at which the cost passes the value) keeps the ones past it — at most
+    MAX_COSTLY_CUSTOMERS rows come back."""
     valued = {segment: value for segment, value in values.items() if value is not None}
     if not valued:
         return []
-    need = Case(
-        *[When(customer__segment=s, then=Value(max(1, math.floor(v / cpi) + 1))) for s, v in valued.items()],
-        output_field=IntegerField(),
-    )
-    par = Case(*[When(customer__segment=s, then=Value(float(v / cpi))) for s, v in valued.items()], output_field=FloatField())
-    rows = (
-        resolved.filter(customer__segment__in=list(valued))
-        .values("customer__external_id", "customer__segment")
-        .annotate(n=Count("id"), need=need, par=par)
-        .filter(n__gte=F("need"))
-        .order_by(ExpressionWrapper(F("n") - F("par"), output_field=FloatField()).desc(), "customer__external_id")
-    )[:MAX_COSTLY_CUSTOMERS]
-    found = {(r["customer__external_id"], r["customer__segment"]): r["n"] for r in rows}
+    need = {s: max(1, math.floor(v / cpi) + 1) for s, v in valued.items()}
+    par = {s: float(v / cpi) for s, v in valued.items()}
+    start, end = _bounds(report.date_from, report.date_to)
+    segments = list(valued)
+    marks = ", ".join(["%s"] * len(segments))
+    need_case = "CASE c.segment " + " ".join(["WHEN %s THEN %s"] * len(segments)) + " END"
+    par_case = "CASE c.segment " + " ".join(["WHEN %s THEN %s"] * len(segments)) + " END"
+    sql = f"""
+        SELECT c.external_id, c.segment, a.n
+        FROM (
+            SELECT customer_id, COUNT(*) AS n FROM {Interaction._meta.db_table}
+            WHERE abandoned = %s AND resolved_at >= %s AND resolved_at < %s AND customer_id IS NOT NULL
+            GROUP BY customer_id HAVING COUNT(*) >= %s
+        ) a JOIN {Customer._meta.db_table} c ON c.id = a.customer_id
+        WHERE c.segment IN ({marks}) AND a.n >= {need_case}
+        ORDER BY a.n - {par_case} DESC, c.external_id
+        LIMIT %s
+    """  # noqa: S608 — table names from the models, every value a parameter
+    params: list[Any] = [False, start, end, min(need.values()), *segments]
+    params += [x for s in segments for x in (s, need[s])]
+    params += [x for s in segments for x in (s, par[s])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, MAX_COSTLY_CUSTOMERS])
+        found = {(external_id, segment): n for external_id, segment, n in cursor.fetchall()}
     return figures.costly_customers(found, cpi, values)[:MAX_COSTLY_CUSTOMERS]
 
 

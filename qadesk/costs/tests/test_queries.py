@@ -14,7 +14,7 @@ from qadesk.accounts.models import Agent, User
 from qadesk.costs.models import Revenue, SegmentCustomers
 from qadesk.costs.selectors import GROUPINGS, contacts_received, cost_report, period_work, work_by_group
 from qadesk.costs.tests.data import november
-from qadesk.interactions.models import Customer, Interaction
+from qadesk.interactions.models import Customer
 from qadesk.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _report_queries(actor: User) -> int:
         cost_report(actor=actor, date_from=NOV_FROM, date_to=NOV_TO, by="team")
     # The period's contacts are read twice: once for incidents, handle time, contacts and segments, once for the costly
     # customers (which needs the cost per incident the first gives).
-    assert sum('"interactions_interaction"' in q["sql"] for q in queries.captured_queries) == 2
+    assert sum("interactions_interaction" in q["sql"] for q in queries.captured_queries) == 2
     return len(queries)
 
 
