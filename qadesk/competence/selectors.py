@@ -195,6 +195,7 @@ def _criteria(start: date, end: date) -> dict[int, dict[str, tuple[float, int]]]
             review__submitted_at__gte=day_start(start),
             review__submitted_at__lt=next_day_start(end),
         )
+        .order_by()  # no join for Criterion's default ordering (section, position): only the grouped sums
         .values_list("review__agent_id", "criterion__code")
         .annotate(total=Sum("score"), n=Count("id"))
     )
