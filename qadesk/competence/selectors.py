@@ -115,22 +115,74 @@ def _catalogue() -> list[tuple[Course, set[int]]]:
     ]
 
 
-def _requirements(agents: list[Agent], catalogue: list[tuple[Course, set[int]]]) -> dict[int, list[CourseRef]]:
-    """Each agent's required courses: active courses required for their role (an agent without login: "agent") or team."""
+@dataclass(frozen=True)
+class _AgentRow:
+    """What the report needs of an agent, read as one tuple per agent (no model instances)."""
+
+    pk: int
+    team_id: int | None
+    role: str
+    name: str
+    team: str
+    site: str
+
+
+def _agents() -> list[_AgentRow]:
+    """The active human agents with their role (an agent without login: "agent"), name, team and site (one query)."""
+    rows = Agent.objects.filter(is_active=True, is_bot=False).values_list(
+        "pk",
+        "team_id",
+        "username",
+        "display_name",
+        "user_id",
+        "user__role",
+        "user__first_name",
+        "user__last_name",
+        "team__name",
+        "site__name",
+    )
+    out = []
+    for pk, team_id, username, display_name, user_id, role, first, last, team, site in rows:
+        full = f"{first} {last}".strip() if user_id else ""  # User.get_full_name()
+        name = full or display_name or username  # _agent_name: the login's full name, else str(agent)
+        out.append(_AgentRow(pk, team_id, role if user_id else "agent", name, team or "", site or ""))
+    return out
+
+
+def _requirements(agents: list[_AgentRow], catalogue: list[tuple[Course, set[int]]]) -> dict[int, list[CourseRef]]:
+    """Each agent's required courses: active courses required for their role (an agent without login: "agent") or team;
+    worked out once per (role, team) pair."""
     refs = [(CourseRef(c.code, c.name, float(c.days)), set(c.required_roles or []), teams) for c, teams in catalogue]
+    by_pair: dict[tuple[str, int | None], list[CourseRef]] = {}
     required: dict[int, list[CourseRef]] = {}
     for agent in agents:
-        role = agent.user.role if agent.user_id and agent.user else "agent"
-        required[agent.pk] = [ref for ref, roles, teams in refs if role in roles or agent.team_id in teams]
+        pair = (agent.role, agent.team_id)
+        if pair not in by_pair:
+            by_pair[pair] = [ref for ref, roles, teams in refs if agent.role in roles or agent.team_id in teams]
+        required[agent.pk] = list(by_pair[pair])
     return required
 
 
-def _completions(end: date) -> dict[int, list[figures.Completion]]:
-    rows = Completion.objects.filter(completed_on__lte=end).values_list("agent_id", "course__code", "completed_on", "expires_on")
-    by_agent: dict[int, list[figures.Completion]] = defaultdict(list)
-    for agent_id, code, done, expires in rows.iterator(chunk_size=5000):
-        by_agent[agent_id].append(figures.Completion(code, done, expires))
-    return by_agent
+def _valid_courses(end: date) -> dict[int, frozenset[str]]:
+    """Per agent, the codes of the courses with a completion valid on `end` (done by then, not expired): all the
+    training score and the missing courses look at (figures.Completion.valid_on, in SQL)."""
+    rows = (
+        Completion.objects.filter(completed_on__lte=end)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=end))
+        .values_list("agent_id", "course__code")
+        .distinct()
+    )
+    by_agent: dict[int, set[str]] = defaultdict(set)
+    for agent_id, code in rows:
+        by_agent[agent_id].add(code)
+    return {agent_id: frozenset(codes) for agent_id, codes in by_agent.items()}
+
+
+def _training(required: list[CourseRef], valid: frozenset[str], end: date) -> tuple[float | None, set[str]]:
+    """The training score and the missing course codes for one set of required courses and valid completions."""
+    needed = [figures.RequiredCourse(c.code, c.days) for c in required]
+    done = [figures.Completion(code, end) for code in sorted(valid)]  # valid on `end` by construction
+    return figures.training_score(needed, done, on=end), set(figures.missing_courses(needed, done, on=end))
 
 
 def _criteria(start: date, end: date) -> dict[int, dict[str, tuple[float, int]]]:
@@ -143,6 +195,7 @@ def _criteria(start: date, end: date) -> dict[int, dict[str, tuple[float, int]]]
             review__submitted_at__gte=day_start(start),
             review__submitted_at__lt=next_day_start(end),
         )
+        .order_by()  # no join for Criterion's default ordering (section, position): only the grouped sums
         .values_list("review__agent_id", "criterion__code")
         .annotate(total=Sum("score"), n=Count("id"))
     )
@@ -175,61 +228,70 @@ def _agent_name(agent: Agent) -> str:
 
 
 def competence_report(*, actor: User, date_from: date | None = None, date_to: date | None = None) -> CompetenceReport:
-    """The competence rating of every agent `actor` may see, with team and site views (docs/competence.md)."""
+    """The competence rating of every agent `actor` may see, with team and site views (docs/competence.md).
+
+    A fixed number of queries whatever the number of agents: agents as tuples, the catalogue, the valid completions,
+    the competence ratings grouped by agent and criterion, the survey answers grouped by agent, the losses' titles."""
     start, end = period(date_from, date_to)
     options = CompetenceSettings.load()
-    agents = list(Agent.objects.filter(is_active=True, is_bot=False).select_related("team", "site", "user"))
+    agents = _agents()
     catalogue = _catalogue()
     required = _requirements(agents, catalogue)
-    completions = _completions(end)
+    valid = _valid_courses(end)
     criteria = _criteria(start, end)
     survey = _survey(start, end, options.survey_question_code)
-    scores: dict[int, tuple[float | None, float | None, float | None, int, float | None, int]] = {}
+    parts: dict[int, _Parts] = {}
+    trained: dict[tuple[tuple[CourseRef, ...], frozenset[str]], tuple[float | None, set[str]]] = {}
     for agent in agents:
         per_code = criteria.get(agent.pk, {})
         n = sum(count for _mean, count in per_code.values())
         criteria_mean = sum(mean * count for mean, count in per_code.values()) / n if n else None
         survey_mean, survey_n = survey.get(agent.pk, (None, 0))
-        training = figures.training_score(
-            [figures.RequiredCourse(c.code, c.days) for c in required[agent.pk]], completions.get(agent.pk, []), on=end
+        key = (tuple(required[agent.pk]), valid.get(agent.pk, frozenset()))
+        if key not in trained:  # agents with the same requirements and valid courses share the figures
+            trained[key] = _training(required[agent.pk], key[1], end)
+        training, missing = trained[key]
+        parts[agent.pk] = _Parts(
+            training=training,
+            delivery=figures.delivery_score(criteria_mean, survey_mean),
+            criteria_mean=criteria_mean,
+            criteria_n=n,
+            survey_mean=survey_mean,
+            survey_n=survey_n,
+            missing=missing,
+            losses=figures.losses(per_code),
         )
-        scores[agent.pk] = (training, figures.delivery_score(criteria_mean, survey_mean), criteria_mean, n, survey_mean, survey_n)
     if options.mode == BenchmarkMode.ORGANISATION:
-        training_benchmark = figures.organisation_benchmark(s[0] for s in scores.values())
-        delivery_benchmark = figures.organisation_benchmark(s[1] for s in scores.values())
+        training_benchmark = figures.organisation_benchmark(p.training for p in parts.values())
+        delivery_benchmark = figures.organisation_benchmark(p.delivery for p in parts.values())
     else:
         training_benchmark, delivery_benchmark = options.training_benchmark, options.delivery_benchmark
-    visible = _visible_ids(actor, agents)
+    visible = _visible_ids(actor, [a.pk for a in agents])
     covering = _courses_by_criterion(catalogue)
-    titles = _titles({loss.code for pk in visible for loss in figures.losses(criteria.get(pk, {}))})
+    titles = _titles({loss.code for pk in visible for loss in parts[pk].losses})
     rows: list[AgentCompetence] = []
     for agent in agents:
         if agent.pk not in visible:
             continue
-        training, delivery, criteria_mean, n, survey_mean, survey_n = scores[agent.pk]
-        mine = completions.get(agent.pk, [])
-        missing_codes = set(
-            figures.missing_courses([figures.RequiredCourse(c.code, c.days) for c in required[agent.pk]], mine, on=end)
-        )
-        lost = figures.losses(criteria.get(agent.pk, {}))
+        part = parts[agent.pk]
         rows.append(
             AgentCompetence(
                 agent_id=agent.pk,
-                name=_agent_name(agent),
-                team=str(agent.team or ""),
-                site=str(agent.site or ""),
+                name=agent.name,
+                team=agent.team,
+                site=agent.site,
                 rating=figures.rating(
-                    training, delivery, training_benchmark=training_benchmark, delivery_benchmark=delivery_benchmark
+                    part.training, part.delivery, training_benchmark=training_benchmark, delivery_benchmark=delivery_benchmark
                 ),
-                criteria_mean=criteria_mean,
-                criteria_n=n,
-                survey_mean=survey_mean,
-                survey_n=survey_n,
+                criteria_mean=part.criteria_mean,
+                criteria_n=part.criteria_n,
+                survey_mean=part.survey_mean,
+                survey_n=part.survey_n,
                 required=required[agent.pk],
-                missing=[c for c in required[agent.pk] if c.code in missing_codes],
-                losses=lost,
-                courses_for_losses={loss.code: covering.get(loss.code, []) for loss in lost},
-                criterion_titles={loss.code: titles.get(loss.code, loss.code) for loss in lost},
+                missing=[c for c in required[agent.pk] if c.code in part.missing],
+                losses=part.losses,
+                courses_for_losses={loss.code: covering.get(loss.code, []) for loss in part.losses},
+                criterion_titles={loss.code: titles.get(loss.code, loss.code) for loss in part.losses},
             )
         )
     rows.sort(key=lambda a: a.name.lower())
@@ -247,13 +309,27 @@ def competence_report(*, actor: User, date_from: date | None = None, date_to: da
     )
 
 
-def _visible_ids(actor: User, agents: list[Agent]) -> set[int]:
-    """The ids among `agents` that `actor` may see (no query for those who see everyone)."""
+@dataclass(frozen=True)
+class _Parts:
+    """One agent's scores and where the points go, worked out once before the benchmark is known."""
+
+    training: float | None
+    delivery: float | None
+    criteria_mean: float | None
+    criteria_n: int
+    survey_mean: float | None
+    survey_n: int
+    missing: set[str]
+    losses: list[figures.CriterionLoss]
+
+
+def _visible_ids(actor: User, agent_ids: list[int]) -> set[int]:
+    """The ids among `agent_ids` that `actor` may see (no query for those who see everyone)."""
     rule = agents_visible_filter(actor)
     if rule is None:
         return set()
     if actor.sees_everything:
-        return {a.pk for a in agents}
+        return set(agent_ids)
     return set(Agent.objects.filter(rule).values_list("pk", flat=True))
 
 
@@ -274,10 +350,12 @@ def _courses_by_criterion(catalogue: list[tuple[Course, set[int]]]) -> dict[str,
 
 
 def _groups(rows: list[AgentCompetence], key: str) -> list[GroupRow]:
-    labels = sorted({getattr(a, key) for a in rows})
+    by_label: dict[str, list[AgentCompetence]] = defaultdict(list)
+    for a in rows:
+        by_label[getattr(a, key)].append(a)
     out = []
-    for label in labels:
-        members = [a for a in rows if getattr(a, key) == label]
+    for label in sorted(by_label):
+        members = by_label[label]
         training = figures.group_means((label, a.rating.training_score) for a in members)[label][0]
         delivery = figures.group_means((label, a.rating.delivery_score) for a in members)[label][0]
         value, n = figures.group_means((label, a.rating.value) for a in members)[label]

@@ -1,15 +1,21 @@
 """The competence report over a small scene: figures, benchmarks, losses and who sees whom."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import Role, User
 from qadesk.competence.models import CompetenceSettings
 from qadesk.competence.selectors import competence_agent, competence_overall, competence_report, training_results
 from qadesk.competence.tests.conftest import Scene
+from qadesk.competence.tests.factories import complete, reviewed, survey_answers
 from qadesk.core.errors import ApplicationError
+from qadesk.scorecards.models import ScorecardVersion
+from qadesk.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +85,24 @@ def test_the_executive_summarys_headline_is_the_overall_rating(scene: Scene) -> 
     today = competence_report(actor=User(role="admin", is_superuser=True)).date_to
     measure = BY_CODE["competence"].measure(date(today.year - 1, today.month, 1), today)
     assert measure is not None and measure.value == pytest.approx(((62.5 + 52.34375) + 87.5) / 2)
+
+
+def test_the_reports_query_count_does_not_grow_with_the_number_of_agents(
+    scene: Scene, manager: User, team_lead: User, default_scorecard: ScorecardVersion, reviewer: User
+) -> None:
+    def queries(actor: User) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            competence_report(actor=actor)
+        return len(captured.captured_queries)
+
+    few = {actor.pk: queries(actor) for actor in (manager, team_lead)}
+    for i in range(5):  # more agents, each with a login, a completion, a competence rating and survey answers
+        extra = f.make_agent(f"x.agent{i}", scene.agent.team, f.make_user(f"xuser{i}", Role.AGENT, scene.agent.team))
+        complete(extra, scene.sop, timezone.localdate() - timedelta(days=5))
+        reviewed(extra, default_scorecard, reviewer, {"right_sop": 50.0})
+        survey_answers(extra, [3])
+    assert len(competence_report(actor=manager).agents) == 7
+    assert {actor.pk: queries(actor) for actor in (manager, team_lead)} == few
 
 
 def test_it_refuses_a_period_that_ends_before_it_starts(manager: User) -> None:
