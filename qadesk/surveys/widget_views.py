@@ -47,8 +47,6 @@ def _first_question(survey: Survey) -> Question | None:
 def widget_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the question, its options and the thanks in the asked language; POST key, answer, page: record the answer
     (a second post with the same key changes it) and give the open-link address for the rest of the survey."""
-    lang = str(request.GET.get("lang", "") or request.POST.get("lang", ""))[:2].lower() if request.method != "OPTIONS" else ""
-    language = _language(request, lang if lang in LANGUAGES else "")
     if request.method == "OPTIONS":
         return _json({})
     if request.method not in ("GET", "POST"):
@@ -59,6 +57,8 @@ def widget_view(request: HttpRequest, token: str) -> HttpResponse:
         length = WIDGET_MAX_BODY + 1
     if length > WIDGET_MAX_BODY:
         return _json({"error": f"request body larger than {WIDGET_MAX_BODY} bytes"}, 413)
+    lang = str(request.GET.get("lang", "") or request.POST.get("lang", ""))[:2].lower()
+    language = _language(request, lang if lang in LANGUAGES else "")
     survey = Survey.objects.filter(open_token=token, open_link=True).first()
     question = _first_question(survey) if survey is not None else None
     if survey is None or question is None:
