@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var base = script ? script.src.replace(/\/static\/surveys\/widget\.js.*$/, "") : "";
+  var base = script ? script.src.replace(/\/static\/surveys\/widget[^/]*\.js.*$/, "") : "";
 
   function key(token) {
     var name = "qadesk-survey-" + token, value = null;
