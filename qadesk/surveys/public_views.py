@@ -4,6 +4,7 @@ script), in the invitation's language or the browser's. Personal links (/s/<toke
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from qadesk.surveys.services import next_question, response_answer, response_for
 
 HONEYPOT = "website"  # a field people never see nor fill; bots that fill every field are thanked and ignored
 COOKIE_DAYS = 30
+WIDGET_KEY = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # the widget's random key (the script makes 128 bits as 32 hex digits)
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -72,10 +74,15 @@ def open_link_view(request: HttpRequest, token: str) -> HttpResponse:
         return _unavailable(request, "unknown", 404, language)
     cookie = f"qadesk_survey_{survey.pk}"
     key = request.COOKIES.get(cookie, "")
+    adopted = "" if key else _widget_key(str(request.GET.get("k", "")))
+    key = key or adopted
     response = SurveyResponse.objects.filter(survey=survey, source="open", key=key).first() if key else None
     with translation.override(language):
         if request.method != "POST":
-            return _show(request, survey, response, language)
+            shown = _show(request, survey, response, language)
+            if adopted and response is not None:  # the help-centre widget's "tell us more": go on with its response
+                shown.set_cookie(cookie, key, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax")
+            return shown
         if request.POST.get(HONEYPOT):
             return _done(request, None, language, survey=survey)
         if _rate_limited(request, survey):
@@ -120,6 +127,11 @@ def _one_click(
     except ApplicationError:
         return redirect(f"{request.path}?q={question.code}")
     return redirect(f"{request.path}?q={following.code}" if following else f"{request.path}?done=1")
+
+
+def _widget_key(value: str) -> str:
+    """The browser's random key the help-centre widget made, when it looks like one (else "")."""
+    return value if WIDGET_KEY.match(value) else ""
 
 
 def _rate_limited(request: HttpRequest, survey: Survey) -> bool:

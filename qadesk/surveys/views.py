@@ -7,12 +7,16 @@ import io
 from datetime import date
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import translation
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +25,8 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
 from qadesk.core.i18n import pick
 from qadesk.surveys.exports import DEFINITIONS, results_table
-from qadesk.surveys.models import SurveyResponse
+from qadesk.surveys.models import Question, Survey, SurveyResponse
+from qadesk.surveys.poster import poster_pdf_bytes
 from qadesk.surveys.selectors import (
     DIMENSIONS,
     TREND_PERIODS,
@@ -36,6 +41,7 @@ from qadesk.surveys.selectors import (
     survey_trend,
 )
 from qadesk.surveys.services import response_follow_up
+from qadesk.surveys.widget_views import WIDGET_KINDS
 
 
 def _user(request: HttpRequest) -> User:
@@ -108,14 +114,69 @@ def survey_results_export_view(request: HttpRequest, pk: int) -> HttpResponseBas
 @login_required
 def open_link_qr_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The open link as a QR code (SVG or PNG) for a counter or a poster; only for those who see the open link."""
-    survey = survey_get(actor=_user(request), survey_id=pk)
-    if not survey.open_link or not _user(request).sees_everything:
-        raise Http404
+    survey = _open_link_survey(request, pk)
     code = segno.make(request.build_absolute_uri(f"/s/o/{survey.open_token}/"), error="m")
     out = io.BytesIO()
     code.save(out, kind=fmt, scale=10, border=4, **({"title": pick(survey.name)} if fmt == "svg" else {}))
     answer = HttpResponse(out.getvalue(), content_type="image/svg+xml" if fmt == "svg" else "image/png")
     answer["Content-Disposition"] = f'inline; filename="survey-{survey.code}.{fmt}"'
+    return answer
+
+
+def _open_link_survey(request: HttpRequest, pk: int) -> Survey:
+    """The survey when it has an open link and the reader may hand it out (those who see everything), else 404."""
+    survey = survey_get(actor=_user(request), survey_id=pk)
+    if not survey.open_link or not _user(request).sees_everything:
+        raise Http404
+    return survey
+
+
+@login_required
+def survey_embed_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The help-centre widget's snippet to copy, the open link, and the A4 poster in each language."""
+    survey = _open_link_survey(request, pk)
+    base = request.build_absolute_uri("/").rstrip("/")
+    static_base = request.build_absolute_uri(static("surveys/widget.js")).rsplit("/", 1)[0]
+    snippet = (
+        f'<link rel="stylesheet" href="{static_base}/widget.css">\n'
+        f'<div data-qadesk-survey="{survey.open_token}"></div>\n'
+        f'<script src="{static_base}/widget.js" async></script>'
+    )
+    question = _first_question(survey)
+    context = {
+        "survey": survey,
+        "name": pick(survey.name),
+        "snippet": snippet,
+        "open_url": f"{base}/s/o/{survey.open_token}/",
+        "languages": settings.LANGUAGES,
+        "widget_ready": question is not None and question.kind in WIDGET_KINDS and not question.condition,
+    }
+    return render(request, "surveys/embed.html", context)
+
+
+def _first_question(survey: Survey) -> Question | None:
+    version = survey.current_version()
+    return version.questions.order_by("position").first() if version else None
+
+
+@login_required
+def survey_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable A4 poster (PDF) with the open link's QR code, in ?lang= (else the reader's language)."""
+    survey = _open_link_survey(request, pk)
+    wanted = str(request.GET.get("lang", ""))[:2]
+    language = wanted if wanted in {code for code, _name in settings.LANGUAGES} else (get_language() or "en")[:2]
+    version = survey.current_version()
+    question = _first_question(survey)
+    with translation.override(language):
+        body = poster_pdf_bytes(
+            title=(pick(version.title, language) if version else "") or pick(survey.name, language),
+            question=pick(question.text, language) if question else "",
+            call=_("Scan the code to answer"),
+            url=request.build_absolute_uri(f"/s/o/{survey.open_token}/"),
+            language=language,
+        )
+    answer = HttpResponse(body, content_type="application/pdf")
+    answer["Content-Disposition"] = f'inline; filename="survey-{survey.code}-poster-{language}.pdf"'
     return answer
 
 

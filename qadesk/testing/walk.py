@@ -105,6 +105,7 @@ def walk_data() -> dict[str, Any]:
         "sop": Sop.objects.order_by("code").values_list("pk", flat=True)[0],
         "own_review": own_review.pk,  # type: ignore[union-attr]
         "survey": Survey.objects.order_by("pk").values_list("pk", flat=True)[0],
+        "open_survey": Survey.objects.filter(open_link=True).order_by("pk").values_list("pk", flat=True)[0],
         "complaint": Complaint.objects.order_by("pk").values_list("pk", flat=True)[0],
     }
 
@@ -236,6 +237,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/operations/staffing/?calls=100&interval_minutes=30&aht_seconds=180&target_seconds=20&target_level=80",
             "/imports/",
             *customers,
+            f"/surveys/{o['open_survey']}/embed/",
             "/complaints/new/",
             f"/complaints/{o['complaint']}/edit/",
             *competence,

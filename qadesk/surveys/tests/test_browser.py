@@ -1,6 +1,8 @@
 """A customer completes the post-contact survey on a 390 px phone in headless Chromium: a tap on a rating sends it,
 the low rating brings the "what went wrong?" question, the keyboard works, and no page scrolls sideways."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -54,3 +56,48 @@ def test_a_customer_completes_the_survey_on_a_phone(browser: Any, live_server: A
     answers = dict(response.answers.values_list("question__code", "value"))
     assert answers == {"csat": 2, "what_went_wrong": None, "agent_skill": 4, "speed": 3, "ces": 6}
     assert response.completed_at is not None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_widget_on_another_sites_help_page_records_the_answer_with_the_pages_address(browser: Any, live_server: Any) -> None:
+    """A help-centre page on another origin includes the snippet: the question shows in the page's language, a click
+    posts the answer across origins (CORS, no cookies), and "tell us more" leads to the rest of the survey."""
+    survey_templates_install()
+    survey = Survey.objects.get(code="self-service")
+    snippet = (
+        f'<html lang="it"><head><link rel="stylesheet" href="{live_server.url}/static/surveys/widget.css"></head><body>'
+        f'<h1>Reimpostare la password</h1><div data-qadesk-survey="{survey.open_token}"></div>'
+        f'<script src="{live_server.url}/static/surveys/widget.js" async></script></body></html>'
+    ).encode()
+
+    class HelpCentre(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(snippet)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    # Another origin on the loopback too (Chromium lets a loopback page reach the loopback live server).
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HelpCentre)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    help_page = f"http://127.0.0.1:{server.server_address[1]}/faq/reset-password"
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(help_page)
+    page.get_by_text("Questa pagina ti è stata utile?").wait_for()
+    page.get_by_role("button", name="No").click()
+    page.get_by_role("link", name="Raccontaci di più").wait_for()
+    assert page.get_by_role("button", name="No").get_attribute("aria-pressed") == "true"
+    assert not page.evaluate(OVERFLOW)
+    assert errors == []
+    response = SurveyResponse.objects.get()
+    assert response.page_url == help_page and response.language == "it"
+    assert dict(response.answers.values_list("question__code", "value")) == {"useful": 0}
+    assert context.cookies(live_server.url) == []
+    server.shutdown()
