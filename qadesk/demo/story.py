@@ -115,6 +115,21 @@ def _handled(*, agent: Agent | None = None, before: datetime, taken: set[int]) -
     return list(rows.select_related("agent").order_by("-resolved_at", "-pk")[:200])
 
 
+def _persona_pool(*, agent: Agent, before: datetime, taken: set[int], needed: int) -> list[Interaction]:
+    """The agent login's own finished interactions; when a small demo gave them fewer than their stories need, their
+    teammates' are handed over to them, so every story is told however few interactions were generated."""
+    pool = _handled(agent=agent, before=before, taken=taken)
+    if len(pool) >= needed or agent.team_id is None:
+        return pool
+    own = {i.pk for i in pool}
+    mates = [i for i in _handled(before=before, taken=taken | own) if i.agent is not None and i.agent.team_id == agent.team_id]
+    handed = mates[: needed - len(pool)]
+    Interaction.objects.filter(pk__in=[i.pk for i in handed]).update(agent=agent)
+    for interaction in handed:
+        interaction.agent = agent
+    return sorted(pool + handed, key=lambda i: (i.resolved_at, i.pk), reverse=True)
+
+
 def _agent_stories(
     *,
     users: dict[str, User],
@@ -130,7 +145,10 @@ def _agent_stories(
         agent = Agent.objects.filter(user=users[persona]).first()
         if agent is None:
             continue
-        pool = pools.setdefault(persona, _handled(agent=agent, before=end - timedelta(days=8), taken=taken))
+        if persona not in pools:
+            needed = sum(1 for name, _days, _what in AGENT_STORIES if name == persona)
+            pools[persona] = _persona_pool(agent=agent, before=end - timedelta(days=8), taken=taken, needed=needed)
+        pool = pools[persona]
         if not pool:
             continue
         interaction = pool.pop(0)

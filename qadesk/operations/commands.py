@@ -4,12 +4,12 @@ KPI report on the command line (registered by `qadesk report`, analytics/managem
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from datetime import date
 from typing import Any, TextIO
 
 from qadesk.accounts.models import User
+from qadesk.core.exports import csv_writer
 from qadesk.operations.exports import kpi_report_as_dict, kpi_report_write_csv
 from qadesk.operations.kpis import KpiSettings
 from qadesk.operations.selectors import FILTERS, GROUPINGS, cohort_label, kpi_report, loyalty
@@ -71,7 +71,7 @@ def _loyalty_print(*, actor: User, options: dict[str, Any], stdout: TextIO) -> N
     )
     rows = [c.__dict__ | {"label": cohort_label(c.key)} for c in report.cohorts]
     if options["output"] == "csv":
-        writer = csv.writer(stdout)
+        writer = csv_writer(stdout)
         writer.writerow(["cohort", "label", "customers", "returned", "return_rate", "return_rate_low", "return_rate_high"])
         for row in rows:
             writer.writerow(
