@@ -26,7 +26,7 @@ from qadesk.demo.generator import DemoAgent, Plan
 from qadesk.demo.ratings import demo_ratings
 from qadesk.disputes.models import Dispute, DisputeMessage
 from qadesk.disputes.services import ContestedCriterion, dispute_comment, dispute_decide, dispute_open
-from qadesk.interactions.models import Interaction, Status
+from qadesk.interactions.models import Interaction, InteractionAgent, Message, Status
 from qadesk.notifications.services import notifications_mark_read
 from qadesk.reviews.models import CoachingNote, Review, ReviewRevision
 from qadesk.reviews.services import (
@@ -124,8 +124,11 @@ def _persona_pool(*, agent: Agent, before: datetime, taken: set[int], needed: in
     own = {i.pk for i in pool}
     mates = [i for i in _handled(before=before, taken=taken | own) if i.agent is not None and i.agent.team_id == agent.team_id]
     handed = mates[: needed - len(pool)]
-    Interaction.objects.filter(pk__in=[i.pk for i in handed]).update(agent=agent)
-    for interaction in handed:
+    for interaction in handed:  # the contact, its handler turns and its messages all change hands
+        before = interaction.agent
+        InteractionAgent.objects.filter(interaction=interaction, agent=before).update(agent=agent)
+        Message.objects.filter(interaction=interaction, agent=before).update(agent=agent)
+        Interaction.objects.filter(pk=interaction.pk).update(agent=agent)
         interaction.agent = agent
     return sorted(pool + handed, key=lambda i: (i.resolved_at, i.pk), reverse=True)
 
