@@ -12,8 +12,6 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from scipy import stats
-
 from qadesk.scorecards.intervals import ScoreSums, mean_interval
 
 ALPHA = 0.05  # a change or a difference is "significant" when its adjusted p < ALPHA
@@ -104,6 +102,8 @@ def period_change(
     if sd_a == 0 and sd_b == 0:
         p = 1.0 if difference == 0 else min(1.0, 2 / math.comb(n_a + n_b, n_b))
         return Comparison(difference=difference, t=None, p_value=p, significant=p < alpha, p_adjusted=p)
+    from scipy import stats  # here, not at import: scipy.stats costs every `qadesk` process ~1 s of start-up
+
     result = stats.ttest_ind_from_stats(mean_b, sd_b, n_b, mean_a, sd_a, n_a, equal_var=False)
     p = float(result.pvalue)
     return Comparison(difference=difference, t=float(result.statistic), p_value=p, significant=p < alpha, p_adjusted=p)
@@ -122,6 +122,8 @@ def paired_difference(differences: Sequence[float], *, alpha: float = ALPHA) -> 
     if max(values) == min(values):
         p = 1.0 if mean == 0 else min(1.0, 2 / 2 ** len(values))
         return Comparison(difference=mean, t=None, p_value=p, significant=p < alpha, p_adjusted=p)
+    from scipy import stats
+
     result = stats.ttest_1samp(values, 0.0)
     p = float(result.pvalue)
     return Comparison(difference=mean, t=float(result.statistic), p_value=p, significant=p < alpha, p_adjusted=p)
@@ -144,6 +146,8 @@ def adjusted_p_values(p_values: Sequence[float]) -> list[float]:
     rate). Example: 0.01, 0.04, 0.03, 0.005 → 0.02, 0.04, 0.04, 0.02."""
     if not p_values:
         return []
+    from scipy import stats
+
     return [float(p) for p in stats.false_discovery_control(list(p_values), method="bh")]
 
 

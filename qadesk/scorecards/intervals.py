@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import special
 
 CONFIDENCE = 0.95
 MAX_SCORE = 100.0  # the scores' upper bound unless a bonus lifted one above it
@@ -40,17 +39,23 @@ MAX_SCORE = 100.0  # the scores' upper bound unless a bonus lifted one above it
 @lru_cache(maxsize=16)
 def z_quantile(confidence: float = CONFIDENCE) -> float:
     """The two-sided standard normal quantile (1.96 at 95 %)."""
+    from scipy import special  # here, not at import: scipy costs every `qadesk` process ~0.5 s of start-up
+
     return float(special.ndtri((1 + confidence) / 2))
 
 
 @lru_cache(maxsize=4096)
 def t_quantile(df: float, confidence: float = CONFIDENCE) -> float:
     """The two-sided Student-t quantile with df degrees of freedom (2.776 for df = 4 at 95 %)."""
+    from scipy import special
+
     return float(special.stdtrit(df, (1 + confidence) / 2))
 
 
 @lru_cache(maxsize=8192)
 def _gamma_quantile(shape: float, probability: float) -> float:
+    from scipy import special
+
     return float(special.gammaincinv(shape, probability))
 
 
