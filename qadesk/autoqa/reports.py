@@ -40,9 +40,10 @@ class AqsRow:
     conclusive: bool
 
 
-def aqs_rows(*, actor: User, minimum_n: int) -> tuple[AqsRow, list[AqsRow]]:
-    """The AQS over every applicable automatic check, then per detector and language (n below minimum_n: not
-    conclusive). Counted by the database."""
+def aqs_rows(*, actor: User, minimum_n: int) -> list[AqsRow]:
+    """The AQS per detector and language: the share of the interactions it judged that passed it (n below minimum_n:
+    not conclusive). Counted by the database. The AQS over all checks is aqs.aqs_report's totals (the mean of the
+    interactions' AQS, which for one check is this share)."""
     counts = current_results(actor=actor).values("detector", "criterion", "language", "verdict").annotate(n=Count("pk"))
     groups: dict[tuple[str, str, str], dict[str, int]] = {}
     for row in counts:
@@ -55,9 +56,7 @@ def aqs_rows(*, actor: User, minimum_n: int) -> tuple[AqsRow, list[AqsRow]]:
             detector, criterion, language, passed, failed, by.get("na", 0), aqs(passed, failed), passed + failed >= minimum_n
         )
 
-    rows = [make(*key, by) for key, by in sorted(groups.items())]
-    total = {v: sum(r.get(v, 0) for r in groups.values()) for v in ("pass", "fail", "na")}
-    return make("", "", "", total), rows
+    return [make(*key, by) for key, by in sorted(groups.items())]
 
 
 def human_verdict(value: int | None, failed: bool) -> str:

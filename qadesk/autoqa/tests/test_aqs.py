@@ -140,7 +140,7 @@ def test_the_api_gives_the_aqs_by_group_to_each_persona(agent_user, qa_lead, wor
     assert (total["key"], total["n"], total["aqs"]["value"]) == ("", 4, 0.5625)
     assert milano["label"] == "Milano Ordini" and milano["aqs"]["interval"] == [0.0774, 0.8187] and not milano["conclusive"]
     mine = api_client(agent_user).get("/api/v1/autoqa/aqs?by=agent").json()
-    assert [r["label"] for r in mine[1:]] == ["a.rossi"]
+    assert [r["label"] for r in mine[1:]] == ["A.Rossi"]
     assert api_client(agent_user).get("/api/v1/autoqa/aqs").status_code == 404  # the per-check table: QA leads only
     assert api_client(qa_lead).get("/api/v1/autoqa/aqs?by=team&from=2026-10-01&to=2026-09-01").status_code == 400
 
