@@ -119,7 +119,7 @@ class ShareOut(Schema):
 class AqsOut(Schema):
     key: str = Field(description="The group's id or code (by=…), the check's code (per check); \"\" for the total")
     label: str = Field(description="The group's or the check's name in the caller's language")
-    detector: str = Field(description="Per check: the detector; \"\" for a group and the total")
+    detector: str = Field(description='Per check: the detector; "" for a group and the total')
     criterion: str
     language: str
     n: int = Field(description="Interactions with at least one applicable automatic verdict")
@@ -135,7 +135,9 @@ class AqsOut(Schema):
 
 class AqsQuery(Schema):
     by: Literal["agent", "team", "site", "channel", "label", "phase", "period"] | None = Field(
-        None, description="Group by the interaction's (last) agent, team, …, or creation period; none: per check and language (QA leads and admins)"
+        None,
+        description="Group by the interaction's (last) agent, team, …, or creation period; none: per check and language "
+        "(QA leads and admins)",
     )
     date_from: date | None = Field(None, alias="from", description="Interactions created from this local date, inclusive")
     date_to: date | None = Field(None, alias="to", description="… to this local date, inclusive")

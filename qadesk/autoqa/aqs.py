@@ -139,7 +139,8 @@ def aqs_group_sums(*, results: QuerySet[AutoResult], by: str | None, period: str
     keyed: Any = results
     columns = ["interaction_id"]
     if by is not None:
-        column = _TRUNC[period]("interaction__created_at", tzinfo=timezone.get_current_timezone()) if by == "period" else F(_COLUMNS[by])
+        local = timezone.get_current_timezone()
+        column = _TRUNC[period]("interaction__created_at", tzinfo=local) if by == "period" else F(_COLUMNS[by])
         keyed = results.annotate(group_key=column)
         columns.append("group_key")
     passed, failed = Count("pk", filter=Q(verdict="pass")), Count("pk", filter=Q(verdict="fail"))
@@ -179,7 +180,8 @@ _COUNTS = ("n", "n_zero", "passed", "failed", "na", "total", "total_sq")
 def _typed(row: dict[str, Any]) -> dict[str, Any]:
     """Counts and sums (in hundredths) as ints: PostgreSQL sums bigints as numerics, Decimals in Python."""
     top = row["max_score"]
-    return {"group_key": row["group_key"], **{name: int(row[name] or 0) for name in _COUNTS}, "max_score": None if top is None else int(top)}
+    counts = {name: int(row[name] or 0) for name in _COUNTS}
+    return {"group_key": row["group_key"], **counts, "max_score": None if top is None else int(top)}
 
 
 def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:

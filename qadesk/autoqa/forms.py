@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from qadesk.analytics.forms import BY_CHOICES, PERIOD_CHOICES
-
 from qadesk.autoqa.models import AutoSettings
 
 
