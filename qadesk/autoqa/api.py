@@ -215,7 +215,7 @@ def aqs(request: HttpRequest, query: Query[AqsQuery]) -> list[dict[str, Any]]:
         return [_group_out(group) for group in [report.totals, *report.groups]]
     actor = _lead_or_404(request)
     total = _aqs_report(request, query).totals
-    rows = aqs_rows(actor=actor, minimum_n=OrgSettings.load().minimum_n)
+    rows = aqs_rows(actor=actor, minimum_n=OrgSettings.load().minimum_n, date_from=query.date_from, date_to=query.date_to)
     names = {code: result_name(code) for code in {r.detector for r in rows}}
     return [_group_out(total)] + [
         {

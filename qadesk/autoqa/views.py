@@ -102,7 +102,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("autoqa:index")
-    rows = aqs_rows(actor=user, minimum_n=OrgSettings.load().minimum_n)
+    dates = {k: getattr(report, k) for k in ("date_from", "date_to")} if report else {}
+    rows = aqs_rows(actor=user, minimum_n=OrgSettings.load().minimum_n, **dates)
     names = {code: result_name(code) for code in {r.detector for r in rows}}
     context |= {
         "aqs": [(names[r.detector], r) for r in rows],

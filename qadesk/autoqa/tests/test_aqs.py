@@ -171,3 +171,11 @@ def test_automatic_verdicts_never_change_the_iqs(qa_lead, reviewer, agent, defau
     assert AutoResult.objects.filter(verdict="fail").exists()
     assert quality() == before and before["totals"]["iqs"] == 90.0
     assert aqs_report(actor=qa_lead, by=None).totals.aqs != 90.0
+
+
+def test_the_per_check_rows_and_their_total_keep_to_the_dates(qa_lead, worked) -> None:
+    rows = api_client(qa_lead).get("/api/v1/autoqa/aqs?from=2026-10-01&to=2026-10-31").json()
+    total, *checks = rows
+    assert (total["key"], total["n"], total["aqs"]["value"], total["not_applicable"]) == ("", 1, 1.0, 2)
+    by_check = {r["detector"]: (r["n"], r["passed"], r["not_applicable"]) for r in checks}
+    assert by_check == {"greeting": (1, 1, 1), "closing": (0, 0, 1)}
