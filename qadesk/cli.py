@@ -27,6 +27,7 @@ qadesk report survey-gap --by team  our review scores vs the customer's ratings,
 qadesk calibration report ID        a calibration session's agreement figures
 qadesk autoqa run | evaluate GOLD   automatic checks of the interactions due ([--from D --to D | --interaction
                                     ID]), or the detectors' precision/recall per criterion and language
+qadesk autoqa report --by team      the automatic quality score (AQS) by group as JSON or CSV (--from, --to)
 qadesk sample run PLAN | due        draw an audit sample now, or queue the automatic plans that are due
 qadesk worker [--scheduler]         run background jobs (and queue the periodic ones)
 qadesk scheduler [--once]           queue the periodic jobs as they fall due

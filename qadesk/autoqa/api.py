@@ -1,17 +1,21 @@
 """Automatic QA over the API: the results on one interaction, a run on demand, and a run's progress."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from qadesk.accounts.models import User
+from qadesk.autoqa.aqs import AqsGroup, AqsReport, aqs_report
+from qadesk.autoqa.exports import aqs_report_table
 from qadesk.autoqa.selectors import autoqa_results, evidence_quoted, result_name
 from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_enqueue, message_text
 from qadesk.core.api import ErrorOut
+from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import Id
 from qadesk.core.models import JobRun
 from qadesk.interactions.models import Interaction, Message
@@ -113,14 +117,31 @@ class ShareOut(Schema):
 
 
 class AqsOut(Schema):
-    detector: str
+    key: str = Field(description="The group's id or code (by=…), the check's code (per check); \"\" for the total")
+    label: str = Field(description="The group's or the check's name in the caller's language")
+    detector: str = Field(description='Per check: the detector; "" for a group and the total')
     criterion: str
     language: str
-    passed: int
+    n: int = Field(description="Interactions with at least one applicable automatic verdict")
+    passed: int = Field(description="Automatic checks passed on them")
     failed: int
     not_applicable: int
-    aqs: ShareOut
-    conclusive: bool = Field(description="False below the organisation's minimum n")
+    aqs: ShareOut = Field(
+        description="The mean of the interactions' AQS (each: checks passed / applicable checks) as a share 0–1, with the "
+        "IQS's 95 % interval (two-part); per check, the share of interactions passing it (Wilson)"
+    )
+    conclusive: bool = Field(description="n ≥ the organisation's minimum n and the interval at most its maximum width wide")
+
+
+class AqsQuery(Schema):
+    by: Literal["agent", "team", "site", "channel", "label", "phase", "period"] | None = Field(
+        None,
+        description="Group by the interaction's (last) agent, team, …, or creation period; none: per check and language "
+        "(QA leads and admins)",
+    )
+    date_from: date | None = Field(None, alias="from", description="Interactions created from this local date, inclusive")
+    date_to: date | None = Field(None, alias="to", description="… to this local date, inclusive")
+    period: Literal["day", "week", "month"] = Field("month", description="Bucket size when by=period")
 
 
 class AccuracyOut(Schema):
@@ -149,27 +170,77 @@ def _lead_or_404(request: HttpRequest) -> User:
     return actor
 
 
-@router.get("/aqs", response={200: list[AqsOut], 404: ErrorOut})
-def aqs(request: HttpRequest) -> list[dict[str, Any]]:
-    """The automatic quality score by detector and language, the first row over every check (QA leads and admins;
-    404 for anyone else). Never mixed with the human IQS."""
+def _share(points: float | None) -> float | None:
+    return None if points is None else round(points / 100, 4)
+
+
+def _group_out(group: AqsGroup) -> dict[str, Any]:
+    low, high = _share(group.ci_low), _share(group.ci_high)
+    return {
+        "key": group.key,
+        "label": group.label,
+        "detector": "",
+        "criterion": "",
+        "language": "",
+        "n": group.n,
+        "passed": group.passed,
+        "failed": group.failed,
+        "not_applicable": group.na,
+        "aqs": {"value": _share(group.aqs), "interval": None if low is None or high is None else (low, high)},
+        "conclusive": group.conclusive,
+    }
+
+
+def _aqs_report(request: HttpRequest, query: AqsQuery) -> AqsReport:
+    return aqs_report(
+        actor=request.user,  # type: ignore[arg-type]
+        by=query.by,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        period=query.period,
+    )
+
+
+@router.get("/aqs", response={200: list[AqsOut], 400: ErrorOut, 404: ErrorOut})
+def aqs(request: HttpRequest, query: Query[AqsQuery]) -> list[dict[str, Any]]:
+    """The automatic quality score, the first row over every interaction the caller may see (created in the range).
+
+    With `by`: one row per group, for everyone over what they may see (an agent: themself; a team lead: their team).
+    Without: one row per check and language, for QA leads and admins (404 for anyone else). Never mixed with the IQS."""
     from qadesk.accounts.models import OrgSettings
     from qadesk.autoqa.reports import aqs_rows
 
-    total, rows = aqs_rows(actor=_lead_or_404(request), minimum_n=OrgSettings.load().minimum_n)
-    return [
+    if query.by is not None:
+        report = _aqs_report(request, query)
+        return [_group_out(group) for group in [report.totals, *report.groups]]
+    actor = _lead_or_404(request)
+    total = _aqs_report(request, query).totals
+    rows = aqs_rows(actor=actor, minimum_n=OrgSettings.load().minimum_n, date_from=query.date_from, date_to=query.date_to)
+    names = {code: result_name(code) for code in {r.detector for r in rows}}
+    return [_group_out(total)] + [
         {
+            "key": r.detector,
+            "label": names[r.detector],
             "detector": r.detector,
             "criterion": r.criterion,
             "language": r.language,
+            "n": r.passed + r.failed,
             "passed": r.passed,
             "failed": r.failed,
             "not_applicable": r.na,
             "aqs": {"value": r.score.value, "interval": r.score.interval},
             "conclusive": r.conclusive,
         }
-        for r in [total, *rows]
+        for r in rows
     ]
+
+
+@router.get("/aqs/export", openapi_extra=EXPORT_OPENAPI, summary="AQS by group as CSV or xlsx")
+def aqs_export(request: HttpRequest, query: Query[AqsQuery], format: ExportFormat = "csv") -> HttpResponseBase:
+    """The groups of `GET /autoqa/aqs?by=…` (same query; by team when not given), AQS in points 0–100."""
+    if query.by is None:
+        query.by = "team"
+    return export_response(aqs_report_table(_aqs_report(request, query)), fmt=format)
 
 
 @router.get("/accuracy", response={200: list[AccuracyOut], 404: ErrorOut})

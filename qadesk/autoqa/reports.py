@@ -4,6 +4,7 @@ humans' reviews (figures from accuracy.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -15,6 +16,7 @@ from qadesk.autoqa.accuracy import Accuracy, Share, accuracy, aqs
 from qadesk.autoqa.engine import Detector
 from qadesk.autoqa.models import AutoResult, AutoSettings
 from qadesk.autoqa.services import current_detectors
+from qadesk.core.days import day_start, next_day_start
 from qadesk.reviews.models import Rating, ReviewStatus
 
 
@@ -40,10 +42,16 @@ class AqsRow:
     conclusive: bool
 
 
-def aqs_rows(*, actor: User, minimum_n: int) -> tuple[AqsRow, list[AqsRow]]:
-    """The AQS over every applicable automatic check, then per detector and language (n below minimum_n: not
-    conclusive). Counted by the database."""
-    counts = current_results(actor=actor).values("detector", "criterion", "language", "verdict").annotate(n=Count("pk"))
+def aqs_rows(*, actor: User, minimum_n: int, date_from: date | None = None, date_to: date | None = None) -> list[AqsRow]:
+    """The AQS per detector and language on interactions created in the range: the share of the interactions it judged
+    that passed it (n below minimum_n: not conclusive). Counted by the database. The AQS over all checks is
+    aqs.aqs_report's totals (the mean of the interactions' AQS, which for one check is this share)."""
+    results = current_results(actor=actor)
+    if date_from:
+        results = results.filter(interaction__created_at__gte=day_start(date_from))
+    if date_to:
+        results = results.filter(interaction__created_at__lt=next_day_start(date_to))
+    counts = results.values("detector", "criterion", "language", "verdict").annotate(n=Count("pk"))
     groups: dict[tuple[str, str, str], dict[str, int]] = {}
     for row in counts:
         key = (row["detector"], row["criterion"], row["language"])
@@ -55,9 +63,7 @@ def aqs_rows(*, actor: User, minimum_n: int) -> tuple[AqsRow, list[AqsRow]]:
             detector, criterion, language, passed, failed, by.get("na", 0), aqs(passed, failed), passed + failed >= minimum_n
         )
 
-    rows = [make(*key, by) for key, by in sorted(groups.items())]
-    total = {v: sum(r.get(v, 0) for r in groups.values()) for v in ("pass", "fail", "na")}
-    return make("", "", "", total), rows
+    return [make(*key, by) for key, by in sorted(groups.items())]
 
 
 def human_verdict(value: int | None, failed: bool) -> str:

@@ -6,6 +6,7 @@ app_name = "autoqa"
 
 urlpatterns = [
     path("", views.index_view, name="index"),
+    path("export/", views.export_view, name="export"),
     path("run/", views.run_view, name="run"),
     path("jobs/<int:pk>/", views.job_detail_view, name="job"),
     path("interactions/<int:pk>/check/", views.check_view, name="check"),

@@ -1,21 +1,27 @@
 """Thin views: the automatic-checks job page, and "check now" on one interaction."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, User
-from qadesk.autoqa.forms import AutoSettingsForm
+from qadesk.autoqa.aqs import AqsReport, aqs_report
+from qadesk.autoqa.exports import aqs_report_table
+from qadesk.autoqa.forms import AqsReportForm, AutoSettingsForm
 from qadesk.autoqa.models import AutoSettings, CustomCriterion
 from qadesk.autoqa.reports import accuracy_rows, aqs_rows
 from qadesk.autoqa.selectors import result_name
 from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_checked_now, autoqa_enqueue
 from qadesk.core.errors import ApplicationError
+from qadesk.core.exports import page_export
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.interactions.models import Interaction
 
@@ -52,21 +58,54 @@ def check_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("interactions:detail", args=[interaction.pk]) + "#auto-checks")
 
 
+def _is_lead(user: User) -> bool:
+    try:
+        autoqa_check_allowed(actor=user)
+    except ApplicationError:
+        return False
+    return True
+
+
+def _aqs_report(request: HttpRequest) -> tuple[AqsReportForm, AqsReport | None, str]:
+    """The AQS table's form, the report when the form is valid and the report could be made, and else the reason."""
+    data = request.GET.copy()
+    for name, default in AqsReportForm.DEFAULTS.items():
+        data.setdefault(name, default)
+    form = AqsReportForm(data)
+    if not form.is_valid():
+        return form, None, "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    try:
+        return form, aqs_report(actor=request.user, **form.report_arguments()), ""  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        return form, None, str(exc.message)
+
+
 @login_required
 def index_view(request: HttpRequest) -> HttpResponse:
-    """The automatic QA overview (QA leads, admins): the AQS, kept apart from the human IQS, by detector and language;
-    each detector's accuracy against the reviews; the reliability threshold; the custom criteria; the last runs."""
-    user = _lead(request)
+    """The automatic QA page. Everyone: the AQS by group over the interactions they may see, kept apart from the human
+    IQS. QA leads and admins also: the AQS by check and language, each check's accuracy against the reviews, the
+    reliability threshold, the custom criteria and the last runs."""
+    user = request.user
+    assert isinstance(user, User)
+    lead = _is_lead(user)
+    if request.method == "POST" and not lead:
+        raise Http404
+    aqs_form, report, error = _aqs_report(request)
+    if error:
+        messages.error(request, error)
+    context: dict[str, Any] = {"lead": lead, "aqs_form": aqs_form, "report": report}
+    if not lead:
+        return render(request, "autoqa/index.html", context)
     settings_row = AutoSettings.load()
     form = AutoSettingsForm(request.POST or None, instance=settings_row)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("autoqa:index")
-    total, rows = aqs_rows(actor=user, minimum_n=OrgSettings.load().minimum_n)
+    dates = {k: getattr(report, k) for k in ("date_from", "date_to")} if report else {}
+    rows = aqs_rows(actor=user, minimum_n=OrgSettings.load().minimum_n, **dates)
     names = {code: result_name(code) for code in {r.detector for r in rows}}
-    context = {
-        "total": total,
+    context |= {
         "aqs": [(names[r.detector], r) for r in rows],
         "accuracy": [(result_name(r.detector), r) for r in accuracy_rows(actor=user)],
         "form": form,
@@ -75,6 +114,15 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "jobs": JobRun.objects.filter(kind=JOB_KIND).order_by("-pk")[:5],
     }
     return render(request, "autoqa/index.html", context)
+
+
+@login_required
+def export_view(request: HttpRequest) -> HttpResponseBase:
+    """The page's AQS table with its choices, as CSV or xlsx (`?format=csv|xlsx`)."""
+    _form, report, error = _aqs_report(request)
+    if report is None:
+        return HttpResponseBadRequest(error)
+    return page_export(request, lambda: aqs_report_table(report))
 
 
 @login_required

@@ -49,3 +49,31 @@ def test_the_card_fits_a_phone_and_marks_the_evidence(browser: Any, live_server:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("window.__csp") == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_aqs_by_group_fits_a_phone_for_a_team_lead_in_italian(browser: Any, live_server: Any) -> None:
+    team = f.make_team("Assistenza clienti ordini internazionali e resi " + "x" * 40, f.make_site("Milano"))
+    f.make_user("capo", Role.TEAM_LEAD, team, language="it")
+    agent = f.make_agent("g.verdi", team)
+    for _ in range(2):
+        turns = [("customer", "Buongiorno"), ("agent", "Buongiorno, sono Giulia. Ho provveduto al rimborso, grazie.")]
+        f.make_interaction(agent, messages=turns, language="it")
+    autoqa_run()
+    context = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844})
+    context.add_init_script(LISTEN)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "capo")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/autoqa/?by=team")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#aqs-by-title") == "AQS per gruppo"
+    table = page.inner_text("#aqs-by-table")
+    assert "assistenza clienti" in table.lower() and "non conclusivo" in table
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("window.__csp") == []
+    context.close()

@@ -55,9 +55,11 @@ def judged(agent, reviewer, default_scorecard) -> list[Interaction]:
 
 
 @pytest.mark.parametrize("persona", ["agent_user", "reviewer", "team_lead", "manager"])
-def test_the_page_and_the_api_are_not_found_for_anyone_but_qa_leads_and_admins(request, persona) -> None:
+def test_only_qa_leads_and_admins_see_more_than_the_aqs_by_group(request, persona) -> None:
     user = request.getfixturevalue(persona)
-    assert page_client(user).get("/autoqa/").status_code == 404
+    html = page_client(user).get("/autoqa/").content.decode()
+    assert 'id="aqs-by-table"' in html and 'id="aqs-table"' not in html and "accuracy-table" not in html
+    assert "/autoqa/run/" not in html and page_client(user).post("/autoqa/", {"reliable_kappa": "0.5"}).status_code == 404
     assert api_client(user).get("/api/v1/autoqa/aqs").status_code == 404
     assert api_client(user).get("/api/v1/autoqa/accuracy").status_code == 404
 

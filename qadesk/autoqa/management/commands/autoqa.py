@@ -1,6 +1,8 @@
 """`qadesk autoqa run [--from D --to D | --interaction ID]` checks due interactions now;
 `qadesk autoqa evaluate GOLD.jsonl --format json|csv` measures the detectors against hand-labelled conversations;
-`qadesk autoqa accuracy --format json|csv` prints each check's accuracy against the submitted reviews."""
+`qadesk autoqa accuracy --format json|csv` prints each check's accuracy against the submitted reviews;
+`qadesk autoqa report --by team --from D --to D [--period month] --format json|csv [--user USERNAME]` prints the AQS by
+group (as the system, which sees everything, unless --user names whose visibility to use)."""
 
 import json
 from datetime import date
@@ -8,6 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from qadesk.accounts.models import User
+from qadesk.analytics.management.commands.qreport import system_actor
+from qadesk.analytics.selectors import DIMENSIONS, PERIODS
 from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, evaluate_file
 from qadesk.autoqa.services import autoqa_run
 from qadesk.core.errors import ApplicationError
@@ -28,8 +33,18 @@ class Command(BaseCommand):
         evaluate.add_argument("--format", choices=["json", "csv"], default="json")
         accuracy = sub.add_parser("accuracy", help="Each check's agreement with the reviews, per language.")
         accuracy.add_argument("--format", choices=["json", "csv"], default="json")
+        report = sub.add_parser("report", help="The AQS by agent, team, site, channel, label, phase or period.")
+        report.add_argument("--by", choices=DIMENSIONS, default="team")
+        report.add_argument("--from", dest="date_from", type=date.fromisoformat, help="Created from this date (inclusive).")
+        report.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Created up to this date (inclusive).")
+        report.add_argument("--period", choices=PERIODS, default="month", help="Bucket size with --by period.")
+        report.add_argument("--format", choices=["json", "csv"], default="json")
+        report.add_argument("--user", help="Report as this user (their visibility); default: the unrestricted system.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "report":
+            self._report(options)
+            return
         if options["action"] == "accuracy":
             self._accuracy(options["format"])
             return
@@ -70,3 +85,28 @@ class Command(BaseCommand):
         writer = csv_dict_writer(self.stdout, columns)  # type: ignore[arg-type]
         writer.writeheader()
         writer.writerows(flat)
+
+    def _report(self, options: dict[str, Any]) -> None:
+        from qadesk.autoqa.aqs import aqs_report
+        from qadesk.autoqa.exports import aqs_report_as_dict, aqs_report_write_csv
+
+        actor = system_actor()
+        if options.get("user"):
+            found = User.objects.filter(username=options["user"]).first()
+            if found is None:
+                raise CommandError(f"No user {options['user']!r}.")
+            actor = found
+        try:
+            report = aqs_report(
+                actor=actor,
+                by=options["by"],
+                date_from=options.get("date_from"),
+                date_to=options.get("date_to"),
+                period=options["period"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from None
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(aqs_report_as_dict(report), indent=2))
+        else:
+            aqs_report_write_csv(report, self.stdout)  # type: ignore[arg-type]
