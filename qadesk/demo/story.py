@@ -125,9 +125,9 @@ def _persona_pool(*, agent: Agent, before: datetime, taken: set[int], needed: in
     mates = [i for i in _handled(before=before, taken=taken | own) if i.agent is not None and i.agent.team_id == agent.team_id]
     handed = mates[: needed - len(pool)]
     for interaction in handed:  # the contact, its handler turns and its messages all change hands
-        before = interaction.agent
-        InteractionAgent.objects.filter(interaction=interaction, agent=before).update(agent=agent)
-        Message.objects.filter(interaction=interaction, agent=before).update(agent=agent)
+        previous = interaction.agent
+        InteractionAgent.objects.filter(interaction=interaction, agent=previous).update(agent=agent)
+        Message.objects.filter(interaction=interaction, agent=previous).update(agent=agent)
         Interaction.objects.filter(pk=interaction.pk).update(agent=agent)
         interaction.agent = agent
     return sorted(pool + handed, key=lambda i: (i.resolved_at, i.pk), reverse=True)
