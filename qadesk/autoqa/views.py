@@ -10,11 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import OrgSettings, User
-from qadesk.autoqa.forms import AutoSettingsForm
+from qadesk.autoqa.forms import AutoSettingsForm, CustomCriterionForm
 from qadesk.autoqa.models import AutoSettings, CustomCriterion
 from qadesk.autoqa.reports import accuracy_rows, aqs_rows
-from qadesk.autoqa.selectors import result_name
-from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_checked_now, autoqa_enqueue
+from qadesk.autoqa.selectors import custom_criteria_overview, result_name
+from qadesk.autoqa.services import (
+    JOB_KIND,
+    autoqa_check_allowed,
+    autoqa_checked_now,
+    autoqa_enqueue,
+    custom_criterion_save,
+)
 from qadesk.core.errors import ApplicationError
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.interactions.models import Interaction
@@ -85,3 +91,25 @@ def run_view(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         job = autoqa_enqueue(actor=user, params={"trigger": "page"})
     return redirect("autoqa:job", pk=job.pk)
+
+
+@login_required
+def criteria_view(request: HttpRequest) -> HttpResponse:
+    """The custom criteria (QA leads, admins): phrase and pattern ones and questions to a language model, with the
+    cached answers and the endpoints' use today."""
+    user = _lead(request)
+    return render(request, "autoqa/criteria.html", custom_criteria_overview(actor=user))
+
+
+@login_required
+def criterion_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or change a custom criterion; saving a change of its rules raises its version."""
+    user = _lead(request)
+    criterion = get_object_or_404(CustomCriterion, pk=pk) if pk else CustomCriterion()
+    form = CustomCriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = custom_criterion_save(actor=user, criterion=form.save(commit=False))
+        messages.success(request, _("Custom criterion saved (version {version}).").format(version=saved.version))
+        return redirect("autoqa:criteria")
+    return render(request, "autoqa/criterion_form.html", {"form": form, "criterion": criterion if pk else None})
