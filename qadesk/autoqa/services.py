@@ -337,7 +337,9 @@ def autoqa_run(*, params: dict[str, Any] | None = None, job: JobRun | None = Non
         while ids := list(due.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
             checked = autoqa_check_batch(interaction_ids=ids, chosen=chosen)
             done, deferred, last = done + checked, deferred + len(ids) - checked, ids[-1]
-            counts = {"due": total, "checked": done} | ({"deferred": deferred} if deferred else {})
+            counts = {"due": total, "checked": done}
+            if deferred:
+                counts["deferred"] = deferred
             JobRun.objects.filter(pk=job.pk).update(progress=min(99, (done + deferred) * 100 // max(total, 1)), counts=counts)
     except Exception as exc:
         job.finish(status=JobStatus.FAILED, counts=counts, log=str(exc))
