@@ -5,6 +5,7 @@ the requests, and plays a script of behaviours: "ok", "slow" (sleeps longer than
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import threading
@@ -77,10 +78,8 @@ class Handler(BaseHTTPRequestHandler):
         response = copy.deepcopy(FIXTURE["response"])
         content = "Sure! The agent failed." if behaviour == "malformed" else json.dumps(self.server.answer)
         response["choices"][0]["message"]["content"] = content
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up waiting ("slow")
             self._send(200, json.dumps(response).encode())
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting ("slow")
-            pass
 
 
 @contextmanager

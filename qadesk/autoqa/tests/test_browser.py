@@ -79,7 +79,9 @@ def test_the_custom_criteria_pages_fit_a_phone_and_save_a_question(browser: Any,
     page.click("#criterion-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/autoqa/criteria/") and page.inner_text("h1") == "Critères personnalisés"
-    assert "Pas de promesses" in (page.text_content("#criteria-table") or "") and "llama3.1:8b" in page.inner_text("#endpoints-table")
+    assert "Pas de promesses" in (page.text_content("#criteria-table") or "") and "llama3.1:8b" in page.inner_text(
+        "#endpoints-table"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("window.__csp") == []
     assert CustomCriterion.objects.get().instructions == {"fr": "L'agent évite-t-il de promettre ce qu'il ne peut garantir ?"}

@@ -25,7 +25,10 @@ from qadesk.autoqa.tests.llm_server import FIXTURE, StandIn, stand_in
 from qadesk.testing import factories as f
 
 CARD = "4111 1111 1111 1111"
-TURNS = [("customer", f"Hi, my card {CARD} was charged twice, mail me at anna@example.com"), ("agent", "I guarantee it will be fine.")]
+TURNS = [
+    ("customer", f"Hi, my card {CARD} was charged twice, mail me at anna@example.com"),
+    ("agent", "I guarantee it will be fine."),
+]
 
 
 # Pure parts ---------------------------------------------------------------------------------------------------------
@@ -51,7 +54,9 @@ def test_quotes_are_mapped_back_to_the_original_characters_across_masked_values(
 
 
 def test_the_request_follows_the_documented_shape() -> None:
-    payload = request_payload(model="qa-model", instructions="Did the agent promise?", masked=masked_transcript([Msg(1, "agent", "Hi")]))
+    payload = request_payload(
+        model="qa-model", instructions="Did the agent promise?", masked=masked_transcript([Msg(1, "agent", "Hi")])
+    )
     expected = FIXTURE["request"]
     assert payload.keys() == expected.keys()
     assert payload["response_format"] == expected["response_format"]
@@ -104,7 +109,13 @@ def server() -> StandIn:  # type: ignore[misc]
 
 
 def _criterion(server: StandIn, **endpoint: object) -> CustomCriterion:
-    values: dict[str, object] = {"name": "stand-in", "base_url": server.base_url, "model": "qa-model", "timeout": 5.0, "retries": 2}
+    values: dict[str, object] = {
+        "name": "stand-in",
+        "base_url": server.base_url,
+        "model": "qa-model",
+        "timeout": 5.0,
+        "retries": 2,
+    }
     values.update(endpoint)
     ep = PromptEndpoint.objects.create(**values)
     return CustomCriterion.objects.create(
@@ -250,7 +261,9 @@ def test_the_token_budget_counts_the_tokens_answered(server, agent) -> None:
 @pytest.mark.django_db
 def test_a_language_without_a_question_is_not_applicable_without_asking(server, agent) -> None:
     _criterion(server)
-    interaction = f.make_interaction(agent, messages=[("customer", "Bonjour, ma commande"), ("agent", "Je vous garantis")], language="fr")
+    interaction = f.make_interaction(
+        agent, messages=[("customer", "Bonjour, ma commande"), ("agent", "Je vous garantis")], language="fr"
+    )
     autoqa_run()
     assert _result(interaction).verdict == "na" and not server.requests
 
