@@ -374,8 +374,10 @@ def autoqa_after_import() -> JobRun | None:
     return autoqa_enqueue(actor=None, params={"trigger": "import"})
 
 
-def autoqa_checked_now(*, interaction: Interaction) -> int:
-    """Check one interaction at once if it is due (the interaction page's "check now"); returns 0 or 1."""
+def autoqa_checked_now(*, interaction: Interaction) -> int | None:
+    """Check one interaction at once if it is due (the interaction page's "check now"): None when it was not due, 1
+    when checked, 0 when a prompt criterion's endpoint could not answer now (it stays due). Not in a transaction of
+    its own: the endpoint is asked before the results are stored, in theirs."""
     if not autoqa_due(Interaction.objects.filter(pk=interaction.pk)).exists():
-        return 0
+        return None
     return autoqa_check_batch(interaction_ids=[interaction.pk])

@@ -52,9 +52,13 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def check_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the detectors on one interaction now (when its transcript is due), then show it again."""
     interaction = get_object_or_404(Interaction.objects.visible_to(_lead(request)), pk=pk)
-    with transaction.atomic():
-        checked = autoqa_checked_now(interaction=interaction)
-    messages.success(request, _("Automatic checks done.") if checked else _("Already checked: nothing changed since."))
+    checked = autoqa_checked_now(interaction=interaction)  # stores in its own transaction, after asking any model
+    if checked is None:
+        messages.success(request, _("Already checked: nothing changed since."))
+    elif checked:
+        messages.success(request, _("Automatic checks done."))
+    else:
+        messages.warning(request, _("A language model could not answer now: the interaction stays due for the next run."))
     return redirect(reverse("interactions:detail", args=[interaction.pk]) + "#auto-checks")
 
 

@@ -314,3 +314,19 @@ def test_changing_the_endpoints_model_raises_its_criteria_versions(server) -> No
     endpoint.save()
     criterion.refresh_from_db()
     assert criterion.version == 2
+
+
+@pytest.mark.django_db
+def test_check_now_says_when_the_model_could_not_answer(server, agent, qa_lead) -> None:
+    from django.urls import reverse
+
+    from qadesk.testing.clients import page_client
+
+    server.script = ["401"]
+    _criterion(server)
+    interaction = f.make_interaction(agent, messages=TURNS, language="en")
+    client = page_client(qa_lead)
+    url = reverse("autoqa:check", args=[interaction.pk])
+    assert "could not answer now" in client.post(url, follow=True).content.decode()
+    assert "Automatic checks done" in client.post(url, follow=True).content.decode()
+    assert _result(interaction).verdict == "fail" and len(server.requests) == 2
