@@ -121,9 +121,10 @@ def transcript_lines(masked: Sequence[Masked]) -> str:
     return "\n".join(f"{i}. {'Agent' if m.message.role == 'agent' else 'Customer'}: {m.text}" for i, m in enumerate(masked, 1))
 
 
-def transcript_digest(masked: Sequence[Masked]) -> str:
-    """The digest of exactly what is sent about the conversation: the cache key with the criterion's version."""
-    return hashlib.sha256(transcript_lines(masked).encode()).hexdigest()
+def transcript_digest(masked: Sequence[Masked], language: str) -> str:
+    """The digest of exactly what is sent about the conversation (and the language whose question is asked): the
+    cache key with the criterion's code and version."""
+    return hashlib.sha256(f"{language}\n{transcript_lines(masked)}".encode()).hexdigest()
 
 
 def request_payload(*, model: str, instructions: str, masked: Sequence[Masked]) -> dict[str, Any]:

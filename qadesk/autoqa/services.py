@@ -174,7 +174,7 @@ def prompt_detector(criterion: CustomCriterion, endpoint: PromptEndpoint, key: s
         if not conv.messages or language not in spec.instructions:
             return na(language)
         masked = masked_transcript(conv.messages)
-        digest = transcript_digest(masked)
+        digest = transcript_digest(masked, language)
         row = PromptAnswer.objects.filter(code=spec.code, version=spec.version, transcript_hash=digest).first()
         if row is None:
             if failures:

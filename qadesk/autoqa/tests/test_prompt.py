@@ -330,3 +330,14 @@ def test_check_now_says_when_the_model_could_not_answer(server, agent, qa_lead) 
     assert "could not answer now" in client.post(url, follow=True).content.decode()
     assert "Automatic checks done" in client.post(url, follow=True).content.decode()
     assert _result(interaction).verdict == "fail" and len(server.requests) == 2
+
+
+def test_the_cache_key_is_what_is_sent_and_the_language_asked() -> None:
+    from qadesk.autoqa.prompt import transcript_digest
+
+    one, other = (
+        masked_transcript([Msg(1, "agent", f"Card {CARD}")]),
+        masked_transcript([Msg(7, "agent", "Card 5555 5555 5555 4444")]),
+    )
+    assert transcript_digest(one, "en") == transcript_digest(other, "en")  # both sent as "Card [card]"
+    assert transcript_digest(one, "en") != transcript_digest(one, "it")
