@@ -240,6 +240,9 @@ else:
     TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
 # Automatic QA (docs/autoqa.md): queue a run of the detectors after every import that created or changed interactions.
 QADESK_AUTOQA_AFTER_IMPORT = envbool("QADESK_AUTOQA_AFTER_IMPORT", True)
+# Where prompt criteria's endpoint keys may be read from files (docs/autoqa.md): an endpoint names a file in this
+# directory only, so an admin cannot send the server's other files as a key. Empty: keys come from QADESK_LLM_* only.
+QADESK_LLM_KEY_DIR = envstr("QADESK_LLM_KEY_DIR", "")
 # Each `qadesk worker` says it is alive this often; one silent for the lease is taken for dead and its jobs are queued
 # again or failed (core/services.py: jobs_reclaim), and the job pages warn that no worker is running.
 QADESK_WORKER_HEARTBEAT_SECONDS = envint("QADESK_WORKER_HEARTBEAT_SECONDS", 10)

@@ -47,6 +47,17 @@ def check_rules(*, phrases: Any, patterns: Any) -> None:
                         raise CustomRuleError(field, f"{language}: {item!r} is not a valid pattern ({exc}).") from None
 
 
+def check_instructions(instructions: Any) -> None:
+    """A prompt criterion's question per language: a JSON object of non-empty texts, at least one language."""
+    if not isinstance(instructions, dict) or not instructions:
+        raise CustomRuleError("instructions", 'A JSON object of texts by language, e.g. {"en": "Did the agent..."}.')
+    for language, text in instructions.items():
+        if language not in SUPPORTED_LANGUAGES:
+            raise CustomRuleError("instructions", f"Unknown language {language!r}: use {', '.join(SUPPORTED_LANGUAGES)}.")
+        if not isinstance(text, str) or not text.strip():
+            raise CustomRuleError("instructions", f"{language}: a non-empty text.")
+
+
 def rules_digest(**rules: Any) -> str:
     """A digest of everything that decides a verdict: it changes exactly when the results would."""
     return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
@@ -104,4 +115,14 @@ def custom_detector(spec: CustomSpec) -> Detector:
     )
 
 
-__all__ = ["FAIL", "NA", "PASS", "CustomRuleError", "CustomSpec", "check_rules", "custom_check", "custom_detector"]
+__all__ = [
+    "FAIL",
+    "NA",
+    "PASS",
+    "CustomRuleError",
+    "CustomSpec",
+    "check_instructions",
+    "check_rules",
+    "custom_check",
+    "custom_detector",
+]

@@ -98,10 +98,123 @@ class Rule(models.TextChoices):
     MUST_NOT = "must_not", _("Must not say")
 
 
+class Kind(models.TextChoices):
+    PHRASES = "phrases", _("Phrases or patterns")
+    PROMPT = "prompt", _("Question to a language model")
+
+
+KEY_ENV_PREFIX = "QADESK_LLM_"
+
+
+class PromptEndpoint(models.Model):
+    """An OpenAI-compatible chat-completions server that prompt criteria ask (a local llama.cpp, vLLM or Ollama
+    server, or a hosted one): its base URL, the model, where its key is — an environment variable whose name starts
+    with QADESK_LLM_, or a file in the directory QADESK_LLM_KEY_DIR names; the key itself is never stored — and how
+    much it may be asked per day. Admins set endpoints up in the administration site."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    base_url = models.URLField(_("base URL"), help_text=_("The API's base, e.g. http://127.0.0.1:8080/v1"))
+    model = models.CharField(_("model"), max_length=200)
+    api_key_env = models.CharField(
+        _("key: environment variable"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name of the environment variable holding the key; it must start with QADESK_LLM_."),
+    )
+    api_key_file = models.CharField(
+        _("key: file"),
+        max_length=200,
+        blank=True,
+        help_text=_("A file name in the directory set by QADESK_LLM_KEY_DIR, holding the key."),
+    )
+    timeout = models.FloatField(_("timeout (seconds)"), default=30.0)
+    retries = models.PositiveSmallIntegerField(_("retries"), default=2)
+    daily_calls = models.PositiveIntegerField(_("calls per day"), default=1000, help_text=_("Retries count as calls."))
+    daily_tokens = models.PositiveIntegerField(_("tokens per day"), default=0, help_text=_("0: no limit on tokens."))
+    active = models.BooleanField(_("active"), default=True)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language model endpoint")
+        verbose_name_plural = _("language model endpoints")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.model})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Its criteria's versions include the URL and model: another model answers anew, so they are raised."""
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        for criterion in self.criteria.all():
+            criterion.endpoint = self
+            criterion.save()
+
+    def clean(self) -> None:
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        if self.api_key_env and not re.fullmatch(KEY_ENV_PREFIX + r"[A-Z0-9_]+", self.api_key_env):
+            raise ValidationError({"api_key_env": _("The variable's name must start with QADESK_LLM_ (capitals, digits, _).")})
+        if self.api_key_file and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", self.api_key_file):
+            raise ValidationError({"api_key_file": _("A file name only, without a directory.")})
+        if self.api_key_env and self.api_key_file:
+            raise ValidationError({"api_key_file": _("Give the key's variable or its file, not both.")})
+        if not 0 < self.timeout <= 600:
+            raise ValidationError({"timeout": _("Between 0 and 600 seconds.")})
+
+
+class PromptUsage(models.Model):
+    """How much an endpoint was asked on one day (the organisation's local date): requests sent, retries included,
+    and tokens used; the budget is checked and counted in one UPDATE, so concurrent workers cannot overspend it."""
+
+    endpoint = models.ForeignKey(PromptEndpoint, verbose_name=_("endpoint"), on_delete=models.CASCADE, related_name="usage")
+    day = models.DateField(_("day"))
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    tokens = models.PositiveIntegerField(_("tokens"), default=0)
+
+    class Meta:
+        verbose_name = _("language model usage")
+        verbose_name_plural = _("language model usage")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "day"], name="promptusage_endpoint_day")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.day}: {self.calls}"
+
+
+class PromptAnswer(models.Model):
+    """A language model's answer to a prompt criterion (at one version) about one transcript, as sent (masked): the
+    cache that makes sure the same question is never asked twice, and the record of malformed answers."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    transcript_hash = models.CharField(_("transcript digest"), max_length=64)
+    ok = models.BooleanField(_("answered in the schema"))
+    verdict = models.CharField(_("verdict"), max_length=4, choices=Verdict.choices, blank=True)
+    confidence = models.FloatField(_("confidence"), default=0.0)
+    # [[message number as sent, quote], …]
+    quotes = models.JSONField(_("quotes"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    tokens = models.PositiveIntegerField(_("tokens"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("language model answer")
+        verbose_name_plural = _("language model answers")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version", "transcript_hash"], name="promptanswer_code_version_transcript")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}@{self.version} {self.transcript_hash[:8]}: {self.verdict or 'error'}"
+
+
 class CustomCriterion(models.Model):
-    """A check an admin writes without code: phrases or patterns per language that someone must say, or must not say,
-    in a part of the conversation. It runs beside the built-in detectors as detector `custom:<code>`; editing its rules
-    raises its `version`, so every interaction is checked again with the new rules."""
+    """A check an admin or QA lead writes without code: phrases or patterns per language that someone must say, or
+    must not say, in a part of the conversation — or a question (per language) asked of a language model about the
+    conversation (`kind` prompt). It runs beside the built-in detectors as detector `custom:<code>`; editing what
+    decides its verdicts raises its `version`, so every interaction is checked again with the new rules."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -121,6 +234,21 @@ class CustomCriterion(models.Model):
         _("patterns per language"), default=dict, blank=True, help_text=_('Regular expressions, e.g. {"en": ["ticket #\\\\d+"]}')
     )
     impact = models.CharField(_("impact of a failure"), max_length=4, choices=Impact.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHRASES)
+    instructions = models.JSONField(
+        _("question per language"),
+        default=dict,
+        blank=True,
+        help_text=_("For a question to a language model: what it must decide, per language."),
+    )
+    endpoint = models.ForeignKey(
+        PromptEndpoint,
+        verbose_name=_("language model endpoint"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria",
+    )
     active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     rules_digest = models.CharField(_("rules digest"), max_length=32, blank=True, editable=False)
@@ -137,14 +265,22 @@ class CustomCriterion(models.Model):
         """A change of the rules raises the version (results of the old one stay, marked by their version)."""
         from qadesk.autoqa.custom import rules_digest
 
-        digest = rules_digest(
-            rule=self.rule,
-            speaker=self.speaker,
-            part=self.part,
-            phrases=self.phrases,
-            patterns=self.patterns,
-            criterion=self.criterion,
-        )
+        rules: dict[str, object] = {
+            "rule": self.rule,
+            "speaker": self.speaker,
+            "part": self.part,
+            "phrases": self.phrases,
+            "patterns": self.patterns,
+            "criterion": self.criterion,
+        }
+        if self.kind == Kind.PROMPT:  # phrase criteria keep the digest they had before prompts existed
+            endpoint = self.endpoint
+            rules |= {
+                "kind": self.kind,
+                "instructions": self.instructions,
+                "endpoint": [endpoint.base_url, endpoint.model] if endpoint else None,
+            }
+        digest = rules_digest(**rules)
         if self.rules_digest and digest != self.rules_digest:
             self.version += 1
         self.rules_digest = digest
@@ -153,12 +289,16 @@ class CustomCriterion(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from qadesk.autoqa.custom import CustomRuleError, check_rules
+        from qadesk.autoqa.custom import CustomRuleError, check_instructions, check_rules
 
         try:
             check_rules(phrases=self.phrases, patterns=self.patterns)
+            if self.kind == Kind.PROMPT:
+                check_instructions(self.instructions)
         except CustomRuleError as exc:
             raise ValidationError({exc.field: exc.message}) from None
+        if self.kind == Kind.PROMPT and self.endpoint_id is None:
+            raise ValidationError({"endpoint": _("A question needs a language model endpoint.")})
 
 
 class AutoSettings(models.Model):

@@ -35,6 +35,7 @@ NOTE_NAMES = {
     "step": _("SOP step done"),
     "forbidden": _("forbidden action"),
     "custom": _("matching phrase"),
+    "prompt": _("quoted by the language model"),
 }
 NUMBERED_NOTES = {"missing_step": _("required step {n} missing"), "out_of_order": _("step {n} done before an earlier step")}
 

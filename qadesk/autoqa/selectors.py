@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
 from qadesk.accounts.models import User
 from qadesk.autoqa.custom import PREFIX
-from qadesk.autoqa.models import AutoCheck, AutoResult, CustomCriterion
+from qadesk.autoqa.models import AutoCheck, AutoResult, CustomCriterion, PromptAnswer, PromptEndpoint, PromptUsage
 from qadesk.autoqa.names import detector_name, note_name
-from qadesk.autoqa.services import current_detectors, message_text
+from qadesk.autoqa.services import autoqa_check_allowed, current_detectors, endpoint_key, message_text
 from qadesk.interactions.models import Interaction
 
 
@@ -75,3 +78,21 @@ def autoqa_suggestions(card: AutoCard) -> dict[str, list[dict[str, Any]]]:
     for row in card.rows:
         found.setdefault(row["result"].criterion, []).append(row)
     return found
+
+
+def custom_criteria_overview(*, actor: User) -> dict[str, Any]:
+    """The custom criteria page (QA leads, admins): each criterion with, for questions, how many answers of its
+    current version are cached and how many were malformed; each endpoint with today's use and whether its key can
+    be read."""
+    autoqa_check_allowed(actor=actor)
+    criteria = list(CustomCriterion.objects.select_related("endpoint"))
+    answers = {
+        (row["code"], row["version"]): row
+        for row in PromptAnswer.objects.values("code", "version").annotate(n=Count("pk"), errors=Count("pk", filter=Q(ok=False)))
+    }
+    usage = {u.endpoint_id: u for u in PromptUsage.objects.filter(day=timezone.localdate())}
+    endpoints = [
+        {"endpoint": e, "usage": usage.get(e.pk), "key_ok": endpoint_key(e) is not None} for e in PromptEndpoint.objects.all()
+    ]
+    rows = [{"criterion": c, "answers": answers.get((c.code, c.version), {"n": 0, "errors": 0})} for c in criteria]
+    return {"rows": rows, "endpoints": endpoints}

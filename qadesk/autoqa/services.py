@@ -8,20 +8,44 @@ cannot duplicate a row either.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Role, User
-from qadesk.autoqa.custom import CustomSpec, custom_detector, rules_digest
-from qadesk.autoqa.engine import Conversation, Detector, Event, Msg, SopSpec, detector_signature, detectors
-from qadesk.autoqa.models import AutoCheck, AutoResult, CustomCriterion
+from qadesk.autoqa.custom import PREFIX, CustomSpec, custom_detector, rules_digest
+from qadesk.autoqa.engine import NA, Conversation, Detector, Event, Finding, Msg, SopSpec, detector_signature, detectors, na
+from qadesk.autoqa.models import (
+    KEY_ENV_PREFIX,
+    AutoCheck,
+    AutoResult,
+    CustomCriterion,
+    Kind,
+    PromptAnswer,
+    PromptEndpoint,
+    PromptUsage,
+)
+from qadesk.autoqa.prompt import (
+    BudgetExhausted,
+    Endpoint,
+    MalformedAnswer,
+    Masked,
+    PromptSpec,
+    PromptUnavailable,
+    evidence_spans,
+    masked_transcript,
+    prompt_answer,
+    transcript_digest,
+)
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import PermissionDenied
 from qadesk.core.models import JobRun, JobStatus
@@ -82,14 +106,112 @@ def sop_catalogue() -> tuple[dict[str, SopSpec], str]:
     return specs, rules_digest(sops=[[s.code, sorted(s.labels), list(s.steps)] for s in specs.values()])
 
 
+def endpoint_key(endpoint: PromptEndpoint) -> str | None:
+    """The endpoint's key, read now from its QADESK_LLM_* variable or its file in QADESK_LLM_KEY_DIR; "" when it
+    needs none; None when it is configured but missing (its criteria then do not run)."""
+    if endpoint.api_key_env:
+        if not endpoint.api_key_env.startswith(KEY_ENV_PREFIX):
+            return None
+        return os.environ.get(endpoint.api_key_env, "").strip() or None
+    if endpoint.api_key_file:
+        if not settings.QADESK_LLM_KEY_DIR:
+            return None
+        directory = Path(settings.QADESK_LLM_KEY_DIR).resolve()
+        path = (directory / endpoint.api_key_file).resolve()
+        if path.parent != directory:
+            return None
+        try:
+            return path.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+    return ""
+
+
+def prompt_budget_reserve(*, endpoint: PromptEndpoint) -> None:
+    """Count one request in today's budget, or raise BudgetExhausted: checked and counted in one UPDATE."""
+    day = timezone.localdate()
+    PromptUsage.objects.get_or_create(endpoint=endpoint, day=day)
+    rows = PromptUsage.objects.filter(endpoint=endpoint, day=day, calls__lt=endpoint.daily_calls)
+    if endpoint.daily_tokens:
+        rows = rows.filter(tokens__lt=endpoint.daily_tokens)
+    if not rows.update(calls=F("calls") + 1):
+        raise BudgetExhausted(_("Today's budget of this endpoint is spent."))
+
+
+def _prompt_error(endpoint: PromptEndpoint, error: str) -> None:
+    PromptEndpoint.objects.filter(pk=endpoint.pk).update(last_error=error[:1000], last_error_at=timezone.now())
+
+
+def _prompt_ask(
+    endpoint: PromptEndpoint, target: Endpoint, spec: PromptSpec, masked: list[Masked], language: str, digest: str
+) -> PromptAnswer:
+    """Ask once and record the answer (or the malformed one): the cache row for this transcript and version."""
+    row = PromptAnswer(code=spec.code, version=spec.version, transcript_hash=digest, ok=False)
+    try:
+        answer = prompt_answer(target, spec, masked, language, reserve=lambda: prompt_budget_reserve(endpoint=endpoint))
+    except MalformedAnswer as exc:
+        row.error = str(exc)[:1000]
+        _prompt_error(endpoint, row.error)
+    else:
+        row.ok, row.verdict, row.confidence, row.tokens = True, answer.verdict, answer.confidence, answer.tokens
+        row.quotes = [[number, quote] for number, quote in answer.quotes]
+        if answer.tokens:
+            PromptUsage.objects.filter(endpoint=endpoint, day=timezone.localdate()).update(tokens=F("tokens") + answer.tokens)
+    PromptAnswer.objects.bulk_create([row], ignore_conflicts=True)  # two workers asking at once: the first one stays
+    return row
+
+
+def prompt_detector(criterion: CustomCriterion, endpoint: PromptEndpoint, key: str) -> Detector:
+    """A prompt criterion as a detector. Its check masks the transcript, answers from the cache (criterion code,
+    version, digest of what is sent) or asks the endpoint; PromptUnavailable when it cannot answer now — and, for the
+    rest of this run, without asking again (an endpoint that is down or out of budget is not hammered)."""
+    spec = PromptSpec(criterion.code, criterion.version, criterion.criterion, dict(criterion.instructions), criterion.impact)
+    target = Endpoint(endpoint.base_url, endpoint.model, key or None, endpoint.timeout, endpoint.retries)
+    failures: list[str] = []
+
+    def check(conv: Conversation) -> Finding:
+        language = conv.rules_language
+        if not conv.messages or language not in spec.instructions:
+            return na(language)
+        masked = masked_transcript(conv.messages)
+        digest = transcript_digest(masked, language)
+        row = PromptAnswer.objects.filter(code=spec.code, version=spec.version, transcript_hash=digest).first()
+        if row is None:
+            if failures:
+                raise PromptUnavailable(failures[0])
+            try:
+                row = _prompt_ask(endpoint, target, spec, masked, language, digest)
+            except PromptUnavailable as exc:
+                failures.append(str(exc))
+                _prompt_error(endpoint, str(exc))
+                raise
+        if not row.ok:  # a malformed answer: recorded on the row, never asked again for this version
+            return Finding(NA, 0.0, (), language)
+        return Finding(row.verdict, row.confidence, evidence_spans(masked, [(int(n), str(q)) for n, q in row.quotes]), language)
+
+    return Detector(
+        code=PREFIX + spec.code,
+        version=spec.version,
+        criterion=spec.criterion or spec.code,
+        languages=tuple(sorted(spec.instructions)),
+        impact=spec.impact,
+        check=check,
+    )
+
+
 def custom_detectors() -> list[Detector]:
-    """The active custom criteria as detectors (code `custom:<code>`, at their current version)."""
-    return [
-        custom_detector(
-            CustomSpec(c.code, c.version, c.criterion, c.rule, c.speaker, c.part, c.phrases or {}, c.patterns or {}, c.impact)
-        )
-        for c in CustomCriterion.objects.filter(active=True)
-    ]
+    """The active custom criteria as detectors (code `custom:<code>`, at their current version); a prompt criterion
+    only when its endpoint is active and its key can be read."""
+    found = []
+    for c in CustomCriterion.objects.filter(active=True).select_related("endpoint"):
+        if c.kind == Kind.PROMPT:
+            key = endpoint_key(c.endpoint) if c.endpoint and c.endpoint.active and c.instructions else None
+            if key is not None and c.endpoint is not None:
+                found.append(prompt_detector(c, c.endpoint, key))
+            continue
+        spec = CustomSpec(c.code, c.version, c.criterion, c.rule, c.speaker, c.part, c.phrases or {}, c.patterns or {}, c.impact)
+        found.append(custom_detector(spec))
+    return found
 
 
 def current_detectors() -> list[Detector]:
@@ -116,6 +238,14 @@ def autoqa_check_allowed(*, actor: User) -> None:
         raise PermissionDenied(_("Only QA leads and admins can run the automatic checks."))
 
 
+def custom_criterion_save(*, actor: User, criterion: CustomCriterion) -> CustomCriterion:
+    """Create or change a custom criterion (QA leads and admins); a change of what decides its verdicts raises its
+    version (CustomCriterion.save), so every interaction is due again."""
+    autoqa_check_allowed(actor=actor)
+    criterion.save()
+    return criterion
+
+
 def autoqa_due(
     interactions: QuerySet[Interaction], chosen: list[Detector] | None = None, catalogue_digest: str | None = None
 ) -> QuerySet[Interaction]:
@@ -126,9 +256,10 @@ def autoqa_due(
     return interactions.filter(~Exists(done))
 
 
-@transaction.atomic
 def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | None = None) -> int:
-    """Run the detectors on these interactions and store results and checks; returns how many were checked."""
+    """Run the detectors on these interactions and store results and checks; returns how many were checked. The
+    detectors run before the transaction that stores the batch (prompt criteria wait for their endpoint); an
+    interaction a prompt criterion could not judge now gets its other results but no check: it stays due."""
     chosen = chosen or current_detectors()
     sops, digest = sop_catalogue()
     signature = detector_signature(chosen, digest)
@@ -142,8 +273,13 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
     results, checks = [], []
     for head in heads:
         conversation = conversation_of(head, transcripts[head["pk"]], events=events.get(head["pk"], ()), sops=sops)
+        complete = True
         for detector in chosen:
-            finding = detector.check(conversation)
+            try:
+                finding = detector.check(conversation)
+            except PromptUnavailable:
+                complete = False
+                continue
             results.append(
                 AutoResult(
                     interaction_id=head["pk"],
@@ -157,7 +293,14 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
                     evidence=[span.as_dict() for span in finding.evidence],
                 )
             )
-        checks.append(AutoCheck(interaction_id=head["pk"], signature=signature, transcript_hash=head["transcript_hash"]))
+        if complete:
+            checks.append(AutoCheck(interaction_id=head["pk"], signature=signature, transcript_hash=head["transcript_hash"]))
+    with transaction.atomic():
+        _store(results, checks)
+    return len(checks)
+
+
+def _store(results: list[AutoResult], checks: list[AutoCheck]) -> None:
     AutoResult.objects.bulk_create(
         results,
         update_conflicts=True,
@@ -167,7 +310,6 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
     AutoCheck.objects.bulk_create(
         checks, update_conflicts=True, unique_fields=["interaction"], update_fields=["signature", "transcript_hash", "checked_at"]
     )
-    return len(heads)
 
 
 def _scope(params: dict[str, Any]) -> QuerySet[Interaction]:
@@ -189,19 +331,25 @@ def autoqa_run(*, params: dict[str, Any] | None = None, job: JobRun | None = Non
     job.start()
     chosen = current_detectors()
     due = autoqa_due(_scope(params), chosen).order_by("pk")
-    total, done, last = due.count(), 0, 0
+    total, done, deferred, last = due.count(), 0, 0, 0
+    counts: dict[str, object] = {"due": total, "checked": 0}
     try:
         while ids := list(due.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
-            done += autoqa_check_batch(interaction_ids=ids, chosen=chosen)
-            last = ids[-1]
-            JobRun.objects.filter(pk=job.pk).update(
-                progress=min(99, done * 100 // max(total, 1)), counts={"due": total, "checked": done}
-            )
+            checked = autoqa_check_batch(interaction_ids=ids, chosen=chosen)
+            done, deferred, last = done + checked, deferred + len(ids) - checked, ids[-1]
+            counts = {"due": total, "checked": done}
+            if deferred:
+                counts["deferred"] = deferred
+            JobRun.objects.filter(pk=job.pk).update(progress=min(99, (done + deferred) * 100 // max(total, 1)), counts=counts)
     except Exception as exc:
-        job.finish(status=JobStatus.FAILED, counts={"due": total, "checked": done}, log=str(exc))
+        job.finish(status=JobStatus.FAILED, counts=counts, log=str(exc))
         raise
     log = _("{checked} interactions checked by {detectors} detectors.").format(checked=done, detectors=len(chosen))
-    job.finish(status=JobStatus.SUCCEEDED, counts={"due": total, "checked": done}, log=log)
+    if deferred:
+        log += " " + _(
+            "{n} left due: a language model endpoint could not answer or today's budget is spent (see its last error)."
+        ).format(n=deferred)
+    job.finish(status=JobStatus.SUCCEEDED, counts=counts, log=log)
     return job
 
 
@@ -226,8 +374,10 @@ def autoqa_after_import() -> JobRun | None:
     return autoqa_enqueue(actor=None, params={"trigger": "import"})
 
 
-def autoqa_checked_now(*, interaction: Interaction) -> int:
-    """Check one interaction at once if it is due (the interaction page's "check now"); returns 0 or 1."""
+def autoqa_checked_now(*, interaction: Interaction) -> int | None:
+    """Check one interaction at once if it is due (the interaction page's "check now"): None when it was not due, 1
+    when checked, 0 when a prompt criterion's endpoint could not answer now (it stays due). Not in a transaction of
+    its own: the endpoint is asked before the results are stored, in theirs."""
     if not autoqa_due(Interaction.objects.filter(pk=interaction.pk)).exists():
-        return 0
+        return None
     return autoqa_check_batch(interaction_ids=[interaction.pk])

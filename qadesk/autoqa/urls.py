@@ -10,4 +10,7 @@ urlpatterns = [
     path("run/", views.run_view, name="run"),
     path("jobs/<int:pk>/", views.job_detail_view, name="job"),
     path("interactions/<int:pk>/check/", views.check_view, name="check"),
+    path("criteria/", views.criteria_view, name="criteria"),
+    path("criteria/new/", views.criterion_edit_view, name="criterion_new"),
+    path("criteria/<int:pk>/", views.criterion_edit_view, name="criterion_edit"),
 ]

@@ -15,11 +15,17 @@ from django.views.decorators.http import require_POST
 from qadesk.accounts.models import OrgSettings, User
 from qadesk.autoqa.aqs import AqsReport, aqs_report
 from qadesk.autoqa.exports import aqs_report_table
-from qadesk.autoqa.forms import AqsReportForm, AutoSettingsForm
+from qadesk.autoqa.forms import AqsReportForm, AutoSettingsForm, CustomCriterionForm
 from qadesk.autoqa.models import AutoSettings, CustomCriterion
 from qadesk.autoqa.reports import accuracy_rows, aqs_rows
-from qadesk.autoqa.selectors import result_name
-from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_checked_now, autoqa_enqueue
+from qadesk.autoqa.selectors import custom_criteria_overview, result_name
+from qadesk.autoqa.services import (
+    JOB_KIND,
+    autoqa_check_allowed,
+    autoqa_checked_now,
+    autoqa_enqueue,
+    custom_criterion_save,
+)
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
 from qadesk.core.models import JobRun, JobStatus
@@ -52,9 +58,13 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def check_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the detectors on one interaction now (when its transcript is due), then show it again."""
     interaction = get_object_or_404(Interaction.objects.visible_to(_lead(request)), pk=pk)
-    with transaction.atomic():
-        checked = autoqa_checked_now(interaction=interaction)
-    messages.success(request, _("Automatic checks done.") if checked else _("Already checked: nothing changed since."))
+    checked = autoqa_checked_now(interaction=interaction)  # stores in its own transaction, after asking any model
+    if checked is None:
+        messages.success(request, _("Already checked: nothing changed since."))
+    elif checked:
+        messages.success(request, _("Automatic checks done."))
+    else:
+        messages.warning(request, _("A language model could not answer now: the interaction stays due for the next run."))
     return redirect(reverse("interactions:detail", args=[interaction.pk]) + "#auto-checks")
 
 
@@ -133,3 +143,25 @@ def run_view(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         job = autoqa_enqueue(actor=user, params={"trigger": "page"})
     return redirect("autoqa:job", pk=job.pk)
+
+
+@login_required
+def criteria_view(request: HttpRequest) -> HttpResponse:
+    """The custom criteria (QA leads, admins): phrase and pattern ones and questions to a language model, with the
+    cached answers and the endpoints' use today."""
+    user = _lead(request)
+    return render(request, "autoqa/criteria.html", custom_criteria_overview(actor=user))
+
+
+@login_required
+def criterion_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or change a custom criterion; saving a change of its rules raises its version."""
+    user = _lead(request)
+    criterion = get_object_or_404(CustomCriterion, pk=pk) if pk else CustomCriterion()
+    form = CustomCriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = custom_criterion_save(actor=user, criterion=form.save(commit=False))
+        messages.success(request, _("Custom criterion saved (version {version}).").format(version=saved.version))
+        return redirect("autoqa:criteria")
+    return render(request, "autoqa/criterion_form.html", {"form": form, "criterion": criterion if pk else None})

@@ -244,6 +244,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *competence,
             "/competence/completions/new/",
             "/autoqa/",
+            "/autoqa/criteria/",
+            "/autoqa/criteria/new/",
         ],
         "reviewer1": [
             *everyone,
@@ -277,7 +279,13 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
 
 # Error pages, by the persona that meets them and the status they answer.
 ERROR_PAGES: dict[str, list[tuple[str, int]]] = {
-    "agent.it": [("/account/settings/", 403), ("/interactions/999999999/", 404), ("/executive/", 404), ("/autoqa/jobs/1/", 404)],
+    "agent.it": [
+        ("/account/settings/", 403),
+        ("/interactions/999999999/", 404),
+        ("/executive/", 404),
+        ("/autoqa/jobs/1/", 404),
+        ("/autoqa/criteria/", 404),
+    ],
 }
 
 

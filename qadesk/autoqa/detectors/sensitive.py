@@ -153,6 +153,26 @@ def sensitive_spans(text: str) -> Iterator[tuple[int, int, str]]:
                 yield match.start(), match.end(), kind
 
 
+def mask_sensitive(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """The text with each sensitive value (as `sensitive_spans` finds them) replaced by its kind in brackets
+    ("[card]", "[email]"…), and the replacements as (start, end) in the text and (start, end) in the masked text, in
+    order: what leaves the machine (a prompt criterion's request) never carries the values themselves."""
+    spans = sorted(sensitive_spans(text))
+    parts: list[str] = []
+    replaced: list[tuple[int, int, int, int]] = []
+    at, length = 0, 0
+    for start, end, kind in spans:
+        parts.append(text[at:start])
+        length += start - at
+        placeholder = f"[{kind}]"
+        replaced.append((start, end, length, length + len(placeholder)))
+        parts.append(placeholder)
+        length += len(placeholder)
+        at = end
+    parts.append(text[at:])
+    return "".join(parts), replaced
+
+
 def sensitive_data(conv: Conversation) -> Finding:
     """Fails when a message of either side shows a card, IBAN, codice fiscale, NIR, e-mail or phone number."""
     if not conv.messages:

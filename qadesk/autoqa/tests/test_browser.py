@@ -77,3 +77,40 @@ def test_the_aqs_by_group_fits_a_phone_for_a_team_lead_in_italian(browser: Any, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("window.__csp") == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_custom_criteria_pages_fit_a_phone_and_save_a_question(browser: Any, live_server: Any) -> None:
+    from qadesk.autoqa.models import CustomCriterion, PromptEndpoint
+
+    f.make_user("lead", Role.QA_LEAD, language="fr")
+    endpoint = PromptEndpoint.objects.create(
+        name="Ollama local", base_url="http://127.0.0.1:11434/v1", model="llama3.1:8b", last_error="HTTP 429: " + "x" * 200
+    )
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    context.add_init_script(LISTEN)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "lead")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/autoqa/criteria/new/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#id_code", "no_promise")
+    page.fill("#id_name", "Pas de promesses")
+    page.select_option("#id_kind", "prompt")
+    page.select_option("#id_endpoint", str(endpoint.pk))
+    page.fill("#id_instructions_fr", "L'agent évite-t-il de promettre ce qu'il ne peut garantir ?")
+    page.click("#criterion-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/autoqa/criteria/") and page.inner_text("h1") == "Critères personnalisés"
+    assert "Pas de promesses" in (page.text_content("#criteria-table") or "") and "llama3.1:8b" in page.inner_text(
+        "#endpoints-table"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("window.__csp") == []
+    assert CustomCriterion.objects.get().instructions == {"fr": "L'agent évite-t-il de promettre ce qu'il ne peut garantir ?"}
+    context.close()
