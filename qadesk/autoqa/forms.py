@@ -5,11 +5,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from qadesk.analytics.forms import BY_CHOICES, PERIOD_CHOICES
-from django.utils.translation import gettext_lazy
-
 from qadesk.autoqa.custom import CustomRuleError, check_instructions, check_rules
 from qadesk.autoqa.engine import SUPPORTED_LANGUAGES
 from qadesk.autoqa.models import AutoSettings, CustomCriterion, Kind, PromptEndpoint
@@ -47,6 +46,8 @@ class AqsReportForm(forms.Form):
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
         }
+
+
 LANGUAGE_NAMES = {"it": gettext_lazy("Italian"), "fr": gettext_lazy("French"), "en": gettext_lazy("English")}
 PER_LANGUAGE = {
     "phrases": gettext_lazy("Phrases in {language}, one a line"),
