@@ -6,7 +6,14 @@ Creates a throwaway database (qadesk_bench_lists on 127.0.0.1:5432, user postgre
 --db-name or BENCH_DB_NAME the name), migrates, installs the default scorecard, 2 sites, 10 teams, 200 agents, a QA lead
 and 10 reviewers, then fills with `INSERT … SELECT generate_series`: the interactions (90 days, 5 channels, 2 languages,
 a subject, a customer rating on a third, a complaint on 1 %), one handler each, a submitted review on every 20th
-(50,000 at 1M) and an open assignment on every 100th not reviewed; then `VACUUM ANALYZE`.
+(50,000 at 1M) and an open assignment on every 100th not reviewed; then --messages messages per interaction (10 by
+default; 0: none) in the interaction's language (a topic per interaction — refund, late parcel, address, damage — in
+its first two messages, an order number in the first, small talk in the rest, every 50th interaction one English
+message), written through the search trigger of migration interactions 0014 as an import writes them, the search index
+built afterwards; then `VACUUM ANALYZE`.
+
+The message search ("text=") is also timed as hand-written SQL: the page's 50 rows and its capped count, with the same
+full-text condition (`HAND_SQL_TEXT`), measured in the same run; the JSON gives each page's ratio to it.
 
 Then, in-process (Django's test client, no HTTP), as the QA lead (every interaction: the largest lists), each URL below
 once to warm up and --repeat times: the median and the slowest wall time. Prints JSON.
@@ -45,6 +52,14 @@ URLS = [
     "/interactions/?q=S-12345",
     "/interactions/?q=rimborso",
     "/interactions/?date_from={day}&date_to={day}",
+    "/interactions/?text=rimborsi",
+    "/interactions/?text=grazie",
+    "/interactions/?text={order}",
+    '/interactions/?text="ordine annullato"',
+    "/interactions/?text=rimborso -annullato",
+    "/interactions/?text=refunds",
+    "/interactions/?text=zanzibar",
+    "/interactions/?text=rimborsi&channel=chat",
     "/reviews/",
     "/reviews/?sort=-score",
     "/reviews/?sort=date",
@@ -54,6 +69,8 @@ URLS = [
     "/api/v1/interactions",
     "/api/v1/interactions?sort=-messages",
     "/api/v1/interactions?reviewed=false&team={team}",
+    "/api/v1/interactions?text={order}",
+    "/api/v1/interactions?text=rimborsi",
     "/api/v1/reviews",
     "/api/v1/reviews?sort=-score",
 ]
@@ -66,6 +83,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--db-name", default=os.environ.get("BENCH_DB_NAME", "qadesk_bench_lists"))
+    parser.add_argument("--messages", type=int, default=10, help="messages per interaction (0: none, no text search)")
     args = parser.parse_args()
     name = args.db_name
     fill = None
@@ -80,19 +98,20 @@ def main() -> None:
     django.setup()
     try:
         if not args.reuse:
-            fill = _fill(args.interactions, name)
+            fill = _fill(args.interactions, name, args.messages)
         else:
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0)
-        results = _measure(args.repeat)
+        results = _measure(args.repeat, with_messages=args.messages > 0)
     finally:
         from django.db import connections
 
         connections.close_all()
         if not args.keep:
             _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print(json.dumps({"benchmark": "list_pages", "interactions": args.interactions, "fill_s": fill, **results}, indent=1))
+    summary = {"benchmark": "list_pages", "interactions": args.interactions, "messages_per_interaction": args.messages}
+    print(json.dumps({**summary, "fill_s": fill, **results}, indent=1))
 
 
 def _admin(sql: str) -> None:
@@ -100,7 +119,7 @@ def _admin(sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
-def _fill(interactions: int, name: str) -> float:
+def _fill(interactions: int, name: str, messages: int = 0) -> dict[str, float]:
     from django.core.management import call_command
     from django.db import connection
 
@@ -161,13 +180,138 @@ def _fill(interactions: int, name: str) -> float:
             SELECT id, (ARRAY[{reviewer_ids}])[1 + id % 10], {lead.pk}, 'open', now()
             FROM interactions_interaction WHERE id % 100 = 3
         """)
+    filled = time.perf_counter()
+    if messages:
+        _fill_messages(connection, messages)
+    messages_done = time.perf_counter()
     connection.close()
     with psycopg.connect(f"{BASE_URL}/{name}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    return round(time.perf_counter() - started, 1)
+    ended = time.perf_counter()
+    return {
+        "total": round(ended - started, 1),
+        "messages_with_index": round(messages_done - filled, 1),
+        "vacuum_analyze": round(ended - messages_done, 1),
+    }
 
 
-def _measure(repeat: int) -> dict[str, Any]:
+# Messages by language: the topic's opening (customer) and answer (agent), then small talk. %s: the order number.
+_TOPICS = {
+    "it": [
+        ("Vorrei un rimborso per l''ordine annullato n. ", "Le confermo che il rimborso è stato emesso oggi"),
+        ("Il pacco dell''ordine n. ", "I pacchi in ritardo arrivano di solito in due giorni"),
+        ("Posso cambiare l''indirizzo di consegna dell''ordine n. ", "Ho aggiornato l''indirizzo"),
+        ("Ho ricevuto un prodotto danneggiato, ordine n. ", "Le spediamo subito la sostituzione"),
+    ],
+    "fr": [
+        ("Je souhaite un remboursement pour la commande annulée n° ", "Je vous confirme que le remboursement est fait"),
+        ("Le colis de la commande n° ", "Les colis en retard arrivent en général en deux jours"),
+        ("Puis-je changer l''adresse de livraison de la commande n° ", "J''ai mis à jour l''adresse"),
+        ("J''ai reçu un produit endommagé, commande n° ", "Nous vous envoyons un échange aujourd''hui"),
+    ],
+}
+_SMALL_TALK = {
+    "it": ["Buongiorno", "Grazie mille", "Un attimo, verifico", "Posso aiutarla in altro?", "No, è tutto", "Buona giornata"],
+    "fr": ["Bonjour", "Merci beaucoup", "Un instant, je vérifie", "Puis-je vous aider ?", "Non, c''est tout", "Bonne journée"],
+}
+
+
+def _fill_messages(connection: Any, messages: int) -> None:
+    """`messages` per interaction through the search trigger (as an import writes them), the index built afterwards
+    (CREATE INDEX, as migration 0014 builds it on existing rows)."""
+
+    def sql_array(texts: list[str]) -> str:
+        return "ARRAY[" + ",".join(f"'{t}'" for t in texts) + "]"
+
+    openings = {lang: sql_array([o for o, _a in topics]) for lang, topics in _TOPICS.items()}
+    answers = {lang: sql_array([a for _o, a in topics]) for lang, topics in _TOPICS.items()}
+    talk = {lang: sql_array(texts) for lang, texts in _SMALL_TALK.items()}
+
+    def by_language(arrays: dict[str, str], index: str) -> str:
+        return f"CASE i.language WHEN 'it' THEN ({arrays['it']})[{index}] ELSE ({arrays['fr']})[{index}] END"
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS message_search")
+        cursor.execute(f"""
+            INSERT INTO interactions_message (interaction_id, position, author_role, agent_id, sent_at, body, body_format,
+                is_public, language, event_name, translation, translation_language)
+            SELECT i.id, p, CASE WHEN p % 2 = 0 THEN 'customer' ELSE 'agent' END,
+                CASE WHEN p % 2 = 1 THEN i.agent_id END, i.created_at + p * INTERVAL '1 minute',
+                CASE
+                    WHEN p = 0 THEN {by_language(openings, "1 + i.id % 4")} || (100000 + i.id * 7)
+                    WHEN p = 1 THEN {by_language(answers, "1 + i.id % 4")}
+                    WHEN p = 9 AND i.id % 50 = 0 THEN 'Sorry, in English: the refunds were never received'
+                    ELSE {by_language(talk, "1 + (i.id + p * 5) % 6")}
+                END,
+                'text', true, CASE WHEN p = 9 AND i.id % 50 = 0 THEN 'en' ELSE '' END, '', '', ''
+            FROM interactions_interaction i CROSS JOIN generate_series(0, {messages - 1}) AS p
+        """)
+        cursor.execute("CREATE INDEX message_search ON interactions_message USING gin (search_vector)")
+
+
+# The message search written by hand: the first page (50 rows, newest first) and the capped count, with the same
+# full-text condition the selector builds (one alternative per text search configuration).
+_CONDITION = " OR ".join(
+    f"(m.search_config = '{c}'::regconfig AND m.search_vector @@ websearch_to_tsquery('{c}', %(text)s))"
+    for c in ("italian", "french", "english", "simple")
+)
+HAND_SQL_TEXT = [
+    f"""SELECT i.id, i.external_id, i.subject, i.created_at, i.channel, i.language, i.status, i.message_count
+        FROM interactions_interaction i
+        WHERE EXISTS (SELECT 1 FROM interactions_message m WHERE m.interaction_id = i.id AND ({_CONDITION}))
+        ORDER BY i.created_at DESC, i.id DESC LIMIT 50""",
+    f"""SELECT count(*) FROM (SELECT 1 FROM interactions_interaction i
+        WHERE EXISTS (SELECT 1 FROM interactions_message m WHERE m.interaction_id = i.id AND ({_CONDITION}))
+        LIMIT 10001) AS capped""",
+]
+HAND_SQL_IDS = [
+    f"SELECT m.interaction_id FROM interactions_message m WHERE ({_CONDITION}) LIMIT 20001",
+    """SELECT i.id, i.external_id, i.subject, i.created_at, i.channel, i.language, i.status, i.message_count
+        FROM interactions_interaction i WHERE i.id = ANY(%(ids)s)
+        ORDER BY i.created_at + INTERVAL '0 s' DESC, i.id DESC LIMIT 50""",
+    "SELECT count(*) FROM (SELECT 1 FROM interactions_interaction i WHERE i.id = ANY(%(ids)s) LIMIT 10001) AS capped",
+]
+
+
+def _hand_exists(connection: Any, text: str) -> list[Any]:
+    """The page and its capped count, one EXISTS per interaction (the planner picks the join)."""
+    with connection.cursor() as cursor:
+        found = []
+        for sql in HAND_SQL_TEXT:
+            cursor.execute(sql, {"text": text})
+            found.append(cursor.fetchall())
+    return found
+
+
+def _hand_ids_first(connection: Any, text: str) -> list[Any]:
+    """The matching messages' interaction ids first (GIN index), then the page and the count by id; the EXISTS form
+    when more than 20,000 messages match."""
+    with connection.cursor() as cursor:
+        cursor.execute(HAND_SQL_IDS[0], {"text": text})
+        ids = sorted({row[0] for row in cursor.fetchall()})
+        if len(ids) > 20000:
+            return _hand_exists(connection, text)
+        found = []
+        for sql in HAND_SQL_IDS[1:]:
+            cursor.execute(sql, {"ids": ids})
+            found.append(cursor.fetchall())
+    return found
+
+
+def _time(repeat: int, run: Any, *args: Any) -> tuple[float, Any]:
+    """The median wall time of `run(*args)` over `repeat` runs, and what it returned last."""
+    times, found = [], None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        found = run(*args)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), found
+
+
+def _measure(repeat: int, *, with_messages: bool = True) -> dict[str, Any]:
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.db import connection
     from django.test import Client
 
     from qadesk.accounts.models import Agent, Team, User
@@ -184,10 +328,15 @@ def _measure(repeat: int) -> dict[str, Any]:
         "team": Team.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
         "agent": Agent.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
         "day": day.date().isoformat() if day else "2026-11-01",
+        "order": 100000 + 7 * ((Interaction.objects.order_by("pk").values_list("pk", flat=True).first() or 1) + 123),
     }
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     timings: dict[str, Any] = {}
     for template in URLS:
         url = template.format(**values)
+        query = parse_qs(urlsplit(url).query)
+        if "text" in query and not with_messages:
+            continue
         client = api if url.startswith("/api/") else page
         response = client.get(url)
         if response.status_code != 200:
@@ -197,9 +346,25 @@ def _measure(repeat: int) -> dict[str, Any]:
             began = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - began)
-        timings[template] = {"median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}
+        timing: dict[str, Any] = {"median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}
+        if "text" in query and len(query) == 1 and not url.startswith("/api/"):
+            text = query["text"][0]
+            hand, found = _time(repeat, _hand_exists, connection, text)
+            by_ids, _found = _time(repeat, _hand_ids_first, connection, text)
+            best = min(hand, by_ids)
+            timing["hand_sql_exists_median_s"] = round(hand, 3)
+            timing["hand_sql_ids_first_median_s"] = round(by_ids, 3)
+            timing["ratio_to_hand_sql"] = round(statistics.median(times) / max(best, 1e-6), 2)
+            timing["rows_on_page"], timing["matching_capped"] = len(found[0]), found[1][0][0]
+        timings[template] = timing
     load = Path("/proc/loadavg").read_text().split()[:3]
-    return {"load_average": load, "python": platform.python_version(), "repeat": repeat, "timings": timings}
+    return {
+        "load_average_before": load_before,
+        "load_average": load,
+        "python": platform.python_version(),
+        "repeat": repeat,
+        "timings": timings,
+    }
 
 
 if __name__ == "__main__":

@@ -36,6 +36,13 @@ class InteractionFilters(Schema):
     q: str | None = Field(
         None, max_length=300, description="Text search in external id, subject, customer id and the credited agent's name"
     )
+    text: str | None = Field(
+        None,
+        max_length=200,
+        description="Search in message bodies: only interactions with at least one message matching it. Words, "
+        '"quoted phrases", -excluded words and OR, as web search engines read them; on PostgreSQL with stemming in '
+        "each message's language (Italian, French, English; other languages word for word), on SQLite as substrings",
+    )
     sort: str | None = Field(
         None,
         max_length=30,

@@ -25,6 +25,7 @@ def yes_no_field(label: Any) -> forms.TypedChoiceField:
 
 class InteractionFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    text = forms.CharField(label=_("Message text"), required=False, max_length=200)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_ANY + list(Channel.choices))
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
@@ -48,6 +49,9 @@ class InteractionFilterForm(FilterForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Id, subject, customer or agent")})
+        self.fields["text"].widget.attrs.update(
+            {"type": "search", "placeholder": _('Words, "a phrase", -excluded'), "aria-describedby": "text-help"}
+        )
         self._choices("team", _ANY + [(t.pk, t.name) for t in Team.objects.only("name")])
         self._choices("site", _ANY + [(s.pk, s.name) for s in Site.objects.only("name")])
         self._choices("label", _ANY + [(lb.pk, str(lb)) for lb in Label.objects.only("code", "name", "names")])
