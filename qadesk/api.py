@@ -19,6 +19,7 @@ from qadesk.complaints.api import router as complaints_router
 from qadesk.core.api import AUTH, InputParser, install_error_handlers
 from qadesk.costs.api import router as costs_router
 from qadesk.disputes.api import router as disputes_router
+from qadesk.executive.api import router as executive_router
 from qadesk.imports.api import router as imports_router
 from qadesk.interactions.api import router as interactions_router
 from qadesk.interactions.fields_api import router as custom_fields_router
@@ -80,3 +81,4 @@ api.add_router("/phone", phoneline_router)
 api.add_router("/reliability", reliability_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/costs", costs_router)
+api.add_router("/executive", executive_router)

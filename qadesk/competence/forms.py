@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, User
-from qadesk.competence.models import BenchmarkMode, Course
+from qadesk.competence.models import BenchmarkMode, Course, TrainingSession
 from qadesk.competence.querysets import agents_visible_filter
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -45,6 +46,40 @@ class CompletionForm(forms.Form):
         field = self.fields["agent"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Agent.objects.filter(rule, is_active=True) if rule is not None else Agent.objects.none()
+
+
+class TrainingSessionForm(forms.Form):
+    """A run of a course: one of the active courses (or the session's own, when it is being changed)."""
+
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    trainer = forms.CharField(label=_("Trainer"), max_length=150, required=False)
+    place = forms.CharField(label=_("Place"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, session: TrainingSession | None = None, **kwargs: Any) -> None:
+        if session is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "course": session.course_id,
+                    "starts_on": session.starts_on,
+                    "ends_on": session.ends_on,
+                    "trainer": session.trainer,
+                    "place": session.place,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        field = self.fields["course"]
+        assert isinstance(field, forms.ModelChoiceField)
+        courses = Q(is_active=True) | Q(pk=session.course_id) if session is not None else Q(is_active=True)
+        field.queryset = Course.objects.filter(courses).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The session ends before it starts."))
+        return data
 
 
 class UploadForm(forms.Form):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Team
-from qadesk.competence.querysets import CompletionQuerySet
+from qadesk.competence.querysets import CompletionQuerySet, TrainingSessionQuerySet
 
 
 class Course(models.Model):
@@ -49,6 +49,8 @@ class TrainingSession(models.Model):
     ends_on = models.DateField(_("ends"))
     trainer = models.CharField(_("trainer"), max_length=150, blank=True)
     place = models.CharField(_("place"), max_length=150, blank=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]

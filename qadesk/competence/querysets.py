@@ -31,3 +31,10 @@ class CompletionQuerySet(models.QuerySet):  # type: ignore[type-arg]
         """The completions of the agents `user` may see (see agents_visible_filter)."""
         rule = agents_visible_filter(user, "agent__")
         return self.none() if rule is None else self.filter(rule)
+
+
+class TrainingSessionQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def visible_to(self, user: User) -> TrainingSessionQuerySet:
+        """Every session to whoever may see some competence (a course's runs are the catalogue's, no one's record);
+        nothing to anyone else."""
+        return self if agents_visible_filter(user) is not None else self.none()

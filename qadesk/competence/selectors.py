@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import Agent, User
 from qadesk.competence import figures
-from qadesk.competence.models import BenchmarkMode, CompetenceSettings, Completion, Course
+from qadesk.competence.models import BenchmarkMode, CompetenceSettings, Completion, Course, TrainingSession
 from qadesk.competence.querysets import agents_visible_filter
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
@@ -388,6 +389,22 @@ def completion_list(*, actor: User, agent_id: int | None = None) -> QuerySet[Com
     """The completions `actor` may see, newest first, optionally of one agent."""
     rows = Completion.objects.visible_to(actor).select_related("agent", "course")
     return rows.filter(agent_id=agent_id) if agent_id else rows
+
+
+def training_session_list(*, actor: User) -> QuerySet[TrainingSession]:
+    """The sessions `actor` may see, latest start first, each with `completions`: how many of the completions `actor`
+    may see were recorded for it."""
+    recorded = (
+        Completion.objects.visible_to(actor)
+        .filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = TrainingSession.objects.visible_to(actor).select_related("course")
+    annotated = rows.annotate(completions=Coalesce(Subquery(recorded), 0)).order_by("-starts_on", "-id")
+    return cast("QuerySet[TrainingSession]", annotated)  # the custom queryset's class is untyped (django-stubs)
 
 
 # ---- training against results ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.competence.models import CompetenceSettings, Completion, Course, Source, TrainingSession
@@ -158,6 +159,47 @@ def _import_row(actor: User, line: int, row: dict[str, str], report: ImportRepor
         report.errors.append(RowError(line, "agent", str(exc.message)))
     else:
         report.created += 1
+
+
+def training_session_save(
+    *,
+    actor: User,
+    course: Course,
+    starts_on: date,
+    ends_on: date,
+    trainer: str = "",
+    place: str = "",
+    session: TrainingSession | None = None,
+) -> TrainingSession:
+    """Add a run of a course (or change `session`): its first and last day, trainer and place. Whoever records
+    completions keeps the sessions (can_record)."""
+    if not can_record(actor):
+        raise PermissionDenied(_("You may not record training."))
+    if ends_on < starts_on:
+        raise InvalidInput(_("The session ends before it starts."), field=("ends_on",))
+    row = session or TrainingSession()
+    row.course, row.starts_on, row.ends_on = course, starts_on, ends_on
+    row.trainer, row.place = trainer.strip(), place.strip()
+    row.full_clean()
+    row.save()
+    return row
+
+
+def training_session_delete(*, actor: User, session: TrainingSession) -> None:
+    """Remove a session no completion refers to (one that has completions keeps them attached: refused)."""
+    if not can_record(actor):
+        raise PermissionDenied(_("You may not record training."))
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        recorded = Completion.objects.filter(session=locked).count()
+        if recorded:
+            message = ngettext(
+                "{n} completion was recorded for this session; it stays.",
+                "{n} completions were recorded for this session; it stays.",
+                recorded,
+            )
+            raise ApplicationError(message.format(n=recorded), status_code=409)
+        locked.delete()
 
 
 def competence_settings_update(

@@ -5,17 +5,31 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
 from qadesk.competence.exports import ASSOCIATION_NOTE
 from qadesk.competence.figures import AT_BENCHMARK
-from qadesk.competence.forms import CompletionForm, PeriodForm, ResultsForm, SettingsForm, UploadForm
-from qadesk.competence.models import CompetenceSettings
+from qadesk.competence.forms import CompletionForm, PeriodForm, ResultsForm, SettingsForm, TrainingSessionForm, UploadForm
+from qadesk.competence.models import CompetenceSettings, TrainingSession
 from qadesk.competence.querysets import agents_visible_filter
-from qadesk.competence.selectors import competence_agent, competence_report, completion_list, training_results
-from qadesk.competence.services import can_record, competence_settings_update, completion_create, completions_import
+from qadesk.competence.selectors import (
+    competence_agent,
+    competence_report,
+    completion_list,
+    training_results,
+    training_session_list,
+)
+from qadesk.competence.services import (
+    can_record,
+    competence_settings_update,
+    completion_create,
+    completions_import,
+    training_session_delete,
+    training_session_save,
+)
 from qadesk.core.errors import ApplicationError
 
 
@@ -103,6 +117,62 @@ def completion_record_view(request: HttpRequest) -> HttpResponse:
             errors = list(report.errors)
     recent = completion_list(actor=user)[:20]
     return render(request, "competence/record.html", {"form": form, "upload": upload, "errors": errors, "recent": recent})
+
+
+def _recorder(request: HttpRequest) -> User:
+    """The signed-in user when they record training (the completions page's rule); otherwise 404."""
+    user: User = request.user  # type: ignore[assignment]
+    if not can_record(user):
+        raise Http404
+    return user
+
+
+def _session_saved(request: HttpRequest, form: TrainingSessionForm, user: User, session: TrainingSession | None) -> bool:
+    if not (request.method == "POST" and form.is_valid()):
+        return False
+    try:
+        training_session_save(actor=user, session=session, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    messages.success(request, _("Session saved."))
+    return True
+
+
+@login_required
+def training_sessions_view(request: HttpRequest) -> HttpResponse:
+    """The runs of the courses (dates, trainer, place, completions recorded), and a form to add one."""
+    user = _recorder(request)
+    form = TrainingSessionForm(request.POST or None)
+    if _session_saved(request, form, user, None):
+        return redirect("competence:sessions")
+    sessions = training_session_list(actor=user)[:200]
+    return render(request, "competence/sessions.html", {"form": form, "sessions": sessions})
+
+
+@login_required
+def training_session_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one session, or remove it while no completion refers to it."""
+    user = _recorder(request)
+    session = get_object_or_404(training_session_list(actor=user), pk=pk)
+    form = TrainingSessionForm(request.POST or None, session=session)
+    if _session_saved(request, form, user, session):
+        return redirect("competence:sessions")
+    return render(request, "competence/session.html", {"form": form, "session": session})
+
+
+@login_required
+@require_POST
+def training_session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _recorder(request)
+    session = get_object_or_404(training_session_list(actor=user), pk=pk)
+    try:
+        training_session_delete(actor=user, session=session)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("competence:session", pk=pk)
+    messages.success(request, _("Session removed."))
+    return redirect("competence:sessions")
 
 
 @login_required

@@ -1,23 +1,21 @@
 """The executive summary as a PDF rendered on the server (fpdf2, pure Python): A4 landscape, black on white, one table
 per section with the trend drawn as a small line, readable when printed. Text in the active language; the font is
-DejaVu Sans, shipped in static/vendor, so every accent and sign of Italian and French prints."""
+DejaVu Sans, set up by qadesk/core/pdf.py, so every accent and sign of Italian and French prints."""
 
 from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from qadesk.core.pdf import FONT, new_pdf
 from qadesk.executive import sparklines
 from qadesk.executive.formatting import row_texts, significance_text
 from qadesk.executive.selectors import ExecutiveSummary
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "dejavu-2.37"
-FONT = "DejaVu"
 # Column widths in mm (A4 landscape: 277 mm between the margins).
 COLUMNS = (70, 34, 36, 44, 44, 49)
 
@@ -28,11 +26,7 @@ def _date(day: date) -> str:
 
 def summary_pdf_bytes(summary: ExecutiveSummary) -> bytes:
     """The PDF of the summary (the same figures as the page)."""
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(_("Executive summary"))
-    pdf.set_creator("qadesk")
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf = new_pdf(orientation="L", title=_("Executive summary"))
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from qadesk.core.errors import ApplicationError
 from qadesk.executive import figures
 from qadesk.executive.figures import Change, Measure
-from qadesk.executive.headlines import HEADLINES, SECTIONS, Headline, is_available
+from qadesk.executive.headlines import HEADLINES, SECTIONS, Headline, is_available, reads_shared
 from qadesk.executive.models import Baseline, HeadlineTarget
 
 SPARKLINE_PERIODS = 12
@@ -72,14 +72,15 @@ def executive_summary(*, start: date, end: date, granularity: str | None = None,
     targets = dict(HeadlineTarget.objects.values_list("headline", "value"))
     periods = figures.period_series(start, granularity, SPARKLINE_PERIODS) if granularity and sparklines else []
     measured = []
-    for h in HEADLINES:
-        available = is_available(h)
-        current = h.measure(start, end) if available else None
-        previous = h.measure(previous_start, previous_end) if available else None
-        baseline = baselines.get(h.code)
-        reference = None if baseline is None else Measure(value=baseline.value, n=baseline.n, sd=baseline.sd)
-        series = [current if p == (start, end) else h.measure(*p) for p in periods] if available else []
-        measured.append((h, available, current, previous, baseline, reference, series))
+    with reads_shared():
+        for h in HEADLINES:
+            available = is_available(h)
+            current = h.measure(start, end) if available else None
+            previous = h.measure(previous_start, previous_end) if available else None
+            baseline = baselines.get(h.code)
+            reference = None if baseline is None else Measure(value=baseline.value, n=baseline.n, sd=baseline.sd)
+            series = [current if p == (start, end) else h.measure(*p) for p in periods] if available else []
+            measured.append((h, available, current, previous, baseline, reference, series))
     changes = figures.corrected([figures.compare(m[3], m[2], m[0].direction) for m in measured])
     from_baseline = figures.corrected([figures.compare(m[5], m[2], m[0].direction) for m in measured])
     rows = [

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
-from qadesk.executive.headlines import BY_CODE, HEADLINES, is_available
+from qadesk.executive.headlines import BY_CODE, HEADLINES, is_available, reads_shared
 from qadesk.executive.models import Baseline, DigestSubscription, HeadlineTarget
 from qadesk.executive.querysets import sees_executive
 
@@ -30,10 +30,9 @@ def baseline_capture(*, actor: User, start: date, end: date, codes: list[str] | 
     if unknown:
         raise ApplicationError(_("Unknown headline: {codes}.").format(codes=", ".join(unknown)))
     captured = []
-    for h in HEADLINES:
-        if (codes and h.code not in codes) or not is_available(h):
-            continue
-        measure = h.measure(start, end)
+    with reads_shared():
+        measured = [(h, h.measure(start, end)) for h in HEADLINES if (not codes or h.code in codes) and is_available(h)]
+    for h, measure in measured:
         if measure is None:
             continue
         Baseline.objects.update_or_create(

@@ -181,6 +181,7 @@ class KpiSums:
     wait_total: float = 0.0  # Σ wait of the answered contacts (ASA's numerator)
     handled: int = 0  # contacts with a handle time
     handle_total: float = 0.0
+    handle_sq_total: float = 0.0  # Σ handle², for AHT's standard deviation (the executive view's test)
     talk_total: float = 0.0
     hold_total: float = 0.0
     acw_total: float = 0.0
@@ -224,6 +225,7 @@ def contact_sums(contacts: Iterable[Contact], *, settings: KpiSettings, as_of: d
         if handle is not None:
             s.handled += 1
             s.handle_total += handle
+            s.handle_sq_total += handle * handle
             s.talk_total += c.talk_seconds or 0
             s.hold_total += c.hold_seconds or 0
             s.acw_total += c.acw_seconds or 0

@@ -129,17 +129,15 @@ def kpi_report(
         raise ApplicationError(
             _("Unknown grouping “{by}”; choose one of: {choices}.").format(by=by, choices=", ".join(GROUPINGS))
         )
-    if date_from and date_to and date_from > date_to:
-        raise ApplicationError(_("The start date is after the end date."))
-    settings = settings or KpiSettings()
-    now = now or timezone.now()
-    as_of = min(now, next_day_start(date_to)) if date_to else now
-    clean_filters = {k: str(v).strip() for k, v in (filters or {}).items() if v not in (None, "")}
-    rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters)
-    since = day_start(date_from) if date_from else None
-    groups, totals = _figures_by(rows, by=by, settings=settings, as_of=as_of, now=now, since=since, with_totals=True)
+    scope = _scope(actor=actor, date_from=date_from, date_to=date_to, filters=filters, settings=settings, now=now)
+    clean_filters, settings = scope.filters, scope.settings
+    groups, totals = _figures_by(
+        scope.rows, by=by, settings=settings, as_of=scope.as_of, now=scope.now, since=scope.since, with_totals=True
+    )
     targets = (
-        target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=now) if with_targets else []
+        target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=scope.now)
+        if with_targets
+        else []
     )
     groups = [_with_missed(g, by=by, filters=clean_filters, targets=targets, settings=settings) for g in groups]
     return KpiReport(
@@ -148,11 +146,74 @@ def kpi_report(
         date_to=date_to,
         filters=clean_filters,
         settings=settings,
-        as_of=as_of,
+        as_of=scope.as_of,
         totals=_with_missed(totals or _no_totals(), by="", filters=clean_filters, targets=targets, settings=settings),
         groups=groups,
-        paths=reassignment_path_list(rows) if totals and totals.reassigned else [],
+        paths=reassignment_path_list(scope.rows) if totals and totals.reassigned else [],
         targets=targets,
+    )
+
+
+def kpi_sums(
+    *,
+    actor: User,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    filters: dict[str, Any] | None = None,
+    settings: KpiSettings | None = None,
+    now: datetime | None = None,
+    reassignments: bool = True,
+) -> KpiSums:
+    """The exact counts and sums behind the KPI report's totals for the same arguments (the report's totals are
+    `kpis.kpi_figures` of them): for a figure built elsewhere from the counts themselves, not from a rounded rate.
+    The report's own GROUP BY, over one group and without medians. Without `reassignments` the handlers are not read
+    and `assigned` and `reassigned` stay 0."""
+    scope = _scope(actor=actor, date_from=date_from, date_to=date_to, filters=filters, settings=settings, now=now)
+    found, _total_row, _with_spread_totals = _grouped_rows(
+        scope.rows,
+        by="",
+        settings=scope.settings,
+        as_of=scope.as_of,
+        now=scope.now,
+        since=scope.since,
+        spreads=False,
+        handlers=reassignments,
+    )
+    return kpis.added(_kpi_sums(row) for row in found)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What the report and its sums read: the contacts, the cleaned filters, the settings and the instants."""
+
+    rows: QuerySet[Interaction]
+    filters: dict[str, str]
+    settings: KpiSettings
+    now: datetime
+    as_of: datetime  # the end of the range, or now: the backlog is counted at this instant
+    since: datetime | None
+
+
+def _scope(
+    *,
+    actor: User,
+    date_from: date | None,
+    date_to: date | None,
+    filters: dict[str, Any] | None,
+    settings: KpiSettings | None,
+    now: datetime | None,
+) -> _Scope:
+    if date_from and date_to and date_from > date_to:
+        raise ApplicationError(_("The start date is after the end date."))
+    now = now or timezone.now()
+    clean_filters = {k: str(v).strip() for k, v in (filters or {}).items() if v not in (None, "")}
+    return _Scope(
+        rows=kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters),
+        filters=clean_filters,
+        settings=settings or KpiSettings(),
+        now=now,
+        as_of=min(now, next_day_start(date_to)) if date_to else now,
+        since=day_start(date_from) if date_from else None,
     )
 
 
@@ -187,14 +248,15 @@ def _per_contact(rows: QuerySet[Interaction], *, by: str, settings: KpiSettings,
 
 
 _AGGREGATES = """COUNT(*), COUNT(c.answer_wait), SUM(c.c_within), SUM(c.c_queued_abandon), SUM(c.c_short_abandon),
-    SUM(c.answer_wait), COUNT(c.handle), SUM(c.handle), SUM(c.c_talk), SUM(c.c_hold), SUM(c.c_acw),
+    SUM(c.answer_wait), COUNT(c.handle), SUM(c.handle), SUM(CAST(c.handle AS DOUBLE PRECISION) * c.handle),
+    SUM(c.c_talk), SUM(c.c_hold), SUM(c.c_acw),
     COUNT(c.first_response), SUM(c.first_response), COUNT(c.resolution), SUM(c.resolution), SUM(c.c_resolved_24h),
     SUM(c.c_decided), SUM(CASE WHEN c.c_decided_once = 1 AND {not_back} THEN 1 ELSE 0 END),
     {assigned}, {reassigned}, SUM(c.c_backlog)"""
 _SUM_NAMES = (
     "contacts", "answered", "answered_within", "abandoned_all", "short_abandoned", "wait_total", "handled", "handle_total",
-    "talk_total", "hold_total", "acw_total", "replied", "first_response_total", "resolved", "resolution_total",
-    "resolved_24h", "fcr_decided", "fcr", "assigned", "reassigned", "backlog",
+    "handle_sq_total", "talk_total", "hold_total", "acw_total", "replied", "first_response_total", "resolved",
+    "resolution_total", "resolved_24h", "fcr_decided", "fcr", "assigned", "reassigned", "backlog",
 )  # fmt: skip
 
 
@@ -279,29 +341,9 @@ def _figures_by(
     query over the durations alone (a median is not the sum of medians). Without `spreads`, no median or 90th
     percentile (a target on a mean or a rate needs none; on SQLite they cost a second pass over the contacts)."""
     postgres = connection.vendor == "postgresql"
-    per_contact = _per_contact(rows, by=by, settings=settings, as_of=as_of, now=now)
-    try:
-        sql, params, with_spread_totals = _grouped_sql(
-            per_contact, settings=settings, since=since, spreads=spreads, fcr=fcr, handlers=handlers
-        )
-    except EmptyResultSet:  # nothing the actor may see
-        sql, params, with_spread_totals = "", [], False
-    fetched: list[tuple[Any, ...]] = []
-    if sql:
-        with _without_jit(postgres), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-    found, total_row = [], None
-    for raw in fetched:
-        row = dict(zip(("group_key", "is_total", *_SUM_NAMES), raw, strict=False))
-        if postgres and spreads:
-            row |= dict(zip([f"{n}_{p}" for n in DURATIONS for p in ("p50", "p90")], raw[2 + len(_SUM_NAMES) :], strict=True))
-        if by in _TRUNC and isinstance(row["group_key"], str):  # SQLite's truncated date-time, as text
-            row["group_key"] = date.fromisoformat(row["group_key"][:10])
-        if row["is_total"]:
-            total_row = row
-        else:
-            found.append(row)
+    found, total_row, with_spread_totals = _grouped_rows(
+        rows, by=by, settings=settings, as_of=as_of, now=now, since=since, spreads=spreads, fcr=fcr, handlers=handlers
+    )
     in_python = not postgres and spreads and bool(found)
     python_spreads = _spreads_in_python(_durations(rows).annotate(group_key=_group_column(by))) if in_python else {}
     names = _names(by, [r["group_key"] for r in found])
@@ -327,6 +369,47 @@ def _figures_by(
         return ordered, _no_totals()
     every = spread_of(total_row, TOTAL) if with_spread_totals and total_row else python_spreads.get(TOTAL) or none
     return ordered, _figures("", _("All contacts"), kpis.added([_kpi_sums(row) for row in found]), every)
+
+
+def _grouped_rows(
+    rows: QuerySet[Interaction],
+    *,
+    by: str,
+    settings: KpiSettings,
+    as_of: datetime,
+    now: datetime,
+    since: datetime | None,
+    spreads: bool = True,
+    fcr: bool = True,
+    handlers: bool = True,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, bool]:
+    """Runs the one GROUP BY (_grouped_sql): each group's row of sums (with, on PostgreSQL and `spreads`, its medians
+    and 90th percentiles), the totals row GROUPING SETS add on PostgreSQL (else None), and whether that row exists."""
+    postgres = connection.vendor == "postgresql"
+    per_contact = _per_contact(rows, by=by, settings=settings, as_of=as_of, now=now)
+    try:
+        sql, params, with_spread_totals = _grouped_sql(
+            per_contact, settings=settings, since=since, spreads=spreads, fcr=fcr, handlers=handlers
+        )
+    except EmptyResultSet:  # nothing the actor may see
+        sql, params, with_spread_totals = "", [], False
+    fetched: list[tuple[Any, ...]] = []
+    if sql:
+        with _without_jit(postgres), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+    found, total_row = [], None
+    for raw in fetched:
+        row = dict(zip(("group_key", "is_total", *_SUM_NAMES), raw, strict=False))
+        if postgres and spreads:
+            row |= dict(zip([f"{n}_{p}" for n in DURATIONS for p in ("p50", "p90")], raw[2 + len(_SUM_NAMES) :], strict=True))
+        if by in _TRUNC and isinstance(row["group_key"], str):  # SQLite's truncated date-time, as text
+            row["group_key"] = date.fromisoformat(row["group_key"][:10])
+        if row["is_total"]:
+            total_row = row
+        else:
+            found.append(row)
+    return found, total_row, with_spread_totals
 
 
 TOTAL = "\x00all"  # the key under which the Python fallback keeps every group's durations together
@@ -388,6 +471,7 @@ def _kpi_sums(row: dict[str, Any]) -> KpiSums:
         wait_total=row["wait_total"] or 0.0,
         handled=row["handled"],
         handle_total=float(row["handle_total"] or 0),
+        handle_sq_total=float(row["handle_sq_total"] or 0),
         talk_total=float(row["talk_total"] or 0),
         hold_total=float(row["hold_total"] or 0),
         acw_total=float(row["acw_total"] or 0),

@@ -1,17 +1,15 @@
 """The printable A4 poster for a shop counter (fpdf2, pure Python): the survey's title and first question in the chosen
-language, its open link as a large QR code (segno) and the address written out for those who type it. DejaVu Sans from
-static/vendor (as the executive summary), so every accent of Italian and French prints."""
+language, its open link as a large QR code (segno) and the address written out for those who type it. DejaVu Sans set up by
+qadesk/core/pdf.py (as for the executive summary), so every accent of Italian and French prints."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import segno
-from fpdf import FPDF
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "dejavu-2.37"
-FONT = "DejaVu"
+from qadesk.core.pdf import FONT, new_pdf
+
 PAGE_WIDTH = 210.0  # mm, A4 portrait
 QR_SIZE = 120.0  # mm: scans from a couple of metres
 
@@ -25,12 +23,7 @@ def qr_png(url: str) -> bytes:
 
 def poster_pdf_bytes(*, title: str, question: str, call: str, url: str, language: str) -> bytes:
     """One A4 page: the title, the question, the QR code of `url`, the call to action and the address."""
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(title)
-    pdf.set_lang(language)
-    pdf.set_creator("qadesk")
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf = new_pdf(orientation="P", title=title, language=language)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(20, 20, 20)
     pdf.add_page()

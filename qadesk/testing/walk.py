@@ -16,6 +16,8 @@ from django.utils import timezone
 from qadesk.accounts.models import Agent, OrgSettings, User
 from qadesk.accounts.services import api_token_create
 from qadesk.calibration.services import calibration_session_create
+from qadesk.competence.models import Course
+from qadesk.competence.services import training_session_save
 from qadesk.complaints.models import Complaint
 from qadesk.demo.services import demo_load
 from qadesk.disputes.services import ContestedCriterion, dispute_open
@@ -87,6 +89,17 @@ def walk_data() -> dict[str, Any]:
     run = sampling_plan_run(plan=plan, actor=users["qa"])
     assert run is not None and run.job_id is not None, "the walk needs a sampling run and its job"
     own_review = Review.objects.filter(reviewer=users["reviewer1"], status=ReviewStatus.SUBMITTED).first()
+    course = Course.objects.order_by("code").first()
+    assert course is not None, "the demo has a training catalogue"
+    today = timezone.localdate()
+    training = training_session_save(
+        actor=users["qa"],
+        course=course,
+        starts_on=today,
+        ends_on=today + timedelta(days=1),
+        trainer=LONG_NAME,
+        place=LONG_WORD[:150],
+    )
     for user in users.values():
         api_token_create(user=user, name="laptop")
     return {
@@ -107,6 +120,7 @@ def walk_data() -> dict[str, Any]:
         "survey": Survey.objects.order_by("pk").values_list("pk", flat=True)[0],
         "open_survey": Survey.objects.filter(open_link=True).order_by("pk").values_list("pk", flat=True)[0],
         "complaint": Complaint.objects.order_by("pk").values_list("pk", flat=True)[0],
+        "training_session": training.pk,
     }
 
 
@@ -243,6 +257,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             f"/complaints/{o['complaint']}/edit/",
             *competence,
             "/competence/completions/new/",
+            "/competence/sessions/",
+            f"/competence/sessions/{o['training_session']}/",
             "/autoqa/",
             "/autoqa/criteria/",
             "/autoqa/criteria/new/",

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from qadesk.accounts.models import Agent, User
+from qadesk.core.errors import ApplicationError
 from qadesk.interactions.models import Interaction
 from qadesk.operations import kpis
 from qadesk.operations.kpis import KpiSettings
 from qadesk.operations.models import KpiTarget
-from qadesk.operations.selectors import kpi_report
+from qadesk.operations.selectors import kpi_report, kpi_sums
 from qadesk.operations.tests.data import NOW, worked_contacts, worked_rows
 from qadesk.testing import factories as f
 
@@ -33,6 +34,26 @@ def test_the_sql_report_agrees_with_the_pure_functions(qa_lead: User, worked: di
     got = dataclasses.replace(report.totals, label="")
     assert got == dataclasses.replace(expected, key="", label="")
     assert got.backlog == 2  # c6, and c5, resolved on 4 November: open when the range ended
+
+
+def test_the_sums_are_the_reports_totals_exactly_and_agree_with_the_pure_functions(
+    qa_lead: User, worked: dict[str, Interaction]
+) -> None:
+    sums = kpi_sums(actor=qa_lead, now=NOW, **RANGE)
+    end_of_range = datetime(2026, 11, 3, 23, 0, tzinfo=UTC)
+    assert sums == kpis.contact_sums(worked_contacts(), settings=KpiSettings(), as_of=end_of_range, now=NOW)
+    assert (sums.handled, sums.handle_total, sums.handle_sq_total) == (2, 700.0, 400.0**2 + 300.0**2)
+    report = kpi_report(actor=qa_lead, by="team", now=NOW, **RANGE).totals
+    from_sums = kpis.kpi_figures(key="", label=report.label, sums=sums)
+    spreads = {n for n in kpis.FIGURE_NAMES if n.endswith(("_median", "_p90"))}
+    assert {n: getattr(from_sums, n) for n in kpis.FIGURE_NAMES if n not in spreads} == {
+        n: getattr(report, n) for n in kpis.FIGURE_NAMES if n not in spreads
+    }
+    phone = kpi_sums(actor=qa_lead, now=NOW, filters={"channel": "phone"}, reassignments=False, **RANGE)
+    assert (phone.contacts, phone.answered_within, phone.abandoned, phone.short_abandoned) == (4, 1, 1, 1)
+    assert (phone.assigned, phone.reassigned) == (0, 0)  # the handlers were not read
+    with pytest.raises(ApplicationError):
+        kpi_sums(actor=qa_lead, date_from=date(2026, 11, 3), date_to=date(2026, 11, 2))
 
 
 def test_it_groups_by_channel_biggest_first(qa_lead: User, worked: dict[str, Interaction]) -> None:
@@ -67,6 +88,7 @@ def test_agents_and_reviewers_see_nothing(agent_user: User, reviewer: User, agen
     f.make_interaction(agent)
     assert kpi_report(actor=agent_user, by="team").totals.contacts == 0
     assert kpi_report(actor=reviewer, by="team").totals.contacts == 0
+    assert kpi_sums(actor=agent_user) == kpi_sums(actor=reviewer) == kpis.KpiSums()
 
 
 def test_hours_and_days_are_local_across_the_autumn_daylight_saving_change(qa_lead: User, agent: Agent) -> None:
@@ -104,8 +126,6 @@ def test_targets_show_the_share_of_periods_met_and_mark_the_missed_figure(qa_lea
 
 
 def test_it_refuses_an_unknown_grouping_and_a_reversed_range(qa_lead: User) -> None:
-    from qadesk.core.errors import ApplicationError
-
     with pytest.raises(ApplicationError):
         kpi_report(actor=qa_lead, by="colour")
     with pytest.raises(ApplicationError):
