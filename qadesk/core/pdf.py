@@ -5,8 +5,10 @@ of Italian and French prints. The executive summary and the survey poster draw o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:  # fpdf2 (with fontTools) costs a process ~0.6 s to import: only where a PDF is made
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "dejavu-2.37"
 FONT = "DejaVu"  # the family name documents use in set_font
@@ -14,6 +16,8 @@ FONT = "DejaVu"  # the family name documents use in set_font
 
 def new_pdf(*, orientation: str = "P", title: str = "", language: str = "") -> FPDF:
     """An A4 document in millimetres with DejaVu Sans registered as FONT ("" and "B"), no page added yet."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     if title:
         pdf.set_title(title)

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from qadesk.core.pdf import FONT, new_pdf
 from qadesk.executive import sparklines
 from qadesk.executive.formatting import row_texts, significance_text
 from qadesk.executive.selectors import ExecutiveSummary
+
+if TYPE_CHECKING:  # imported where a PDF is made (qadesk/core/pdf.py)
+    from fpdf import FPDF
 
 # Column widths in mm (A4 landscape: 277 mm between the margins).
 COLUMNS = (70, 34, 36, 44, 44, 49)
