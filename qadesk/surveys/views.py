@@ -33,6 +33,7 @@ from qadesk.surveys.selectors import (
     answer_display,
     followup_check_access,
     followup_list,
+    response_audit,
     response_detail,
     survey_comments,
     survey_get,
@@ -188,7 +189,8 @@ def response_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         (pick(a.question.text), answer_display(a))
         for a in response.answers.select_related("question").order_by("question__position")
     ]
-    return render(request, "surveys/response.html", {"response": response, "answers": answers})
+    context = {"response": response, "answers": answers, "audit": response_audit(response=response)}
+    return render(request, "surveys/response.html", context)
 
 
 FOLLOWUPS_SHOWN = 200
