@@ -37,7 +37,8 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which review (or dispute, complaint, survey response), when, and what changed. Rows are never updated or deleted."""
+    """Who did what to which review (or dispute, complaint, survey response), when, and what changed. Rows are never
+    updated or deleted."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,6 +1,6 @@
 """The survey parts of `qadesk import` and `qadesk report`: `qadesk import survey-responses FILE [--skip-invalid]` and
-`qadesk report surveys --survey ID [--by … | --trend week|month] [--from … --to …] [--format json|csv] [--user USERNAME]`. The commands in
-imports/ and analytics/ add these subparsers and hand over to the functions here."""
+`qadesk report surveys --survey ID [--by … | --trend week|month] [--from … --to …] [--format json|csv] [--user NAME]`.
+The commands in imports/ and analytics/ add these subparsers and hand over to the functions here."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import OrgSettings, User
 from qadesk.core.errors import ApplicationError
-from qadesk.accounts.models import OrgSettings
 from qadesk.surveys.exports import (
     gap_as_dict,
     gap_write_csv,

@@ -13,8 +13,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import OrgSettings, User
-from qadesk.audit.models import AuditEvent
 from qadesk.analytics.selectors.quality import _check_range, group_labels
+from qadesk.audit.models import AuditEvent
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Interaction
