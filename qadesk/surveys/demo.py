@@ -1,6 +1,6 @@
 """Demo surveys for the demo contact centre: the six templates, post-contact invitations with a realistic response rate
 (15–30 %) whose ratings follow the contact's planted mistakes (the demo's customer rating), it/fr/en comments,
-expectation and relationship (NPS) invitations after contacts, an open relationship NPS wave, self-service votes on FAQ
+relationship (NPS) invitations after contacts, an open relationship NPS wave, self-service votes on FAQ
 pages and suggestion-box entries; the low ratings waiting in the follow-up list, the older ones followed up by their
 team's lead (through the service, so they are in the audit trail); and the planned targets the gap page compares with.
 Written in bulk, repeatable."""
@@ -30,7 +30,6 @@ from qadesk.surveys.services import response_follow_up, survey_templates_install
 
 DEMO_KEY = "demo-"  # open-link responses the demo made carry this key prefix, so a reload replaces them
 INVITED_SHARE = 0.12  # of resolved demo contacts
-EXPECTATION_SHARE = 0.05  # of the others, asked the expectation survey (seed 003's reliability question)
 RELATIONSHIP_SHARE = 0.04  # of the others, asked the relationship NPS after their contact
 ANSWER_SHARE = 0.23  # of the invitations sent
 FOLLOWED_UP_AFTER = timedelta(days=3)  # low ratings older than this were mostly called back already
@@ -97,14 +96,13 @@ def surveys_demo_create(*, end: datetime, seed: int = 7, mistaken: Collection[st
         .values("pk", "external_id", "language", "customer_rating", "resolved_at")
     )
     contacts: list[dict[str, Any]] = list(found)
-    waves: dict[str, list[dict[str, Any]]] = {"post_contact": [], "expectation": [], "relationship": []}
+    # The expectation survey is answered by the reliability demo (reliability/demo.py), on its own share of contacts.
+    waves: dict[str, list[dict[str, Any]]] = {"post_contact": [], "relationship": []}
     for c in contacts:
         draw = rng.random()
         if draw < INVITED_SHARE:
             waves["post_contact"].append(c)
-        elif draw < INVITED_SHARE + EXPECTATION_SHARE:
-            waves["expectation"].append(c)
-        elif draw < INVITED_SHARE + EXPECTATION_SHARE + RELATIONSHIP_SHARE:
+        elif draw < INVITED_SHARE + RELATIONSHIP_SHARE:
             waves["relationship"].append(c)
     invitations: list[SurveyInvitation] = []
     responses: list[SurveyResponse] = []
@@ -232,24 +230,6 @@ def _post_contact_answers(
     return rows
 
 
-def _expectation_answers(
-    rng: random.Random, response: SurveyResponse, questions: dict[str, Question], rating: str, language: str
-) -> list[SurveyAnswer]:
-    """Negative contacts mostly fell below what the customer expected; the others mostly met or beat it."""
-    met = {"negative": rng.choice(["below", "below", "below", "met"]), "neutral": rng.choice(["below", "met", "met"])}
-    chosen = met.get(rating, rng.choice(["met", "met", "above", "above", "below"]))
-    csat = {"below": rng.choice([1, 2, 2, 3]), "met": rng.choice([3, 4, 4, 5])}.get(chosen, rng.choice([4, 5, 5]))
-    rows = [
-        SurveyAnswer(response=response, question=questions["expectations"], choices=[chosen]),
-        SurveyAnswer(response=response, question=questions["csat"], value=csat),
-    ]
-    if chosen == "below" and rng.random() < 0.6:
-        rows.append(
-            SurveyAnswer(response=response, question=questions["what_was_missing"], text=rng.choice(COMMENTS["low"][language]))
-        )
-    return rows
-
-
 def _relationship_answers(
     rng: random.Random, response: SurveyResponse, questions: dict[str, Question], rating: str, language: str
 ) -> list[SurveyAnswer]:
@@ -264,7 +244,7 @@ def _relationship_answers(
     ]
 
 
-ANSWERS = {"post_contact": _post_contact_answers, "expectation": _expectation_answers, "relationship": _relationship_answers}
+ANSWERS = {"post_contact": _post_contact_answers, "relationship": _relationship_answers}
 
 
 def _open_link_answers(rng: random.Random, surveys: dict[str, Survey], end: datetime) -> list[SurveyAnswer]:

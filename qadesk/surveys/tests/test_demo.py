@@ -19,7 +19,7 @@ def test_the_demo_answers_every_kind_of_survey_and_a_reload_adds_no_open_answers
     assert rate is not None and rate.value is not None and 10 <= rate.value <= 40
     ratings = [a.value for a in SurveyAnswer.objects.filter(question__code="csat", response__source="invitation")]
     assert min(ratings) <= 2 and max(ratings) == 5  # type: ignore[type-var]
-    for kind in ("relationship", "self_service", "suggestion_box", "expectation"):
+    for kind in ("relationship", "self_service", "suggestion_box"):
         assert Survey.objects.get(kind=kind).responses.exists(), kind
     _the_gap_panel_has_planned_delivered_and_received_figures(system)
     _some_follow_ups_are_done_in_the_audit_trail_and_some_wait()
