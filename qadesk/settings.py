@@ -205,6 +205,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Framing: no page may be framed (X-Frame-Options DENY and frame-ancestors 'none') except the help-centre widget's
+# frame (/s/w/<token>/frame/, a public, cookie-less page with one question), which these origins may frame: space-separated
+# CSP sources, e.g. "https://help.example.com". Default "*": any site, like the widget's script, which any page may
+# include already. Set but empty: no site ('none').
+QADESK_SURVEY_FRAME_ANCESTORS = envstr("QADESK_SURVEY_FRAME_ANCESTORS", "*").split() or ["'none'"]
 
 # Login throttling (django-axes): after QADESK_LOGIN_FAILURE_LIMIT failed logins for one username, or from one client
 # address, logins from there are refused for QADESK_LOGIN_COOLOFF_MINUTES (`qadesk axes_reset` unlocks at once). A

@@ -1,4 +1,4 @@
-"""The audit trail: an append-only record of every change to a review or a dispute."""
+"""The audit trail: an append-only record of every change to a review, a dispute, a complaint or a survey follow-up."""
 
 from typing import Any
 
@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     LINK = "link", pgettext_lazy("audit action", "linked an interaction")
     UNLINK = "unlink", pgettext_lazy("audit action", "unlinked an interaction")
     IMPORT = "import", pgettext_lazy("audit action", "imported")
+    FOLLOW_UP = "follow_up", pgettext_lazy("audit action", "followed up the customer")
 
 
 class AppendOnlyError(RuntimeError):
@@ -36,7 +37,8 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which review (or dispute, or complaint), when, and what changed. Rows are never updated or deleted."""
+    """Who did what to which review (or dispute, complaint, survey response), when, and what changed. Rows are never
+    updated or deleted."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -52,6 +54,13 @@ class AuditEvent(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint",
         verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="audit_events",
+    )
+    survey_response = models.ForeignKey(
+        "surveys.SurveyResponse",
+        verbose_name=_("survey response"),
         on_delete=models.PROTECT,
         null=True,
         related_name="audit_events",

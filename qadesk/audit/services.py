@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from qadesk.complaints.models import Complaint
     from qadesk.disputes.models import Dispute
     from qadesk.reviews.models import Review
+    from qadesk.surveys.models import SurveyResponse
 
 
 def audit_record(
@@ -23,13 +24,20 @@ def audit_record(
     review: Review | None = None,
     dispute: Dispute | None = None,
     complaint: Complaint | None = None,
+    survey_response: SurveyResponse | None = None,
     **changes: Any,
 ) -> AuditEvent:
     """Append one event; `changes` must be JSON-serialisable (ids, codes, numbers, texts)."""
     if review is None and dispute is not None:
         review = dispute.review
     return AuditEvent.objects.create(
-        actor=actor, action=action, review=review, dispute=dispute, complaint=complaint, changes=changes
+        actor=actor,
+        action=action,
+        review=review,
+        dispute=dispute,
+        complaint=complaint,
+        survey_response=survey_response,
+        changes=changes,
     )
 
 
@@ -52,5 +60,16 @@ def audit_purge_demo_complaints(*, complaint_ids: list[int]) -> int:
         return 0
     demo = Complaint.objects.filter(pk__in=complaint_ids, source="demo").values("pk")
     events = AuditEvent.objects.filter(complaint__in=demo)
+    with triggers.suspended(connections[events.db]):
+        return int(events._raw_delete(events.db) or 0)  # type: ignore[attr-defined]
+
+
+def audit_purge_demo_survey_responses() -> int:
+    """Delete the trail of the follow-ups of survey responses about synthetic demo contacts (interaction source "demo"),
+    and nothing else: used before the demo's contacts, and with them their responses, are replaced."""
+    from qadesk.surveys.models import SurveyResponse
+
+    demo = SurveyResponse.objects.filter(interaction__source="demo").values("pk")
+    events = AuditEvent.objects.filter(survey_response__in=demo)
     with triggers.suspended(connections[events.db]):
         return int(events._raw_delete(events.db) or 0)  # type: ignore[attr-defined]

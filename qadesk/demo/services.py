@@ -117,7 +117,7 @@ def demo_load(
 
 
 def _demo_data_delete() -> None:
-    from qadesk.audit.services import audit_purge_demo
+    from qadesk.audit.services import audit_purge_demo, audit_purge_demo_survey_responses
     from qadesk.disputes.models import Dispute
     from qadesk.reviews.models import ReviewRevision
 
@@ -125,6 +125,7 @@ def _demo_data_delete() -> None:
     try:
         demo_story_delete()
         audit_purge_demo(review_ids=list(reviews.values_list("pk", flat=True)))
+        audit_purge_demo_survey_responses()
         ReviewRevision.objects.filter(review__in=reviews).delete()
         Dispute.objects.filter(review__in=reviews).delete()
         reviews.delete()

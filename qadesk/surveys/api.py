@@ -11,16 +11,23 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from qadesk.accounts.models import Role, User
+from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.core.api import ErrorOut, Pagination
 from qadesk.core.errors import PermissionDenied
 from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
 from qadesk.core.inputs import Id
 from qadesk.interactions.models import Interaction
-from qadesk.surveys.exports import gap_as_dict, results_as_dict, results_table
+from qadesk.surveys.exports import gap_as_dict, results_as_dict, results_table, trend_as_dict
 from qadesk.surveys.gap_selectors import gap_report
 from qadesk.surveys.models import Survey, SurveyResponse
-from qadesk.surveys.selectors import response_detail, response_list, survey_get, survey_list, survey_results
+from qadesk.surveys.selectors import (
+    response_detail,
+    response_list,
+    survey_get,
+    survey_list,
+    survey_results,
+    survey_trend,
+)
 from qadesk.surveys.services import invitation_create, survey_version_create, survey_version_export
 
 router = Router(tags=["surveys"])
@@ -141,6 +148,31 @@ def results(
     survey = survey_get(actor=request.user, survey_id=survey_id)  # type: ignore[arg-type]
     found = survey_results(actor=request.user, survey=survey, by=by, date_from=date_from, date_to=date_to)  # type: ignore[arg-type]
     return results_as_dict(found)
+
+
+@router.get("/{int:survey_id}/trends", response={200: dict[str, Any], 400: ErrorOut})
+def trends(
+    request: HttpRequest,
+    survey_id: int,
+    period: Literal["week", "month"] = "month",
+    date_from: date | None = Query(None, alias="from"),
+    date_to: date | None = Query(None, alias="to"),
+) -> dict[str, Any]:
+    """CSAT, NPS and CES per week (starting Monday) or month of the responses' start, each with its definition, n, 95 %
+    interval and conclusive, over the responses the caller may see: the results page's trend table. Periods without a
+    rating are left out."""
+    user: User = request.user  # type: ignore[assignment]
+    survey = survey_get(actor=user, survey_id=survey_id)
+    rows = survey_trend(actor=user, survey=survey, period=period, date_from=date_from, date_to=date_to)
+    return trend_as_dict(
+        survey_id=survey.pk,
+        code=survey.code,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        minimum_n=OrgSettings.load().minimum_n,
+        rows=rows,
+    )
 
 
 @router.get("/gap", response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut})

@@ -1,6 +1,6 @@
 """The survey parts of `qadesk import` and `qadesk report`: `qadesk import survey-responses FILE [--skip-invalid]` and
-`qadesk report surveys --survey ID [--by …] [--from … --to …] [--format json|csv] [--user USERNAME]`. The commands in
-imports/ and analytics/ add these subparsers and hand over to the functions here."""
+`qadesk report surveys --survey ID [--by … | --trend week|month] [--from … --to …] [--format json|csv] [--user NAME]`.
+The commands in imports/ and analytics/ add these subparsers and hand over to the functions here."""
 
 from __future__ import annotations
 
@@ -13,13 +13,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from qadesk.accounts.models import User
+from qadesk.accounts.models import OrgSettings, User
 from qadesk.core.errors import ApplicationError
-from qadesk.surveys.exports import gap_as_dict, gap_write_csv, results_as_dict, results_write_csv
+from qadesk.surveys.exports import (
+    gap_as_dict,
+    gap_write_csv,
+    results_as_dict,
+    results_write_csv,
+    trend_as_dict,
+    trend_write_csv,
+)
 from qadesk.surveys.gap_selectors import GAP_DIMENSIONS, RATINGS, gap_report
 from qadesk.surveys.imports import survey_responses_import_file
 from qadesk.surveys.models import Survey
-from qadesk.surveys.selectors import DIMENSIONS, survey_results
+from qadesk.surveys.selectors import DIMENSIONS, TREND_PERIODS, survey_results, survey_trend
 
 IMPORT_KIND = "survey-responses"
 REPORT_KIND = "surveys"
@@ -55,7 +62,9 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
 def add_report_parser(sub: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(REPORT_KIND, help="A survey's CSAT, NPS, CES and response rate.")
     parser.add_argument("--survey", required=True, help="The survey's id or code.")
-    parser.add_argument("--by", choices=DIMENSIONS)
+    grouping = parser.add_mutually_exclusive_group()
+    grouping.add_argument("--by", choices=DIMENSIONS)
+    grouping.add_argument("--trend", choices=TREND_PERIODS, help="CSAT, NPS and CES per week or month instead.")
     parser.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First day, YYYY-MM-DD.")
     parser.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last day, inclusive.")
     parser.add_argument("--format", dest="output", choices=("json", "csv"), default="json")
@@ -68,6 +77,9 @@ def run_report(command: BaseCommand, options: dict[str, Any], actor: User) -> No
     survey = Survey.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else Survey.objects.filter(code=wanted).first()
     if survey is None:
         raise CommandError(f"No survey {wanted!r}.")
+    if options.get("trend"):
+        _run_trend(command, options, actor, survey)
+        return
     try:
         results = survey_results(
             actor=actor, survey=survey, by=options["by"], date_from=options["date_from"], date_to=options["date_to"]
@@ -78,6 +90,27 @@ def run_report(command: BaseCommand, options: dict[str, Any], actor: User) -> No
         results_write_csv(results, command.stdout)  # type: ignore[arg-type]
     else:
         command.stdout.write(json.dumps(results_as_dict(results), indent=2, ensure_ascii=False))
+
+
+def _run_trend(command: BaseCommand, options: dict[str, Any], actor: User, survey: Survey) -> None:
+    period, date_from, date_to = options["trend"], options["date_from"], options["date_to"]
+    try:
+        rows = survey_trend(actor=actor, survey=survey, period=period, date_from=date_from, date_to=date_to)
+    except ApplicationError as exc:
+        raise CommandError(str(exc.message)) from exc
+    if options["output"] == "csv":
+        trend_write_csv(rows, command.stdout)  # type: ignore[arg-type]
+        return
+    data = trend_as_dict(
+        survey_id=survey.pk,
+        code=survey.code,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        minimum_n=OrgSettings.load().minimum_n,
+        rows=rows,
+    )
+    command.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def add_gap_parser(sub: Any) -> argparse.ArgumentParser:

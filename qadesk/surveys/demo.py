@@ -1,6 +1,9 @@
 """Demo surveys for the demo contact centre: the six templates, post-contact invitations with a realistic response rate
-(15–30 %) whose ratings follow the contact's planted mistakes (the demo's customer rating), it/fr/en comments, a
-relationship NPS wave, self-service votes on FAQ pages and suggestion-box entries. Written in bulk, repeatable."""
+(15–30 %) whose ratings follow the contact's planted mistakes (the demo's customer rating), it/fr/en comments,
+relationship (NPS) invitations after contacts, an open relationship NPS wave, self-service votes on FAQ
+pages and suggestion-box entries; the low ratings waiting in the follow-up list, the older ones followed up by their
+team's lead (through the service, so they are in the audit trail); and the planned targets the gap page compares with.
+Written in bulk, repeatable."""
 
 from __future__ import annotations
 
@@ -9,12 +12,42 @@ from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from qadesk.accounts.models import Role, User
 from qadesk.interactions.models import Interaction
-from qadesk.surveys.models import Question, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse, new_token
-from qadesk.surveys.services import survey_templates_install
+from qadesk.surveys.figures import is_negative
+from qadesk.surveys.models import (
+    QualityTarget,
+    Question,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyVersion,
+    TargetFigure,
+    new_token,
+)
+from qadesk.surveys.services import response_follow_up, survey_templates_install
 
 DEMO_KEY = "demo-"  # open-link responses the demo made carry this key prefix, so a reload replaces them
 INVITED_SHARE = 0.12  # of resolved demo contacts
+RELATIONSHIP_SHARE = 0.04  # of the others, asked the relationship NPS after their contact
+ANSWER_SHARE = 0.23  # of the invitations sent
+FOLLOWED_UP_AFTER = timedelta(days=3)  # low ratings older than this were mostly called back already
+# Planned quality (the gap page's panel): one target per figure for every team, and the less-trained team's own IQS
+# and pass-rate targets while it catches up.
+QUALITY_TARGETS = {
+    TargetFigure.IQS: 85.0,
+    TargetFigure.PASS_RATE: 80.0,
+    TargetFigure.CSAT: 75.0,
+    TargetFigure.NPS: 20.0,
+    TargetFigure.EXPECTATIONS_MET: 80.0,
+}
+TEAM_TARGETS = {"Lyon Livraisons": {TargetFigure.IQS: 80.0, TargetFigure.PASS_RATE: 70.0}}
+FOLLOW_UP_NOTES = [
+    "Called back, apologised; refund confirmed.",
+    "Richiamato il cliente: problema risolto.",
+    "Client rappelé, geste commercial accordé.",
+]
 COMMENTS = {
     "low": {
         "it": ["Nessuno mi ha richiamato.", "Ho dovuto spiegare tutto tre volte.", "Il rimborso non è ancora arrivato."],
@@ -63,10 +96,51 @@ def surveys_demo_create(*, end: datetime, seed: int = 7, mistaken: Collection[st
         .values("pk", "external_id", "language", "customer_rating", "resolved_at")
     )
     contacts: list[dict[str, Any]] = list(found)
-    invited = [c for c in contacts if rng.random() < INVITED_SHARE]
+    # The expectation survey is answered by the reliability demo (reliability/demo.py), on its own share of contacts.
+    waves: dict[str, list[dict[str, Any]]] = {"post_contact": [], "relationship": []}
+    for c in contacts:
+        draw = rng.random()
+        if draw < INVITED_SHARE:
+            waves["post_contact"].append(c)
+        elif draw < INVITED_SHARE + RELATIONSHIP_SHARE:
+            waves["relationship"].append(c)
+    invitations: list[SurveyInvitation] = []
+    responses: list[SurveyResponse] = []
+    answers: list[SurveyAnswer] = []
+    for kind, invited in waves.items():
+        survey = surveys[kind]
+        version = survey.current_version()
+        assert version is not None
+        questions = {q.code: q for q in version.questions.all()}
+        sent, answered = _invite(rng, survey, version, invited)
+        invitations += sent
+        for response, c in answered:
+            mood = "negative" if c["external_id"] in mistaken and rng.random() < 0.6 else c["customer_rating"]
+            answers += ANSWERS[kind](rng, response, questions, mood, response.language)
+            if rng.random() < 0.8:
+                response.completed_at = response.started_at + timedelta(minutes=2)
+        responses += [r for r, _c in answered]
+    SurveyResponse.objects.bulk_update(responses, ["completed_at"])
+    open_answers = _open_link_answers(rng, surveys, end)
+    SurveyAnswer.objects.bulk_create(answers + open_answers)
+    flagged, followed_up = _follow_ups(rng, responses, answers, end)
+    return {
+        "invitations": len(invitations),
+        "responses": len(responses),
+        "open_answers": len(open_answers),
+        "flagged": flagged,
+        "followed_up": followed_up,
+        "targets": _quality_targets(),
+    }
+
+
+def _invite(
+    rng: random.Random, survey: Survey, version: SurveyVersion, invited: list[dict[str, Any]]
+) -> tuple[list[SurveyInvitation], list[tuple[SurveyResponse, dict[str, Any]]]]:
+    """Invitations sent when the contacts were resolved, and the ANSWER_SHARE of them answered within two days."""
     invitations = SurveyInvitation.objects.bulk_create(
         SurveyInvitation(
-            survey=post,
+            survey=survey,
             interaction_id=c["pk"],
             language=_language(c["language"]),
             created_at=c["resolved_at"],
@@ -75,10 +149,10 @@ def surveys_demo_create(*, end: datetime, seed: int = 7, mistaken: Collection[st
         )
         for c in invited
     )
-    answered = [(inv, c) for inv, c in zip(invitations, invited, strict=True) if rng.random() < 0.23]
+    answered = [(inv, c) for inv, c in zip(invitations, invited, strict=True) if rng.random() < ANSWER_SHARE]
     responses = SurveyResponse.objects.bulk_create(
         SurveyResponse(
-            survey=post,
+            survey=survey,
             version=version,
             invitation=inv,
             interaction_id=c["pk"],
@@ -88,16 +162,54 @@ def surveys_demo_create(*, end: datetime, seed: int = 7, mistaken: Collection[st
         )
         for inv, c in answered
     )
-    answers: list[SurveyAnswer] = []
-    for response, (inv, c) in zip(responses, answered, strict=True):
-        mood = "negative" if c["external_id"] in mistaken and rng.random() < 0.6 else c["customer_rating"]
-        answers += _post_contact_answers(rng, response, questions, mood, inv.language)
-        if rng.random() < 0.8:
-            response.completed_at = response.started_at + timedelta(minutes=2)
-    SurveyResponse.objects.bulk_update(responses, ["completed_at"])
-    open_answers = _open_link_answers(rng, surveys, end)
-    SurveyAnswer.objects.bulk_create(answers + open_answers)
-    return {"invitations": len(invitations), "responses": len(responses), "open_answers": len(open_answers)}
+    return invitations, [(r, c) for r, (_inv, c) in zip(responses, answered, strict=True)]
+
+
+def _follow_ups(
+    rng: random.Random, responses: list[SurveyResponse], answers: list[SurveyAnswer], end: datetime
+) -> tuple[int, int]:
+    """Put the low headline ratings (CSAT ≤ 2, NPS ≤ 6) in the follow-up list with their team lead as owner, as the
+    survey page does; most of those older than FOLLOWED_UP_AFTER are then followed up by that lead (the service, so
+    the audit trail has them) and the rest wait. Returns (flagged, followed up)."""
+    by_id = {r.pk: r for r in responses}
+    low: dict[int, SurveyResponse] = {}
+    for answer in answers:
+        question = answer.question
+        if answer.response_id in by_id and question.code in ("csat", "nps") and is_negative(question.kind, answer.value):
+            low.setdefault(answer.response_id, by_id[answer.response_id])
+    if not low:
+        return 0, 0
+    teams = dict(Interaction.objects.filter(pk__in=[r.interaction_id for r in low.values()]).values_list("pk", "team_id"))
+    leads: dict[int, User] = {}
+    for lead in User.objects.filter(role=Role.TEAM_LEAD, is_active=True, team__isnull=False).order_by("-pk"):
+        leads[lead.team_id] = lead  # type: ignore[index]  # the first (lowest id) lead wins, as the service chooses
+    flagged = list(low.values())
+    for response in flagged:
+        response.flagged_at = response.started_at + timedelta(minutes=3)
+        response.followup_owner = leads.get(teams.get(response.interaction_id))  # type: ignore[arg-type]
+    SurveyResponse.objects.bulk_update(flagged, ["flagged_at", "followup_owner"])
+    followed_up = 0
+    for response in flagged:
+        owner = response.followup_owner
+        if owner is not None and response.started_at < end - FOLLOWED_UP_AFTER and rng.random() < 0.7:
+            response_follow_up(response=response, actor=owner, note=rng.choice(FOLLOW_UP_NOTES))
+            followed_up += 1
+    return len(flagged), followed_up
+
+
+def _quality_targets() -> int:
+    """The planned figures of the gap page's panel (set again on every load: a second load changes nothing)."""
+    from qadesk.accounts.models import Team
+
+    written = 0
+    for figure, value in QUALITY_TARGETS.items():
+        QualityTarget.objects.update_or_create(figure=figure, team=None, defaults={"value": value})
+        written += 1
+    for team in Team.objects.filter(name__in=TEAM_TARGETS):
+        for figure, value in TEAM_TARGETS[team.name].items():
+            QualityTarget.objects.update_or_create(figure=figure, team=team, defaults={"value": value})
+            written += 1
+    return written
 
 
 def _post_contact_answers(
@@ -116,6 +228,23 @@ def _post_contact_answers(
     if csat >= 4 and rng.random() < 0.2:
         rows.append(SurveyAnswer(response=response, question=questions["comment"], text=rng.choice(COMMENTS["high"][language])))
     return rows
+
+
+def _relationship_answers(
+    rng: random.Random, response: SurveyResponse, questions: dict[str, Question], rating: str, language: str
+) -> list[SurveyAnswer]:
+    """The relationship NPS after a contact: detractors after the bad ones, mostly promoters otherwise."""
+    nps = {"negative": rng.choice([2, 4, 5, 6, 6, 7]), "neutral": rng.choice([5, 6, 7, 8, 9])}.get(
+        rating, rng.choice([10, 9, 9, 8, 7, 10, 6])
+    )
+    stay = "leaving" if nps <= 4 else "unsure" if nps <= 6 else rng.choice(["certainly", "probably"])
+    return [
+        SurveyAnswer(response=response, question=questions["nps"], value=nps),
+        SurveyAnswer(response=response, question=questions["stay"], choices=[stay]),
+    ]
+
+
+ANSWERS = {"post_contact": _post_contact_answers, "relationship": _relationship_answers}
 
 
 def _open_link_answers(rng: random.Random, surveys: dict[str, Survey], end: datetime) -> list[SurveyAnswer]:

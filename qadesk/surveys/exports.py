@@ -11,7 +11,7 @@ from qadesk.core.exports import Column, Table, csv_writer
 from qadesk.scorecards.scoring import GroupStats
 from qadesk.surveys.figures import Figure
 from qadesk.surveys.gap_selectors import GapReport, GapRow
-from qadesk.surveys.selectors import GroupFigures, SurveyResults
+from qadesk.surveys.selectors import GroupFigures, SurveyResults, TrendRow
 
 FIGURES = ("csat", "nps", "ces", "response_rate")
 DEFINITIONS = {
@@ -84,6 +84,42 @@ def results_write_csv(results: SurveyResults, stream: TextIO) -> None:
     writer.writerow(MACHINE_COLUMNS)
     for group in [results.overall, *results.groups]:
         writer.writerow(_machine_row(group))
+
+
+TREND_FIGURES = ("csat", "nps", "ces")
+TREND_COLUMNS = ["start", "label"] + [
+    f"{name}_{part}" for name in TREND_FIGURES for part in ("n", "value", "ci_low", "ci_high", "conclusive")
+]
+
+
+def trend_as_dict(
+    *, survey_id: int, code: str, period: str, date_from: Any, date_to: Any, minimum_n: int, rows: list[TrendRow]
+) -> dict[str, Any]:
+    """The results page's trend table, JSON-ready (the API and `qadesk report surveys --trend … --format json`)."""
+    return {
+        "survey": {"id": survey_id, "code": code},
+        "period": period,
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+        "minimum_n": minimum_n,
+        "definitions": {code: str(text) for code, text in DEFINITIONS.items()},
+        "periods": [
+            {"start": r.start.isoformat(), "label": r.label, **{name: _figure_dict(getattr(r, name)) for name in TREND_FIGURES}}
+            for r in rows
+        ],
+    }
+
+
+def trend_write_csv(rows: list[TrendRow], stream: TextIO) -> None:
+    """One row per week or month for scripts: the period's first day (ISO), codes as headers, dots as decimals."""
+    writer = csv_writer(stream)
+    writer.writerow(TREND_COLUMNS)
+    for r in rows:
+        row: list[Any] = [r.start.isoformat(), r.label]
+        for name in TREND_FIGURES:
+            f = getattr(r, name)
+            row += [None] * 5 if f is None else [f.n, f.value, f.ci_low, f.ci_high, f.conclusive]
+        writer.writerow(row)
 
 
 def results_table(results: SurveyResults) -> Table:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import OrgSettings, User
 from qadesk.analytics.selectors.quality import _check_range, group_labels
+from qadesk.audit.models import AuditEvent
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Interaction
@@ -273,6 +274,11 @@ def response_detail(*, actor: User, response_id: int) -> SurveyResponse:
     if found is None:
         raise Http404
     return found
+
+
+def response_audit(*, response: SurveyResponse) -> list[AuditEvent]:
+    """The response's audit trail (its follow-up), oldest first: whoever may see the response may see its trail."""
+    return list(AuditEvent.objects.filter(survey_response=response).select_related("actor").order_by("created_at", "pk"))
 
 
 def response_list(*, actor: User, survey: Survey | None = None) -> QuerySet[SurveyResponse]:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from qadesk.accounts.models import Role, User
+from qadesk.audit.models import Action
+from qadesk.audit.services import audit_record
 from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.interactions.models import CustomerRating, Interaction
@@ -356,4 +358,12 @@ def response_follow_up(*, response: SurveyResponse, actor: User, note: str = "")
             raise Conflict(_("{user} already followed this response up.").format(user=who))
         locked.followed_up_at, locked.followed_up_by, locked.followup_note = timezone.now(), actor, note.strip()[:2000]
         locked.save(update_fields=["followed_up_at", "followed_up_by", "followup_note"])
+        audit_record(
+            actor=actor,
+            action=Action.FOLLOW_UP,
+            survey_response=locked,
+            interaction=locked.interaction_id,
+            owner=locked.followup_owner_id,
+            note=locked.followup_note,
+        )
     return locked

@@ -14,8 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_date
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +35,7 @@ from qadesk.surveys.selectors import (
     answer_display,
     followup_check_access,
     followup_list,
+    response_audit,
     response_detail,
     survey_comments,
     survey_get,
@@ -142,11 +145,19 @@ def survey_embed_view(request: HttpRequest, pk: int) -> HttpResponse:
         f'<div data-qadesk-survey="{survey.open_token}"></div>\n'
         f'<script src="{static_base}/widget.js" async></script>'
     )
+    frame_url = base + reverse("survey_public:widget_frame", args=[survey.open_token])
+    language = (get_language() or "en")[:2]
+    iframe = (
+        f'<iframe src="{frame_url}?lang={language}" title="{escape(pick(survey.name))}" width="100%" height="160" '
+        'style="border:0"></iframe>'
+    )
     question = _first_question(survey)
     context = {
         "survey": survey,
         "name": pick(survey.name),
         "snippet": snippet,
+        "iframe": iframe,
+        "frame_ancestors": " ".join(settings.QADESK_SURVEY_FRAME_ANCESTORS),
         "open_url": f"{base}/s/o/{survey.open_token}/",
         "languages": settings.LANGUAGES,
         "widget_ready": question is not None and question.kind in WIDGET_KINDS and not question.condition,
@@ -188,7 +199,8 @@ def response_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         (pick(a.question.text), answer_display(a))
         for a in response.answers.select_related("question").order_by("question__position")
     ]
-    return render(request, "surveys/response.html", {"response": response, "answers": answers})
+    context = {"response": response, "answers": answers, "audit": response_audit(response=response)}
+    return render(request, "surveys/response.html", context)
 
 
 FOLLOWUPS_SHOWN = 200

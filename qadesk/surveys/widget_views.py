@@ -5,17 +5,26 @@ Cross-origin on purpose: the answer comes from the help centre's own domain. The
 session (the script sends no credentials and qadesk sets none here), so a forged request can do nothing a visitor
 could not do by hand; that is why it is exempt from CSRF and answers with `Access-Control-Allow-Origin: *` but never
 with credentials. The posted body is a "simple" form (no preflight), at most WIDGET_MAX_BODY bytes; answers are
-rate-limited per client like the open-link page, and a honeypot field thanks and ignores bots."""
+rate-limited per client like the open-link page, and a honeypot field thanks and ignores bots.
+
+The iframe option (/s/w/<token>/frame/) is the same widget on a page of qadesk's own, for help centres that take an
+iframe but no script. It is the only page qadesk lets other sites frame: no X-Frame-Options, and CSP frame-ancestors
+from QADESK_SURVEY_FRAME_ANCESTORS. It is safe to frame because it sets and reads no cookie and holds nothing but the
+question: a click tricked out of a visitor records one vote, as clicking the widget would."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
@@ -97,3 +106,19 @@ def widget_view(request: HttpRequest, token: str) -> HttpResponse:
             more = request.build_absolute_uri(reverse("survey_public:open", args=[survey.open_token]))
             more += f"?q={following.code}&k={key}"
         return _json({"ok": True, "more": more})
+
+
+@xframe_options_exempt
+@require_GET
+def widget_frame_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The widget alone on a page, for an iframe on a help-centre page (?lang=it|fr|en, else the browser's language):
+    framable by QADESK_SURVEY_FRAME_ANCESTORS, unlike every other page."""
+    lang = str(request.GET.get("lang", ""))[:2].lower()
+    language = _language(request, lang if lang in LANGUAGES else "")
+    survey = Survey.objects.filter(open_token=token, open_link=True).first()
+    if survey is None or _first_question(survey) is None:
+        raise Http404
+    with translation.override(language):
+        answer = render(request, "surveys/public/frame.html", {"token": survey.open_token, "language": language})
+    answer._csp_replace = {"frame-ancestors": list(settings.QADESK_SURVEY_FRAME_ANCESTORS)}  # type: ignore[attr-defined]
+    return answer

@@ -101,3 +101,50 @@ def test_the_widget_on_another_sites_help_page_records_the_answer_with_the_pages
     assert dict(response.answers.values_list("question__code", "value")) == {"useful": 0}
     assert context.cookies(live_server.url) == []
     server.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_iframe_on_another_sites_help_page_records_the_answer_with_the_framing_pages_address(
+    browser: Any, live_server: Any
+) -> None:
+    """A help-centre page on another origin frames /s/w/<token>/frame/: the question shows in the asked language, a
+    click records the answer with the framing page's address (its referrer policy lets the full address through), and
+    a qadesk page that is not the frame stays blank in the same help centre."""
+    survey_templates_install()
+    survey = Survey.objects.get(code="self-service")
+    body = (
+        f'<html lang="en"><body><h1>Changer de mot de passe</h1>'
+        f'<iframe id="survey" src="{live_server.url}/s/w/{survey.open_token}/frame/?lang=fr" title="Avis"></iframe>'
+        f'<iframe id="other" src="{live_server.url}/s/o/{survey.open_token}/" title="Autre"></iframe></body></html>'
+    ).encode()
+
+    class HelpCentre(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Referrer-Policy", "no-referrer-when-downgrade")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HelpCentre)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    help_page = f"http://127.0.0.1:{server.server_address[1]}/faq/mot-de-passe"
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(help_page)
+    frame = page.frame_locator("#survey")
+    frame.get_by_text("Cette page vous a-t-elle été utile ?").wait_for()
+    frame.get_by_role("button", name="Oui").click()
+    frame.get_by_role("link", name="Dites-nous en plus").wait_for()
+    response = SurveyResponse.objects.get()
+    assert response.page_url == help_page and response.language == "fr"
+    assert dict(response.answers.values_list("question__code", "value")) == {"useful": 1}
+    blocked = page.query_selector("#other")
+    assert blocked is not None and blocked.content_frame() is not None
+    assert blocked.content_frame().locator("fieldset, legend, button").count() == 0  # refused: X-Frame-Options DENY
+    assert context.cookies(live_server.url) == []
+    server.shutdown()

@@ -108,3 +108,22 @@ def test_the_results_page_shows_the_trend_per_week_and_month(post_contact, agent
     assert sum(t.csat.n for t in weeks if t.csat) == 3 and all(t.start.weekday() == 0 for t in weeks)
     page = page_client(qa_lead).get(f"/surveys/{post_contact.pk}/?period=week")
     assert page.status_code == 200 and 'id="survey-trend"' in page.content.decode()
+
+
+def test_following_up_writes_one_audit_event_shown_on_the_response_page(unhappy, team_lead, qa_lead, other_team) -> None:
+    from qadesk.audit.models import AppendOnlyError, AuditEvent
+
+    before = page_client(qa_lead).get(f"/surveys/responses/{unhappy.pk}/").content.decode()
+    assert "Audit trail" in before and "Not followed up yet." in before
+    page_client(team_lead).post(f"/surveys/responses/{unhappy.pk}/follow-up/", {"note": "Called <b>back</b>"})
+    page_client(qa_lead).post(f"/surveys/responses/{unhappy.pk}/follow-up/")  # refused: already done, nothing recorded
+    events = list(AuditEvent.objects.filter(survey_response=unhappy))
+    assert [(e.actor, e.action) for e in events] == [(team_lead, "follow_up")]
+    assert events[0].changes == {"interaction": unhappy.interaction_id, "owner": team_lead.pk, "note": "Called <b>back</b>"}
+    page = page_client(qa_lead).get(f"/surveys/responses/{unhappy.pk}/").content.decode()
+    assert "followed up the customer" in page and "Called &lt;b&gt;back&lt;/b&gt;" in page
+    assert "Not followed up yet." not in page
+    lead = f.make_user("olga", "team_lead", other_team)
+    assert page_client(lead).get(f"/surveys/responses/{unhappy.pk}/").status_code == 404
+    with pytest.raises(AppendOnlyError):
+        events[0].delete()

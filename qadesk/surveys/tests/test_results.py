@@ -155,3 +155,59 @@ def test_the_open_links_qr_code_is_served_as_svg_and_png_to_those_who_see_the_li
     assert agent.get(f"/surveys/{survey.pk}/qr.svg").status_code == 404
     assert survey.open_token not in agent.get(f"/surveys/{survey.pk}/").content.decode()
     assert lead.get(f"/surveys/{templates['post_contact'].pk}/qr.png").status_code == 404
+
+
+@pytest.fixture
+def two_months(post_contact, agent, other_team_agent) -> Survey:
+    """Alice's customers: 5 and 4 now, 1 forty days ago; Bob's customer: 2 now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for who, days, csat in [(agent, 0, 5), (agent, 0, 4), (agent, 40, 1), (other_team_agent, 0, 2)]:
+        response = _respond(post_contact, f.make_interaction(who), csat)
+        SurveyResponse.objects.filter(pk=response.pk).update(started_at=now - timedelta(days=days))
+    return post_contact
+
+
+def test_the_api_gives_the_trend_per_month_and_week_over_what_the_caller_sees(two_months, qa_lead, agent_user) -> None:
+    url = f"/api/v1/surveys/{two_months.pk}/trends"
+    body = _api(qa_lead).get(url, {"period": "month"}).json()
+    assert body["period"] == "month" and body["definitions"]["nps"].startswith("NPS")
+    assert [(p["csat"]["n"], p["csat"]["value"]) for p in body["periods"]] == [(1, 0.0), (3, 66.67)]
+    first, last = body["periods"]
+    assert first["start"] < last["start"] and last["start"].endswith("-01") and last["csat"]["conclusive"] is False
+    weeks = _api(qa_lead).get(url, {"period": "week"}).json()["periods"]
+    assert sum(p["csat"]["n"] for p in weeks) == 4
+    mine = _api(agent_user).get(url, {"period": "month"}).json()["periods"]
+    assert [(p["csat"]["n"], p["csat"]["value"]) for p in mine] == [(1, 0.0), (2, 100.0)]  # not Bob's customer
+    today = two_months.responses.order_by("-started_at").first().started_at.date().isoformat()  # type: ignore[union-attr]
+    recent = _api(qa_lead).get(url, {"period": "month", "from": today}).json()
+    assert recent["from"] == today and [p["csat"]["n"] for p in recent["periods"]] == [3]
+
+
+def test_the_trends_api_refuses_an_unknown_period_and_a_stranger(two_months, client: Client, qa_lead) -> None:
+    url = f"/api/v1/surveys/{two_months.pk}/trends"
+    assert _api(qa_lead).get(url, {"period": "day"}).status_code in (400, 422)
+    assert _api(qa_lead).get(url, {"from": "2026-12-01", "to": "2026-11-01"}).status_code == 400
+    assert client.get(url).status_code in (401, 404)
+    assert _api(qa_lead).get("/api/v1/surveys/999999/trends").status_code == 404
+
+
+def test_the_cli_reports_the_trend_as_json_and_safe_csv(two_months, capsys) -> None:
+    call_command("qreport", "surveys", "--survey", "post-contact", "--trend", "month")
+    body = json.loads(capsys.readouterr().out)
+    assert [p["csat"]["n"] for p in body["periods"]] == [1, 3] and body["period"] == "month"
+    call_command("qreport", "surveys", "--survey", str(two_months.pk), "--trend", "week", "--format", "csv", "--user", "alice")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("start,label,csat_n,csat_value,csat_ci_low")
+    assert sum(int(line.split(",")[2]) for line in lines[1:]) == 3  # Alice sees her own customers only
+    assert all(line[:4].isdigit() for line in lines[1:])
+
+
+def test_the_cli_refuses_trend_together_with_by(two_months) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("qreport", "surveys", "--survey", "post-contact", "--trend", "month", "--by", "agent")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
+from django.urls import reverse
 from pypdf import PdfReader
 
 from qadesk.surveys.models import Survey, SurveyAnswer, SurveyResponse
@@ -144,3 +145,47 @@ def test_the_poster_function_wraps_a_long_title_on_one_page_and_the_qr_is_a_png(
     reader = PdfReader(io.BytesIO(body))
     assert len(reader.pages) == 1 and "via Garibaldi" in reader.pages[0].extract_text()
     assert qr_png("https://q.example/s/o/x/").startswith(b"\x89PNG")
+
+
+def _frame_ancestors(response: object) -> str:
+    policy = response["Content-Security-Policy"]  # type: ignore[index]
+    return next(part.strip() for part in policy.split(";") if part.strip().startswith("frame-ancestors"))
+
+
+def test_the_iframe_page_may_be_framed_by_any_site_by_default_and_sets_no_cookie(client: Client, faq) -> None:
+    page = client.get(f"/s/w/{faq.open_token}/frame/", {"lang": "fr"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "X-Frame-Options" not in page and "Set-Cookie" not in page
+    assert _frame_ancestors(page) == "frame-ancestors *"
+    assert f'data-qadesk-survey="{faq.open_token}"' in text and 'data-lang="fr"' in text and '<html lang="fr">' in text
+    assert "/static/surveys/widget.js" in text and "<form" not in text and "script-src 'self'" in page["Content-Security-Policy"]
+
+
+@override_settings(QADESK_SURVEY_FRAME_ANCESTORS=[ORIGIN, "https://faq.example.org"])
+def test_the_iframe_page_may_be_framed_only_by_the_configured_sites(client: Client, faq, qa_lead) -> None:
+    page = client.get(f"/s/w/{faq.open_token}/frame/")
+    assert _frame_ancestors(page) == f"frame-ancestors {ORIGIN} https://faq.example.org"
+    lead = Client()
+    lead.force_login(qa_lead)
+    embed = html.unescape(lead.get(f"/surveys/{faq.pk}/embed/").content.decode())
+    assert f'<iframe src="http://testserver/s/w/{faq.open_token}/frame/?lang=en"' in embed
+    assert f"{ORIGIN} https://faq.example.org" in embed
+
+
+def test_every_other_page_stays_unframable(client: Client, faq, templates, qa_lead) -> None:
+    lead = Client()
+    lead.force_login(qa_lead)
+    post_contact = templates["post_contact"]
+    pages = [
+        lead.get(f"/surveys/{faq.pk}/embed/"),
+        lead.get(f"/surveys/{faq.pk}/"),
+        lead.get("/surveys/follow-up/"),
+        client.get(f"/s/o/{faq.open_token}/"),
+        client.get(_url(faq)),
+        client.get(reverse("login")),
+        client.get(f"/s/w/{post_contact.open_token}/frame/"),  # no open link: 404, and not framable either
+        client.get("/s/w/not-a-token/frame/"),
+    ]
+    assert [p.status_code for p in pages] == [200, 200, 200, 200, 200, 200, 404, 404]
+    for page in pages:
+        assert page["X-Frame-Options"] == "DENY" and _frame_ancestors(page) == "frame-ancestors 'none'", page.request

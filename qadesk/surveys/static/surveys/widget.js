@@ -4,7 +4,8 @@
      <script src="https://QADESK/static/surveys/widget.js" async></script>
    It asks the survey's first question in the page's language (data-lang, else <html lang>, else the browser's), posts
    the answer with the page's address to qadesk (no cookies sent), and offers the rest of the survey in a new tab.
-   The browser keeps a random key per survey in localStorage so a second click changes the answer. */
+   The browser keeps a random key per survey in localStorage so a second click changes the answer.
+   Or, where a page takes no script, as an iframe: <iframe src="https://QADESK/s/w/OPEN-LINK-TOKEN/frame/?lang=it"></iframe>. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -60,11 +61,18 @@
     box.replaceChildren(label, group, status);
   }
 
+  // In qadesk's own frame (the iframe option) the page the visitor reads is the one framing it: its address as the
+  // browser tells it (document.referrer: the full address, or only its origin under a stricter referrer policy).
+  function page(box) {
+    var framed = box.getAttribute("data-frame") && window.self !== window.top;
+    return (framed && document.referrer) || window.location.href;
+  }
+
   function send(box, url, token, q, option, button, status) {
     var body = new URLSearchParams();
     body.set("key", key(token));
     body.set("answer", option.value);
-    body.set("page", window.location.href.slice(0, 500));
+    body.set("page", page(box).slice(0, 500));
     body.set("lang", q.language);
     Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) { b.setAttribute("aria-pressed", b === button ? "true" : "false"); });
     fetch(url, { method: "POST", body: body, credentials: "omit" })

@@ -1,0 +1,299 @@
+"""Benchmark: a survey's results (CSAT, NPS, CES with their intervals and the response rate, by team) over 10,000 (or
+--responses) responses on PostgreSQL, against one hand-written SQL query computing the same group table.
+
+    .venv/bin/python benchmarks/survey_results.py [--responses 10000] [--repeat 5] [--keep] [--reuse] [--db-name NAME]
+
+Creates a throwaway database (qadesk_bench_surveys on 127.0.0.1:5432, user postgres; override the server with
+BENCH_PG_URL and the name with --db-name or BENCH_DB_NAME), migrates it, creates a survey with a CSAT, an NPS, a CES and
+a free-text question (`survey_version_create`), 40 agents in 4 teams, then fills with INSERT … SELECT generate_series
+four interactions per response, each with a sent invitation (a 25 % response rate), one response per fourth
+invitation over 90 days and three rated answers per response (teams rate a little differently), then VACUUM ANALYZE.
+
+Times, as the median of --repeat runs after one warm-up: `survey_results(by="team")` as the page, API and CLI run it
+(overall and per-team figures, the headline questions, each question's distribution), its group table alone, the
+overall figures alone (no grouping), the monthly trend, and the hand-written query. Prints JSON with the ratios of
+the selector to the hand-written query (goal from issue 8: under 0.5 s and within 2× the hand-written query); fails
+if the selector's per-team figures differ from the hand-written query's. Dropped afterwards unless --keep; --reuse
+skips the fill when a kept database is there. Sizes from 1,000 to 1,000,000 responses; the machine is shared, so the
+recorded runs stop at 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_surveys")
+START = date(2026, 9, 1)
+DAYS = 90
+INVITED_PER_RESPONSE = 4
+DEFINITION = {
+    "code": "bench",
+    "name": {"en": "Benchmark survey"},
+    "kind": "post_contact",
+    "questions": [
+        {"code": "csat", "kind": "csat", "text": {"en": "Overall, how satisfied are you?"}, "required": True},
+        {"code": "nps", "kind": "nps", "text": {"en": "Would you recommend us?"}},
+        {"code": "ces", "kind": "ces", "text": {"en": "It was easy to handle my issue."}},
+        {"code": "comment", "kind": "text", "text": {"en": "Anything else?"}},
+    ],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--responses", type=int, default=10_000, help="Responses to create (1,000 to 1,000,000).")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Reuse a kept database instead of filling a new one.")
+    parser.add_argument("--db-name", default=DB_NAME, help="Database to create (default qadesk_bench_surveys).")
+    args = parser.parse_args()
+    if not 1_000 <= args.responses <= 1_000_000:
+        parser.error("--responses: from 1000 to 1000000")
+    globals()["DB_NAME"] = args.db_name
+
+    reuse = args.reuse and _database_exists()
+    if not reuse:
+        _recreate_database()
+    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    result: dict[str, Any] = {"machine": _machine(), "load_average_before": _load()}
+    try:
+        if not reuse:
+            result["fill_seconds"] = _fill(args.responses)
+        result.update(_measure(args.repeat))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _drop_database()
+    result["load_average_after"] = _load()
+    print(json.dumps(result, indent=2))
+
+
+def _admin(sql: str) -> Any:
+    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
+        return conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else conn.execute(sql)
+
+
+def _database_exists() -> bool:
+    return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"))
+
+
+def _recreate_database() -> None:
+    _drop_database()
+    _admin(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def _drop_database() -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _machine() -> dict[str, Any]:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
+    )
+    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
+
+
+def _fill(responses: int) -> float:
+    """Organisation and survey through the ORM (small), then interactions, invitations, responses, answers in SQL."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from qadesk.accounts.models import Agent, Site, Team
+    from qadesk.surveys.services import survey_version_create
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    version = survey_version_create(data=DEFINITION, publish=True)
+    questions = {q.code: q.pk for q in version.questions.all()}
+    sites = [Site.objects.create(name=name) for name in ("Milano", "Lyon")]
+    teams = [Team.objects.create(name=f"Team {i}", site=sites[i // 2]) for i in range(4)]
+    agents = [
+        Agent.objects.create(
+            username=f"agent{i:02d}", display_name=f"Agent {i:02d}", team=teams[i // 10], site=teams[i // 10].site
+        )
+        for i in range(40)
+    ]
+    agent_ids = ",".join(str(a.pk) for a in agents)
+    team_ids = ",".join(str(a.team_id) for a in agents)
+    site_ids = ",".join(str(a.site_id) for a in agents)
+    # Team t (0–3) rates a little lower than team t - 1: the skew is (agent index / 10) * 0.15.
+    skew = f"((array_position(ARRAY[{team_ids}], i.team_id) - 1) / 10) * 0.15"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(f"""
+            INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
+                abandoned, message_count, imported_at, agent_id, team_id, site_id, custom_fields, tags)
+            SELECT 'S-' || i, 'bench', (ARRAY['phone','email','chat'])[1 + i % 3], 'it', '', 'evaluation', 'resolved',
+                TIMESTAMPTZ '{START.isoformat()} 08:00+01'
+                    + (i % {DAYS}) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
+                false, 6, now(), (ARRAY[{agent_ids}])[1 + i % 40], (ARRAY[{team_ids}])[1 + i % 40],
+                (ARRAY[{site_ids}])[1 + i % 40], '{{}}', '[]'
+            FROM generate_series(1, {responses * INVITED_PER_RESPONSE}) AS i
+        """)
+        cursor.execute(f"""
+            INSERT INTO surveys_surveyinvitation (survey_id, interaction_id, token, language, email, created_at, sent_at,
+                expires_at, email_attempts, email_error)
+            SELECT {version.survey_id}, id, md5('bench' || id), 'it', '', created_at, created_at,
+                created_at + INTERVAL '30 days', 1, ''
+            FROM interactions_interaction WHERE source = 'bench'
+        """)
+        cursor.execute(f"""
+            INSERT INTO surveys_surveyresponse (survey_id, version_id, invitation_id, interaction_id, source, key, language,
+                page_url, started_at, updated_at, completed_at, followup_note)
+            SELECT survey_id, {version.pk}, id, interaction_id, 'invitation', '', 'it', '',
+                created_at + INTERVAL '3 hours', created_at + INTERVAL '3 hours', created_at + INTERVAL '3 hours', ''
+            FROM surveys_surveyinvitation WHERE id % {INVITED_PER_RESPONSE} = 0
+        """)
+        cursor.execute(f"""
+            INSERT INTO surveys_surveyanswer (response_id, question_id, value, choices, text, answered_at)
+            SELECT r.id, q.question_id,
+                CASE q.code
+                    WHEN 'csat' THEN least(5, 1 + floor(power(random(), 0.55 + s.skew) * 5))
+                    WHEN 'nps' THEN least(10, floor(power(random(), 0.5 + s.skew) * 11))
+                    ELSE least(7, 1 + floor(power(random(), 0.7 + s.skew) * 7))
+                END, '[]', '', r.started_at
+            FROM surveys_surveyresponse r
+            JOIN interactions_interaction i ON i.id = r.interaction_id
+            CROSS JOIN LATERAL (SELECT {skew} AS skew) AS s
+            CROSS JOIN (VALUES ('csat', {questions["csat"]}), ('nps', {questions["nps"]}), ('ces', {questions["ces"]}))
+                AS q (code, question_id)
+        """)
+    connection.close()
+    with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return round(time.perf_counter() - started, 1)
+
+
+# The group table by team in one statement: responses, the headline questions' counts (CSAT top two, NPS promoters
+# and detractors, CES sum and sum of squares) and invitations sent and answered, per team.
+HAND_SQL = """
+    WITH r AS (
+        SELECT r.id, i.team_id FROM surveys_surveyresponse r JOIN interactions_interaction i ON i.id = r.interaction_id
+        WHERE r.survey_id = %(survey)s
+    ), rated AS (
+        SELECT r.team_id,
+            count(*) FILTER (WHERE q.kind = 'csat') AS csat_n,
+            count(*) FILTER (WHERE q.kind = 'csat' AND a.value >= 4) AS csat_top,
+            count(*) FILTER (WHERE q.kind = 'nps') AS nps_n,
+            count(*) FILTER (WHERE q.kind = 'nps' AND a.value >= 9) AS promoters,
+            count(*) FILTER (WHERE q.kind = 'nps' AND a.value <= 6) AS detractors,
+            count(*) FILTER (WHERE q.kind = 'ces') AS ces_n,
+            sum(a.value) FILTER (WHERE q.kind = 'ces') AS ces_sum,
+            sum(a.value * a.value) FILTER (WHERE q.kind = 'ces') AS ces_squares
+        FROM surveys_surveyanswer a JOIN r ON r.id = a.response_id JOIN surveys_question q ON q.id = a.question_id
+        WHERE q.code IN ('csat', 'nps', 'ces') AND a.value IS NOT NULL
+        GROUP BY r.team_id
+    ), counted AS (
+        SELECT team_id, count(*) AS responses FROM r GROUP BY team_id
+    ), sent AS (
+        SELECT i.team_id, count(*) AS sent, count(answer.id) AS answered
+        FROM surveys_surveyinvitation v
+        JOIN interactions_interaction i ON i.id = v.interaction_id
+        LEFT JOIN surveys_surveyresponse answer ON answer.invitation_id = v.id
+        WHERE v.survey_id = %(survey)s AND v.sent_at IS NOT NULL
+        GROUP BY i.team_id
+    )
+    SELECT counted.team_id, counted.responses, rated.csat_n, rated.csat_top, rated.nps_n, rated.promoters,
+        rated.detractors, rated.ces_n, rated.ces_sum, rated.ces_squares, sent.sent, sent.answered
+    FROM counted LEFT JOIN rated USING (team_id) LEFT JOIN sent USING (team_id)
+    ORDER BY counted.team_id
+"""
+
+
+def _measure(repeat: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from qadesk.accounts.models import OrgSettings
+    from qadesk.analytics.management.commands.qreport import system_actor
+    from qadesk.surveys import selectors
+    from qadesk.surveys.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+
+    actor = system_actor()
+    survey = Survey.objects.get(code="bench")
+    minimum_n = OrgSettings.load().minimum_n
+
+    def hand() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL, {"survey": survey.pk})
+            return cursor.fetchall()
+
+    def groups_only() -> Any:
+        responses = selectors.survey_responses(actor=actor, survey=survey, date_from=None, date_to=None)
+        invitations = selectors._invitations(actor=actor, survey=survey, date_from=None, date_to=None)
+        answers = SurveyAnswer.objects.filter(response__in=responses.values("pk"))
+        headline = selectors.headline_questions(survey)
+        return selectors._figures("", "", responses, answers, invitations, headline, "interaction__team_id", minimum_n)
+
+    timings = {
+        "hand_sql_by_team": _median(hand, repeat),
+        "results_by_team": _median(lambda: selectors.survey_results(actor=actor, survey=survey, by="team"), repeat),
+        "results_group_table_by_team": _median(groups_only, repeat),
+        "results_overall": _median(lambda: selectors.survey_results(actor=actor, survey=survey), repeat),
+        "trend_by_month": _median(lambda: selectors.survey_trend(actor=actor, survey=survey, period="month"), repeat),
+    }
+    _check(selectors.survey_results(actor=actor, survey=survey, by="team"), hand())
+    t = timings
+    return {
+        "responses": SurveyResponse.objects.count(),
+        "invitations": SurveyInvitation.objects.count(),
+        "answers": SurveyAnswer.objects.count(),
+        "median_seconds": {k: round(v, 4) for k, v in t.items()},
+        "ratio_results_by_team_to_hand_sql": round(t["results_by_team"] / t["hand_sql_by_team"], 2),
+        "ratio_group_table_to_hand_sql": round(t["results_group_table_by_team"] / t["hand_sql_by_team"], 2),
+        "figures_identical": True,
+        "goal_met": t["results_by_team"] < 0.5 and t["results_by_team"] / t["hand_sql_by_team"] <= 2,
+    }
+
+
+def _check(results: Any, rows: list[Any]) -> None:
+    """The selector's per-team figures are the hand-written query's (counts, CSAT, NPS, CES mean, response rate)."""
+    by_team = {g.key: g for g in results.groups}
+    assert len(rows) == len(by_team) == 4, (len(rows), len(by_team))
+    for team, responses, csat_n, csat_top, nps_n, promoters, detractors, ces_n, ces_sum, _sq, sent, answered in rows:
+        group = by_team[str(team)]
+        assert group.responses == responses
+        assert group.csat.n == csat_n and abs(group.csat.value - round(csat_top / csat_n * 100, 2)) < 0.01
+        assert group.nps.n == nps_n and abs(group.nps.value - round((promoters - detractors) / nps_n * 100, 2)) < 0.01
+        assert group.ces.n == ces_n and abs(group.ces.value - round(ces_sum / ces_n, 2)) < 0.01
+        assert group.response_rate.n == sent and abs(group.response_rate.value - round(answered / sent * 100, 2)) < 0.01
+
+
+def _median(func: Callable[[], Any], repeat: int) -> float:
+    func()  # warm caches and connections
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+if __name__ == "__main__":
+    main()
