@@ -24,7 +24,9 @@ class Command(BaseCommand):
         run.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Created up to this date (inclusive).")
         run.add_argument("--interaction", type=int, help="One interaction's id.")
         evaluate = sub.add_parser("evaluate", help="Precision, recall and F1 per criterion and language.")
-        evaluate.add_argument("gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na}.')
+        evaluate.add_argument(
+            "gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na} and/or "gold_label": code.'
+        )
         evaluate.add_argument("--format", choices=["json", "csv"], default="json")
         accuracy = sub.add_parser("accuracy", help="Each check's agreement with the reviews, per language.")
         accuracy.add_argument("--format", choices=["json", "csv"], default="json")
@@ -41,8 +43,13 @@ class Command(BaseCommand):
         self.stdout.write(f"job {job.pk}: {job.counts.get('checked', 0)} of {job.counts.get('due', 0)} due interactions checked")
 
     def _evaluate(self, path: str, fmt: str) -> None:
+        from qadesk.autoqa.label_model import classifier_detectors, classifier_label_predictor
+
+        predict = classifier_label_predictor()
+        if predict is None:
+            self.stderr.write("No contact-reason classifier is trained: gold_label lines are not scored.")
         try:
-            rows = evaluate_file(path)
+            rows = evaluate_file(path, extra=classifier_detectors(), predict=predict)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         if fmt == "json":
