@@ -153,11 +153,13 @@ def label_scores(pairs: Sequence[Pair]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def evaluate_file(
-    path: str | Path, *, extra: Sequence[Detector] = (), predict: LabelPredictor | None = None
-) -> list[dict[str, Any]]:
-    """The score rows (see `scores`) of a gold JSON Lines file; with `predict` (the classifier's), the label accuracy
-    rows of the lines that carry a `gold_label` after them."""
+ClassifierLoader = Callable[[], tuple[Sequence[Detector], LabelPredictor | None]]
+
+
+def evaluate_file(path: str | Path, *, classifier: ClassifierLoader | None = None) -> list[dict[str, Any]]:
+    """The score rows (see `scores`) of a gold JSON Lines file. `classifier` gives the contact-reason classifier's
+    detector and label predictor; it is called only when a line has a `gold_label` or a `right_label` verdict, and
+    then the label accuracy rows of the lines with a `gold_label` come last."""
     try:
         with open(path, encoding="utf-8") as fh:
             records = []
@@ -169,5 +171,9 @@ def evaluate_file(
                         raise ApplicationError(_("Line {line}: not JSON ({error}).").format(line=line, error=exc.msg)) from None
     except OSError as exc:
         raise ApplicationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
+    extra: Sequence[Detector] = ()
+    predict: LabelPredictor | None = None
+    if classifier is not None and any("gold_label" in r or "right_label" in (r.get("gold") or {}) for _l, r in records):
+        extra, predict = classifier()
     rows = scores(evaluation_pairs(records, extra))
     return rows + (label_scores(label_pairs(records, predict)) if predict is not None else [])

@@ -104,7 +104,7 @@ def test_it_refuses_a_model_file_that_changed_or_another_version_wrote() -> None
     assert classifier.load(data, sha256=sha, sklearn_version=classifier.SKLEARN_VERSION) is not None
     with pytest.raises(classifier.UntrustedModel, match="digest"):
         classifier.load(data[:-1] + b"x", sha256=sha, sklearn_version=classifier.SKLEARN_VERSION)
-    with pytest.raises(classifier.UntrustedModel, match="scikit-learn 0.24"):
+    with pytest.raises(classifier.UntrustedModel, match=r"scikit-learn 0\.24"):
         classifier.load(data, sha256=sha, sklearn_version="0.24")
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, evaluate_file
+from qadesk.autoqa.engine import Detector
+from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, LabelPredictor, evaluate_file
 from qadesk.autoqa.services import autoqa_run
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import csv_dict_writer
@@ -43,13 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(f"job {job.pk}: {job.counts.get('checked', 0)} of {job.counts.get('due', 0)} due interactions checked")
 
     def _evaluate(self, path: str, fmt: str) -> None:
-        from qadesk.autoqa.label_model import classifier_detectors, classifier_label_predictor
-
-        predict = classifier_label_predictor()
-        if predict is None:
-            self.stderr.write("No contact-reason classifier is trained: gold_label lines are not scored.")
         try:
-            rows = evaluate_file(path, extra=classifier_detectors(), predict=predict)
+            rows = evaluate_file(path, classifier=self._classifier)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         if fmt == "json":
@@ -58,6 +54,15 @@ class Command(BaseCommand):
         writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))  # type: ignore[arg-type]
         writer.writeheader()
         writer.writerows(rows)
+
+    def _classifier(self) -> tuple[list[Detector], LabelPredictor | None]:
+        """The trained contact-reason classifier, read only when the gold file asks about labels."""
+        from qadesk.autoqa.label_model import classifier_detectors, classifier_label_predictor
+
+        predict = classifier_label_predictor()
+        if predict is None:
+            self.stderr.write("No contact-reason classifier is trained: gold_label lines are not scored.")
+        return classifier_detectors(), predict
 
     def _accuracy(self, fmt: str) -> None:
         from qadesk.autoqa.reports import accuracy_rows, as_dict
