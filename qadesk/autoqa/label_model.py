@@ -14,6 +14,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
 from qadesk.autoqa import classifier
-from qadesk.autoqa.engine import Conversation, Detector, Finding
+from qadesk.autoqa.engine import SUPPORTED_LANGUAGES, Conversation, Detector, Finding
 from qadesk.autoqa.models import AutoSettings, ClassifierModel
 from qadesk.core.models import JobRun, JobStatus
 from qadesk.core.services import job_enqueue
@@ -200,8 +201,9 @@ def classifier_findings(row: ClassifierModel, conversations: Sequence[Conversati
     pipeline = classifier_pipeline(row)
     texts = [classifier.transcript_text([(m.role, m.text) for m in c.messages]) for c in conversations]
     predictions = classifier.predict(pipeline, texts, [c.label for c in conversations])
+    # The language only groups the figures (AQS, accuracy per language): one model reads every language.
     return [
-        classifier.finding(p, label=c.label, words=len(text.split()))
+        replace(classifier.finding(p, label=c.label, words=len(text.split())), language=c.rules_language or c.language)
         for p, c, text in zip(predictions, conversations, texts, strict=True)
     ]
 
@@ -216,7 +218,7 @@ def classifier_detectors() -> list[Detector]:
             code=DETECTOR,
             version=row.pk,
             criterion=CRITERION,
-            languages=("*",),
+            languages=SUPPORTED_LANGUAGES,
             impact="low",
             check=lambda conv: classifier_findings(row, [conv])[0],
             batch=lambda convs: classifier_findings(row, convs),

@@ -243,6 +243,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             *competence,
             "/competence/completions/new/",
             "/autoqa/",
+            "/autoqa/classifier/",
         ],
         "reviewer1": [
             *everyone,
@@ -276,7 +277,13 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
 
 # Error pages, by the persona that meets them and the status they answer.
 ERROR_PAGES: dict[str, list[tuple[str, int]]] = {
-    "agent.it": [("/account/settings/", 403), ("/interactions/999999999/", 404), ("/executive/", 404), ("/autoqa/", 404)],
+    "agent.it": [
+        ("/account/settings/", 403),
+        ("/interactions/999999999/", 404),
+        ("/executive/", 404),
+        ("/autoqa/", 404),
+        ("/autoqa/classifier/", 404),
+    ],
 }
 
 
