@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -108,7 +109,7 @@ def classifier_train(*, job: JobRun | None = None, force: bool = True) -> Classi
     )
     cv = trained.cv
     log = _("Trained on {n} interactions, {labels} labels; cross-validated accuracy {accuracy} %.").format(
-        n=cv.n, labels=len(kept), accuracy=round(100 * (cv.accuracy or 0), 1)
+        n=cv.n, labels=len(kept), accuracy=number_format(100 * (cv.accuracy or 0), 1)
     )
     job.finish(status=JobStatus.SUCCEEDED, counts={"examples": cv.n, "labels": len(kept), "model": row.pk}, log=log)
     transaction.on_commit(_after_training)
