@@ -9,7 +9,7 @@ the UI highlights their spans in the transcript.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -109,6 +109,9 @@ class Detector:
     languages: tuple[str, ...]
     impact: str  # "high", "low" or "" (a fail is not an error by itself)
     check: Callable[[Conversation], Finding]
+    # Optional: the findings on many conversations at once, in their order (a model predicts a batch faster than
+    # one by one); `check` must give the same finding.
+    batch: Callable[[Sequence[Conversation]], list[Finding]] | None = None
 
 
 _REGISTRY: dict[str, Detector] = {}

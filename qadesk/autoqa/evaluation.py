@@ -1,7 +1,9 @@
 """Measuring the detectors against conversations people labelled (docs/autoqa.md, `qadesk autoqa evaluate`).
 
 A gold file is JSON Lines in the interaction import format (docs/import-format.md) plus, per line,
-`"gold": {criterion code: "pass" | "fail" | "na"}`. Nothing is written to the database. The figures treat "fail" as
+`"gold": {criterion code: "pass" | "fail" | "na"}` and optionally `"gold_label"`, the contact reason people say the
+conversation is about (scored against the contact-reason classifier, when one is trained: label accuracy, the share
+predicted right, per language). Nothing is written to the database. The figures treat "fail" as
 the positive class — what a detector is there to find: precision is the share of its fails that people also
 failed, recall the share of people's fails it found; "na" on either side counts as not a fail. `accuracy` is the
 share of exact agreement on the three verdicts.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from qadesk.autoqa.engine import FAIL, NA, PASS, Conversation, Msg, detectors
+from qadesk.autoqa.engine import FAIL, NA, PASS, Conversation, Detector, Msg, detectors
 from qadesk.core.errors import ApplicationError
 
 VERDICTS = (PASS, FAIL, NA)
@@ -86,7 +88,7 @@ def gold_conversation(record: dict[str, Any], line: int) -> tuple[Conversation, 
     """A gold line's conversation (message ids are positions) and its gold verdicts; ApplicationError names the line."""
     from qadesk.imports.schemas import InteractionIn
 
-    gold = record.get("gold")
+    gold = record.get("gold", {} if "gold_label" in record else None)
     if not isinstance(gold, dict) or any(v not in VERDICTS for v in gold.values()):
         raise ApplicationError(_("Line {line}: gold must map criterion codes to pass, fail or na.").format(line=line))
     try:
@@ -99,7 +101,8 @@ def gold_conversation(record: dict[str, Any], line: int) -> tuple[Conversation, 
         if m.public and m.author in {"customer", "agent"}
     )
     language = (parsed.language or "").split("-")[0].lower()
-    return Conversation(messages, language=language, channel=parsed.channel), {str(k): str(v) for k, v in gold.items()}
+    conversation = Conversation(messages, language=language, channel=parsed.channel, label=parsed.label or "")
+    return conversation, {str(k): str(v) for k, v in gold.items()}
 
 
 def _strip(body: str) -> str:
@@ -108,9 +111,14 @@ def _strip(body: str) -> str:
     return strip_tags(body)
 
 
-def evaluation_pairs(records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[Pair]:
-    """Run every built-in detector on each gold conversation; one Pair per gold criterion that a detector checks."""
-    by_criterion = {d.criterion: d for d in detectors()}
+LABEL = "label"  # the criterion column of the label-accuracy rows
+LabelPredictor = Callable[[Sequence[Conversation]], list[str]]
+
+
+def evaluation_pairs(records: Iterable[tuple[int, dict[str, Any]]], extra: Sequence[Detector] = ()) -> Iterator[Pair]:
+    """Run every built-in detector (and `extra` ones: the classifier) on each gold conversation; one Pair per gold
+    criterion that a detector checks."""
+    by_criterion = {d.criterion: d for d in [*detectors(), *extra]}
     for line, record in records:
         conversation, gold = gold_conversation(record, line)
         for criterion, verdict in gold.items():
@@ -119,8 +127,39 @@ def evaluation_pairs(records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[
                 yield Pair(criterion, conversation.rules_language or conversation.language, verdict, finding.verdict)
 
 
-def evaluate_file(path: str | Path) -> list[dict[str, Any]]:
-    """The score rows (see `scores`) of a gold JSON Lines file."""
+def label_pairs(records: Iterable[tuple[int, dict[str, Any]]], predict: LabelPredictor) -> list[Pair]:
+    """One Pair per gold line with a `gold_label`: the label people gave and the one the classifier predicts."""
+    found = []
+    for line, record in records:
+        if gold_label := record.get("gold_label"):
+            conversation, _gold = gold_conversation(record, line)
+            found.append((conversation, str(gold_label)))
+    predicted = predict([c for c, _g in found]) if found else []
+    return [Pair(LABEL, c.rules_language or c.language, gold, guess) for (c, gold), guess in zip(found, predicted, strict=True)]
+
+
+def label_scores(pairs: Sequence[Pair]) -> list[dict[str, Any]]:
+    """Label accuracy per language, then over all ("all"): n and the share predicted right (the other columns are
+    for pass/fail criteria and stay empty)."""
+    groups: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        groups[p.language or "?"].append(p)
+        groups["all"].append(p)
+    empty = dict.fromkeys(("tp", "fp", "fn", "tn", "precision", "recall", "f1"))
+    return [
+        {"criterion": LABEL, "language": language, "n": len(group), **empty,
+         "accuracy": ratio(sum(p.gold == p.predicted for p in group), len(group))}
+        for language, group in sorted(groups.items(), key=lambda kv: (kv[0] == "all", kv[0]))
+    ]  # fmt: skip
+
+
+ClassifierLoader = Callable[[], tuple[Sequence[Detector], LabelPredictor | None]]
+
+
+def evaluate_file(path: str | Path, *, classifier: ClassifierLoader | None = None) -> list[dict[str, Any]]:
+    """The score rows (see `scores`) of a gold JSON Lines file. `classifier` gives the contact-reason classifier's
+    detector and label predictor; it is called only when a line has a `gold_label` or a `right_label` verdict, and
+    then the label accuracy rows of the lines with a `gold_label` come last."""
     try:
         with open(path, encoding="utf-8") as fh:
             records = []
@@ -132,4 +171,9 @@ def evaluate_file(path: str | Path) -> list[dict[str, Any]]:
                         raise ApplicationError(_("Line {line}: not JSON ({error}).").format(line=line, error=exc.msg)) from None
     except OSError as exc:
         raise ApplicationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
-    return scores(evaluation_pairs(records))
+    extra: Sequence[Detector] = ()
+    predict: LabelPredictor | None = None
+    if classifier is not None and any("gold_label" in r or "right_label" in (r.get("gold") or {}) for _l, r in records):
+        extra, predict = classifier()
+    rows = scores(evaluation_pairs(records, extra))
+    return rows + (label_scores(label_pairs(records, predict)) if predict is not None else [])

@@ -134,3 +134,13 @@ class CustomCriterionForm(forms.ModelForm):  # type: ignore[type-arg]
                 return
             errors = forms.ValidationError(kept)
         super()._update_errors(errors)  # type: ignore[misc]
+class ClassifierSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AutoSettings
+        fields = ["classifier_min_examples"]
+
+    def clean_classifier_min_examples(self) -> int:
+        value = int(self.cleaned_data["classifier_min_examples"])
+        if value < 5:
+            raise forms.ValidationError(_("At least 5: the cross-validation has 5 folds."))
+        return value

@@ -311,6 +311,12 @@ class AutoSettings(models.Model):
         help_text=_("An automatic criterion whose agreement with the reviews (Cohen's kappa) is below this is not reliable."),
     )
 
+    classifier_min_examples = models.PositiveIntegerField(
+        _("examples per label for the classifier"),
+        default=20,
+        help_text=_("Labels with fewer labelled interactions are left out of the contact-reason classifier."),
+    )
+
     class Meta:
         verbose_name = _("automatic QA settings")
         verbose_name_plural = _("automatic QA settings")
@@ -321,3 +327,38 @@ class AutoSettings(models.Model):
     @classmethod
     def load(cls) -> "AutoSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class ClassifierModel(models.Model):
+    """A trained contact-reason classifier: which label a transcript reads like, learnt from the organisation's own
+    labelled interactions. The model itself is a joblib file under the data directory, loaded only when its SHA-256
+    and scikit-learn version are the ones recorded here; the row keeps what the page shows (the labels it knows, those
+    left out for too few examples, the cross-validated accuracy and confusion matrix). The newest row is the one in
+    use; its id is the version of the `label_classifier` detector."""
+
+    created_at = models.DateTimeField(_("trained"), auto_now_add=True)
+    file = models.CharField(_("file"), max_length=200, help_text=_("Under the data directory."))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sklearn_version = models.CharField(_("scikit-learn version"), max_length=20)
+    data_digest = models.CharField(
+        _("training data digest"), max_length=64, help_text=_("Of the labelled interactions it learnt from.")
+    )
+    examples = models.PositiveIntegerField(_("examples"))
+    min_examples = models.PositiveIntegerField(_("examples per label"))
+    # {label code: examples} of the labels it learnt, and of those left out for too few examples.
+    labels = models.JSONField(_("labels"), default=dict)
+    excluded = models.JSONField(_("labels left out"), default=dict, blank=True)
+    folds = models.PositiveSmallIntegerField(_("folds"))
+    cv_correct = models.PositiveIntegerField(_("predicted right in cross-validation"))
+    # Rows: the label people gave; columns: the label predicted; both in `cv_labels` order.
+    cv_labels = models.JSONField(_("confusion matrix labels"), default=list)
+    confusion = models.JSONField(_("confusion matrix"), default=list)
+    seconds = models.FloatField(_("training time (s)"))
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("contact-reason classifier")
+        verbose_name_plural = _("contact-reason classifiers")
+
+    def __str__(self) -> str:
+        return f"classifier v{self.pk} ({self.examples} examples)"

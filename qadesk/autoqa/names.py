@@ -18,6 +18,7 @@ DETECTOR_NAMES = {
     "sop_steps": _("SOP steps followed"),
     "right_sop": _("Right SOP for the label"),
     "label_handling": _("Label matches the handling"),
+    "label_classifier": _("Label matches the transcript"),
 }
 
 NOTE_NAMES = {

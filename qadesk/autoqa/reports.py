@@ -118,7 +118,7 @@ def unreliable_detectors() -> set[str]:
 RISK_FILTERS: dict[str, Q] = {
     "auto_high_impact": Q(verdict="fail", impact="high"),
     "auto_sop_step_missing": Q(detector="sop_steps", verdict="fail", impact="low"),
-    "auto_label_mismatch": Q(detector="label_handling", verdict="fail"),
+    "auto_label_mismatch": Q(detector__in=["label_handling", "label_classifier"], verdict="fail"),
     "auto_upset_customer": Q(detector="empathy", verdict__in=["pass", "fail"]),
     "auto_sensitive_data": Q(detector="sensitive_data", verdict="fail"),
 }

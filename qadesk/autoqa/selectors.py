@@ -7,12 +7,23 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
+from qadesk.autoqa.classifier import CrossValidation
 from qadesk.autoqa.custom import PREFIX
-from qadesk.autoqa.models import AutoCheck, AutoResult, CustomCriterion, PromptAnswer, PromptEndpoint, PromptUsage
+from qadesk.autoqa.models import (
+    AutoCheck,
+    AutoResult,
+    ClassifierModel,
+    CustomCriterion,
+    PromptAnswer,
+    PromptEndpoint,
+    PromptUsage,
+)
 from qadesk.autoqa.names import detector_name, note_name
 from qadesk.autoqa.services import autoqa_check_allowed, current_detectors, endpoint_key, message_text
+from qadesk.core.models import JobRun
 from qadesk.interactions.models import Interaction
 
 
@@ -39,13 +50,24 @@ def result_name(code: str) -> str:
     return detector_name(code)
 
 
+PREDICTED = "predicted_label:"
+
+
+def evidence_note(note: str) -> str:
+    """A span's note for people; the classifier's predicted label by its name in the reader's language."""
+    if note.startswith(PREDICTED):
+        code = note[len(PREDICTED) :]
+        return _("predicted label: {label}").format(label=label_names({code})[code])
+    return note_name(note)
+
+
 def evidence_quoted(result: AutoResult, texts: dict[int, str]) -> list[dict[str, Any]]:
     """A result's evidence with the characters it points at (from the messages' texts) and the note's name."""
     return [
         {
             **span,
             "text": texts.get(int(span["message"]), "")[int(span["start"]) : int(span["end"])],
-            "note_name": note_name(str(span.get("note", ""))),
+            "note_name": evidence_note(str(span.get("note", ""))),
         }
         for span in result.evidence
     ]
@@ -96,3 +118,40 @@ def custom_criteria_overview(*, actor: User) -> dict[str, Any]:
     ]
     rows = [{"criterion": c, "answers": answers.get((c.code, c.version), {"n": 0, "errors": 0})} for c in criteria]
     return {"rows": rows, "endpoints": endpoints}
+def label_names(codes: list[str] | set[str]) -> dict[str, str]:
+    """Labels' names in the active language (their code when unknown)."""
+    from qadesk.interactions.models import Label
+
+    found = {label.code: str(label) for label in Label.objects.filter(code__in=list(codes))}
+    return {code: found.get(code, code) for code in codes}
+
+
+@dataclass(frozen=True)
+class ClassifierOverview:
+    """What the classifier page shows: the model in use (None before the first training), its cross-validation, the
+    labels' names, whether this installation trusts it, and the last trainings."""
+
+    model: ClassifierModel | None
+    cv: CrossValidation | None
+    names: dict[str, str]
+    trusted: bool
+    rows: list[dict[str, Any]]
+    excluded: list[tuple[str, int]]
+    jobs: list[JobRun]
+
+
+def classifier_overview() -> ClassifierOverview:
+    from qadesk.autoqa.label_model import JOB_KIND, classifier_current, classifier_trusted
+
+    row = classifier_current()
+    jobs = list(JobRun.objects.filter(kind=JOB_KIND).order_by("-pk")[:5])
+    if row is None:
+        return ClassifierOverview(None, None, {}, False, [], [], jobs)
+    cv = CrossValidation(row.folds, row.examples, row.cv_correct, list(row.cv_labels), [list(r) for r in row.confusion])
+    names = label_names(set(cv.labels) | set(row.excluded))
+    rows = [
+        {"code": code, "name": names[code], "n": sum(counts), "cells": counts, "recall": recall}
+        for code, counts, recall in zip(cv.labels, cv.matrix, cv.recall(), strict=True)
+    ]
+    excluded = sorted(((names[code], int(n)) for code, n in row.excluded.items()), key=lambda item: item[0].casefold())
+    return ClassifierOverview(row, cv, names, classifier_trusted(row), rows, excluded, jobs)

@@ -215,8 +215,11 @@ def custom_detectors() -> list[Detector]:
 
 
 def current_detectors() -> list[Detector]:
-    """Every detector that runs now: the built-in ones and the active custom criteria."""
-    return [*detectors(), *custom_detectors()]
+    """Every detector that runs now: the built-in ones, the active custom criteria and the contact-reason classifier
+    (when a model this installation trusts is trained)."""
+    from qadesk.autoqa.label_model import classifier_detectors
+
+    return [*detectors(), *custom_detectors(), *classifier_detectors()]
 
 
 def events_of(interaction_ids: list[int]) -> dict[int, tuple[Event, ...]]:
@@ -270,16 +273,22 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
     )
     transcripts = interaction_transcripts(interaction_ids=[h["pk"] for h in heads])
     events = events_of([h["pk"] for h in heads])
+    conversations = [
+        conversation_of(head, transcripts[head["pk"]], events=events.get(head["pk"], ()), sops=sops) for head in heads
+    ]
+    batched = {d.code: d.batch(conversations) for d in chosen if d.batch is not None}
     results, checks = [], []
-    for head in heads:
-        conversation = conversation_of(head, transcripts[head["pk"]], events=events.get(head["pk"], ()), sops=sops)
+    for index, (head, conversation) in enumerate(zip(heads, conversations, strict=True)):
         complete = True
         for detector in chosen:
-            try:
-                finding = detector.check(conversation)
-            except PromptUnavailable:
-                complete = False
-                continue
+            if detector.code in batched:
+                finding = batched[detector.code][index]
+            else:
+                try:
+                    finding = detector.check(conversation)
+                except PromptUnavailable:
+                    complete = False
+                    continue
             results.append(
                 AutoResult(
                     interaction_id=head["pk"],
@@ -330,6 +339,7 @@ def autoqa_run(*, params: dict[str, Any] | None = None, job: JobRun | None = Non
     job = job or JobRun.objects.create(kind=JOB_KIND, params=params)
     job.start()
     chosen = current_detectors()
+    _retrain_if_stale()
     due = autoqa_due(_scope(params), chosen).order_by("pk")
     total, done, deferred, last = due.count(), 0, 0, 0
     counts: dict[str, object] = {"due": total, "checked": 0}
@@ -351,6 +361,17 @@ def autoqa_run(*, params: dict[str, Any] | None = None, job: JobRun | None = Non
         ).format(n=deferred)
     job.finish(status=JobStatus.SUCCEEDED, counts=counts, log=log)
     return job
+
+
+def _retrain_if_stale() -> None:
+    """A model written by another scikit-learn version is not used (it is left out of `current_detectors`): queue its
+    retraining."""
+    from qadesk.autoqa.label_model import JOB_KIND as TRAIN_KIND
+    from qadesk.autoqa.label_model import classifier_enqueue, classifier_stale
+
+    if classifier_stale() and not JobRun.objects.filter(kind=TRAIN_KIND, status=JobStatus.QUEUED).exists():
+        with transaction.atomic():
+            classifier_enqueue(actor=None, params={"trigger": "stale", "force": True})
 
 
 def autoqa_enqueue(*, actor: User | None, params: dict[str, Any] | None = None) -> JobRun:

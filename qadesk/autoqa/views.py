@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST
 from qadesk.accounts.models import OrgSettings, User
 from qadesk.autoqa.aqs import AqsReport, aqs_report
 from qadesk.autoqa.exports import aqs_report_table
-from qadesk.autoqa.forms import AqsReportForm, AutoSettingsForm, CustomCriterionForm
+from qadesk.autoqa.forms import AqsReportForm, AutoSettingsForm, ClassifierSettingsForm, CustomCriterionForm
+from qadesk.autoqa.label_model import JOB_KIND as TRAIN_KIND
+from qadesk.autoqa.label_model import classifier_enqueue
 from qadesk.autoqa.models import AutoSettings, CustomCriterion
 from qadesk.autoqa.reports import accuracy_rows, aqs_rows
-from qadesk.autoqa.selectors import custom_criteria_overview, result_name
+from qadesk.autoqa.selectors import classifier_overview, custom_criteria_overview, result_name
 from qadesk.autoqa.services import (
     JOB_KIND,
     autoqa_check_allowed,
@@ -47,7 +49,7 @@ def _lead(request: HttpRequest) -> User:
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A run's status, progress, counts and log (QA leads and admins); htmx polls the card until the job ends."""
     _lead(request)
-    job = get_object_or_404(JobRun.objects.filter(kind=JOB_KIND), pk=pk)
+    job = get_object_or_404(JobRun.objects.filter(kind__in=[JOB_KIND, TRAIN_KIND]), pk=pk)
     context = {"job": job, "live": job.status in {JobStatus.QUEUED, JobStatus.RUNNING}}
     template = "autoqa/_job.html" if getattr(request, "htmx", False) else "autoqa/job_detail.html"
     return render(request, template, context)
@@ -165,3 +167,23 @@ def criterion_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
         messages.success(request, _("Custom criterion saved (version {version}).").format(version=saved.version))
         return redirect("autoqa:criteria")
     return render(request, "autoqa/criterion_form.html", {"form": form, "criterion": criterion if pk else None})
+def classifier_view(request: HttpRequest) -> HttpResponse:
+    """The contact-reason classifier (QA leads, admins): its cross-validated accuracy and confusion matrix, the labels
+    left out for too few examples, the minimum of examples per label, and the last trainings."""
+    _lead(request)
+    form = ClassifierSettingsForm(request.POST or None, instance=AutoSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved. They apply from the next training."))
+        return redirect("autoqa:classifier")
+    return render(request, "autoqa/classifier.html", {"overview": classifier_overview(), "form": form})
+
+
+@login_required
+@require_POST
+def classifier_train_view(request: HttpRequest) -> HttpResponse:
+    """Queue a training now ("retrain now"), then follow it."""
+    user = _lead(request)
+    with transaction.atomic():
+        job = classifier_enqueue(actor=user, params={"trigger": "page", "force": True})
+    return redirect("autoqa:job", pk=job.pk)

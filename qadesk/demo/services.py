@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qadesk.analytics.rollup import quality_rollup_rebuild
 from qadesk.autoqa.demo import autoqa_demo_prepare
+from qadesk.autoqa.label_model import classifier_enqueue
 from qadesk.competence.demo import demo_training_create
 from qadesk.complaints.demo import demo_complaints_create
 from qadesk.core.errors import ApplicationError
@@ -108,6 +109,10 @@ def demo_load(
     progress(_("Cost model: {n} months").format(n=demo_costs_create(end=timezone.localdate(end), seed=seed)))
     progress(_("Phone line: {n} calls").format(n=demo_calls_create(end=end, seed=seed)))
     progress(_("Service promises: {n}").format(n=demo_promises_create(seed=seed)))
+    # The contact-reason classifier learns from the demo's labels (5 % of them planted wrong): a job, after the
+    # automatic checks the import queued; it then checks every interaction again with the model.
+    classifier_enqueue(actor=None, params={"trigger": "demo", "force": True})
+    progress(_("Contact-reason classifier: training queued"))
     return DemoResult(
         agents=len(roster),
         interactions=report.created + report.updated,

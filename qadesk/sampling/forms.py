@@ -23,7 +23,7 @@ RISK_FLAGS = {
     "complaint": _("Customer complaint"),
     "auto_high_impact": _("Automatic check: possible high-impact error"),
     "auto_sop_step_missing": _("Automatic check: SOP step missing"),
-    "auto_label_mismatch": _("Automatic check: label does not match the handling"),
+    "auto_label_mismatch": _("Automatic check: label does not match the handling or the transcript"),
     "auto_upset_customer": _("Automatic check: upset customer"),
     "auto_sensitive_data": _("Automatic check: sensitive data exposed"),
 }

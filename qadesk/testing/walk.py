@@ -262,6 +262,7 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/autoqa/",
             "/autoqa/criteria/",
             "/autoqa/criteria/new/",
+            "/autoqa/classifier/",
         ],
         "reviewer1": [
             *everyone,
@@ -301,6 +302,7 @@ ERROR_PAGES: dict[str, list[tuple[str, int]]] = {
         ("/executive/", 404),
         ("/autoqa/jobs/1/", 404),
         ("/autoqa/criteria/", 404),
+        ("/autoqa/classifier/", 404),
     ],
 }
 

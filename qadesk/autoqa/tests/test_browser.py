@@ -114,3 +114,39 @@ def test_the_custom_criteria_pages_fit_a_phone_and_save_a_question(browser: Any,
     assert page.evaluate("window.__csp") == []
     assert CustomCriterion.objects.get().instructions == {"fr": "L'agent évite-t-il de promettre ce qu'il ne peut garantir ?"}
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_classifier_page_fits_a_phone_with_its_confusion_matrix(
+    browser: Any, live_server: Any, settings: Any, tmp_path: Any
+) -> None:
+    from qadesk.autoqa.label_model import classifier_train
+    from qadesk.autoqa.tests.synthetic import examples
+    from qadesk.interactions.models import Label
+
+    settings.DATA_DIR = tmp_path
+    f.make_user("lead", Role.QA_LEAD, language="it")
+    agent = f.make_agent()
+    labels = {
+        code: Label.objects.create(code=code, names={"it": code.replace("_", " ") * 2})
+        for code in ("refund_request", "delivery_delay", "password_reset")
+    }
+    for label, language, pairs in examples(20, seed=4):
+        f.make_interaction(agent, messages=pairs, language=language, label=labels[label])
+    assert classifier_train() is not None
+    context = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844})
+    context.add_init_script(LISTEN)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "lead")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/autoqa/classifier/")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("h1") == "Classificatore dei motivi di contatto"
+    assert page.locator("#confusion tbody tr").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the long label names scroll in the table's box
+    assert page.evaluate("window.__csp") == []
+    context.close()

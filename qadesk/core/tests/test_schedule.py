@@ -22,6 +22,7 @@ KPI_TARGETS = "qadesk.operations.tasks.send_kpi_target_alerts"
 PHONE_LEVELS = "qadesk.phoneline.tasks.send_delivery_level_alerts"
 SURVEYS = "qadesk.surveys.tasks.survey_invitations"
 EXECUTIVE = "qadesk.executive.tasks.executive_digests"
+CLASSIFIER = "qadesk.autoqa.tasks.retrain_classifier"
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +41,14 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
         SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15), EMAILS: timedelta(minutes=1),
         CONNECTORS: timedelta(minutes=5), COMPLAINTS: timedelta(hours=1), KPI_TARGETS: timedelta(hours=1),
         SURVEYS: timedelta(minutes=1), EXECUTIVE: timedelta(hours=1), PHONE_LEVELS: timedelta(hours=1),
+        CLASSIFIER: timedelta(days=7),
     }  # fmt: skip
 
 
 def test_it_enqueues_each_job_once_per_interval() -> None:
     start = timezone.now()
     assert schedule.tick(now=start) == [
+        CLASSIFIER,
         REMINDERS,
         COMPLAINTS,
         CONNECTORS,
@@ -62,7 +65,7 @@ def test_it_enqueues_each_job_once_per_interval() -> None:
     assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING, SURVEYS]
     assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS, SURVEYS]
     expected = (
-        [REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, EXECUTIVE, KPI_TARGETS, PHONE_LEVELS]
+        [CLASSIFIER, REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, EXECUTIVE, KPI_TARGETS, PHONE_LEVELS]
         + [EMAILS] * 4
         + [CONNECTORS] * 3
         + [SURVEYS] * 4
@@ -83,6 +86,7 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
         assert schedule.tick(now=start) == []
     assert not PeriodicJobState.objects.exists()  # the claims rolled back with the failed enqueue
     assert schedule.tick(now=start + timedelta(minutes=1)) == [
+        CLASSIFIER,
         REMINDERS,
         COMPLAINTS,
         CONNECTORS,
@@ -98,6 +102,6 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
 def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
-    queued = [REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS]
+    queued = [CLASSIFIER, REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS]
     assert capsys.readouterr().out.splitlines() == [f"queued {name}" for name in queued]
     assert sorted(_queued()) == sorted(queued)

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from qadesk.accounts.models import Agent, OrgSettings, Role, User
 from qadesk.demo import catalogue as cat
-from qadesk.interactions.models import Interaction, Message, Sop
+from qadesk.interactions.models import Interaction, Label, Message, Sop
 from qadesk.reviews.models import Rating, Review, ReviewStatus
 from qadesk.testing.databases import kept_for_the_module
 
@@ -93,3 +93,18 @@ def test_it_replaces_the_demo_data_with_force(loaded: str) -> None:
     _demo("--force")
     assert Interaction.objects.count() == 300 and Review.objects.count() == reviews
     assert list(Interaction.objects.order_by("external_id").values_list("external_id", "subject")[:20]) == first
+
+
+def test_it_queues_the_classifier_training_whose_job_shows_real_figures(loaded: str, settings: Any, tmp_path: Any) -> None:
+    from qadesk.autoqa.label_model import JOB_KIND, classifier_train
+    from qadesk.core.models import JobRun
+    from qadesk.testing.clients import page_client
+
+    settings.DATA_DIR = tmp_path
+    job = JobRun.objects.get(kind=JOB_KIND, params__trigger="demo")
+    model = classifier_train(job=job)
+    assert model is not None and len(model.labels) >= 2 and model.examples >= 150
+    assert 0.6 < model.cv_correct / model.examples < 1  # the demo's labels are 5 % wrong on purpose
+    page = page_client(User.objects.get(username="qa")).get("/autoqa/classifier/").content.decode()
+    top = Label.objects.get(code=max(model.labels, key=model.labels.get))
+    assert f"n = {model.examples}" in page and top.names["it"] in page  # the QA lead reads Italian

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from qadesk.accounts.models import User
 from qadesk.analytics.management.commands.qreport import system_actor
 from qadesk.analytics.selectors import DIMENSIONS, PERIODS
-from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, evaluate_file
+from qadesk.autoqa.engine import Detector
+from qadesk.autoqa.evaluation import EVALUATION_COLUMNS, LabelPredictor, evaluate_file
 from qadesk.autoqa.services import autoqa_run
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import csv_dict_writer
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         run.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Created up to this date (inclusive).")
         run.add_argument("--interaction", type=int, help="One interaction's id.")
         evaluate = sub.add_parser("evaluate", help="Precision, recall and F1 per criterion and language.")
-        evaluate.add_argument("gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na}.')
+        evaluate.add_argument(
+            "gold", help='JSON Lines: the import format plus "gold": {criterion: pass|fail|na} and/or "gold_label": code.'
+        )
         evaluate.add_argument("--format", choices=["json", "csv"], default="json")
         accuracy = sub.add_parser("accuracy", help="Each check's agreement with the reviews, per language.")
         accuracy.add_argument("--format", choices=["json", "csv"], default="json")
@@ -57,7 +60,7 @@ class Command(BaseCommand):
 
     def _evaluate(self, path: str, fmt: str) -> None:
         try:
-            rows = evaluate_file(path)
+            rows = evaluate_file(path, classifier=self._classifier)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         if fmt == "json":
@@ -66,6 +69,15 @@ class Command(BaseCommand):
         writer = csv_dict_writer(self.stdout, list(EVALUATION_COLUMNS))  # type: ignore[arg-type]
         writer.writeheader()
         writer.writerows(rows)
+
+    def _classifier(self) -> tuple[list[Detector], LabelPredictor | None]:
+        """The trained contact-reason classifier, read only when the gold file asks about labels."""
+        from qadesk.autoqa.label_model import classifier_detectors, classifier_label_predictor
+
+        predict = classifier_label_predictor()
+        if predict is None:
+            self.stderr.write("No contact-reason classifier is trained: gold_label lines are not scored.")
+        return classifier_detectors(), predict
 
     def _accuracy(self, fmt: str) -> None:
         from qadesk.autoqa.reports import accuracy_rows, as_dict

@@ -1,0 +1,221 @@
+"""The contact-reason classifier (docs/autoqa.md): which label a transcript reads like, learnt from the organisation's
+own labelled interactions. Pure: no database, no files of its own — the services store and load what it trains.
+
+Features: TF-IDF of word 1–2-grams and of character 3–5-grams inside word boundaries (`char_wb`, which copes with
+inflections, typos and the three languages at once), one model across languages. Model: a linear SVM with its scores
+turned into probabilities by Platt scaling (CalibratedClassifierCV, sigmoid, 3 internal folds). Its figures come from
+stratified k-fold cross-validation: every example is predicted by an SVM that never saw its label. Training fits the
+SVM 5 + 3 + 1 times; that, not the features, is most of its time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+from qadesk.autoqa.engine import FAIL, NA, PASS, Finding, Span
+from qadesk.scorecards.intervals import wilson_interval
+
+if TYPE_CHECKING:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
+# scikit-learn (and numpy, joblib) are imported where they are used: pages that only read the figures stay light.
+SKLEARN_VERSION: str = version("scikit-learn")
+MAX_CHARACTERS = 4000  # of each transcript: the contact reason shows early; long threads would only slow training
+MIN_WORDS = 5  # shorter transcripts are too thin to say anything about their reason
+FAIL_PROBABILITY = 0.6  # the model must prefer another label at least this much to call the label wrong
+FOLDS = 5
+
+
+def transcript_text(messages: Sequence[tuple[str, str]]) -> str:
+    """What the classifier reads of a conversation: the customer's and agent's public messages, in order, one a
+    line, cut at MAX_CHARACTERS. `messages` are (role, text)."""
+    return "\n".join(text for role, text in messages if role in {"customer", "agent"})[:MAX_CHARACTERS]
+
+
+def features() -> FeatureUnion:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True, dtype=np.float32)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=300_000, sublinear_tf=True, dtype=np.float32
+                ),
+            ),
+        ]
+    )
+
+
+def svm() -> LinearSVC:
+    from sklearn.svm import LinearSVC
+
+    return LinearSVC(C=0.5)
+
+
+def model() -> CalibratedClassifierCV:
+    """The SVM with Platt-scaled probabilities: the sigmoids are fitted on 3-fold out-of-fold scores, then one SVM on
+    every example (`ensemble=False`: one SVM to run at prediction, not three)."""
+    from sklearn.calibration import CalibratedClassifierCV
+
+    return CalibratedClassifierCV(svm(), method="sigmoid", cv=3, ensemble=False)
+
+
+def eligible(labels: Sequence[str], *, minimum: int) -> tuple[set[str], dict[str, int]]:
+    """The labels with at least `minimum` examples, and the others with their counts (left out of training)."""
+    counts = Counter(labels)
+    kept = {label for label, n in counts.items() if n >= minimum}
+    return kept, {label: n for label, n in sorted(counts.items()) if label not in kept}
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Stratified k-fold figures: n examples, how many predicted right, the accuracy with its Wilson 95 % interval,
+    and the confusion matrix (rows: the label people gave; columns: the label predicted), labels in `labels` order."""
+
+    folds: int
+    n: int
+    correct: int
+    labels: list[str]
+    matrix: list[list[int]]
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.n if self.n else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.correct, self.n)
+
+    def recall(self) -> list[float | None]:
+        """Per label: the share of its examples predicted as it."""
+        return [row[i] / sum(row) if sum(row) else None for i, row in enumerate(self.matrix)]
+
+
+def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, predicted, strict=True):
+        matrix[index[g]][index[p]] += 1
+    return matrix
+
+
+def cross_validate(matrix: Any, labels: Sequence[str], *, folds: int = FOLDS, seed: int = 0) -> CrossValidation:
+    """Predict every example with an SVM trained on the other folds (stratified, shuffled with `seed`); `matrix`
+    holds the examples' features. The features' vocabulary and IDF weights were learnt from every text (no label
+    reads them), so only the SVM is refitted per fold; the prediction is the SVM's highest score, which the sigmoids
+    of the calibrated model keep in nearly every case (they only turn scores into probabilities)."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(labels)
+    predicted = np.empty(len(y), dtype=object)
+    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(matrix, y):
+        predicted[test] = svm().fit(matrix[train], y[train]).predict(matrix[test])
+    order = sorted(set(labels))
+    gold = [str(v) for v in y]
+    guessed = [str(v) for v in predicted]
+    correct = sum(g == p for g, p in zip(gold, guessed, strict=True))
+    return CrossValidation(folds, len(y), correct, order, confusion_matrix(gold, guessed, order))
+
+
+@dataclass(frozen=True)
+class Trained:
+    pipeline: Pipeline
+    cv: CrossValidation
+
+
+def train(texts: Sequence[str], labels: Sequence[str], *, folds: int = FOLDS, seed: int = 0) -> Trained:
+    """Learn features and model from (text, label) examples of at least two labels, each with ≥ `folds` examples;
+    cross-validate; return the pipeline fitted on every example."""
+    import numpy as np
+    from sklearn.pipeline import Pipeline
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: the calibration's many small optimisations spin idle threads otherwise (10x slower on 2 cores).
+    with threadpool_limits(limits=1):
+        vectoriser = features()
+        matrix = vectoriser.fit_transform(texts)
+        cv = cross_validate(matrix, labels, folds=folds, seed=seed)
+        final = model().fit(matrix, np.asarray(labels))
+    return Trained(Pipeline([("features", vectoriser), ("model", final)]), cv)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    probability: float  # of the predicted label
+    given: float | None  # the probability of the label the interaction carries, None when the model does not know it
+
+
+def predict(pipeline: Pipeline, texts: Sequence[str], given: Sequence[str]) -> list[Prediction]:
+    """The most probable label of each text, its probability and that of the label given."""
+    import numpy as np
+
+    if not texts:
+        return []
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        probabilities = pipeline.predict_proba(list(texts))
+    classes = [str(c) for c in pipeline.classes_]
+    index = {c: i for i, c in enumerate(classes)}
+    found = []
+    for row, label in zip(probabilities, given, strict=True):
+        best = int(np.argmax(row))
+        found.append(Prediction(classes[best], float(row[best]), float(row[index[label]]) if label in index else None))
+    return found
+
+
+def finding(prediction: Prediction | None, *, label: str, words: int) -> Finding:
+    """The verdict on an interaction's label: pass when the model predicts it; fail when it prefers another label with
+    probability ≥ FAIL_PROBABILITY (evidence: the predicted label, `predicted_label:<code>`); not applicable without a
+    label, for a label the model was not trained on, a transcript under MIN_WORDS words, or an unsure model."""
+    if prediction is None or not label or prediction.given is None or words < MIN_WORDS:
+        return Finding(NA, 1.0)
+    if prediction.label == label:
+        return Finding(PASS, round(prediction.probability, 4))
+    if prediction.probability >= FAIL_PROBABILITY:
+        return Finding(FAIL, round(prediction.probability, 4), (Span(0, 0, 0, f"predicted_label:{prediction.label}"),))
+    return Finding(NA, round(1 - prediction.probability, 4))
+
+
+def dump(pipeline: Pipeline) -> tuple[bytes, str]:
+    """The pipeline as bytes (joblib) and their SHA-256."""
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(pipeline, buffer, compress=3)
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+class UntrustedModel(ValueError):
+    """A stored model that must not be loaded: its bytes changed, or another scikit-learn version wrote it."""
+
+
+def load(data: bytes, *, sha256: str, sklearn_version: str) -> Pipeline:
+    """Unpickle a stored pipeline only when its digest is the one recorded at training and this scikit-learn version
+    wrote it (unpickling runs code, and another version's objects may behave differently)."""
+    if sklearn_version != SKLEARN_VERSION:
+        raise UntrustedModel(f"trained with scikit-learn {sklearn_version}, this is {SKLEARN_VERSION}")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise UntrustedModel("the model file does not match its recorded digest")
+    import joblib
+    from sklearn.pipeline import Pipeline
+
+    pipeline = joblib.load(io.BytesIO(data))
+    if not isinstance(pipeline, Pipeline):
+        raise UntrustedModel("the model file does not hold a pipeline")
+    return pipeline
