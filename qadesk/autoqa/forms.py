@@ -134,6 +134,8 @@ class CustomCriterionForm(forms.ModelForm):  # type: ignore[type-arg]
                 return
             errors = forms.ValidationError(kept)
         super()._update_errors(errors)  # type: ignore[misc]
+
+
 class ClassifierSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AutoSettings

@@ -118,6 +118,8 @@ def custom_criteria_overview(*, actor: User) -> dict[str, Any]:
     ]
     rows = [{"criterion": c, "answers": answers.get((c.code, c.version), {"n": 0, "errors": 0})} for c in criteria]
     return {"rows": rows, "endpoints": endpoints}
+
+
 def label_names(codes: list[str] | set[str]) -> dict[str, str]:
     """Labels' names in the active language (their code when unknown)."""
     from qadesk.interactions.models import Label

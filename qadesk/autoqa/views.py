@@ -167,6 +167,8 @@ def criterion_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
         messages.success(request, _("Custom criterion saved (version {version}).").format(version=saved.version))
         return redirect("autoqa:criteria")
     return render(request, "autoqa/criterion_form.html", {"form": form, "criterion": criterion if pk else None})
+
+
 def classifier_view(request: HttpRequest) -> HttpResponse:
     """The contact-reason classifier (QA leads, admins): its cross-validated accuracy and confusion matrix, the labels
     left out for too few examples, the minimum of examples per label, and the last trainings."""
