@@ -355,10 +355,20 @@ def _with_names(grouped: QuerySet[Any], by: str) -> list[dict[str, Any]]:
 
 
 def _fetch(connection: Any, sql: str, params: Any) -> list[dict[str, Any]]:
+    """The rows as dicts, each sum typed as the ORM gives it (`_SUM_TYPES`: PostgreSQL's sum of bigints is a numeric,
+    a Decimal in Python); the converters are looked up once per column, not once per value."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
-        return [_typed(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+        typed = [(i, _SUM_TYPES[c]) for i, c in enumerate(columns) if c in _SUM_TYPES]
+        rows = []
+        for raw in cursor.fetchall():
+            values = list(raw)
+            for i, convert in typed:
+                if values[i] is not None:
+                    values[i] = convert(values[i])
+            rows.append(dict(zip(columns, values, strict=True)))
+        return rows
 
 
 def _rollup_groups(cells: QuerySet[Any], by: str, prefix: str) -> list[dict[str, Any]]:
@@ -386,14 +396,6 @@ def _rollup_groups(cells: QuerySet[Any], by: str, prefix: str) -> list[dict[str,
         f"WHERE {where or '1 = 1'} GROUP BY 1) g LEFT JOIN {names} t ON t.id = g.group_key"
     )
     return _fetch(connection, sql, params)
-
-
-def _typed(row: dict[str, Any]) -> dict[str, Any]:
-    """A raw row's sums as the ORM gives them (PostgreSQL's sum of bigints is a numeric: a Decimal in Python)."""
-    for name, value in row.items():
-        if value is not None and name in _SUM_TYPES:
-            row[name] = _SUM_TYPES[name](value)
-    return row
 
 
 def quality_root_causes(*, reviews: QuerySet[Review]) -> list[RootCauseRow]:
