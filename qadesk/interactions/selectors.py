@@ -29,7 +29,16 @@ from qadesk.accounts.models import Agent, Team, User
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import group_slices, parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
-from qadesk.interactions.models import AuthorRole, Customer, CustomField, CustomFieldSeen, Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.models import (
+    AuthorRole,
+    Customer,
+    CustomField,
+    CustomFieldSeen,
+    Interaction,
+    InteractionAgent,
+    Message,
+    Sop,
+)
 from qadesk.interactions.querysets import InteractionQuerySet
 from qadesk.interactions.sops import steps_read
 

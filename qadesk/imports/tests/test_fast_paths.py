@@ -157,15 +157,17 @@ def test_a_first_import_checks_its_keys_once_and_puts_them_back_as_they_were(mon
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based key check is PostgreSQL's")
 def test_a_first_import_whose_rows_break_a_key_stores_nothing_and_keeps_the_keys() -> None:
     before = _foreign_keys()
-    with pytest.raises(IntegrityError, match="agent") as broken:
-        with transaction.atomic():
-            with services._keys_checked_once_when_empty(outermost=True):
-                agent = Agent.objects.create(username="gone")
-                interaction = Interaction.objects.create(
-                    external_id="X-1", source="test", channel="chat", agent=agent, created_at=timezone.now()
-                )
-                with connection.cursor() as cursor:  # nothing stops this while the keys are off; the check at the end does
-                    cursor.execute(f"DELETE FROM {Agent._meta.db_table} WHERE id = %s", [agent.pk])  # noqa: S608
+    with (
+        pytest.raises(IntegrityError, match="agent") as broken,
+        transaction.atomic(),
+        services._keys_checked_once_when_empty(outermost=True),
+    ):
+        agent = Agent.objects.create(username="gone")
+        interaction = Interaction.objects.create(
+            external_id="X-1", source="test", channel="chat", agent=agent, created_at=timezone.now()
+        )
+        with connection.cursor() as cursor:  # nothing stops this while the keys are off; the check at the end does
+            cursor.execute(f"DELETE FROM {Agent._meta.db_table} WHERE id = %s", [agent.pk])  # noqa: S608
     assert Interaction.objects.count() == 0
     assert _foreign_keys() == before
     assert interaction.pk and "foreign key" in str(broken.value)

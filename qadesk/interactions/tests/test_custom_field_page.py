@@ -72,7 +72,13 @@ def test_an_admin_changes_a_fields_type_choices_and_names_but_not_its_key(client
     )
     assert response.status_code == 302
     field = CustomField.objects.get()
-    assert (field.key, field.label, field.type, field.choices, field.names) == ("plan", "Offer", "choice", ["a", "b"], {"en": "Offer"})
+    assert (field.key, field.label, field.type, field.choices, field.names) == (
+        "plan",
+        "Offer",
+        "choice",
+        ["a", "b"],
+        {"en": "Offer"},
+    )
 
 
 def test_undeclared_fields_from_an_import_are_listed_to_declare(client, admin_user):
@@ -103,6 +109,8 @@ def test_the_api_sets_names_and_keeps_them_when_left_out(client, admin_user):
     url = "/api/v1/custom-fields/plan"
     body = {"label": "Plan", "type": "text", "names": {"fr": "Formule"}}
     assert client.put(url, body, content_type="application/json").json()["names"] == {"fr": "Formule"}
-    assert client.put(url, {"label": "Plan", "type": "number"}, content_type="application/json").json()["names"] == {"fr": "Formule"}
+    assert client.put(url, {"label": "Plan", "type": "number"}, content_type="application/json").json()["names"] == {
+        "fr": "Formule"
+    }
     bad = client.put(url, {"type": "text", "names": {"xx": "?"}}, content_type="application/json")
     assert bad.status_code == 422
