@@ -52,8 +52,7 @@ def custom_field_edit_view(request: HttpRequest, key: str | None = None) -> Http
                     names=form.names(),
                 )
             except InvalidInput as exc:
-                where = exc.field[0] if exc.field and exc.field[0] in form.fields else None
-                form.add_error("name" if where == "names" else where, str(exc.message))
+                form.add_error(exc.field[0] if exc.field and exc.field[0] in form.fields else None, str(exc.message))
             except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
             else:
