@@ -10,6 +10,7 @@ urlpatterns = [
     path("interactions/", include("qadesk.interactions.urls")),
     path("sops/", include("qadesk.interactions.sop_urls")),
     path("labels/", include("qadesk.interactions.label_urls")),
+    path("custom-fields/", include("qadesk.interactions.field_urls")),
     path("scorecards/", include("qadesk.scorecards.urls")),
     path("reviews/", include("qadesk.reviews.urls")),
     path("disputes/", include("qadesk.disputes.urls")),

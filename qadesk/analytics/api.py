@@ -17,7 +17,11 @@ router = Router(tags=["reports"])
 
 
 class QualityQuery(Schema):
-    by: Literal["agent", "team", "site", "channel", "label", "phase", "period"] = "agent"
+    by: str = Field(
+        "agent",
+        description="agent, team, site, channel, label, phase, period, or field:<key> for a declared custom field.",
+        pattern=r"^(agent|team|site|channel|label|phase|period|field:[-a-zA-Z0-9_]{1,50})$",
+    )
     date_from: date | None = Field(None, alias="from", description="First day (by submission date), inclusive.")
     date_to: date | None = Field(None, alias="to", description="Last day, inclusive.")
     period: Literal["day", "week", "month"] = Field("month", description="Bucket size when by=period.")

@@ -54,7 +54,7 @@ QUALITY_COLUMNS = [Column(CSV_HEADERS[name], _KINDS.get(name, "number")) for nam
 def quality_report_table(report: QualityReport) -> Table:
     """The group table as people download it (page and API): one row per group."""
     rows = [dataclasses.astuple(row) for row in report.groups]
-    return Table(name=f"quality-by-{report.by}", sheet=_("Quality"), columns=QUALITY_COLUMNS, rows=rows)
+    return Table(name=f"quality-by-{report.by.replace(':', '-')}", sheet=_("Quality"), columns=QUALITY_COLUMNS, rows=rows)
 
 
 def quality_report_as_dict(report: QualityReport) -> dict[str, Any]:

@@ -38,6 +38,16 @@ class QualityReportForm(forms.Form):
         help_text=_("When grouped by period."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from qadesk.analytics.selectors import FIELD_PREFIX
+        from qadesk.interactions.models import CustomField
+
+        super().__init__(*args, **kwargs)
+        fields = [(FIELD_PREFIX + field.key, str(field)) for field in CustomField.objects.order_by("key")]
+        if fields:  # the custom fields an admin declared, as further groupings
+            by: Any = self.fields["by"]
+            by.choices = [*BY_CHOICES, (_("Custom fields"), fields)]
+
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for quality_report from the cleaned form (defaults where a field is empty)."""
         data = self.cleaned_data

@@ -217,6 +217,34 @@ def constraints_checked_per_statement(connection: BaseDatabaseWrapper) -> Iterat
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+@contextmanager
+def foreign_keys_checked_at_the_end(connection: BaseDatabaseWrapper, tables: Sequence[str]) -> Iterator[None]:
+    """On PostgreSQL, check the foreign keys of `tables` once, set-based, when the block ends, instead of row by row.
+
+    Each foreign key is dropped and then added back as it was (`pg_get_constraintdef`), which PostgreSQL validates
+    with one anti-join over the whole table. Inside the import's transaction: if a row breaks a key, adding it back
+    fails and everything rolls back; if the block raises, the rollback restores the keys by itself. Adding a key
+    back reads the whole table and dropping it locks the tables until the commit, so this is only for loads into
+    empty tables (`_BatchImport`): there the per-row checks were most of the server's work (benchmarks/README.md).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+            [list(tables)],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:  # names and definitions from the catalogue, not from input
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
 def writer_for(connection: BaseDatabaseWrapper, *, batch_size: int = 1000) -> Writer:
     """COPY where the database speaks it, bulk_create everywhere else."""
     if connection.vendor == "postgresql":

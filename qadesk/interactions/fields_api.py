@@ -15,6 +15,9 @@ class CustomFieldIn(Schema):
     label: str = Field("", max_length=100)
     type: Literal["text", "number", "date", "choice"] = "text"
     choices: list[str] = Field([], description="For a choice field: the accepted values.", max_length=500)
+    names: dict[str, str] | None = Field(
+        None, description='The name per language, e.g. {"it": "Piano", "fr": "Formule"}; left out: the names stay.'
+    )
 
 
 class CustomFieldOut(Schema):
@@ -22,6 +25,7 @@ class CustomFieldOut(Schema):
     label: str
     type: str
     choices: list[str]
+    names: dict[str, str]
 
 
 @router.get("", response=list[CustomFieldOut], summary="The custom fields declared")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Site, Team, User
 from qadesk.core.forms import FilterForm
-from qadesk.interactions.models import Channel, CustomerRating, CustomField, JourneyPhase, Label, Status
+from qadesk.interactions.models import Channel, CustomerRating, CustomField, FieldType, JourneyPhase, Label, Status
 from qadesk.interactions.selectors import interaction_event_names, interaction_languages
 
 _ANY = [("", _("Any"))]
@@ -159,3 +159,43 @@ def label_names_initial(label: Label) -> dict[str, str]:
     from django.conf import settings
 
     return {"name": label.name} | {f"name_{code}": (label.names or {}).get(code, "") for code, _name in settings.LANGUAGES}
+
+
+class CustomFieldForm(forms.Form):
+    """A custom field on its page: the key (fixed once declared), names, type and, for a choice field, its values."""
+
+    key = forms.SlugField(label=_("Key"), max_length=50, help_text=_("The name in import files, e.g. plan."))
+    name = forms.CharField(label=_("Default name"), required=False, max_length=100)
+    type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices, initial=FieldType.TEXT)
+    choices = forms.CharField(
+        label=_("Accepted values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For a choice field: one value per line."),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["key"].disabled = True
+        for code, language in settings.LANGUAGES:
+            self.fields[f"name_{code}"] = forms.CharField(label=language, required=False, max_length=100)
+
+    def names(self) -> dict[str, str]:
+        return {key.removeprefix("name_"): value for key, value in self.cleaned_data.items() if key.startswith("name_")}
+
+    def language_fields(self) -> list[Any]:
+        return [self[key] for key in self.fields if key.startswith("name_")]
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]
+
+
+def custom_field_initial(field: CustomField) -> dict[str, str]:
+    """A declared field's values for CustomFieldForm."""
+    from django.conf import settings
+
+    names = {f"name_{code}": (field.names or {}).get(code, "") for code, _name in settings.LANGUAGES}
+    return {"key": field.key, "name": field.label, "type": field.type, "choices": "\n".join(field.choices or [])} | names

@@ -87,6 +87,9 @@ class CustomField(models.Model):
     choices = models.JSONField(
         _("choices"), default=list, blank=True, help_text=_("For a choice field: the accepted values, as a JSON list.")
     )
+    names = models.JSONField(
+        _("name per language"), default=dict, blank=True, help_text=_('e.g. {"it": "Piano", "fr": "Formule"}')
+    )
 
     class Meta:
         ordering = ["key"]
@@ -94,7 +97,7 @@ class CustomField(models.Model):
         verbose_name_plural = _("custom fields")
 
     def __str__(self) -> str:
-        return self.label or self.key
+        return label_display(code=self.key, name=self.label, names=self.names)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -103,6 +106,25 @@ class CustomField(models.Model):
             raise ValidationError({"choices": _('A JSON list of texts, e.g. ["gold", "silver"].')})
         if self.type == FieldType.CHOICE and not self.choices:
             raise ValidationError({"choices": _("A choice field needs its accepted values.")})
+
+
+class CustomFieldSeen(models.Model):
+    """A custom field key that committed imports carried while no admin had declared it: listed on the custom fields
+    page with an example value, so that an admin can declare it (its type, its names). Kept after it is declared, so
+    that it is listed again if the declaration is removed (the interactions still carry the values)."""
+
+    key = models.CharField(_("key"), max_length=50, unique=True)
+    example = models.CharField(_("example value"), max_length=100, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("undeclared custom field")
+        verbose_name_plural = _("undeclared custom fields")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Label(models.Model):

@@ -30,7 +30,16 @@ from qadesk.accounts.models import Agent, Team, User
 from qadesk.core.days import day_start, next_day_start
 from qadesk.core.lists import group_slices, parse_sort, sort_ordering
 from qadesk.interactions.languages import language_name
-from qadesk.interactions.models import AuthorRole, Customer, CustomField, Interaction, InteractionAgent, Message, Sop
+from qadesk.interactions.models import (
+    AuthorRole,
+    Customer,
+    CustomField,
+    CustomFieldSeen,
+    Interaction,
+    InteractionAgent,
+    Message,
+    Sop,
+)
 from qadesk.interactions.querysets import InteractionQuerySet
 from qadesk.interactions.search import SEARCH_CONFIGS, websearch_terms
 from qadesk.interactions.sops import steps_read
@@ -382,6 +391,11 @@ def interaction_detail(*, actor: User, pk: int) -> Interaction:
 def custom_fields_declared() -> dict[str, tuple[str, list[str]]]:
     """key → (type, accepted values) of the custom fields an admin declared (what imports check rows against)."""
     return {key: (kind, list(choices or [])) for key, kind, choices in CustomField.objects.values_list("key", "type", "choices")}
+
+
+def custom_fields_undeclared() -> list[CustomFieldSeen]:
+    """The custom field keys imports carried that no admin has declared (yet, or any more), by key."""
+    return list(CustomFieldSeen.objects.exclude(key__in=CustomField.objects.values("key")).order_by("key"))
 
 
 def custom_field_typed(key: str, text: str) -> str | int | float:

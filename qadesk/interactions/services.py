@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from qadesk.core.validation import error_messages
-from qadesk.interactions.models import CustomField, FieldType, Label, Sop
+from qadesk.interactions.models import CustomField, CustomFieldSeen, FieldType, Label, Sop
 from qadesk.interactions.sops import SopIn, steps_read, steps_stored
 
 _FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,50}")
@@ -155,9 +155,22 @@ def custom_field_check_admin(*, actor: User) -> None:
         raise PermissionDenied(_("Only admins can declare custom fields."))
 
 
-def custom_field_save(*, actor: User, key: str, label: str, type: str, choices: list[str] | None = None) -> CustomField:
-    """Declare a custom field, or change its label, type or accepted values (admins). Values stored before are not
-    checked again: the next import of their rows is."""
+def custom_field_save(
+    *,
+    actor: User,
+    key: str,
+    label: str,
+    type: str,
+    choices: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> CustomField:
+    """Declare a custom field, or change its label, type, accepted values or names per language (admins; `names`
+    None keeps them, an empty name removes that language's). Values stored before are not checked again: the next
+    import of their rows is."""
+    from django.conf import settings
+
+    from qadesk.core.text import strip_bidi_controls
+
     custom_field_check_admin(actor=actor)
     if not _FIELD_KEY.fullmatch(key):
         raise InvalidInput(_("letters, digits, - and _ only, at most 50 characters"), field=("key",))
@@ -167,11 +180,39 @@ def custom_field_save(*, actor: User, key: str, label: str, type: str, choices: 
     values = list(dict.fromkeys(c.strip() for c in choices or [] if c.strip()))
     if type == FieldType.CHOICE and not values:
         raise InvalidInput(_("a choice field needs its accepted values"), field=("choices",))
-    field, _created = CustomField.objects.update_or_create(
-        key=key,
-        defaults={"label": label.strip() or key, "type": type, "choices": values if type == FieldType.CHOICE else []},
-    )
+    defaults: dict[str, Any] = {
+        "label": strip_bidi_controls(label).strip() or key,
+        "type": type,
+        "choices": values if type == FieldType.CHOICE else [],
+    }
+    if names is not None:
+        languages = {code for code, _name in settings.LANGUAGES}
+        if unknown := sorted(set(names) - languages):
+            raise InvalidInput(_("Unknown language “{language}”.").format(language=unknown[0]), field=("names", unknown[0]))
+        cleaned = {lang: strip_bidi_controls(str(text)).strip() for lang, text in sorted(names.items())}
+        if any(len(text) > FIELD_NAME_MAX for text in cleaned.values()):
+            raise InvalidInput(_("a name has at most {max} characters").format(max=FIELD_NAME_MAX), field=("names",))
+        defaults["names"] = {lang: text for lang, text in cleaned.items() if text}
+    field, _created = CustomField.objects.update_or_create(key=key, defaults=defaults)
     return field
+
+
+FIELD_NAME_MAX = 100  # as CustomField.label
+
+
+def custom_fields_seen_record(*, examples: dict[str, Any]) -> None:
+    """Remember the undeclared custom field keys a committed import carried, with a value of each as an example (the
+    custom fields page lists them, to declare). Keys longer than a key may be are left out."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    keys = [key for key in examples if len(key) <= 50]
+    known = set(CustomFieldSeen.objects.filter(key__in=keys).values_list("key", flat=True))
+    CustomFieldSeen.objects.filter(key__in=known).update(last_seen_at=now)
+    CustomFieldSeen.objects.bulk_create(
+        [CustomFieldSeen(key=key, example=str(examples[key])[:100]) for key in keys if key not in known],
+        ignore_conflicts=True,  # another import may list the same key meanwhile
+    )
 
 
 def custom_field_delete(*, actor: User, key: str) -> None:

@@ -223,6 +223,8 @@ def walk_pages(objects: dict[str, Any]) -> dict[str, list[str]]:
             "/connectors/new/",
             "/imports/",
             "/account/people/",
+            "/custom-fields/",
+            "/custom-fields/new/?key=region",
             "/admin/",
             "/admin/accounts/user/",
             f"/admin/accounts/user/{o['admin']}/change/",

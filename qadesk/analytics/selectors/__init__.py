@@ -2,11 +2,13 @@
 
 from qadesk.analytics.selectors.quality import (
     DIMENSIONS,
+    FIELD_PREFIX,
     PERIODS,
     CriterionRow,
     GroupRow,
     QualityReport,
     RootCauseRow,
+    check_grouping,
     quality_groups,
     quality_report,
     quality_reviews,
@@ -28,6 +30,7 @@ from qadesk.analytics.selectors.statistics import (
 
 __all__ = [
     "DIMENSIONS",
+    "FIELD_PREFIX",
     "PERIODS",
     "STAT_DIMENSIONS",
     "CriterionRow",
@@ -41,6 +44,7 @@ __all__ = [
     "ReviewerDiscrepancyReport",
     "ReviewerDiscrepancyRow",
     "RootCauseRow",
+    "check_grouping",
     "discrepancies",
     "precision_plan",
     "quality_groups",

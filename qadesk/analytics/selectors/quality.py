@@ -29,6 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, NullIf, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -42,7 +43,7 @@ from qadesk.core.days import day_start, next_day_start
 from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.core.inputs import parse_id
-from qadesk.interactions.models import Channel, JourneyPhase, Label
+from qadesk.interactions.models import Channel, CustomField, JourneyPhase, Label
 from qadesk.reviews.models import Rating, Review
 from qadesk.scorecards.intervals import (
     INDEPENDENT,
@@ -63,6 +64,7 @@ from qadesk.scorecards.scoring import DEFAULT_MAX_WIDTH, group_stats, is_conclus
 SCORE_UNITS = 100  # review scores have 2 decimals: sums are exact in hundredths (see `_sums`)
 CRITERION_UNITS = 1_000_000  # criterion scores are k/(points − 1) · 100 (33.33…): summed in millionths, exactly
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase", "period")
+FIELD_PREFIX = "field:"  # by="field:<key>": grouped by the value of a declared custom field of the interaction
 PERIODS = ("day", "week", "month")
 TOP = 10
 
@@ -194,17 +196,19 @@ def quality_report(
     A submitted review without a score (every criterion N/A) has no figure to average and is left out.
     `as_originally_scored` uses each review's scores and error counts as first submitted, before any dispute
     revised them, for the group table and totals (criterion averages and root causes stay as revised)."""
-    if by not in DIMENSIONS:
-        raise ApplicationError(
-            _("Unknown grouping “{by}”; choose one of: {choices}.").format(by=by, choices=", ".join(DIMENSIONS))
-        )
+    check_grouping(by)
     if period not in PERIODS:
         raise ApplicationError(_("Unknown period “{period}”; choose day, week or month.").format(period=period))
     _check_range(date_from, date_to)
     org, usable = report_settings()
     pass_mark, minimum_n, max_width = float(org.pass_mark), org.minimum_n, float(org.max_interval_width)
-    cells = rollup_cells(
-        actor=actor, by=by, date_from=date_from, date_to=date_to, filters=filters, pass_mark=org.pass_mark, usable=usable
+    # The rollup keeps no custom field (a dimension per installation, with any number of values): read the reviews.
+    cells = (
+        None
+        if custom_field_of(by)
+        else rollup_cells(
+            actor=actor, by=by, date_from=date_from, date_to=date_to, filters=filters, pass_mark=org.pass_mark, usable=usable
+        )
     )
     sums: dict[str, Any]
     if cells is not None:
@@ -234,6 +238,23 @@ def quality_report(
         failed_criteria=failed,
         root_causes=(cells.root_causes() if cells is not None else quality_root_causes(reviews=reviews)) if totals.n else [],
     )
+
+
+def custom_field_of(by: str) -> str | None:
+    """The custom field key of a grouping `field:<key>`, else None."""
+    return by.removeprefix(FIELD_PREFIX) if by.startswith(FIELD_PREFIX) else None
+
+
+def check_grouping(by: str) -> None:
+    """A grouping is one of DIMENSIONS or `field:<key>` for a declared custom field; anything else is refused."""
+    key = custom_field_of(by)
+    if key is not None:
+        if not CustomField.objects.filter(key=key).exists():
+            raise ApplicationError(_("Unknown custom field “{key}”: declare it first.").format(key=key))
+        return
+    if by not in DIMENSIONS:
+        choices = ", ".join([*DIMENSIONS, FIELD_PREFIX + "<key>"])
+        raise ApplicationError(_("Unknown grouping “{by}”; choose one of: {choices}.").format(by=by, choices=choices))
 
 
 def quality_reviews(
@@ -321,6 +342,8 @@ def _grouped_sums(*, reviews: QuerySet[Review], by: str, sums: dict[str, Any], p
         column = _ROLLUP_COLUMNS[by] if by != "period" else F("day") if period == "day" else _TRUNC[period]("day")
     elif by == "period":
         column = _TRUNC[period]("submitted_at", tzinfo=timezone.get_current_timezone())
+    elif (key := custom_field_of(by)) is not None:
+        column = KeyTextTransform(key, "interaction__custom_fields")  # its value as text: "gold", "12.5", "2026-10-03"
     else:
         column = F(_COLUMNS[by])
     if isinstance(sums, RollupSums) and by in _ROLLUP_KEYS:
@@ -659,6 +682,8 @@ def _labels(by: str, period: str, rows: list[dict[str, Any]]) -> Callable[[Any],
     if by in ("channel", "phase"):
         choices = dict(Channel.choices if by == "channel" else JourneyPhase.choices)
         return lambda k: str(choices.get(k, k)) if k else none
+    if custom_field_of(by) is not None:
+        return lambda k: _key(k) if k is not None and k != "" else none
     names = {r["group_key"]: r["group_name"] for r in rows if r["group_name"] is not None}
     return lambda k: names.get(k, str(k)) if k is not None else none
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from qadesk.accounts.models import Agent
 from qadesk.imports import services, writers
 from qadesk.imports.services import interactions_import, interactions_import_file
 from qadesk.imports.tests.helpers import record, write_jsonl
-from qadesk.interactions.models import Interaction, Message, Sop
+from qadesk.interactions.models import Interaction, InteractionAgent, Message, Sop
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,62 @@ def test_foreign_keys_are_deferred_again_after_an_import() -> None:
 
 class _Undo(Exception):
     pass
+
+
+def _foreign_keys() -> list[tuple[str, str, str]]:
+    tables = [m._meta.db_table for m in (Interaction, InteractionAgent, Message)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [tables],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based key check is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # only an import that is its own transaction drops its keys
+def test_a_first_import_checks_its_keys_once_and_puts_them_back_as_they_were(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _foreign_keys()
+    assert len(before) >= 9 and all("DEFERRABLE INITIALLY DEFERRED" in definition for _t, _n, definition in before)
+    dropped: list[list[tuple[str, str, str]]] = []
+    real = writers.CopyWriter.insert
+
+    def insert(self: Any, model: Any, columns: Any, rows: Any) -> None:  # what the keys are while rows are stored
+        dropped.append(_foreign_keys())
+        real(self, model, columns, rows)
+
+    monkeypatch.setattr(writers.CopyWriter, "insert", insert)
+    assert interactions_import(rows=enumerate([record(1), record(2)], 1)).committed
+    assert dropped and dropped[0] == []  # an empty table: no per-row checks during the load
+    assert _foreign_keys() == before
+    dropped.clear()
+    assert interactions_import(rows=[(1, record(3))]).committed
+    assert dropped[0] == before  # rows were there: checked row by row, nothing dropped or locked
+    Interaction.objects.all().delete()
+    with transaction.atomic():  # inside a larger transaction the locks would outlive the import: keys kept
+        dropped.clear()
+        assert interactions_import(rows=[(1, record(4))]).committed
+        assert dropped[0] == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based key check is PostgreSQL's")
+def test_a_first_import_whose_rows_break_a_key_stores_nothing_and_keeps_the_keys() -> None:
+    before = _foreign_keys()
+    with (
+        pytest.raises(IntegrityError, match="agent") as broken,
+        transaction.atomic(),
+        services._keys_checked_once_when_empty(outermost=True),
+    ):
+        agent = Agent.objects.create(username="gone")
+        interaction = Interaction.objects.create(
+            external_id="X-1", source="test", channel="chat", agent=agent, created_at=timezone.now()
+        )
+        with connection.cursor() as cursor:  # nothing stops this while the keys are off; the check at the end does
+            cursor.execute(f"DELETE FROM {Agent._meta.db_table} WHERE id = %s", [agent.pk])  # noqa: S608
+    assert Interaction.objects.count() == 0
+    assert _foreign_keys() == before
+    assert interaction.pk and "foreign key" in str(broken.value)
 
 
 class _BackgroundOrmWriter(writers.OrmWriter):

@@ -22,7 +22,7 @@ def test_an_admin_declares_custom_fields_and_others_may_only_read_them(client, a
         content_type="application/json",
     )
     assert response.status_code == 200, response.json()
-    assert response.json() == {"key": "plan", "label": "Plan", "type": "choice", "choices": ["gold", "silver"]}
+    assert response.json() == {"key": "plan", "label": "Plan", "type": "choice", "choices": ["gold", "silver"], "names": {}}
     bad = client.put(f"{FIELDS}/tier", {"type": "choice"}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "choices"
     assert client.put(f"{FIELDS}/bad key", {"type": "text"}, content_type="application/json").status_code == 422

@@ -64,7 +64,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="report", required=True)
         quality = sub.add_parser("quality", help="The quality report.")
-        quality.add_argument("--by", choices=DIMENSIONS, default="agent")
+        quality.add_argument(
+            "--by", default="agent", help=f"One of {', '.join(DIMENSIONS)}, or field:KEY for a declared custom field."
+        )
         quality.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First submission day, YYYY-MM-DD.")
         quality.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last submission day, inclusive.")
         quality.add_argument("--period", choices=PERIODS, default="month", help="Bucket size with --by period.")
