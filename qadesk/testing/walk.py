@@ -309,10 +309,10 @@ ERROR_PAGES: dict[str, list[tuple[str, int]]] = {
 }
 
 
-def login(page: Any, base_url: str, username: str) -> None:
-    """Log in through the login page as a demo persona."""
+def login(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login page (as a demo persona unless another password is given)."""
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(HOME_URL)  # login lands on the home page

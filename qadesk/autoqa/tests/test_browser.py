@@ -11,7 +11,7 @@ import pytest
 from qadesk.accounts.models import Role
 from qadesk.autoqa.services import autoqa_run
 from qadesk.testing import factories as f
-from qadesk.testing.walk import LISTEN
+from qadesk.testing.walk import LISTEN, login
 
 LONG = "https://track.example-logistics.eu/shipments/IT/MI/2026/000000912873465/" + "x" * 80
 
@@ -31,11 +31,7 @@ def test_the_card_fits_a_phone_and_marks_the_evidence(browser: Any, live_server:
     context = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844})
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "lead")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    login(page, live_server.url, "lead", f.PASSWORD)
     page.goto(f"{live_server.url}/interactions/{interaction.pk}/")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#auto-title") == "Controlli automatici"
@@ -64,11 +60,7 @@ def test_the_aqs_by_group_fits_a_phone_for_a_team_lead_in_italian(browser: Any, 
     context = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844})
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "capo")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    login(page, live_server.url, "capo", f.PASSWORD)
     page.goto(f"{live_server.url}/autoqa/?by=team")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#aqs-by-title") == "AQS per gruppo"
@@ -91,11 +83,7 @@ def test_the_custom_criteria_pages_fit_a_phone_and_save_a_question(browser: Any,
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "lead")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    login(page, live_server.url, "lead", f.PASSWORD)
     page.goto(f"{live_server.url}/autoqa/criteria/new/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -138,11 +126,7 @@ def test_the_classifier_page_fits_a_phone_with_its_confusion_matrix(
     context = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844})
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "lead")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    login(page, live_server.url, "lead", f.PASSWORD)
     page.goto(f"{live_server.url}/autoqa/classifier/")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("h1") == "Classificatore dei motivi di contatto"
