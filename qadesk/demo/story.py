@@ -122,7 +122,11 @@ def _persona_pool(*, agent: Agent, before: datetime, taken: set[int], needed: in
     if len(pool) >= needed or agent.team_id is None:
         return pool
     own = {i.pk for i in pool}
-    mates = [i for i in _handled(before=before, taken=taken | own) if i.agent is not None and i.agent.team_id == agent.team_id]
+    mates = [
+        i
+        for i in _handled(before=before, taken=taken | own)
+        if i.agent is not None and i.agent.team_id == agent.team_id and i.team_id == agent.team_id
+    ]
     handed = mates[: needed - len(pool)]
     for interaction in handed:  # the contact, its handler turns and its messages all change hands
         previous = interaction.agent

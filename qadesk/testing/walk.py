@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from qadesk.accounts.models import Agent, OrgSettings, User
@@ -53,8 +54,13 @@ def walk_data() -> dict[str, Any]:
     users = {u.username: u for u in User.objects.all()}
     version = ScorecardVersion.objects.filter(published_at__isnull=False).latest("pk")
     # The demo's own story already disputed some of agent.it's reviews: the walk disputes one that is still free.
+    # Of a contact of the agent's own team: one reassigned to them from the other team is not their team lead's to see.
     agent_reviews = Review.objects.filter(
-        agent__user=users["agent.it"], status=ReviewStatus.SUBMITTED, disputes__isnull=True, scores_locked=False
+        agent__user=users["agent.it"],
+        status=ReviewStatus.SUBMITTED,
+        disputes__isnull=True,
+        scores_locked=False,
+        interaction__team_id=F("agent__team_id"),
     ).order_by("-pk")
     disputed, disputable = agent_reviews[0], agent_reviews[1]
     criterion = version.sections.first().criteria.first()  # type: ignore[union-attr]
