@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from qadesk.accounts.models import User
 from qadesk.autoqa.aqs import AqsGroup, AqsReport, aqs_report
 from qadesk.autoqa.exports import aqs_report_table
-from qadesk.autoqa.selectors import autoqa_results, evidence_quoted, result_name
+from qadesk.autoqa.selectors import autoqa_results, evidence_quoted, result_names
 from qadesk.autoqa.services import JOB_KIND, autoqa_check_allowed, autoqa_enqueue, message_text
 from qadesk.core.api import ErrorOut
 from qadesk.core.exports import EXPORT_OPENAPI, ExportFormat, export_response
@@ -71,10 +71,12 @@ def interaction_results(request: HttpRequest, interaction_id: int) -> list[dict[
         pk: message_text(body, fmt)
         for pk, body, fmt in Message.objects.filter(interaction=interaction).values_list("pk", "body", "body_format")
     }
+    results = autoqa_results(actor=actor, interaction=interaction)
+    names = result_names(r.detector for r in results)
     return [
         {
             "detector": r.detector,
-            "name": result_name(r.detector),
+            "name": names[r.detector],
             "version": r.version,
             "criterion": r.criterion,
             "language": r.language,
@@ -84,7 +86,7 @@ def interaction_results(request: HttpRequest, interaction_id: int) -> list[dict[
             "evidence": evidence_quoted(r, texts),
             "created_at": r.created_at,
         }
-        for r in autoqa_results(actor=actor, interaction=interaction)
+        for r in results
     ]
 
 
@@ -216,7 +218,7 @@ def aqs(request: HttpRequest, query: Query[AqsQuery]) -> list[dict[str, Any]]:
     actor = _lead_or_404(request)
     total = _aqs_report(request, query).totals
     rows = aqs_rows(actor=actor, minimum_n=OrgSettings.load().minimum_n, date_from=query.date_from, date_to=query.date_to)
-    names = {code: result_name(code) for code in {r.detector for r in rows}}
+    names = result_names(r.detector for r in rows)
     return [_group_out(total)] + [
         {
             "key": r.detector,

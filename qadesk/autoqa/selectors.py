@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +44,13 @@ class AutoCard:
     checked: bool
 
 
-def result_name(code: str) -> str:
-    """A detector's name for people; a custom criterion's as its admin wrote it."""
-    if code.startswith(PREFIX):
-        return CustomCriterion.objects.filter(code=code[len(PREFIX) :]).values_list("name", flat=True).first() or code
-    return detector_name(code)
+def result_names(codes: Iterable[str]) -> dict[str, str]:
+    """Each result code's name for people: a detector's, or a custom criterion's as its admin wrote it (those read in
+    one query, none when there is none)."""
+    wanted = set(codes)
+    custom = [code[len(PREFIX) :] for code in wanted if code.startswith(PREFIX)]
+    named = dict(CustomCriterion.objects.filter(code__in=custom).values_list("code", "name")) if custom else {}
+    return {code: (named.get(code[len(PREFIX) :]) or code) if code.startswith(PREFIX) else detector_name(code) for code in wanted}
 
 
 PREDICTED = "predicted_label:"
@@ -81,8 +84,9 @@ def autoqa_card(*, actor: User, interaction: Interaction, with_checked: bool = T
     plain = {m.pk for m in interaction.messages.all() if m.body_format == "text"}
     rows: list[dict[str, Any]] = []
     highlights: dict[int, list[tuple[int, int, str]]] = {}
+    names = result_names(r.detector for r in results)
     for result in results:
-        name = result_name(result.detector)
+        name = names[result.detector]
         rows.append({"result": result, "name": name, "evidence": evidence_quoted(result, texts)})
         for span in result.evidence:
             if int(span["message"]) in plain and int(span["end"]) > int(

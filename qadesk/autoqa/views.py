@@ -20,7 +20,7 @@ from qadesk.autoqa.label_model import JOB_KIND as TRAIN_KIND
 from qadesk.autoqa.label_model import classifier_enqueue
 from qadesk.autoqa.models import AutoSettings, CustomCriterion
 from qadesk.autoqa.reports import accuracy_rows, aqs_rows
-from qadesk.autoqa.selectors import classifier_overview, custom_criteria_overview, result_name
+from qadesk.autoqa.selectors import classifier_overview, custom_criteria_overview, result_names
 from qadesk.autoqa.services import (
     JOB_KIND,
     autoqa_check_allowed,
@@ -116,10 +116,11 @@ def index_view(request: HttpRequest) -> HttpResponse:
         return redirect("autoqa:index")
     dates = {k: getattr(report, k) for k in ("date_from", "date_to")} if report else {}
     rows = aqs_rows(actor=user, minimum_n=OrgSettings.load().minimum_n, **dates)
-    names = {code: result_name(code) for code in {r.detector for r in rows}}
+    accuracy = accuracy_rows(actor=user)
+    names = result_names([*(r.detector for r in rows), *(r.detector for r in accuracy)])
     context |= {
         "aqs": [(names[r.detector], r) for r in rows],
-        "accuracy": [(result_name(r.detector), r) for r in accuracy_rows(actor=user)],
+        "accuracy": [(names[r.detector], r) for r in accuracy],
         "form": form,
         "threshold": settings_row.reliable_kappa,
         "custom": CustomCriterion.objects.all(),
