@@ -81,6 +81,18 @@ class MistakeOut(Schema):
     total: str | None
 
 
+class TelephonyMonthOut(Schema):
+    month: str
+    calls: int
+    priced: int = Field(description="Calls with their own cost, or on a trunk with a tariff.")
+    cost: str | None
+
+
+class TelephonyOut(Schema):
+    from_calls: list[TelephonyMonthOut] = Field(description="The months whose telephony is what their calls cost.")
+    entered_not_counted: str | None = Field(description="The telephony entered for those months, left out.")
+
+
 class CostReportOut(Schema):
     date_from: str = Field(alias="from")
     date_to: str = Field(alias="to")
@@ -88,6 +100,9 @@ class CostReportOut(Schema):
     currency: str
     labour_cost: str | None
     other_costs: dict[str, str | None]
+    telephony: TelephonyOut | None = Field(
+        description="Where the call records are priced, telephony comes from them; null: entered amounts only."
+    )
     total_cost: str | None = Field(description="Labour + other support costs; null when nothing was entered.")
     agents_costed: int
     agents_without_cost: int

@@ -29,6 +29,15 @@ def cost_report_as_dict(report: CostReport) -> dict[str, Any]:
         "currency": report.currency,
         "labour_cost": _m(report.labour_cost),
         "other_costs": {k: _m(v) for k, v in sorted(report.other_costs.items())},
+        "telephony": None
+        if report.telephony is None
+        else {
+            "from_calls": [
+                {"month": m.month.isoformat(), "calls": m.calls, "priced": m.priced, "cost": _m(m.cost)}
+                for m in report.telephony.from_calls
+            ],
+            "entered_not_counted": _m(report.telephony.entered_not_counted),
+        },
         "total_cost": _m(report.total_cost),
         "agents_costed": report.agents_costed,
         "agents_without_cost": len(report.agents_without_cost),

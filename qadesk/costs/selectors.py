@@ -14,15 +14,18 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.core.errors import ApplicationError, InvalidInput
 from qadesk.costs import figures
 from qadesk.costs.figures import GroupCost, GroupWork, LabourRate, MistakeAssumptions, MistakeCost
-from qadesk.costs.models import CostSettings, LabourCost, Revenue, SegmentCustomers, SupportCost
+from qadesk.costs.models import CostCategory, CostSettings, LabourCost, Revenue, SegmentCustomers, SupportCost
 from qadesk.costs.querysets import sees_costs
 from qadesk.interactions.models import Customer, Interaction
+from qadesk.phoneline.selectors import MonthCalls, call_costs_by_month
 from qadesk.reviews.models import Review, ReviewStatus
 
 # The dimensions the cost per incident is split by, and the interaction field each reads.
@@ -75,6 +78,7 @@ class CostReport:
     costly_customers: list[figures.CustomerServing]
     mistake: MistakeCost | None
     assumptions: MistakeAssumptions
+    telephony: OtherCosts | None = None
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -160,12 +164,49 @@ def labour_cost(date_from: date, date_to: date) -> tuple[Decimal, int, list[str]
     return total, costed, without
 
 
-def other_costs(date_from: date, date_to: date) -> dict[str, Decimal]:
-    """Support costs other than labour by category, each month's amount prorated by the days the period covers."""
+@dataclass(frozen=True)
+class OtherCosts:
+    """The support costs other than labour of a period, by category, and where telephony came from: the months whose
+    call records are priced (`from_calls`; their entered telephony, `entered_not_counted`, is left out) and, for the
+    other months, the entered amounts."""
+
+    by_category: dict[str, Decimal]
+    from_calls: list[MonthCalls]
+    entered_not_counted: Decimal
+
+    @property
+    def calls(self) -> int:
+        return sum(m.calls for m in self.from_calls)
+
+    @property
+    def unpriced_calls(self) -> int:
+        return sum(m.calls - m.priced for m in self.from_calls)
+
+
+def support_costs(date_from: date, date_to: date) -> OtherCosts:
+    """Support costs other than labour by category, each month's entered amount prorated by the days the period
+    covers — except telephony in a month whose call records are priced (an own cost, or a trunk's tariff): there it
+    is what the period's calls cost (docs/value.md, "Telephony from the call records"), and the month's entered
+    telephony is not counted (the bill the records itemise would count twice)."""
+    start, end = _bounds(date_from, date_to)
+    from_calls = [m for m in call_costs_by_month(start, end) if m.priced]
+    replaced = {m.month for m in from_calls}
     out: dict[str, Decimal] = defaultdict(Decimal)
+    not_counted = Decimal(0)
     for row in SupportCost.objects.filter(month__gte=date_from.replace(day=1), month__lte=date_to):
-        out[row.category] += figures.prorated_amount(row.amount, row.month, date_from, date_to)
-    return dict(out)
+        amount = figures.prorated_amount(row.amount, row.month, date_from, date_to)
+        if row.category == CostCategory.TELEPHONY and row.month in replaced:
+            not_counted += amount
+            continue
+        out[row.category] += amount
+    for month in from_calls:
+        out[CostCategory.TELEPHONY] += month.cost
+    return OtherCosts(dict(out), from_calls, not_counted)
+
+
+def other_costs(date_from: date, date_to: date) -> dict[str, Decimal]:
+    """Support costs other than labour by category (support_costs)."""
+    return support_costs(date_from, date_to).by_category
 
 
 def _handled() -> Q:
@@ -304,7 +345,8 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
     )
     missing: list[str] = []
     labour, costed, without = labour_cost(date_from, date_to)
-    other = other_costs(date_from, date_to)
+    support = support_costs(date_from, date_to)
+    other = support.by_category
     work = period_work(date_from, date_to, by)
     groups = work.groups
     report = CostReport(
@@ -330,6 +372,7 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
         costly_customers=[],
         mistake=None,
         assumptions=assumptions,
+        telephony=support if support.from_calls else None,
         missing=missing,
     )
     if report.total_cost is None:
@@ -340,6 +383,16 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
                 "{n} agents have no labour cost for the whole period (no record for them, their team, site or the "
                 "organisation): their time is not priced."
             ).format(n=len(without))
+        )
+    if support.unpriced_calls:
+        missing.append(
+            ngettext(
+                "{n} call record has no cost and its trunk no tariff: it counts as free in the telephony cost. "
+                "Set the trunks' tariffs.",
+                "{n} call records have no cost and their trunk no tariff: they count as free in the telephony cost. "
+                "Set the trunks' tariffs.",
+                support.unpriced_calls,
+            ).format(n=number_format(support.unpriced_calls, force_grouping=True))
         )
     if report.total_cost is not None:
         report.groups = figures.allocate_by_handle_time(report.total_cost, groups)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,6 +74,9 @@ def _labels(result: CostReport) -> dict[str, Any]:
     return {
         "by_label": GROUPING_LABELS[result.by],
         "other_costs": [(categories.get(k, k), v) for k, v in sorted(result.other_costs.items())],
+        "telephony_months": ", ".join(date_format(m.month, "YEAR_MONTH_FORMAT") for m in result.telephony.from_calls)
+        if result.telephony
+        else "",
         "groups": [
             (row.key, names.get(row.key, row.key), {**row.__dict__, "hours": row.handle_seconds / 3600}) for row in result.groups
         ],

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.phoneline import figures as fig
-from qadesk.phoneline.models import CallRecord, DeliveryLevel, Parameter, Tariff
+from qadesk.phoneline.models import CallRecord, DeliveryLevel, Outcome, Parameter, Tariff
 
 GROUPINGS = ("queue", "trunk", "month", "interval")
 COLUMNS = (
@@ -41,6 +45,44 @@ class ComplianceRow:
     @property
     def judged(self) -> int:
         return sum(1 for _m, _v, met in self.cells if met is not None)
+
+
+@dataclass(frozen=True)
+class MonthCalls:
+    """What one month's call records cost (for the costs page's telephony): the calls, those priced (an own cost, or
+    a trunk with a tariff), and their cost — each call's own cost, else its billed minutes × its trunk's tariff."""
+
+    month: date
+    calls: int
+    priced: int
+    cost: Decimal
+
+
+def call_costs_by_month(start: datetime, end: datetime) -> list[MonthCalls]:
+    """The cost of the calls offered from `start` (included) to `end` (excluded), per local month, by the rule of
+    figures.call_cost in Decimal: one GROUP BY month and trunk, the tariffs applied here. Every call record counts
+    (costs are the organisation's: the caller checks who may see them)."""
+    billed = Case(
+        When(outcome__in=[Outcome.BUSY, Outcome.BLOCKED], then=Value(0)),
+        default=Coalesce("wait_seconds", Value(0)) + Coalesce("talk_seconds", Value(0)) + Coalesce("hold_seconds", Value(0)),
+        output_field=IntegerField(),
+    )
+    own = Q(cost__isnull=False)
+    rows = (
+        CallRecord.objects.filter(offered_at__gte=start, offered_at__lt=end)
+        .values(month=TruncMonth("offered_at", output_field=DateField()), line=F("trunk"))
+        .annotate(calls=Count("id"), costed=Count("id", filter=own), own=Sum("cost"), billed=Sum(billed, filter=~own))
+        .order_by("month", "line")
+    )
+    rates = {t.trunk: t.per_minute for t in Tariff.objects.all()}
+    months: dict[date, list[Any]] = {}
+    for row in rows:
+        month = months.setdefault(row["month"], [0, 0, Decimal(0)])
+        rate = rates.get(row["line"])
+        month[0] += row["calls"]
+        month[1] += row["calls"] if rate is not None else row["costed"]
+        month[2] += (row["own"] or Decimal(0)) + (Decimal(row["billed"] or 0) / 60 * rate if rate is not None else 0)
+    return [MonthCalls(month, calls, priced, cost) for month, (calls, priced, cost) in sorted(months.items())]
 
 
 def tariffs() -> dict[str, float]:
