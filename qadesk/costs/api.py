@@ -93,6 +93,14 @@ class TelephonyOut(Schema):
     entered_not_counted: str | None = Field(description="The telephony entered for those months, left out.")
 
 
+class MeasuredOut(Schema):
+    with_error: int = Field(description="Reviewed contacts with a high-impact error (for the customer lost: watched 30 days).")
+    with_error_events: int
+    without_error: int
+    without_error_events: int
+    value: str | None = Field(description="The share with the event minus the share without; null: under 30 on a side.")
+
+
 class CostReportOut(Schema):
     date_from: str = Field(alias="from")
     date_to: str = Field(alias="to")
@@ -123,7 +131,10 @@ class CostReportOut(Schema):
     segments: list[SegmentOut]
     costly_customers: list[CostlyOut] = Field(description="Cost of serving above value: for a person to decide.")
     mistake_cost: MistakeOut | None
-    assumptions: dict[str, str]
+    measured_assumptions: dict[str, MeasuredOut] | None = Field(
+        description="The three probabilities as the period's reviewed contacts measure them; null: set values chosen."
+    )
+    assumptions: dict[str, str] = Field(description="What the mistake cost used: measured where measured, else set.")
     missing: list[str] = Field(description="What to enter for the figures that are null.")
 
 

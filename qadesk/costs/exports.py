@@ -97,6 +97,22 @@ def cost_report_as_dict(report: CostReport) -> dict[str, Any]:
             "lost_value": _m(mistake.lost_value),
             "total": _m(mistake.total),
         },
+        "measured_assumptions": None
+        if report.measured is None
+        else {
+            name: {
+                "with_error": excess.with_n,
+                "with_error_events": excess.with_events,
+                "without_error": excess.without_n,
+                "without_error_events": excess.without_events,
+                "value": None if excess.value is None else str(excess.value.quantize(Decimal("0.0001"))),
+            }
+            for name, excess in (
+                ("repeat_contact_probability", report.measured.repeat),
+                ("complaint_probability", report.measured.complaint),
+                ("customer_lost_probability", report.measured.lost),
+            )
+        },
         "assumptions": {
             "repeat_contact_probability": str(report.assumptions.repeat_contact_probability),
             "complaint_probability": str(report.assumptions.complaint_probability),

@@ -152,6 +152,43 @@ class MistakeAssumptions:
     customer_lost_probability: Decimal
 
 
+MEASURE_MINIMUM = 30  # contacts (or customers) on each side before a probability is measured rather than assumed
+
+
+@dataclass(frozen=True)
+class Excess:
+    """A probability measured from the data: the share with the event (a repeat contact, a complaint, a customer who
+    did not come back) after a high-impact error (or a bad experience) minus the share without one — what the error
+    adds. `value` is None when either side has fewer than the minimum, and never below 0."""
+
+    with_n: int
+    with_events: int
+    without_n: int
+    without_events: int
+    value: Decimal | None
+
+    @property
+    def with_share(self) -> Decimal | None:
+        return ratio(Decimal(self.with_events), self.with_n)
+
+    @property
+    def without_share(self) -> Decimal | None:
+        return ratio(Decimal(self.without_events), self.without_n)
+
+
+def excess_share(with_events: int, with_n: int, without_events: int, without_n: int, *, minimum: int = MEASURE_MINIMUM) -> Excess:
+    """with_events / with_n − without_events / without_n, at least 0; None when a side has fewer than `minimum`."""
+    value = None
+    if with_n >= minimum and without_n >= minimum:
+        value = max(Decimal(0), Decimal(with_events) / Decimal(with_n) - Decimal(without_events) / Decimal(without_n))
+    return Excess(with_n, with_events, without_n, without_events, value)
+
+
+def measured_or_set(measured: Excess | None, assumed: Decimal) -> Decimal:
+    """The measured probability where there is one, otherwise the one the admin set."""
+    return measured.value if measured is not None and measured.value is not None else assumed
+
+
 @dataclass(frozen=True)
 class MistakeCost:
     errors_reviewed: int

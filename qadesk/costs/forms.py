@@ -96,6 +96,7 @@ class CostSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "complaint_probability",
             "complaint_cost_contacts",
             "customer_lost_probability",
+            "measure_from_data",
         ]
 
 

@@ -43,6 +43,14 @@ class CostSettings(models.Model):
     customer_lost_probability = _share(
         _("customer lost per high-impact error"), default=Decimal("0.02"), help_text=_("A share from 0 to 1.")
     )
+    measure_from_data = models.BooleanField(
+        _("measure these from the data"),
+        default=True,
+        help_text=_(
+            "Where the period has enough reviewed contacts and customers (30 on each side), the three shares are measured "
+            "from the reviews, complaints and customers' returns; the values above are used otherwise."
+        ),
+    )
 
     objects = CostQuerySet.as_manager()
 

@@ -78,6 +78,7 @@ class CostReport:
     costly_customers: list[figures.CustomerServing]
     mistake: MistakeCost | None
     assumptions: MistakeAssumptions
+    measured: MeasuredAssumptions | None = None  # None: the admin chose the set values only
     telephony: OtherCosts | None = None
     missing: list[str] = field(default_factory=list)
 
@@ -337,11 +338,12 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
     if date_from > date_to or (date_to - date_from).days > MAX_DAYS:
         raise InvalidInput(_("The period must run forwards and last at most three years."), field=("from",))
     settings = CostSettings.load()
+    measured = measured_assumptions(date_from, date_to) if settings.measure_from_data else None
     assumptions = MistakeAssumptions(
-        settings.repeat_contact_probability,
-        settings.complaint_probability,
+        figures.measured_or_set(measured.repeat if measured else None, settings.repeat_contact_probability),
+        figures.measured_or_set(measured.complaint if measured else None, settings.complaint_probability),
         settings.complaint_cost_contacts,
-        settings.customer_lost_probability,
+        figures.measured_or_set(measured.lost if measured else None, settings.customer_lost_probability),
     )
     missing: list[str] = []
     labour, costed, without = labour_cost(date_from, date_to)
@@ -372,6 +374,7 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
         costly_customers=[],
         mistake=None,
         assumptions=assumptions,
+        measured=measured,
         telephony=support if support.from_calls else None,
         missing=missing,
     )
@@ -472,6 +475,81 @@ def _costly(report: CostReport, cpi: Decimal, values: dict[str, Decimal | None])
         cursor.execute(sql, [*params, MAX_COSTLY_CUSTOMERS])
         found = {(external_id, segment): n for external_id, segment, n in cursor.fetchall()}
     return figures.costly_customers(found, cpi, values)[:MAX_COSTLY_CUSTOMERS]
+
+
+FCR_DAYS = 7  # a repeat contact: reopened, or the same customer on the same reason within FCR's default 7 days
+RETURN_DAYS = 30  # a customer lost: no new contact on another reason within the loyalty page's default 30 days
+
+
+@dataclass(frozen=True)
+class MeasuredAssumptions:
+    """The three probabilities of "what a mistake costs" as the period's reviewed contacts measure them: the share
+    with a repeat contact, a complaint, or a customer who did not come back, after a high-impact error minus the same
+    share without one (figures.excess_share)."""
+
+    repeat: figures.Excess
+    complaint: figures.Excess
+    lost: figures.Excess
+
+
+def measured_assumptions(date_from: date, date_to: date, *, now: datetime | None = None) -> MeasuredAssumptions:
+    """The contacts with a review submitted in the period, split by whether a review found a high-impact error:
+    - repeat: reopened, or the customer wrote again on the same reason within FCR_DAYS of the resolution
+      (operations.kpis.came_back, FCR's own rule);
+    - complaint: the contact carries the complaint flag;
+    - lost: of the contacts with a customer whose RETURN_DAYS have passed, those whose customer did not write again
+      on another reason within RETURN_DAYS (the loyalty page's proxy for "stays a customer",
+      operations.loyalty.next_other_reason_days).
+    Two queries: the reviewed contacts, then the contacts of their customers from the first of them on."""
+    from qadesk.operations import kpis
+    from qadesk.operations import loyalty as loyalty_figures
+
+    now = now or timezone.now()
+    start, end = _bounds(date_from, date_to)
+    reviews = Review.objects.filter(status=ReviewStatus.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end)
+    reviewed: dict[int, list[Any]] = {}
+    for pk, errors, customer, label, created, resolved, reopens, complaint in reviews.order_by().values_list(
+        "interaction_id",
+        "high_impact_errors",
+        "interaction__customer_id",
+        "interaction__label_id",
+        "interaction__created_at",
+        "interaction__resolved_at",
+        "interaction__reopens",
+        "interaction__complaint",
+    ):
+        row = reviewed.setdefault(pk, [False, customer, label, created, resolved, reopens, complaint])
+        row[0] = row[0] or (errors or 0) > 0
+    customers = {row[1] for row in reviewed.values() if row[1] is not None}
+    later: dict[int, list[tuple[datetime, int | None]]] = defaultdict(list)
+    visits: list[kpis.Visit] = []
+    if customers:
+        since = min(row[3] for row in reviewed.values() if row[1] is not None)
+        for pk, customer, label, created, resolved in (
+            Interaction.objects.filter(customer_id__in=reviews.values("interaction__customer_id"), created_at__gte=since)
+            .order_by()
+            .values_list("id", "customer_id", "label_id", "created_at", "resolved_at")
+            .iterator(chunk_size=5000)
+        ):
+            visits.append(kpis.Visit(key=pk, customer=customer, reason=label, created_at=created, resolved_at=resolved))
+            later[customer].append((created, label))
+    back = kpis.came_back(visits, days=FCR_DAYS)
+    counts = {side: [0, 0, 0, 0, 0] for side in (True, False)}  # contacts, repeats, complaints, watched, not returned
+    for pk, (error, customer, label, created, _resolved, reopens, complaint) in reviewed.items():
+        side = counts[error]
+        side[0] += 1
+        side[1] += bool(reopens) or pk in back
+        side[2] += bool(complaint)
+        if customer is not None and created + timedelta(days=RETURN_DAYS) <= now:
+            side[3] += 1
+            days = loyalty_figures.next_other_reason_days(created, label, later[customer])
+            side[4] += days is None or days > RETURN_DAYS
+    e, o = counts[True], counts[False]
+    return MeasuredAssumptions(
+        repeat=figures.excess_share(e[1], e[0], o[1], o[0]),
+        complaint=figures.excess_share(e[2], e[0], o[2], o[0]),
+        lost=figures.excess_share(e[4], e[3], o[4], o[3]),
+    )
 
 
 def _mistakes(report: CostReport, missing: list[str]) -> None:

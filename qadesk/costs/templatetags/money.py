@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_percent
 from django import template
 from django.utils.translation import get_language, to_locale
@@ -23,10 +24,12 @@ def money(value: Decimal | None, currency: str = "EUR") -> str:
 
 @register.filter
 def percent(value: Decimal | None) -> str:
-    """0.425 → "42,5 %" (one decimal at most); None → "—"."""
+    """0.425 → "42,5%" in Italian, "42,5 %" in French (the locale's own pattern, with one decimal at most); None → "—"."""
     if value is None:
         return "—"
-    return format_percent(value, format="#,##0.#%", locale=_locale())
+    locale = Locale.parse(_locale())
+    pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
+    return format_percent(value, format=pattern, locale=locale)
 
 
 @register.filter
