@@ -1,5 +1,5 @@
 """`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME]
-[--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite]`;
+[--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite] [--new-revision]`;
 `qadesk import complaints FILE` (the complaint register: complaints/commands.py);
 `qadesk import calls FILE` (the phone line's call records: phoneline/commands.py);
 `qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py)."""
