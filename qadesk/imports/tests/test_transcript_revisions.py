@@ -186,3 +186,36 @@ def test_revision_summary_counts_changed_removed_and_added_messages() -> None:
     assert revision_summary(before, [msg("a"), msg("x")]) == "1 changed, 1 removed"
     assert revision_summary(before, [msg("a"), msg("b"), msg("c"), msg("d")]) == "1 added"
     assert revision_summary(before, [msg("z"), msg("b"), msg("y"), msg("d")]) == "2 changed, 1 added"
+
+
+def test_the_import_page_revises_when_asked(
+    settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any, qa_lead, default_scorecard, reviewer
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qadesk.imports.models import ImportUpload
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.DATA_DIR = tmp_path
+    client = Client()
+    client.force_login(qa_lead)
+
+    def upload_and_run(row: dict[str, Any], **options: str) -> str:
+        content = write_jsonl(tmp_path / "rows.jsonl", [row]).read_bytes()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/imports/", {"file": SimpleUploadedFile("rows.jsonl", content)})
+        upload = ImportUpload.objects.order_by("-pk").first()
+        assert upload is not None
+        preview = client.get(f"/imports/{upload.pk}/").content.decode()
+        assert 'name="new_revision"' in preview and "Revise reviewed transcripts" in preview
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(f"/imports/{upload.pk}/run/", {"mode": "all", **options})
+        return client.get(answer.url).content.decode()
+
+    upload_and_run(_chat(1, messages=4))
+    review = _submitted_review("T-1001", reviewer, default_scorecard)
+    upload_and_run(_rewritten(messages=3))
+    assert not TranscriptRevision.objects.exists() and len(_current_bodies()) == 4  # refused: all or nothing
+    upload_and_run(_rewritten(messages=3), new_revision="on")
+    review.refresh_from_db()
+    assert review.transcript is not None and review.transcript.message_count == 4 and len(_current_bodies()) == 3
