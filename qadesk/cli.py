@@ -5,7 +5,7 @@ qadesk migrate                      create or upgrade the database
 qadesk demo [--if-empty]            load the demo contact centre
 qadesk connectors sync NAME         pull what changed from a helpdesk connector now (also: list)
 qadesk import interactions FILE     import JSON Lines or CSV (--skip-invalid, --last-wins, --format,
-                                    --create-missing sop, --invite)
+                                    --create-missing sop, --invite, --new-revision)
 qadesk import survey-responses FILE survey answers collected elsewhere (CSV/JSONL, --skip-invalid)
 qadesk sop import FILE | export     the SOP catalogue as YAML or JSON files
 qadesk survey export|import|templates  surveys as YAML or JSON files; install the six shipped templates

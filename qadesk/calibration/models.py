@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.calibration.querysets import CalibrationSessionQuerySet
-from qadesk.interactions.models import Interaction
+from qadesk.interactions.models import Interaction, TranscriptRevision
 from qadesk.scorecards.models import Criterion, ScorecardVersion
 
 
@@ -76,6 +76,15 @@ class CalibrationItem(models.Model):
 
     session = models.ForeignKey(CalibrationSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="items")
     interaction = models.ForeignKey(Interaction, verbose_name=_("interaction"), on_delete=models.PROTECT, related_name="+")
+    transcript = models.ForeignKey(
+        TranscriptRevision,
+        verbose_name=_("transcript scored"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set when a re-import revised the transcript after the item was chosen: the one scored."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -153,6 +153,7 @@ def vendor_file_import(
     last_wins: bool = False,
     batch_size: int | None = None,
     create_missing: frozenset[str] = frozenset(),
+    new_revision: bool = False,
 ) -> ImportReport:
     """Import a helpdesk's export file (`qadesk import interactions FILE --format zendesk|freshdesk|intercom`)."""
     from qadesk.imports.services import BATCH_SIZE, interactions_import
@@ -171,4 +172,5 @@ def vendor_file_import(
             last_wins=last_wins,
             batch_size=batch_size or BATCH_SIZE,
             create_missing=create_missing,
+            new_revision=new_revision,
         )

@@ -49,6 +49,10 @@ class ImportReportOut(Schema):
     ids: ImportedIdsOut
     changes: list[RowChangeOut]
     sops_created: list[str] = []
+    revised: list[str] = Field(
+        [],
+        description="External ids whose reviewed transcript was replaced (new_revision): the reviews keep the one they scored.",
+    )
     undeclared_fields: list[str] = Field(
         [], description="Custom fields the rows carry that no admin declared: stored as given (a warning)."
     )
@@ -82,13 +86,22 @@ def import_interactions(
     skip_invalid: bool = False,
     last_wins: bool = False,
     create_missing: CreateMissing = None,
+    new_revision: bool = False,
 ) -> dict[str, Any]:
     """Records in the JSON Lines shape of docs/import-format.md; an error's `line` is the record's 1-based index.
 
-    `create_missing=sop`: an unknown SOP code creates a placeholder SOP (listed in `sops_created`) instead of an error."""
+    `create_missing=sop`: an unknown SOP code creates a placeholder SOP (listed in `sops_created`) instead of an error.
+    `new_revision`: a reviewed transcript whose messages changed or went is replaced, the one its reviews scored kept as
+    a revision (listed in `revised`), instead of refusing the row."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
     rows = enumerate(payload.records, 1)
-    report = interactions_import(rows=rows, skip_invalid=skip_invalid, last_wins=last_wins, create_missing=_kinds(create_missing))
+    report = interactions_import(
+        rows=rows,
+        skip_invalid=skip_invalid,
+        last_wins=last_wins,
+        create_missing=_kinds(create_missing),
+        new_revision=new_revision,
+    )
     return _answer(report)
 
 
@@ -104,6 +117,7 @@ def import_interactions_file(
     skip_invalid: bool = False,
     last_wins: bool = False,
     create_missing: CreateMissing = None,
+    new_revision: bool = False,
 ) -> dict[str, Any]:
     """A multipart upload named `file`; the format comes from `fmt` (jsonl or csv) or the file name."""
     import_check_allowed(actor=request.user)  # type: ignore[arg-type]
@@ -113,5 +127,6 @@ def import_interactions_file(
         skip_invalid=skip_invalid,
         last_wins=last_wins,
         create_missing=_kinds(create_missing),
+        new_revision=new_revision,
     )
     return _answer(report)

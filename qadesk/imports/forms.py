@@ -55,3 +55,11 @@ class RunForm(forms.Form):
             ("valid", _("Only the valid rows: leave out the rows with errors")),
         ],
     )
+    new_revision = forms.BooleanField(
+        label=_("Revise reviewed transcripts"),
+        required=False,
+        help_text=_(
+            "A transcript that reviews scored and whose messages this file changes or removes is replaced, the one the "
+            "reviews scored kept as a revision they keep showing. Unticked, such rows are refused."
+        ),
+    )

@@ -81,12 +81,13 @@ def interactions_under_review(pks: list[int]) -> set[int]:
     from qadesk.calibration.models import CalibrationItem
     from qadesk.disputes.models import Dispute, DisputeStatus
 
+    current = {"interaction_id__in": pks, "transcript__isnull": True}  # not those that scored a revision kept already
     found: set[int] = set(
-        Review.objects.filter(interaction_id__in=pks, status=ReviewStatus.SUBMITTED).values_list("interaction_id", flat=True)
+        Review.objects.filter(**current, status=ReviewStatus.SUBMITTED).values_list("interaction_id", flat=True)
     )
-    disputes = Dispute.objects.filter(review__interaction_id__in=pks).exclude(status=DisputeStatus.DECIDED)
-    found.update(disputes.values_list("review__interaction_id", flat=True))
-    found.update(CalibrationItem.objects.filter(interaction_id__in=pks).values_list("interaction_id", flat=True))
+    disputes = Dispute.objects.filter(review__interaction_id__in=pks, review__transcript__isnull=True)
+    found.update(disputes.exclude(status=DisputeStatus.DECIDED).values_list("review__interaction_id", flat=True))
+    found.update(CalibrationItem.objects.filter(**current).values_list("interaction_id", flat=True))
     return found
 
 
@@ -112,26 +113,40 @@ def transcript_edits(before: list[tuple[Any, ...]], messages: list[MessageIn]) -
                 "messages",
                 _(
                     "the reviewed transcript has {before} messages and this row {after}: "
-                    "messages cannot be removed from a reviewed transcript"
+                    "messages cannot be removed from a reviewed transcript (--new-revision keeps it as a revision)"
                 ).format(before=len(before), after=len(messages)),
             )
         )
     for i, (old, msg) in enumerate(zip(before, messages, strict=False)):
-        new = (
-            msg.author, msg.agent, msg.at, msg.body or "", msg.public, msg.language or "", msg.format, *msg.event(),
-            msg.translation or "", msg.translation_language or "",
-        )  # fmt: skip
+        new = _message_tuple(msg)
         edited = [name for name, a, b in zip(MESSAGE_FIELDS, old, new, strict=True) if a != b]
         if edited:
             problems.append(
                 (
                     f"messages[{i}]",
-                    _("changed ({fields}) though the transcript is reviewed: only new messages at its end are taken").format(
-                        fields=", ".join(edited)
-                    ),
+                    _(
+                        "changed ({fields}) though the transcript is reviewed: only new messages at its end are taken "
+                        "(--new-revision keeps it as a revision)"
+                    ).format(fields=", ".join(edited)),
                 )
             )
     return problems
+
+
+def revision_summary(before: list[tuple[Any, ...]], messages: list[MessageIn]) -> str:
+    """What a new transcript revision changes, for the report: "2 changed, 32 removed" (counts of messages)."""
+    changed = sum(1 for old, msg in zip(before, messages, strict=False) if old != _message_tuple(msg))
+    removed, added = max(0, len(before) - len(messages)), max(0, len(messages) - len(before))
+    parts = [(changed, "changed"), (removed, "removed"), (added, "added")]
+    return ", ".join(f"{n} {what}" for n, what in parts if n) or "0 changed"
+
+
+def _message_tuple(msg: MessageIn) -> tuple[Any, ...]:
+    """A message as `transcripts_of` reads a stored one (MESSAGE_FIELDS)."""
+    return (
+        msg.author, msg.agent, msg.at, msg.body or "", msg.public, msg.language or "", msg.format, *msg.event(),
+        msg.translation or "", msg.translation_language or "",
+    )  # fmt: skip
 
 
 def row_digest(raw: Any) -> str:

@@ -43,6 +43,7 @@ from qadesk.imports.reimports import (
     Stored,
     digest,
     interactions_under_review,
+    revision_summary,
     row_digest,
     stored_rows,
     transcript_digest,
@@ -70,7 +71,7 @@ from qadesk.imports.writers import (
 )
 from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
 from qadesk.interactions.selectors import custom_fields_declared
-from qadesk.interactions.services import custom_fields_seen_record, sops_create_placeholders
+from qadesk.interactions.services import custom_fields_seen_record, sops_create_placeholders, transcripts_revise
 from qadesk.reviews.models import Review
 
 MAX_REPORTED_ERRORS = 1000
@@ -125,6 +126,8 @@ class ImportReport:
     people: list[str] = field(default_factory=list)  # agents whose name or e-mail the rows gave (--invite invites them)
     # custom fields the rows carry that no admin declared: stored as given, listed as a warning (first 1,000)
     undeclared_fields: list[str] = field(default_factory=list)
+    # reviewed transcripts replaced with `new_revision`, the one the reviews scored kept (external ids, first 1,000)
+    revised: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -164,11 +167,15 @@ def interactions_import(
     last_wins: bool = False,
     batch_size: int = BATCH_SIZE,
     create_missing: frozenset[str] = frozenset(),
+    new_revision: bool = False,
 ) -> ImportReport:
     """Import (line, record) pairs in one transaction; with errors and not skip_invalid nothing is written.
 
     The same (source, external_id) twice in the rows is an error of the later row, unless `last_wins`.
-    `create_missing={"sop"}`: an unknown SOP code creates a placeholder SOP to complete later, instead of an error."""
+    `create_missing={"sop"}`: an unknown SOP code creates a placeholder SOP to complete later, instead of an error.
+    A transcript that reviews scored may only grow at its end; with `new_revision` a row that changes or removes its
+    messages replaces it all the same, the scored one kept as a revision that the reviews keep showing
+    (interactions.services.transcripts_revise)."""
     report = ImportReport()
     outermost = not connection.in_atomic_block  # its locks end with its own commit
     try:
@@ -179,6 +186,7 @@ def interactions_import(
                     writer=writer_for(connection, batch_size=batch_size),
                     last_wins=last_wins,
                     create_missing=create_missing,
+                    new_revision=new_revision,
                 )
                 try:
                     for batch in _batches(rows, max(1, batch_size)):
@@ -195,7 +203,7 @@ def interactions_import(
         report.created = report.updated = report.unchanged = 0
         report.ids.update(created=[], updated=[], unchanged=[])
         report.changes = []
-        report.sops_created, report.people = [], []
+        report.sops_created, report.people, report.revised = [], [], []
         return report
     report.skipped = report.refused
     report.committed = True
@@ -214,6 +222,7 @@ def interactions_import_file(
     last_wins: bool = False,
     batch_size: int = BATCH_SIZE,
     create_missing: frozenset[str] = frozenset(),
+    new_revision: bool = False,
 ) -> ImportReport:
     """Import a JSON Lines or CSV file (optionally gzipped); the format is guessed from the extension when not given."""
     options: dict[str, Any] = {
@@ -221,6 +230,7 @@ def interactions_import_file(
         "last_wins": last_wins,
         "batch_size": batch_size,
         "create_missing": create_missing,
+        "new_revision": new_revision,
     }
     if isinstance(path_or_stream, str | Path):
         path = Path(path_or_stream)
@@ -346,10 +356,16 @@ class _BatchImport:
     """
 
     def __init__(
-        self, *, report: ImportReport, writer: Writer, last_wins: bool = False, create_missing: frozenset[str] = frozenset()
+        self,
+        *,
+        report: ImportReport,
+        writer: Writer,
+        last_wins: bool = False,
+        create_missing: frozenset[str] = frozenset(),
+        new_revision: bool = False,
     ) -> None:
         self.report, self.writer, self.last_wins = report, writer, last_wins
-        self.create_missing = create_missing
+        self.create_missing, self.new_revision = create_missing, new_revision
         self.pool: ThreadPoolExecutor | None = None
         if writer.background:
             shared = connections[connection.alias]  # the wrapper itself, not the thread-dependent `connection` proxy
@@ -445,6 +461,7 @@ class _BatchImport:
             lookup.trim()
         self.reviewed_transcripts: dict[int, list[tuple[Any, ...]]] = {}  # filled by the checks when transcripts change
         self.protected: dict[int, dict[int, int]] = {}
+        self.revising: dict[int, str] = {}  # interaction id → what the new revision changes (`new_revision`)
         stored = stored_rows({(row.rec.source, row.rec.external_id) for row in parsed}, UPDATED_COLUMNS)
         valid = self._check_references(parsed, refused, names, stored)
         latest: dict[tuple[str, str], _Row] = {}
@@ -543,7 +560,11 @@ class _BatchImport:
         problems: dict[int, list[tuple[str, str]]] = {}
         for line, (pk, row) in changing.items():
             if pk in reviewed:
-                found = transcript_edits(self.reviewed_transcripts.get(pk, []), row.rec.messages)
+                before = self.reviewed_transcripts.get(pk, [])
+                found = transcript_edits(before, row.rec.messages)
+                if found and self.new_revision:
+                    self.revising[pk] = revision_summary(before, row.rec.messages)
+                    found = []
             else:
                 kept = self.protected.get(pk, {})
                 found = (
@@ -652,7 +673,9 @@ class _BatchImport:
         what = [f for f in dict.fromkeys(what) if f not in ("agents", "messages")]
         if hashes[0] != before.handlers_hash:
             what.append("agents")
-        if hashes[1] != before.transcript_hash:
+        if hashes[1] != before.transcript_hash and before.pk in self.revising:
+            what.append(f"messages: new revision ({self.revising[before.pk]}); its reviews keep the transcript they scored")
+        elif hashes[1] != before.transcript_hash:
             appended = len(row.rec.messages) - len(self.reviewed_transcripts.get(before.pk, []))
             what.append(f"messages: +{appended}" if before.pk in self.reviewed_transcripts else "messages")
         return (*values.values(), *hashes), what
@@ -697,6 +720,11 @@ class _BatchImport:
         if handlers:
             InteractionAgent.objects.filter(interaction_id__in=handlers).delete()
         transcripts = [(before.pk, row.rec) for before, row, values in changed if values[-2] != before.transcript_hash]
+        revised = [(pk, rec) for pk, rec in transcripts if pk in self.revising]
+        if revised:  # the scored transcripts move aside, whole: the new ones are then written in full
+            transcripts_revise(interaction_ids=[pk for pk, _rec in revised], at=self.now)
+            room = MAX_REPORTED_IDS - len(self.report.revised)
+            self.report.revised.extend(rec.external_id for _pk, rec in revised[: max(room, 0)])
         if transcripts:
             self._sync_transcripts(transcripts)
 

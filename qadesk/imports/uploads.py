@@ -174,9 +174,10 @@ def _summary(report: ImportReport) -> dict[str, Any]:
     return {key: data[key] for key in keep} | {"rows": report.created + report.updated + report.unchanged + report.refused}
 
 
-def upload_run_enqueue(*, upload: ImportUpload, actor: User, skip_invalid: bool) -> JobRun:
-    """Queue the import of a checked upload (all or nothing, or only the valid rows); a second click while it is queued,
-    running or done gets the same job (a failed one may be run again)."""
+def upload_run_enqueue(*, upload: ImportUpload, actor: User, skip_invalid: bool, new_revision: bool = False) -> JobRun:
+    """Queue the import of a checked upload (all or nothing, or only the valid rows; `new_revision` as in
+    interactions_import, kept in the job's parameters); a second click while it is queued, running or done gets the
+    same job (a failed one may be run again)."""
     import_check_allowed(actor=actor)
     upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.job is not None and upload.job.status != JobStatus.FAILED:
@@ -185,7 +186,9 @@ def upload_run_enqueue(*, upload: ImportUpload, actor: User, skip_invalid: bool)
         raise ApplicationError(_("The file cannot be imported as it is: see the problems above."))
     upload.skip_invalid = skip_invalid
     job = JobRun.objects.create(
-        kind=JOB_KIND, created_by=actor, params={"upload": upload.pk, "name": upload.name, "skip_invalid": skip_invalid}
+        kind=JOB_KIND,
+        created_by=actor,
+        params={"upload": upload.pk, "name": upload.name, "skip_invalid": skip_invalid, "new_revision": new_revision},
     )
     upload.job = job
     upload.save(update_fields=["skip_invalid", "job"])
@@ -203,7 +206,8 @@ def upload_run(*, upload: ImportUpload, job: JobRun) -> ImportReport:
     note = ProgressNote(job)
     try:
         rows = _counted(upload_rows(upload=upload), note, lambda read: read / total if total else 0.0)
-        report = interactions_import(rows=rows, skip_invalid=upload.skip_invalid)
+        new_revision = bool((job.params or {}).get("new_revision"))
+        report = interactions_import(rows=rows, skip_invalid=upload.skip_invalid, new_revision=new_revision)
     except ApplicationError as exc:
         job.finish(status=JobStatus.FAILED, log=str(exc.message))
         raise

@@ -109,7 +109,12 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:preview", pk=upload.pk)
     try:
         with transaction.atomic():
-            upload_run_enqueue(upload=upload, actor=actor, skip_invalid=form.cleaned_data["mode"] == "valid")
+            upload_run_enqueue(
+                upload=upload,
+                actor=actor,
+                skip_invalid=form.cleaned_data["mode"] == "valid",
+                new_revision=form.cleaned_data["new_revision"],
+            )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("imports:preview", pk=upload.pk)

@@ -103,6 +103,16 @@ class MessageOut(Schema):
     translation_language: str = Field(description="The translation's BCP 47 tag, or empty.")
 
 
+class TranscriptRevisionOut(Schema):
+    number: int = Field(description="1 for the first transcript replaced, and so on.")
+    replaced_at: datetime = Field(description="When a re-import replaced it.")
+    message_count: int
+
+
+class TranscriptRevisionDetailOut(TranscriptRevisionOut):
+    messages: list[MessageOut]
+
+
 class InteractionDetailOut(InteractionOut):
     customer: str | None = Field(None, alias="customer.external_id")
     sop: str | None = Field(None, alias="sop.code")
@@ -120,7 +130,17 @@ class InteractionDetailOut(InteractionOut):
     complaint: bool
     custom_fields: dict[str, Any] = Field(description="Custom fields as imported: {key: value}; a date as YYYY-MM-DD.")
     tags: list[str]
-    messages: list[MessageOut]
+    messages: list[MessageOut] = Field(description="The current transcript.")
+    transcript_revisions: list[TranscriptRevisionOut] = Field(
+        description="Transcripts a re-import replaced after reviews scored them (--new-revision), oldest first: the "
+        "reviews keep showing the one they scored (a review's `transcript`)."
+    )
+
+    @staticmethod
+    def resolve_transcript_revisions(obj: Any) -> list[Any]:
+        from qadesk.interactions.selectors import transcript_revisions
+
+        return transcript_revisions(interaction=obj)
 
     @staticmethod
     def resolve_agents(obj: Any) -> list[str]:
@@ -128,10 +148,14 @@ class InteractionDetailOut(InteractionOut):
 
     @staticmethod
     def resolve_messages(obj: Any) -> list[Any]:
-        messages = list(obj.messages.all())
-        if getattr(obj, "agent_hidden", False):
-            return [MessageOut.model_validate(m).model_copy(update={"agent": None}) for m in messages]
-        return messages
+        return _messages_shown(obj, list(obj.messages.all()))
+
+
+def _messages_shown(interaction: Any, messages: list[Any]) -> list[Any]:
+    """The messages as the reader may see them: no author named while they score the contact blind to the agent."""
+    if getattr(interaction, "agent_hidden", False):
+        return [MessageOut.model_validate(m).model_copy(update={"agent": None}) for m in messages]
+    return messages
 
 
 class PagedInteractionOut(Schema):
@@ -204,3 +228,23 @@ def get_interaction(request: HttpRequest, interaction_id: int) -> Any:
     from qadesk.interactions.selectors import interaction_detail
 
     return interaction_detail(actor=request.user, pk=interaction_id)  # type: ignore[arg-type]
+
+
+@router.get("/{interaction_id}/transcripts/{number}", response=TranscriptRevisionDetailOut)
+def get_transcript_revision(request: HttpRequest, interaction_id: int, number: int) -> Any:
+    """A transcript a re-import replaced after reviews scored it, with its messages as they were scored; 404 if none."""
+    from django.http import Http404
+
+    from qadesk.interactions.selectors import interaction_detail, transcript_messages, transcript_revisions
+
+    interaction = interaction_detail(actor=request.user, pk=interaction_id)  # type: ignore[arg-type]
+    revision = next((r for r in transcript_revisions(interaction=interaction) if r.number == number), None)
+    if revision is None:
+        raise Http404
+    messages = transcript_messages(interaction=interaction, transcript=revision)
+    return {
+        "number": revision.number,
+        "replaced_at": revision.replaced_at,
+        "message_count": revision.message_count,
+        "messages": _messages_shown(interaction, messages),
+    }

@@ -339,6 +339,30 @@ class InteractionAgent(models.Model):
         return f"{self.interaction_id}#{self.position}: {self.agent_id}"
 
 
+class TranscriptRevision(models.Model):
+    """A transcript as it stood before a re-import replaced it (`qadesk import --new-revision`): kept because reviews,
+    disputes or a calibration scored it. Its messages are the very rows they scored, moved out of the interaction's
+    current transcript (`Message.revision` set, `Message.interaction` empty), so a review of one message still points
+    at that message. Reviews and calibration items that scored it point at it (`transcript`); numbered from 1 per
+    interaction, oldest first."""
+
+    interaction = models.ForeignKey(
+        Interaction, verbose_name=_("interaction"), on_delete=models.CASCADE, related_name="transcript_revisions"
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    message_count = models.PositiveIntegerField(_("messages"), default=0)
+    replaced_at = models.DateTimeField(_("replaced"), help_text=_("When a re-import replaced it with a newer transcript."))
+
+    class Meta:
+        ordering = ["interaction", "number"]
+        verbose_name = _("transcript revision")
+        verbose_name_plural = _("transcript revisions")
+        constraints = [models.UniqueConstraint(fields=["interaction", "number"], name="transcript_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_id} t{self.number}"
+
+
 class Message(models.Model):
     """One message of a transcript. Bodies are customer-written: plain text is always rendered escaped, an HTML body
     (body_format html) only through the allow-list sanitiser (interactions/html.py). The body is kept as imported.
@@ -349,9 +373,26 @@ class Message(models.Model):
     it. A message may carry a machine `translation` of its body (in `translation_language`) beside the original.
     """
 
-    # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade.
+    # No index of its own: the unique (interaction, position) constraint serves lookups and the cascade. Empty for a
+    # message of an earlier transcript kept for its reviews (then `revision` holds it): it is no longer the contact's.
     interaction = models.ForeignKey(
-        Interaction, verbose_name=_("interaction"), on_delete=models.CASCADE, related_name="messages", db_index=False
+        Interaction,
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+        db_index=False,
+        null=True,
+        blank=True,
+    )
+    revision = models.ForeignKey(
+        TranscriptRevision,
+        verbose_name=_("transcript revision"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+        null=True,
+        blank=True,
+        db_index=False,
+        help_text=_("Set on the messages of a replaced transcript that reviews scored."),
     )
     position = models.PositiveIntegerField(_("position"))
     author_role = models.CharField(_("author"), max_length=20, choices=AuthorRole.choices)
@@ -400,7 +441,17 @@ class Message(models.Model):
         ordering = ["interaction", "position"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        constraints = [models.UniqueConstraint(fields=["interaction", "position"], name="message_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["interaction", "position"], name="message_position"),
+            # Also serves reading a revision's messages in order (few rows: only transcripts replaced after review).
+            models.UniqueConstraint(
+                fields=["revision", "position"], condition=models.Q(revision__isnull=False), name="message_revision_position"
+            ),
+            # A message belongs to the current transcript or to a kept revision: never to neither.
+            models.CheckConstraint(
+                condition=models.Q(interaction__isnull=False) | models.Q(revision__isnull=False), name="message_has_a_transcript"
+            ),
+        ]
         # Only events are indexed (a few per transcript): "has event X" finds its interactions without reading messages.
         indexes = [
             models.Index(fields=["event_name", "interaction"], condition=models.Q(author_role="event"), name="message_event_name")

@@ -39,6 +39,7 @@ from qadesk.interactions.models import (
     InteractionAgent,
     Message,
     Sop,
+    TranscriptRevision,
 )
 from qadesk.interactions.querysets import InteractionQuerySet
 from qadesk.interactions.search import SEARCH_CONFIGS, websearch_terms
@@ -212,7 +213,8 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         # A rare text (or one found nowhere) is read through the index as a list of ids, as one agent's contacts are:
         # the planner cannot tell a missing word from a rare one and walked every interaction (3.3 s at 100,000). A
         # common one is not: reading 20,000 matching messages first cost more than the walk, which soon fills a page.
-        matching = Message.objects.filter(message_text_match(str(filters["text"])))
+        # Messages of kept revisions (no interaction) are no contact's transcript any more.
+        matching = Message.objects.filter(message_text_match(str(filters["text"])), interaction__isnull=False)
         rare = connection.vendor == "postgresql" and _estimated_rows(matching) <= ID_LIST_MAX
         few = _few_ids(matching.values_list("interaction_id", flat=True)) if rare else None
         qs = qs.filter(Exists(matching.filter(interaction=OuterRef("pk"))) if few is None else _id_in(sorted(set(few))))
@@ -377,15 +379,32 @@ def interaction_detail(*, actor: User, pk: int) -> Interaction:
     """One interaction the actor may see, with handlers in order and the transcript loaded; 404 otherwise.
 
     `agent_hidden` is true while the actor scores it in a calibration session that hides the agent's name: pages and
-    the API then name no agent (the credited one, the handlers, the transcript's authors).
+    the API then name no agent (the credited one, the handlers, the transcript's authors). `transcript_revised` is true
+    when a re-import replaced a transcript that reviews scored (kept as revisions: `transcript_revisions`).
     """
     qs = _with_agent_hidden(Interaction.objects.visible_to(actor), actor)
+    qs = qs.annotate(transcript_revised=Exists(TranscriptRevision.objects.filter(interaction=OuterRef("pk"))))
     qs = qs.select_related("customer", "team", "site", "label", "sop", "agent")
     qs = qs.prefetch_related(
         Prefetch("handlers", queryset=InteractionAgent.objects.select_related("agent").order_by("position")),
         Prefetch("messages", queryset=Message.objects.select_related("agent").order_by("position")),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def transcript_messages(*, interaction: Interaction, transcript: TranscriptRevision | None = None) -> list[Message]:
+    """The messages of a transcript in order: a kept revision's (what a review scored), else the interaction's
+    current ones (prefetched by interaction_detail)."""
+    if transcript is None:
+        return list(interaction.messages.all())
+    return list(transcript.messages.select_related("agent").order_by("position"))
+
+
+def transcript_revisions(*, interaction: Interaction) -> list[TranscriptRevision]:
+    """The transcripts a re-import replaced after reviews scored them, oldest first (none unless `transcript_revised`)."""
+    if not getattr(interaction, "transcript_revised", True):
+        return []
+    return list(TranscriptRevision.objects.filter(interaction=interaction).order_by("number"))
 
 
 def custom_fields_declared() -> dict[str, tuple[str, list[str]]]:

@@ -1,22 +1,25 @@
-"""Writing the SOP catalogue: import a YAML/JSON catalogue, save one SOP from its page, create placeholders."""
+"""Writing the SOP catalogue (import a YAML/JSON catalogue, save one SOP from its page, create placeholders), custom
+fields and label names, and keeping a reviewed transcript as a revision when a re-import replaces it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from qadesk.accounts.models import Role, User
 from qadesk.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from qadesk.core.validation import error_messages
-from qadesk.interactions.models import CustomField, CustomFieldSeen, FieldType, Label, Sop
+from qadesk.interactions.models import CustomField, CustomFieldSeen, FieldType, Label, Message, Sop, TranscriptRevision
 from qadesk.interactions.sops import SopIn, steps_read, steps_stored
 
 _FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,50}")
@@ -251,3 +254,46 @@ def label_names_save(*, actor: User, label: Label, name: str, names: dict[str, s
     label.name, label.names = name, new_names
     label.save(update_fields=["name", "names"])
     return True
+
+
+def transcripts_revise(*, interaction_ids: Iterable[int], at: datetime) -> dict[int, int]:
+    """Keep the current transcripts of these interactions as new revisions, before a re-import replaces them
+    (`--new-revision`): their messages move, as the same rows, into a `TranscriptRevision`, and the reviews and
+    calibration items that scored them point at it. Returns interaction id → the new revision's number.
+
+    Pinned: every review of it submitted at least once, under a dispute not yet decided, or of one message (its
+    message moves); every calibration item. A draft never submitted scores the new transcript. Reviews already pinned
+    to an earlier revision keep theirs. A few statements whatever the number of interactions."""
+    from qadesk.calibration.models import CalibrationItem
+    from qadesk.disputes.models import DisputeStatus
+    from qadesk.reviews.models import Review, ReviewStatus
+
+    ids = sorted(set(interaction_ids))
+    if not ids:
+        return {}
+    last = dict(
+        TranscriptRevision.objects.filter(interaction_id__in=ids)
+        .values("interaction_id")
+        .annotate(n=Max("number"))
+        .values_list("interaction_id", "n")
+    )
+    per_interaction = Message.objects.filter(interaction_id__in=ids).values("interaction_id")
+    counts = dict(per_interaction.annotate(n=Count("id")).values_list("interaction_id", "n"))
+    TranscriptRevision.objects.bulk_create(
+        TranscriptRevision(interaction_id=pk, number=last.get(pk, 0) + 1, message_count=counts.get(pk, 0), replaced_at=at)
+        for pk in ids
+    )
+    # The revision just made for the row's interaction (its highest number), as a subquery of each UPDATE below: SET
+    # expressions read the row as it was, so the message's interaction id still names it while it is emptied.
+    newest = TranscriptRevision.objects.filter(interaction_id=OuterRef("interaction_id")).order_by("-number").values("pk")[:1]
+    Message.objects.filter(interaction_id__in=ids).update(revision=Subquery(newest), interaction=None)
+    undecided = [DisputeStatus.OPEN, DisputeStatus.ESCALATED]
+    saw = (
+        Q(status=ReviewStatus.SUBMITTED)
+        | Q(submitted_at__isnull=False)
+        | Q(message__isnull=False)
+        | Q(pk__in=Review.objects.filter(interaction_id__in=ids, disputes__status__in=undecided).values("pk"))
+    )
+    Review.objects.filter(saw, interaction_id__in=ids, transcript__isnull=True).update(transcript=Subquery(newest))
+    CalibrationItem.objects.filter(interaction_id__in=ids, transcript__isnull=True).update(transcript=Subquery(newest))
+    return {pk: last.get(pk, 0) + 1 for pk in ids}

@@ -16,6 +16,7 @@ from qadesk.interactions.selectors import (
     interaction_list,
     interaction_page_rows,
     open_assignments_by_interaction,
+    transcript_revisions,
 )
 from qadesk.interactions.tables import interaction_rows
 from qadesk.reviews.forms import AssignmentForm
@@ -59,16 +60,23 @@ def interaction_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def interaction_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """One interaction: facts, transcript, the reviews of it the user may see and the automatic checks."""
+    """One interaction: facts, transcript, the reviews of it the user may see and the automatic checks.
+
+    `?transcript=N` shows revision N, a transcript a re-import replaced after reviews scored it, instead of the
+    current one."""
     interaction = interaction_detail(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    revisions = transcript_revisions(interaction=interaction)
+    shown = next((r for r in revisions if str(r.number) == request.GET.get("transcript")), None)
     reviews = (
         Review.objects.visible_to(request.user)  # type: ignore[arg-type]
         .filter(interaction=interaction)
-        .select_related("reviewer", "agent", "scorecard_version__scorecard", "message")
+        .select_related("reviewer", "agent", "scorecard_version__scorecard", "message", "transcript")
         .order_by("-created_at")
     )
     context = {
         "interaction": interaction,
+        "revisions": revisions,
+        "transcript": shown,
         "reviews": reviews,
         "pass_mark": OrgSettings.load().pass_mark,
         "assign_form": _assign_form(request.user),  # type: ignore[arg-type]

@@ -69,6 +69,11 @@ class ReviewOut(Schema):
     original_score: float | None = Field(description="The score as first submitted, before any revision.")
     acknowledged_at: datetime | None = Field(description="When the agent confirmed reading the review.")
     scores_locked: bool = Field(description="True after a rejected dispute, until a QA lead reopens the review.")
+    transcript: int | None = Field(
+        None,
+        description="The transcript revision the review scored, when a re-import revised the transcript after it "
+        "(GET /interactions/{id}/transcripts/{number}); null: the current transcript.",
+    )
 
     # Resolvers, not dotted aliases ("agent.username"): ninja resolves an alias through Django's template Variable.
     @staticmethod
@@ -78,6 +83,10 @@ class ReviewOut(Schema):
     @staticmethod
     def resolve_agent(obj: Any) -> str:
         return str(obj.agent.username)
+
+    @staticmethod
+    def resolve_transcript(obj: Any) -> int | None:
+        return int(obj.transcript.number) if obj.transcript_id else None
 
 
 class ReviewDetailOut(ReviewOut):
@@ -158,6 +167,7 @@ _LIST_COLUMNS = (
     "original_score",
     "acknowledged_at",
     "scores_locked",
+    "transcript__number",
 )
 
 
@@ -181,6 +191,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "original_score": row["original_score"],
         "acknowledged_at": row["acknowledged_at"],
         "scores_locked": row["scores_locked"],
+        "transcript": row["transcript__number"],
     }
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent
-from qadesk.interactions.models import Interaction, Message
+from qadesk.interactions.models import Interaction, Message, TranscriptRevision
 from qadesk.reviews.querysets import ReviewQuerySet
 from qadesk.scorecards.models import Criterion, ScorecardVersion
 
@@ -27,6 +27,15 @@ class Review(models.Model):
         blank=True,
         related_name="reviews",
         help_text=_("Set when one agent message is reviewed instead of the whole interaction."),
+    )
+    transcript = models.ForeignKey(
+        TranscriptRevision,
+        verbose_name=_("transcript scored"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text=_("Set when a re-import revised the transcript after this review: the one it scored. Empty: the current one."),
     )
     scorecard_version = models.ForeignKey(
         ScorecardVersion, verbose_name=_("scorecard version"), on_delete=models.PROTECT, related_name="reviews"

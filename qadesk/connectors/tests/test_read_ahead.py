@@ -74,3 +74,13 @@ def test_parallel_stops_the_page_on_any_other_error() -> None:
             fetcher.map(fetch, range(3))
     finally:
         fetcher.close()
+
+
+def test_parallel_keeps_the_order_of_a_full_page_and_of_none() -> None:
+    """Each connection works through every 4th item (one task per connection): the results still come in order."""
+    fetcher = Parallel(HttpClient(base_url="http://127.0.0.1:9", headers={}))
+    try:
+        assert fetcher.map(lambda own, item: item, []) == []
+        assert fetcher.map(lambda own, item: item * 2, range(1001)) == [i * 2 for i in range(1001)]
+    finally:
+        fetcher.close()

@@ -163,3 +163,21 @@ class TestSchedule:
         assert enqueue_due_connector_syncs.call() == 1
         job = JobRun.objects.get(kind=JOB_KIND)
         assert job.task_path.endswith("sync_connector") and job.created_by is None
+
+
+@pytest.mark.django_db
+def test_a_page_goes_to_the_import_as_json_lines_with_the_same_checks() -> None:
+    """A helpdesk's text that no database can hold is refused by field, the other rows of the page imported; the rows
+    reach the import as JSON text, so a repeated page is recognised by its bytes (unchanged, not validated again)."""
+    from qadesk.connectors.services import _as_json_lines
+    from qadesk.imports.services import interactions_import
+    from qadesk.imports.tests.helpers import record
+
+    rows = [record(1, subject="nul \x00 here"), record(2, subject="lone \ud800"), record(3)]
+    lines = list(_as_json_lines(rows))
+    assert [line for line, _text in lines] == [1, 2, 3] and all(isinstance(text, bytes) for _line, text in lines)
+    report = interactions_import(rows=lines, skip_invalid=True)
+    assert [(e.line, e.field) for e in report.errors] == [(1, "subject"), (2, "subject")]
+    assert report.ids["created"] == ["T-1003"]
+    again = interactions_import(rows=_as_json_lines(rows[2:]), skip_invalid=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)

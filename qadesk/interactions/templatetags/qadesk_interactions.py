@@ -37,6 +37,14 @@ def transcript_blocks(messages: Iterable[Any], focus: int | None = None) -> list
     return fold_runs(messages, focus=focus if isinstance(focus, int) else None)
 
 
+@register.simple_tag
+def transcript_of(interaction: Any, transcript: Any = None) -> list[Any]:
+    """The messages to show: the kept revision a review scored, when given, else the interaction's current ones."""
+    from qadesk.interactions.selectors import transcript_messages
+
+    return transcript_messages(interaction=interaction, transcript=transcript or None)
+
+
 @register.filter
 def any_fold(blocks: Iterable[Any]) -> bool:
     """Whether a transcript has a folded run (then its tools offer "Expand all")."""

@@ -1,5 +1,5 @@
 """`qadesk import interactions FILE [--format jsonl|csv|zendesk|freshdesk|intercom] [--source NAME]
-[--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite]`;
+[--skip-invalid] [--last-wins] [--batch-size N] [--create-missing sop] [--invite] [--new-revision]`;
 `qadesk import complaints FILE` (the complaint register: complaints/commands.py);
 `qadesk import calls FILE` (the phone line's call records: phoneline/commands.py);
 `qadesk import survey-responses FILE [--skip-invalid]` (qadesk/surveys/commands.py)."""
@@ -56,6 +56,12 @@ class Command(BaseCommand):
             help="The same source and external_id on several lines: keep the last (default: an error of the later lines).",
         )
         interactions.add_argument(
+            "--new-revision",
+            action="store_true",
+            help="A reviewed transcript whose messages changed or went: store the new one as a revision (the reviews keep "
+            "the one they scored) instead of refusing the row.",
+        )
+        interactions.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help=f"Rows written per batch (default {BATCH_SIZE})."
         )
         complaint_commands.add_import_parser(sub)
@@ -92,6 +98,7 @@ class Command(BaseCommand):
                     last_wins=last_wins,
                     batch_size=batch_size,
                     create_missing=frozenset(options["create_missing"]),
+                    new_revision=options["new_revision"],
                 )
             else:
                 report = interactions_import_file(
@@ -101,6 +108,7 @@ class Command(BaseCommand):
                     last_wins=last_wins,
                     batch_size=batch_size,
                     create_missing=frozenset(options["create_missing"]),
+                    new_revision=options["new_revision"],
                 )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
@@ -111,6 +119,12 @@ class Command(BaseCommand):
         if not report.committed:
             message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
             raise CommandError(message.format(rows=report.refused))
+        if report.revised:
+            self.stdout.write(
+                _("Transcripts revised after review (the reviews keep the one they scored): {ids}").format(
+                    ids=", ".join(report.revised)
+                )
+            )
         if report.sops_created:
             self.stdout.write(_("SOPs to complete: {codes}").format(codes=", ".join(report.sops_created)))
         if options["invite"]:
