@@ -153,3 +153,17 @@ def test_not_applicable_without_agent_words_or_in_another_language() -> None:
     assert spelling(conv("en", ("customer", "Hello?"))).verdict == "na"
     assert spelling(conv("en", ("customer", "Hello?"), ("agent", "123 456"))).verdict == "na"
     assert spelling(conv("de", ("customer", "Hallo"), ("agent", "Guten Tag"))).verdict == "na"
+
+
+def test_evidence_notes_read_as_words_in_the_users_language() -> None:
+    from django.utils import translation
+
+    from qadesk.autoqa.names import note_name
+
+    assert note_name("spelling:receive|relieve") == "misspelt; suggestions: receive, relieve"
+    assert note_name("grammar:a_an:an") == "'a' before a vowel; suggestion: an"
+    assert note_name("grammar:capital_after_stop:It") == "capital letter missing after a full stop; suggestion: It"
+    with translation.override("it"):
+        assert note_name("spelling:rimborso") == "errore di ortografia; suggerimenti: rimborso"
+    with translation.override("fr"):
+        assert note_name("grammar:ca_cedilla:ça") == "« ça » prend une cédille ; suggestion : ça"
