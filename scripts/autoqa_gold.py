@@ -543,6 +543,323 @@ SETS: dict[str, list[tuple[str, str, list[tuple[str, float, str]], tuple[str, ..
 }
 
 
+# Spelling and grammar (criterion `spelling`): every conversation above passes (written and proof-read by hand), and
+# these, written by hand too, are judged on spelling alone — misspellings and grammar slips of the agent, and hard
+# negatives: the customer's typos, a typo inside a quote, names, codes, links, e-mail addresses, an English term in
+# an Italian or French reply, brands in capitals or mixed case.
+SPELLING_SETS: dict[str, list[tuple[str, str, list[tuple[str, float, str]], str]]] = {
+    "it": [
+        (
+            "it-s01",
+            "chat",
+            [
+                ("customer", 0, "Il pacco non è arrivato."),
+                ("agent", 1, "Mi dispiace, verifico subito la spedizzione e le scrivo entro oggi."),
+            ],
+            F,
+        ),
+        (
+            "it-s02",
+            "chat",
+            [
+                ("customer", 0, "Qual è lo stato del rimborso?"),
+                ("agent", 1, "Qual'è il numero dell'ordine? Così controllo il rimborso."),
+            ],
+            F,
+        ),
+        (
+            "it-s03",
+            "email",
+            [
+                ("customer", 0, "Buongiorno, ho ricevuto un prodoto rotto e vorrei il rimborzo."),
+                (
+                    "agent",
+                    5,
+                    "Buongiorno Franco, mi dispiace per il prodotto danneggiato: ho avviato il rimborso, riceverà l'accredito entro cinque giorni lavorativi.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "it-s04",
+            "chat",
+            [
+                ("customer", 0, "Ciao, il codice non funziona."),
+                (
+                    "agent",
+                    1,
+                    "Ho controllato il codice XK42PLM e il link https://negozio.example.it/resi: le ho aperto un ticket, le mando il feedback per email a franco.neri@example.it.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "it-s05",
+            "chat",
+            [
+                ("customer", 0, "Avete ricevuto la foto?"),
+                ("agent", 1, "Sì, l'abbiamo ricevuta. Le invio un pò di istruzioni perchè possa completare il reso."),
+            ],
+            F,
+        ),
+        (
+            "it-s06",
+            "email",
+            [
+                ("customer", 0, 'Mi avete scritto "il pacco é partito" ma non è vero.'),
+                (
+                    "agent",
+                    5,
+                    'Lei ha citato "il pacco é partito": mi scuso, il messaggio era sbagliato. Il pacco partirà domani con Bartolini.',
+                ),
+            ],
+            P,
+        ),
+        (
+            "it-s07",
+            "chat",
+            [
+                ("customer", 0, "Posso pagare con PayPal?"),
+                ("agent", 1, "Certo, accettiamo PayPal e le carte prepagate. il pagamento è immediato."),
+            ],
+            F,
+        ),
+        (
+            "it-s08",
+            "chat",
+            [
+                ("customer", 0, "Quando arriva il corriere?"),
+                ("agent", 1, "Il corriere passerà domani mattina: riceverà un SMS con l'orario di consegna."),
+            ],
+            P,
+        ),
+        (
+            "it-s09",
+            "chat",
+            [
+                ("customer", 0, "Grazie mille."),
+                ("agent", 1, "Di niente, e scusi per l'attesa: il nostro sistema ha avuto un rallentamento stamattina."),
+            ],
+            P,
+        ),
+        (
+            "it-s10",
+            "chat",
+            [
+                ("customer", 0, "Posso cambiare indirizzo?"),
+                ("agent", 1, "Si, posso modificare l'indirizo fino alla partenza del pacco."),
+            ],
+            F,
+        ),
+    ],
+    "fr": [
+        (
+            "fr-s01",
+            "chat",
+            [
+                ("customer", 0, "Mon colis n'est pas arrivé."),
+                ("agent", 1, "Je suis désolée, je vérifie tout de suite la livraison et je vous répons dans la journée."),
+            ],
+            F,
+        ),
+        (
+            "fr-s02",
+            "chat",
+            [
+                ("customer", 0, "Vous avez reçu ma photo ?"),
+                ("agent", 1, "Oui, merci! Je transmets le dossier au service technique."),
+            ],
+            F,
+        ),
+        (
+            "fr-s03",
+            "email",
+            [
+                ("customer", 0, "Bonjour, j'ai recu un produit cassé et je voudrais un rembourssement."),
+                (
+                    "agent",
+                    5,
+                    "Bonjour Martine, je suis désolée pour le produit abîmé : j'ai lancé le remboursement, vous le recevrez sous cinq jours ouvrés.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "fr-s04",
+            "chat",
+            [
+                ("customer", 0, "Le code ne marche pas."),
+                (
+                    "agent",
+                    1,
+                    "J'ai vérifié le code ZQ71KLX et le lien https://boutique.example.fr/retours : je vous ai ouvert un ticket, le tracking est envoyé à martine.roux@example.fr.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "fr-s05",
+            "chat",
+            [
+                ("customer", 0, "Merci pour votre aide."),
+                ("agent", 1, "Avec plaisir. ca marche maintenant, vous pouvez vous connecter."),
+            ],
+            F,
+        ),
+        (
+            "fr-s06",
+            "email",
+            [
+                ("customer", 0, "Vous m'avez écrit « le colis est partit » mais c'est faux."),
+                (
+                    "agent",
+                    5,
+                    "Vous citez « le colis est partit » : je m'excuse, ce message était erroné. Le colis partira demain avec Chronopost.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "fr-s07",
+            "chat",
+            [
+                ("customer", 0, "Je peux payer avec PayPal ?"),
+                ("agent", 1, "Bien sûr, nous acceptons PayPal et les cartes prépayées. Le paiement est immédiat."),
+            ],
+            P,
+        ),
+        (
+            "fr-s08",
+            "chat",
+            [
+                ("customer", 0, "Quand passe le livreur ?"),
+                ("agent", 1, "Le livreur passera demain matin : vous recevrez un SMS avec l'heure de livraison."),
+            ],
+            P,
+        ),
+        (
+            "fr-s09",
+            "chat",
+            [
+                ("customer", 0, "Je peux changer l'adresse ?"),
+                ("agent", 1, "Oui, je peux modifier l'adresse jusqu'au départ du colis. Votre commende est en préparation."),
+            ],
+            F,
+        ),
+        (
+            "fr-s10",
+            "chat",
+            [
+                ("customer", 0, "Merci beaucoup."),
+                ("agent", 1, "Je vous en prie, et désolée pour l'attente : notre système a été ralenti ce matin."),
+            ],
+            P,
+        ),
+    ],
+    "en": [
+        (
+            "en-s01",
+            "chat",
+            [
+                ("customer", 0, "My parcel hasn't arrived."),
+                ("agent", 1, "I'm sorry, I will check the delivery and get back to you by tomorow."),
+            ],
+            F,
+        ),
+        (
+            "en-s02",
+            "chat",
+            [
+                ("customer", 0, "Did you get my photo?"),
+                ("agent", 1, "Yes, thanks. It looks like a issue with the hinge, I'll send a replacement."),
+            ],
+            F,
+        ),
+        (
+            "en-s03",
+            "email",
+            [
+                ("customer", 0, "Hi, I recieved a broken product and I want a refund."),
+                (
+                    "agent",
+                    5,
+                    "Hi Gareth, I'm sorry about the damaged product: I've issued the refund, you'll see it within five business days.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "en-s04",
+            "chat",
+            [
+                ("customer", 0, "The code doesn't work."),
+                (
+                    "agent",
+                    1,
+                    "I checked the code QW83ZPL and the link https://shop.example.com/returns: I've opened a ticket and emailed the tracking to gareth.lloyd@example.com.",
+                ),
+            ],
+            P,
+        ),
+        (
+            "en-s05",
+            "chat",
+            [("customer", 0, "Thanks for your help."), ("agent", 1, "You're welcome. i have also added a note to your account.")],
+            F,
+        ),
+        (
+            "en-s06",
+            "email",
+            [
+                ("customer", 0, 'You wrote "your parcel has shiped" but it hasn\'t.'),
+                (
+                    "agent",
+                    5,
+                    'You quoted "your parcel has shiped": I apologise, that message was wrong. The parcel leaves tomorrow with DPD.',
+                ),
+            ],
+            P,
+        ),
+        (
+            "en-s07",
+            "chat",
+            [
+                ("customer", 0, "Can I pay with PayPal?"),
+                ("agent", 1, "Of course, we accept PayPal and prepaid cards. The payment is immediate."),
+            ],
+            P,
+        ),
+        (
+            "en-s08",
+            "chat",
+            [
+                ("customer", 0, "When is the courier coming?"),
+                ("agent", 1, "The courier will come tomorrow morning: you'll get an SMS with the delivery time."),
+            ],
+            P,
+        ),
+        (
+            "en-s09",
+            "chat",
+            [
+                ("customer", 0, "Can I change the address?"),
+                ("agent", 1, "Yes, I can change the adress until the parcel leaves the the warehouse."),
+            ],
+            F,
+        ),
+        (
+            "en-s10",
+            "chat",
+            [
+                ("customer", 0, "Thank you so much."),
+                ("agent", 1, "My pleasure, and sorry for the wait: our system was slow this morning."),
+            ],
+            P,
+        ),
+    ],
+}
+
+
 def record(language: str, ident: str, channel: str, turns: list[tuple[str, float, str]], verdicts: tuple[str, ...]) -> dict:
     messages = [
         {"author": role, "at": (START + timedelta(minutes=minute)).isoformat().replace("+00:00", "Z"), "body": body}
@@ -555,14 +872,21 @@ def record(language: str, ident: str, channel: str, turns: list[tuple[str, float
         "language": language,
         "created_at": messages[0]["at"],
         "messages": messages,
-        "gold": dict(zip(CRITERIA, verdicts, strict=True)),
+        "gold": dict(zip(CRITERIA, verdicts, strict=True)) | {"spelling": P},
     }
+
+
+def spelling_record(language: str, ident: str, channel: str, turns: list[tuple[str, float, str]], verdict: str) -> dict:
+    line = record(language, ident, channel, turns, ("na",) * len(CRITERIA))
+    line["gold"] = {"spelling": verdict}
+    return line
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for language, items in SETS.items():
         lines = [json.dumps(record(language, *item), ensure_ascii=False) for item in items]
+        lines += [json.dumps(spelling_record(language, *item), ensure_ascii=False) for item in SPELLING_SETS[language]]
         (OUT / f"{language}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

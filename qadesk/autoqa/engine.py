@@ -60,6 +60,7 @@ class Conversation:
     label: str = ""  # the contact reason's code, "" when none
     sop: str = ""  # the SOP's code, "" when none
     sops: Mapping[str, SopSpec] = field(default_factory=dict)  # the SOP catalogue by code
+    names: tuple[str, ...] = ()  # people's names the interaction gives (its agent's), never checked for spelling
     agent: tuple[Msg, ...] = field(init=False)
     customer: tuple[Msg, ...] = field(init=False)
     rules_language: str = field(init=False)  # whose phrase lists apply: `language` when supported, else guessed

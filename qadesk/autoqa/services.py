@@ -74,9 +74,11 @@ def conversation_of(
     values = interaction
     if isinstance(values, Interaction):
         label, sop = (values.label.code if values.label else ""), (values.sop.code if values.sop else "")
+        agent_name = values.agent.display_name if values.agent else ""
         get = lambda name: getattr(values, name)  # noqa: E731
     else:
         label, sop, get = values.get("label__code") or "", values.get("sop__code") or "", values.get
+        agent_name = values.get("agent__display_name") or ""
     messages = tuple(
         Msg(row["id"], row["author_role"], message_text(row["body"], row["body_format"]), row["sent_at"], row.get("position", 0))
         for row in rows
@@ -89,6 +91,7 @@ def conversation_of(
         label=label,
         sop=sop,
         sops=sops or {},
+        names=(agent_name,) if agent_name else (),
     )
 
 
@@ -268,7 +271,7 @@ def autoqa_check_batch(*, interaction_ids: list[int], chosen: list[Detector] | N
     signature = detector_signature(chosen, digest)
     heads = list(
         Interaction.objects.filter(pk__in=interaction_ids).values(
-            "pk", "language", "channel", "transcript_hash", "label__code", "sop__code"
+            "pk", "language", "channel", "transcript_hash", "label__code", "sop__code", "agent__display_name"
         )
     )
     transcripts = interaction_transcripts(interaction_ids=[h["pk"] for h in heads])

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from qadesk.autoqa.engine import FAIL, PASS, SUPPORTED_LANGUAGES, Conversation, Detector, Finding, Span, na, register
+from qadesk.autoqa.engine import FAIL, PASS, SUPPORTED_LANGUAGES, Conversation, Detector, Finding, Msg, Span, na, register
 from qadesk.autoqa.rules import guess_language
+
+
+def message_language(conv: Conversation, msg: Msg) -> str:
+    """One message's language from its own function words (at least 3), or ""; computed once per conversation."""
+    key = ("language", msg.id)
+    if (found := conv.cache.get(key)) is None:
+        found = conv.cache[key] = guess_language([msg.text], minimum_hits=3)
+    return found  # type: ignore[no-any-return]
 
 
 def language_match(conv: Conversation) -> Finding:
@@ -12,9 +20,7 @@ def language_match(conv: Conversation) -> Finding:
     if not customer or not conv.agent:
         return na(customer)
     other = [
-        Span(msg.id, 0, len(msg.text), lang)
-        for msg in conv.agent
-        if (lang := guess_language([msg.text], minimum_hits=3)) and lang != customer
+        Span(msg.id, 0, len(msg.text), lang) for msg in conv.agent if (lang := message_language(conv, msg)) and lang != customer
     ]
     if other:
         return Finding(FAIL, 0.8, tuple(other), customer)

@@ -55,6 +55,8 @@ def test_the_shipped_gold_sets_evaluate_per_criterion_and_language(language) -> 
     # the hard negatives: a card number failing Luhn, a quoted greeting, a sarcastic apology are not taken at face value
     assert rows[("sensitive_data", language)]["fp"] == 0
     assert rows[("rude", language)]["recall"] == 1.0 and rows[("empathy", language)]["recall"] == 1.0
+    # spelling: 13 proof-read conversations and 10 written for it (the customer's typos and a quoted one are hard negatives)
+    assert rows[("spelling", language)]["n"] == 23 and rows[("spelling", language)]["fp"] == 0
 
 
 def test_csv_output_has_a_header_and_a_row_per_criterion_and_language() -> None:
@@ -62,7 +64,7 @@ def test_csv_output_has_a_header_and_a_row_per_criterion_and_language() -> None:
     call_command("autoqa", "evaluate", str(GOLD / "en.jsonl"), "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert {"criterion", "language", "n", "precision", "recall", "f1"} <= set(rows[0])
-    assert len(rows) == 11 * 2  # eleven criteria, in English and over all languages
+    assert len(rows) == 12 * 2  # twelve criteria, in English and over all languages
 
 
 def test_a_bad_gold_line_is_named(tmp_path) -> None:
