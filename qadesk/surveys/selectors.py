@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, Q, QuerySet, Subquery, Sum, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Interaction
 from qadesk.surveys import figures
-from qadesk.surveys.models import Question, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+from qadesk.surveys.models import Question, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse, VersionStatus
 
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase")
 _COLUMNS = {
@@ -112,13 +112,36 @@ def _invitations(*, actor: User, survey: Survey, date_from: date | None, date_to
 
 def headline_questions(survey: Survey) -> dict[str, str]:
     """kind → the code of the published version's first question of that kind (CSAT, NPS, CES): the figure's question."""
-    version = survey.current_version() or survey.versions.order_by("-number").first()
+    return _headline(_current_questions(survey))
+
+
+def _current_questions(survey: Survey) -> list[Question]:
+    """The questions of the published version (else the newest), in order: one query."""
+    newest = survey.versions.order_by(
+        Case(When(status=VersionStatus.PUBLISHED, then=Value(0)), default=Value(1)), "-number"
+    ).values("pk")[:1]
+    return list(Question.objects.filter(version_id=Subquery(newest)).order_by("position"))
+
+
+def _headline(questions: list[Question]) -> dict[str, str]:
     found: dict[str, str] = {}
-    if version is None:
-        return found
-    for kind, code in version.questions.filter(kind__in=HEADLINE_KINDS).order_by("position").values_list("kind", "code"):
-        found.setdefault(kind, code)
+    for question in questions:
+        if question.kind in HEADLINE_KINDS:
+            found.setdefault(question.kind, question.code)
     return found
+
+
+def _settings() -> tuple[int, bool]:
+    """The organisation's minimum n and whether the survey rollup is built for today's time zone, in one query."""
+    from django.conf import settings
+
+    from qadesk.surveys.models import SurveyRollupState
+
+    built = SurveyRollupState.objects.filter(time_zone=settings.TIME_ZONE)
+    org: Any = OrgSettings.objects.filter(pk=1).annotate(rollup_built=Exists(built)).first()
+    if org is None:  # not saved yet: made with its defaults
+        return OrgSettings.load().minimum_n, built.exists()
+    return org.minimum_n, bool(org.rollup_built)
 
 
 def survey_results(
@@ -133,9 +156,11 @@ def survey_results(
     if by is not None and by not in DIMENSIONS:
         raise ApplicationError(_("Unknown grouping “{by}”; choose one of: {names}.").format(by=by, names=", ".join(DIMENSIONS)))
     _check_range(date_from, date_to)
-    minimum_n = OrgSettings.load().minimum_n
-    headline = headline_questions(survey)
-    tallies = _rollup_tallies(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to)
+    minimum_n, usable = _settings()
+    questions = _current_questions(survey)
+    headline = _headline(questions)
+    cells = _rollup_cells(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to, usable=usable)
+    tallies = None if cells is None else _rollup_tallies(cells=cells, by=by, headline=headline)
     if tallies is None:
         tallies = _raw_tallies(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to, headline=headline)
     overall = _group_figures("", _("All"), tallies.overall(), headline, minimum_n)
@@ -154,7 +179,7 @@ def survey_results(
         headline=headline,
         overall=overall,
         groups=groups,
-        questions=_distributions(survey, tallies.items),
+        questions=_distributions(questions, tallies.items),
     )
 
 
@@ -218,14 +243,18 @@ ROLLUP_COLUMNS = {
 }
 
 
-def _rollup_cells(*, actor: User, survey: Survey, by: str | None, date_from: date | None, date_to: date | None) -> Q | None:
+def _rollup_cells(
+    *, actor: User, survey: Survey, by: str | None, date_from: date | None, date_to: date | None, usable: bool | None = None
+) -> Q | None:
     """The rollup rows the results read for this actor, or None when the rollup does not answer for them (an agent sees
     the responses about the interactions they handled, which the rollup does not know; or it is not built)."""
     from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL
     from qadesk.surveys.rollup import survey_rollup_usable
 
     everything = actor.sees_everything or actor.can_review
-    if not (everything or (actor.role == "team_lead" and actor.team_id)) or not survey_rollup_usable():
+    if not (everything or (actor.role == "team_lead" and actor.team_id)):
+        return None
+    if not (survey_rollup_usable() if usable is None else usable):
         return None
     cells = Q(survey_id=survey.pk)
     if everything and by in (None, "agent"):
@@ -241,15 +270,10 @@ def _rollup_cells(*, actor: User, survey: Survey, by: str | None, date_from: dat
     return cells
 
 
-def _rollup_tallies(
-    *, actor: User, survey: Survey, by: str | None, date_from: date | None, date_to: date | None
-) -> _Tallies | None:
-    """The counts from the rollup (three GROUP BY over daily counts), or None when it does not answer for the actor."""
+def _rollup_tallies(*, cells: Q, by: str | None, headline: dict[str, str]) -> _Tallies:
+    """The counts from the rollup rows `cells` (three GROUP BY over daily counts)."""
     from qadesk.surveys.models import SurveyAnswerDay, SurveyInvitationDay, SurveyResponseDay
 
-    cells = _rollup_cells(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to)
-    if cells is None:
-        return None
     column = ROLLUP_COLUMNS[by] if by else None
     group = [column] if column else []
 
@@ -260,11 +284,11 @@ def _rollup_tallies(
     found = _Tallies()
     for r in SurveyResponseDay.objects.filter(cells).values(*group).annotate(n=Sum("responses")).order_by():
         found.responses[key(r)] = found.responses.get(key(r), 0) + r["n"]
-    headline = set(headline_questions(survey).items())
+    wanted = set(headline.items())
     answers = SurveyAnswerDay.objects.filter(cells).values(*group, "code", "kind", "item").annotate(n=Sum("count"))
     for r in answers.order_by():
         found.items[(r["code"], r["kind"])][r["item"]] += r["n"]
-        if (r["kind"], r["code"]) in headline:
+        if (r["kind"], r["code"]) in wanted:
             found.ratings[key(r)][r["kind"]][int(r["item"])] += r["n"]
     invitations = SurveyInvitationDay.objects.filter(cells).values(*group)
     for r in invitations.annotate(sent=Sum("sent"), answered=Sum("answered")).order_by():
@@ -305,13 +329,10 @@ def _grouped(rows: QuerySet[Any], column: str | None, key: str, **aggregates: An
     return {("" if r[column] is None else str(r[column])): r for r in grouped}
 
 
-def _distributions(survey: Survey, items: dict[tuple[str, str], Counter[str]]) -> list[Distribution]:
+def _distributions(questions: list[Question], items: dict[tuple[str, str], Counter[str]]) -> list[Distribution]:
     """Per question of the current version: the count of each rating or choice (matched by code across versions)."""
-    version = survey.current_version() or survey.versions.order_by("-number").first()
-    if version is None:
-        return []
     result = []
-    for question in version.questions.order_by("position"):
+    for question in questions:
         counted = items.get((question.code, question.kind), Counter())
         if question.kind in ("single", "multiple"):
             tally = {code: n for code, n in counted.items() if code != ""}
@@ -470,7 +491,8 @@ def survey_trend(
     responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
     headline = headline_questions(survey)
     counts: dict[date, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
-    cells = _rollup_cells(actor=actor, survey=survey, by=None, date_from=date_from, date_to=date_to)
+    minimum_n, usable = _settings()
+    cells = _rollup_cells(actor=actor, survey=survey, by=None, date_from=date_from, date_to=date_to, usable=usable)
     if cells is not None:  # the rollup's days, each added to its week (Monday) or month
         from qadesk.surveys.models import SurveyAnswerDay
 
@@ -490,7 +512,6 @@ def survey_trend(
         for row in rated.annotate(start=trunc).values("start", "value").annotate(n=Count("id")).order_by():
             start = row["start"].date() if hasattr(row["start"], "date") else row["start"]
             counts[start][kind][int(row["value"] or 0)] += row["n"]
-    minimum_n = OrgSettings.load().minimum_n
     return [
         TrendRow(
             start=start,
