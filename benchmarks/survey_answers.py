@@ -17,7 +17,8 @@ with this script, and measures:
   the one-click link that makes the response, records the answer (and keeps the results' rollup, in the same
   transaction) and redirects to the next question — until --duration seconds have passed or the invitations run out.
 
-An answer succeeds when the server redirects (302) to the next question; anything else is an error. Afterwards the rows
+Before both, --warmup seconds of static files and survey pages are not counted (each worker's first requests import
+the app and connect to the database). An answer succeeds when the server redirects (302) to the next question; anything else is an error. Afterwards the rows
 are counted: responses and CSAT answers in the database must equal the successful answers (0 lost, 0 extra), and the
 survey results' rollup must agree with the answers (`survey_rollup_verify`: concurrent writers lost no count). Prints
 JSON: answers/s, median and p95 latency, errors, the rows, the reference's requests/s and the ratio, load averages
@@ -62,6 +63,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (qadesk serve --workers).")
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of answering at most.")
+    parser.add_argument("--warmup", type=float, default=10.0, help="Seconds of requests not counted first.")
     parser.add_argument("--port", type=int, default=8812)
     parser.add_argument("--db-name", default=os.environ.get("BENCH_DB_NAME", "qadesk_bench_answers"))
     parser.add_argument("--keep", action="store_true", help="Keep the database and data directory.")
@@ -89,7 +91,9 @@ def main() -> None:
             preexec_fn=lambda: _set_pdeathsig(signal.SIGTERM),
         )
         wait_until_up(HOST, args.port, server)
-        _get(args.port, STATIC)  # the first request of each worker imports the app
+        # Not counted: every worker's first requests import the app and open its database connection.
+        _hammer(args.port, [STATIC] * 10**9, args.clients, args.warmup, ok=(200,))
+        _hammer(args.port, [f"/s/{tokens.pop()}/" for _ in range(args.clients * 2)], args.clients, args.warmup, ok=(200,))
         report["reference_static"] = _hammer(args.port, [STATIC] * 10**9, args.clients, args.duration / 3, ok=(200,))
         paths = [f"/s/{token}/?q=csat&a={1 + i % 5}" for i, token in enumerate(tokens)]
         report["load_average_during"] = load_average()
@@ -146,6 +150,7 @@ from qadesk.accounts.models import Agent, Site, Team
 from qadesk.surveys.models import Survey
 from qadesk.surveys.services import survey_templates_install
 
+N = __N__
 survey_templates_install()
 survey = Survey.objects.get(kind="post_contact")
 site = Site.objects.create(name="Milano")
@@ -161,7 +166,7 @@ with connection.cursor() as cursor:
         SELECT 'A-' || i, 'bench', (ARRAY['phone','email','chat'])[1 + i % 3], 'en', '', 'evaluation', 'resolved',
             now() - INTERVAL '1 day', false, 2, now(), (ARRAY[{ids}])[1 + i % 40], (ARRAY[{team_ids}])[1 + i % 40],
             {site.pk}, '{{}}', '[]'
-        FROM generate_series(1, %s) AS i''', [N])
+        FROM generate_series(1, {N}) AS i''')
     cursor.execute('''
         INSERT INTO surveys_surveyinvitation (survey_id, interaction_id, token, language, email, created_at, sent_at,
             expires_at, email_attempts, email_error)
@@ -177,7 +182,7 @@ print(json.dumps({"survey": survey.pk, "tokens": tokens}))
 
 
 def _setup(env: dict[str, str], n: int) -> tuple[int, list[str]]:
-    code = SETUP.replace("[N]", f"[{n}]")
+    code = SETUP.replace("__N__", str(n))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode:
         sys.exit(f"setup failed:\n{done.stderr}")

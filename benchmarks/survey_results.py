@@ -156,12 +156,15 @@ def _fill(responses: int) -> float:
         cursor.execute(f"""
             INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
                 abandoned, message_count, imported_at, agent_id, team_id, site_id, custom_fields, tags)
-            SELECT 'S-' || i, 'bench', (ARRAY['phone','email','chat'])[1 + i % 3], 'it', '', 'evaluation', 'resolved',
-                TIMESTAMPTZ '{START.isoformat()} 08:00+01'
-                    + (i % {DAYS}) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
-                false, 6, now(), (ARRAY[{agent_ids}])[1 + i % 40], (ARRAY[{team_ids}])[1 + i % 40],
-                (ARRAY[{site_ids}])[1 + i % 40], '{{}}', '[]'
+            SELECT 'S-' || i, 'bench', (ARRAY['phone','email','chat'])[1 + j / ({DAYS} * 40) % 3], 'it', '', 'evaluation',
+                'resolved', TIMESTAMPTZ '{START.isoformat()} 08:00+01'
+                    + (j % {DAYS}) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
+                false, 6, now(), (ARRAY[{agent_ids}])[1 + j / {DAYS} % 40], (ARRAY[{team_ids}])[1 + j / {DAYS} % 40],
+                (ARRAY[{site_ids}])[1 + j / {DAYS} % 40], '{{}}', '[]'
             FROM generate_series(1, {responses * INVITED_PER_RESPONSE}) AS i
+            -- j numbers the groups of four interactions (one of which is answered): its day, agent and channel vary
+            -- independently, so the answered ones cover every (day, agent, channel) cell as a real centre's would.
+            CROSS JOIN LATERAL (SELECT i / {INVITED_PER_RESPONSE} AS j) AS g
         """)
         cursor.execute(f"""
             INSERT INTO surveys_surveyinvitation (survey_id, interaction_id, token, language, email, created_at, sent_at,
