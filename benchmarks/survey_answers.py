@@ -18,7 +18,8 @@ with this script, and measures:
   transaction) and redirects to the next question — until --duration seconds have passed or the invitations run out.
 
 Before both, --warmup seconds of static files and survey pages are not counted (each worker's first requests import
-the app and connect to the database). An answer succeeds when the server redirects (302) to the next question; anything else is an error. Afterwards the rows
+the app and connect to the database). An answer succeeds when the server redirects (302) to the next question; anything
+else is an error. Afterwards the rows
 are counted: responses and CSAT answers in the database must equal the successful answers (0 lost, 0 extra), and the
 survey results' rollup must agree with the answers (`survey_rollup_verify`: concurrent writers lost no count). Prints
 JSON: answers/s, median and p95 latency, errors, the rows, the reference's requests/s and the ratio, load averages
