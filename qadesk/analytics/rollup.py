@@ -273,7 +273,7 @@ def _root_causes(ratings: QuerySet[Rating]) -> Iterator[QualityRootCauseDay]:
 
 @dataclass(frozen=True)
 class Difference:
-    """A rollup row that disagrees with the reviews: missing, extra, or one figure off."""
+    """A rollup row that disagrees with the rows it sums (reviews, survey answers): missing, extra, or one figure off."""
 
     table: str
     key: tuple[Any, ...]
@@ -299,19 +299,29 @@ def quality_rollup_verify() -> list[Difference]:
     for obj in _cells(_scored(), pass_mark=float(org_pass_mark)):
         key, values = _split(obj)
         expected[(str(obj._meta.model_name), key)] = values
-    for table in TABLES:
-        name = str(table._meta.model_name)
-        for obj in table.objects.all().iterator(chunk_size=BATCH):
-            key, values = _split(obj)
-            wanted = expected.pop((name, key), None)
-            if wanted is None:
-                differences.append(Difference(name, key, "row", "present", "absent"))
-                continue
-            differences.extend(
-                Difference(name, key, field, values[field], wanted[field])
-                for field in values
-                if not _same(values[field], wanted[field])
-            )
+    stored = (
+        (str(obj._meta.model_name), *_split(obj)) for table in TABLES for obj in table.objects.all().iterator(chunk_size=BATCH)
+    )
+    return differences + rollup_differences(expected, stored)
+
+
+def rollup_differences(
+    expected: dict[tuple[str, tuple[Any, ...]], dict[str, Any]], stored: Iterable[tuple[str, tuple[Any, ...], dict[str, Any]]]
+) -> list[Difference]:
+    """Each difference between a rollup's rows recomputed from its source rows (`expected`, by table name and key; it is
+    emptied) and the rows stored (table name, key, figures): a row missing, a row extra, or a figure off. Shared by the
+    quality report's rollup and the survey results' (surveys/rollup.py)."""
+    differences: list[Difference] = []
+    for name, key, values in stored:
+        wanted = expected.pop((name, key), None)
+        if wanted is None:
+            differences.append(Difference(name, key, "row", "present", "absent"))
+            continue
+        differences.extend(
+            Difference(name, key, field, values[field], wanted[field])
+            for field in values
+            if not _same(values[field], wanted[field])
+        )
     differences.extend(Difference(name, key, "row", "absent", "present") for (name, key) in expected)
     return differences
 

@@ -34,6 +34,8 @@ from qadesk.core.models import JobRun, JobStatus
 from qadesk.core.services import job_enqueue
 from qadesk.imports.services import interactions_import
 from qadesk.interactions.models import Interaction, Label
+from qadesk.surveys.models import SurveyInvitation, SurveyResponse
+from qadesk.surveys.rollup import survey_rollup_kept
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +204,14 @@ def _apply_deletions(*, source: str, external_ids: list[str]) -> tuple[int, list
         "pk", "external_id"
     ):
         try:
-            with transaction.atomic():
+            # Its survey responses and invitations go with it: the results' rollup stops counting them.
+            with (
+                transaction.atomic(),
+                survey_rollup_kept(
+                    responses=SurveyResponse.objects.filter(interaction_id=pk),
+                    invitations=SurveyInvitation.objects.filter(interaction_id=pk),
+                ),
+            ):
                 Interaction.objects.filter(pk=pk).delete()
             deleted += 1
         except ProtectedError:

@@ -32,6 +32,7 @@ from qadesk.phoneline.demo import demo_calls_create
 from qadesk.reliability.demo import demo_promises_create
 from qadesk.reviews.models import Review
 from qadesk.surveys.demo import mistaken, surveys_demo_create
+from qadesk.surveys.rollup import survey_rollup_rebuild
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ def demo_load(
     progress(_("Cost model: {n} months").format(n=demo_costs_create(end=timezone.localdate(end), seed=seed)))
     progress(_("Phone line: {n} calls").format(n=demo_calls_create(end=end, seed=seed)))
     progress(_("Service promises: {n}").format(n=demo_promises_create(seed=seed)))
+    # The demo's survey responses, invitations and expectation answers were written in bulk (and the previous demo's
+    # deleted): count the survey results' rollup once.
+    survey_rollup_rebuild()
     # The contact-reason classifier learns from the demo's labels (5 % of them planted wrong): a job, after the
     # automatic checks the import queued; it then checks every interaction again with the model.
     classifier_enqueue(actor=None, params={"trigger": "demo", "force": True})

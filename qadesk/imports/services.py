@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -73,6 +73,8 @@ from qadesk.interactions.models import Customer, Interaction, InteractionAgent, 
 from qadesk.interactions.selectors import custom_fields_declared
 from qadesk.interactions.services import custom_fields_seen_record, sops_create_placeholders, transcripts_revise
 from qadesk.reviews.models import Review
+from qadesk.surveys.models import SurveyInvitation, SurveyResponse
+from qadesk.surveys.rollup import survey_rollup_kept
 
 MAX_REPORTED_ERRORS = 1000
 MAX_REPORTED_IDS = 1000  # per list of the report (created, updated, unchanged, refused); the counts count them all
@@ -708,9 +710,21 @@ class _BatchImport:
         """One set-based UPDATE of the changed interactions; their replaced handlers and messages deleted (except
         the messages of a reviewed transcript, and messages with a review of their own, updated in place)."""
         columns = ("id", *UPDATED_COLUMNS, "imported_at", "handlers_hash", "transcript_hash", "row_hash")
-        self.writer.update(
-            Interaction, columns, ((before.pk, *values[:-3], self.now, *values[-3:]) for before, _row, values in changed)
-        )
+        # Their survey responses and invitations now count under another agent, team, site, channel, label or phase in
+        # the survey results' rollup: counted before and after the update.
+        survey_dims = [UPDATED_COLUMNS.index(name) for name in SURVEY_DIMENSIONS]
+        regrouped = [before.pk for before, _row, values in changed if any(values[i] != before.values[i] for i in survey_dims)]
+        with (
+            survey_rollup_kept(
+                responses=SurveyResponse.objects.filter(interaction_id__in=regrouped),
+                invitations=SurveyInvitation.objects.filter(interaction_id__in=regrouped),
+            )
+            if regrouped
+            else nullcontext()
+        ):
+            self.writer.update(
+                Interaction, columns, ((before.pk, *values[:-3], self.now, *values[-3:]) for before, _row, values in changed)
+            )
         # Their reviews now count under another team, site, channel, label or phase in the quality report's rollup.
         dims = [UPDATED_COLUMNS.index(name) for name in REPORT_DIMENSIONS]
         moved = [before.pk for before, _row, values in changed if any(values[i] != before.values[i] for i in dims)]
@@ -760,6 +774,7 @@ class _BatchImport:
 
 # The interaction fields the quality report groups and filters by (its rollup's level 1 keys).
 REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
+SURVEY_DIMENSIONS = ("agent_id", *REPORT_DIMENSIONS)  # the survey results group by the interaction's agent too
 
 
 def _duplicate(first: int) -> str:

@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from django.contrib import admin
 
 from qadesk.interactions.models import Customer, CustomField, Interaction, Label, Message, Sop
@@ -47,7 +49,19 @@ class InteractionAdmin(admin.ModelAdmin):
     inlines = [MessageInline]
 
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
+        from qadesk.surveys.models import SurveyInvitation, SurveyResponse
+        from qadesk.surveys.rollup import survey_rollup_kept
+
+        # Its survey responses and invitations count under its agent, team, site, channel, label and phase.
+        with (
+            survey_rollup_kept(
+                responses=SurveyResponse.objects.filter(interaction_id=obj.pk),
+                invitations=SurveyInvitation.objects.filter(interaction_id=obj.pk),
+            )
+            if change
+            else nullcontext()
+        ):
+            super().save_model(request, obj, form, change)
         if change and {"team", "site", "channel", "label", "phase"} & set(form.changed_data):
             from qadesk.analytics.rollup import quality_rollup_refresh, slices_of
 

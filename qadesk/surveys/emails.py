@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from qadesk.core.i18n import pick
 from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS, SWEEP_BATCH
 from qadesk.surveys.models import SurveyContact, SurveyInvitation
+from qadesk.surveys.rollup import survey_rollup_kept
 
 log = logging.getLogger(__name__)
 ONE_CLICK_KINDS = ("csat", "nps", "ces", "yes_no")
@@ -95,7 +96,8 @@ def invitation_email(*, invitation_id: int) -> bool:
         log.warning("could not e-mail survey invitation %s (attempt %s of %s): %s", invitation_id, attempt, MAX_ATTEMPTS, error)
         pending.update(email_error=error, **({"email_failed_at": timezone.now(), "email_retry_at": None} if last else {}))
         return False
-    pending.update(sent_at=timezone.now(), email_retry_at=None, email_error="")
+    with transaction.atomic(), survey_rollup_kept(invitations=SurveyInvitation.objects.filter(pk=invitation_id)):
+        pending.update(sent_at=timezone.now(), email_retry_at=None, email_error="")  # it now counts in the response rate
     return True
 
 

@@ -343,3 +343,86 @@ class QualityTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_figure_display()}: {self.value:g}"
+
+
+# --- The results' rollup: per-day counts kept by the services that write responses, answers and invitations ----------
+# (surveys/rollup.py), so the results page, API and CLI read thousands of counts instead of millions of answers.
+
+ROLLUP_LEVEL_AGENT = 0  # survey, day, agent of the interaction answered about (the other dimensions hold "none")
+ROLLUP_LEVEL_ALL = 1  # and its team, site, channel, label and journey phase
+ROLLUP_KEY = ("level", "survey_id", "day", "agent_id", "team_id", "site_id", "channel", "label_id", "phase")
+
+
+class SurveyRollupCell(models.Model):
+    """The key every survey rollup row shares: a survey, a local day (the installation's time zone) and the dimensions of
+    the interaction answered about. A missing agent, team, site or label is stored as 0 and a missing channel or phase
+    as "" (a unique index treats NULLs as different, so an upsert could not find the row)."""
+
+    level = models.PositiveSmallIntegerField(_("level"))
+    survey_id = models.BigIntegerField(_("survey"))
+    day = models.DateField(_("day"))
+    agent_id = models.BigIntegerField(_("agent"))
+    team_id = models.BigIntegerField(_("team"))
+    site_id = models.BigIntegerField(_("site"))
+    channel = models.CharField(_("channel"), max_length=20)
+    label_id = models.BigIntegerField(_("label"))
+    phase = models.CharField(_("journey phase"), max_length=20)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"survey {self.survey_id} {self.day} agent {self.agent_id} (level {self.level})"
+
+
+class SurveyResponseDay(SurveyRollupCell):
+    """How many responses of one cell were started (on the cell's day)."""
+
+    responses = models.IntegerField(_("responses"))
+
+    class Meta:
+        verbose_name = _("survey response day")
+        verbose_name_plural = _("survey response days")
+        constraints = [models.UniqueConstraint(fields=ROLLUP_KEY, name="survey_response_day_cell")]
+
+
+class SurveyAnswerDay(SurveyRollupCell):
+    """Answers of one cell's responses to the questions with one code and kind (across versions), per item: a rating's
+    value ("4"), a chosen choice's code, or "" — every answer of a choice question, every non-empty text answer."""
+
+    code = models.CharField(_("question"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=10)
+    item = models.CharField(_("answer"), max_length=100)
+    count = models.IntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("survey answer day")
+        verbose_name_plural = _("survey answer days")
+        constraints = [models.UniqueConstraint(fields=[*ROLLUP_KEY, "code", "kind", "item"], name="survey_answer_day_cell")]
+
+
+class SurveyInvitationDay(SurveyRollupCell):
+    """Invitations of one cell sent on its day, and how many of them have a response (the response rate's counts)."""
+
+    sent = models.IntegerField(_("sent"))
+    answered = models.IntegerField(_("answered"))
+
+    class Meta:
+        verbose_name = _("survey invitation day")
+        verbose_name_plural = _("survey invitation days")
+        constraints = [models.UniqueConstraint(fields=ROLLUP_KEY, name="survey_invitation_day_cell")]
+
+
+class SurveyRollupState(models.Model):
+    """When the survey rollup was last built, and for which time zone (its days are local days): the results read the
+    rollup only while it was built and the time zone still holds; otherwise they read the answers."""
+
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    built_at = models.DateTimeField(_("built"))
+
+    class Meta:
+        verbose_name = _("survey rollup state")
+        verbose_name_plural = _("survey rollup states")
+
+    def __str__(self) -> str:
+        return f"{self.time_zone} {self.built_at:%Y-%m-%d %H:%M}"

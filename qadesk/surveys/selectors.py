@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, Q, QuerySet, Subquery, Sum, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.interactions.models import Interaction
 from qadesk.surveys import figures
-from qadesk.surveys.models import Question, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+from qadesk.surveys.models import Question, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse, VersionStatus
 
 DIMENSIONS = ("agent", "team", "site", "channel", "label", "phase")
 _COLUMNS = {
@@ -112,36 +112,63 @@ def _invitations(*, actor: User, survey: Survey, date_from: date | None, date_to
 
 def headline_questions(survey: Survey) -> dict[str, str]:
     """kind → the code of the published version's first question of that kind (CSAT, NPS, CES): the figure's question."""
-    version = survey.current_version() or survey.versions.order_by("-number").first()
+    return _headline(_current_questions(survey))
+
+
+def _current_questions(survey: Survey) -> list[Question]:
+    """The questions of the published version (else the newest), in order: one query."""
+    newest = survey.versions.order_by(
+        Case(When(status=VersionStatus.PUBLISHED, then=Value(0)), default=Value(1)), "-number"
+    ).values("pk")[:1]
+    return list(Question.objects.filter(version_id=Subquery(newest)).order_by("position"))
+
+
+def _headline(questions: list[Question]) -> dict[str, str]:
     found: dict[str, str] = {}
-    if version is None:
-        return found
-    for kind, code in version.questions.filter(kind__in=HEADLINE_KINDS).order_by("position").values_list("kind", "code"):
-        found.setdefault(kind, code)
+    for question in questions:
+        if question.kind in HEADLINE_KINDS:
+            found.setdefault(question.kind, question.code)
     return found
+
+
+def _settings() -> tuple[int, bool]:
+    """The organisation's minimum n and whether the survey rollup is built for today's time zone, in one query."""
+    from django.conf import settings
+
+    from qadesk.surveys.models import SurveyRollupState
+
+    built = SurveyRollupState.objects.filter(time_zone=settings.TIME_ZONE)
+    org: Any = OrgSettings.objects.filter(pk=1).annotate(rollup_built=Exists(built)).first()
+    if org is None:  # not saved yet: made with its defaults
+        return OrgSettings.load().minimum_n, built.exists()
+    return org.minimum_n, bool(org.rollup_built)
 
 
 def survey_results(
     *, actor: User, survey: Survey, by: str | None = None, date_from: date | None = None, date_to: date | None = None
 ) -> SurveyResults:
     """CSAT, NPS and CES with n, 95 % interval and conclusiveness, and the response rate, overall and per group (agent,
-    team, site, channel, label or journey phase of the interaction answered about), plus each question's distribution."""
+    team, site, channel, label or journey phase of the interaction answered about), plus each question's distribution.
+
+    Read from the rollup of daily counts (surveys/rollup.py) when it answers for the reader (QA staff, managers, a team
+    lead's team; not an agent's own customers, who follow the interactions they handled), else from the answers: the
+    same counts either way, so the same figures (tests compare both)."""
     if by is not None and by not in DIMENSIONS:
         raise ApplicationError(_("Unknown grouping “{by}”; choose one of: {names}.").format(by=by, names=", ".join(DIMENSIONS)))
-    minimum_n = OrgSettings.load().minimum_n
-    responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
-    invitations = _invitations(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
-    headline = headline_questions(survey)
-    answers = SurveyAnswer.objects.filter(response__in=responses.values("pk"))
-    overall = _figures("", _("All"), responses, answers, invitations, headline, None, minimum_n)[""]
+    _check_range(date_from, date_to)
+    minimum_n, usable = _settings()
+    questions = _current_questions(survey)
+    headline = _headline(questions)
+    cells = _rollup_cells(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to, usable=usable)
+    tallies = None if cells is None else _rollup_tallies(cells=cells, by=by, headline=headline)
+    if tallies is None:
+        tallies = _raw_tallies(actor=actor, survey=survey, by=by, date_from=date_from, date_to=date_to, headline=headline)
+    overall = _group_figures("", _("All"), tallies.overall(), headline, minimum_n)
     groups: list[GroupFigures] = []
     if by is not None:
-        column = _COLUMNS[by]
-        found = _figures("", "", responses, answers, invitations, headline, column, minimum_n)
-        names = group_labels(by=by, period="month", keys=[None if k == "" else _raw(k) for k in found])
-        groups = [
-            GroupFigures(**{**row.__dict__, "label": names(_raw(key) if key != "" else None)}) for key, row in found.items()
-        ]
+        keys = set(tallies.responses) | set(tallies.rates)
+        names = group_labels(by=by, period="month", keys=[None if k == "" else _raw(k) for k in keys])
+        groups = [_group_figures(k, names(_raw(k) if k != "" else None), tallies.of(k), headline, minimum_n) for k in keys]
         groups.sort(key=lambda g: (-g.responses, g.label.casefold()))
     return SurveyResults(
         survey=survey,
@@ -152,51 +179,146 @@ def survey_results(
         headline=headline,
         overall=overall,
         groups=groups,
-        questions=_distributions(survey, answers),
+        questions=_distributions(questions, tallies.items),
     )
+
+
+@dataclass
+class _Tallies:
+    """The counts the results are made of, per group key ("" for none, or the only key without a grouping): responses,
+    headline ratings ({kind: {value: n}}), invitations (answered, sent); and per question (code, kind) each item's count
+    over every group (`rollup.answer_items`: a rating's value, a choice's code, "" for every answer or text)."""
+
+    responses: dict[str, int] = field(default_factory=dict)
+    ratings: dict[str, dict[str, Counter[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    rates: dict[str, tuple[int, int]] = field(default_factory=dict)
+    items: dict[tuple[str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def of(self, key: str) -> tuple[int, dict[str, Counter[int]], tuple[int, int]]:
+        return self.responses.get(key, 0), self.ratings.get(key, {}), self.rates.get(key, (0, 0))
+
+    def overall(self) -> tuple[int, dict[str, Counter[int]], tuple[int, int]]:
+        ratings: dict[str, Counter[int]] = defaultdict(Counter)
+        for per_kind in self.ratings.values():
+            for kind, counts in per_kind.items():
+                ratings[kind].update(counts)
+        rates = list(self.rates.values())
+        return sum(self.responses.values()), ratings, (sum(r[0] for r in rates), sum(r[1] for r in rates))
+
+
+def _raw_tallies(
+    *, actor: User, survey: Survey, by: str | None, date_from: date | None, date_to: date | None, headline: dict[str, str]
+) -> _Tallies:
+    """The counts from the responses, answers and invitations the actor may see (one GROUP BY per figure)."""
+    from qadesk.surveys.rollup import HAS_TEXT, answer_items
+
+    responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    invitations = _invitations(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
+    answers = SurveyAnswer.objects.filter(response__in=responses.values("pk"))
+    column = _COLUMNS[by] if by else None
+    found = _Tallies()
+    found.responses = {k: r["n"] for k, r in _grouped(responses, column, "", n=Count("id")).items()}
+    for kind, code in headline.items():
+        rated = answers.filter(question__kind=kind, question__code=code, value__isnull=False)
+        answer_column = f"response__{column}" if column else None
+        for r in rated.values(*([answer_column] if answer_column else []), "value").annotate(n=Count("id")).order_by():
+            value = r.get(answer_column) if answer_column else ""
+            found.ratings["" if value is None else str(value)][kind][r["value"]] += r["n"]
+    sent = _grouped(invitations, column, "", n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
+    found.rates = {k: (r["answered"], r["n"]) for k, r in sent.items() if r["n"]}
+    grouped = answers.annotate(has_text=HAS_TEXT).values("question__code", "question__kind", "value", "choices", "has_text")
+    for r in grouped.annotate(n=Count("id")).order_by():
+        for item in answer_items(r["question__kind"], r["value"], r["choices"], r["has_text"]):
+            found.items[(r["question__code"], r["question__kind"])][item] += r["n"]
+    return found
+
+
+ROLLUP_COLUMNS = {
+    "agent": "agent_id",
+    "team": "team_id",
+    "site": "site_id",
+    "channel": "channel",
+    "label": "label_id",
+    "phase": "phase",
+}
+
+
+def _rollup_cells(
+    *, actor: User, survey: Survey, by: str | None, date_from: date | None, date_to: date | None, usable: bool | None = None
+) -> Q | None:
+    """The rollup rows the results read for this actor, or None when the rollup does not answer for them (an agent sees
+    the responses about the interactions they handled, which the rollup does not know; or it is not built)."""
+    from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL
+    from qadesk.surveys.rollup import survey_rollup_usable
+
+    everything = actor.sees_everything or actor.can_review
+    if not (everything or (actor.role == "team_lead" and actor.team_id)):
+        return None
+    if not (survey_rollup_usable() if usable is None else usable):
+        return None
+    cells = Q(survey_id=survey.pk)
+    if everything and by in (None, "agent"):
+        cells &= Q(level=ROLLUP_LEVEL_AGENT)
+    else:
+        cells &= Q(level=ROLLUP_LEVEL_ALL)
+    if not everything:  # a team lead: the responses and invitations about their team's interactions
+        cells &= Q(team_id=actor.team_id)
+    if date_from:
+        cells &= Q(day__gte=date_from)
+    if date_to:
+        cells &= Q(day__lte=date_to)
+    return cells
+
+
+def _rollup_tallies(*, cells: Q, by: str | None, headline: dict[str, str]) -> _Tallies:
+    """The counts from the rollup rows `cells` (three GROUP BY over daily counts)."""
+    from qadesk.surveys.models import SurveyAnswerDay, SurveyInvitationDay, SurveyResponseDay
+
+    column = ROLLUP_COLUMNS[by] if by else None
+    group = [column] if column else []
+
+    def key(row: dict[str, Any]) -> str:
+        value = row[column] if column else ""
+        return "" if value in (0, "", None) else str(value)
+
+    found = _Tallies()
+    for r in SurveyResponseDay.objects.filter(cells).values(*group).annotate(n=Sum("responses")).order_by():
+        found.responses[key(r)] = found.responses.get(key(r), 0) + r["n"]
+    wanted = set(headline.items())
+    answers = SurveyAnswerDay.objects.filter(cells).values(*group, "code", "kind", "item").annotate(n=Sum("count"))
+    for r in answers.order_by():
+        found.items[(r["code"], r["kind"])][r["item"]] += r["n"]
+        if (r["kind"], r["code"]) in wanted:
+            found.ratings[key(r)][r["kind"]][int(r["item"])] += r["n"]
+    invitations = SurveyInvitationDay.objects.filter(cells).values(*group)
+    for r in invitations.annotate(sent=Sum("sent"), answered=Sum("answered")).order_by():
+        answered, sent = found.rates.get(key(r), (0, 0))
+        found.rates[key(r)] = (answered + r["answered"], sent + r["sent"])
+    return found
 
 
 def _raw(key: str) -> Any:
     return int(key) if key.isdigit() else key
 
 
-def _figures(
+def _group_figures(
     key: str,
     label: str,
-    responses: QuerySet[SurveyResponse],
-    answers: QuerySet[SurveyAnswer],
-    invitations: QuerySet[SurveyInvitation],
+    counted: tuple[int, dict[str, Counter[int]], tuple[int, int]],
     headline: dict[str, str],
-    column: str | None,
     minimum_n: int,
-) -> dict[str, GroupFigures]:
-    """Figures per group key (one GROUP BY per figure); with no column, one group with `key`."""
-
-    counts = {k: r["n"] for k, r in _grouped(responses, column, key, n=Count("id")).items()}
-    ratings: dict[str, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
-    for kind, code in headline.items():
-        rated = answers.filter(question__kind=kind, question__code=code, value__isnull=False)
-        answer_column = f"response__{column}" if column else None
-        for r in rated.values(*([answer_column] if answer_column else []), "value").annotate(n=Count("id")).order_by():
-            value = r.get(answer_column) if answer_column else key
-            ratings["" if value is None else str(value)][kind][r["value"]] += r["n"]
-    sent = _grouped(invitations, column, key, n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
-    rates = {k: (r["answered"], r["n"]) for k, r in sent.items()}
-    keys = set(counts) | set(rates) if column else {key}
-    result = {}
-    for k in keys:
-        per_kind = ratings.get(k, {})
-        answered, invited = rates.get(k, (0, 0))
-        result[k] = GroupFigures(
-            key=k,
-            label=label,
-            responses=counts.get(k, 0),
-            csat=figures.csat(per_kind.get("csat", {}), minimum_n=minimum_n) if "csat" in headline else None,
-            nps=figures.nps(per_kind.get("nps", {}), minimum_n=minimum_n) if "nps" in headline else None,
-            ces=figures.ces(per_kind.get("ces", {}), minimum_n=minimum_n) if "ces" in headline else None,
-            response_rate=figures.response_rate(answered, invited) if invited else None,
-        )
-    return result
+) -> GroupFigures:
+    """A group's figures from its counts: responses, ratings per headline kind, (answered, sent) invitations."""
+    responses, per_kind, (answered, invited) = counted
+    return GroupFigures(
+        key=key,
+        label=label,
+        responses=responses,
+        csat=figures.csat(per_kind.get("csat", {}), minimum_n=minimum_n) if "csat" in headline else None,
+        nps=figures.nps(per_kind.get("nps", {}), minimum_n=minimum_n) if "nps" in headline else None,
+        ces=figures.ces(per_kind.get("ces", {}), minimum_n=minimum_n) if "ces" in headline else None,
+        response_rate=figures.response_rate(answered, invited) if invited else None,
+    )
 
 
 def _grouped(rows: QuerySet[Any], column: str | None, key: str, **aggregates: Any) -> dict[str, dict[str, Any]]:
@@ -207,26 +329,19 @@ def _grouped(rows: QuerySet[Any], column: str | None, key: str, **aggregates: An
     return {("" if r[column] is None else str(r[column])): r for r in grouped}
 
 
-def _distributions(survey: Survey, answers: QuerySet[SurveyAnswer]) -> list[Distribution]:
+def _distributions(questions: list[Question], items: dict[tuple[str, str], Counter[str]]) -> list[Distribution]:
     """Per question of the current version: the count of each rating or choice (matched by code across versions)."""
-    version = survey.current_version() or survey.versions.order_by("-number").first()
-    if version is None:
-        return []
     result = []
-    for question in version.questions.order_by("position"):
-        mine = answers.filter(question__code=question.code, question__kind=question.kind)
-        tally: Counter[str] = Counter()
+    for question in questions:
+        counted = items.get((question.code, question.kind), Counter())
         if question.kind in ("single", "multiple"):
-            for chosen in mine.values_list("choices", flat=True):
-                tally.update(chosen or [])
+            tally = {code: n for code, n in counted.items() if code != ""}
             options = [(c["code"], pick(c["text"])) for c in question.choices]
-            n = mine.count()
+            n = counted.get("", 0)
         elif question.kind == "text":
-            n = mine.exclude(text="").count()
-            options = []
+            tally, options, n = {}, [], counted.get("", 0)
         else:
-            for value, count in mine.filter(value__isnull=False).values_list("value").annotate(c=Count("id")).order_by():
-                tally[str(value)] = count
+            tally = dict(counted)
             options = [(str(v), _value_label(question, v)) for v in question.scale]
             n = sum(tally.values())
         rows = [(code, text, tally.get(code, 0), round(tally.get(code, 0) / n * 100, 1) if n else 0.0) for code, text in options]
@@ -375,16 +490,28 @@ def survey_trend(
         raise ApplicationError(_("Unknown period “{period}”; choose week or month.").format(period=period))
     responses = survey_responses(actor=actor, survey=survey, date_from=date_from, date_to=date_to)
     headline = headline_questions(survey)
-    trunc = (TruncWeek if period == "week" else TruncMonth)("response__started_at")
     counts: dict[date, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
-    for kind, code in headline.items():
+    minimum_n, usable = _settings()
+    cells = _rollup_cells(actor=actor, survey=survey, by=None, date_from=date_from, date_to=date_to, usable=usable)
+    if cells is not None:  # the rollup's days, each added to its week (Monday) or month
+        from qadesk.surveys.models import SurveyAnswerDay
+
+        wanted = Q(pk__in=[])
+        for kind, code in headline.items():
+            wanted |= Q(kind=kind, code=code)
+        days: Any = SurveyAnswerDay.objects.filter(cells & wanted).values("day", "kind", "item").annotate(n=Sum("count"))
+        for found in days.order_by():
+            day = found["day"]
+            start = day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+            counts[start][found["kind"]][int(found["item"])] += found["n"]
+    trunc = (TruncWeek if period == "week" else TruncMonth)("response__started_at")
+    for kind, code in headline.items() if cells is None else ():
         rated = SurveyAnswer.objects.filter(
             response__in=responses.values("pk"), question__kind=kind, question__code=code, value__isnull=False
         )
         for row in rated.annotate(start=trunc).values("start", "value").annotate(n=Count("id")).order_by():
             start = row["start"].date() if hasattr(row["start"], "date") else row["start"]
             counts[start][kind][int(row["value"] or 0)] += row["n"]
-    minimum_n = OrgSettings.load().minimum_n
     return [
         TrendRow(
             start=start,

@@ -34,6 +34,7 @@ from qadesk.surveys.models import (
     SurveyVersion,
     VersionStatus,
 )
+from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts, survey_rollup_kept
 from qadesk.surveys.schemas import SurveyDef, condition_met
 
 TEMPLATES_DIR = Path(__file__).with_name("survey_templates")
@@ -150,6 +151,7 @@ def survey_templates_install() -> list[SurveyVersion]:
     return installed
 
 
+@transaction.atomic
 def invitation_create(
     *,
     survey: Survey,
@@ -177,6 +179,8 @@ def invitation_create(
         expires_at=now + timedelta(days=valid_days),
         email_retry_at=now + QUEUED_GRACE if email else None,
     )
+    if invitation.sent_at is not None:  # handed over now: it counts in the response rate
+        survey_rollup_add(survey_rollup_counts(invitations=SurveyInvitation.objects.filter(pk=invitation.pk)))
     if email:
         invitation_email_queue(invitation.pk)
     return invitation
@@ -241,16 +245,17 @@ def response_answer(*, response: SurveyResponse, question: Question, raw: str | 
     parsed = answer_parse(question=question, raw=raw)
     if parsed is None and question.required:
         raise ApplicationError(_("This question needs an answer."))
-    if parsed is None:
-        SurveyAnswer.objects.filter(response=response, question=question).delete()
-    else:
-        value, choices, text = parsed
-        SurveyAnswer.objects.update_or_create(
-            response=response, question=question, defaults={"value": value, "choices": choices, "text": text}
-        )
-    answers = _answers_by_code(response)
-    hidden = [q.pk for q in response.version.questions.all() if not condition_met(q.condition, answers)]
-    SurveyAnswer.objects.filter(response=response, question_id__in=hidden).delete()
+    with survey_rollup_kept(responses=SurveyResponse.objects.filter(pk=response.pk), answers_only=True):
+        if parsed is None:
+            SurveyAnswer.objects.filter(response=response, question=question).delete()
+        else:
+            value, choices, text = parsed
+            SurveyAnswer.objects.update_or_create(
+                response=response, question=question, defaults={"value": value, "choices": choices, "text": text}
+            )
+        answers = _answers_by_code(response)
+        hidden = [q.pk for q in response.version.questions.all() if not condition_met(q.condition, answers)]
+        SurveyAnswer.objects.filter(response=response, question_id__in=hidden).delete()
     if parsed is not None:
         response_close_loop(response=response, question=question, value=parsed[0])
     following = next_question(response=response, after=question)
@@ -312,14 +317,18 @@ def response_for_invitation(*, invitation: SurveyInvitation) -> SurveyResponse:
     version = locked.survey.current_version()
     if version is None:
         raise ApplicationError(_("This survey has no published version."), status_code=404)
-    return SurveyResponse.objects.create(
-        survey=locked.survey,
-        version=version,
-        invitation=locked,
-        interaction=None if locked.survey.anonymous else locked.interaction,
-        source=ResponseSource.INVITATION,
-        language=locked.language,
-    )
+    # The invitation is locked: this is its one response, counted once (and the invitation as answered).
+    with survey_rollup_kept(invitations=SurveyInvitation.objects.filter(pk=locked.pk)):
+        response = SurveyResponse.objects.create(
+            survey=locked.survey,
+            version=version,
+            invitation=locked,
+            interaction=None if locked.survey.anonymous else locked.interaction,
+            source=ResponseSource.INVITATION,
+            language=locked.language,
+        )
+        survey_rollup_add(survey_rollup_counts(responses=SurveyResponse.objects.filter(pk=response.pk)))
+    return response
 
 
 def response_for_open_link(*, survey: Survey, key: str, language: str, page_url: str = "") -> SurveyResponse:
@@ -327,12 +336,15 @@ def response_for_open_link(*, survey: Survey, key: str, language: str, page_url:
     version = survey.current_version()
     if version is None:
         raise ApplicationError(_("This survey has no published version."), status_code=404)
-    response, _created = SurveyResponse.objects.get_or_create(
-        survey=survey,
-        source=ResponseSource.OPEN,
-        key=key,
-        defaults={"version": version, "language": language[:8], "page_url": page_url[:500]},
-    )
+    with transaction.atomic():
+        response, created = SurveyResponse.objects.get_or_create(
+            survey=survey,
+            source=ResponseSource.OPEN,
+            key=key,
+            defaults={"version": version, "language": language[:8], "page_url": page_url[:500]},
+        )
+        if created:  # only the request that made it counts it (a second one for the same key finds it)
+            survey_rollup_add(survey_rollup_counts(responses=SurveyResponse.objects.filter(pk=response.pk)))
     return response
 
 

@@ -12,8 +12,9 @@ row is listed when p_adjusted < alpha, every row compared with --all.
 `qadesk report calls --by queue …`: the phone line's delivery figures (qadesk/phoneline/commands.py).
 `qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
 
-`qadesk report verify [--fix]`: recompute the report's rollup from the reviews and list every difference (exit 1);
-with --fix, rebuild it when it differs. `qadesk report rebuild`: rebuild it (docs/statistics.md).
+`qadesk report verify [--fix]`: recompute the quality report's rollup from the reviews and the survey results' rollup
+from the answers, and list every difference (exit 1); with --fix, rebuild the one that differs. `qadesk report rebuild`:
+rebuild both (docs/statistics.md, docs/surveys.md).
 
 With --user the report holds what that user may see (the same visibility rule as the page and the API).
 Without it the command runs as the system: an in-memory administrator that is never saved, so the report
@@ -83,9 +84,9 @@ class Command(BaseCommand):
         for name in ("a-from", "a-to", "b-from", "b-to"):
             changes.add_argument(f"--{name}", required=True, type=date.fromisoformat, help="YYYY-MM-DD, inclusive.")
         reviewers = sub.add_parser("reviewer-discrepancies", help="Reviewers whose scores differ significantly from peers'.")
-        verify = sub.add_parser("verify", help="Recompute the report's rollup from the reviews; exit 1 listing differences.")
-        verify.add_argument("--fix", action="store_true", help="Rebuild the rollup when it differs.")
-        sub.add_parser("rebuild", help="Rebuild the report's rollup from the reviews.")
+        verify = sub.add_parser("verify", help="Recompute the rollups from the reviews and answers; exit 1 listing differences.")
+        verify.add_argument("--fix", action="store_true", help="Rebuild a rollup that differs.")
+        sub.add_parser("rebuild", help="Rebuild the rollups from the reviews and survey answers.")
         complaint_commands.add_report_parser(sub)  # `qadesk report complaints`: the complaint register's report
         kpis_add_parser(sub)
         competence.competence_add_parser(sub)
@@ -194,30 +195,40 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
 
     def _rollup(self, options: dict[str, Any]) -> None:
+        """Both rollups: the quality report's (against the reviews) and the survey results' (against the answers)."""
+        from qadesk.surveys.rollup import survey_rollup_rebuild, survey_rollup_verify
+
+        rollups = [
+            ("the rollup", "the reviews", quality_rollup_rebuild, quality_rollup_verify),
+            ("the survey rollup", "the survey answers", survey_rollup_rebuild, survey_rollup_verify),
+        ]
         if options["report"] == "rebuild":
-            counts = quality_rollup_rebuild()
-            self.stdout.write(f"Rollup rebuilt: {json.dumps(counts, sort_keys=True)}")
+            for name, _source, rebuild, _verify in rollups:
+                counts = rebuild()
+                self.stdout.write(f"{name.capitalize()} rebuilt: {json.dumps(counts, sort_keys=True)}")
             return
-        differences = quality_rollup_verify()
-        if not differences:
-            self.stdout.write("The rollup agrees with the reviews.")
-            return
-        for difference in differences[:MAX_LISTED]:
-            self.stdout.write(str(difference))
-        if len(differences) > MAX_LISTED:
-            self.stdout.write(f"… and {len(differences) - MAX_LISTED} more")
-        if options["fix"]:
-            quality_rollup_rebuild()
-            left = quality_rollup_verify()
-            if not left:
-                self.stdout.write(
-                    f"{len(differences)} differences found; the rollup was rebuilt and now agrees with the reviews."
-                )
-                return
-            raise CommandError(f"{len(left)} differences remain after rebuilding the rollup.")
-        raise CommandError(
-            f"{len(differences)} differences between the rollup and the reviews; `qadesk report verify --fix` rebuilds it."
-        )
+        failures = []
+        for name, source, rebuild, verify in rollups:
+            differences = verify()
+            if not differences:
+                self.stdout.write(f"{name.capitalize()} agrees with {source}.")
+                continue
+            for difference in differences[:MAX_LISTED]:
+                self.stdout.write(str(difference))
+            if len(differences) > MAX_LISTED:
+                self.stdout.write(f"… and {len(differences) - MAX_LISTED} more")
+            if not options["fix"]:
+                failures.append(f"{len(differences)} differences between {name} and {source}")
+                continue
+            rebuild()
+            left = verify()
+            if left:
+                failures.append(f"{len(left)} differences remain after rebuilding {name}")
+                continue
+            self.stdout.write(f"{len(differences)} differences found; {name} was rebuilt and now agrees with {source}.")
+        if failures:
+            hint = "" if options["fix"] else "; `qadesk report verify --fix` rebuilds it"
+            raise CommandError("; ".join(failures) + hint + ".")
 
     def _actor(self, username: str | None) -> User:
         if not username:

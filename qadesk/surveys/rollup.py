@@ -1,0 +1,264 @@
+"""Keeping the survey results' rollup (surveys/models.py: SurveyResponseDay, SurveyAnswerDay, SurveyInvitationDay) equal
+to the responses, answers and invitations it counts.
+
+Every figure of the rollup is a count, so a change moves counts: whatever writes responses, answers or invitations wraps
+the write in `survey_rollup_kept`, which counts the rows concerned before and after with the very GROUP BY queries the
+rebuild uses (`survey_rollup_counts`) and adds the difference to the stored rows (an upsert per table), in the caller's
+transaction.
+The quality report's rollup (analytics/rollup.py) recomputes whole (day, agent, reviewer) slices instead because its sums
+are of scores and maxima; here a slice would be a survey's day (thousands of answers recounted per click on the public
+page), while the difference of one response is a few rows. Integers add exactly, and `survey_rollup_verify` recounts
+everything to prove nothing drifted (`qadesk report verify`, shared with the quality rollup; `--fix` rebuilds both).
+
+Level 1 rows hold every dimension the results group or filter by (agent, team, site, channel, label, phase of the
+interaction answered about); level 0 rows only the survey, day and agent: the results overall and by agent read those.
+Level 0 is counted by adding level 1 rows up, in Python, so both levels always agree.
+
+Concurrency: `survey_rollup_kept` locks the responses or invitations it recounts (FOR UPDATE, in id order) before the
+first count, so two changes of one response take turns and the second counts what the first committed; changes of
+different rows add up in any order (each upsert adds to the stored count under that row's lock), and rows are upserted
+in key order so two transactions cannot wait for each other. The rebuild locks the three tables against writes (reads
+go on) before it deletes and recounts: a change waiting for it adds its difference to the rebuilt counts afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from qadesk.analytics.rollup import Difference, rollup_differences
+from qadesk.surveys.models import (
+    ROLLUP_KEY,
+    ROLLUP_LEVEL_AGENT,
+    ROLLUP_LEVEL_ALL,
+    SurveyAnswer,
+    SurveyAnswerDay,
+    SurveyInvitation,
+    SurveyInvitationDay,
+    SurveyResponse,
+    SurveyResponseDay,
+    SurveyRollupState,
+)
+
+BATCH = 5000
+TABLES: dict[str, Any] = {
+    "surveyresponseday": SurveyResponseDay,
+    "surveyanswerday": SurveyAnswerDay,
+    "surveyinvitationday": SurveyInvitationDay,
+}
+KEYS = {
+    "surveyresponseday": ROLLUP_KEY,
+    "surveyanswerday": (*ROLLUP_KEY, "code", "kind", "item"),
+    "surveyinvitationday": ROLLUP_KEY,
+}
+FIGURES = {"surveyresponseday": ("responses",), "surveyanswerday": ("count",), "surveyinvitationday": ("sent", "answered")}
+RATED_KINDS = ("csat", "nps", "ces", "yes_no")
+CHOICE_KINDS = ("single", "multiple")
+_ALIASES = ("k_survey", "k_day", "k_agent", "k_team", "k_site", "k_channel", "k_label", "k_phase")
+
+# An answer's text is not empty (what a text question's distribution counts).
+HAS_TEXT = Case(When(text="", then=Value(False)), default=Value(True), output_field=BooleanField())
+Counts = Counter[tuple[str, tuple[Any, ...], str]]  # (table, key, figure) → count
+
+
+def answer_items(kind: str, value: int | None, choices: Any, has_text: bool) -> list[str]:
+    """What one answer counts under in SurveyAnswerDay.item: a rating's value; a choice question's "" (every answer) and
+    each chosen code; a text question's "" when it is not empty. The results' distributions read exactly these."""
+    if kind in RATED_KINDS:
+        return [] if value is None else [str(value)]
+    if kind in CHOICE_KINDS:
+        return ["", *[str(code) for code in (choices or [])]]
+    if kind == "text":
+        return [""] if has_text else []
+    return []
+
+
+def _keys(*, via: str, stamp: str) -> dict[str, Any]:
+    """The level 1 cell of a row (fields of its response reached through `via`, its day from `stamp`)."""
+    interaction = f"{via}interaction__"
+    return {
+        "k_survey": F(f"{via}survey_id"),
+        "k_day": TruncDate(stamp, tzinfo=timezone.get_current_timezone()),
+        "k_agent": Coalesce(f"{interaction}agent_id", Value(0)),
+        "k_team": Coalesce(f"{interaction}team_id", Value(0)),
+        "k_site": Coalesce(f"{interaction}site_id", Value(0)),
+        "k_channel": Coalesce(f"{interaction}channel", Value("")),
+        "k_label": Coalesce(f"{interaction}label_id", Value(0)),
+        "k_phase": Coalesce(f"{interaction}phase", Value("")),
+    }
+
+
+def _key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (ROLLUP_LEVEL_ALL, *(row[alias] for alias in _ALIASES))
+
+
+def _agent_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The level 0 cell of a level 1 key (survey, day, agent; the other dimensions "none"), keeping any columns past it."""
+    _level, survey, day, agent, *_dims = key[: len(ROLLUP_KEY)]
+    return (ROLLUP_LEVEL_AGENT, survey, day, agent, 0, 0, "", 0, "", *key[len(ROLLUP_KEY) :])
+
+
+def survey_rollup_counts(
+    *,
+    responses: QuerySet[SurveyResponse] | None = None,
+    invitations: QuerySet[SurveyInvitation] | None = None,
+    answers_only: bool = False,
+) -> Counts:
+    """The rollup counts of these responses (and their answers; with `answers_only` just the answers) and invitations
+    (those sent), at both levels: one GROUP BY per table, level 0 added up from level 1."""
+    counts: Counts = Counter()
+    if responses is not None:
+        if not answers_only:
+            per_cell = responses.annotate(**_keys(via="", stamp="started_at")).values(*_ALIASES).annotate(n=Count("id"))
+            for row in per_cell.order_by().iterator(chunk_size=BATCH):
+                counts[("surveyresponseday", _key(row), "responses")] += row["n"]
+        answers = SurveyAnswer.objects.filter(response__in=responses.values("pk")).annotate(
+            **_keys(via="response__", stamp="response__started_at"),
+            has_text=HAS_TEXT,
+        )
+        grouped = answers.values(*_ALIASES, "question__code", "question__kind", "value", "choices", "has_text")
+        for row in grouped.annotate(n=Count("id")).order_by().iterator(chunk_size=BATCH):
+            kind = row["question__kind"]
+            for item in answer_items(kind, row["value"], row["choices"], row["has_text"]):
+                counts[("surveyanswerday", (*_key(row), row["question__code"], kind, item), "count")] += row["n"]
+    if invitations is not None:
+        sent = invitations.filter(sent_at__isnull=False).annotate(**_keys(via="", stamp="sent_at")).values(*_ALIASES)
+        per_cell = sent.annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
+        for row in per_cell.order_by().iterator(chunk_size=BATCH):
+            counts[("surveyinvitationday", _key(row), "sent")] += row["n"]
+            counts[("surveyinvitationday", _key(row), "answered")] += row["answered"]
+    for (table, key, figure), n in list(counts.items()):
+        counts[(table, _agent_key(key), figure)] += n
+    return counts
+
+
+@contextmanager
+def survey_rollup_kept(
+    *,
+    responses: QuerySet[SurveyResponse] | None = None,
+    invitations: QuerySet[SurveyInvitation] | None = None,
+    answers_only: bool = False,
+) -> Iterator[None]:
+    """Around a change of some responses or their answers (or of their interactions) and of some invitations: lock them,
+    count them before and after, and add the difference to the rollup. `answers_only`: only the responses' answers
+    change. Use inside the change's transaction; the querysets are evaluated twice (rows they find only afterwards,
+    e.g. a response made meanwhile, count as added)."""
+    if responses is not None:
+        list(responses.select_for_update().order_by("pk").values_list("pk"))
+    if invitations is not None:
+        list(invitations.select_for_update().order_by("pk").values_list("pk"))
+    before = survey_rollup_counts(responses=responses, invitations=invitations, answers_only=answers_only)
+    yield
+    survey_rollup_add(survey_rollup_counts(responses=responses, invitations=invitations, answers_only=answers_only), before)
+
+
+def survey_rollup_add(after: Counts, before: Counts | None = None) -> None:
+    """Add `after` − `before` to the stored rollup rows (an upsert per table, rows in key order); rows left at zero go."""
+    delta: dict[str, dict[tuple[Any, ...], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for (table, key, figure), n in _minus(after, before or Counter()).items():
+        if n:
+            delta[table][key][figure] = n
+    quote = connection.ops.quote_name
+    for table in sorted(delta):
+        model, keys, figures = TABLES[table], KEYS[table], FIGURES[table]
+        rows = sorted(delta[table].items())
+        name = quote(model._meta.db_table)
+        columns = ", ".join(quote(c) for c in (*keys, *figures))
+        updates = ", ".join(f"{quote(f)} = {name}.{quote(f)} + excluded.{quote(f)}" for f in figures)
+        placeholders = "(" + ", ".join(["%s"] * (len(keys) + len(figures))) + ")"
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            params = [v for key, values in chunk for v in (*key, *(values.get(f, 0) for f in figures))]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {name} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
+                    f"ON CONFLICT ({', '.join(quote(c) for c in keys)}) DO UPDATE SET {updates}",
+                    params,
+                )
+        lowered = [key for key, values in rows if any(n < 0 for n in values.values())]
+        if lowered:
+            cells = Q()
+            for key in lowered:
+                cells |= Q(**dict(zip(keys, key, strict=True)))
+            model.objects.filter(cells, **dict.fromkeys(figures, 0)).delete()
+
+
+def _minus(after: Counts, before: Counts) -> dict[tuple[str, tuple[Any, ...], str], int]:
+    changed = dict(after)
+    for where, n in before.items():
+        changed[where] = changed.get(where, 0) - n
+    return changed
+
+
+@transaction.atomic
+def survey_rollup_rebuild() -> dict[str, int]:
+    """Empty the survey rollup and count it again from every response, answer and sent invitation; record that it was
+    built (and for which time zone). Returns the rows written per table."""
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":  # writers wait (their differences then add to the new counts); readers go on
+        tables = ", ".join(quote(model._meta.db_table) for model in TABLES.values())
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    for model in TABLES.values():
+        model.objects.all().delete()
+    written: Counter[str] = Counter()
+    for table, rows in _rows(
+        survey_rollup_counts(responses=SurveyResponse.objects.all(), invitations=SurveyInvitation.objects.all())
+    ):
+        written[table] += len(TABLES[table].objects.bulk_create(rows, batch_size=BATCH))
+    SurveyRollupState.objects.all().delete()
+    SurveyRollupState.objects.create(time_zone=settings.TIME_ZONE, built_at=timezone.now())
+    return {table: written[table] for table in TABLES}
+
+
+def _rows(counts: Counts) -> Iterator[tuple[str, list[Any]]]:
+    """Unsaved rollup rows of `counts`, per table, in batches."""
+    per_row: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(dict)
+    for (table, key, figure), n in counts.items():
+        per_row[(table, key)][figure] = n
+    for table in TABLES:
+        batch: list[Any] = []
+        for (name, key), values in per_row.items():
+            if name != table:
+                continue
+            batch.append(
+                TABLES[table](**dict(zip(KEYS[table], key, strict=True)), **{f: values.get(f, 0) for f in FIGURES[table]})
+            )
+            if len(batch) >= BATCH:
+                yield table, batch
+                batch = []
+        yield table, batch
+
+
+def survey_rollup_usable() -> bool:
+    """True when the rollup was built (and for today's time zone): the results then read it, else the answers."""
+    return SurveyRollupState.objects.filter(time_zone=settings.TIME_ZONE).exists()
+
+
+def survey_rollup_verify() -> list[Difference]:
+    """Recount every rollup row from the responses, answers and invitations and list each difference from the stored
+    rollup (empty: they agree)."""
+    differences: list[Difference] = []
+    state = SurveyRollupState.objects.first()
+    if state is None or state.time_zone != settings.TIME_ZONE:
+        differences.append(Difference("surveyrollupstate", (), "built for", state and state.time_zone, settings.TIME_ZONE))
+    expected: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = defaultdict(dict)
+    for (table, key, figure), n in survey_rollup_counts(
+        responses=SurveyResponse.objects.all(), invitations=SurveyInvitation.objects.all()
+    ).items():
+        expected[(table, key)][figure] = n
+    return differences + rollup_differences(dict(expected), _stored())
+
+
+def _stored() -> Iterable[tuple[str, tuple[Any, ...], dict[str, Any]]]:
+    for table, model in TABLES.items():
+        for row in model.objects.values(*KEYS[table], *FIGURES[table]).iterator(chunk_size=BATCH):
+            yield table, tuple(row[k] for k in KEYS[table]), {f: row[f] for f in FIGURES[table]}
