@@ -24,14 +24,19 @@ from django.db import migrations
 
 TABLE = "operations_contactlink"
 
-# The (customer, reason) pairs whose contacts' next contact may have changed: the SQL `pairs`.
+# The (customer, reason) pairs whose contacts' next contact may have changed: the SQL `pairs`. Each pair's contacts
+# are read through the index on (customer, label, created_at), one pair at a time (OFFSET 0 keeps the planner from
+# turning the lateral read into a join that scans the whole table for a batch of a few pairs).
 REFRESH_PAIRS = """
     WITH w AS (
         SELECT x.id, FIRST_VALUE(x.created_at) OVER (
             PARTITION BY x.customer_id, x.label_id ORDER BY x.created_at
             RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE GROUP) AS next_at
-        FROM interactions_interaction AS x
-        WHERE (x.customer_id, x.label_id) IN ({pairs})
+        FROM ({pairs}) AS p
+        CROSS JOIN LATERAL (
+            SELECT y.id, y.customer_id, y.label_id, y.created_at FROM interactions_interaction AS y
+            WHERE y.customer_id = p.customer_id AND y.label_id = p.label_id OFFSET 0
+        ) AS x
     ), kept AS (
         INSERT INTO operations_contactlink AS l (interaction_id, next_at)
         SELECT w.id, w.next_at FROM w WHERE w.next_at IS NOT NULL
