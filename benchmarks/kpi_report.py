@@ -8,7 +8,11 @@ per 4 contacts; phone and chat contacts queued and answered, 6 % of phone calls 
 first replies and resolutions on every channel, 3 % reopened, 8 % handed to a second agent), then times
 `kpi_report(by="team")` over 90 days — group table, totals, medians and 90th percentiles, FCR's look for a new
 contact, reassignment paths — against the same figures from two hand-written queries run in the same session (one
-GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with LAG()). Prints JSON with median
+GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with LAG()), against the same report
+finding FCR's next contact and the last handler at report time instead of reading them from the table the triggers
+keep (`report_window`, migration operations 0002), against hand-written SQL reading that table, and against pandas
+over a CSV export of the contacts and handlers (`pandas_seconds`: read_csv and the figures; the export timed apart).
+`--reuse` measures a database a `--keep` run left, without filling it again. Prints JSON with median
 latencies and their ratio (goal: the report within 2× of the hand-written SQL; the report switches PostgreSQL's JIT
 off for its query, so the hand-written SQL is timed both with JIT as configured and without), and fails if the two
 disagree on the counts. The database is dropped afterwards unless --keep.
