@@ -8,7 +8,11 @@ per 4 contacts; phone and chat contacts queued and answered, 6 % of phone calls 
 first replies and resolutions on every channel, 3 % reopened, 8 % handed to a second agent), then times
 `kpi_report(by="team")` over 90 days — group table, totals, medians and 90th percentiles, FCR's look for a new
 contact, reassignment paths — against the same figures from two hand-written queries run in the same session (one
-GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with LAG()). Prints JSON with median
+GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with LAG()), against the same report
+finding FCR's next contact and the last handler at report time instead of reading them from the table the triggers
+keep (`report_window`, migration operations 0002), against hand-written SQL reading that table, and against pandas
+over a CSV export of the contacts and handlers (`pandas_seconds`: read_csv and the figures; the export timed apart).
+`--reuse` measures a database a `--keep` run left, without filling it again. Prints JSON with median
 latencies and their ratio (goal: the report within 2× of the hand-written SQL; the report switches PostgreSQL's JIT
 off for its query, so the hand-written SQL is timed both with JIT as configured and without), and fails if the two
 disagree on the counts. The database is dropped afterwards unless --keep.
@@ -64,6 +68,7 @@ def main() -> None:
             call_command("migrate", verbosity=0)
             with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
+                result["interactions"] = conn.execute("SELECT count(*) FROM interactions_interaction").fetchone()[0]  # type: ignore[index]
         else:
             result["fill_seconds"] = _fill(args.interactions)
         result.update(_measure(args.repeat))
@@ -133,7 +138,7 @@ def _fill(n: int) -> float:
                 CASE WHEN NOT ab THEN (ARRAY[{ids["agents"]}])[1 + i % 40] END,
                 (ARRAY[{ids["teams"]}])[1 + i % 40], (ARRAY[{ids["sites"]}])[1 + i % 40],
                 (ARRAY[{ids["labels"]}])[1 + i % 10],
-                (SELECT min(id) FROM interactions_customer) + (i * 7919) % {max(1, n // 4)}, '', '', '', '{{}}', '[]'
+                (SELECT min(id) FROM interactions_customer) + (i::bigint * 7919) % {max(1, n // 4)}, '', '', '', '{{}}', '[]'
             FROM (
                 SELECT i, ch, created, queued, ab, wait,
                     CASE WHEN ab OR i % 50 = 0 THEN NULL
@@ -227,6 +232,27 @@ WITH later AS (
 )
 """ + "\n".join(HAND_WRITTEN_EXISTS.splitlines()[HAND_WRITTEN_EXISTS.splitlines().index(")") + 1 :])
 
+# The same figures reading FCR's next contact and the last handler from the table the triggers keep (migration
+# operations 0002), as the report does on PostgreSQL.
+HAND_WRITTEN_STORED = """
+WITH c AS (
+    SELECT i.id, i.team_id, i.created_at, i.resolved_at, i.reopens, i.abandoned,
+        CASE WHEN i.queued_at IS NOT NULL AND i.answered_at >= i.queued_at AND NOT i.abandoned
+             THEN EXTRACT(EPOCH FROM i.answered_at - i.queued_at)::float8 END AS wait,
+        CASE WHEN i.abandoned AND i.queued_at IS NOT NULL AND i.closed_at >= i.queued_at
+             THEN EXTRACT(EPOCH FROM i.closed_at - i.queued_at)::float8 END AS abandon_wait,
+        CASE WHEN NOT i.abandoned AND (i.talk_seconds IS NOT NULL OR i.hold_seconds IS NOT NULL OR i.acw_seconds IS NOT NULL)
+             THEN (coalesce(i.talk_seconds, 0) + coalesce(i.hold_seconds, 0) + coalesce(i.acw_seconds, 0))::float8 END AS handle,
+        CASE WHEN i.first_reply_at >= i.created_at THEN EXTRACT(EPOCH FROM i.first_reply_at - i.created_at)::float8 END AS frt,
+        CASE WHEN i.resolved_at >= i.created_at THEN EXTRACT(EPOCH FROM i.resolved_at - i.created_at)::float8 END AS ttr,
+        i.queued_at IS NOT NULL AND i.abandoned AS queued_abandon,
+        coalesce(l.next_at <= i.resolved_at + INTERVAL '7 days', false) AS came_back,
+        l.handler_last IS NOT NULL AS assigned, coalesce(l.handler_last >= 1, false) AS reassigned
+    FROM interactions_interaction i LEFT JOIN operations_contactlink l ON l.interaction_id = i.id
+    WHERE i.created_at >= %(start)s AND i.created_at < %(end)s
+)
+""" + "\n".join(HAND_WRITTEN_EXISTS.splitlines()[HAND_WRITTEN_EXISTS.splitlines().index(")") + 1 :])
+
 HAND_WRITTEN_PATHS = """
 SELECT from_team, to_team, label, count(*) FROM (
     SELECT lag(t.name) OVER w AS from_team, t.name AS to_team, l.code AS label, h.position
@@ -239,6 +265,75 @@ SELECT from_team, to_team, label, count(*) FROM (
     WINDOW w AS (PARTITION BY h.interaction_id ORDER BY h.position)
 ) AS steps WHERE position >= 1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT 20
 """
+
+
+EXPORT_CONTACTS = """
+COPY (SELECT i.id, i.team_id, i.customer_id, i.label_id, i.created_at, i.queued_at, i.answered_at, i.first_reply_at,
+    i.resolved_at, i.closed_at, i.talk_seconds, i.hold_seconds, i.acw_seconds, i.abandoned, i.reopens
+    FROM interactions_interaction i) TO STDOUT WITH (FORMAT csv, HEADER)
+"""
+EXPORT_HANDLERS = "COPY (SELECT interaction_id, position FROM interactions_interactionagent) TO STDOUT WITH (FORMAT csv, HEADER)"
+
+
+def _export(folder: Path) -> float:
+    """The CSV export an analyst would start from (every contact, and the handlers), timed apart."""
+    started = time.perf_counter()
+    with psycopg.connect(f"{BASE_URL}/{DB_NAME}") as conn, conn.cursor() as cursor:
+        for name, sql in (("contacts.csv", EXPORT_CONTACTS), ("handlers.csv", EXPORT_HANDLERS)):
+            with open(folder / name, "wb") as out, cursor.copy(sql) as copy:  # type: ignore[arg-type]
+                for chunk in copy:
+                    out.write(chunk)
+    return round(time.perf_counter() - started, 2)
+
+
+def _pandas(folder: Path, params: dict[str, Any]) -> Any:
+    """The report's figures by team with pandas from the CSV export (read included): what an analyst would do."""
+    import pandas as pd
+
+    times = ["created_at", "queued_at", "answered_at", "first_reply_at", "resolved_at", "closed_at"]
+    df = pd.read_csv(folder / "contacts.csv", parse_dates=times, true_values=["t"], false_values=["f"])
+    handlers = pd.read_csv(folder / "handlers.csv").groupby("interaction_id")["position"].max()
+    # FCR's next contact: each customer's contacts of a reason in time order, the next strictly later instant.
+    paired = df.dropna(subset=["customer_id", "label_id"]).sort_values(["customer_id", "label_id", "created_at"])
+    firsts = paired.drop_duplicates(["customer_id", "label_id", "created_at"])
+    nxt = firsts.groupby(["customer_id", "label_id"])["created_at"].shift(-1)
+    next_at = paired[["customer_id", "label_id", "created_at"]].merge(
+        firsts[["customer_id", "label_id", "created_at"]].assign(next_at=nxt), how="left"
+    )
+    df["next_at"] = pd.Series(next_at["next_at"].array, index=paired.index)
+    df = df[(df.created_at >= params["start"]) & (df.created_at < params["end"])].copy()
+    last = df["id"].map(handlers)
+
+    def seconds(end: str, start: str) -> Any:
+        return (df[end] - df[start]).dt.total_seconds()
+
+    answered = df.queued_at.notna() & (df.answered_at >= df.queued_at) & ~df.abandoned
+    df["wait"] = seconds("answered_at", "queued_at").where(answered)
+    parts = df[["talk_seconds", "hold_seconds", "acw_seconds"]]
+    df["handle"] = parts.fillna(0).sum(axis=1).where(~df.abandoned & parts.notna().any(axis=1))
+    df["frt"] = seconds("first_reply_at", "created_at").where(df.first_reply_at >= df.created_at)
+    df["ttr"] = seconds("resolved_at", "created_at").where(df.resolved_at >= df.created_at)
+    decided = df.ttr.notna() & (df.resolved_at <= params["fcr_until"])
+    came_back = df.next_at.notna() & (df.next_at <= df.resolved_at + pd.Timedelta(days=7))
+    df["decided"] = decided
+    df["fcr"] = decided & (df.reopens == 0) & ~came_back
+    df["reassigned"] = last >= 1
+    df["assigned"] = last.notna()
+    backlog = (df.created_at <= params["as_of"]) & ~df.abandoned & (df.resolved_at.isna() | (df.resolved_at > params["as_of"]))
+    df["backlog"] = backlog
+    out = {}
+    for team, g in [*df.groupby("team_id"), (None, df)]:
+        out[team] = {
+            "contacts": len(g),
+            "answered": int(g.wait.notna().sum()),
+            "wait_total": float(g.wait.sum()),
+            "fcr_decided": int(g.decided.sum()),
+            "fcr": int(g.fcr.sum()),
+            "reassigned": int(g.reassigned.sum()),
+            "backlog": int(g.backlog.sum()),
+            **{f"{c}_p{int(q * 100)}": g[c].quantile(q) for c in ("wait", "handle", "frt", "ttr") for q in (0.5, 0.9)},
+        }
+    return out
 
 
 def _measure(repeat: int) -> dict[str, Any]:
@@ -268,17 +363,51 @@ def _measure(repeat: int) -> dict[str, Any]:
             cursor.execute(HAND_WRITTEN_PATHS, params)
             return rows, cursor.fetchall()
 
+    from qadesk.operations import selectors
+
+    def report_window() -> Any:  # FCR's next contact and the handlers found at report time, as before (and on SQLite)
+        selectors.STORED_LINKS = False
+        try:
+            return report()
+        finally:
+            selectors.STORED_LINKS = True
+
     timings = {
         "report": _time(report, repeat),
+        "report_window": _time(report_window, repeat),
+        "hand_written_stored": _time(lambda: hand_written(query=HAND_WRITTEN_STORED), repeat),
         "hand_written_sql": _time(hand_written, repeat),
         "hand_written_sql_jit_off": _time(lambda: hand_written(jit=False), repeat),
         # The same figures with FCR and the handlers looked up per contact (EXISTS), as the report did before: timed once.
         "hand_written_exists": _time(lambda: hand_written(query=HAND_WRITTEN_EXISTS), 1, warm=False),
     }
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        export_seconds = _export(Path(folder))
+        pandas_runs = []
+        for _ in range(max(1, min(repeat, 3))):
+            started = time.perf_counter()
+            by_pandas = _pandas(Path(folder), params)
+            pandas_runs.append(time.perf_counter() - started)
+    pandas_seconds = round(statistics.median(pandas_runs), 4)
     ours, (rows, paths) = report(), hand_written()
+    window = report_window()
+    _stored_rows, _stored_paths = hand_written(query=HAND_WRITTEN_STORED)
     totals = next((r for r in rows if r[0] is None), None)  # the () grouping set: every team
-    agree = (
-        totals is not None
+    every = by_pandas[None]
+    pandas_agree = bool(
+        (ours.totals.contacts, ours.totals.answered, ours.totals.fcr_decided, ours.totals.reassigned, ours.totals.backlog)
+        == (every["contacts"], every["answered"], every["fcr_decided"], every["reassigned"], every["backlog"])
+        and ours.totals.fcr_rate == (round(100 * every["fcr"] / every["fcr_decided"], 2) if every["fcr_decided"] else None)
+        and ours.totals.wait_median == round(every["wait_p50"], 1)
+        and ours.totals.resolution_p90 == round(every["ttr_p90"], 1)
+    )
+    agree = bool(
+        window == ours
+        and sorted(map(repr, _stored_rows)) == sorted(map(repr, rows))
+        and pandas_agree
+        and totals is not None
         and (ours.totals.contacts, ours.totals.answered, ours.totals.fcr_decided, ours.totals.reassigned, ours.totals.backlog)
         == (totals[1], totals[2], totals[14], totals[17], totals[18])
         and ours.totals.fcr_rate == (round(100 * totals[15] / totals[14], 2) if totals[14] else None)
@@ -287,6 +416,16 @@ def _measure(repeat: int) -> dict[str, Any]:
     )
     return {
         "report_seconds": timings["report"],
+        "report_window_seconds": timings["report_window"],
+        "hand_written_stored_seconds": timings["hand_written_stored"],
+        "ratio_to_stored_sql": round(timings["report"] / timings["hand_written_stored"], 2),
+        "pandas_seconds": pandas_seconds,
+        "csv_export_seconds": export_seconds,
+        "ratio_to_pandas": round(timings["report"] / pandas_seconds, 3),
+        "load_after": round(os.getloadavg()[0], 2),
+        "paths_agree": [(p.from_team, p.to_team, p.label, p.count) for p in ours.paths][:5] == [tuple(p) for p in paths][:5],
+        "window_equals_stored": window == ours,
+        "pandas_agree": pandas_agree,
         "hand_written_sql_seconds": timings["hand_written_sql"],
         "hand_written_sql_jit_off_seconds": timings["hand_written_sql_jit_off"],
         "hand_written_exists_seconds": timings["hand_written_exists"],

@@ -21,6 +21,7 @@ qadesk costs import KIND FILE       labour, support, revenue or segments rows fr
 qadesk import calls FILE            call records from the telephone system (CSV/JSONL, --skip-invalid)
 qadesk report calls --by queue      the phone line's delivery figures as JSON or CSV
 qadesk staffing erlang --calls N …  Erlang C: agents needed for a service level (docs/operations.md)
+qadesk staffing forecast --day D    forecast per interval, agents needed vs agents who worked (json|csv)
 qadesk report surveys --survey ID   CSAT, NPS, CES, response rate (--by agent|team|…, --format json|csv)
 qadesk report executive --from D --to D  headline figures vs the period before, baselines, targets (json|csv|pdf)
 qadesk report survey-gap --by team  our review scores vs the customer's ratings, discrepancies (--rating csat|nps)

@@ -1,4 +1,5 @@
-"""Operations over the API: `GET /api/v1/operations/kpis` (and its `/export`), the KPI targets, and Erlang C staffing.
+"""Operations over the API: `GET /api/v1/operations/kpis` (and its `/export`), the KPI targets, Erlang C staffing and
+the forecast per interval with the agents needed against those who worked.
 
 Like the pages, only admins, QA leads, managers and team leads (their team's contacts) read them; anyone else gets 404."""
 
@@ -22,7 +23,7 @@ from qadesk.operations.exports import kpi_report_table
 from qadesk.operations.kpis import KpiSettings
 from qadesk.operations.models import KpiTarget
 from qadesk.operations.querysets import sees_operations
-from qadesk.operations.selectors import FILTERS, KpiReport, cohort_label, kpi_report, loyalty
+from qadesk.operations.selectors import FILTERS, KpiReport, cohort_label, kpi_report, loyalty, staffing_forecast
 from qadesk.operations.services import target_delete, target_save
 
 router = Router(tags=["operations"])
@@ -333,3 +334,55 @@ def staffing_erlang(request: HttpRequest, query: Query[ErlangQuery]) -> object:
         raise ApplicationError(_("No staffing of up to 100,000 agents meets these figures.")) from exc
     data = result.__dict__ | {"asa_seconds": None if result.asa_seconds == float("inf") else result.asa_seconds}
     return data
+
+
+class ForecastQuery(Schema):
+    day: date = Field(description="The day to staff (local time).")
+    weeks: int = Field(4, ge=1, le=26, description="History: the same weekday over this many weeks before the day.")
+    interval_minutes: int = Field(60, description="15, 30 or 60.")
+    channel: str = Field("phone", max_length=20, description="Only this channel's contacts; empty for all.")
+    target_seconds: float = Field(20, ge=0, le=86400, description="Answered within this many seconds…")
+    target_level: float = Field(0.8, gt=0, lt=1, description="…for this share of contacts (0.8 = 80 %).")
+    shrinkage: float = Field(0.0, ge=0, lt=1, description="Share of scheduled time away from the queue.")
+    aht_seconds: float | None = Field(None, gt=0, le=86400, description="Handle time; default: the history's mean.")
+
+
+class IntervalOut(Schema):
+    time: str = Field(description="The interval's start, HH:MM local time.")
+    forecast: float = Field(description="Contacts expected: the mean of the same interval on the same weekday.")
+    needed: int = Field(description="Agents Erlang C needs for the forecast.")
+    needed_with_shrinkage: int
+    actual_contacts: int
+    logged_in: int = Field(description="Distinct agents who handled the interval's contacts (no roster yet).")
+    abandoned: int
+    abandonment_rate: float | None = Field(description="Percent of the interval's queued contacts.")
+    under_staffed: bool = Field(description="Fewer agents worked than Erlang C asks for.")
+
+
+class ForecastOut(Schema):
+    day: date
+    aht_seconds: float
+    intervals: list[IntervalOut]
+
+
+@router.get(
+    "/staffing/forecast",
+    response={200: ForecastOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Forecast and staffing per interval",
+)
+def staffing_forecast_read(request: HttpRequest, query: Query[ForecastQuery]) -> object:
+    """Per interval of the day: the contacts forecast from history, the agents Erlang C needs, and what the day's
+    contacts show (contacts, agents who handled them, abandons); intervals with neither are left out."""
+    actor = _reader(request)
+    rows, aht = staffing_forecast(
+        actor=actor,
+        day=query.day,
+        weeks=query.weeks,
+        interval_minutes=query.interval_minutes,
+        channel=query.channel,
+        target_seconds=query.target_seconds,
+        target_level=query.target_level,
+        shrinkage=query.shrinkage,
+        aht_seconds=query.aht_seconds,
+    )
+    return {"day": query.day, "aht_seconds": aht, "intervals": [r.__dict__ | {"time": r.time} for r in rows]}

@@ -217,24 +217,39 @@ def _scope(
     )
 
 
-def _per_contact(rows: QuerySet[Interaction], *, by: str, settings: KpiSettings, as_of: datetime, now: datetime) -> QuerySet[Any]:
+def stored_links() -> bool:
+    """Whether the report reads FCR's next contact and the last handler from the table the database keeps for each
+    contact (PostgreSQL: `operations_contactlink` and its triggers, migration operations 0002) instead of finding them
+    at report time (the window over each customer's contacts and the join to the handlers: SQLite, and the reference
+    the tests compare the stored table with)."""
+    return connection.vendor == "postgresql" and STORED_LINKS
+
+
+STORED_LINKS = True  # False: the PostgreSQL report finds the links at report time, as on SQLite (tests, benchmarks)
+
+
+def _per_contact(
+    rows: QuerySet[Interaction], *, by: str, settings: KpiSettings, as_of: datetime, now: datetime, stored: bool = False
+) -> QuerySet[Any]:
     """One row per contact: its group and its own figures (kpis.py's per-contact functions, in SQL) as plain columns,
-    flags as 0/1, so that the GROUP BY around it adds up columns computed once per contact."""
+    flags as 0/1, so that the GROUP BY around it adds up columns computed once per contact. With `stored`, also the
+    resolution instant, which the stored next contact is compared with."""
     decided = Q(resolved_at__gte=F("created_at"), resolved_at__lte=now - timedelta(days=settings.fcr_days))
     queued_abandon = Q(abandoned=True, queued_at__isnull=False)
     flags = {
-        "c_within": Q(answer_wait__lte=settings.service_level_seconds),
+        # Thresholds on a duration are compared in the GROUP BY (_AGGREGATES), on the duration computed once here:
+        # an annotation that reads another repeats its whole expression in the SQL.
         "c_queued_abandon": queued_abandon,
-        "c_short_abandon": queued_abandon & Q(abandon_wait__lt=settings.short_abandon_seconds),
-        "c_resolved_24h": Q(resolution__lte=kpis.DAY_SECONDS),
         "c_decided": decided,
         "c_decided_once": decided & Q(reopens=0),
         "c_backlog": Q(created_at__lte=as_of, abandoned=False) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of)),
     }
     handled = Q(handle__isnull=False)
+    links = {"c_resolved_at": F("resolved_at")} if stored else {}
     return (
         _durations(rows)
         .annotate(
+            **links,
             c_id=F("id"),
             c_key=_group_column(by),
             **{name: Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()) for name, q in flags.items()},
@@ -243,14 +258,16 @@ def _per_contact(rows: QuerySet[Interaction], *, by: str, settings: KpiSettings,
             c_acw=Case(When(handled, then=F("acw_seconds"))),
         )
         .order_by()
-        .values("c_id", "c_key", *DURATIONS, "abandon_wait", *flags, "c_talk", "c_hold", "c_acw")
+        .values("c_id", "c_key", *DURATIONS, "abandon_wait", *flags, "c_talk", "c_hold", "c_acw", *links)
     )
 
 
-_AGGREGATES = """COUNT(*), COUNT(c.answer_wait), SUM(c.c_within), SUM(c.c_queued_abandon), SUM(c.c_short_abandon),
+_AGGREGATES = """COUNT(*), COUNT(c.answer_wait), SUM(CASE WHEN c.answer_wait <= {within} THEN 1 ELSE 0 END),
+    SUM(c.c_queued_abandon), SUM(CASE WHEN c.c_queued_abandon = 1 AND c.abandon_wait < {short} THEN 1 ELSE 0 END),
     SUM(c.answer_wait), COUNT(c.handle), SUM(c.handle), SUM(CAST(c.handle AS DOUBLE PRECISION) * c.handle),
     SUM(c.c_talk), SUM(c.c_hold), SUM(c.c_acw),
-    COUNT(c.first_response), SUM(c.first_response), COUNT(c.resolution), SUM(c.resolution), SUM(c.c_resolved_24h),
+    COUNT(c.first_response), SUM(c.first_response), COUNT(c.resolution), SUM(c.resolution),
+    SUM(CASE WHEN c.resolution <= {day} THEN 1 ELSE 0 END),
     SUM(c.c_decided), SUM(CASE WHEN c.c_decided_once = 1 AND {not_back} THEN 1 ELSE 0 END),
     {assigned}, {reassigned}, SUM(c.c_backlog)"""
 _SUM_NAMES = (
@@ -261,25 +278,49 @@ _SUM_NAMES = (
 
 
 def _grouped_sql(
-    per_contact: QuerySet[Any], *, settings: KpiSettings, since: datetime | None, spreads: bool, fcr: bool, handlers: bool
+    per_contact: QuerySet[Any],
+    *,
+    settings: KpiSettings,
+    since: datetime | None,
+    spreads: bool,
+    fcr: bool,
+    handlers: bool,
+    stored: bool = False,
 ) -> tuple[str, list[Any], bool]:
-    """The GROUP BY over the per-contact rows, joined once to the last handler of each contact and to the contacts
-    whose customer came back (instead of a lookup per contact). On PostgreSQL the medians and 90th percentiles come
-    in the same statement, and GROUPING SETS add the totals row (a median is not the sum of medians)."""
+    """The GROUP BY over the per-contact rows. With `stored`, FCR and the handlers come from the per-contact rows'
+    own columns (no join); else it is joined once to the last handler of each contact and to the contacts whose
+    customer came back (instead of a lookup per contact). On PostgreSQL the medians and 90th percentiles come in the
+    same statement, and GROUPING SETS add the totals row (a median is not the sum of medians)."""
     inner, params = per_contact.query.sql_with_params()
     postgres = connection.vendor == "postgresql"
     joins, join_params = "", list[Any]()
-    if handlers:
+    thresholds = {  # numbers of the settings (never text), written into the SQL
+        "within": repr(float(settings.service_level_seconds)),
+        "short": repr(float(settings.short_abandon_seconds)),
+        "day": repr(float(kpis.DAY_SECONDS)),
+    }
+    if stored:  # one join to the narrow table the triggers keep (migration operations 0002)
+        joins = " LEFT JOIN operations_contactlink AS l ON l.interaction_id = c.c_id"
+        days = int(settings.fcr_days)
+        aggregates = _AGGREGATES.format(
+            **thresholds,
+            not_back=f"(l.next_at IS NULL OR l.next_at > c.c_resolved_at + {days} * INTERVAL '1 day')",
+            assigned="COUNT(l.handler_last)" if handlers else "0",
+            reassigned="SUM(CASE WHEN l.handler_last >= 1 THEN 1 ELSE 0 END)" if handlers else "0",
+        )
+    elif handlers:
         joins += """ LEFT JOIN (SELECT interaction_id, MAX(position) AS last_handler FROM interactions_interactionagent
             GROUP BY interaction_id) AS h ON h.interaction_id = c.c_id"""
-    if fcr:
+    if fcr and not stored:
         back, join_params = came_back_ids(fcr_days=settings.fcr_days, since=since)
         joins += f" LEFT JOIN ({back}) AS b ON b.id = c.c_id"
-    aggregates = _AGGREGATES.format(
-        not_back="b.id IS NULL" if fcr else "1 = 1",
-        assigned="COUNT(h.last_handler)" if handlers else "0",
-        reassigned="SUM(CASE WHEN h.last_handler >= 1 THEN 1 ELSE 0 END)" if handlers else "0",
-    )
+    if not stored:
+        aggregates = _AGGREGATES.format(
+            **thresholds,
+            not_back="b.id IS NULL" if fcr else "1 = 1",
+            assigned="COUNT(h.last_handler)" if handlers else "0",
+            reassigned="SUM(CASE WHEN h.last_handler >= 1 THEN 1 ELSE 0 END)" if handlers else "0",
+        )
     totals = postgres and spreads
     if postgres and spreads:
         aggregates += "".join(
@@ -386,10 +427,11 @@ def _grouped_rows(
     """Runs the one GROUP BY (_grouped_sql): each group's row of sums (with, on PostgreSQL and `spreads`, its medians
     and 90th percentiles), the totals row GROUPING SETS add on PostgreSQL (else None), and whether that row exists."""
     postgres = connection.vendor == "postgresql"
-    per_contact = _per_contact(rows, by=by, settings=settings, as_of=as_of, now=now)
+    stored = stored_links()
+    per_contact = _per_contact(rows, by=by, settings=settings, as_of=as_of, now=now, stored=stored)
     try:
         sql, params, with_spread_totals = _grouped_sql(
-            per_contact, settings=settings, since=since, spreads=spreads, fcr=fcr, handlers=handlers
+            per_contact, settings=settings, since=since, spreads=spreads, fcr=fcr, handlers=handlers, stored=stored
         )
     except EmptyResultSet:  # nothing the actor may see
         sql, params, with_spread_totals = "", [], False

@@ -303,3 +303,48 @@ def test_the_staffing_page_forecasts_from_the_history(manager: User, agent: Agen
     assert 'id="forecast-table"' in text and "10:00" in text  # 09:00 UTC is 10:00 in Rome
     assert "4.0" in text and "under-staffed" in text  # 4 expected, 1 agent needed; the day's only contact was abandoned
     assert page_client(agent_user).get("/operations/staffing/", query).status_code == 404
+
+
+def _forecast_history(agent: Agent) -> None:
+    for weeks_back in (1, 2):
+        for n in range(4):
+            f.make_interaction(
+                agent, channel="phone", created_at=datetime(2026, 11, 30 - 7 * weeks_back, 9, n, tzinfo=UTC), talk_seconds=300
+            )
+    at = datetime(2026, 11, 30, 9, 5, tzinfo=UTC)
+    f.make_interaction(agent, channel="phone", created_at=at, queued_at=at, abandoned=True)
+
+
+@pytest.mark.django_db
+def test_the_forecast_api_gives_needed_against_logged_in_per_interval(
+    manager: User, agent: Agent, agent_user: User, team_lead: User
+) -> None:
+    _forecast_history(agent)
+    query = {"day": "2026-11-30", "weeks": 2, "interval_minutes": 60, "channel": "phone", "target_level": 0.8}
+    data = api_client(manager).get("/api/v1/operations/staffing/forecast", query).json()
+    assert data["aht_seconds"] == 300.0 and data["day"] == "2026-11-30"
+    assert [(i["time"], i["forecast"], i["actual_contacts"], i["abandoned"]) for i in data["intervals"]] == [
+        ("10:00", 4.0, 1, 1)  # 09:00 UTC is 10:00 in Rome; the day's only contact was abandoned
+    ]
+    first = data["intervals"][0]
+    # 4 calls an hour of 300 s: 1 agent answers 68 % within 20 s, 2 are needed for 80 %; 1 worked
+    assert (first["needed"], first["logged_in"], first["under_staffed"]) == (2, 1, True)
+    assert api_client(agent_user).get("/api/v1/operations/staffing/forecast", query).status_code == 404
+    lead = api_client(team_lead).get("/api/v1/operations/staffing/forecast", query).json()
+    assert lead["intervals"] == data["intervals"]  # the lead's own team: the agent's contacts
+    bad = api_client(manager).get("/api/v1/operations/staffing/forecast", {**query, "interval_minutes": 20})
+    assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_forecast_command_prints_json_and_csv(agent: Agent) -> None:
+    _forecast_history(agent)
+    args = ["staffing", "forecast", "--day", "2026-11-30", "--weeks", "2", "--interval-minutes", "60"]
+    out = io.StringIO()
+    call_command(*args, "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert [(i["time"], i["forecast"], i["actual_contacts"]) for i in data["intervals"]] == [("10:00", 4.0, 1)]
+    out = io.StringIO()
+    call_command(*args, "--format", "csv", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("time,forecast,needed,") and lines[1].startswith("10:00,4.0,")
