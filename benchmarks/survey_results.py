@@ -363,7 +363,8 @@ def _measure(repeat: int) -> dict[str, Any]:
 def _check(results: Any, rows: list[Any]) -> None:
     """The selector's per-team figures are the hand-written query's (counts, CSAT, NPS, CES mean, response rate)."""
     by_team = {g.key: g for g in results.groups}
-    assert len(rows) == len(by_team) == 4, (len(rows), len(by_team))
+    # Every team with responses, and no other (a small fill may not reach all four teams).
+    assert rows and set(by_team) == {str(row[0]) for row in rows}, (len(rows), sorted(by_team))
     for team, responses, csat_n, csat_top, nps_n, promoters, detractors, ces_n, ces_sum, _sq, sent, answered in rows:
         group = by_team[str(team)]
         assert group.responses == responses
