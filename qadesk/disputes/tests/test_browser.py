@@ -88,7 +88,9 @@ def test_it_runs_a_dispute_from_scoring_to_the_revised_score(browser: Any, live_
     _score_with_keyboard(reviewer, codes)
     # Let the form's draft autosave (htmx, on change) finish so it does not race the submission.
     reviewer.wait_for_timeout(600)
-    reviewer.wait_for_function("!document.querySelector('.htmx-request')")
+    # A function, not a bare expression: Playwright evaluates a bare expression again on every poll with
+    # eval(), which the page's Content-Security-Policy (no 'unsafe-eval') refuses once polling starts.
+    reviewer.wait_for_function("() => !document.querySelector('.htmx-request')")
     _shot(reviewer, "dispute-01-reviewer-scores.png")
     reviewer.locator("button[name=submit]").focus()
     reviewer.keyboard.press("Enter")
@@ -100,7 +102,9 @@ def test_it_runs_a_dispute_from_scoring_to_the_revised_score(browser: Any, live_
     agent = _login(browser, live_server, "alice")
     agent.goto(f"{live_server.url}/reviews/mine/")
     assert agent.locator("table .row-link").count() == 1
-    agent.wait_for_function("document.getElementById('trend-chart') && Chart.getChart('trend-chart') !== undefined")
+    agent.wait_for_function(
+        "() => document.getElementById('trend-chart') && Chart.getChart('trend-chart') !== undefined"
+    )
     _shot(agent, "dispute-02-agent-my-reviews.png")
     agent.click("table .row-link")
     agent.wait_for_url("**/reviews/*/")
