@@ -35,3 +35,31 @@ def test_an_agents_own_review_sits_under_my_reviews(
     review_submit(review=review, actor=reviewer)
     assert _current(agent_user, reverse("reviews:detail", args=[review.pk])) == [reverse("reviews:mine")]
     assert _current(reviewer, reverse("reviews:detail", args=[review.pk])) == [reverse("reviews:list")]
+
+
+def _links(user: User, path: str, language: str = "en") -> tuple[list[str], str]:
+    user.language = language
+    user.save()
+    client = Client()
+    client.force_login(user)
+    page = client.get(path).content.decode()
+    sidebar = page.split('<nav class="nav">', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<a [^>]*href="([^"]+)"', sidebar), sidebar
+
+
+def test_the_menu_kept_in_memory_is_the_one_for_this_person_language_and_page(
+    qa_lead: User, agent_user: User, admin_user: User
+) -> None:
+    """The menu is rendered once per (language, role, page) and kept (`{% cache %}`): whoever comes next sees their
+    own entries, in their language, with their page marked — never the menu rendered for the one before."""
+    admin_links, _ = _links(admin_user, reverse("home:home"))
+    agent_links, _ = _links(agent_user, reverse("home:home"))
+    assert reverse("connectors:list") in admin_links
+    assert reverse("connectors:list") not in agent_links
+    assert reverse("reviews:mine") in agent_links and reverse("reviews:mine") not in admin_links
+    assert _current(qa_lead, reverse("interactions:list")) == [reverse("interactions:list")]
+    assert _current(qa_lead, reverse("reviews:list")) == [reverse("reviews:list")]
+    _, italian = _links(qa_lead, reverse("home:home"), "it")
+    _, french = _links(qa_lead, reverse("home:home"), "fr")
+    assert "Interazioni" in italian and "Interazioni" not in french
+    assert "Calibrage" in french and "Calibrage" not in italian
