@@ -26,7 +26,7 @@ class ConnectorForm(forms.ModelForm):
 
     class Meta:
         model = Connector
-        fields = ["name", "vendor", "base_url", "login", "start_at", "enabled", "every_minutes"]
+        fields = ["name", "vendor", "base_url", "login", "start_at", "enabled", "every_minutes", "new_revision"]
         widgets = {"start_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -20,7 +20,9 @@ class Connector(models.Model):
 
     The secret (API token or key) is stored encrypted (connectors/crypto.py). `cursor` is where the vendor's change
     feed was read up to; it moves forward in the same transaction as each page's import, so a sync that stops
-    half-way resumes after the last page it committed. `name` is also the interactions' `source`.
+    half-way resumes after the last page it committed. `name` is also the interactions' `source`. `new_revision`
+    is the import's option of that name (imports/services.py): whether an upstream edit of a reviewed transcript
+    replaces it, the scored one kept as a revision, or is refused and listed.
     """
 
     name = models.SlugField(_("name"), max_length=50, unique=True, help_text=_("Also the source of the interactions it imports."))
@@ -34,6 +36,14 @@ class Connector(models.Model):
     cursor = models.JSONField(_("cursor"), default=dict, blank=True, editable=False)
     enabled = models.BooleanField(_("scheduled"), default=True, help_text=_("Sync automatically every interval."))
     every_minutes = models.PositiveIntegerField(_("interval (minutes)"), default=15)
+    new_revision = models.BooleanField(
+        _("revise reviewed transcripts"),
+        default=False,
+        help_text=_(
+            "A helpdesk edit that changes a transcript reviews scored replaces it; the reviews keep showing the one "
+            "they scored, as a revision. Off: such an edit is refused and listed in the sync's errors."
+        ),
+    )
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True, editable=False)
     running_since = models.DateTimeField(_("running since"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -65,6 +75,9 @@ class ConnectorSync(models.Model):
     deleted = models.PositiveIntegerField(_("deleted"), default=0)
     kept = models.PositiveIntegerField(_("kept"), default=0, help_text=_("Deleted at the helpdesk but kept: reviewed."))
     refused = models.PositiveIntegerField(_("refused"), default=0)
+    revised = models.PositiveIntegerField(
+        _("revised"), default=0, help_text=_("Reviewed transcripts replaced, the scored one kept as a revision.")
+    )
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     log = models.TextField(_("log"), blank=True)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qadesk.accounts.models import Role, User
 from qadesk.connectors.client import HttpClient
@@ -106,9 +107,17 @@ def connectors_due(*, now: datetime | None = None) -> list[Connector]:
 
 
 def connector_sync(
-    *, connector: Connector, actor: User | None = None, job: JobRun | None = None, client: HttpClient | None = None
+    *,
+    connector: Connector,
+    actor: User | None = None,
+    job: JobRun | None = None,
+    client: HttpClient | None = None,
+    new_revision: bool | None = None,
 ) -> ConnectorSync:
-    """Pull what changed since the cursor, page by page, and record a ConnectorSync (and the JobRun's progress)."""
+    """Pull what changed since the cursor, page by page, and record a ConnectorSync (and the JobRun's progress).
+
+    `new_revision`: whether an edit of a reviewed transcript replaces it, the scored one kept as a revision (else it is
+    refused and listed); None: as the connector is set (`Connector.new_revision`)."""
     if not _take(connector, job):
         raise Conflict(_("Connector {name} is already syncing.").format(name=connector.name))
     job = job or JobRun.objects.create(
@@ -129,12 +138,13 @@ def connector_sync(
         client = client or client_for(connector)
         labels = frozenset(Label.objects.values_list("code", flat=True))
         feed = FEEDS[connector.vendor](Context(client=client, source=connector.name, labels=labels))
-        connector.refresh_from_db(fields=["cursor"])
+        connector.refresh_from_db(fields=["cursor", "new_revision"])
+        revise = connector.new_revision if new_revision is None else new_revision
         origin: datetime | None = None
         # The next page is read from the helpdesk while this one is imported (the feeds make no database query).
         with closing(read_ahead(feed.pages(cursor=dict(connector.cursor or {}), start=connector.start_at))) as pages:
             for page in pages:
-                _commit_page(connector, sync, page)
+                _commit_page(connector, sync, page, new_revision=revise)
                 origin = origin or page.reached  # where this sync started reading (the cursor's time is the vendor's)
                 _progress(job, sync, page, origin, began)
         status, log = (JobStatus.SUCCEEDED, "")
@@ -161,9 +171,9 @@ def _take(connector: Connector, job: JobRun | None) -> bool:
     return Connector.objects.filter(free, pk=connector.pk).update(running_since=now) == 1
 
 
-def _commit_page(connector: Connector, sync: ConnectorSync, page: Page) -> None:
+def _commit_page(connector: Connector, sync: ConnectorSync, page: Page, *, new_revision: bool) -> None:
     with transaction.atomic():
-        report = interactions_import(rows=_as_json_lines(page.rows), skip_invalid=True)
+        report = interactions_import(rows=_as_json_lines(page.rows), skip_invalid=True, new_revision=new_revision)
         deleted, kept = _apply_deletions(source=connector.name, external_ids=page.deleted)
         if page.cursor:
             Connector.objects.filter(pk=connector.pk).update(cursor=page.cursor)
@@ -172,6 +182,7 @@ def _commit_page(connector: Connector, sync: ConnectorSync, page: Page) -> None:
         sync.created += report.created
         sync.updated += report.updated
         sync.refused += report.skipped
+        sync.revised += len(report.revised)
         sync.deleted += deleted
         sync.kept += len(kept)
         sync.error_count += report.error_count
@@ -242,11 +253,20 @@ def _finish(sync: ConnectorSync, job: JobRun, status: str, log: str) -> None:
         deleted=sync.deleted,
         refused=sync.refused,
     )
+    revised = (
+        ngettext(
+            "{n} reviewed transcript replaced; its reviews keep the one they scored, as a revision.",
+            "{n} reviewed transcripts replaced; their reviews keep the ones they scored, as revisions.",
+            sync.revised,
+        ).format(n=sync.revised)
+        if sync.revised
+        else ""
+    )
     sync.status, sync.finished_at = status, timezone.now()
-    sync.log = "\n".join(line for line in (summary, log) if line)
+    sync.log = "\n".join(line for line in (summary, revised, log) if line)
     sync.save(update_fields=["status", "finished_at", "log"])
     counts: dict[str, object] = {
-        name: getattr(sync, name) for name in ("fetched", "created", "updated", "deleted", "kept", "refused")
+        name: getattr(sync, name) for name in ("fetched", "created", "updated", "deleted", "kept", "refused", "revised")
     }
     counts["errors"] = sync.error_count
     job.finish(status=status, counts=counts, log=sync.log)

@@ -86,7 +86,7 @@ def connector_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 COUNTED = {
     "fetched": _lazy("fetched"), "created": _lazy("created"), "updated": _lazy("updated"),
-    "deleted": _lazy("deleted"), "kept": _lazy("kept"), "refused": _lazy("refused"),
+    "deleted": _lazy("deleted"), "kept": _lazy("kept"), "refused": _lazy("refused"), "revised": _lazy("revised"),
 }  # fmt: skip
 
 

@@ -126,7 +126,8 @@ def interaction_languages(*, actor: User) -> list[tuple[str, str]]:
 
 
 def interaction_event_names(*, actor: User) -> list[str]:
-    """The names of the actions and events in the transcripts the actor may see, alphabetically (the list's filter)."""
+    """The names of the actions and events in the current transcripts the actor may see, alphabetically (the list's
+    filter, which finds interactions by their current transcript): not those only a kept revision holds."""
     events = Message.objects.filter(author_role=AuthorRole.EVENT)
     if actor.sees_everything or actor.can_review:
         return _all_event_names()
@@ -136,10 +137,13 @@ def interaction_event_names(*, actor: User) -> list[str]:
 
 
 def _all_event_names() -> list[str]:
-    """Every event name, by a walk of the events' index that jumps from one name to the next (a recursive query:
-    one index probe per name). A plain DISTINCT reads every event, and the list page asks on every view."""
+    """Every event name of the current transcripts, by a walk of the events' index that jumps from one name to the
+    next (a recursive query: one index probe per name). A plain DISTINCT reads every event, and the list page asks on
+    every view. The events of kept revisions (no interaction: interactions/0016) are in the index too, with an
+    empty interaction, its second column: the probe passes over them in the index, without reading a row."""
     table = connection.ops.quote_name(Message._meta.db_table)
-    condition = f"author_role = '{AuthorRole.EVENT}'"  # the partial index's own condition, so that it serves the query
+    # The partial index's own condition, so that it serves the query, and a current transcript's message.
+    condition = f"author_role = '{AuthorRole.EVENT}' AND interaction_id IS NOT NULL"
     sql = (
         f"WITH RECURSIVE names(name) AS ("  # noqa: S608 (a quoted table name and a constant)
         f"SELECT MIN(event_name) FROM {table} WHERE {condition} "

@@ -168,3 +168,26 @@ def test_the_transcript_toggles_between_original_and_translation_without_javascr
     assert "Translated (English) from Italian" in translated
     plain = f.make_interaction(agent)
     assert "Show the translations" not in client.get(reverse("interactions:detail", args=[plain.pk])).content.decode()
+
+
+def test_the_list_offers_only_the_events_of_current_transcripts_not_of_kept_revisions(client, qa_lead, agent_user, agent):
+    from django.utils import timezone
+
+    from qadesk.interactions.services import transcripts_revise
+
+    revised = f.make_interaction(agent, external_id="REVISED")
+    _event(revised, 1, "escalated-old", {})
+    _event(revised, 2, "refund-issued", {})
+    _event(f.make_interaction(agent, external_id="OTHER"), 1, "refund-issued", {})
+    transcripts_revise(interaction_ids=[revised.pk], at=timezone.now())  # its scored transcript kept as a revision
+    assert Message.objects.filter(interaction__isnull=True, event_name="escalated-old").exists()
+    _event(revised, 0, "transferred", {})  # the new transcript's
+
+    assert interaction_event_names(actor=qa_lead) == ["refund-issued", "transferred"]
+    assert interaction_event_names(actor=agent_user) == ["refund-issued", "transferred"]
+    client.force_login(qa_lead)
+    page = client.get(reverse("interactions:list")).content.decode()
+    assert '<option value="transferred">transferred</option>' in page
+    assert '<option value="refund-issued">refund-issued</option>' in page and "escalated-old" not in page
+    listed = client.get(reverse("interactions:list"), {"event": "refund-issued"}).context["page_obj"].ids
+    assert listed == [Interaction.objects.get(external_id="OTHER").pk]  # REVISED's refund is only in its revision

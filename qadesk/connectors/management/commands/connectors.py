@@ -1,5 +1,6 @@
-"""`qadesk connectors list` and `qadesk connectors sync NAME`: run a connector's sync now, in this process."""
+"""`qadesk connectors list` and `qadesk connectors sync NAME [--new-revision]`: run a connector's sync now, in this process."""
 
+import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -20,8 +21,15 @@ class Command(BaseCommand):
         sub.add_parser("list", help="Every connector with its cursor and last sync.")
         sync = sub.add_parser("sync", help="Pull what changed since the connector's cursor.")
         sync.add_argument("name", help="The connector's name.")
+        sync.add_argument(
+            "--new-revision",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="This sync only: an edit of a reviewed transcript replaces it, the scored one kept as a revision "
+            "(--no-new-revision: refused and listed). Default: as the connector is set.",
+        )
 
-    def handle(self, *args: Any, action: str, name: str = "", **options: Any) -> None:
+    def handle(self, *args: Any, action: str, name: str = "", new_revision: bool | None = None, **options: Any) -> None:
         if action == "list":
             for connector in connector_list():
                 when = connector.last_sync_at.isoformat() if connector.last_sync_at else "-"
@@ -31,7 +39,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(_("No connector named {name}.").format(name=name))
         try:
-            sync = connector_sync(connector=found)
+            sync = connector_sync(connector=found, new_revision=new_revision)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         for err in sync.errors:
