@@ -102,9 +102,7 @@ def test_it_runs_a_dispute_from_scoring_to_the_revised_score(browser: Any, live_
     agent = _login(browser, live_server, "alice")
     agent.goto(f"{live_server.url}/reviews/mine/")
     assert agent.locator("table .row-link").count() == 1
-    agent.wait_for_function(
-        "() => document.getElementById('trend-chart') && Chart.getChart('trend-chart') !== undefined"
-    )
+    agent.wait_for_function("() => document.getElementById('trend-chart') && Chart.getChart('trend-chart') !== undefined")
     _shot(agent, "dispute-02-agent-my-reviews.png")
     agent.click("table .row-link")
     agent.wait_for_url("**/reviews/*/")

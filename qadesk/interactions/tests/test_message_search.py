@@ -96,6 +96,28 @@ def test_words_phrases_exclusions_and_or_through_the_page_and_the_api(qa_lead, a
     assert found(client, "introvabile") == set()
 
 
+def test_the_api_counts_a_message_search_up_to_the_lists_cap_on_postgresql(qa_lead, agent, monkeypatch) -> None:
+    """An exact count of a common word's matches in millions of messages takes seconds: the API counts a `text`
+    search as the list page does, up to COUNT_CAP on PostgreSQL, and says when `count` is the cap."""
+    from qadesk.interactions import api
+
+    monkeypatch.setattr(api, "COUNT_CAP", 2)
+    for _ in range(3):
+        f.make_interaction(agent, language="it", messages=[("customer", "Rimborso non arrivato")])
+    f.make_interaction(agent, language="it", messages=[("customer", "Tutto bene")])
+    client = _client(qa_lead)
+    searched = client.get("/api/v1/interactions", {"text": "rimborso", "limit": 1}).json()
+    if connection.vendor == "postgresql":
+        assert (searched["count"], searched["count_exact"]) == (2, False)
+    else:  # SQLite counts exactly: its installs are the small ones (lists.paginate)
+        assert (searched["count"], searched["count_exact"]) == (3, True)
+    assert len(searched["items"]) == 1
+    few = client.get("/api/v1/interactions", {"text": "bene"}).json()
+    assert (few["count"], few["count_exact"], len(few["items"])) == (1, True, 1)
+    everything = client.get("/api/v1/interactions", {"limit": 1}).json()  # no message search: always exact
+    assert (everything["count"], everything["count_exact"]) == (4, True)
+
+
 def test_one_message_must_match_the_whole_query(qa_lead, agent) -> None:
     """Words split over two messages do not match: a hit is one message the reviewer can find in the transcript."""
     split = f.make_interaction(agent, language="en", messages=[("customer", "My parcel is late"), ("agent", "Refund issued")])
