@@ -196,8 +196,9 @@ def calls_import(*, rows: Iterator[tuple[int, dict[str, Any] | UnreadableRow]], 
     with transaction.atomic():
         writer = writer_for(connection)
         keys = list(ready)
+        stored = CallRecord.objects.exists()  # a first import has no stored call to look up
         for start in range(0, len(keys), BATCH):
-            _write([ready[k] for k in keys[start : start + BATCH]], report, writer)
+            _write([ready[k] for k in keys[start : start + BATCH]], report, writer, stored=stored)
     report.committed = True
     return report
 
@@ -254,7 +255,7 @@ def _values(row: CallRowIn, interaction_id: int | None) -> tuple[Any, ...]:
     )
 
 
-def _write(rows: list[CallRowIn], report: CallImportReport, writer: Writer) -> None:
+def _write(rows: list[CallRowIn], report: CallImportReport, writer: Writer, *, stored: bool = True) -> None:
     """Create the new calls and update the changed ones through the interaction import's writers (COPY on
     PostgreSQL; the changed rows into a temporary table, then one UPDATE … FROM it). Django's bulk_update wrote one
     CASE per column over the batch and managed 18 calls/s (benchmarks/README.md). The stored calls are read back as
@@ -262,7 +263,7 @@ def _write(rows: list[CallRowIn], report: CallImportReport, writer: Writer) -> N
     PostgreSQL (psycopg took longer to parse a 2,000-placeholder `IN (…)` than the server took to answer it)."""
     links = _interactions(rows)
     existing: dict[str, tuple[int, tuple[Any, ...]]] = {}
-    for query in where_in(CallRecord.objects.all(), "call_id", [r.call_id for r in rows]):
+    for query in where_in(CallRecord.objects.all(), "call_id", [r.call_id for r in rows] if stored else []):
         existing.update((call_id, (pk, tuple(values))) for call_id, pk, *values in query.values_list("call_id", "id", *FIELDS))
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
