@@ -44,8 +44,10 @@ FIELDS = (
 _FLAGS = {"": None, "true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _AS_PYDANTIC_READS = frozenset(("true", "false", "yes", "no", "1", "0"))  # the same flag as _flag gives
 # JSON Lines fields where "" means "not given" (a CSV reader drops empty cells itself).
-_BLANK_IS_NONE = ("wait_seconds", "talk_seconds", "hold_seconds", "interaction", "interaction_source")
-_BLANK_IS_NONE += ("mos", "jitter_ms", "packet_loss", "cost")
+_BLANK_IS_NONE = (
+    "wait_seconds", "talk_seconds", "hold_seconds", "interaction", "interaction_source", "mos", "jitter_ms", "packet_loss",
+    "cost",
+)  # fmt: skip
 _FALSY_IS_DEFAULT = {"trunk": "", "transfers": 0}
 
 
@@ -58,9 +60,9 @@ def _flag(value: Any) -> Any:
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
     """A JSON Lines record (or a CSV row with fewer cells than the header) as the model reads it: "" for "not given",
-    a trunk or transfer count of null/""/0 for the default, the noise flag read as written. A plain pass over the few
-    fields concerned, so that the model itself has no Python validator (pydantic-core checks every constraint); the
-    noise flag is read in `_check`, for both formats."""
+    a trunk or transfer count of null/""/0 for the default. A plain pass over the few fields concerned, so that the
+    model itself has no Python validator (pydantic-core checks every constraint); the noise flag is read in `_check`,
+    for both formats."""
     for name in _BLANK_IS_NONE:
         if record.get(name) == "":
             record[name] = None
