@@ -1,7 +1,7 @@
 """Benchmark: import N call records from CSV (`qadesk import calls FILE`) into PostgreSQL, against raw writes of the
 same rows in the same run.
 
-    .venv/bin/python benchmarks/call_import.py [--n 100000] [--db qadesk_bench_calls] [--keep]
+    .venv/bin/python benchmarks/call_import.py [--n 100000] [--db qadesk_bench_calls] [--keep] [--sqlite]
 
 Writes a deterministic CSV (a tenth of the calls naming an interaction that exists), creates a throwaway database
 (on 127.0.0.1:5432, user postgres; override the server with BENCH_PG_URL), migrates it, then measures:
@@ -15,6 +15,9 @@ Writes a deterministic CSV (a tenth of the calls naming an interaction that exis
 
 Prints JSON with the timings, their ratios and the load average before and after (the machine may be shared:
 compare the ratios of one run rather than raw figures). The database is dropped afterwards unless --keep.
+
+With --sqlite the same runs go to a throwaway SQLite file instead; the reference is then Python's sqlite3
+`executemany` INSERT of the same parsed rows into a copy of the real table with its indexes (there is no COPY).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -83,15 +87,19 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="Call records to generate and import.")
     parser.add_argument("--db", default="qadesk_bench_calls", help="Throwaway PostgreSQL database name.")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--sqlite", action="store_true", help="Measure on a throwaway SQLite file instead.")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="qadesk-bench-calls-"))
     first, changed = workdir / "calls.csv", workdir / "calls-changed.csv"
     generate(args.n, first)
     generate(args.n, changed, wait_shift=1)
     result: dict[str, Any] = {"n": args.n, "load_before": _load(), "file_mb": round(first.stat().st_size / 1e6, 1)}
-    _admin(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {args.db}")
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{args.db}"
+    sqlite = workdir / "bench.sqlite3" if args.sqlite else None
+    result["database"] = "sqlite" if sqlite else "postgresql"
+    if sqlite is None:
+        _admin(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
+        _admin(f"CREATE DATABASE {args.db}")
+    os.environ["DATABASE_URL"] = f"sqlite:///{sqlite}" if sqlite else f"{BASE_URL}/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     os.environ.setdefault("QADESK_DATA_DIR", str(workdir))
     sys.path.insert(0, str(ROOT))
@@ -99,13 +107,13 @@ def main() -> None:
 
     django.setup()
     try:
-        result.update(_measure(first, changed, args.db))
+        result.update(_measure(first, changed, args.db, sqlite))
         result["load_after"] = _load()
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and sqlite is None:
             _admin(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
         for path in workdir.iterdir():
             path.unlink()
@@ -119,7 +127,7 @@ def _timed(run: Any) -> tuple[float, Any]:
     return time.perf_counter() - started, value
 
 
-def _measure(first: Path, changed: Path, db: str) -> dict[str, Any]:
+def _measure(first: Path, changed: Path, db: str, sqlite: Path | None) -> dict[str, Any]:
     from django.core.management import call_command
 
     from qadesk.interactions.models import Interaction
@@ -143,8 +151,12 @@ def _measure(first: Path, changed: Path, db: str) -> dict[str, Any]:
         record.wait_seconds = (record.wait_seconds or 0) + 1
     old_s, _ = _timed(lambda: _old_update_path(records))
     rows = list(CallRecord.objects.order_by().values_list(*COLUMNS))
-    executemany_s = _executemany(db, rows)
-    copy_s = _copy(db, first)
+    if sqlite is not None:
+        executemany_s = _executemany_sqlite(sqlite, rows)
+        copy_s = float("nan")
+    else:
+        executemany_s = _executemany(db, rows)
+        copy_s = _copy(db, first)
     return {
         "import_seconds": round(seconds, 3),
         "calls_per_s": round(n / seconds),
@@ -156,9 +168,9 @@ def _measure(first: Path, changed: Path, db: str) -> dict[str, Any]:
         "old_bulk_update_per_s": round(old_n / old_s),
         "ratio_changed_reimport_to_import": round(changed_s / seconds, 2),
         "executemany_seconds": round(executemany_s, 3),
-        "copy_seconds": round(copy_s, 3),
+        "copy_seconds": round(copy_s, 3) if sqlite is None else None,
         "ratio_import_to_executemany": round(seconds / executemany_s, 2),
-        "ratio_import_to_copy": round(seconds / copy_s, 2),
+        "ratio_import_to_copy": round(seconds / copy_s, 2) if sqlite is None else None,
         "goal_10000_per_s_met": n / seconds >= 10_000,
     }
 
@@ -184,6 +196,32 @@ def _executemany(db: str, rows: list[tuple[Any, ...]]) -> float:
             cur.executemany(f"INSERT INTO ref_calls ({columns}) VALUES ({', '.join(['%s'] * 15)})", rows)
         conn.commit()
         return time.perf_counter() - started
+
+
+def _executemany_sqlite(path: Path, rows: list[tuple[Any, ...]]) -> float:
+    """SQLite: the same rows by one sqlite3 executemany into a copy of the real table with its indexes."""
+    import sqlite3
+
+    from django.db import connection
+
+    connection.close()
+    conn = sqlite3.connect(path)
+    try:
+        table = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'phoneline_callrecord'").fetchone()[0]
+        conn.execute(table.replace('"phoneline_callrecord"', '"ref_calls"', 1))
+        indexes = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'phoneline_callrecord' AND sql IS NOT NULL"
+        ).fetchall()
+        for (sql,) in indexes:
+            conn.execute(sql.replace('"phoneline_callrecord"', '"ref_calls"').replace('INDEX "', 'INDEX "ref_'))
+        conn.commit()
+        plain = [tuple(str(v) if isinstance(v, Decimal) else v for v in row) for row in rows]
+        started = time.perf_counter()
+        conn.executemany(f"INSERT INTO ref_calls ({', '.join(COLUMNS)}) VALUES ({', '.join(['?'] * 15)})", plain)
+        conn.commit()
+        return time.perf_counter() - started
+    finally:
+        conn.close()
 
 
 def _copy(db: str, path: Path) -> float:

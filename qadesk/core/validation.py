@@ -106,6 +106,9 @@ def error_message(error: Mapping[str, Any]) -> str:
     plain, quoted = reasons
     template = quoted if quoted is not None and "input" in error else plain
     values = {**ctx, "n": ctx.get("max_length"), "expected": _expected(ctx), "value": repr(error.get("input"))}
+    for bound in ("gt", "ge", "lt", "le"):  # pydantic-core gives a float field's bound as a float: "1", not "1.0"
+        if isinstance(values.get(bound), float) and values[bound].is_integer():
+            values[bound] = int(values[bound])
     return str(template).format_map(values)
 
 

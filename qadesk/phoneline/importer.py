@@ -20,11 +20,12 @@ from typing import IO, Annotated, Any, Literal
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.imports.parsers import UnreadableRow, guess_format, json_record, jsonl_rows, readable
+from qadesk.imports.reimports import where_in
 from qadesk.imports.schemas import RowError
 from qadesk.imports.writers import Writer, writer_for
 from qadesk.interactions.models import Interaction
@@ -38,24 +39,46 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _blank_none(value: Any) -> Any:
-    return None if value == "" else value
+# A noise flag as written in the file → the flag; any other text goes to pydantic's own check (which also reads
+# "on"/"off", "t"/"f", "y"/"n" in any case) and is refused there with the value quoted.
+_FLAGS = {"": None, "true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_AS_PYDANTIC_READS = frozenset(("true", "false", "yes", "no", "1", "0"))  # the same flag as _flag gives
+# JSON Lines fields where "" means "not given" (a CSV reader drops empty cells itself).
+_BLANK_IS_NONE = (
+    "wait_seconds", "talk_seconds", "hold_seconds", "interaction", "interaction_source", "mos", "jitter_ms", "packet_loss",
+    "cost",
+)  # fmt: skip
+_FALSY_IS_DEFAULT = {"trunk": "", "transfers": 0}
 
 
 def _flag(value: Any) -> Any:
-    """A noise flag: true/false, yes/no, 1/0 (a CSV cell is text)."""
+    """A noise flag: true/false, yes/no, 1/0 in any case, blank for none (a CSV cell is text)."""
     if isinstance(value, str):
-        lowered = value.strip().lower()
-        return {"": None, "true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(lowered, value)
+        return _FLAGS.get(value.strip().lower(), value)
     return value
 
 
-Seconds = Annotated[int | None, BeforeValidator(_blank_none), Field(ge=0, le=7 * 86400)]
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """A JSON Lines record (or a CSV row with fewer cells than the header) as the model reads it: "" for "not given",
+    a trunk or transfer count of null/""/0 for the default. A plain pass over the few fields concerned, so that the
+    model itself has no Python validator (pydantic-core checks every constraint); the noise flag is read in `_check`,
+    for both formats."""
+    for name in _BLANK_IS_NONE:
+        if record.get(name) == "":
+            record[name] = None
+    for name, default in _FALSY_IS_DEFAULT.items():
+        if name in record and not record[name]:
+            record[name] = default
+    return record
+
+
+Seconds = Annotated[int, Field(ge=0, le=7 * 86400)] | None
 Text = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class CallRowIn(BaseModel):
-    """One call record of the file."""
+    """One call record of the file, checked by pydantic-core alone: blank values and the noise flag's spellings are
+    read before (`_plain`, `_csv_record`)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -63,18 +86,18 @@ class CallRowIn(BaseModel):
     queue: Text
     offered_at: datetime
     outcome: Literal["answered", "abandoned", "busy", "blocked", "callback"]
-    trunk: Annotated[str, BeforeValidator(lambda v: v or ""), Field(max_length=100)] = ""
+    trunk: Annotated[str, Field(max_length=100)] = ""
     wait_seconds: Seconds = None
     talk_seconds: Seconds = None
     hold_seconds: Seconds = None
-    transfers: Annotated[int, BeforeValidator(lambda v: v or 0), Field(ge=0, le=1000)] = 0
-    interaction: Annotated[str | None, BeforeValidator(_blank_none), Field(max_length=100)] = None
-    interaction_source: Annotated[str | None, BeforeValidator(_blank_none), Field(max_length=50)] = None
-    mos: Annotated[float | None, BeforeValidator(_blank_none), Field(ge=1, le=5)] = None
-    jitter_ms: Annotated[float | None, BeforeValidator(_blank_none), Field(ge=0, le=100_000)] = None
-    packet_loss: Annotated[float | None, BeforeValidator(_blank_none), Field(ge=0, le=100)] = None
-    noisy: Annotated[bool | None, BeforeValidator(_flag)] = None
-    cost: Annotated[Decimal | None, BeforeValidator(_blank_none), Field(ge=0, max_digits=10, decimal_places=4)] = None
+    transfers: Annotated[int, Field(ge=0, le=1000)] = 0
+    interaction: Annotated[str, Field(max_length=100)] | None = None
+    interaction_source: Annotated[str, Field(max_length=50)] | None = None
+    mos: Annotated[float, Field(ge=1, le=5)] | None = None
+    jitter_ms: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    packet_loss: Annotated[float, Field(ge=0, le=100)] | None = None
+    noisy: bool | None = None
+    cost: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=4)] | None = None
 
 
 @dataclass
@@ -116,25 +139,47 @@ def _rows(stream: IO[bytes], fmt: str, name: str) -> Iterator[tuple[int, dict[st
     data = readable(stream, name=name)
     if fmt == "jsonl":
         for line, raw in jsonl_rows(data):
-            yield line, json_record(raw) if isinstance(raw, bytes | str) else raw  # type: ignore[misc]
+            record = json_record(raw) if isinstance(raw, bytes | str) else raw
+            yield line, _plain(record) if isinstance(record, dict) else record  # type: ignore[misc]
         return
     if fmt != "csv":
         raise ApplicationError(_("Unknown format {fmt}: use jsonl or csv.").format(fmt=fmt))
-    reader = csv.DictReader(io.TextIOWrapper(data, encoding="utf-8-sig", errors="strict", newline=""))
+    reader = csv.reader(io.TextIOWrapper(data, encoding="utf-8-sig", errors="strict", newline=""))
     try:
-        for record in reader:
-            if None in record:
+        header = next(reader, None)
+        if header is None:
+            return
+        names = [name.strip() for name in header]
+        width, simple = len(header), len(set(names)) == len(header)
+        for cells in reader:
+            if not cells:  # a blank line
+                continue
+            if len(cells) > width:
                 yield reader.line_num, UnreadableRow("", _("more cells than the header has columns"))
-            elif any((v or "").strip() for v in record.values()):
-                yield reader.line_num, {k.strip(): v for k, v in record.items() if k is not None and v != ""}
+            elif not "".join(cells).strip():
+                continue
+            elif len(cells) < width or not simple:  # rare: read as csv.DictReader did
+                yield reader.line_num, _csv_record(header, cells)
+            else:  # an empty cell is a value not given
+                yield reader.line_num, {name: cell for name, cell in zip(names, cells, strict=True) if cell}
     except UnicodeDecodeError as exc:
         raise ApplicationError(_("The file is not UTF-8 text: {error}").format(error=exc)) from exc
     except csv.Error as exc:
         raise ApplicationError(_("not valid CSV: {error}").format(error=exc)) from exc
 
 
+def _csv_record(header: list[str], cells: list[str]) -> dict[str, Any]:
+    """A CSV row with fewer cells than the header (the missing ones are null) or a header naming a column twice (the
+    last non-empty cell of a name counts), as csv.DictReader read it."""
+    by_column: dict[str, str | None] = dict(zip(header, cells, strict=False))
+    by_column.update((name, None) for name in header[len(cells) :])
+    record = {name.strip(): cell for name, cell in by_column.items() if cell != ""}
+    return _plain(record) if len(cells) < len(header) else record
+
+
 def calls_import(*, rows: Iterator[tuple[int, dict[str, Any] | UnreadableRow]], skip_invalid: bool = False) -> CallImportReport:
-    """Check every row, then write them in one transaction (nothing at all when a row is bad, unless skip_invalid)."""
+    """Check every row (as `_rows` reads them: blank values already read as not given), then write them in one
+    transaction (nothing at all when a row is bad, unless skip_invalid)."""
     report = CallImportReport()
     ready: dict[str, CallRowIn] = {}
     seen: dict[str, int] = {}
@@ -153,8 +198,9 @@ def calls_import(*, rows: Iterator[tuple[int, dict[str, Any] | UnreadableRow]], 
     with transaction.atomic():
         writer = writer_for(connection)
         keys = list(ready)
+        stored = CallRecord.objects.exists()  # a first import has no stored call to look up
         for start in range(0, len(keys), BATCH):
-            _write([ready[k] for k in keys[start : start + BATCH]], report, writer)
+            _write([ready[k] for k in keys[start : start + BATCH]], report, writer, stored=stored)
     report.committed = True
     return report
 
@@ -163,6 +209,9 @@ def _check(line: int, record: dict[str, Any] | UnreadableRow, report: CallImport
     if isinstance(record, UnreadableRow):
         report.add_error(line, record.field, record.message)
         return None
+    noisy = record.get("noisy")
+    if noisy.__class__ is str and noisy not in _AS_PYDANTIC_READS:  # e.g. " Yes", ""
+        record["noisy"] = _flag(noisy)
     try:
         row = CallRowIn.model_validate(record)
     except ValidationError as exc:
@@ -181,51 +230,56 @@ def _interactions(rows: list[CallRowIn]) -> dict[tuple[str | None, str], int]:
     """(source or None, external id) → interaction id, for the interactions the rows name."""
     wanted = {row.interaction for row in rows if row.interaction}
     found: dict[tuple[str | None, str], int] = {}
-    for pk, source, external_id in Interaction.objects.filter(external_id__in=wanted).values_list("id", "source", "external_id"):
-        found[(source, external_id)] = pk
-        found.setdefault((None, external_id), pk)
+    for query in where_in(Interaction.objects.all(), "external_id", sorted(wanted)):
+        for pk, source, external_id in query.values_list("id", "source", "external_id"):
+            found[(source, external_id)] = pk
+            found.setdefault((None, external_id), pk)
     return found
 
 
-def _values(row: CallRowIn, interaction_id: int | None) -> dict[str, Any]:
-    return {
-        "queue": row.queue,
-        "trunk": row.trunk,
-        "offered_at": row.offered_at,
-        "outcome": row.outcome,
-        "wait_seconds": row.wait_seconds,
-        "talk_seconds": row.talk_seconds,
-        "hold_seconds": row.hold_seconds,
-        "transfers": row.transfers,
-        "interaction_id": interaction_id,
-        "mos": row.mos,
-        "jitter_ms": row.jitter_ms,
-        "packet_loss": row.packet_loss,
-        "noisy": row.noisy,
-        "cost": row.cost,
-    }
+def _values(row: CallRowIn, interaction_id: int | None) -> tuple[Any, ...]:
+    """The row's stored columns, in the order of FIELDS."""
+    return (
+        row.queue,
+        row.trunk,
+        row.offered_at,
+        row.outcome,
+        row.wait_seconds,
+        row.talk_seconds,
+        row.hold_seconds,
+        row.transfers,
+        interaction_id,
+        row.mos,
+        row.jitter_ms,
+        row.packet_loss,
+        row.noisy,
+        row.cost,
+    )
 
 
-def _write(rows: list[CallRowIn], report: CallImportReport, writer: Writer) -> None:
+def _write(rows: list[CallRowIn], report: CallImportReport, writer: Writer, *, stored: bool = True) -> None:
     """Create the new calls and update the changed ones through the interaction import's writers (COPY on
     PostgreSQL; the changed rows into a temporary table, then one UPDATE … FROM it). Django's bulk_update wrote one
-    CASE per column over the batch and managed 18 calls/s (benchmarks/README.md)."""
+    CASE per column over the batch and managed 18 calls/s (benchmarks/README.md). The stored calls are read back as
+    the compared columns only (values_list), not as model instances, and looked up by one `= ANY(array)` on
+    PostgreSQL (psycopg took longer to parse a 2,000-placeholder `IN (…)` than the server took to answer it)."""
     links = _interactions(rows)
-    existing = {c.call_id: c for c in CallRecord.objects.filter(call_id__in=[r.call_id for r in rows])}
+    existing: dict[str, tuple[int, tuple[Any, ...]]] = {}
+    for query in where_in(CallRecord.objects.all(), "call_id", [r.call_id for r in rows] if stored else []):
+        existing.update((call_id, (pk, tuple(values))) for call_id, pk, *values in query.values_list("call_id", "id", *FIELDS))
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
     for row in rows:
         interaction_id = links.get((row.interaction_source, row.interaction)) if row.interaction else None
         report.linked += interaction_id is not None
         values = _values(row, interaction_id)
-        record = existing.get(row.call_id)
-        if record is None:
-            new.append((row.call_id, *(values[name] for name in FIELDS)))
-            continue
-        if all(getattr(record, name) == value for name, value in values.items()):
+        found = existing.get(row.call_id)
+        if found is None:
+            new.append((row.call_id, *values))
+        elif found[1] == values:
             report.unchanged += 1
-            continue
-        changed.append((record.pk, *(values[name] for name in FIELDS)))
+        else:
+            changed.append((found[0], *values))
     if new:
         writer.insert(CallRecord, ("call_id", *FIELDS), new)
     if changed:

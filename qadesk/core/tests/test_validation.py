@@ -84,6 +84,21 @@ def test_it_covers_lengths_dates_whole_numbers_and_shapes() -> None:
     }
 
 
+class Measure(BaseModel):
+    mos: Annotated[float, Field(ge=1, le=5)] | None = None
+    loss: float = Field(0.0, ge=0.5, lt=100)
+
+
+def test_a_float_fields_whole_bound_reads_as_a_whole_number() -> None:
+    def reasons_of(**data: Any) -> dict[str, str]:
+        with pytest.raises(ValidationError) as caught:
+            Measure(**data)
+        return dict(error_messages(caught.value))
+
+    assert reasons_of(mos=0.5, loss=0.1) == {"mos": "must be 1 or more", "loss": "must be 0.5 or more"}
+    assert reasons_of(mos="5.5", loss=100) == {"mos": "must be 5 or less", "loss": "must be less than 100"}
+
+
 def test_a_validators_own_message_is_kept_as_it_was_raised() -> None:
     # A validator translates its message where it raises it, in the language active while validating.
     assert reasons(code="a", pair=3, tag="a b") == {"pair": "must be even", "tag": "a b has spaces"}

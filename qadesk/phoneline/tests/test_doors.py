@@ -148,3 +148,23 @@ def test_the_cli_names_the_bad_row_and_imports_nothing(tmp_path: Path) -> None:
         call_command("qimport", "calls", str(path), stderr=err)
     assert "line 2: outcome" in err.getvalue()
     assert not CallRecord.objects.exists()
+
+
+def test_the_cli_imports_json_lines_with_blank_and_null_numbers(tmp_path: Path) -> None:
+    # Such a row stopped the import with a TypeError before the row checks moved to pydantic-core (benchmarks/README.md).
+    path = tmp_path / "calls.jsonl"
+    rows = [
+        {"call_id": "j1", "queue": "Q", "offered_at": "2026-11-02T09:00:00Z", "outcome": "busy", "wait_seconds": ""},
+        {"call_id": "j2", "queue": "Q", "offered_at": "2026-11-02T09:01:00Z", "outcome": "answered", "mos": None},
+    ]
+    rows[1]["noisy"] = " Yes"
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    out = io.StringIO()
+    call_command("qimport", "calls", str(path), stdout=out)
+    assert "created 2" in out.getvalue()
+    assert dict(CallRecord.objects.values_list("call_id", "noisy")) == {"j1": None, "j2": True}
+    path.write_text("\n".join(json.dumps({**row, "mos": 0.5}) for row in rows[1:]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("qimport", "calls", str(path), stderr=err)
+    assert "line 1: mos: must be 1 or more" in err.getvalue()

@@ -149,3 +149,111 @@ def test_a_changed_reimport_stores_exactly_what_a_first_import_of_the_file_store
     assert _stored() == reimported
     again = _import(AFTER)  # what the update stored compares equal to the file: nothing changes a second time
     assert (again.created, again.updated, again.unchanged) == (0, 0, 7)  # type: ignore[attr-defined]
+
+
+# Row checking runs in pydantic-core alone (benchmarks/README.md, "Call import"): a blank value, the noise flag's
+# spellings and the cost's digits are read before or by the model's own constraints, with the same reasons as before.
+def _errors(report: object) -> list[tuple[int, str, str]]:
+    return [(e.line, e.field, e.message) for e in report.errors]  # type: ignore[attr-defined]
+
+
+def _jsonl(*rows: dict[str, object], **kwargs: object) -> object:
+    stream = io.BytesIO("\n".join(json.dumps(r) for r in rows).encode())
+    return calls_import_file(path_or_stream=stream, fmt="jsonl", **kwargs)  # type: ignore[arg-type]
+
+
+CALL = {"call_id": "b1", "queue": "Q", "offered_at": "2026-11-02T09:00:00Z", "outcome": "answered"}
+BLANKS = ("wait_seconds", "talk_seconds", "hold_seconds", "interaction", "interaction_source", "mos", "jitter_ms")
+BLANKS += ("packet_loss", "noisy", "cost")
+
+
+@pytest.mark.parametrize("blank", ["", None])
+def test_a_json_lines_blank_or_null_value_is_a_value_not_given(blank: object) -> None:
+    # An empty or null number, link, flag or cost is "not given"; a trunk or transfer count left blank is the default.
+    report = _jsonl({**CALL, **dict.fromkeys(BLANKS, blank), "trunk": blank, "transfers": blank})
+    assert (report.committed, report.created, _errors(report)) == (True, 1, [])  # type: ignore[attr-defined]
+    stored = CallRecord.objects.values_list("trunk", "transfers", "wait_seconds", "mos", "noisy", "cost").get()
+    assert stored == ("", 0, None, None, None, None)
+
+
+def test_a_csv_row_shorter_than_the_header_reads_its_missing_cells_as_not_given() -> None:
+    report = _import(FULL + "s1,Q,t1,2026-11-02T09:00:00Z,answered,12\n" + "s2,Q\n")
+    # The first row stores what it has; the second lacks its time and outcome (null, as csv.DictReader gave them).
+    assert _errors(report) == [
+        (3, "offered_at", "None is not a date and time (ISO 8601, e.g. 2026-10-01T09:00:00Z)"),
+        (3, "outcome", "None is not one of: 'answered', 'abandoned', 'busy', 'blocked', 'callback'"),
+    ]
+    report = _import(FULL + "s1,Q,t1,2026-11-02T09:00:00Z,answered,12\n")
+    assert report.created == 1  # type: ignore[attr-defined]
+    assert CallRecord.objects.values_list("wait_seconds", "transfers", "cost").get() == (12, 0, None)
+
+
+def test_a_cost_with_more_digits_than_stored_is_refused_by_line_and_field() -> None:
+    report = _import(
+        FULL
+        + "d1,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,,0.12345\n"  # five decimal places
+        + "d2,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,,1234567.1\n"  # seven whole digits
+        + "d3,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,,-0.01\n"
+        + "d4,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,,0.10000\n"  # trailing zeros are not digits too many
+        + "d5,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,, 123456.7891 \n"
+    )
+    assert _errors(report) == [
+        (2, "cost", "is not valid"),
+        (3, "cost", "is not valid"),
+        (4, "cost", "must be 0 or more"),
+    ]
+    report = _import(FULL + "d4,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,,0.10000\n")
+    assert CallRecord.objects.get().cost == Decimal("0.1")
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        *[("yes", True), ("Yes", True), (" YES ", True), ("true", True), ("1", True), ("on", True), ("T", True)],
+        *[("no", False), (" No", False), ("FALSE", False), ("0", False), ("off", False), (" ", None), ("", None)],
+    ],
+)
+def test_a_noise_flag_is_read_in_any_of_its_spellings(cell: str, stored: bool | None) -> None:
+    report = _import(FULL + f"n1,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,{cell},\n")
+    assert (report.created, _errors(report)) == (1, [])  # type: ignore[attr-defined]
+    assert CallRecord.objects.get().noisy is stored
+    CallRecord.objects.all().delete()
+    assert _jsonl({**CALL, "noisy": cell}).created == 1  # type: ignore[attr-defined]
+    assert CallRecord.objects.get().noisy is stored
+
+
+def test_a_bad_noise_flag_or_measurement_is_named_with_its_reason() -> None:
+    report = _import(
+        FULL
+        + "m1,Q,,2026-11-02T09:00:00Z,answered,,,,,,,,,maybe,\n"
+        + "m2,Q,,2026-11-02T09:00:00Z,answered,,,,,,0.5,-1,101,,\n"
+        + "m3,Q,,2026-11-02T09:00:00Z,answered, 7 ,12.5,-3,1001,,5.5,,,,\n"
+    )
+    assert _errors(report) == [
+        (2, "noisy", "'maybe' is not true or false"),
+        (3, "mos", "must be 1 or more"),  # a float's whole bound, written as a whole number
+        (3, "jitter_ms", "must be 0 or more"),
+        (3, "packet_loss", "must be 100 or less"),
+        (4, "talk_seconds", "'12.5' is not a whole number"),
+        (4, "hold_seconds", "must be 0 or more"),
+        (4, "transfers", "must be 1000 or less"),
+        (4, "mos", "must be 5 or less"),
+    ]
+
+
+def test_the_reasons_are_in_the_users_language() -> None:
+    from django.utils import translation
+
+    with translation.override("it"):
+        report = _import(FULL + "m2,Q,,2026-11-02T09:00:00Z,answered,,,,,,0.5,,,forse,\n")
+    assert _errors(report) == [
+        (2, "mos", "deve essere pari o superiore a 1"),
+        (2, "noisy", "'forse' non è true o false"),
+    ]
+
+
+def test_a_header_naming_a_column_twice_takes_its_last_filled_cell_as_before() -> None:
+    header = "call_id,queue,offered_at,outcome, queue \n"
+    report = _import(header + "h1,Q1,2026-11-02T09:00:00Z,answered,Q2\n" + "h2,Q1,2026-11-02T09:00:00Z,answered,\n")
+    assert (report.created, _errors(report)) == (2, [])  # type: ignore[attr-defined]
+    assert dict(CallRecord.objects.values_list("call_id", "queue")) == {"h1": "Q2", "h2": "Q1"}
