@@ -151,7 +151,6 @@ class CalibratedSVM(ClassifierMixin, BaseEstimator):
 
     def fit(self, matrix: Any, labels: Sequence[str], *, scores: Any, scored: Sequence[str]) -> CalibratedSVM:
         """`scores` are out-of-fold SVM scores (classifier.out_of_fold) of examples whose labels are `scored`."""
-
         self.svm_ = LinearSVC(C=self.C, tol=self.tol).fit(matrix, np.asarray(labels))
         self.classes_ = self.svm_.classes_
         truth = np.asarray(scored)
@@ -165,8 +164,10 @@ class CalibratedSVM(ClassifierMixin, BaseEstimator):
         return self.svm_.decision_function(matrix)
 
     def predict_proba(self, matrix: Any) -> Any:
+        return self.probabilities(self.decision_function(matrix))
 
-        values = self.decision_function(matrix)
+    def probabilities(self, values: Any) -> Any:
+        """The labels' probabilities (one column per label, rows summing to 1) of SVM scores (decision_function)."""
         if len(self.classes_) == 2:
             a, b = self.sigmoids_[0]
             positive = expit(-(a * values + b))
@@ -177,5 +178,4 @@ class CalibratedSVM(ClassifierMixin, BaseEstimator):
         return np.divide(found, total, out=uniform, where=total != 0)
 
     def predict(self, matrix: Any) -> Any:
-
         return self.classes_[np.argmax(self.predict_proba(matrix), axis=1)]
