@@ -4,6 +4,7 @@ Their classes are pickled in the model file."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,79 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.svm import LinearSVC
+
+
+def limit(counts: Any, names: Sequence[str], *, min_df: int, max_features: int | None) -> tuple[Any, dict[str, int]]:
+    """scikit-learn's vocabulary of a texts × terms count matrix whose column i is the term `names[i]` (any order): the
+    terms sorted, those in fewer than `min_df` texts dropped, then the `max_features` most frequent kept (its argsort on
+    the same array, so ties fall the same way). Returns the matrix with its columns renumbered in that vocabulary's
+    order (by relabelling the column indices in place rather than copying the matrix column by column) and the
+    vocabulary {term: column}."""
+    order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)  # sorted position → column
+    frequency = np.bincount(counts.indices, minlength=len(names))[order]
+    mask = frequency >= min_df
+    if max_features is not None and mask.sum() > max_features:
+        totals = np.bincount(counts.indices, weights=counts.data, minlength=len(names)).astype(np.int64)[order]
+        keep = np.zeros_like(mask)
+        keep[np.where(mask)[0][(-totals[mask]).argsort()[:max_features]]] = True
+        mask = keep
+    kept = np.where(mask)[0]
+    column = np.full(len(names), -1, dtype=np.int64)
+    column[order[kept]] = np.arange(len(kept))
+    indices = column[counts.indices]
+    dropped = indices < 0
+    data = counts.data.copy()
+    data[dropped], indices[dropped] = 0, 0
+    limited = sparse.csr_matrix((data, indices.astype(np.int32), counts.indptr), shape=(counts.shape[0], len(kept)))
+    limited.eliminate_zeros()
+    return limited, {names[order[i]]: j for j, i in enumerate(kept)}
+
+
+class WordGrams(TransformerMixin, BaseEstimator):
+    """TF-IDF of word 1–2-grams: the matrix of scikit-learn's `TfidfVectorizer(ngram_range=(1, 2), min_df,
+    max_features, sublinear_tf, dtype)` (its tokens: lower-cased runs of 2+ word characters; same vocabulary, same
+    values), counted with arrays: each token is looked up once, word pairs are numbered with numpy, and only the
+    distinct pairs are written out as "word word" — rather than scikit-learn's Python loop over every 1- and 2-gram.
+    New texts are counted by scikit-learn itself, on the learnt vocabulary."""
+
+    def __init__(
+        self, *, min_df: int = 1, max_features: int | None = None, sublinear_tf: bool = False, dtype: Any = None
+    ) -> None:
+        self.min_df = min_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.dtype = dtype
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None) -> Any:
+        token = re.compile(r"(?u)\b\w\w+\b")
+        words: dict[str, int] = {}
+        ids: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            found = [words.setdefault(w, len(words)) for w in token.findall(text.lower())]
+            ids += found
+            lengths[i] = len(found)
+        tokens = np.asarray(ids, dtype=np.int64)
+        text_of = np.repeat(np.arange(len(texts)), lengths)
+        first = np.flatnonzero(text_of[:-1] == text_of[1:])  # pairs (token k, token k + 1) inside one text
+        keys = tokens[first] * len(words) + tokens[first + 1]
+        pairs, pair_of = np.unique(keys, return_inverse=True)
+        vocabulary = list(words)
+        names = vocabulary + [f"{vocabulary[k // len(words)]} {vocabulary[k % len(words)]}" for k in pairs.tolist()]
+        rows = np.concatenate([text_of, text_of[first]])
+        cols = np.concatenate([tokens, len(words) + pair_of.ravel()])
+        counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(len(texts), len(names)))
+        counts, self.vocabulary_ = limit(counts, names, min_df=self.min_df, max_features=self.max_features)
+        self.tfidf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf)
+        return self.tfidf_.fit_transform(counts.astype(self.dtype or np.float64))
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> WordGrams:
+        self.fit_transform(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        counter = CountVectorizer(ngram_range=(1, 2), vocabulary=self.vocabulary_, dtype=self.dtype or np.float64)
+        return self.tfidf_.transform(counter.transform(texts))
 
 
 class CharWordGrams(TransformerMixin, BaseEstimator):
@@ -88,21 +162,7 @@ class CharWordGrams(TransformerMixin, BaseEstimator):
     def fit_transform(self, texts: Sequence[str], y: Any = None) -> Any:
 
         counts, columns = self._counts(texts, None)
-        # scikit-learn's order: the vocabulary sorted, then the n-grams in fewer than min_df texts dropped, then the
-        # max_features most frequent kept (its argsort on the same array, so ties fall the same way).
-        names = sorted(columns)
-        order = np.fromiter((columns[name] for name in names), dtype=np.int64, count=len(names))
-        counts = counts[:, order]
-        frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-        mask = frequency >= self.min_df
-        if self.max_features is not None and mask.sum() > self.max_features:
-            totals = np.asarray(counts.sum(axis=0)).ravel()
-            keep = np.zeros_like(mask)
-            keep[np.where(mask)[0][(-totals[mask]).argsort()[: self.max_features]]] = True
-            mask = keep
-        kept = np.where(mask)[0]
-        counts = counts[:, kept]
-        self.vocabulary_ = {names[i]: j for j, i in enumerate(kept)}
+        counts, self.vocabulary_ = limit(counts, list(columns), min_df=self.min_df, max_features=self.max_features)
         self.tfidf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf)
         return self.tfidf_.fit_transform(counts.astype(self.dtype or np.float64))
 
