@@ -209,7 +209,7 @@ class CalibratedSVM(ClassifierMixin, BaseEstimator):
         self.C = C
         self.tol = tol
 
-    def fit(self, matrix: Any, labels: Sequence[str], *, scores: Any, scored: Sequence[str]) -> CalibratedSVM:
+    def fit(self, matrix: Any, labels: Sequence[str] | Any, *, scores: Any, scored: Sequence[str] | Any) -> CalibratedSVM:
         """`scores` are out-of-fold SVM scores (classifier.out_of_fold) of examples whose labels are `scored`."""
         self.svm_ = LinearSVC(C=self.C, tol=self.tol).fit(matrix, np.asarray(labels))
         self.classes_ = self.svm_.classes_
