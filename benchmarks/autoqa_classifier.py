@@ -3,7 +3,8 @@
 The interactions are the demo's (qadesk/demo/generator.py: it/fr transcripts of 10 contact reasons, 5 % of the labels
 planted wrong), generated without a database. For each size, in the same process and run:
 - **train**: classifier.train — word 1–2-gram and char_wb 3–5-gram TF-IDF, 5-fold stratified cross-validation of the
-  calibrated linear SVM, then the final fit on everything (what the training job does after reading the texts);
+  linear SVM (on a stratified 10,000 past that), Platt sigmoids on its out-of-fold scores, then the final fit (on a
+  stratified 30,000 past that) — what the training job does after reading the texts;
 - **predict**: classifier.predict on 5,000 other transcripts, in batches of 500 (as the detectors' job does);
 - **bare tokenise** (the reference): one `re.findall(r"\\w+")` over each lower-cased text of the training set — the
   least any text model must do.

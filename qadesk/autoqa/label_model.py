@@ -109,9 +109,9 @@ def classifier_train(*, job: JobRun | None = None, force: bool = True) -> Classi
     )
     cv = trained.cv
     log = _("Trained on {n} interactions, {labels} labels; cross-validated accuracy {accuracy} %.").format(
-        n=cv.n, labels=len(kept), accuracy=number_format(100 * (cv.accuracy or 0), 1)
+        n=trained.examples, labels=len(kept), accuracy=number_format(100 * (cv.accuracy or 0), 1)
     )
-    job.finish(status=JobStatus.SUCCEEDED, counts={"examples": cv.n, "labels": len(kept), "model": row.pk}, log=log)
+    job.finish(status=JobStatus.SUCCEEDED, counts={"examples": len(labels), "labels": len(kept), "model": row.pk}, log=log)
     transaction.on_commit(_after_training)
     return row
 

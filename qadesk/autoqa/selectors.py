@@ -153,7 +153,9 @@ def classifier_overview() -> ClassifierOverview:
     jobs = list(JobRun.objects.filter(kind=JOB_KIND).order_by("-pk")[:5])
     if row is None:
         return ClassifierOverview(None, None, {}, False, [], [], jobs)
-    cv = CrossValidation(row.folds, row.examples, row.cv_correct, list(row.cv_labels), [list(r) for r in row.confusion])
+    matrix = [list(r) for r in row.confusion]
+    # n is the confusion matrix's total: every example, or the stratified sample cross-validated past CV_SAMPLE.
+    cv = CrossValidation(row.folds, sum(map(sum, matrix)), row.cv_correct, list(row.cv_labels), matrix)
     names = label_names(set(cv.labels) | set(row.excluded))
     rows = [
         {"code": code, "name": names[code], "n": sum(counts), "cells": counts, "recall": recall}
