@@ -144,9 +144,11 @@ class ClassifierOverview:
     rows: list[dict[str, Any]]
     excluded: list[tuple[str, int]]
     jobs: list[JobRun]
+    learnt: int = 0  # about how many examples the model learnt from: every one, or a stratified sample past TRAIN_SAMPLE
 
 
 def classifier_overview() -> ClassifierOverview:
+    from qadesk.autoqa.classifier import TRAIN_SAMPLE
     from qadesk.autoqa.label_model import JOB_KIND, classifier_current, classifier_trusted
 
     row = classifier_current()
@@ -162,4 +164,5 @@ def classifier_overview() -> ClassifierOverview:
         for code, counts, recall in zip(cv.labels, cv.matrix, cv.recall(), strict=True)
     ]
     excluded = sorted(((names[code], int(n)) for code, n in row.excluded.items()), key=lambda item: item[0].casefold())
-    return ClassifierOverview(row, cv, names, classifier_trusted(row), rows, excluded, jobs)
+    learnt = min(row.examples, TRAIN_SAMPLE)
+    return ClassifierOverview(row, cv, names, classifier_trusted(row), rows, excluded, jobs, learnt)

@@ -243,6 +243,33 @@ def test_the_page_shows_the_figures_and_the_label_names_in_the_readers_language(
 
 
 @pytest.mark.django_db
+def test_the_page_says_when_the_model_learnt_from_and_cross_validated_a_sample(labelled, qa_lead, monkeypatch) -> None:
+    """Past TRAIN_SAMPLE examples the model learns from a stratified sample, past CV_SAMPLE it cross-validates one:
+    the page's n is then not every labelled interaction, and it says so."""
+    from qadesk.autoqa import classifier
+
+    classifier_train()
+    assert 'id="cv-sample"' not in page_client(qa_lead).get("/autoqa/classifier/").content.decode()  # 62 of 62
+    monkeypatch.setattr(classifier, "CV_SAMPLE", 40)
+    classifier_train(force=True)
+    page = page_client(qa_lead).get("/autoqa/classifier/").content.decode()
+    row = classifier_current()
+    assert row is not None
+    cross_validated = sum(map(sum, row.confusion))  # about 40: each label in its share, at least `folds` of each
+    assert 38 <= cross_validated <= 44
+    assert f"The model learnt from all 62 labelled interactions; a stratified sample of {cross_validated}" in " ".join(
+        page.split()
+    )
+    monkeypatch.setattr(classifier, "TRAIN_SAMPLE", 50)
+    classifier_train(force=True)
+    qa_lead.language = "it"
+    qa_lead.save()
+    page = " ".join(page_client(qa_lead).get("/autoqa/classifier/").content.decode().split())
+    assert "Il modello ha imparato da un campione stratificato di circa 50 delle 62 interazioni etichettate" in page
+    assert "The model learnt" not in page  # in the reader's language
+
+
+@pytest.mark.django_db
 def test_retrain_now_queues_a_training_and_the_settings_set_the_minimum(qa_lead, django_capture_on_commit_callbacks) -> None:
     client = page_client(qa_lead)
     response = client.post("/autoqa/classifier/train/")
