@@ -160,10 +160,12 @@ def invitation_create(
     email: str = "",
     valid_days: int = INVITATION_DAYS,
     sent: bool = True,
+    queue: bool = True,
 ) -> SurveyInvitation:
     """A personal link to the survey, about one interaction; it works `valid_days` days. With an `email` the link is
-    e-mailed by a background job after the commit (sent_at is set when the SMTP server took it); otherwise `sent` says
-    the link is handed to the customer now. Only sent invitations count in the response rate."""
+    e-mailed by a background job after the commit (sent_at is set when the SMTP server took it) — its own job, or with
+    `queue=False` the next batch sender's (the invitation is then due at once); otherwise `sent` says the link is handed
+    to the customer now. Only sent invitations count in the response rate."""
     if survey.current_version() is None:
         raise ApplicationError(_("This survey has no published version."))
     if survey.anonymous and interaction is not None:
@@ -177,11 +179,11 @@ def invitation_create(
         created_at=now,
         sent_at=now if sent and not email else None,
         expires_at=now + timedelta(days=valid_days),
-        email_retry_at=now + QUEUED_GRACE if email else None,
+        email_retry_at=(now + QUEUED_GRACE if queue else now) if email else None,
     )
     if invitation.sent_at is not None:  # handed over now: it counts in the response rate
         survey_rollup_add(survey_rollup_counts(invitations=SurveyInvitation.objects.filter(pk=invitation.pk)))
-    if email:
+    if email and queue:
         invitation_email_queue(invitation.pk)
     return invitation
 
