@@ -146,9 +146,9 @@ def invitation_emails_claim(*, batch: int = SEND_BATCH, now: datetime | None = N
     PostgreSQL, FOR UPDATE SKIP LOCKED), and a sender that dies mid-batch leaves the unsent ones due again at their
     next try, as the one-at-a-time job does."""
     now = now or timezone.now()
-    due = SurveyInvitation.objects.filter(
-        sent_at__isnull=True, email_failed_at__isnull=True, email_retry_at__lte=now
-    ).exclude(email="")
+    due = SurveyInvitation.objects.filter(sent_at__isnull=True, email_failed_at__isnull=True, email_retry_at__lte=now).exclude(
+        email=""
+    )
     with transaction.atomic():
         locked = due.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked, of=("self",))
         rows = list(locked.select_related("survey").order_by("email_retry_at", "pk")[:batch])

@@ -50,6 +50,8 @@ def _unavailable(request: HttpRequest, reason: str, status: int, language: str) 
 @csrf_protect
 def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     """A personal link: one response per invitation; submitting a question again changes its answer."""
+    if request.method != "POST" and "a" in request.GET and "q" in request.GET:
+        return _one_click(request, token)
     invitation = SurveyInvitation.objects.select_related("survey").filter(token=token).first()
     language = _language(request, invitation.language if invitation else "")
     if invitation is None:
@@ -57,8 +59,6 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.expired:
         return _unavailable(request, "expired", 410, language)
     with translation.override(language):
-        if request.method != "POST" and "a" in request.GET and "q" in request.GET:
-            return _one_click(request, invitation, language)
         response = SurveyResponse.objects.filter(invitation=invitation).select_related("survey", "version").first()
         if request.method == "POST":
             return _answer(
@@ -119,15 +119,16 @@ def opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/public/opt_out.html", {"done": done})
 
 
-def _one_click(request: HttpRequest, invitation: SurveyInvitation, language: str) -> HttpResponse:
+def _one_click(request: HttpRequest, token: str) -> HttpResponse:
     """A rating clicked in the invitation e-mail: recorded (clicking another one changes it), then the rest of the survey.
     Writes nothing but the answer: no session, no cookie (the page is public and anonymous)."""
     code = str(request.GET.get("q", ""))
     try:
-        following = invitation_one_click(invitation=invitation, code=code, raw=str(request.GET.get("a", "")))
+        following = invitation_one_click(token=token, code=code, raw=str(request.GET.get("a", "")))
     except ApplicationError as exc:
-        if exc.status_code == 404:
-            return _unavailable(request, "unknown", 404, language)
+        if exc.status_code in (404, 410):
+            language = _language(request, exc.extra.get("language", ""))
+            return _unavailable(request, exc.extra.get("reason", "unknown"), exc.status_code, language)
         return redirect(f"{request.path}?q={code}")
     return redirect(f"{request.path}?q={following.code}" if following else f"{request.path}?done=1")
 

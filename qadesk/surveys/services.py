@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -348,27 +348,33 @@ def response_for_invitation(*, invitation: SurveyInvitation) -> SurveyResponse:
 
 
 @transaction.atomic
-def invitation_one_click(*, invitation: SurveyInvitation, code: str, raw: str) -> Question | None:
+def invitation_one_click(*, token: str, code: str, raw: str) -> Question | None:
     """A rating clicked in the invitation e-mail, in one transaction: the invitation's response made (at the first
     click) and the answer recorded (a later click changes it); returns the next question to show, None when finished.
-    The first click — nearly every click — reads the version's questions once and adds its rollup counts computed from
-    the rows in hand (no counting before and after); a response that exists already goes through `response_answer`."""
+    The first click — nearly every click — reads the invitation once (locked, so a double click's two requests take
+    turns), the version with its questions once, and adds its rollup counts computed from the rows in hand (no counting
+    before and after); a response that exists already goes through `response_answer`. An unknown or expired link is an
+    ApplicationError whose `extra` holds the reason and the invitation's language, for the page that says so."""
     locked = (
-        SurveyInvitation.objects.select_for_update(of=("self",)).select_related("survey", "interaction").get(pk=invitation.pk)
+        SurveyInvitation.objects.select_for_update(of=("self",))
+        .select_related("survey", "interaction")
+        .filter(token=token)
+        .first()
     )
+    if locked is None or locked.expired:
+        reason, status = ("unknown", 404) if locked is None else ("expired", 410)
+        language = locked.language if locked else ""
+        raise ApplicationError(_("This link no longer works"), status_code=status, extra={"reason": reason, "language": language})
     existing = SurveyResponse.objects.filter(invitation=locked).select_related("survey", "version", "interaction").first()
     if existing is not None:
         question = existing.version.questions.filter(code=code).first()
         if question is None:
-            raise ApplicationError(_("This question is not part of the survey."), status_code=404)
+            raise ApplicationError(_("This question is not part of the survey."), status_code=404, extra={"reason": "unknown"})
         return response_answer(response=existing, question=question, raw=raw)
-    version = locked.survey.current_version()
-    if version is None:
-        raise ApplicationError(_("This survey has no published version."), status_code=404)
-    questions = list(version.questions.order_by("position"))
+    questions = _current_questions(locked.survey)
     question = next((q for q in questions if q.code == code), None)
     if question is None:
-        raise ApplicationError(_("This question is not part of the survey."), status_code=404)
+        raise ApplicationError(_("This question is not part of the survey."), status_code=404, extra={"reason": "unknown"})
     parsed = answer_parse(question=question, raw=raw)
     if parsed is None and question.required:
         raise ApplicationError(_("This question needs an answer."))
@@ -380,7 +386,7 @@ def invitation_one_click(*, invitation: SurveyInvitation, code: str, raw: str) -
     now = timezone.now()
     response = SurveyResponse.objects.create(
         survey=locked.survey,
-        version=version,
+        version=question.version,
         invitation=locked,
         interaction=None if locked.survey.anonymous else locked.interaction,
         source=ResponseSource.INVITATION,
@@ -395,6 +401,15 @@ def invitation_one_click(*, invitation: SurveyInvitation, code: str, raw: str) -
     if kept:
         response_close_loop(response=response, question=question, value=value, questions=questions)
     return following
+
+
+def _current_questions(survey: Survey) -> list[Question]:
+    """The current version's questions in order, each with its version, in one query (as `Survey.current_version`)."""
+    current = SurveyVersion.objects.filter(survey=survey, status=VersionStatus.PUBLISHED).order_by("-number").values("pk")
+    questions = list(Question.objects.filter(version_id=Subquery(current[:1])).select_related("version").order_by("position"))
+    if not questions:
+        raise ApplicationError(_("This survey has no published version."), status_code=404, extra={"reason": "unknown"})
+    return questions
 
 
 def _first_click_counts(
