@@ -1,16 +1,19 @@
-"""Benchmark: survey invitations rendered and handed to a local SMTP sink (aiosmtpd, started by this script) through the
-background job's own path (`invitation_email`: read the invitation, check the opt-out, claim the attempt, render the
-e-mail with its one-click ratings in the invitation's language, send, mark it sent and count it in the results' rollup).
+"""Benchmark: survey invitations rendered and handed to a local SMTP sink (aiosmtpd, started by this script) by the
+batch sender (`invitation_emails_send`: claim due invitations a batch at a time, check the opt-outs, render each kind
+of e-mail once and fill in every token, send the batch over one SMTP connection, mark the sent ones in one UPDATE and
+count them in the results' rollup); with --one-by-one N, first N of them through the per-invitation job's path
+(`invitation_email`) for comparison.
 
-    .venv/bin/python benchmarks/survey_invitations.py [--invitations 2000] [--reference 500] [--db-name NAME] [--keep]
+    .venv/bin/python benchmarks/survey_invitations.py [--invitations 2000] [--reference 500] [--batch 500]
+                                                      [--one-by-one 0] [--db-name NAME] [--keep]
 
 Creates a throwaway PostgreSQL database (qadesk_bench_invitations on 127.0.0.1:5432, user postgres; BENCH_PG_URL
-overrides the server), migrates, installs the survey templates and writes --invitations queued e-mail invitations to the
-post-contact survey about as many interactions (INSERT … SELECT), then sends each one as the job does, one after the
-other in this process (one worker). Reference, in the same run: the same number of sends of one e-mail rendered once
-(`EmailMultiAlternatives.send()`, a connection per message as the job opens): the cost of the SMTP handoff alone.
+overrides the server), migrates, installs the survey templates and writes --invitations due e-mail invitations to the
+post-contact survey about as many interactions (INSERT … SELECT). References, in the same run: --reference sends of one
+e-mail rendered once, a connection per message (what the per-invitation job opens), then over one connection (the
+cost of the SMTP handoff alone).
 
-Prints JSON: invitations/s, the reference's messages/s and the ratio, the messages the sink received, the invitations
+Prints JSON: invitations/s, the references' messages/s and the ratios, the messages the sink received, the invitations
 marked sent, the rollup's differences from the invitations (0), load averages. Goal (issue 8): 100,000 invitations at
 ≥ 1,000/s. Exit 1 when a message or a sent mark is missing.
 """
@@ -59,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--invitations", type=int, default=2000)
     parser.add_argument("--reference", type=int, default=500, help="Sends of the pre-rendered e-mail (reference).")
+    parser.add_argument("--one-by-one", type=int, default=0, help="Of the invitations, send this many the old way first.")
+    parser.add_argument("--batch", type=int, default=500, help="The batch sender's batch size.")
     parser.add_argument("--db-name", default=os.environ.get("BENCH_DB_NAME", "qadesk_bench_invitations"))
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -90,7 +95,7 @@ def main() -> None:
     }
     try:
         ids = _setup(args.invitations)
-        report.update(_measure(ids, args.reference, sink))
+        report.update(_measure(ids, args.reference, sink, args.one_by_one, args.batch))
     finally:
         from django.db import connections
 
@@ -100,7 +105,7 @@ def main() -> None:
             _admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, indent=2))
-    if report["sink_received"] != args.invitations + args.reference or report["marked_sent"] != args.invitations:
+    if report["sink_received"] != args.invitations + 2 * args.reference or report["marked_sent"] != args.invitations:
         sys.exit("a message or a sent mark is missing")
 
 
@@ -143,40 +148,64 @@ def _setup(n: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _measure(ids: list[int], reference: int, sink: Sink) -> dict[str, Any]:
-    from django.core.mail import EmailMultiAlternatives
+def _measure(ids: list[int], reference: int, sink: Sink, one_by_one: int, batch: int) -> dict[str, Any]:
+    from django.core.mail import EmailMultiAlternatives, get_connection
 
-    from qadesk.surveys.emails import invitation_email, invitation_email_content
+    from qadesk.surveys.emails import invitation_email, invitation_email_content, invitation_emails_send
     from qadesk.surveys.models import SurveyInvitation
     from qadesk.surveys.rollup import survey_rollup_rebuild, survey_rollup_verify
 
     survey_rollup_rebuild()  # the invitations were written in SQL: none is sent yet, so the rollup is empty
     subject, text, html = invitation_email_content(invitation=SurveyInvitation.objects.select_related("survey").get(pk=ids[0]))
+
+    def message() -> EmailMultiAlternatives:
+        made = EmailMultiAlternatives(subject, text, None, ["customer@example.com"])
+        made.attach_alternative(html, "text/html")
+        return made
+
     started = time.perf_counter()
     for _ in range(reference):
-        message = EmailMultiAlternatives(subject, text, None, ["customer@example.com"])
-        message.attach_alternative(html, "text/html")
-        message.send()
+        message().send()
     reference_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    sent = sum(invitation_email(invitation_id=pk) for pk in ids)
+    smtp = get_connection()
+    smtp.open()
+    for _ in range(reference):
+        smtp.send_messages([message()])
+    smtp.close()
+    reference_one_seconds = time.perf_counter() - started
+    report: dict[str, Any] = {"invitations": len(ids), "batch": batch}
+    if one_by_one:
+        started = time.perf_counter()
+        old_sent = sum(invitation_email(invitation_id=pk) for pk in ids[:one_by_one])
+        old_seconds = time.perf_counter() - started
+        report["one_by_one"] = {"invitations": one_by_one, "sent": old_sent, "per_second": round(one_by_one / old_seconds, 1)}
+    rest = len(ids) - one_by_one
+    started = time.perf_counter()
+    sent = invitation_emails_send(batch=batch)
     seconds = time.perf_counter() - started
     time.sleep(0.5)  # the sink's last message
-    per_second = len(ids) / seconds
+    per_second = rest / seconds
     reference_per_second = reference / reference_seconds if reference else None
-    return {
-        "invitations": len(ids),
-        "seconds": round(seconds, 2),
-        "per_second": round(per_second, 1),
-        "reference_messages": reference,
-        "reference_per_second": round(reference_per_second, 1) if reference_per_second else None,
-        "ratio_to_reference": round(per_second / reference_per_second, 3) if reference_per_second else None,
-        "sent_by_job": sent,
-        "sink_received": sink.received,
-        "marked_sent": SurveyInvitation.objects.filter(sent_at__isnull=False).count(),
-        "rollup_differences": len(survey_rollup_verify()),
-        "goal_met": per_second >= 1000 and sent == len(ids),
-    }
+    reference_one = reference / reference_one_seconds if reference else None
+    report.update(
+        {
+            "batched": rest,
+            "seconds": round(seconds, 2),
+            "per_second": round(per_second, 1),
+            "reference_messages": reference,
+            "reference_per_second": round(reference_per_second, 1) if reference_per_second else None,
+            "reference_one_connection_per_second": round(reference_one, 1) if reference_one else None,
+            "ratio_to_reference": round(per_second / reference_per_second, 3) if reference_per_second else None,
+            "ratio_to_one_connection_reference": round(per_second / reference_one, 3) if reference_one else None,
+            "sent_by_job": sent,
+            "sink_received": sink.received,
+            "marked_sent": SurveyInvitation.objects.filter(sent_at__isnull=False).count(),
+            "rollup_differences": len(survey_rollup_verify()),
+            "goal_met": per_second >= 1000 and sent == rest,
+        }
+    )
+    return report
 
 
 if __name__ == "__main__":

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from qadesk.core.i18n import pick
 from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS, SWEEP_BATCH
-from qadesk.surveys.models import SurveyContact, SurveyInvitation
-from qadesk.surveys.rollup import survey_rollup_kept
+from qadesk.surveys.models import Question, SurveyContact, SurveyInvitation, SurveyVersion
+from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts, survey_rollup_kept
 
 log = logging.getLogger(__name__)
 ONE_CLICK_KINDS = ("csat", "nps", "ces", "yes_no")
@@ -43,8 +45,12 @@ def invitation_email_content(*, invitation: SurveyInvitation) -> tuple[str, str,
     """(subject, text, HTML) in the invitation's language; the first question's ratings are one-click links."""
     version = invitation.survey.current_version()
     assert version is not None
-    base = f"{settings.QADESK_BASE_URL.rstrip('/')}/s/{invitation.token}/"
     first = version.questions.order_by("position").first()
+    return _content(invitation=invitation, version=version, first=first, token=invitation.token)
+
+
+def _content(*, invitation: SurveyInvitation, version: SurveyVersion, first: Question | None, token: str) -> tuple[str, str, str]:
+    base = f"{settings.QADESK_BASE_URL.rstrip('/')}/s/{token}/"
     with translation.override(invitation.language or settings.LANGUAGE_CODE):
         links: list[dict[str, Any]] = []
         if first is not None and first.kind in ONE_CLICK_KINDS:
@@ -112,3 +118,142 @@ def invitation_emails_retry(*, now: datetime | None = None) -> int:
     for invitation_id in ids:
         transaction.on_commit(partial(send_survey_invitation.enqueue, invitation_id))
     return len(ids)
+
+
+# --- Sending for volume: due invitations claimed in batches, one rendering per kind of e-mail, one SMTP connection ------
+
+SEND_BATCH = 500
+# Stands for each invitation's token in an e-mail rendered once; never a real token (those have 32 characters).
+TOKEN_MARK = "qadeskTOKENmark"  # noqa: S105 (not a password)
+
+
+def invitation_emails_send(*, batch: int = SEND_BATCH, limit: int | None = None) -> int:
+    """Send every invitation e-mail that is due (new, or whose retry time has passed), a batch at a time, until none is
+    left (or `limit` were tried); returns how many were sent. Safe to run twice at once: each batch is claimed first."""
+    sent = tried = 0
+    while limit is None or tried < limit:
+        claimed = invitation_emails_claim(batch=batch if limit is None else min(batch, limit - tried))
+        if not claimed:
+            break
+        tried += len(claimed)
+        sent += invitation_emails_deliver(invitations=claimed)
+    return sent
+
+
+def invitation_emails_claim(*, batch: int = SEND_BATCH, now: datetime | None = None) -> list[SurveyInvitation]:
+    """Claim up to `batch` due invitations for one try: each one's attempt is counted and its next try set, in one
+    committed UPDATE, before anything is sent — so another sender skips them (rows locked meanwhile are skipped on
+    PostgreSQL, FOR UPDATE SKIP LOCKED), and a sender that dies mid-batch leaves the unsent ones due again at their
+    next try, as the one-at-a-time job does."""
+    now = now or timezone.now()
+    due = SurveyInvitation.objects.filter(sent_at__isnull=True, email_failed_at__isnull=True, email_retry_at__lte=now).exclude(
+        email=""
+    )
+    with transaction.atomic():
+        locked = due.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked, of=("self",))
+        rows = list(locked.select_related("survey").order_by("email_retry_at", "pk")[:batch])
+        if not rows:
+            return []
+        delays = [When(email_attempts=n, then=Value(now + delay)) for n, delay in enumerate(RETRY_DELAYS)]
+        claimed = due.filter(pk__in=[r.pk for r in rows]).update(
+            email_attempts=F("email_attempts") + 1, email_retry_at=Case(*delays, default=Value(now + QUEUED_GRACE))
+        )
+        if claimed != len(rows):  # cannot happen with the rows locked (or SQLite's writes taken in turn): never send twice
+            transaction.set_rollback(True)
+            return []
+    for row in rows:
+        row.email_attempts += 1
+    return rows
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What makes two invitation e-mails the same once the token is left out."""
+
+    version_id: int
+    language: str
+    opt_out: bool
+    expires: date | None
+
+
+def invitation_emails_deliver(*, invitations: list[SurveyInvitation]) -> int:
+    """Send claimed invitations over one SMTP connection (each kind of e-mail rendered once, its token filled in), mark
+    the sent ones in one UPDATE with their rollup counts, and record each failure on its own invitation only."""
+    now = timezone.now()
+    stale = [i.pk for i in invitations if i.email_attempts > MAX_ATTEMPTS]  # the last try's sender died mid-batch
+    _record(stale, email_failed_at=now, email_retry_at=None)
+    opted_out = set(
+        SurveyContact.objects.filter(
+            customer__interactions__survey_invitations__in=[i.pk for i in invitations], opted_out_at__isnull=False
+        ).values_list("customer__interactions__survey_invitations", flat=True)
+    )
+    _record(sorted(opted_out), email_failed_at=now, email_retry_at=None, email_error="opted out")
+    todo = [i for i in invitations if i.pk not in opted_out and i.email_attempts <= MAX_ATTEMPTS]
+    if not todo:
+        return 0
+    messages = _messages(todo)
+    sent: list[int] = []
+    failed: dict[str, list[SurveyInvitation]] = {}
+    smtp = get_connection()
+    try:
+        smtp.open()
+        for invitation, message in zip(todo, messages, strict=True):
+            try:
+                smtp.send_messages([message])
+            except (OSError, smtplib.SMTPException) as exc:
+                failed.setdefault(f"{type(exc).__name__}: {exc}"[:2000], []).append(invitation)
+                if not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                    smtp.close()  # the connection broke: the next message opens a new one
+            else:
+                sent.append(invitation.pk)
+    except (OSError, smtplib.SMTPException) as exc:  # no connection at all: the whole batch failed this try
+        failed.setdefault(f"{type(exc).__name__}: {exc}"[:2000], []).extend(todo)
+    finally:
+        smtp.close()
+    _mark_sent(sent)
+    for error, invitations_failed in failed.items():
+        log.warning("could not e-mail %s survey invitations: %s", len(invitations_failed), error)
+        last = [i.pk for i in invitations_failed if i.email_attempts >= MAX_ATTEMPTS]
+        _record([i.pk for i in invitations_failed if i.email_attempts < MAX_ATTEMPTS], email_error=error)
+        _record(last, email_error=error, email_failed_at=timezone.now(), email_retry_at=None)
+    return len(sent)
+
+
+def _record(ids: list[int], **fields: Any) -> None:
+    if ids:
+        SurveyInvitation.objects.filter(pk__in=ids, sent_at__isnull=True, email_failed_at__isnull=True).update(**fields)
+
+
+def _mark_sent(ids: list[int]) -> None:
+    """Sent: one UPDATE, and the response rate's counts of these invitations added to the rollup. Before it none of
+    them counted (only sent invitations do), and the UPDATE locks them first, so a response made meanwhile is counted
+    either by its own change (it waits for this commit) or here."""
+    if not ids:
+        return
+    with transaction.atomic():
+        SurveyInvitation.objects.filter(pk__in=ids, sent_at__isnull=True).update(
+            sent_at=timezone.now(), email_retry_at=None, email_error=""
+        )
+        survey_rollup_add(survey_rollup_counts(invitations=SurveyInvitation.objects.filter(pk__in=ids)))
+
+
+def _messages(invitations: list[SurveyInvitation]) -> list[EmailMultiAlternatives]:
+    """Each invitation's e-mail; every kind (version, language, opt-out link, expiry day) is rendered once."""
+    versions: dict[int, tuple[SurveyVersion, Question | None]] = {}
+    rendered: dict[_Kind, tuple[str, str, str]] = {}
+    messages = []
+    for invitation in invitations:
+        if invitation.survey_id not in versions:
+            version = invitation.survey.current_version()
+            assert version is not None  # an invitation is only made to a survey with a published version
+            versions[invitation.survey_id] = (version, version.questions.order_by("position").first())
+        version, first = versions[invitation.survey_id]
+        expires = timezone.localtime(invitation.expires_at).date() if invitation.expires_at else None
+        kind = _Kind(version.pk, invitation.language, bool(invitation.interaction_id), expires)
+        if kind not in rendered:
+            rendered[kind] = _content(invitation=invitation, version=version, first=first, token=TOKEN_MARK)
+        subject, text, html = rendered[kind]
+        message = EmailMultiAlternatives(subject, text.replace(TOKEN_MARK, invitation.token), None, [invitation.email])
+        message.attach_alternative(html.replace(TOKEN_MARK, invitation.token), "text/html")
+        messages.append(message)
+    return messages

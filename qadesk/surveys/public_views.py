@@ -20,7 +20,13 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.i18n import pick
 from qadesk.surveys.models import Question, Survey, SurveyInvitation, SurveyResponse, SurveyVersion, new_token
 from qadesk.surveys.rules import contact_opt_out
-from qadesk.surveys.services import next_question, response_answer, response_for_invitation, response_for_open_link
+from qadesk.surveys.services import (
+    invitation_one_click,
+    next_question,
+    response_answer,
+    response_for_invitation,
+    response_for_open_link,
+)
 
 HONEYPOT = "website"  # a field people never see nor fill; bots that fill every field are thanked and ignored
 COOKIE_DAYS = 30
@@ -44,20 +50,20 @@ def _unavailable(request: HttpRequest, reason: str, status: int, language: str) 
 @csrf_protect
 def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     """A personal link: one response per invitation; submitting a question again changes its answer."""
+    if request.method != "POST" and "a" in request.GET and "q" in request.GET:
+        return _one_click(request, token)
     invitation = SurveyInvitation.objects.select_related("survey").filter(token=token).first()
     language = _language(request, invitation.language if invitation else "")
     if invitation is None:
         return _unavailable(request, "unknown", 404, language)
     if invitation.expired:
         return _unavailable(request, "expired", 410, language)
-    response = SurveyResponse.objects.filter(invitation=invitation).select_related("survey", "version").first()
     with translation.override(language):
+        response = SurveyResponse.objects.filter(invitation=invitation).select_related("survey", "version").first()
         if request.method == "POST":
             return _answer(
                 request, invitation.survey, lambda: response or response_for_invitation(invitation=invitation), language
             )
-        if "a" in request.GET and "q" in request.GET:
-            return _one_click(request, invitation, response, language)
         if response is not None and response.completed_at and "q" not in request.GET:
             return _done(request, response, language, already=True)
         return _show(request, invitation.survey, response, language)
@@ -113,19 +119,17 @@ def opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/public/opt_out.html", {"done": done})
 
 
-def _one_click(
-    request: HttpRequest, invitation: SurveyInvitation, response: SurveyResponse | None, language: str
-) -> HttpResponse:
-    """A rating clicked in the invitation e-mail: recorded (clicking another one changes it), then the rest of the survey."""
-    version = response.version if response is not None else invitation.survey.current_version()
-    question = _question(version, str(request.GET.get("q", ""))) if version else None
-    if question is None:
-        return _unavailable(request, "unknown", 404, language)
+def _one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """A rating clicked in the invitation e-mail: recorded (clicking another one changes it), then the rest of the survey.
+    Writes nothing but the answer: no session, no cookie (the page is public and anonymous)."""
+    code = str(request.GET.get("q", ""))
     try:
-        response = response or response_for_invitation(invitation=invitation)
-        following = response_answer(response=response, question=question, raw=str(request.GET.get("a", "")))
-    except ApplicationError:
-        return redirect(f"{request.path}?q={question.code}")
+        following = invitation_one_click(token=token, code=code, raw=str(request.GET.get("a", "")))
+    except ApplicationError as exc:
+        if exc.status_code in (404, 410):
+            language = _language(request, exc.extra.get("language", ""))
+            return _unavailable(request, exc.extra.get("reason", "unknown"), exc.status_code, language)
+        return redirect(f"{request.path}?q={code}")
     return redirect(f"{request.path}?q={following.code}" if following else f"{request.path}?done=1")
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -106,6 +107,30 @@ def _agent_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return (ROLLUP_LEVEL_AGENT, survey, day, agent, 0, 0, "", 0, "", *key[len(ROLLUP_KEY) :])
 
 
+def survey_rollup_cell(*, survey_id: int, at: datetime, interaction: Any | None) -> tuple[Any, ...]:
+    """The level 1 key of a row already in memory: what `_keys` computes in SQL (its local day, its interaction's
+    dimensions, "none" for a missing one), so one new row's counts need no query."""
+    found = interaction
+    return (
+        ROLLUP_LEVEL_ALL,
+        survey_id,
+        timezone.localtime(at).date(),
+        (found.agent_id if found else None) or 0,
+        (found.team_id if found else None) or 0,
+        (found.site_id if found else None) or 0,
+        (found.channel if found else None) or "",
+        (found.label_id if found else None) or 0,
+        (found.phase if found else None) or "",
+    )
+
+
+def survey_rollup_both_levels(counts: Counts) -> Counts:
+    """Level 1 counts with their level 0 counts added (as `survey_rollup_counts` returns them)."""
+    for (table, key, figure), n in list(counts.items()):
+        counts[(table, _agent_key(key), figure)] += n
+    return counts
+
+
 def survey_rollup_counts(
     *,
     responses: QuerySet[SurveyResponse] | None = None,
@@ -135,9 +160,7 @@ def survey_rollup_counts(
         for row in per_cell.order_by().iterator(chunk_size=BATCH):
             counts[("surveyinvitationday", _key(row), "sent")] += row["n"]
             counts[("surveyinvitationday", _key(row), "answered")] += row["answered"]
-    for (table, key, figure), n in list(counts.items()):
-        counts[(table, _agent_key(key), figure)] += n
-    return counts
+    return survey_rollup_both_levels(counts)
 
 
 @contextmanager

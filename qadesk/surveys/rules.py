@@ -4,6 +4,7 @@ e-mailed by its own background job (surveys/emails.py)."""
 
 from __future__ import annotations
 
+import logging
 import zlib
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from qadesk.interactions.models import Interaction
 from qadesk.surveys.models import InvitationRule, SurveyContact, SurveyInvitation
 from qadesk.surveys.services import invitation_create
 
+log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=7)  # interactions resolved longer ago than delay + this are not invited any more
 BATCH = 1000
 
@@ -63,10 +65,21 @@ def invitations_by_rules(*, now: datetime | None = None) -> int:
             if recent.exists():
                 continue
             contact: SurveyContact = interaction.customer.survey_contact  # type: ignore[union-attr]
-            invitation_create(survey=rule.survey, interaction=interaction, email=contact.email)
+            invitation_create(survey=rule.survey, interaction=interaction, email=contact.email, queue=False)
             asked.add(customer_id)
             made += 1
+    if made:  # one batch job sends them all (the periodic job sends them too if this is lost)
+        transaction.on_commit(_send_due)
     return made
+
+
+def _send_due() -> None:
+    from qadesk.surveys.tasks import send_survey_invitations
+
+    try:
+        send_survey_invitations.enqueue()
+    except Exception:  # the queue is down: the periodic job sends them
+        log.exception("could not queue the sending of survey invitations")
 
 
 def contact_opt_out(*, invitation: SurveyInvitation) -> bool:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,15 @@ from qadesk.surveys.models import (
     SurveyVersion,
     VersionStatus,
 )
-from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts, survey_rollup_kept
+from qadesk.surveys.rollup import (
+    Counts,
+    answer_items,
+    survey_rollup_add,
+    survey_rollup_both_levels,
+    survey_rollup_cell,
+    survey_rollup_counts,
+    survey_rollup_kept,
+)
 from qadesk.surveys.schemas import SurveyDef, condition_met
 
 TEMPLATES_DIR = Path(__file__).with_name("survey_templates")
@@ -160,10 +169,12 @@ def invitation_create(
     email: str = "",
     valid_days: int = INVITATION_DAYS,
     sent: bool = True,
+    queue: bool = True,
 ) -> SurveyInvitation:
     """A personal link to the survey, about one interaction; it works `valid_days` days. With an `email` the link is
-    e-mailed by a background job after the commit (sent_at is set when the SMTP server took it); otherwise `sent` says
-    the link is handed to the customer now. Only sent invitations count in the response rate."""
+    e-mailed by a background job after the commit (sent_at is set when the SMTP server took it) — its own job, or with
+    `queue=False` the next batch sender's (the invitation is then due at once); otherwise `sent` says the link is handed
+    to the customer now. Only sent invitations count in the response rate."""
     if survey.current_version() is None:
         raise ApplicationError(_("This survey has no published version."))
     if survey.anonymous and interaction is not None:
@@ -177,11 +188,11 @@ def invitation_create(
         created_at=now,
         sent_at=now if sent and not email else None,
         expires_at=now + timedelta(days=valid_days),
-        email_retry_at=now + QUEUED_GRACE if email else None,
+        email_retry_at=(now + QUEUED_GRACE if queue else now) if email else None,
     )
     if invitation.sent_at is not None:  # handed over now: it counts in the response rate
         survey_rollup_add(survey_rollup_counts(invitations=SurveyInvitation.objects.filter(pk=invitation.pk)))
-    if email:
+    if email and queue:
         invitation_email_queue(invitation.pk)
     return invitation
 
@@ -271,18 +282,23 @@ def response_answer(*, response: SurveyResponse, question: Question, raw: str | 
     return following
 
 
-def headline_question(version: SurveyVersion) -> Question | None:
-    """The question that closes the loop: the version's first CSAT or NPS question."""
+def headline_question(version: SurveyVersion, questions: list[Question] | None = None) -> Question | None:
+    """The question that closes the loop: the version's first CSAT or NPS question (from `questions`, its questions in
+    order, when they were read already)."""
+    if questions is not None:
+        return next((q for q in questions if q.kind in ("csat", "nps")), None)
     return version.questions.filter(kind__in=("csat", "nps")).order_by("position").first()
 
 
-def response_close_loop(*, response: SurveyResponse, question: Question, value: int | None) -> None:
+def response_close_loop(
+    *, response: SurveyResponse, question: Question, value: int | None, questions: list[Question] | None = None
+) -> None:
     """A detractor (NPS 0–6) or CSAT ≤ 2 on the headline question sets the interaction's customer rating to negative
     (the sampling plans' risk flag) and tells the agent's team lead, once per response."""
     interaction = response.interaction
     if interaction is None or response.flagged_at is not None or not is_negative(question.kind, value):
         return
-    headline = headline_question(response.version)
+    headline = headline_question(response.version, questions)
     if headline is None or headline.pk != question.pk:
         return
     leads = list(
@@ -329,6 +345,89 @@ def response_for_invitation(*, invitation: SurveyInvitation) -> SurveyResponse:
         )
         survey_rollup_add(survey_rollup_counts(responses=SurveyResponse.objects.filter(pk=response.pk)))
     return response
+
+
+@transaction.atomic
+def invitation_one_click(*, token: str, code: str, raw: str) -> Question | None:
+    """A rating clicked in the invitation e-mail, in one transaction: the invitation's response made (at the first
+    click) and the answer recorded (a later click changes it); returns the next question to show, None when finished.
+    The first click — nearly every click — reads the invitation once (locked, so a double click's two requests take
+    turns), the version with its questions once, and adds its rollup counts computed from the rows in hand (no counting
+    before and after); a response that exists already goes through `response_answer`. An unknown or expired link is an
+    ApplicationError whose `extra` holds the reason and the invitation's language, for the page that says so."""
+    locked = (
+        SurveyInvitation.objects.select_for_update(of=("self",))
+        .select_related("survey", "interaction")
+        .filter(token=token)
+        .first()
+    )
+    if locked is None or locked.expired:
+        reason, status = ("unknown", 404) if locked is None else ("expired", 410)
+        language = locked.language if locked else ""
+        raise ApplicationError(_("This link no longer works"), status_code=status, extra={"reason": reason, "language": language})
+    existing = SurveyResponse.objects.filter(invitation=locked).select_related("survey", "version", "interaction").first()
+    if existing is not None:
+        question = existing.version.questions.filter(code=code).first()
+        if question is None:
+            raise ApplicationError(_("This question is not part of the survey."), status_code=404, extra={"reason": "unknown"})
+        return response_answer(response=existing, question=question, raw=raw)
+    questions = _current_questions(locked.survey)
+    question = next((q for q in questions if q.code == code), None)
+    if question is None:
+        raise ApplicationError(_("This question is not part of the survey."), status_code=404, extra={"reason": "unknown"})
+    parsed = answer_parse(question=question, raw=raw)
+    if parsed is None and question.required:
+        raise ApplicationError(_("This question needs an answer."))
+    value, choices, text = parsed or (None, [], "")
+    answers = {question.code: value if value is not None else (choices or text)} if parsed else {}
+    kept = parsed is not None and condition_met(question.condition, answers)  # as response_answer drops hidden answers
+    answers = answers if kept else {}
+    following = next((q for q in questions if q.position > question.position and condition_met(q.condition, answers)), None)
+    now = timezone.now()
+    response = SurveyResponse.objects.create(
+        survey=locked.survey,
+        version=question.version,
+        invitation=locked,
+        interaction=None if locked.survey.anonymous else locked.interaction,
+        source=ResponseSource.INVITATION,
+        language=locked.language,
+        started_at=now,
+        completed_at=None if following else now,
+    )
+    if kept:
+        SurveyAnswer.objects.create(response=response, question=question, value=value, choices=choices, text=text)
+    answer = (question, value, choices, text) if kept else None
+    survey_rollup_add(_first_click_counts(invitation=locked, response=response, answer=answer))
+    if kept:
+        response_close_loop(response=response, question=question, value=value, questions=questions)
+    return following
+
+
+def _current_questions(survey: Survey) -> list[Question]:
+    """The current version's questions in order, each with its version, in one query (as `Survey.current_version`)."""
+    current = SurveyVersion.objects.filter(survey=survey, status=VersionStatus.PUBLISHED).order_by("-number").values("pk")
+    questions = list(Question.objects.filter(version_id=Subquery(current[:1])).select_related("version").order_by("position"))
+    if not questions:
+        raise ApplicationError(_("This survey has no published version."), status_code=404, extra={"reason": "unknown"})
+    return questions
+
+
+def _first_click_counts(
+    *, invitation: SurveyInvitation, response: SurveyResponse, answer: tuple[Question, int | None, list[str], str] | None
+) -> Counts:
+    """What a new response with at most one `answer` (question, value, choices, text) adds to the rollup: the response,
+    the answer's items and, for a sent invitation, one more answered."""
+    counts: Counts = Counter()
+    cell = survey_rollup_cell(survey_id=response.survey_id, at=response.started_at, interaction=response.interaction)
+    counts[("surveyresponseday", cell, "responses")] += 1
+    if answer is not None:
+        question, value, choices, text = answer
+        for item in answer_items(question.kind, value, choices, bool(text)):
+            counts[("surveyanswerday", (*cell, question.code, question.kind, item), "count")] += 1
+    if invitation.sent_at is not None:
+        sent_cell = survey_rollup_cell(survey_id=invitation.survey_id, at=invitation.sent_at, interaction=invitation.interaction)
+        counts[("surveyinvitationday", sent_cell, "answered")] += 1
+    return survey_rollup_both_levels(counts)
 
 
 def response_for_open_link(*, survey: Survey, key: str, language: str, page_url: str = "") -> SurveyResponse:

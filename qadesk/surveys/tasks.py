@@ -7,7 +7,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from qadesk.core.schedule import periodic
-from qadesk.surveys.emails import invitation_email, invitation_emails_retry
+from qadesk.surveys.emails import invitation_email, invitation_emails_send
 
 
 @task()
@@ -16,10 +16,17 @@ def send_survey_invitation(invitation_id: int) -> bool:
     return invitation_email(invitation_id=invitation_id)
 
 
+@task()
+def send_survey_invitations() -> int:
+    """E-mail every due survey invitation in batches (one SMTP connection a batch); returns how many were sent."""
+    return invitation_emails_send()
+
+
 @periodic(every=timedelta(minutes=1))
 @task()
 def survey_invitations() -> int:
-    """Periodic: invite by the active rules, and queue the invitation e-mails whose next try is due; returns how many."""
+    """Periodic: invite by the active rules, and send the invitation e-mails that are due (new, or whose next try has
+    come) in batches; returns how many invitations were made and sent."""
     from qadesk.surveys.rules import invitations_by_rules
 
-    return invitations_by_rules() + invitation_emails_retry()
+    return invitations_by_rules() + invitation_emails_send()
