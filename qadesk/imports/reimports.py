@@ -113,7 +113,8 @@ def transcript_edits(before: list[tuple[Any, ...]], messages: list[MessageIn]) -
                 "messages",
                 _(
                     "the reviewed transcript has {before} messages and this row {after}: "
-                    "messages cannot be removed from a reviewed transcript (--new-revision keeps it as a revision)"
+                    "messages cannot be removed from a reviewed transcript (“Revise reviewed transcripts”, or --new-revision, "
+                    "keeps it as a revision)"
                 ).format(before=len(before), after=len(messages)),
             )
         )
@@ -126,7 +127,7 @@ def transcript_edits(before: list[tuple[Any, ...]], messages: list[MessageIn]) -
                     f"messages[{i}]",
                     _(
                         "changed ({fields}) though the transcript is reviewed: only new messages at its end are taken "
-                        "(--new-revision keeps it as a revision)"
+                        "(“Revise reviewed transcripts”, or --new-revision, keeps it as a revision)"
                     ).format(fields=", ".join(edited)),
                 )
             )

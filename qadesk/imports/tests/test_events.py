@@ -180,7 +180,7 @@ def test_a_reviewed_transcript_takes_new_events_at_its_end_and_refuses_changed_o
             "line": 1,
             "field": "messages[1]",
             "message": "changed (parameters) though the transcript is reviewed: only new messages at its end are taken "
-            "(--new-revision keeps it as a revision)",
+            "(“Revise reviewed transcripts”, or --new-revision, keeps it as a revision)",
         }
     ]
     assert _stored("T-1001")[1][2] == {"customer": "C-1"}

@@ -101,7 +101,7 @@ def test_without_the_flag_the_row_is_refused_and_the_message_names_it(
     _submitted_review("T-1001", reviewer, default_scorecard)
     with pytest.raises(Exception, match="Nothing was imported"):
         call_command("qimport", "interactions", str(write_jsonl(tmp_path / "b.jsonl", [_rewritten()])))
-    assert "--new-revision keeps it as a revision" in capsys.readouterr().err
+    assert "(“Revise reviewed transcripts”, or --new-revision, keeps it as a revision)" in capsys.readouterr().err
     assert not TranscriptRevision.objects.exists() and len(_current_bodies()) == 42
 
 
