@@ -64,7 +64,8 @@ class Command(BaseCommand):
     def _work(self, backend: dict[str, Any], worker_id: str, options: dict[str, Any]) -> None:
         if backend["BACKEND"] == RQ_BACKEND:
             extra: dict[str, Any] = {"max_jobs": options["max_tasks"]} if options["max_tasks"] else {}
-            extra["worker_class"] = "rq.worker.SimpleWorker" if options["in_process"] else "qadesk.core.rq_worker.RQWorker"
+            worker_class = "SimpleWorker" if options["in_process"] else "RQWorker"
+            extra["worker_class"] = f"qadesk.core.rq_worker.{worker_class}"
             queues = backend.get("QUEUES", ["default"])
             call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["batch"], name=worker_id, **extra)
             return
