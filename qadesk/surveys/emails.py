@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from qadesk.core.i18n import pick
 from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS, SWEEP_BATCH
 from qadesk.surveys.models import Question, SurveyContact, SurveyInvitation, SurveyVersion
-from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts, survey_rollup_kept
+from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts
 
 log = logging.getLogger(__name__)
 ONE_CLICK_KINDS = ("csat", "nps", "ces", "yes_no")
@@ -72,39 +72,10 @@ def _content(*, invitation: SurveyInvitation, version: SurveyVersion, first: Que
 
 
 def invitation_email(*, invitation_id: int) -> bool:
-    """Try once to e-mail an invitation. A failure is recorded on it and tried again later, never raised; two jobs for
-    one invitation do not both send (each moves `email_attempts` on from the value it read, and only one can)."""
-    invitation = SurveyInvitation.objects.select_related("survey").filter(pk=invitation_id).first()
-    if invitation is None or invitation.sent_at or invitation.email_failed_at or not invitation.email:
-        return False
-    if SurveyContact.objects.filter(customer__interactions__survey_invitations=invitation, opted_out_at__isnull=False).exists():
-        SurveyInvitation.objects.filter(pk=invitation_id).update(
-            email_failed_at=timezone.now(), email_retry_at=None, email_error="opted out"
-        )
-        return False
-    now = timezone.now()
-    attempt = invitation.email_attempts + 1
-    last = attempt >= MAX_ATTEMPTS
-    pending = SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True, email_failed_at__isnull=True)
-    retry_at = now + (QUEUED_GRACE if last else RETRY_DELAYS[attempt - 1])
-    if not pending.filter(email_attempts=attempt - 1).update(email_attempts=attempt, email_retry_at=retry_at):
-        return False
-    if attempt > MAX_ATTEMPTS:  # the last try's job died before it could say how it went
-        pending.update(email_failed_at=now, email_retry_at=None)
-        return False
-    try:
-        subject, text, html = invitation_email_content(invitation=invitation)
-        message = EmailMultiAlternatives(subject, text, None, [invitation.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        log.warning("could not e-mail survey invitation %s (attempt %s of %s): %s", invitation_id, attempt, MAX_ATTEMPTS, error)
-        pending.update(email_error=error, **({"email_failed_at": timezone.now(), "email_retry_at": None} if last else {}))
-        return False
-    with transaction.atomic(), survey_rollup_kept(invitations=SurveyInvitation.objects.filter(pk=invitation_id)):
-        pending.update(sent_at=timezone.now(), email_retry_at=None, email_error="")  # it now counts in the response rate
-    return True
+    """Try once to e-mail an invitation (its own job, queued when it was made): the batch sender's claim and delivery
+    for this one invitation, due yet or not. A failure is recorded on it and tried again later, never raised; two jobs
+    for one invitation do not both send (the claim counts the attempt first, and only one can)."""
+    return invitation_emails_deliver(invitations=invitation_emails_claim(ids=[invitation_id])) == 1
 
 
 def invitation_emails_retry(*, now: datetime | None = None) -> int:
@@ -140,15 +111,16 @@ def invitation_emails_send(*, batch: int = SEND_BATCH, limit: int | None = None)
     return sent
 
 
-def invitation_emails_claim(*, batch: int = SEND_BATCH, now: datetime | None = None) -> list[SurveyInvitation]:
-    """Claim up to `batch` due invitations for one try: each one's attempt is counted and its next try set, in one
-    committed UPDATE, before anything is sent — so another sender skips them (rows locked meanwhile are skipped on
-    PostgreSQL, FOR UPDATE SKIP LOCKED), and a sender that dies mid-batch leaves the unsent ones due again at their
-    next try, as the one-at-a-time job does."""
+def invitation_emails_claim(
+    *, batch: int = SEND_BATCH, now: datetime | None = None, ids: list[int] | None = None
+) -> list[SurveyInvitation]:
+    """Claim up to `batch` due invitations for one try (with `ids`: those, due yet or not): each one's attempt is
+    counted and its next try set, in one committed UPDATE, before anything is sent — so another sender skips them (rows
+    locked meanwhile are skipped on PostgreSQL, FOR UPDATE SKIP LOCKED), and a sender that dies mid-batch leaves the
+    unsent ones due again at their next try."""
     now = now or timezone.now()
-    due = SurveyInvitation.objects.filter(sent_at__isnull=True, email_failed_at__isnull=True, email_retry_at__lte=now).exclude(
-        email=""
-    )
+    due = SurveyInvitation.objects.filter(sent_at__isnull=True, email_failed_at__isnull=True).exclude(email="")
+    due = due.filter(pk__in=ids) if ids is not None else due.filter(email_retry_at__lte=now)
     with transaction.atomic():
         locked = due.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked, of=("self",))
         rows = list(locked.select_related("survey").order_by("email_retry_at", "pk")[:batch])

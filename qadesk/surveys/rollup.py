@@ -110,17 +110,18 @@ def _agent_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
 def survey_rollup_cell(*, survey_id: int, at: datetime, interaction: Any | None) -> tuple[Any, ...]:
     """The level 1 key of a row already in memory: what `_keys` computes in SQL (its local day, its interaction's
     dimensions, "none" for a missing one), so one new row's counts need no query."""
-    found = interaction
+    day = timezone.localtime(at).date()
+    if interaction is None:
+        return (ROLLUP_LEVEL_ALL, survey_id, day, 0, 0, 0, "", 0, "")
+    dimensions = (interaction.agent_id, interaction.team_id, interaction.site_id)
     return (
         ROLLUP_LEVEL_ALL,
         survey_id,
-        timezone.localtime(at).date(),
-        (found.agent_id if found else None) or 0,
-        (found.team_id if found else None) or 0,
-        (found.site_id if found else None) or 0,
-        (found.channel if found else None) or "",
-        (found.label_id if found else None) or 0,
-        (found.phase if found else None) or "",
+        day,
+        *(pk or 0 for pk in dimensions),
+        interaction.channel or "",
+        interaction.label_id or 0,
+        interaction.phase or "",
     )
 
 
