@@ -187,9 +187,19 @@ def is_conclusive(*, n: int, interval: tuple[float, float] | None, minimum_n: in
     """Conclusive = at least `minimum_n` reviews AND a 95 % interval at most `max_width` points wide.
 
     A group without an interval (fewer than 2 reviews) is never conclusive, so it is never ranked."""
-    if interval is None or n < max(minimum_n, 2):
-        return False
-    return max_width is None or interval[1] - interval[0] <= max_width
+    width = math.nan if interval is None else interval[1] - interval[0]
+    return are_conclusive(n=[n], has_interval=[interval is not None], widths=[width], minimum_n=minimum_n, max_width=max_width)[0]
+
+
+def are_conclusive(
+    *, n: list[int], has_interval: list[bool], widths: list[float], minimum_n: int, max_width: float | None
+) -> list[bool]:
+    """`is_conclusive` of many groups at once: their review counts, whether each has an interval, and its width."""
+    least = max(minimum_n, 2)
+    return [
+        has and count >= least and (max_width is None or width <= max_width)
+        for count, has, width in zip(n, has_interval, widths, strict=True)
+    ]
 
 
 def group_stats(

@@ -5,9 +5,11 @@ import pytest
 from qadesk.scorecards.scoring import (
     CriterionSpec,
     ScoringError,
+    are_conclusive,
     criterion_score,
     group_stats,
     iqs,
+    is_conclusive,
     pass_rate,
     per_100,
     score_review,
@@ -134,3 +136,32 @@ def test_pass_rate_and_per_100() -> None:
     assert pass_rate(3, 4) == 75
     assert per_100(7, 200) == 3.5
     assert pass_rate(0, 0) is None
+
+
+def test_many_groups_are_judged_conclusive_by_the_one_rule() -> None:
+    # FORMULAS.md: conclusive = at least the minimum n (never below 2) AND an interval at most the maximum width wide.
+    # Boundaries: 0, 1 and 2 reviews, the minimum n set below 2, no interval, a width just at and just over the maximum.
+    cases = [
+        (n, interval, minimum_n, max_width)
+        for n in (0, 1, 2, 4, 5, 6)
+        for interval in (None, (40.0, 60.0), (40.0, 60.000001), (0.0, 100.0))
+        for minimum_n in (1, 5)
+        for max_width in (None, 20.0, 100.0)
+    ]
+    expected = [i is not None and n >= max(m, 2) and (w is None or i[1] - i[0] <= w) for n, i, m, w in cases]
+    for minimum_n in (1, 5):
+        for max_width in (None, 20.0, 100.0):
+            chosen = [c for c in cases if c[2:] == (minimum_n, max_width)]
+            many = are_conclusive(
+                n=[c[0] for c in chosen],
+                has_interval=[c[1] is not None for c in chosen],
+                widths=[c[1][1] - c[1][0] if c[1] else float("nan") for c in chosen],
+                minimum_n=minimum_n,
+                max_width=max_width,
+            )
+            assert many == [expected[cases.index(c)] for c in chosen]
+    assert [is_conclusive(n=n, interval=i, minimum_n=m, max_width=w) for n, i, m, w in cases] == expected
+    assert 0 < sum(expected) < len(cases)
+    assert not is_conclusive(n=5, interval=(40.0, 60.000001), minimum_n=5, max_width=20.0)
+    assert is_conclusive(n=5, interval=(40.0, 60.0), minimum_n=5, max_width=20.0)
+    assert not is_conclusive(n=1, interval=(40.0, 60.0), minimum_n=1, max_width=None)  # one review never concludes
