@@ -10,7 +10,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
-from qadesk.core.forms import QuickSelect
+from qadesk.core.forms import QUICK_WIDGETS, QuickSelect
 from qadesk.interactions.models import Interaction
 from qadesk.reviews.models import Review
 
@@ -35,11 +35,41 @@ def test_quick_select_writes_what_djangos_select_writes(data: dict[str, str]) ->
     assert "Tom &amp; &lt;Jerry&gt;" in str(_Form()["plain"])
 
 
+class _Boxes(forms.Form):
+    text = forms.CharField(required=False)
+    search = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": 'Id, "x" & <y>'}))
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    plain_day = forms.DateField(required=False)
+    count = forms.IntegerField(required=False, min_value=1)
+
+
+@pytest.mark.parametrize("language", ["en", "it", "fr"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"text": 'Tom & <Jerry> "q"', "search": "", "day": "2026-12-05", "plain_day": "05/12/2026", "count": "7"},
+        {"text": "  rimborso  ", "day": "not a day", "plain_day": "2026-02-30", "count": "-3"},
+    ],
+)
+def test_quick_inputs_write_what_djangos_inputs_write(language: str, data: dict[str, str] | None) -> None:
+    with translation.override(language):
+        django_form, quick_form = _Boxes(data), _Boxes(data)
+        django_form.is_valid(), quick_form.is_valid()
+        for name, field in quick_form.fields.items():
+            field.widget.__class__ = QUICK_WIDGETS[type(field.widget)]
+            field.widget.attrs.update({"required": True, "disabled": False, "data-x": '"q"'})
+            django_form.fields[name].widget.attrs.update({"required": True, "disabled": False, "data-x": '"q"'})
+            assert str(quick_form[name]) == str(django_form[name]), name
+    assert 'value="Tom &amp; &lt;Jerry&gt; &quot;q&quot;"' in str(_Boxes({"text": 'Tom & <Jerry> "q"'})["text"])
+
+
 def test_filter_forms_use_quick_selects(qa_lead) -> None:
     from qadesk.interactions.forms import InteractionFilterForm
 
     form = InteractionFilterForm({"channel": "email"}, actor=qa_lead)
     assert type(form.fields["channel"].widget) is QuickSelect
+    assert {type(form.fields[name].widget).__name__ for name in ("q", "date_from")} == {"QuickTextInput", "QuickDateInput"}
     assert '<option value="email" selected>' in str(form["channel"])
     assert type(InteractionFilterForm.base_fields["channel"].widget) is forms.Select  # the class's own field is untouched
 
