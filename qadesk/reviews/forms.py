@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qadesk.accounts.models import Agent, Role, Site, Team, User
-from qadesk.core.forms import FilterForm, QuickSelect
+from qadesk.core.forms import FilterForm, ListedChoiceIterator, QuickSelect
 from qadesk.core.i18n import pick
 from qadesk.interactions.forms import yes_no_field
 from qadesk.interactions.models import Interaction
@@ -163,6 +163,8 @@ def reviewers_queryset() -> QuerySet[User]:
 
 
 class ReviewerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = ListedChoiceIterator
+
     def label_from_instance(self, obj: Any) -> str:
         name = str(obj.get_full_name() or obj.username)
         languages = ", ".join(obj.review_languages or [])  # who reviews which language, to choose by it

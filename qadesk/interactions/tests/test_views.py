@@ -202,3 +202,21 @@ def test_the_language_filter_offers_the_languages_present_named_in_the_users_lan
     assert list(choices) == ["", "zh-Hant", "it", "pt-BR"]  # by name: chinois, italien, portugais
     assert choices["pt-BR"] == "portugais (Brésil)" and choices["it"] == "italien"
     assert [row["language"] for row in response.context["page_obj"]] == ["pt-BR"]
+
+
+def test_the_assign_boxs_reviewers_are_read_with_one_plain_query(client, qa_lead, reviewer):
+    # Django reads a ModelChoiceField's choices with iterator(): on PostgreSQL a server-side cursor (DECLARE … WITH
+    # HOLD, FETCH, CLOSE) on every list page. One ordinary SELECT gives the same options.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    second = f.make_user("g.neri", "reviewer")
+    client.force_login(qa_lead)
+    client.get(reverse("interactions:list"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("interactions:list")).content.decode()
+    assert not [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("DECLARE", "FETCH", "CLOSE"))]
+    reviewer_select = re.search(r'<select name="reviewer".*?</select>', page, re.S)
+    assert reviewer_select is not None
+    options = re.findall(r'<option value="(\d*)"', reviewer_select.group(0))
+    assert options[0] == "" and {str(reviewer.pk), str(second.pk)} <= set(options[1:])
