@@ -1,7 +1,8 @@
 """Handing many e-mails to the SMTP server quickly: a message that differs from copy to copy only by a token, its
 recipient and its Message-ID is built once as the bytes Django's SMTP backend would send, with marks in those places,
 and each copy is made by replacing the marks; the copies go out over several SMTP connections at once, each message
-on its own, so a refused recipient fails only its own message."""
+on its own, so a refused recipient fails only its own message. Copies of one blank share its MIME boundary (allowed:
+a boundary only has to be absent from the parts, and no token can contain its "=")."""
 
 from __future__ import annotations
 
