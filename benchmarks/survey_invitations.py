@@ -1,17 +1,23 @@
-"""Benchmark: survey invitations rendered and handed to a local SMTP sink (aiosmtpd, started by this script) by the
-batch sender (`invitation_emails_send`: claim due invitations a batch at a time, check the opt-outs, render each kind
-of e-mail once and fill in every token, send the batch over one SMTP connection, mark the sent ones in one UPDATE and
-count them in the results' rollup); with --one-by-one N, first N of them through the per-invitation job's path
-(`invitation_email`) for comparison.
+"""Benchmark: survey invitations rendered and handed to a local SMTP sink (started by this script) by the batch sender
+(`invitation_emails_send`: claim due invitations a batch at a time, check the opt-outs, render and build each kind of
+e-mail once and copy it for every token, send the batch over --connections SMTP connections at once, mark the sent ones
+in one UPDATE and count them in the results' rollup); with --one-by-one N, first N of them through the per-invitation
+job's path (`invitation_email`) for comparison.
 
     .venv/bin/python benchmarks/survey_invitations.py [--invitations 2000] [--reference 500] [--batch 500]
-                                                      [--one-by-one 0] [--db-name NAME] [--keep]
+        [--connections 4] [--sink aiosmtpd|minimal] [--sink-processes 0] [--code DIR]
+        [--one-by-one 0] [--db-name NAME] [--keep]
+
+The sink: aiosmtpd in a thread of this process (--sink-processes 0, the default, as before), or --sink-processes N
+processes sharing one port (SO_REUSEPORT) running aiosmtpd or a minimal asyncio SMTP server (--sink minimal: answers
+each command and counts the messages, nothing else) — so the sink does not share this process's interpreter lock.
+--code DIR imports qadesk from DIR (e.g. a `git archive` of an older commit) to measure older code with this script.
 
 Creates a throwaway PostgreSQL database (qadesk_bench_invitations on 127.0.0.1:5432, user postgres; BENCH_PG_URL
 overrides the server), migrates, installs the survey templates and writes --invitations due e-mail invitations to the
-post-contact survey about as many interactions (INSERT … SELECT). References, in the same run: --reference sends of one
-e-mail rendered once, a connection per message (what the per-invitation job opens), then over one connection (the
-cost of the SMTP handoff alone).
+post-contact survey about as many interactions (INSERT … SELECT). References, in the same run and to the same sink:
+--reference sends with smtplib's `sendmail` of one invitation's e-mail built beforehand as bytes, over one connection,
+then over --connections connections at once (threads) — the cost of the SMTP hand-off alone.
 
 Prints JSON: invitations/s, the references' messages/s and the ratios, the messages the sink received, the invitations
 marked sent, the rollup's differences from the invitations (0), load averages. Goal (issue 8): 100,000 invitations at
@@ -21,11 +27,15 @@ marked sent, the rollup's differences from the invitations (0), load averages. G
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import multiprocessing
 import os
 import platform
+import smtplib
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -39,12 +49,99 @@ BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 class Sink:
     """Counts the messages handed over (and drops them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, counter: Any = None) -> None:
         self.received = 0
+        self.counter = counter
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received += 1
+        if self.counter is not None:
+            with self.counter.get_lock():
+                self.counter.value += 1
         return "250 OK"
+
+
+class MinimalSMTP(asyncio.Protocol):
+    """Just enough SMTP for smtplib's sendmail: answers every command, counts each message after DATA, keeps nothing."""
+
+    def __init__(self, counter: Any) -> None:
+        self.counter = counter
+        self.buffer = b""
+        self.in_data = False
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        transport.write(b"220 sink ESMTP\r\n")
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            if self.in_data:
+                end = self.buffer.find(b"\r\n.\r\n")
+                if end < 0:
+                    return
+                self.buffer, self.in_data = self.buffer[end + 5 :], False
+                with self.counter.get_lock():
+                    self.counter.value += 1
+                self.transport.write(b"250 OK\r\n")
+                continue
+            end = self.buffer.find(b"\r\n")
+            if end < 0:
+                return
+            verb, self.buffer = self.buffer[:4].upper(), self.buffer[end + 2 :]
+            if verb == b"EHLO":
+                self.transport.write(b"250-sink\r\n250 8BITMIME\r\n")
+            elif verb == b"DATA":
+                self.in_data = True
+                self.transport.write(b"354 go on\r\n")
+            elif verb == b"QUIT":
+                self.transport.write(b"221 bye\r\n")
+                self.transport.close()
+                return
+            else:
+                self.transport.write(b"250 OK\r\n")
+
+
+def _sink_process(kind: str, port: int, counter: Any, ready: Any) -> None:
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        if kind == "minimal":
+            factory: Any = lambda: MinimalSMTP(counter)  # noqa: E731
+        else:
+            from aiosmtpd.smtp import SMTP
+
+            handler = Sink(counter)
+            factory = lambda: SMTP(handler)  # noqa: E731
+        server = await loop.create_server(factory, "127.0.0.1", port, reuse_port=True)
+        ready.release()
+        await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+class SinkProcesses:
+    """N sink processes listening on one port (the kernel spreads the connections)."""
+
+    def __init__(self, kind: str, processes: int, port: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self.counter = context.Value("q", 0)
+        ready = context.Semaphore(0)
+        self.processes = [
+            context.Process(target=_sink_process, args=(kind, port, self.counter, ready), daemon=True) for _ in range(processes)
+        ]
+        for process in self.processes:
+            process.start()
+        for _ in self.processes:
+            ready.acquire()
+
+    @property
+    def received(self) -> int:
+        return int(self.counter.value)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+            process.join()
 
 
 def _admin(sql: str) -> None:
@@ -61,18 +158,27 @@ def _free_port() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--invitations", type=int, default=2000)
-    parser.add_argument("--reference", type=int, default=500, help="Sends of the pre-rendered e-mail (reference).")
+    parser.add_argument("--reference", type=int, default=500, help="Sends of the pre-built e-mail (reference).")
     parser.add_argument("--one-by-one", type=int, default=0, help="Of the invitations, send this many the old way first.")
     parser.add_argument("--batch", type=int, default=500, help="The batch sender's batch size.")
+    parser.add_argument("--connections", type=int, default=4, help="SMTP connections at once (QADESK_SMTP_CONNECTIONS).")
+    parser.add_argument("--sink", choices=("aiosmtpd", "minimal"), default="aiosmtpd")
+    parser.add_argument("--sink-processes", type=int, default=0, help="0: aiosmtpd in a thread of this process.")
+    parser.add_argument("--code", type=Path, default=ROOT, help="Import qadesk from here (an older commit's files).")
     parser.add_argument("--db-name", default=os.environ.get("BENCH_DB_NAME", "qadesk_bench_invitations"))
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    from aiosmtpd.controller import Controller
-
-    sink = Sink()
     port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    sink: Any
+    if args.sink_processes:
+        sink = SinkProcesses(args.sink, args.sink_processes, port)
+    else:
+        from aiosmtpd.controller import Controller
+
+        sink = Sink()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()
+        sink.stop = controller.stop
     _admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{args.db_name}"')
     os.environ.update(
@@ -81,26 +187,32 @@ def main() -> None:
         QADESK_SMTP_HOST="127.0.0.1",
         QADESK_SMTP_PORT=str(port),
     )
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(args.code.resolve()))
     import django
 
     django.setup()
     from django.conf import settings
 
+    import qadesk
+
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.QADESK_SMTP_CONNECTIONS = args.connections
     report: dict[str, Any] = {
         "benchmark": "survey_invitations",
+        "code": str(Path(qadesk.__file__).resolve().parent.parent),
+        "sink": f"{args.sink} in {args.sink_processes} processes" if args.sink_processes else "aiosmtpd in this process",
+        "connections": args.connections,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     try:
         ids = _setup(args.invitations)
-        report.update(_measure(ids, args.reference, sink, args.one_by_one, args.batch))
+        report.update(_measure(ids, args.reference, sink, args.one_by_one, args.batch, args.connections))
     finally:
         from django.db import connections
 
         connections.close_all()
-        controller.stop()
+        sink.stop()
         if not args.keep:
             _admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -148,56 +260,67 @@ def _setup(n: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _measure(ids: list[int], reference: int, sink: Sink, one_by_one: int, batch: int) -> dict[str, Any]:
-    from django.core.mail import EmailMultiAlternatives, get_connection
+def _reference(data: bytes, count: int, connections: int) -> float:
+    """Messages/s: smtplib's sendmail of ready bytes, `count` times over `connections` connections at once."""
+    from django.conf import settings
+
+    share = [count // connections + (n < count % connections) for n in range(connections)]
+
+    def send(n: int) -> None:
+        smtp = smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT)
+        for i in range(n):
+            smtp.sendmail("qadesk@localhost", [f"reference{i}@example.com"], data)
+        smtp.quit()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=send, args=(n,)) for n in share]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return count / (time.perf_counter() - started)
+
+
+def _measure(ids: list[int], reference: int, sink: Any, one_by_one: int, batch: int, connections: int) -> dict[str, Any]:
+    from django.core.mail import EmailMultiAlternatives
 
     from qadesk.surveys.emails import invitation_email, invitation_email_content, invitation_emails_send
     from qadesk.surveys.models import SurveyInvitation
     from qadesk.surveys.rollup import survey_rollup_rebuild, survey_rollup_verify
 
     survey_rollup_rebuild()  # the invitations were written in SQL: none is sent yet, so the rollup is empty
-    subject, text, html = invitation_email_content(invitation=SurveyInvitation.objects.select_related("survey").get(pk=ids[0]))
-
-    def message() -> EmailMultiAlternatives:
-        made = EmailMultiAlternatives(subject, text, None, ["customer@example.com"])
-        made.attach_alternative(html, "text/html")
-        return made
-
-    started = time.perf_counter()
-    for _ in range(reference):
-        message().send()
-    reference_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    smtp = get_connection()
-    smtp.open()
-    for _ in range(reference):
-        smtp.send_messages([message()])
-    smtp.close()
-    reference_one_seconds = time.perf_counter() - started
-    report: dict[str, Any] = {"invitations": len(ids), "batch": batch}
+    first = SurveyInvitation.objects.select_related("survey").get(pk=ids[0])
+    subject, text, html = invitation_email_content(invitation=first)
+    made = EmailMultiAlternatives(subject, text, None, [first.email])
+    made.attach_alternative(html, "text/html")
+    data = made.message().as_bytes(linesep="\r\n")
+    reference_one = _reference(data, reference, 1) if reference else None
+    reference_parallel = _reference(data, reference, connections) if reference else None
+    report: dict[str, Any] = {"invitations": len(ids), "batch": batch, "message_bytes": len(data)}
     if one_by_one:
         started = time.perf_counter()
         old_sent = sum(invitation_email(invitation_id=pk) for pk in ids[:one_by_one])
         old_seconds = time.perf_counter() - started
         report["one_by_one"] = {"invitations": one_by_one, "sent": old_sent, "per_second": round(one_by_one / old_seconds, 1)}
     rest = len(ids) - one_by_one
+    cpu = time.process_time()
     started = time.perf_counter()
     sent = invitation_emails_send(batch=batch)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     time.sleep(0.5)  # the sink's last message
     per_second = rest / seconds
-    reference_per_second = reference / reference_seconds if reference else None
-    reference_one = reference / reference_one_seconds if reference else None
     report.update(
         {
             "batched": rest,
             "seconds": round(seconds, 2),
             "per_second": round(per_second, 1),
+            "sender_cpu_ms_per_invitation": round(1000 * cpu / rest, 3),
             "reference_messages": reference,
-            "reference_per_second": round(reference_per_second, 1) if reference_per_second else None,
             "reference_one_connection_per_second": round(reference_one, 1) if reference_one else None,
-            "ratio_to_reference": round(per_second / reference_per_second, 3) if reference_per_second else None,
+            "reference_parallel_per_second": round(reference_parallel, 1) if reference_parallel else None,
             "ratio_to_one_connection_reference": round(per_second / reference_one, 3) if reference_one else None,
+            "ratio_to_parallel_reference": round(per_second / reference_parallel, 3) if reference_parallel else None,
             "sent_by_job": sent,
             "sink_received": sink.received,
             "marked_sent": SurveyInvitation.objects.filter(sent_at__isnull=False).count(),

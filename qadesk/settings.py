@@ -165,6 +165,8 @@ EMAIL_HOST = envstr("QADESK_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = envint("QADESK_SMTP_PORT", 25)
 DEFAULT_FROM_EMAIL = envstr("QADESK_FROM_EMAIL", "qadesk@localhost")
 EMAIL_TIMEOUT = envint("QADESK_SMTP_TIMEOUT", 10)
+# Survey invitations in batches go out over this many SMTP connections at once (threads of the sending job).
+QADESK_SMTP_CONNECTIONS = envint("QADESK_SMTP_CONNECTIONS", 4)
 # Links in e-mails point here (the address people open qadesk at).
 QADESK_BASE_URL = envstr("QADESK_BASE_URL", "http://127.0.0.1:8000")
 

@@ -5,20 +5,31 @@ server fails, and marked failed after the last try — never silently lost (the 
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from qadesk.core.i18n import pick
+from qadesk.core.mail_handoff import (
+    MESSAGE_ID_MARK,
+    RECIPIENT_MARK,
+    TOKEN_MARK,
+    Outgoing,
+    blank_of,
+    fill,
+    hand_over,
+    outgoing_of,
+    send_each,
+    smtp_in_use,
+)
 from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS, SWEEP_BATCH
 from qadesk.surveys.models import Question, SurveyContact, SurveyInvitation, SurveyVersion
 from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts
@@ -94,8 +105,6 @@ def invitation_emails_retry(*, now: datetime | None = None) -> int:
 # --- Sending for volume: due invitations claimed in batches, one rendering per kind of e-mail, one SMTP connection ------
 
 SEND_BATCH = 500
-# Stands for each invitation's token in an e-mail rendered once; never a real token (those have 32 characters).
-TOKEN_MARK = "qadeskTOKENmark"  # noqa: S105 (not a password)
 
 
 def invitation_emails_send(*, batch: int = SEND_BATCH, limit: int | None = None) -> int:
@@ -149,8 +158,9 @@ class _Kind:
 
 
 def invitation_emails_deliver(*, invitations: list[SurveyInvitation]) -> int:
-    """Send claimed invitations over one SMTP connection (each kind of e-mail rendered once, its token filled in), mark
-    the sent ones in one UPDATE with their rollup counts, and record each failure on its own invitation only."""
+    """Send claimed invitations (each kind of e-mail rendered and built once, its token, address and Message-ID filled
+    in) over QADESK_SMTP_CONNECTIONS connections at once, mark the sent ones in one UPDATE with their rollup counts, and
+    record each failure on its own invitation only."""
     now = timezone.now()
     stale = [i.pk for i in invitations if i.email_attempts > MAX_ATTEMPTS]  # the last try's sender died mid-batch
     _record(stale, email_failed_at=now, email_retry_at=None)
@@ -163,31 +173,21 @@ def invitation_emails_deliver(*, invitations: list[SurveyInvitation]) -> int:
     todo = [i for i in invitations if i.pk not in opted_out and i.email_attempts <= MAX_ATTEMPTS]
     if not todo:
         return 0
-    messages = _messages(todo)
-    sent: list[int] = []
+    if smtp_in_use():  # bytes built once per kind, over several connections at once
+        errors = hand_over(_outgoing(todo), connections=settings.QADESK_SMTP_CONNECTIONS)
+    else:
+        errors = send_each(_messages(todo))
+    sent = [invitation.pk for invitation, error in zip(todo, errors, strict=True) if error is None]
     failed: dict[str, list[SurveyInvitation]] = {}
-    smtp = get_connection()
-    try:
-        smtp.open()
-        for invitation, message in zip(todo, messages, strict=True):
-            try:
-                smtp.send_messages([message])
-            except (OSError, smtplib.SMTPException) as exc:
-                failed.setdefault(f"{type(exc).__name__}: {exc}"[:2000], []).append(invitation)
-                if not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
-                    smtp.close()  # the connection broke: the next message opens a new one
-            else:
-                sent.append(invitation.pk)
-    except (OSError, smtplib.SMTPException) as exc:  # no connection at all: the whole batch failed this try
-        failed.setdefault(f"{type(exc).__name__}: {exc}"[:2000], []).extend(todo)
-    finally:
-        smtp.close()
+    for invitation, error in zip(todo, errors, strict=True):
+        if error is not None:
+            failed.setdefault(f"{type(error).__name__}: {error}"[:2000], []).append(invitation)
     _mark_sent(sent)
-    for error, invitations_failed in failed.items():
-        log.warning("could not e-mail %s survey invitations: %s", len(invitations_failed), error)
+    for reason, invitations_failed in failed.items():
+        log.warning("could not e-mail %s survey invitations: %s", len(invitations_failed), reason)
         last = [i.pk for i in invitations_failed if i.email_attempts >= MAX_ATTEMPTS]
-        _record([i.pk for i in invitations_failed if i.email_attempts < MAX_ATTEMPTS], email_error=error)
-        _record(last, email_error=error, email_failed_at=timezone.now(), email_retry_at=None)
+        _record([i.pk for i in invitations_failed if i.email_attempts < MAX_ATTEMPTS], email_error=reason)
+        _record(last, email_error=reason, email_failed_at=timezone.now(), email_retry_at=None)
     return len(sent)
 
 
@@ -209,11 +209,12 @@ def _mark_sent(ids: list[int]) -> None:
         survey_rollup_add(survey_rollup_counts(invitations=SurveyInvitation.objects.filter(pk__in=ids)))
 
 
-def _messages(invitations: list[SurveyInvitation]) -> list[EmailMultiAlternatives]:
-    """Each invitation's e-mail; every kind (version, language, opt-out link, expiry day) is rendered once."""
+def _contents(invitations: list[SurveyInvitation]) -> list[tuple[str, str, str]]:
+    """Each invitation's (subject, text, HTML) with TOKEN_MARK for its token; every kind (version, language, opt-out
+    link, expiry day) is rendered once, and invitations of one kind share one tuple."""
     versions: dict[int, tuple[SurveyVersion, Question | None]] = {}
     rendered: dict[_Kind, tuple[str, str, str]] = {}
-    messages = []
+    contents = []
     for invitation in invitations:
         if invitation.survey_id not in versions:
             version = invitation.survey.current_version()
@@ -224,8 +225,34 @@ def _messages(invitations: list[SurveyInvitation]) -> list[EmailMultiAlternative
         kind = _Kind(version.pk, invitation.language, bool(invitation.interaction_id), expires)
         if kind not in rendered:
             rendered[kind] = _content(invitation=invitation, version=version, first=first, token=TOKEN_MARK)
-        subject, text, html = rendered[kind]
-        message = EmailMultiAlternatives(subject, text.replace(TOKEN_MARK, invitation.token), None, [invitation.email])
-        message.attach_alternative(html.replace(TOKEN_MARK, invitation.token), "text/html")
-        messages.append(message)
-    return messages
+        contents.append(rendered[kind])
+    return contents
+
+
+def _message(content: tuple[str, str, str], *, token: str, to: str, **headers: str) -> EmailMultiAlternatives:
+    subject, text, html = content
+    message = EmailMultiAlternatives(subject, text.replace(TOKEN_MARK, token), None, [to], headers=headers or None)
+    message.attach_alternative(html.replace(TOKEN_MARK, token), "text/html")
+    return message
+
+
+def _messages(invitations: list[SurveyInvitation]) -> list[EmailMultiAlternatives]:
+    """Each invitation's e-mail as a Django message (for a backend that is not SMTP)."""
+    contents = _contents(invitations)
+    return [_message(c, token=i.token, to=i.email) for i, c in zip(invitations, contents, strict=True)]
+
+
+def _outgoing(invitations: list[SurveyInvitation]) -> list[Outgoing]:
+    """Each invitation's e-mail as the bytes Django's SMTP backend would send: each kind's message built once with marks
+    and copied with the invitation's token, address and a new Message-ID (built by Django when a copy cannot be)."""
+    blanks: dict[int, Outgoing | None] = {}
+    outgoing = []
+    for invitation, content in zip(invitations, _contents(invitations), strict=True):
+        if id(content) not in blanks:
+            blank = _message(content, token=TOKEN_MARK, to=RECIPIENT_MARK, **{"Message-ID": MESSAGE_ID_MARK})
+            tokens = content[1].count(TOKEN_MARK) + content[2].count(TOKEN_MARK)
+            blanks[id(content)] = blank_of(blank, tokens=tokens)
+        blank_bytes = blanks[id(content)]
+        copy = fill(blank_bytes, token=invitation.token, recipient=invitation.email) if blank_bytes else None
+        outgoing.append(copy or outgoing_of(_message(content, token=invitation.token, to=invitation.email)))
+    return outgoing

@@ -161,14 +161,23 @@ class SurveyInvitation(models.Model):
     # E-mailed invitations: tries, the last error, the next try (None once sent or given up) and when it was given up.
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_error = models.TextField(_("last e-mail error"), blank=True)
-    email_retry_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True, db_index=True)
+    email_retry_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
     email_failed_at = models.DateTimeField(_("e-mail failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
-        indexes = [models.Index(fields=["survey", "created_at"])]
+        indexes = [
+            models.Index(fields=["survey", "created_at"]),
+            # The sender's claim reads the next due ones in this order: with the id in the index, LIMIT stops after a
+            # batch instead of sorting every due invitation (100,000 made at one time tie on email_retry_at).
+            models.Index(
+                fields=["email_retry_at", "id"],
+                name="surveys_invitation_due",
+                condition=models.Q(sent_at__isnull=True, email_failed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} #{self.pk}"

@@ -14,12 +14,16 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, connections
 from django.utils import timezone
 
+from qadesk.core import mail_handoff
+from qadesk.core.mail_handoff import RECIPIENT_MARK, outgoing_of
 from qadesk.interactions.models import Customer
 from qadesk.notifications.tests.conftest import _use_smtp, free_port
-from qadesk.surveys.emails import invitation_emails_claim, invitation_emails_send
+from qadesk.surveys import emails
+from qadesk.surveys.emails import invitation_email_content, invitation_emails_claim, invitation_emails_send
 from qadesk.surveys.models import SurveyContact, SurveyInvitation
 from qadesk.surveys.rollup import survey_rollup_rebuild, survey_rollup_verify
 from qadesk.surveys.services import invitation_create
@@ -36,6 +40,7 @@ class Server:
 
     def __init__(self) -> None:
         self.messages: list[tuple[int, EmailMessage]] = []
+        self.raw: dict[str, bytes] = {}  # recipient → the bytes as received
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address == REFUSED:
@@ -45,6 +50,7 @@ class Server:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((id(session), message_from_bytes(envelope.content, policy=policy.default)))  # type: ignore[arg-type]
+        self.raw[envelope.rcpt_tos[0]] = envelope.content
         return "250 OK"
 
     def to(self) -> list[str]:
@@ -72,7 +78,8 @@ def _invite(survey: Any, agent: Any, n: int, **extra: Any) -> list[SurveyInvitat
     return made
 
 
-def test_each_invitation_gets_one_message_with_its_own_token_and_language(smtp, post_contact, agent) -> None:
+def test_each_invitation_gets_one_message_with_its_own_token_and_language(smtp, post_contact, agent, settings) -> None:
+    settings.QADESK_SMTP_CONNECTIONS = 1
     survey_rollup_rebuild()
     invitations = _invite(post_contact, agent, 12)
     assert invitation_emails_send(batch=5) == 12
@@ -159,3 +166,72 @@ def test_an_opted_out_customer_gets_no_message(smtp, post_contact, agent) -> Non
     assert smtp.to() == [kept.email]
     dropped.refresh_from_db()
     assert dropped.sent_at is None and dropped.email_failed_at is not None and dropped.email_error == "opted out"
+
+
+def _as_django_sends(invitation: SurveyInvitation) -> bytes:
+    """The invitation's e-mail built by Django alone (as its SMTP backend would send it), for comparison."""
+    subject, text, html = invitation_email_content(invitation=invitation)
+    message = EmailMultiAlternatives(subject, text, None, [invitation.email])
+    message.attach_alternative(html, "text/html")
+    return message.message().as_bytes(linesep="\r\n")
+
+
+def _without_date_and_id(data: bytes) -> tuple[bytes, list[bytes]]:
+    """The bytes with the Date and Message-ID lines taken out and the MIME boundary replaced (they differ between two
+    builds; copies of one kind of e-mail share their boundary, which no token can contain), and those two lines."""
+    data = re.sub(rb"={15}\d+==", b"BOUNDARY", data)
+    lines = data.split(b"\r\n")
+    taken = [line for line in lines if line.startswith((b"Date: ", b"Message-ID: "))]
+    return b"\r\n".join(line for line in lines if line not in taken), taken
+
+
+def test_the_bytes_sent_are_those_django_would_send_with_headers_encoded(
+    smtp, post_contact, agent, settings, monkeypatch
+) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Équipe Qualità <qualita@example.com>"
+    built: list[Any] = []
+    for module in (emails, mail_handoff):  # blanks (mail_handoff) and messages built whole (emails)
+        monkeypatch.setattr(module, "outgoing_of", lambda message: built.append(message) or outgoing_of(message))
+    version = post_contact.current_version()
+    version.title["it"] = "Com'è andata? Qualità del servizio"
+    version.save(update_fields=["title"])
+    invitations = _invite(post_contact, agent, 6)  # two in each language
+    assert invitation_emails_send() == 6
+    ids = set()
+    for invitation in SurveyInvitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related("survey"):
+        received, dated = _without_date_and_id(smtp.raw[invitation.email])
+        expected, _dated = _without_date_and_id(_as_django_sends(invitation))
+        assert received.rstrip(b"\r\n") == expected.rstrip(b"\r\n")
+        assert [line.split(b":")[0] for line in dated] == [b"Date", b"Message-ID"]
+        ids.add(dated[1])
+        head = received.split(b"\r\n\r\n")[0]
+        assert head.isascii()  # non-ASCII names and subjects are encoded words
+        parsed = message_from_bytes(smtp.raw[invitation.email], policy=policy.default)
+        title = {"it": "Com'è andata? Qualità del servizio", "fr": "Comment cela s'est-il passé ?"}
+        assert parsed["Subject"] == title.get(invitation.language, "How did we do?")
+        assert parsed["From"] == "Équipe Qualità <qualita@example.com>" and parsed["To"] == invitation.email
+        assert invitation.token in parsed.get_body(("html",)).get_content()
+    assert len(ids) == 6  # each message its own Message-ID
+    assert [m.to for m in built] == [[RECIPIENT_MARK]] * 3  # Django built one message per language; the rest are copies
+
+
+def test_an_address_django_writes_differently_is_built_by_django(smtp, post_contact, agent) -> None:
+    [_plain, idn] = _invite(post_contact, agent, 1) + _invite(post_contact, agent, 1, email="cliente@exämple.com")
+    assert invitation_emails_send() == 2
+    assert sorted(smtp.raw) == ["c0@example.com", "cliente@xn--exmple-cua.com"]  # the domain in punycode, as Django does
+    idn.refresh_from_db()
+    received, _dated = _without_date_and_id(smtp.raw["cliente@xn--exmple-cua.com"])
+    assert received.rstrip(b"\r\n") == _without_date_and_id(_as_django_sends(idn))[0].rstrip(b"\r\n")
+
+
+def test_several_connections_at_once_send_each_invitation_once(smtp, post_contact, agent, settings) -> None:
+    settings.QADESK_SMTP_CONNECTIONS = 4
+    invitations = _invite(post_contact, agent, 30)
+    [bad] = _invite(post_contact, agent, 1, email=REFUSED)
+    assert invitation_emails_send(batch=31) == 30
+    assert sorted(smtp.to()) == sorted(i.email for i in invitations)  # each address once
+    assert 1 < len({session for session, _message in smtp.messages}) <= 4  # one batch, over up to 4 connections
+    assert SurveyInvitation.objects.filter(sent_at__isnull=False, email_attempts=1, email_error="").count() == 30
+    bad.refresh_from_db()
+    assert bad.sent_at is None and "550" in bad.email_error
+    assert invitation_emails_send() == 0
