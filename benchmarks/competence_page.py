@@ -47,6 +47,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Measure the kept database of an earlier run with these sizes.")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="Also time the report with qadesk/competence/selectors.py as of this git revision (interleaved) and check "
+        "that both reports are equal, field by field.",
+    )
     parser.add_argument("--db-name", default=DB_NAME)
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
@@ -64,7 +70,7 @@ def main() -> None:
     result: dict[str, Any] = {"machine": _machine(), **sizes}
     try:
         result["fill_seconds"] = "reused" if reuse else _fill(**sizes)
-        result.update(_measure(args.repeat))
+        result.update(_measure(args.repeat, _before_module(args.before) if args.before else None))
     finally:
         from django.db import connections
 
@@ -79,6 +85,20 @@ def main() -> None:
 def _admin(sql: str) -> None:
     with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
         conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _before_module(rev: str) -> Any:
+    """qadesk/competence/selectors.py as of a git revision, imported beside the current one."""
+    import subprocess
+    import types
+
+    path = "qadesk/competence/selectors.py"
+    source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    module = types.ModuleType("selectors_before")
+    module.__file__ = f"{rev}:{path}"
+    sys.modules[module.__name__] = module
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 — the repository's own code
+    return module
 
 
 def _filled(interactions: int) -> bool:
@@ -236,7 +256,7 @@ LEFT JOIN survey s ON s.agent_id = ag.id
 """
 
 
-def _measure(repeat: int) -> dict[str, Any]:
+def _measure(repeat: int, before: Any = None) -> dict[str, Any]:
     from django.db import connection
 
     from qadesk.accounts.models import Role, User
@@ -262,8 +282,22 @@ def _measure(repeat: int) -> dict[str, Any]:
         (ours[k] is None and theirs.get(k) is None) or (ours[k] is not None and abs(ours[k] - (theirs.get(k) or -1)) < 1e-6)
         for k in ours
     )
-    report_s, hand_s = _medians([report, hand_written], repeat)
+    same: dict[str, Any] = {}
+    runs = [report, hand_written]
+    if before is not None:
+
+        def report_before() -> Any:
+            return before.competence_report(actor=actor, date_from=first, date_to=END)
+
+        same["same_report_as_before"] = repr(report_before()) == repr(found)
+        agree = agree and same["same_report_as_before"]
+        runs.append(report_before)
+    report_s, hand_s, *before_s = _medians(runs, repeat)
+    if before_s:
+        same["report_before_seconds"] = round(before_s[0], 4)
+        same["ratio_before"] = round(before_s[0] / hand_s, 2)
     return {
+        **same,
         "agree": agree,
         "rated_agents": sum(1 for v in ours.values() if v is not None),
         "report_seconds": round(report_s, 4),
