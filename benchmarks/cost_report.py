@@ -1,23 +1,34 @@
 """Benchmark: the cost per incident by team (and the whole costs page) over --interactions contacts and --agents agents
-on PostgreSQL, against one hand-written SQL query.
+on PostgreSQL, against hand-written SQL.
 
-    .venv/bin/python benchmarks/cost_report.py [--interactions 100000] [--agents 1000] [--repeat 5] [--keep]
+    .venv/bin/python benchmarks/cost_report.py [--interactions 100000] [--agents 1000] [--months 1] [--repeat 5]
+        [--keep] [--reuse] [--before REV] [--db-name NAME]
 
 Creates a throwaway database (qadesk_bench_costs on 127.0.0.1:5432, user postgres; BENCH_PG_URL overrides the server),
 migrates it, fills it with INSERT … SELECT generate_series (agents in 20 teams on 2 sites, a labour cost per site with
-a raise mid-month, an own record for every tenth agent, other costs, revenue and customers for the month; contacts on
-four channels over one month, calls with talk/hold/ACW, 98 % resolved, one customer per 4 contacts in 4 segments,
-reviews on 1 % of the contacts), then times
+a raise on 16 November, an own record for every tenth agent, other costs, revenue and customers for every month;
+contacts on four channels, calls with talk/hold/ACW, 98 % resolved, one customer per 4 contacts in 4 segments, no
+reviews), then times, interleaved (one of each per round), for November 2026 (`month`) and, with --months above 1,
+for the whole history (`history`, every contact in the period):
 
 - `figure`: what the cost per incident by team needs — the labour cost of every agent (effective-dated, prorated by day),
   the other costs, and the resolved incidents and handle time per team (selectors.labour_cost / other_costs /
   work_by_group and the allocation);
 - `page`: the whole `cost_report(by="team")` behind /costs/ (also contacts, segments, costly customers, mistakes);
 - `hand_sql`: one hand-written query giving the resolved incidents and handle time per team and in total
-  (GROUP BY GROUPING SETS), the part of the figure that reads the interactions.
+  (GROUP BY GROUPING SETS), the part of the figure that reads the interactions;
+- `hand_costly_sql`: one hand-written query counting the period's incidents per customer, joined to the customers,
+  the 50 with most incidents from the page's lowest costly count (what the segments and costly customers read);
+- `page_before` (with --before REV): the page with qadesk/costs/selectors.py as of REV, on the same database.
 
-Prints JSON with median latencies and ratios (goal at 1,000,000 contacts: the figure < 0.5 s and ≤ 2× the hand-written
-SQL), and fails if the two disagree on the incident counts. The database is dropped afterwards unless --keep.
+--months N spreads the contacts over N months ending with November 2026, in time order (as imports arrive); with 1
+(the default) they fall on November's first 29 days, drawn round-robin (the fill of the measurements before
+December 2026). --keep keeps the database; --reuse measures the kept database of an earlier run with the same
+--interactions and --months instead of filling a new one (and keeps it).
+
+Prints JSON with median latencies and ratios (goal at 1,000,000 contacts: the page < 0.5 s and ≤ 2× hand-written
+SQL), and fails if the figure and the hand-written SQL disagree on the incident counts, or the report differs from
+the one of --before REV (compared by repr, every field).
 """
 
 from __future__ import annotations
