@@ -183,13 +183,14 @@ def _fill(n: int, agent_count: int, months: int) -> float:
         for category, amount in (("tools", 4300), ("telephony", 3400), ("premises", 11600)):
             SupportCost.objects.create(month=when, category=category, amount=Decimal(amount))
         Revenue.objects.create(month=when, revenue=Decimal(1_900_000), gross_margin=Decimal(780_000))
-        for segment, customers in (("standard", 9200), ("silver", 2900), ("gold", 1700), ("business", 820)):
-            SegmentCustomers.objects.create(month=when, segment=segment, customers=customers, customers_lost=customers // 90)
+        for segment, count in (("standard", 9200), ("silver", 2900), ("gold", 1700), ("business", 820)):
+            SegmentCustomers.objects.create(month=when, segment=segment, customers=count, customers_lost=count // 90)
+    customers = max(1, n // 4)
     # Several months: every hundredth contact from one of 500 frequent customers (about 20 contacts a year each), so
     # that some customers cost more than they are worth over a month and over the year.
     customer = f"(i::bigint * 7919) % {customers}"
     if months > 1:
-        customer = f"CASE WHEN i % 100 = 0 THEN (i / 100) % {min(500, customers)} ELSE {customer} END"
+        customer = f"CASE WHEN i % 100 = 1 THEN (i / 100) % {min(500, customers)} ELSE {customer} END"
     # One month: the contacts' days drawn round-robin (the measurements before December 2026). Several months: in time
     # order, as an install's imports arrive, so a month's contacts sit together in the table.
     days = (END - first).days + 1
@@ -198,7 +199,6 @@ def _fill(n: int, agent_count: int, months: int) -> float:
         if months == 1
         else f"TIMESTAMPTZ '{first.isoformat()} 08:00+01' + ((i - 1) * {days}::bigint / {n}) * INTERVAL '1 day'"
     )
-    customers = max(1, n // 4)
     ids = {"agents": ",".join(str(a.pk) for a in agents), "teams": ",".join(str(a.team_id) for a in agents)}
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.42)")
