@@ -1,7 +1,7 @@
 """Benchmark: the competence figures of every agent on PostgreSQL against one hand-written SQL query.
 
     .venv/bin/python benchmarks/competence_page.py [--agents 1000] [--interactions 100000] [--reviews 30000]
-        [--responses 10000] [--repeat 5] [--keep] [--db-name NAME]
+        [--responses 10000] [--repeat 5] [--keep] [--reuse] [--db-name NAME]
 
 Creates a throwaway database (qadesk_bench_competence on 127.0.0.1:5432, user postgres; BENCH_PG_URL overrides the
 server), migrates it, fills it (agents in 20 teams on 2 sites; interactions by INSERT … SELECT generate_series; the
@@ -10,7 +10,8 @@ competence; --responses survey answers to `agent_skill`; 5 required courses, one
 completions per agent, some expired), then times `competence_report()` as an administrator over the 90-day period
 against one hand-written query giving the same training score, competence-criteria mean, survey mean and rating per
 agent (benchmarks 80/80). Prints JSON with median latencies and their ratio (goal: < 0.5 s at 1M interactions and
-<= 2x the hand-written SQL) and fails if the two disagree on any rating. The database is dropped unless --keep.
+<= 2x the hand-written SQL) and fails if the two disagree on any rating. The database is dropped unless --keep;
+--reuse measures a database kept by an earlier run with the same sizes instead of filling a new one (implies --keep).
 """
 
 from __future__ import annotations
@@ -45,11 +46,20 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Measure the kept database of an earlier run with these sizes.")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="Also time the report with qadesk/competence/selectors.py as of this git revision (interleaved) and check "
+        "that both reports are equal, field by field.",
+    )
     parser.add_argument("--db-name", default=DB_NAME)
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
+    reuse = args.reuse and _filled(args.interactions)
+    if not reuse:
+        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        _admin(f'CREATE DATABASE "{DB_NAME}"')
     os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     sys.path.insert(0, str(ROOT))
@@ -59,13 +69,13 @@ def main() -> None:
     sizes = {k: getattr(args, k) for k in ("agents", "interactions", "reviews", "responses")}
     result: dict[str, Any] = {"machine": _machine(), **sizes}
     try:
-        result["fill_seconds"] = _fill(**sizes)
-        result.update(_measure(args.repeat))
+        result["fill_seconds"] = "reused" if reuse else _fill(**sizes)
+        result.update(_measure(args.repeat, _before_module(args.before) if args.before else None))
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     print(json.dumps(result, indent=2))
     if not result["agree"]:
@@ -75,6 +85,31 @@ def main() -> None:
 def _admin(sql: str) -> None:
     with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
         conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _before_module(rev: str) -> Any:
+    """qadesk/competence/selectors.py as of a git revision, imported beside the current one."""
+    import subprocess
+    import types
+
+    path = "qadesk/competence/selectors.py"
+    source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    module = types.ModuleType("selectors_before")
+    module.__file__ = f"{rev}:{path}"
+    sys.modules[module.__name__] = module
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 — the repository's own code
+    return module
+
+
+def _filled(interactions: int) -> bool:
+    """Whether a kept database of this name holds a finished fill of this size (the fill ends with the completions)."""
+    try:
+        with psycopg.connect(f"{BASE_URL}/{DB_NAME}") as conn:
+            count = conn.execute("SELECT count(*) FROM interactions_interaction").fetchone()[0]  # type: ignore[index]
+            done = conn.execute("SELECT count(*) FROM competence_completion").fetchone()[0]  # type: ignore[index]
+    except psycopg.Error:
+        return False
+    return bool(count == interactions and done)
 
 
 def _machine() -> dict[str, Any]:
@@ -221,7 +256,7 @@ LEFT JOIN survey s ON s.agent_id = ag.id
 """
 
 
-def _measure(repeat: int) -> dict[str, Any]:
+def _measure(repeat: int, before: Any = None) -> dict[str, Any]:
     from django.db import connection
 
     from qadesk.accounts.models import Role, User
@@ -247,8 +282,22 @@ def _measure(repeat: int) -> dict[str, Any]:
         (ours[k] is None and theirs.get(k) is None) or (ours[k] is not None and abs(ours[k] - (theirs.get(k) or -1)) < 1e-6)
         for k in ours
     )
-    report_s, hand_s = _median(report, repeat), _median(hand_written, repeat)
+    same: dict[str, Any] = {}
+    runs = [report, hand_written]
+    if before is not None:
+
+        def report_before() -> Any:
+            return before.competence_report(actor=actor, date_from=first, date_to=END)
+
+        same["same_report_as_before"] = repr(report_before()) == repr(found)
+        agree = agree and same["same_report_as_before"]
+        runs.append(report_before)
+    report_s, hand_s, *before_s = _medians(runs, repeat)
+    if before_s:
+        same["report_before_seconds"] = round(before_s[0], 4)
+        same["ratio_before"] = round(before_s[0] / hand_s, 2)
     return {
+        **same,
         "agree": agree,
         "rated_agents": sum(1 for v in ours.values() if v is not None),
         "report_seconds": round(report_s, 4),
@@ -258,13 +307,16 @@ def _measure(repeat: int) -> dict[str, Any]:
     }
 
 
-def _median(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
+def _medians(fns: list[Callable[[], Any]], repeat: int) -> list[float]:
+    """The median time of each function, run in turn (one of each per round), so that a change of load on a shared
+    machine falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(max(1, repeat)):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for fn, laps in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            laps.append(time.perf_counter() - started)
+    return [statistics.median(laps) for laps in times]
 
 
 if __name__ == "__main__":

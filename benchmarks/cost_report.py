@@ -1,23 +1,36 @@
 """Benchmark: the cost per incident by team (and the whole costs page) over --interactions contacts and --agents agents
-on PostgreSQL, against one hand-written SQL query.
+on PostgreSQL, against hand-written SQL.
 
-    .venv/bin/python benchmarks/cost_report.py [--interactions 100000] [--agents 1000] [--repeat 5] [--keep]
+    .venv/bin/python benchmarks/cost_report.py [--interactions 100000] [--agents 1000] [--months 1] [--repeat 5]
+        [--keep] [--reuse] [--before REV] [--db-name NAME]
 
 Creates a throwaway database (qadesk_bench_costs on 127.0.0.1:5432, user postgres; BENCH_PG_URL overrides the server),
 migrates it, fills it with INSERT … SELECT generate_series (agents in 20 teams on 2 sites, a labour cost per site with
-a raise mid-month, an own record for every tenth agent, other costs, revenue and customers for the month; contacts on
-four channels over one month, calls with talk/hold/ACW, 98 % resolved, one customer per 4 contacts in 4 segments,
-reviews on 1 % of the contacts), then times
+a raise on 16 November, an own record for every tenth agent, other costs, revenue and customers for every month;
+contacts on four channels, calls with talk/hold/ACW, 98 % resolved, one customer per 4 contacts in 4 segments — with
+--months above 1, every hundredth contact from one of 500 frequent customers —, no reviews), then times, interleaved
+(one of each per round), for November 2026 (`month`) and, with --months above 1, for the whole history (`history`,
+every contact in the period):
 
 - `figure`: what the cost per incident by team needs — the labour cost of every agent (effective-dated, prorated by day),
   the other costs, and the resolved incidents and handle time per team (selectors.labour_cost / other_costs /
   work_by_group and the allocation);
 - `page`: the whole `cost_report(by="team")` behind /costs/ (also contacts, segments, costly customers, mistakes);
 - `hand_sql`: one hand-written query giving the resolved incidents and handle time per team and in total
-  (GROUP BY GROUPING SETS), the part of the figure that reads the interactions.
+  (GROUP BY GROUPING SETS), the part of the figure that reads the interactions;
+- `hand_customers_sql`: one hand-written query giving the period's incidents per customer segment (each contact joined
+  to its customer) and the 50 customers with most incidents from the page's lowest costly count (counted per customer,
+  then joined): what the segments and the costly customers read;
+- `page_before` (with --before REV): the page with qadesk/costs/selectors.py as of REV, on the same database.
 
-Prints JSON with median latencies and ratios (goal at 1,000,000 contacts: the figure < 0.5 s and ≤ 2× the hand-written
-SQL), and fails if the two disagree on the incident counts. The database is dropped afterwards unless --keep.
+--months N spreads the contacts over N months ending with November 2026, in time order (as imports arrive); with 1
+(the default) they fall on November's first 29 days, drawn round-robin (the fill of the measurements before
+December 2026). --keep keeps the database; --reuse measures the kept database of an earlier run with the same
+--interactions and --months instead of filling a new one (and keeps it).
+
+Prints JSON with median latencies and ratios (goal at 1,000,000 contacts: the page < 0.5 s and ≤ 2× hand-written
+SQL), and fails if the figure and the hand-written SQL disagree on the incident counts, or the report differs from
+the one of --before REV (compared by repr, every field).
 """
 
 from __future__ import annotations
@@ -46,13 +59,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--interactions", type=int, default=100_000)
     parser.add_argument("--agents", type=int, default=1000)
+    parser.add_argument(
+        "--months", type=int, default=1, help="Spread the contacts over this many months ending with November 2026."
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Measure the kept database of an earlier run with these sizes.")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="Also time the page with qadesk/costs/selectors.py as of this git revision "
+        "(interleaved) and check that both reports are equal, field by field.",
+    )
     parser.add_argument("--db-name", default=DB_NAME)
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
+    reuse = args.reuse and _filled(args.interactions, args.months)
+    if not reuse:
+        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        _admin(f'CREATE DATABASE "{DB_NAME}"')
     os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     sys.path.insert(0, str(ROOT))
@@ -60,18 +85,60 @@ def main() -> None:
 
     django.setup()
     result: dict[str, Any] = {"machine": _machine(), "interactions": args.interactions, "agents": args.agents}
+    result["months"] = args.months
     try:
-        result["fill_seconds"] = _fill(args.interactions, args.agents)
-        result.update(_measure(args.repeat))
+        result["fill_seconds"] = "reused" if reuse else _fill(args.interactions, args.agents, args.months)
+        if reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # the indexes of the code being measured
+        before = _before_module(args.before) if args.before else None
+        periods = [("month", START, END)]
+        if args.months > 1:
+            periods.append(("history", _first_month(args.months), END))
+        result["periods"] = {name: _measure(args.repeat, start, end, before) for name, start, end in periods}
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    result["load_1min_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     print(json.dumps(result, indent=2))
-    if not result["agree"]:
-        sys.exit("the report and the hand-written SQL disagree")
+    if not all(p["agree"] for p in result["periods"].values()):
+        sys.exit("the report and the hand-written SQL (or the report before) disagree")
+
+
+def _first_month(months: int) -> date:
+    year, month = divmod(START.year * 12 + START.month - 1 - (months - 1), 12)
+    return date(year, month + 1, 1)
+
+
+def _filled(interactions: int, months: int) -> bool:
+    """Whether a kept database of this name holds a finished fill of this size (the fill ends with the customers' rows
+    of every month)."""
+    try:
+        with psycopg.connect(f"{BASE_URL}/{DB_NAME}") as conn:
+            count = conn.execute("SELECT count(*) FROM interactions_interaction").fetchone()[0]  # type: ignore[index]
+            filled = conn.execute("SELECT count(DISTINCT month) FROM costs_segmentcustomers").fetchone()[0]  # type: ignore[index]
+    except psycopg.Error:
+        return False
+    return bool(count == interactions and filled == months)
+
+
+def _before_module(rev: str) -> Any:
+    """qadesk/costs/selectors.py as of a git revision, imported beside the current one."""
+    import subprocess
+    import types
+
+    source = subprocess.run(
+        ["git", "show", f"{rev}:qadesk/costs/selectors.py"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    module = types.ModuleType("selectors_before")
+    module.__file__ = f"{rev}:qadesk/costs/selectors.py"
+    sys.modules[module.__name__] = module
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 — the repository's own code
+    return module
 
 
 def _admin(sql: str) -> None:
@@ -86,7 +153,7 @@ def _machine() -> dict[str, Any]:
     return {"cores": os.cpu_count(), "load_1min": load, "python": platform.python_version(), "postgresql": server}
 
 
-def _fill(n: int, agent_count: int) -> float:
+def _fill(n: int, agent_count: int, months: int) -> float:
     from decimal import Decimal
 
     from django.core.management import call_command
@@ -104,17 +171,34 @@ def _fill(n: int, agent_count: int) -> float:
     )
     agents = list(Agent.objects.order_by("id"))
     for site in sites:
-        LabourCost.objects.create(valid_from=date(2026, 1, 1), site=site, salary=Decimal(2100), taxes=Decimal(650))
+        LabourCost.objects.create(valid_from=date(2025, 1, 1), site=site, salary=Decimal(2100), taxes=Decimal(650))
         LabourCost.objects.create(valid_from=date(2026, 11, 16), site=site, salary=Decimal(2170), taxes=Decimal(670))
     LabourCost.objects.bulk_create(
         LabourCost(valid_from=date(2026, 6, 1), agent=a, salary=Decimal(2600), taxes=Decimal(800)) for a in agents[::10]
     )
-    for category, amount in (("tools", 4300), ("telephony", 3400), ("premises", 11600)):
-        SupportCost.objects.create(month=START, category=category, amount=Decimal(amount))
-    Revenue.objects.create(month=START, revenue=Decimal(1_900_000), gross_margin=Decimal(780_000))
-    for segment, customers in (("standard", 9200), ("silver", 2900), ("gold", 1700), ("business", 820)):
-        SegmentCustomers.objects.create(month=START, segment=segment, customers=customers, customers_lost=customers // 90)
+    first = _first_month(months)
+    for k in range(months):  # the other costs, revenue and customers of every month of the history
+        year, month = divmod(first.year * 12 + first.month - 1 + k, 12)
+        when = date(year, month + 1, 1)
+        for category, amount in (("tools", 4300), ("telephony", 3400), ("premises", 11600)):
+            SupportCost.objects.create(month=when, category=category, amount=Decimal(amount))
+        Revenue.objects.create(month=when, revenue=Decimal(1_900_000), gross_margin=Decimal(780_000))
+        for segment, count in (("standard", 9200), ("silver", 2900), ("gold", 1700), ("business", 820)):
+            SegmentCustomers.objects.create(month=when, segment=segment, customers=count, customers_lost=count // 90)
     customers = max(1, n // 4)
+    # Several months: every hundredth contact from one of 500 frequent customers (about 20 contacts a year each), so
+    # that some customers cost more than they are worth over a month and over the year.
+    customer = f"(i::bigint * 7919) % {customers}"
+    if months > 1:
+        customer = f"CASE WHEN i % 100 = 1 THEN (i / 100) % {min(500, customers)} ELSE {customer} END"
+    # One month: the contacts' days drawn round-robin (the measurements before December 2026). Several months: in time
+    # order, as an install's imports arrive, so a month's contacts sit together in the table.
+    days = (END - first).days + 1
+    created = (
+        f"TIMESTAMPTZ '{START.isoformat()} 08:00+01' + (i % 29) * INTERVAL '1 day'"
+        if months == 1
+        else f"TIMESTAMPTZ '{first.isoformat()} 08:00+01' + ((i - 1) * {days}::bigint / {n}) * INTERVAL '1 day'"
+    )
     ids = {"agents": ",".join(str(a.pk) for a in agents), "teams": ",".join(str(a.team_id) for a in agents)}
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.42)")
@@ -134,11 +218,10 @@ def _fill(n: int, agent_count: int) -> float:
                 CASE WHEN ch IN ('phone', 'chat') THEN 20 + i % 160 END,
                 false, 0, '', false, 4, now(),
                 (ARRAY[{ids["agents"]}])[1 + i % {agent_count}], (ARRAY[{ids["teams"]}])[1 + i % {agent_count}],
-                (SELECT min(id) FROM interactions_customer) + (i * 7919) % {customers}, '', '', '', '{{}}', '[]'
+                (SELECT min(id) FROM interactions_customer) + {customer}, '', '', '', '{{}}', '[]'
             FROM (
                 SELECT i, (ARRAY['phone','email','chat','social','phone'])[1 + i % 5] AS ch,
-                    TIMESTAMPTZ '{START.isoformat()} 08:00+01' + (i % 29) * INTERVAL '1 day'
-                        + (i * 37 % 36000) * INTERVAL '1 second' AS created
+                    {created} + (i * 37 % 36000) * INTERVAL '1 second' AS created
                 FROM generate_series(1, {n}) AS i
             ) AS drawn
         """)
@@ -158,7 +241,25 @@ GROUP BY GROUPING SETS ((t.name), ())
 """
 
 
-def _measure(repeat: int) -> dict[str, Any]:
+HAND_CUSTOMERS = """
+SELECT c.segment, NULL, count(*)
+FROM interactions_interaction i JOIN interactions_customer c ON c.id = i.customer_id
+WHERE NOT i.abandoned AND i.resolved_at >= %(start)s AND i.resolved_at < %(end)s
+GROUP BY c.segment
+UNION ALL
+SELECT * FROM (
+    SELECT c.segment, c.external_id, a.n
+    FROM (
+        SELECT customer_id, count(*) AS n FROM interactions_interaction
+        WHERE NOT abandoned AND resolved_at >= %(start)s AND resolved_at < %(end)s AND customer_id IS NOT NULL
+        GROUP BY customer_id HAVING count(*) >= %(least)s
+    ) a JOIN interactions_customer c ON c.id = a.customer_id
+    ORDER BY a.n DESC, c.external_id LIMIT 50
+) costly
+"""
+
+
+def _measure(repeat: int, date_from: date, date_to: date, before: Any) -> dict[str, Any]:
     from datetime import datetime, timedelta
     from datetime import time as dtime
 
@@ -170,44 +271,78 @@ def _measure(repeat: int) -> dict[str, Any]:
     from qadesk.costs.selectors import cost_report, labour_cost, other_costs, work_by_group
 
     actor = User(username="bench", role=Role.ADMIN, is_superuser=True)
-    start = timezone.make_aware(datetime.combine(START, dtime.min))
-    end = timezone.make_aware(datetime.combine(END + timedelta(days=1), dtime.min))
+    start = timezone.make_aware(datetime.combine(date_from, dtime.min))
+    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), dtime.min))
 
     def figure() -> list[figures.GroupCost]:
-        labour, _costed, _without = labour_cost(START, END)
-        total = labour + sum(other_costs(START, END).values(), figures.Decimal(0))
-        return figures.allocate_by_handle_time(total, work_by_group(START, END, "team"))
+        labour, _costed, _without = labour_cost(date_from, date_to)
+        total = labour + sum(other_costs(date_from, date_to).values(), figures.Decimal(0))
+        return figures.allocate_by_handle_time(total, work_by_group(date_from, date_to, "team"))
 
-    def page() -> object:
-        return cost_report(actor=actor, date_from=START, date_to=END, by="team")
+    def page() -> Any:
+        return cost_report(actor=actor, date_from=date_from, date_to=date_to, by="team")
+
+    def page_before() -> Any:
+        return before.cost_report(actor=actor, date_from=date_from, date_to=date_to, by="team")
 
     def hand() -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(HAND_WRITTEN, {"start": start, "end": end})
             return cursor.fetchall()
 
+    page()  # the first call of a new database creates the settings row (its Decimals then read back as stored)
+    report = page()
+    # The page's lowest threshold: the fewest incidents at which a customer costs more than its segment's value.
+    cpi, values = report.cost_per_incident, [x.value_per_customer for x in report.segments]
+    least = min((max(1, int(v // cpi) + 1) for v in values if v is not None and cpi), default=1)
+
+    def hand_customers() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_CUSTOMERS, {"start": start, "end": end, "least": least})
+            return cursor.fetchall()
+
     groups, rows = figure(), hand()
     by_team = {g.key: g.resolved for g in groups}
     hand_by_team = {r[0]: r[1] for r in rows if r[0] is not None}
     agree = by_team == hand_by_team and sum(by_team.values()) == next(r[1] for r in rows if r[0] is None)
-    timings = {name: _median(fn, repeat) for name, fn in (("figure", figure), ("page", page), ("hand_sql", hand))}
-    return {
-        "median_seconds": timings,
-        "figure_over_hand_sql": round(timings["figure"] / timings["hand_sql"], 2),
-        "page_over_hand_sql": round(timings["page"] / timings["hand_sql"], 2),
-        "incidents_resolved": sum(by_team.values()),
-        "agree": agree,
-    }
+    agree = agree and {g.key: g.resolved for g in report.groups} == by_team
+    out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+    if before is not None:
+        out["same_report_as_before"] = repr(page_before()) == repr(report)
+        agree = agree and out["same_report_as_before"]
+    runs = [("figure", figure), ("page", page), ("hand_sql", hand), ("hand_customers_sql", hand_customers)]
+    if before is not None:
+        runs.append(("page_before", page_before))
+    timings = dict(zip([name for name, _fn in runs], _medians([fn for _name, fn in runs], repeat), strict=True))
+    out.update(
+        {
+            "median_seconds": timings,
+            "figure_over_hand_sql": round(timings["figure"] / timings["hand_sql"], 2),
+            "page_over_hand_sql": round(timings["page"] / timings["hand_sql"], 2),
+            "page_over_both_hand_sql": round(timings["page"] / (timings["hand_sql"] + timings["hand_customers_sql"]), 2),
+            "incidents_resolved": sum(by_team.values()),
+            "contacts": report.contacts,
+            "costly_customers": len(report.costly_customers),
+            "agree": agree,
+        }
+    )
+    if before is not None:
+        out["page_before_over_hand_sql"] = round(timings["page_before"] / timings["hand_sql"], 2)
+    return out
 
 
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    laps = []
-    for _ in range(repeat):
-        started = time.perf_counter()
+def _medians(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """The median time of each function after one warm-up call each, run in turn (one of each per round), so that a
+    change of load on a shared machine falls on all of them alike."""
+    for fn in fns:
         fn()
-        laps.append(time.perf_counter() - started)
-    return round(statistics.median(laps), 4)
+    laps: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, times in zip(fns, laps, strict=True):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return [round(statistics.median(times), 4) for times in laps]
 
 
 if __name__ == "__main__":

@@ -170,6 +170,7 @@ def _valid_courses(end: date) -> dict[int, frozenset[str]]:
     rows = (
         Completion.objects.filter(completed_on__lte=end)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=end))
+        .order_by()  # Completion's default ordering would add its fields to the DISTINCT: one row per completion
         .values_list("agent_id", "course__code")
         .distinct()
     )
@@ -242,15 +243,16 @@ def competence_report(*, actor: User, date_from: date | None = None, date_to: da
     criteria = _criteria(start, end)
     survey = _survey(start, end, options.survey_question_code)
     parts: dict[int, _Parts] = {}
-    trained: dict[tuple[tuple[CourseRef, ...], frozenset[str]], tuple[float | None, set[str]]] = {}
+    trained: dict[tuple[str, int | None, frozenset[str]], tuple[float | None, set[str]]] = {}
     for agent in agents:
         per_code = criteria.get(agent.pk, {})
         n = sum(count for _mean, count in per_code.values())
         criteria_mean = sum(mean * count for mean, count in per_code.values()) / n if n else None
         survey_mean, survey_n = survey.get(agent.pk, (None, 0))
-        key = (tuple(required[agent.pk]), valid.get(agent.pk, frozenset()))
-        if key not in trained:  # agents with the same requirements and valid courses share the figures
-            trained[key] = _training(required[agent.pk], key[1], end)
+        # Agents with the same requirements — the same (role, team), _requirements — and valid courses share the figures.
+        key = (agent.role, agent.team_id, valid.get(agent.pk, frozenset()))
+        if key not in trained:
+            trained[key] = _training(required[agent.pk], key[2], end)
         training, missing = trained[key]
         parts[agent.pk] = _Parts(
             training=training,

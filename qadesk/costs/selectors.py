@@ -236,20 +236,19 @@ def contacts_received(date_from: date, date_to: date) -> int:
 
 @dataclass(frozen=True)
 class PeriodWork:
-    """What the costs page reads from the period's contacts, in one pass: the resolved incidents and handle time per
-    group (as `work_by_group`), the contacts received (as `contacts_received`) and the incidents resolved per customer
-    segment (contacts without a customer left out)."""
+    """What the costs page reads from the period's contacts per group, in one pass: the resolved incidents and handle
+    time per group (as `work_by_group`) and the contacts received (as `contacts_received`)."""
 
     groups: list[GroupWork]
     contacts: int
-    incidents_by_segment: dict[str, int]
 
 
 def period_work(date_from: date, date_to: date, by: str) -> PeriodWork:
-    """One grouped query over the contacts resolved or created in the period, grouped by (group, customer segment),
-    with conditional aggregates: resolved, handle time, timed, received. The groups × segments rows are then summed
-    each way here, so the page scans the period's contacts once for these three figures instead of three times, and
-    the number of queries does not depend on the number of groups or segments."""
+    """One grouped query over the contacts resolved or created in the period, grouped by the page's group, with
+    conditional aggregates: resolved, handle time, timed, received. The page reads its incidents and contacts in one
+    scan, and the number of queries does not depend on the number of groups. (The incidents per customer segment come
+    from the customers' pass, `customer_incidents`: joining every contact to its customer here cost more than joining
+    each customer once there.)"""
     start, end = _bounds(date_from, date_to)
     resolved_in = Q(resolved_at__gte=start, resolved_at__lt=end)
     created_in = Q(created_at__gte=start, created_at__lt=end)
@@ -258,34 +257,75 @@ def period_work(date_from: date, date_to: date, by: str) -> PeriodWork:
     rows = (
         Interaction.objects.filter(_handled())
         .filter(resolved_in | created_in)
-        .values(key=F(GROUPINGS[by]), segment=F("customer__segment"))
+        .values(key=F(GROUPINGS[by]))
         .annotate(
             resolved=Count("id", filter=resolved_in),
             handle=Sum(handle, filter=resolved_in),
             timed=Count("id", filter=resolved_in & timed),
             received=Count("id", filter=created_in),
         )
-        # Ordered by the group first, as work_by_group orders its rows (the database's collation and NULL placement).
-        .order_by("key", "segment")
+        .order_by("key")  # as work_by_group orders its rows (the database's collation and NULL placement)
     )
-    groups: dict[Any, list[int]] = {}
-    incidents: dict[str, int] = defaultdict(int)
+    groups: list[GroupWork] = []
     contacts = 0
     for row in cast("list[dict[str, Any]]", list(rows)):
         contacts += row["received"]
-        if not row["resolved"]:
-            continue
-        sums = groups.setdefault(row["key"], [0, 0, 0])
-        sums[0] += row["resolved"]
-        sums[1] += row["handle"] or 0
-        sums[2] += row["timed"]
-        if row["segment"] is not None:  # NULL: no customer (the LEFT JOIN); a customer without a segment has ""
-            incidents[row["segment"]] += row["resolved"]
-    return PeriodWork(
-        [GroupWork(str(key or ""), resolved, handle_s, n_timed) for key, (resolved, handle_s, n_timed) in groups.items()],
-        contacts,
-        dict(incidents),
-    )
+        if row["resolved"]:
+            groups.append(GroupWork(str(row["key"] or ""), row["resolved"], row["handle"] or 0, row["timed"]))
+    return PeriodWork(groups, contacts)
+
+
+@dataclass(frozen=True)
+class CustomerIncidents:
+    """The incidents resolved in a period per customer segment (contacts without a customer left out; a customer
+    without a segment counts under ""), and the customers past their segment's threshold with their incidents."""
+
+    by_segment: dict[str, int]
+    past_threshold: dict[tuple[str, str], int]  # (external id, segment) → incidents
+
+
+def customer_incidents(
+    date_from: date, date_to: date, thresholds: dict[str, tuple[int, float]] | None = None
+) -> CustomerIncidents:
+    """One query: the period's resolved contacts counted per customer id (no join, an integer key), each customer
+    joined once to read its segment; summed per segment, and — when `thresholds` gives segment → (incidents needed,
+    incidents at which the cost equals the value) — the customers of those segments with at least the incidents
+    needed, furthest past the value first, at most MAX_COSTLY_CUSTOMERS of them."""
+    start, end = _bounds(date_from, date_to)
+    params: list[Any] = [False, start, end]
+    sql = f"""
+        WITH per AS (
+            SELECT customer_id, COUNT(*) AS n FROM {Interaction._meta.db_table}
+            WHERE abandoned = %s AND resolved_at >= %s AND resolved_at < %s AND customer_id IS NOT NULL
+            GROUP BY customer_id
+        ), seg AS (
+            SELECT c.external_id, c.segment, per.n FROM per JOIN {Customer._meta.db_table} c ON c.id = per.customer_id
+        )
+        SELECT NULL, segment, SUM(n) FROM seg GROUP BY segment
+    """  # noqa: S608 — table names from the models, every value a parameter
+    if thresholds:
+        segments = list(thresholds)
+        marks = ", ".join(["%s"] * len(segments))
+        case = "CASE segment " + " ".join(["WHEN %s THEN %s"] * len(segments)) + " END"
+        sql += f"""
+            UNION ALL
+            SELECT * FROM (
+                SELECT external_id, segment, n FROM seg WHERE segment IN ({marks}) AND n >= {case}
+                ORDER BY n - {case} DESC, external_id LIMIT %s
+            ) costly
+        """  # noqa: S608 — only placeholders added
+        params += [*segments, *(x for s in segments for x in (s, thresholds[s][0]))]
+        params += [*(x for s in segments for x in (s, thresholds[s][1])), MAX_COSTLY_CUSTOMERS]
+    by_segment: dict[str, int] = {}
+    past: dict[tuple[str, str], int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for external_id, segment, n in cursor.fetchall():
+            if external_id is None:
+                by_segment[segment] = int(n)
+            else:
+                past[(external_id, segment)] = int(n)
+    return CustomerIncidents(by_segment, past)
 
 
 def cost_per_incident(period_start: date, period_end: date) -> Decimal | None:
@@ -400,12 +440,12 @@ def cost_report(*, actor: User, date_from: date | None = None, date_to: date | N
     if report.total_cost is not None:
         report.groups = figures.allocate_by_handle_time(report.total_cost, groups)
     report.revenue, report.gross_margin = _revenue(date_from, date_to, missing)
-    _customers(report, work.incidents_by_segment, missing)
+    _customers(report, missing)
     _mistakes(report, missing)
     return report
 
 
-def _customers(report: CostReport, incidents: dict[str, int], missing: list[str]) -> None:
+def _customers(report: CostReport, missing: list[str]) -> None:
     latest = SegmentCustomers.objects.filter(month__lte=report.date_to).order_by("-month").values_list("month", flat=True).first()
     if latest is None:
         missing.append(_("No customers per segment entered: customer value and cost of serving are not shown."))
@@ -423,6 +463,7 @@ def _customers(report: CostReport, incidents: dict[str, int], missing: list[str]
         )
     cpi = report.cost_per_incident
     values: dict[str, Decimal | None] = {}
+    totals: dict[str, tuple[Decimal | None, str]] = {}
     for row in rows:
         value: Decimal | None
         if row.gross_margin is not None:
@@ -431,50 +472,23 @@ def _customers(report: CostReport, incidents: dict[str, int], missing: list[str]
         else:
             value = report.clv_seed * row.customers if report.clv_seed is not None else None
             source = "average"
-        n = incidents.get(row.segment, 0)
-        per_customer = figures.ratio(value, row.customers)
-        values[row.segment] = per_customer
+        totals[row.segment] = (value, source)
+        values[row.segment] = figures.ratio(value, row.customers)
+    incidents = customer_incidents(report.date_from, report.date_to, _thresholds(cpi, values) if cpi else None)
+    for row in rows:
+        value, source = totals[row.segment]
+        n = incidents.by_segment.get(row.segment, 0)
         report.segments.append(
-            SegmentValue(row.segment, row.customers, n, cpi * n if cpi is not None else None, value, source, per_customer)
+            SegmentValue(row.segment, row.customers, n, cpi * n if cpi is not None else None, value, source, values[row.segment])
         )
     if cpi:
-        report.costly_customers = _costly(report, cpi, values)
+        report.costly_customers = figures.costly_customers(incidents.past_threshold, cpi, values)[:MAX_COSTLY_CUSTOMERS]
 
 
-def _costly(report: CostReport, cpi: Decimal, values: dict[str, Decimal | None]) -> list[figures.CustomerServing]:
-    """The customers whose incidents × cost per incident exceed their segment's value per customer, most costly first.
-    One query: the period's resolved contacts are counted per customer id first (no join, an integer key; HAVING drops
-    the customers below the lowest threshold), then only those rows are joined to their customer, and each segment's
-    threshold (the incidents at which the cost passes the value) keeps the ones past it — at most
-    MAX_COSTLY_CUSTOMERS rows come back."""
-    valued = {segment: value for segment, value in values.items() if value is not None}
-    if not valued:
-        return []
-    need = {s: max(1, math.floor(v / cpi) + 1) for s, v in valued.items()}
-    par = {s: float(v / cpi) for s, v in valued.items()}
-    start, end = _bounds(report.date_from, report.date_to)
-    segments = list(valued)
-    marks = ", ".join(["%s"] * len(segments))
-    need_case = "CASE c.segment " + " ".join(["WHEN %s THEN %s"] * len(segments)) + " END"
-    par_case = "CASE c.segment " + " ".join(["WHEN %s THEN %s"] * len(segments)) + " END"
-    sql = f"""
-        SELECT c.external_id, c.segment, a.n
-        FROM (
-            SELECT customer_id, COUNT(*) AS n FROM {Interaction._meta.db_table}
-            WHERE abandoned = %s AND resolved_at >= %s AND resolved_at < %s AND customer_id IS NOT NULL
-            GROUP BY customer_id HAVING COUNT(*) >= %s
-        ) a JOIN {Customer._meta.db_table} c ON c.id = a.customer_id
-        WHERE c.segment IN ({marks}) AND a.n >= {need_case}
-        ORDER BY a.n - {par_case} DESC, c.external_id
-        LIMIT %s
-    """  # noqa: S608 — table names from the models, every value a parameter
-    params: list[Any] = [False, start, end, min(need.values()), *segments]
-    params += [x for s in segments for x in (s, need[s])]
-    params += [x for s in segments for x in (s, par[s])]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, MAX_COSTLY_CUSTOMERS])
-        found = {(external_id, segment): n for external_id, segment, n in cursor.fetchall()}
-    return figures.costly_customers(found, cpi, values)[:MAX_COSTLY_CUSTOMERS]
+def _thresholds(cpi: Decimal, values: dict[str, Decimal | None]) -> dict[str, tuple[int, float]]:
+    """Per valued segment: the incidents at which a customer's cost passes its value per customer (the fewest that
+    count as costly), and the incidents at which the two are equal (how far past it a customer is, for the order)."""
+    return {s: (max(1, math.floor(v / cpi) + 1), float(v / cpi)) for s, v in values.items() if v is not None}
 
 
 FCR_DAYS = 7  # a repeat contact: reopened, or the same customer on the same reason within FCR's default 7 days

@@ -1,5 +1,5 @@
-"""The costs page reads the period's contacts in a fixed number of queries, and the merged pass (`period_work`) gives
-the same figures as the separate selectors it replaced."""
+"""The costs page reads the period's contacts in a fixed number of queries, and its two passes (`period_work` per
+group, `customer_incidents` per customer) give the same figures as the separate selectors they replaced."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from django.test.utils import CaptureQueriesContext
 
 from qadesk.accounts.models import Agent, User
 from qadesk.costs.models import Revenue, SegmentCustomers
-from qadesk.costs.selectors import GROUPINGS, contacts_received, cost_report, period_work, work_by_group
+from qadesk.costs.selectors import (
+    GROUPINGS,
+    contacts_received,
+    cost_report,
+    customer_incidents,
+    period_work,
+    work_by_group,
+)
 from qadesk.costs.tests.data import november
 from qadesk.interactions.models import Customer
 from qadesk.testing import factories as f
@@ -25,9 +32,10 @@ NOV_FROM, NOV_TO = date(2026, 11, 1), date(2026, 11, 30)
 def _report_queries(actor: User) -> int:
     with CaptureQueriesContext(connection) as queries:
         cost_report(actor=actor, date_from=NOV_FROM, date_to=NOV_TO, by="team")
-    # The period's contacts are read twice: once for incidents, handle time, contacts and segments, once for the costly
-    # customers (which needs the cost per incident the first gives). A third read joins only the reviewed contacts
-    # (the mistake cost's measured shares; with none of them reviewed, their customers' contacts are not read).
+    # The period's contacts are read twice: once per group for incidents, handle time and contacts, once per customer
+    # for the incidents per segment and the costly customers (which need the cost per incident the first gives). A third
+    # read joins only the reviewed contacts (the mistake cost's measured shares; with none of them reviewed, their
+    # customers' contacts are not read).
     reads = [q["sql"] for q in queries.captured_queries if "interactions_interaction" in q["sql"]]
     assert len(reads) == 3 and sum("reviews_review" in sql for sql in reads) == 1
     return len(queries)
@@ -78,4 +86,20 @@ def test_the_merged_pass_gives_what_the_separate_queries_give(agent: Agent, othe
     work = period_work(NOV_FROM, NOV_TO, by)
     assert work.groups == work_by_group(NOV_FROM, NOV_TO, by)
     assert work.contacts == contacts_received(NOV_FROM, NOV_TO) == 4 + 4  # November's 4 and 4 of these rows
-    assert work.incidents_by_segment == {"gold": 5, "": 1}
+    assert customer_incidents(NOV_FROM, NOV_TO).by_segment == {"gold": 5, "": 1}
+
+
+def test_the_customers_pass_lists_those_past_their_segments_threshold_furthest_first(agent: Agent) -> None:
+    when = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    counts = {("C-A", "gold"): 3, ("C-B", "gold"): 2, ("C-C", "silver"): 2, ("C-D", "silver"): 1, ("C-E", "bronze"): 9}
+    for (external_id, segment), n in counts.items():
+        customer = Customer.objects.create(external_id=external_id, segment=segment)
+        for _ in range(n):
+            f.make_interaction(agent, channel="chat", created_at=when, resolved_at=when, customer=customer)
+    f.make_interaction(agent, channel="chat", created_at=when, resolved_at=when, customer=customer, abandoned=True)
+    # gold: 2 incidents needed, equal at 1.5; silver: 2 needed, equal at 0.4; bronze has no value (not listed).
+    found = customer_incidents(NOV_FROM, NOV_TO, {"gold": (2, 1.5), "silver": (2, 0.4)})
+    assert found.by_segment == {"gold": 5, "silver": 3, "bronze": 9}
+    assert found.past_threshold == {("C-A", "gold"): 3, ("C-C", "silver"): 2, ("C-B", "gold"): 2}
+    assert list(found.past_threshold) == [("C-C", "silver"), ("C-A", "gold"), ("C-B", "gold")]  # 1.6, 1.5, 0.5 past
+    assert customer_incidents(NOV_FROM, NOV_TO).past_threshold == {}
