@@ -89,6 +89,7 @@ bench-smoke: install
 	$(BIN)/python benchmarks/sampling_run.py --interactions 5000 --agents 20 --n-per-agent 3 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/calibration_stats.py --reviewers 4 --items 5 --criteria 5 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/autoqa_detectors.py --n 300 --repeat 1 >/dev/null
+	$(BIN)/python benchmarks/autoqa_job.py --n 300 --reference 100 >/dev/null
 	$(BIN)/python benchmarks/kpi_report.py --interactions 2000 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/competence_page.py --agents 50 --interactions 1000 --reviews 300 --responses 100 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/erlang_c.py --repeat 1 >/dev/null

@@ -39,6 +39,10 @@ MAX_SUGGESTIONS = 3
 FOREIGN_SHARE = 0.5  # more unknown words than this share (and at least FOREIGN_MIN): the message is in another language
 FOREIGN_MIN = 3
 MIN_LENGTH = 3  # shorter words are not checked (single letters, "ok", abbreviations)
+# Words a Speller remembers (decisions, suggestions) before it forgets them all and starts again: a worker's memory stays
+# flat however many names, codes and typos a long job meets (each a few hundred bytes), and the words that recur are
+# learnt again at once.
+MEMO_LIMIT = 20_000
 
 # A word: letters, possibly joined by apostrophes or hyphens (l'ordine, aujourd'hui, e-mail, don't).
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -111,7 +115,8 @@ def _letters(language: str) -> str:
 
 
 class Speller:
-    """Known / misspelt decisions for one language, remembered per word (a conversation repeats its words)."""
+    """Known / misspelt decisions for one language, remembered per word (a conversation repeats its words), at most
+    MEMO_LIMIT of each."""
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -137,6 +142,8 @@ class Speller:
         if found is not None:
             return found
         found = self._known(word)
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
         self.memo[word] = found
         return found
 
@@ -161,6 +168,8 @@ class Speller:
         """Known words one edit away, most frequent first (empty: not a misspelling we can tell)."""
         found = self.suggested.get(word)
         if found is None:
+            if len(self.suggested) >= MEMO_LIMIT:
+                self.suggested.clear()
             found = self.suggested[word] = self._suggestions(word)
         return found
 

@@ -85,6 +85,20 @@ def test_a_word_far_from_every_dictionary_word_is_left_alone() -> None:
     assert _errors("en", "your zxqwvbn code is ready.".capitalize()) == []
 
 
+def test_a_long_job_remembers_a_bounded_number_of_unknown_words(monkeypatch) -> None:
+    from qadesk.autoqa.detectors import spelling as module
+
+    monkeypatch.setattr(module, "MEMO_LIMIT", 20, raising=False)
+    speller = module.Speller("en")  # a fresh one: the shared speller's memo stays as it is
+    for n in range(100):  # a new unknown word in every message, as names, codes and typos come in real transcripts
+        word = "".join("bcdfghlmnp"[int(d)] for d in f"{n:06d}")
+        c = conv("en", ("customer", "?"), ("agent", f"Your code is {word}, have a nice day."))
+        assert [s.note for s in module.spelling_spans(c.agent[0], speller, set)] == []
+    assert 0 < len(speller.memo) <= 20
+    assert 0 < len(speller.suggested) <= 20
+    assert speller.known("parcel") and not speller.known("bcdfgh")
+
+
 # Grammar rules: each with a case it finds and a case it must leave alone.
 GRAMMAR = [
     ("en", "doubled_word", "I checked the the order.", "the the", "the", "I said that that order is fine."),
