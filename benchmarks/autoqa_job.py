@@ -24,7 +24,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import sys
 import threading
 import time
@@ -32,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, database_exists, drop_database, machine, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_autoqa_job")
 AGENTS = 40
 LANGUAGES = ("it", "fr", "en")
@@ -55,9 +54,9 @@ def main() -> None:
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
 
-    reuse = args.reuse and _database_exists()
+    reuse = args.reuse and database_exists(DB_NAME)
     if not reuse:
-        _recreate_database()
+        recreate_database(DB_NAME)
     os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     sys.path.insert(0, str(ROOT))
@@ -67,7 +66,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    result: dict[str, Any] = {"machine": _machine(), "debug": settings.DEBUG, "load_average_before": os.getloadavg()}
+    result: dict[str, Any] = {"machine": machine(), "debug": settings.DEBUG, "load_average_before": os.getloadavg()}
     try:
         if reuse:
             _forget_results()
@@ -82,36 +81,9 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _drop_database()
+            drop_database(DB_NAME)
     result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, indent=2))
-
-
-def _admin(sql: str) -> Any:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        return conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else conn.execute(sql)
-
-
-def _database_exists() -> bool:
-    return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"))
-
-
-def _recreate_database() -> None:
-    _drop_database()
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _drop_database() -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
-def _machine() -> dict[str, Any]:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
-    )
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
 
 
 def _fill(n: int, *, unknown_words: bool = False) -> float:

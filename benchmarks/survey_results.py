@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -38,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, database_exists, drop_database, machine, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_surveys")
 START = date(2026, 9, 1)
 DAYS = 90
@@ -70,16 +69,16 @@ def main() -> None:
         parser.error("--responses: from 1000 to 1000000")
     globals()["DB_NAME"] = args.db_name
 
-    reuse = args.reuse and _database_exists()
+    reuse = args.reuse and database_exists(DB_NAME)
     if not reuse:
-        _recreate_database()
+        recreate_database(DB_NAME)
     os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    result: dict[str, Any] = {"machine": _machine(), "load_average_before": _load()}
+    result: dict[str, Any] = {"machine": machine(), "load_average_before": _load()}
     try:
         if not reuse:
             result["fill_seconds"] = _fill(args.responses)
@@ -90,40 +89,13 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _drop_database()
+            drop_database(DB_NAME)
     result["load_average_after"] = _load()
     print(json.dumps(result, indent=2))
 
 
-def _admin(sql: str) -> Any:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        return conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else conn.execute(sql)
-
-
-def _database_exists() -> bool:
-    return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"))
-
-
-def _recreate_database() -> None:
-    _drop_database()
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _drop_database() -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
-
-
-def _machine() -> dict[str, Any]:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
-    )
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
 
 
 def _fill(responses: int) -> float:

@@ -1,0 +1,43 @@
+"""What the PostgreSQL benchmarks share: the server (BENCH_PG_URL), a throwaway database by name, and the machine's
+facts printed with every result. Imported by the scripts beside it (`python benchmarks/<script>.py` puts this
+directory first on the path)."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def admin(sql: str) -> Any:
+    """Run one statement on the server's maintenance database; a SELECT's rows."""
+    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
+        return conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else conn.execute(sql)
+
+
+def database_exists(name: str) -> bool:
+    return bool(admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+
+def recreate_database(name: str) -> None:
+    drop_database(name)
+    admin(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores, Python and PostgreSQL versions."""
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
+    )
+    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
