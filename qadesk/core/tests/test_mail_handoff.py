@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.mail import EmailMultiAlternatives
 
 from qadesk.core.mail_handoff import (
@@ -20,7 +19,7 @@ from qadesk.core.mail_handoff import (
     hand_over,
     outgoing_of,
 )
-from qadesk.notifications.tests.conftest import _use_smtp, free_port
+from qadesk.notifications.tests.conftest import _use_smtp, free_port, running_smtp
 
 
 def _blank(text: str) -> EmailMultiAlternatives:
@@ -77,14 +76,8 @@ class Counting:
 
 @pytest.fixture
 def server(settings: Any) -> Iterator[Counting]:
-    handler = Counting()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    _use_smtp(settings, controller.port)
-    try:
+    with running_smtp(settings, Counting()) as handler:
         yield handler
-    finally:
-        controller.stop()
 
 
 def test_hand_over_sends_each_message_once_over_several_connections(server: Counting) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -44,17 +45,26 @@ def _use_smtp(settings: Any, port: int) -> None:
     settings.EMAIL_TIMEOUT = 5
 
 
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[Mailbox]:
-    """Start an SMTP server on a free local port for one test; Django sends its mail there."""
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+H = TypeVar("H")
+
+
+@contextlib.contextmanager
+def running_smtp(settings: Any, handler: H) -> Iterator[H]:
+    """An aiosmtpd server with `handler` on a free local port while the block runs; Django sends its mail there."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     _use_smtp(settings, controller.port)
     try:
-        yield mailbox
+        yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    """Start an SMTP server on a free local port for one test; Django sends its mail there."""
+    with running_smtp(settings, Mailbox()) as mailbox:
+        yield mailbox
 
 
 @pytest.fixture

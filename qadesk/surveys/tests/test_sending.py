@@ -13,7 +13,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, connections
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils import timezone
 from qadesk.core import mail_handoff
 from qadesk.core.mail_handoff import RECIPIENT_MARK, outgoing_of
 from qadesk.interactions.models import Customer
-from qadesk.notifications.tests.conftest import _use_smtp, free_port
+from qadesk.notifications.tests.conftest import running_smtp
 from qadesk.surveys import emails
 from qadesk.surveys.emails import invitation_email_content, invitation_emails_claim, invitation_emails_send
 from qadesk.surveys.models import SurveyContact, SurveyInvitation
@@ -59,14 +58,8 @@ class Server:
 
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Server]:
-    server = Server()
-    controller = Controller(server, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    _use_smtp(settings, controller.port)
-    try:
+    with running_smtp(settings, Server()) as server:
         yield server
-    finally:
-        controller.stop()
 
 
 def _invite(survey: Any, agent: Any, n: int, **extra: Any) -> list[SurveyInvitation]:
