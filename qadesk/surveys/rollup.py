@@ -11,10 +11,13 @@ page), while the difference of one response is a few rows. Integers add exactly,
 everything to prove nothing drifted (`qadesk report verify`, shared with the quality rollup; `--fix` rebuilds both).
 
 Level 1 rows hold every dimension the results group or filter by (agent, team, site, channel, label, phase of the
-interaction answered about); level 0 rows only the survey, day and agent: the results overall and by agent read those.
-Level 0 is counted by adding level 1 rows up (in Python for a change, in SQL for the rebuild), so both levels always
-agree. The rebuild is set-based (an INSERT … SELECT … GROUP BY per table and level); `survey_rollup_verify` recounts in
-Python.
+interaction answered about); level 0 rows only the survey, day and agent (the results by agent read those); levels 2–6
+the survey, day and one of team, site, channel, label, phase (the results grouped by it; a team lead's overall figures
+and trends read level 2's rows of their team); level 7 the survey and day alone (overall figures and trends). At
+1,000,000 responses spread over every dimension level 1 holds nearly a row per answer, so a grouping read from it would
+cost what the answers do; the others hold a few rows per day. Levels 0 and 2–7 are counted by adding level 1 rows up
+(in Python for a change, in SQL for the rebuild), so every level always agrees with level 1. The rebuild is set-based
+(an INSERT … SELECT … GROUP BY per table and level); `survey_rollup_verify` recounts in Python.
 
 Concurrency: `survey_rollup_kept` locks the responses or invitations it recounts (FOR UPDATE, in id order) before the
 first count, so two changes of one response take turns and the second counts what the first committed; changes of
@@ -42,6 +45,8 @@ from qadesk.surveys.models import (
     ROLLUP_KEY,
     ROLLUP_LEVEL_AGENT,
     ROLLUP_LEVEL_ALL,
+    ROLLUP_LEVEL_BY,
+    ROLLUP_LEVEL_DAY,
     SurveyAnswer,
     SurveyAnswerDay,
     SurveyInvitation,
@@ -70,7 +75,11 @@ _ALIASES = ("k_survey", "k_day", "k_agent", "k_team", "k_site", "k_channel", "k_
 # What a dimension holds for "none" (a level that does not keep it, or an interaction without it).
 NONE: dict[str, Any] = {"agent_id": 0, "team_id": 0, "site_id": 0, "channel": "", "label_id": 0, "phase": ""}
 # The levels added up from level 1 (which keeps every dimension), with the dimensions each keeps.
-DERIVED_LEVELS: dict[int, tuple[str, ...]] = {ROLLUP_LEVEL_AGENT: ("agent_id",)}
+DERIVED_LEVELS: dict[int, tuple[str, ...]] = {
+    ROLLUP_LEVEL_AGENT: ("agent_id",),
+    **{level: (f"{by}_id" if f"{by}_id" in NONE else by,) for by, level in ROLLUP_LEVEL_BY.items()},
+    ROLLUP_LEVEL_DAY: (),
+}
 
 # An answer's text is not empty (what a text question's distribution counts).
 HAS_TEXT = Case(When(text="", then=Value(False)), default=Value(True), output_field=BooleanField())

@@ -248,7 +248,7 @@ def _rollup_cells(
 ) -> Q | None:
     """The rollup rows the results read for this actor, or None when the rollup does not answer for them (an agent sees
     the responses about the interactions they handled, which the rollup does not know; or it is not built)."""
-    from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL
+    from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL, ROLLUP_LEVEL_BY, ROLLUP_LEVEL_DAY
     from qadesk.surveys.rollup import survey_rollup_usable
 
     everything = actor.sees_everything or actor.can_review
@@ -256,11 +256,13 @@ def _rollup_cells(
         return None
     if not (survey_rollup_usable() if usable is None else usable):
         return None
-    cells = Q(survey_id=survey.pk)
-    if everything and by in (None, "agent"):
-        cells &= Q(level=ROLLUP_LEVEL_AGENT)
+    # The smallest level that keeps what is grouped and filtered by: the day alone, or one dimension (the team for a
+    # team lead's overall figures), or every dimension (a team lead's other groupings).
+    if everything:
+        level = ROLLUP_LEVEL_DAY if by is None else ROLLUP_LEVEL_AGENT if by == "agent" else ROLLUP_LEVEL_BY[by]
     else:
-        cells &= Q(level=ROLLUP_LEVEL_ALL)
+        level = ROLLUP_LEVEL_BY["team"] if by in (None, "team") else ROLLUP_LEVEL_ALL
+    cells = Q(survey_id=survey.pk, level=level)
     if not everything:  # a team lead: the responses and invitations about their team's interactions
         cells &= Q(team_id=actor.team_id)
     if date_from:

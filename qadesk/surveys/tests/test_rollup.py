@@ -198,7 +198,7 @@ def test_a_rollup_row_left_at_zero_is_removed(answered) -> None:
     response_answer(response=response, question=nps, raw="3")
     response_answer(response=response, question=nps, raw="4")
     assert not SurveyAnswerDay.objects.filter(survey_id=survey.pk, code="nps", item="3").exists()
-    assert SurveyAnswerDay.objects.filter(survey_id=survey.pk, code="nps", item="4").count() == 2  # both levels
+    assert SurveyAnswerDay.objects.filter(survey_id=survey.pk, code="nps", item="4").count() == 8  # every level
     assert not SurveyAnswerDay.objects.filter(count__lte=0).exists()
     assert rollup.survey_rollup_verify() == []
 
@@ -232,7 +232,7 @@ def test_the_set_based_rebuild_writes_the_rollup_the_services_kept_row_for_row(a
     """The rebuild's INSERT … SELECT … GROUP BY (one per table and level) writes exactly the rows the services kept one
     change at a time and `survey_rollup_counts` counts in Python: every question kind (a multiple choice's "" and each
     code, a yes/no's 0 and 1, only non-empty texts), responses without an interaction, invitations never sent, a response
-    started just after local midnight (its local day, not UTC's), both levels; then `qadesk report verify` agrees."""
+    started just after local midnight (its local day, not UTC's), every level; then `qadesk report verify` agrees."""
     from qadesk.surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
     from qadesk.surveys.services import survey_version_create
 
@@ -260,7 +260,7 @@ def test_the_set_based_rebuild_writes_the_rollup_the_services_kept_row_for_row(a
     assert ("note", "") in items and {day for _l, s, day, *_ in kept["surveyresponseday"] if s == survey.pk} >= {
         midnight.date() + timedelta(days=1)
     }
-    assert {row[0] for rows in kept.values() for row in rows} == {0, 1}
+    assert {row[0] for rows in kept.values() for row in rows} == set(range(8))
 
     written = rollup.survey_rollup_rebuild()
     assert _stored_rollup() == kept
