@@ -337,6 +337,21 @@ def _measure(repeat: int) -> dict[str, Any]:
 
     headline = selectors.headline_questions(survey)
 
+    def before_levels(**kwargs: Any) -> Callable[[], Any]:
+        """The selector reading the rollup's levels 1 (by team) and 0 (overall) as before its per-dimension and per-day
+        levels (branch w-results8)."""
+        from qadesk.surveys import models
+
+        def call() -> Any:
+            team, day = models.ROLLUP_LEVEL_BY["team"], models.ROLLUP_LEVEL_DAY
+            models.ROLLUP_LEVEL_BY["team"], models.ROLLUP_LEVEL_DAY = models.ROLLUP_LEVEL_ALL, models.ROLLUP_LEVEL_AGENT
+            try:
+                return selectors.survey_results(actor=actor, survey=survey, **kwargs)
+            finally:
+                models.ROLLUP_LEVEL_BY["team"], models.ROLLUP_LEVEL_DAY = team, day
+
+        return call
+
     def groups_only() -> Any:
         cells = selectors._rollup_cells(actor=actor, survey=survey, by="team", date_from=None, date_to=None, usable=True)
         assert cells is not None
@@ -352,12 +367,16 @@ def _measure(repeat: int) -> dict[str, Any]:
         "results_by_agent": _median(lambda: selectors.survey_results(actor=actor, survey=survey, by="agent"), repeat),
         "trend_by_month": _median(lambda: selectors.survey_trend(actor=actor, survey=survey, period="month"), repeat),
         "results_by_team_from_answers": _median(raw(selectors.survey_results, by="team"), max(1, repeat // 2)),
+        "results_by_team_from_level_1": _median(before_levels(by="team"), repeat),
+        "results_overall_from_level_0": _median(before_levels(), repeat),
     }
     from_rollup = selectors.survey_results(actor=actor, survey=survey, by="team")
     _check(from_rollup, hand())
     _check(from_rollup, hand(HAND_SQL_ROLLUP))
     _check(from_rollup, hand(HAND_SQL_ROLLUP, ROLLUP_LEVEL_ALL))
     assert from_rollup == raw(selectors.survey_results, by="team")(), "the rollup's figures differ from the answers'"
+    assert from_rollup == before_levels(by="team")(), "the rollup's levels 1 and 2 differ"
+    assert selectors.survey_results(actor=actor, survey=survey) == before_levels()(), "levels 0 and 7 differ"
     for by in (None, "agent", "channel"):
         assert selectors.survey_results(actor=actor, survey=survey, by=by) == raw(selectors.survey_results, by=by)()
     trend = selectors.survey_trend(actor=actor, survey=survey, period="week")
