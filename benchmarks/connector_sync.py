@@ -18,8 +18,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -28,10 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import psycopg
+from bench_pg import django_on, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "qadesk_bench_connectors")  # another name when several runs share a server
 START = datetime(2026, 7, 1, tzinfo=UTC)
 CHANNELS = ["email", "web", "chat", "voice", "twitter"]
@@ -132,29 +128,16 @@ def main() -> None:
     standin.start()
     port = ports.get(timeout=30)
 
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {DB_NAME}")
-    workdir = Path(tempfile.mkdtemp(prefix="qadesk-bench-conn-"))
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    os.environ.setdefault("QADESK_DATA_DIR", str(workdir))
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    result: dict[str, Any] = {"machine": _machine(), "n": args.n, "per_page": args.per_page}
+    os.environ.setdefault("QADESK_DATA_DIR", tempfile.mkdtemp(prefix="qadesk-bench-conn-"))
     try:
-        result.update(_measure(port, standin.pid))
-    finally:
-        from django.db import connections
+        with django_on(DB_NAME, keep=args.keep):
+            from django.core.management import call_command
 
-        connections.close_all()
+            call_command("migrate", verbosity=0)
+            result: dict[str, Any] = {"machine": machine(), "n": args.n, "per_page": args.per_page}
+            result.update(_measure(port, standin.pid))
+    finally:
         standin.terminate()
-        if not args.keep:
-            _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     print(json.dumps(result, indent=2))
 
 
@@ -192,18 +175,6 @@ def _measure(port: int, standin_pid: int) -> dict[str, Any]:
         "load_before": [round(x, 1) for x in load_before], "load_after": [round(x, 1) for x in os.getloadavg()],
         "goal_2000_per_s_met": sync.created / seconds >= 2000,
     }  # fmt: skip
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _machine() -> dict[str, Any]:
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "postgresql": server[0] if server else "?",
-            "platform": platform.platform()}  # fmt: skip
 
 
 if __name__ == "__main__":
