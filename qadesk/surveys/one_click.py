@@ -252,6 +252,7 @@ def _run(token: str, code: str, raw: str) -> tuple[bool, str | None] | _Missing:
 
 
 def _execute(params: dict[str, Any]) -> tuple[Any, ...] | None:
+    connection.close_if_health_check_failed()  # as Django's own cursors: a connection broken meanwhile is replaced
     connection.ensure_connection()
     raw_connection = connection.connection
     with psycopg.Cursor(raw_connection) as cursor:  # server-side parameters, so the statement is prepared once
