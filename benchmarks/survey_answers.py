@@ -258,6 +258,13 @@ def _machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
 
 
+def _backends(db: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the benchmark's database (the server's connections)."""
+    with psycopg.connect(f"{BASE_URL}/{db}", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db])
+        return [int(row[0]) for row in rows.fetchall()]
+
+
 class _CpuSplit:
     """CPU used during the answers by this script (the clients), the server's gunicorn workers and the PostgreSQL
     backends of the benchmark's database (their persistent connections), per successful answer, in ms; and how busy
@@ -265,11 +272,8 @@ class _CpuSplit:
 
     def __init__(self, server_pid: int, db: str) -> None:
         self.workers = _children(server_pid)
-        with psycopg.connect(f"{BASE_URL}/{db}", autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db]
-            ).fetchall()
-        self.backends = [int(row[0]) for row in rows]
+        self.db = db
+        self.backends = _backends(db)
         self.started = (
             time.process_time(),
             sum(map(_cpu_seconds, self.workers)),
@@ -280,13 +284,14 @@ class _CpuSplit:
     def per_request(self, n: int) -> dict[str, Any]:
         client, workers, backends, (busy, total) = self.started
         busy_now, total_now = _machine_busy()
-        backends_now = {pid: _cpu_seconds(pid) for pid in self.backends}
+        # Threads open their connections when they first need one: a backend that appeared meanwhile counts whole.
+        backends_now = {pid: _cpu_seconds(pid) for pid in {*self.backends, *_backends(self.db)}}
         per = 1000 / max(n, 1)
         return {
             "client": round((time.process_time() - client) * per, 3),
             "server_workers": round((sum(map(_cpu_seconds, self.workers)) - workers) * per, 3),
-            "postgresql_backends": round(sum(backends_now[p] - backends[p] for p in self.backends if backends_now[p]) * per, 3),
-            "backends_seen": len(self.backends),
+            "postgresql_backends": round(sum(now - backends.get(pid, 0.0) for pid, now in backends_now.items() if now) * per, 3),
+            "backends_seen": len(backends_now),
             "machine_busy_share": round((busy_now - busy) / max(total_now - total, 1e-9), 3),
             "machine_busy_ms": round((busy_now - busy) * per, 3),
         }

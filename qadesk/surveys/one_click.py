@@ -163,16 +163,19 @@ WITH inv AS (
 ), answer AS (
     INSERT INTO surveys_surveyanswer (response_id, question_id, value, choices, text, answered_at)
     SELECT r.id, c.question_id, c.value, '[]'::jsonb, '', now() FROM response r, click c
-), answer_day AS (
+    RETURNING id
+), answer_day AS (  -- each write below waits for the one above (its count): the locks are taken in the service's order
     INSERT INTO surveys_surveyanswerday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
         code, kind, item, count)
     SELECT l.level, c.survey_id, c.day, c.r_agent, l.level * c.r_team, l.level * c.r_site,
            CASE WHEN l.level = 1 THEN c.r_channel ELSE '' END, l.level * c.r_label,
            CASE WHEN l.level = 1 THEN c.r_phase ELSE '' END, %(code)s, c.kind, c.value::text, 1
     FROM response r, click c, (VALUES (0), (1)) AS l(level)
+    WHERE (SELECT count(*) FROM answer) > 0
     ORDER BY l.level
     ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase, code, kind, item)
     DO UPDATE SET count = surveys_surveyanswerday.count + excluded.count
+    RETURNING 1
 ), invitation_day AS (
     INSERT INTO surveys_surveyinvitationday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
         sent, answered)
@@ -180,11 +183,12 @@ WITH inv AS (
            CASE WHEN l.level = 1 THEN c.channel ELSE '' END, l.level * c.label_id,
            CASE WHEN l.level = 1 THEN c.phase ELSE '' END, 0, 1
     FROM response r, click c, (VALUES (0), (1)) AS l(level)
-    WHERE c.sent_at IS NOT NULL
+    WHERE c.sent_at IS NOT NULL AND (SELECT count(*) FROM answer_day) >= 0
     ORDER BY l.level
     ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase)
     DO UPDATE SET sent = surveys_surveyinvitationday.sent + excluded.sent,
                   answered = surveys_surveyinvitationday.answered + excluded.answered
+    RETURNING 1
 ), response_day AS (
     INSERT INTO surveys_surveyresponseday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
         responses)
@@ -192,14 +196,17 @@ WITH inv AS (
            CASE WHEN l.level = 1 THEN c.r_channel ELSE '' END, l.level * c.r_label,
            CASE WHEN l.level = 1 THEN c.r_phase ELSE '' END, 1
     FROM response r, click c, (VALUES (0), (1)) AS l(level)
+    WHERE (SELECT count(*) FROM invitation_day) >= 0
     ORDER BY l.level
     ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase)
     DO UPDATE SET responses = surveys_surveyresponseday.responses + excluded.responses
+    RETURNING 1
 ), flag AS (
     UPDATE interactions_interaction SET customer_rating = %(negative)s
-    WHERE id = (SELECT c.interaction_id FROM response r, click c WHERE c.flagged)
+    WHERE id = (SELECT c.interaction_id FROM response r, click c WHERE c.flagged) AND (SELECT count(*) FROM response_day) >= 0
+    RETURNING 1
 )
-SELECT inv.version_id, r.id, r.followup_owner_id FROM inv LEFT JOIN response r ON true
+SELECT inv.version_id, r.id, r.followup_owner_id, (SELECT count(*) FROM flag) FROM inv LEFT JOIN response r ON true
 """
 
 
@@ -239,12 +246,15 @@ def _run(token: str, code: str, raw: str) -> tuple[bool, str | None] | _Missing:
         row = _execute(params)
         if row is None:  # unknown or expired link: the service's page says so
             return False, None
-        version_id, response_id, owner_id = row
+        version_id, response_id, owner_id, _flagged = row
         if response_id is None:
-            if version_id is not None and version_id not in VERSIONS.questions:
+            if version_id is None or any(o.version_id == version_id for o in outcomes):
+                return False, None  # a response exists (a second click)
+            if version_id not in VERSIONS.questions:  # (another thread may have read it since `outcomes` was made)
                 VERSIONS.load(version_id)
-                return _Missing()
-            return False, None  # a response exists (a second click), or a click the outcomes do not cover
+            if click_outcome(VERSIONS.questions[version_id], code, raw) is None:
+                return False, None  # a click the statement does not make: the service's
+            return _Missing()
         outcome = next(o for o in outcomes if o.version_id == version_id)
         if owner_id is not None:
             _notify_leads(response_id, outcome)

@@ -172,6 +172,8 @@ def test_a_new_version_is_answered_as_the_new_version(post_contact, agent) -> No
 
 @pytest.mark.django_db(transaction=True)
 def test_clicks_at_once_on_one_cell_keep_every_answer_and_the_rollup(post_contact, agent) -> None:
+    """Six clients at once on one agent's rollup rows, the statement's first clicks beside the service's first and second
+    clicks: every click answered (no deadlock: both take the rows in one order), every answer counted."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's in-memory test database is not shared between threads; PostgreSQL runs this one")
     survey_rollup_rebuild()
@@ -182,7 +184,8 @@ def test_clicks_at_once_on_one_cell_keep_every_answer_and_the_rollup(post_contac
         client = Client()
         try:
             for i, invitation in enumerate(mine):
-                statuses.append(_click(client, invitation, 1 + i % 5).status_code)
+                # Most first clicks are the statement's; a free-text one is the service's, on the same rollup rows.
+                statuses.append(_click(client, invitation, 1 + i % 5, code="comment" if i % 4 == 3 else "csat").status_code)
                 statuses.append(_click(client, invitation, 1 + (i + 1) % 5).status_code)  # and a change of mind
         finally:
             connections.close_all()
@@ -195,3 +198,52 @@ def test_clicks_at_once_on_one_cell_keep_every_answer_and_the_rollup(post_contac
     assert statuses == [302] * 48
     assert SurveyResponse.objects.count() == 24 and SurveyAnswer.objects.filter(question__code="csat").count() == 24
     assert survey_rollup_verify() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statement_takes_the_rollup_rows_in_the_services_order(post_contact, agent) -> None:
+    """The service adds answer counts, then invitation counts, then response counts (rows in key order): the statement
+    must too, or one of each waiting for the other deadlocks. With an answer row held elsewhere, a click waits for it
+    holding no response row yet. (PostgreSQL runs a WITH query's unreferenced writes last-first: the order is forced.)"""
+    if connection.vendor == "sqlite":
+        pytest.skip("the statement is PostgreSQL's")
+    import time
+
+    import psycopg
+
+    survey_rollup_rebuild()
+    contact = f.make_interaction(agent)
+    first, second = (invitation_create(survey=post_contact, interaction=contact) for _ in range(2))
+    assert _click(Client(), first, 4).status_code == 302  # the cell's rollup rows exist now
+    dsn = {k: v for k, v in connection.get_connection_params().items() if k in ("dbname", "user", "host", "port", "password")}
+    holder, probe = psycopg.connect(**dsn), psycopg.connect(**dsn)
+    statuses: list[int] = []
+    try:
+        holder.execute(
+            "SELECT 1 FROM surveys_surveyanswerday WHERE level = 0 AND survey_id = %s AND agent_id = %s AND item = '4' "
+            "FOR UPDATE",
+            [post_contact.pk, agent.pk],
+        )
+        thread = threading.Thread(
+            target=lambda: (statuses.append(_click(Client(), second, 4).status_code), connections.close_all())
+        )
+        thread.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+        deadline = time.monotonic() + 20
+        while probe.execute(waiting, [dsn["dbname"]]).fetchone()[0] == 0 and time.monotonic() < deadline:  # type: ignore[index]
+            time.sleep(0.02)
+        probe.execute(
+            "SELECT 1 FROM surveys_surveyresponseday WHERE level = 0 AND survey_id = %s AND agent_id = %s FOR UPDATE NOWAIT",
+            [post_contact.pk, agent.pk],
+        )
+        probe.execute(
+            "SELECT 1 FROM surveys_surveyinvitationday WHERE level = 0 AND survey_id = %s AND agent_id = %s FOR UPDATE NOWAIT",
+            [post_contact.pk, agent.pk],
+        )
+        probe.rollback()
+        holder.commit()
+        thread.join()
+    finally:
+        holder.close()
+        probe.close()
+    assert statuses == [302] and survey_rollup_verify() == []
