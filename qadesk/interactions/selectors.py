@@ -157,7 +157,9 @@ def _all_event_names() -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
-def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Interaction]:
+def interaction_list(
+    *, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None, paged: bool = True
+) -> QuerySet[Interaction]:
     """Interactions the actor may see, filtered and sorted (newest first by default), each with its latest visible
     review score (`latest_score`).
 
@@ -166,7 +168,9 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
     exists), assigned (bool: open in someone's review queue), event (an action or event name its transcript holds),
     tag, field and field_value (a custom field holds that value), q (text in external id, subject, customer id or
     the credited agent's name) and text (at least one of its messages matches this query: `message_text_match`).
-    `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
+    `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default. `paged`: read a page at a
+    time, with a capped count (the list); False for a caller that reads every match (assign all), so that a message
+    search is not walked contact by contact through the whole list.
     """
     from qadesk.reviews.models import AssignmentStatus, Review, ReviewAssignment
 
@@ -225,6 +229,7 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
             qs = qs.filter(_id_in(sorted(set(few))))
         elif (
             connection.vendor == "postgresql"
+            and paged
             and parse_sort(sort, INTERACTION_SORTS, DEFAULT_INTERACTION_SORT).lstrip("-") in _WALKED_SORTS
         ):
             qs = qs.filter(_messages_walked(text))
@@ -584,7 +589,7 @@ def interactions_to_assign(
     """For "assign all N matching" / "assign a random N of them": the interactions matching the list's filters that
     are in nobody's review queue, and how many match. All of them (when at most `limit`, else none: the caller says
     to narrow the filters) or `random_count` drawn at random among them."""
-    matching = interaction_list(actor=actor, filters={**filters, "assigned": False})
+    matching = interaction_list(actor=actor, filters={**filters, "assigned": False}, paged=False)
     count = matching.order_by().values("pk").count()
     if random_count is not None:
         ids = list(matching.order_by("?").values_list("pk", flat=True)[: min(random_count, limit)])

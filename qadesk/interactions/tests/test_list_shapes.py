@@ -90,9 +90,13 @@ FILTERS = [
 ]
 
 
+@pytest.mark.parametrize("id_list_max", [selectors.ID_LIST_MAX, 0])  # 0: no search is rare, every one is walked
 @pytest.mark.parametrize("sort", ["-created", "created", "-messages", "external_id"])
 @pytest.mark.parametrize("filters", FILTERS)
-def test_every_page_and_the_api_hold_the_rows_of_the_plain_query(spread, client, qa_lead, filters, sort) -> None:
+def test_every_page_and_the_api_hold_the_rows_of_the_plain_query(
+    spread, client, qa_lead, monkeypatch, filters, sort, id_list_max
+) -> None:
+    monkeypatch.setattr(selectors, "ID_LIST_MAX", id_list_max)
     as_api = {"yes": "true", "no": "false"}
     want = expected(qa_lead, {k: {"yes": True, "no": False}.get(v, v) for k, v in filters.items()}, sort)
     assert want, filters  # every case finds something
@@ -219,3 +223,25 @@ def test_name_sorts_read_group_by_group_or_counted_at_once_give_the_plain_sorts_
         for offset, limit in [(0, 5), (3, 9), (12, 25), (36, 10), (60, 5)]:
             rows = selectors.interaction_page_rows(listed, sort=sort, columns=("id",), offset=offset, limit=limit)
             assert [row["id"] for row in rows] == want[offset : offset + limit], (filters, offset, limit)
+
+
+def test_assign_all_matching_a_message_search_reads_every_match_as_a_join_not_a_walk(
+    spread, client, qa_lead, reviewer, monkeypatch
+):
+    """ "Assign all N matching" counts and reads every match: walked contact by contact that would test every contact's
+    messages (the whole list); it keeps the join. The page itself walks (PostgreSQL)."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(selectors, "ID_LIST_MAX", 0)  # no search is rare: a common word's shapes
+
+    want = set(expected(qa_lead, {"text": "rimborso", "assigned": False}, "-created"))
+    client.force_login(qa_lead)
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse("interactions:list"), {"text": "rimborso"})
+    payload = {"reviewer": reviewer.pk, "next": reverse("interactions:list"), "mode": "all", "filters": "text=rimborso"}
+    with CaptureQueriesContext(connection) as assigning:
+        response = client.post(reverse("reviews:assign"), payload, follow=True)
+    assert f"{len(want)} interactions assigned to" in response.content.decode()
+    walked = [q["sql"] for q in assigning.captured_queries if "OFFSET 0" in q["sql"]]
+    assert walked == []
+    assert any("OFFSET 0" in q["sql"] for q in page.captured_queries) == (connection.vendor == "postgresql")
