@@ -20,19 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, django_on, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_aqs")
 START = date(2026, 9, 1)
 DAYS = 90
@@ -63,16 +59,8 @@ def main() -> None:
     globals()["DB_NAME"] = args.db_name
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    result: dict[str, Any] = {"machine": _machine(), "load_average_before": os.getloadavg(), "sizes": {}}
-    try:
+    with django_on(DB_NAME):
+        result: dict[str, Any] = {"machine": machine(), "load_average_before": os.getloadavg(), "sizes": {}}
         done = 0
         agents = _organisation()
         for size in sizes:
@@ -81,27 +69,8 @@ def main() -> None:
             done = size
             measured = _measure(args.repeat)
             result["sizes"][str(size)] = {"fill_seconds": round(time.perf_counter() - started, 1), **measured}
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, indent=2))
-
-
-def _admin(sql: str) -> Any:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        return conn.execute(sql)
-
-
-def _machine() -> dict[str, Any]:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
-    )
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
 
 
 def _organisation() -> list[Any]:

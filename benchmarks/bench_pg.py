@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def admin(sql: str) -> Any:
@@ -33,11 +37,35 @@ def drop_database(name: str) -> None:
     admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def django_on(name: str, *, fresh: bool = True, keep: bool = False) -> Iterator[str]:
+    """Django set up on the database `name` of the server (made anew first when `fresh`); yields its URL. Afterwards
+    Django's connections are closed and the database dropped, unless `keep`."""
+    if fresh:
+        recreate_database(name)
+    url = os.environ["DATABASE_URL"] = f"{BASE_URL}/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    try:
+        yield url
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not keep:
+            drop_database(name)
+
+
 def machine() -> dict[str, Any]:
-    """CPU model, cores, Python and PostgreSQL versions."""
+    """CPU model, cores, the load average (1, 5, 15 minutes), Python and PostgreSQL versions."""
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
     )
     with psycopg.connect(f"{BASE_URL}/postgres") as conn:
         server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "load": load, "python": platform.python_version(), "postgresql": server}

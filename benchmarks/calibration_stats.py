@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "qadesk_bench_calibration"
 sys.path.insert(0, str(ROOT))
+
+from bench_pg import django_on  # noqa: E402
 
 from qadesk.calibration import stats  # noqa: E402  (pure module: no Django needed)
 from qadesk.scorecards.scoring import SCALE_RANGES, criterion_score  # noqa: E402
@@ -137,29 +138,11 @@ def main() -> None:
 
 
 def _selector(data: list[list[list[int | None]]], repeat: int) -> dict[str, Any]:
-    import psycopg
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    import django
-
-    django.setup()
-    try:
+    with django_on(DB_NAME):
         session, actor = _store(data)
         from qadesk.calibration.selectors import calibration_results
 
         return {"calibration_results_selector": _median(lambda: calibration_results(session=session, actor=actor), repeat)}
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def _store(data: list[list[list[int | None]]]) -> tuple[Any, Any]:

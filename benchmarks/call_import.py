@@ -36,9 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, ROOT, drop_database, recreate_database
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 START = datetime(2026, 10, 1, tzinfo=UTC)
 HEADER = [
     "call_id", "queue", "trunk", "offered_at", "outcome", "wait_seconds", "talk_seconds", "hold_seconds", "transfers",
@@ -97,8 +96,7 @@ def main() -> None:
     sqlite = workdir / "bench.sqlite3" if args.sqlite else None
     result["database"] = "sqlite" if sqlite else "postgresql"
     if sqlite is None:
-        _admin(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
-        _admin(f"CREATE DATABASE {args.db}")
+        recreate_database(args.db)
     os.environ["DATABASE_URL"] = f"sqlite:///{sqlite}" if sqlite else f"{BASE_URL}/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     os.environ.setdefault("QADESK_DATA_DIR", str(workdir))
@@ -114,7 +112,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep and sqlite is None:
-            _admin(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
+            drop_database(args.db)
         for path in workdir.iterdir():
             path.unlink()
         workdir.rmdir()
@@ -235,11 +233,6 @@ def _copy(db: str, path: Path) -> float:
                 copy.write(chunk)
         conn.commit()
         return time.perf_counter() - started
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _load() -> str:

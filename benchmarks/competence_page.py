@@ -19,19 +19,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, ROOT, django_on, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_competence")
 END = date(2026, 11, 30)
 DAYS = 90
@@ -57,34 +54,14 @@ def main() -> None:
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
     reuse = args.reuse and _filled(args.interactions)
-    if not reuse:
-        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        _admin(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
     sizes = {k: getattr(args, k) for k in ("agents", "interactions", "reviews", "responses")}
-    result: dict[str, Any] = {"machine": _machine(), **sizes}
-    try:
+    with django_on(DB_NAME, fresh=not reuse, keep=args.keep or args.reuse):
+        result: dict[str, Any] = {"machine": machine(), **sizes}
         result["fill_seconds"] = "reused" if reuse else _fill(**sizes)
         result.update(_measure(args.repeat, _before_module(args.before) if args.before else None))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not (args.keep or args.reuse):
-            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     print(json.dumps(result, indent=2))
     if not result["agree"]:
         sys.exit("the report and the hand-written SQL disagree")
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def _before_module(rev: str) -> Any:
@@ -110,13 +87,6 @@ def _filled(interactions: int) -> bool:
     except psycopg.Error:
         return False
     return bool(count == interactions and done)
-
-
-def _machine() -> dict[str, Any]:
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"cores": os.cpu_count(), "load_1min": load, "python": platform.python_version(), "postgresql": server}
 
 
 def _fill(*, agents: int, interactions: int, reviews: int, responses: int) -> float:

@@ -38,19 +38,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, ROOT, django_on, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_costs")
 START, END = date(2026, 11, 1), date(2026, 11, 30)
 
@@ -75,18 +72,9 @@ def main() -> None:
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
     reuse = args.reuse and _filled(args.interactions, args.months)
-    if not reuse:
-        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        _admin(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    result: dict[str, Any] = {"machine": _machine(), "interactions": args.interactions, "agents": args.agents}
-    result["months"] = args.months
-    try:
+    with django_on(DB_NAME, fresh=not reuse, keep=args.keep or args.reuse):
+        result: dict[str, Any] = {"machine": machine(), "interactions": args.interactions, "agents": args.agents}
+        result["months"] = args.months
         result["fill_seconds"] = "reused" if reuse else _fill(args.interactions, args.agents, args.months)
         if reuse:
             from django.core.management import call_command
@@ -97,12 +85,6 @@ def main() -> None:
         if args.months > 1:
             periods.append(("history", _first_month(args.months), END))
         result["periods"] = {name: _measure(args.repeat, start, end, before) for name, start, end in periods}
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not (args.keep or args.reuse):
-            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     result["load_1min_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     print(json.dumps(result, indent=2))
     if not all(p["agree"] for p in result["periods"].values()):
@@ -139,18 +121,6 @@ def _before_module(rev: str) -> Any:
     sys.modules[module.__name__] = module
     exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 — the repository's own code
     return module
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _machine() -> dict[str, Any]:
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"cores": os.cpu_count(), "load_1min": load, "python": platform.python_version(), "postgresql": server}
 
 
 def _fill(n: int, agent_count: int, months: int) -> float:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import resource
 import sys
@@ -36,9 +35,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import psycopg
+from bench_pg import BASE_URL, ROOT, drop_database, machine, recreate_database
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "qadesk_bench")
 START = datetime(2026, 7, 1, tzinfo=UTC)
 
@@ -87,14 +85,14 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="qadesk-bench-"))
     started = time.perf_counter()
     counts = generate(args.n, workdir)
-    result: dict[str, Any] = {"machine": _machine(), "load_before": _load(), "n": args.n, "rich": args.rich, **counts}
+    result: dict[str, Any] = {"machine": machine(), "load_before": _load(), "n": args.n, "rich": args.rich, **counts}
     result["generate_seconds"] = round(time.perf_counter() - started, 2)
     result["file_mb"] = round((workdir / "interactions.jsonl").stat().st_size / 1e6, 1)
 
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     else:
-        _recreate_database()
+        recreate_database(DB_NAME)
         os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
     os.environ.setdefault("QADESK_DATA_DIR", str(workdir))
@@ -120,7 +118,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep and not args.sqlite:
-            _drop_database()
+            drop_database(DB_NAME)
         for path in workdir.iterdir():
             path.unlink()
         workdir.rmdir()
@@ -350,31 +348,6 @@ def _measure_copy(workdir: Path) -> dict[str, Any]:
 def _current_rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return round(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6 / 1.048576, 1)
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _recreate_database() -> None:
-    _drop_database()
-    _admin(f"CREATE DATABASE {DB_NAME}")
-
-
-def _drop_database() -> None:
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-
-def _machine() -> dict[str, Any]:
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()
-    return {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "postgresql": server[0] if server else "?",
-        "platform": platform.platform(),
-    }
 
 
 if __name__ == "__main__":

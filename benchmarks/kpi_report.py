@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -33,9 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, django_on, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_kpis")
 START = date(2026, 9, 1)
 DAYS = 90
@@ -51,48 +49,21 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Use the database a --keep run left (migrated, not refilled).")
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
-    if not args.reuse:
-        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        _admin(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    result: dict[str, Any] = {"machine": _machine(), "interactions": args.interactions}
-    try:
+    with django_on(DB_NAME, fresh=not args.reuse, keep=args.keep) as url:
+        result: dict[str, Any] = {"machine": machine(), "interactions": args.interactions}
         if args.reuse:
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0)
-            with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
+            with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
                 result["interactions"] = conn.execute("SELECT count(*) FROM interactions_interaction").fetchone()[0]  # type: ignore[index]
         else:
             result["fill_seconds"] = _fill(args.interactions)
         result.update(_measure(args.repeat))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     print(json.dumps(result, indent=2))
     if not result["agree"]:
         sys.exit("the report and the hand-written SQL disagree")
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _machine() -> dict[str, Any]:
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"cores": os.cpu_count(), "load_1min": load, "python": platform.python_version(), "postgresql": server}
 
 
 def _fill(n: int) -> float:

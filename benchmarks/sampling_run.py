@@ -22,21 +22,16 @@ import argparse
 import gc
 import hashlib
 import json
-import os
-import platform
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_pg import BASE_URL, database_exists, django_on, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "qadesk_bench_sampling"
 MONTH = date(2026, 10, 1)
 CHANNELS = ("phone", "email", "chat", "social", "self_service")
@@ -57,18 +52,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Reuse a kept database instead of filling a new one.")
     args = parser.parse_args()
 
-    reuse = args.reuse and _database_exists()
-    if not reuse:
-        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        _admin(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadesk.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    result: dict[str, Any] = {"machine": _machine()}
-    try:
+    reuse = args.reuse and database_exists(DB_NAME)
+    with django_on(DB_NAME, fresh=not reuse, keep=args.keep):
+        result: dict[str, Any] = {"machine": machine()}
         if reuse:
             from django.core.management import call_command
 
@@ -76,33 +62,7 @@ def main() -> None:
         else:
             result["fill_seconds"] = _fill(args.interactions, args.agents)
         result.update(_measure(args.n_per_agent, args.repeat))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     print(json.dumps(result, indent=2))
-
-
-def _admin(sql: str) -> Any:
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        cur = conn.execute(sql)
-        return cur.fetchall() if sql.lstrip().upper().startswith("SELECT") else None
-
-
-def _database_exists() -> bool:
-    return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"))
-
-
-def _machine() -> dict[str, Any]:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), ""
-    )
-    with psycopg.connect(f"{BASE_URL}/postgres") as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    return {"cpu": cpu, "cores": os.cpu_count(), "load": load, "python": platform.python_version(), "postgresql": server}
 
 
 def _fill(interactions: int, n_agents: int) -> float:

@@ -1,29 +1,33 @@
 """Benchmark: answers submitted to the public survey endpoint under a bounded load, against the real server (`qadesk
 serve`: gunicorn, PostgreSQL), with nothing lost.
 
-    .venv/bin/python benchmarks/survey_answers.py [--invitations 6000] [--clients 8] [--workers 2] [--duration 20]
-                                                  [--port 8812] [--db-name NAME] [--keep]
+    .venv/bin/python benchmarks/survey_answers.py [--invitations 12000] [--clients 8] [--workers 2] [--threads 4]
+                                                  [--duration 20] [--port 8812] [--db-name NAME] [--keep]
+                                                  [--new-connections]
 
 Creates a throwaway PostgreSQL database (qadesk_bench_answers on 127.0.0.1:5432, user postgres; BENCH_PG_URL overrides
 the server, --db-name the name) and data directory, migrates, installs the shipped survey templates and makes
 --invitations sent personal invitations to the post-contact survey about as many interactions of 40 agents in 4 teams
-(INSERT … SELECT). Then starts `qadesk serve --no-worker` (gunicorn with --workers sync workers) as a child that dies
-with this script, and measures:
+(INSERT … SELECT). Then starts `qadesk serve --no-worker --workers W [--threads T]` (gunicorn: sync workers with
+--threads 1, threaded workers that keep connections alive above) as a child that dies with this script, and measures:
 
 - the reference, in the same run: a static file served by the same server (the cost of gunicorn, a connection and the
   load generator alone), --clients clients back to back for a third of --duration;
-- the answers: --clients clients (one thread each, `http.client`, a new connection per request as gunicorn's sync
-  workers close them) each take the next unused invitation and click a rating in its e-mail — GET /s/TOKEN/?q=csat&a=N,
-  the one-click link that makes the response, records the answer (and keeps the results' rollup, in the same
-  transaction) and redirects to the next question — until --duration seconds have passed or the invitations run out.
+- the answers: --clients clients (one thread each, `http.client`, each keeping its connection while the server keeps
+  it open — sync workers close every one, so http.client opens the next; --new-connections forces one per request)
+  each take the next unused invitation and click a rating in its e-mail — GET /s/TOKEN/?q=csat&a=N, the one-click link
+  that makes the response, records the answer (and keeps the results' rollup, in the same transaction) and redirects to
+  the next question — until --duration seconds have passed or the invitations run out.
 
 Before both, --warmup seconds of static files and survey pages are not counted (each worker's first requests import
 the app and connect to the database). An answer succeeds when the server redirects (302) to the next question; anything
-else is an error. Afterwards the rows
-are counted: responses and CSAT answers in the database must equal the successful answers (0 lost, 0 extra), and the
-survey results' rollup must agree with the answers (`survey_rollup_verify`: concurrent writers lost no count). Prints
-JSON: answers/s, median and p95 latency, errors, the rows, the reference's requests/s and the ratio, load averages
-before and after. Goal (issue 8): ≥ 500 answers/s on a 2-core machine, 0 errors, 0 lost. Exit 1 on any error or loss.
+else is an error. Afterwards the rows are counted: responses and CSAT answers in the database must equal the successful
+answers (0 lost, 0 extra), and the survey results' rollup must agree with the answers (`survey_rollup_verify`:
+concurrent writers lost no count). Prints JSON: answers/s, median and p95 latency, errors, the rows, the reference's
+requests/s and the ratio, load averages before and after, and where the CPU went during the answers, in ms per answer
+(Linux /proc): this script (the clients), the gunicorn workers, the PostgreSQL backends of the benchmark's database,
+and the whole machine (other people's work included; `machine_busy_share` 1.0 means both cores were busy throughout).
+Goal (issue 8): ≥ 500 answers/s on a 2-core machine, 0 errors, 0 lost. Exit 1 on any error or loss.
 """
 
 from __future__ import annotations
@@ -60,9 +64,15 @@ STATIC = "/static/css/qadesk.css"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--invitations", type=int, default=6000, help="Invitations to answer (each once).")
+    parser.add_argument("--invitations", type=int, default=12000, help="Invitations to answer (each once).")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (qadesk serve --workers).")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (qadesk serve --threads; 1: sync).")
+    parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="A new connection per request (as before), even when the server would keep it alive.",
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of answering at most.")
     parser.add_argument("--warmup", type=float, default=10.0, help="Seconds of requests not counted first.")
     parser.add_argument("--port", type=int, default=8812)
@@ -84,6 +94,10 @@ def main() -> None:
         report["setup_s"] = round(time.monotonic() - started, 1)
         log = (data_dir / "serve.log").open("wb")
         command = ["serve", "--host", HOST, "--port", str(args.port), "--workers", str(args.workers), "--no-worker"]
+        command += ["--threads", str(args.threads)] if args.threads > 1 else []
+        report["server"] = {"workers": args.workers, "threads": args.threads, "keep_alive": not args.new_connections}
+        global KEEP_ALIVE
+        KEEP_ALIVE = not args.new_connections
         server = subprocess.Popen(
             [str(BIN / "qadesk"), *command, "-v", "0"],
             env=env,
@@ -98,8 +112,10 @@ def main() -> None:
         report["reference_static"] = _hammer(args.port, [STATIC] * 10**9, args.clients, args.duration / 3, ok=(200,))
         paths = [f"/s/{token}/?q=csat&a={1 + i % 5}" for i, token in enumerate(tokens)]
         report["load_average_during"] = load_average()
+        cpu = _CpuSplit(server.pid, db)
         answers = _hammer(args.port, paths, args.clients, args.duration, ok=(302,))
         report["answers"] = answers
+        report["cpu_ms_per_answer"] = cpu.per_request(answers["succeeded"])
         report["load_average_after"] = load_average()
         report["rows"] = _rows(db, survey_id)
         report["rollup_differences"] = _verify(env)
@@ -191,15 +207,94 @@ def _setup(env: dict[str, str], n: int) -> tuple[int, list[str]]:
     return int(found["survey"]), list(found["tokens"])
 
 
+KEEP_ALIVE = True
+_local = threading.local()
+
+
 def _get(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    """GET path; each client thread keeps its connection while the server keeps it open (gunicorn's sync workers close
+    every one: http.client then opens the next; threaded workers keep it alive)."""
+    conn = getattr(_local, "conn", None) if KEEP_ALIVE else None
+    if conn is None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        _local.conn = conn
     try:
         conn.request("GET", path, headers={"Host": f"{HOST}:{port}"})
         response = conn.getresponse()
         response.read()
         return response.status
-    finally:
+    except BaseException:
         conn.close()
+        _local.conn = None
+        raise
+    finally:
+        if not KEEP_ALIVE:
+            conn.close()
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
+
+
+def _backends(db: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the benchmark's database (the server's connections)."""
+    with psycopg.connect(f"{BASE_URL}/{db}", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db])
+        return [int(row[0]) for row in rows.fetchall()]
+
+
+class _CpuSplit:
+    """CPU used during the answers by this script (the clients), the server's gunicorn workers and the PostgreSQL
+    backends of the benchmark's database (their persistent connections), per successful answer, in ms; and how busy
+    the whole machine was (other people's work included)."""
+
+    def __init__(self, server_pid: int, db: str) -> None:
+        self.workers = _children(server_pid)
+        self.db = db
+        self.backends = _backends(db)
+        self.started = (
+            time.process_time(),
+            sum(map(_cpu_seconds, self.workers)),
+            {pid: _cpu_seconds(pid) for pid in self.backends},
+            _machine_busy(),
+        )
+
+    def per_request(self, n: int) -> dict[str, Any]:
+        client, workers, backends, (busy, total) = self.started
+        busy_now, total_now = _machine_busy()
+        # Threads open their connections when they first need one: a backend that appeared meanwhile counts whole.
+        backends_now = {pid: _cpu_seconds(pid) for pid in {*self.backends, *_backends(self.db)}}
+        per = 1000 / max(n, 1)
+        return {
+            "client": round((time.process_time() - client) * per, 3),
+            "server_workers": round((sum(map(_cpu_seconds, self.workers)) - workers) * per, 3),
+            "postgresql_backends": round(sum(now - backends.get(pid, 0.0) for pid, now in backends_now.items() if now) * per, 3),
+            "backends_seen": len(backends_now),
+            "machine_busy_share": round((busy_now - busy) / max(total_now - total, 1e-9), 3),
+            "machine_busy_ms": round((busy_now - busy) * per, 3),
+        }
 
 
 def _hammer(port: int, paths: list[str], clients: int, duration: float, *, ok: tuple[int, ...]) -> dict[str, Any]:

@@ -17,6 +17,10 @@ from django.db.models import F, OrderBy, QuerySet
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 COUNT_CAP = 10_000
+# Message text searches (`?text=`) count up to this many on PostgreSQL (page and API): each match is found by reading
+# an interaction's messages, and counting 10,000 matches of a common word read 40,000 contacts' (benchmarks/README.md,
+# "List pages at 1,000,000 again"). As many as "assign all N matching" takes (reviews.services.BULK_MAX).
+SEARCH_COUNT_CAP = 1_000
 
 
 def parse_sort(value: str | None, allowed: Mapping[str, Sequence[str]], default: str) -> str:

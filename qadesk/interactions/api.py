@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from qadesk.core.api import Pagination, paged_rows
 from qadesk.core.inputs import Id
-from qadesk.core.lists import COUNT_CAP
+from qadesk.core.lists import SEARCH_COUNT_CAP
 
 router = Router(tags=["interactions"])
 
@@ -162,8 +162,8 @@ def _messages_shown(interaction: Any, messages: list[Any]) -> list[Any]:
 class PagedInteractionOut(Schema):
     items: list[InteractionOut]
     count: int = Field(
-        description="How many interactions match; with a `text` search on PostgreSQL at most 10,000 are counted "
-        "(then `count_exact` is false and `count` is 10,000): an exact count of a common word's matches in millions "
+        description="How many interactions match; with a `text` search on PostgreSQL at most 1,000 are counted "
+        "(then `count_exact` is false and `count` is 1,000): an exact count of a common word's matches in millions "
         "of messages takes seconds. Page on with `offset` until `items` is empty."
     )
     count_exact: bool = Field(True, description="False when `count` is the cap of a `text` search, not the total.")
@@ -225,9 +225,9 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters], 
             interactions, sort=sort or DEFAULT_INTERACTION_SORT, columns=columns, offset=offset, limit=limit
         )
 
-    # A message search counts like the list page does (lists.COUNT_CAP): at 1,000,000 interactions the exact count
-    # of a common word's matches was most of the answer's 13 s (benchmarks/README.md, "Message text search").
-    count_cap = COUNT_CAP if query.get("text") else None
+    # A message search counts like the list page does (lists.SEARCH_COUNT_CAP): at 1,000,000 interactions the exact
+    # count of a common word's matches was most of the answer's 13 s (benchmarks/README.md, "Message text search").
+    count_cap = SEARCH_COUNT_CAP if query.get("text") else None
     return paged_rows(interactions, page, columns=columns, item=_item, rows_at=rows_at, count_cap=count_cap, says_exact=True)
 
 

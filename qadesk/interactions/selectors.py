@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.where import WhereNode
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -156,7 +157,9 @@ def _all_event_names() -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
-def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None) -> QuerySet[Interaction]:
+def interaction_list(
+    *, actor: User, filters: dict[str, Any] | None = None, sort: str | None = None, paged: bool = True
+) -> QuerySet[Interaction]:
     """Interactions the actor may see, filtered and sorted (newest first by default), each with its latest visible
     review score (`latest_score`).
 
@@ -165,7 +168,9 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
     exists), assigned (bool: open in someone's review queue), event (an action or event name its transcript holds),
     tag, field and field_value (a custom field holds that value), q (text in external id, subject, customer id or
     the credited agent's name) and text (at least one of its messages matches this query: `message_text_match`).
-    `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default.
+    `sort`: a key of INTERACTION_SORTS, "-" for descending; unknown keys give the default. `paged`: read a page at a
+    time, with a capped count (the list); False for a caller that reads every match (assign all), so that a message
+    search is not walked contact by contact through the whole list.
     """
     from qadesk.reviews.models import AssignmentStatus, Review, ReviewAssignment
 
@@ -216,10 +221,20 @@ def interaction_list(*, actor: User, filters: dict[str, Any] | None = None, sort
         # the planner cannot tell a missing word from a rare one and walked every interaction (3.3 s at 100,000). A
         # common one is not: reading 20,000 matching messages first cost more than the walk, which soon fills a page.
         # Messages of kept revisions (no interaction) are no contact's transcript any more.
-        matching = Message.objects.filter(message_text_match(str(filters["text"])), interaction__isnull=False)
+        text = str(filters["text"])
+        matching = Message.objects.filter(message_text_match(text), interaction__isnull=False)
         rare = connection.vendor == "postgresql" and _estimated_rows(matching) <= ID_LIST_MAX
         few = _few_ids(matching.values_list("interaction_id", flat=True)) if rare else None
-        qs = qs.filter(Exists(matching.filter(interaction=OuterRef("pk"))) if few is None else _id_in(sorted(set(few))))
+        if few is not None:
+            qs = qs.filter(_id_in(sorted(set(few))))
+        elif (
+            connection.vendor == "postgresql"
+            and paged
+            and parse_sort(sort, INTERACTION_SORTS, DEFAULT_INTERACTION_SORT).lstrip("-") in _WALKED_SORTS
+        ):
+            qs = qs.filter(_messages_walked(text))
+        else:
+            qs = qs.filter(Exists(matching.filter(interaction=OuterRef("pk"))))
         listed = listed or few is not None
     latest_score = (
         Review.objects.visible_to(actor)
@@ -258,14 +273,20 @@ def interaction_page_rows(
     group's rows are consecutive and ordered by id in the sort's direction; no team (agent) comes last either way."""
     fetched = interactions.values(*columns)
     key = sort.lstrip("-")
-    if key not in _GROUPED_SORTS or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
         return list(fetched[offset : offset + limit])
+    if key not in _GROUPED_SORTS:
+        return _rows_by_ids_first(interactions, fetched, offset, limit)
     column, model, names = _GROUPED_SORTS[key]
+    descending = sort.startswith("-")
+    every: list[Any] = list(model.objects.order_by(*names).values_list("pk", flat=True))
+    found = _rows_group_by_group(fetched, column, [*(every[::-1] if descending else every), None], descending, offset, limit)
+    if found is not None:
+        return found
     counts = dict(interactions.order_by().values_list(column).annotate(rows=Count("pk")).values_list(column, "rows"))
     ordered: list[Any] = list(
         model.objects.filter(pk__in=[g for g in counts if g is not None]).order_by(*names).values_list("pk", flat=True)
     )
-    descending = sort.startswith("-")
     if descending:
         ordered.reverse()
     if None in counts:
@@ -275,6 +296,48 @@ def interaction_page_rows(
         part = fetched.filter(**{column: group} if group is not None else {f"{column}__isnull": True})
         rows += part.order_by("-pk" if descending else "pk")[start:stop]
     return rows
+
+
+GROUPS_PROBED = 25  # see interaction_page_rows
+
+
+def _rows_group_by_group(
+    fetched: QuerySet[Any], column: str, groups: list[Any], descending: bool, offset: int, limit: int
+) -> list[Any] | None:
+    """Rows offset … offset + limit of a list sorted group by group, the `groups` (ids, None last) taken in that order,
+    each counted up to what the page still needs; None after GROUPS_PROBED groups without reaching the page's end."""
+    rows: list[Any] = []
+    seen, end = 0, offset + limit
+    for probed, group in enumerate(groups, start=1):
+        part = fetched.filter(**{column: group} if group is not None else {f"{column}__isnull": True})
+        count = part.order_by().values("pk")[: end - seen].count()  # at most what the page still needs
+        if count and offset < seen + count:
+            rows += part.order_by("-pk" if descending else "pk")[max(offset - seen, 0) : count]
+        seen += count
+        if seen >= end:
+            return rows
+        if probed >= GROUPS_PROBED:
+            return None
+    return rows
+
+
+def _rows_by_ids_first(interactions: QuerySet[Interaction], fetched: QuerySet[Any], offset: int, limit: int) -> list[Any]:
+    """The page's ids in the list's order, then those rows with their columns, in that order (PostgreSQL).
+
+    The ids alone can come from an index in the list's order (`(created_at, id)`, migration interactions 0019) while
+    each contact is tested against another table (a submitted review, a message matching a search): walking 100,000
+    contacts to find 50 reviewed ones read every contact's row to take its id (that query 0.49 → 0.20 s at 1,000,000). The
+    joins and the latest score are then made for the page's rows only."""
+    ids = list(interactions.values_list("pk", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    # The rows by id alone: the list's own conditions chose these ids already, and kept beside them (one agent's 5,000
+    # ids, say) the planner read the 5,000 for the 50 (the page took 0.19 s instead of 0.06 s). Its joins stay: forward
+    # keys, one row each, which these rows passed already.
+    by_id = fetched.order_by()
+    by_id.query.where = WhereNode()
+    found = {row["id"]: row for row in by_id.filter(_id_in(ids))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 ID_LIST_MAX = 20_000  # see `_few_ids`
@@ -306,6 +369,26 @@ def _estimated_rows(qs: QuerySet[Any]) -> int:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+
+
+# Sorts read from an index of the interactions in their order (created_at, external_id, message_count): a message search
+# sorted so walks it and tests each contact's messages (`_messages_walked`).
+_WALKED_SORTS = frozenset({"created", "external_id", "messages"})
+
+
+def _messages_walked(text: str) -> Q:
+    """At least one of the interaction's messages matches `text` (PostgreSQL), tested contact by contact as the list is
+    walked in its order: the page stops after its rows, the capped count after SEARCH_COUNT_CAP matches.
+
+    The same condition as `Exists(messages matching)`, written so that PostgreSQL cannot turn it into a join (`OFFSET
+    0` keeps the EXISTS a subquery per row): as a join it read every matching message first (a phrase's candidates, a
+    common word's hundreds of thousands) or, expecting a rare match, walked far; 16.6 s for a phrase at 1,000,000
+    interactions (benchmarks/README.md). Each contact's messages come by the (interaction, position) index."""
+    where, params = _message_text_sql(text)
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    messages = connection.ops.quote_name(Message._meta.db_table)
+    sql = f"EXISTS (SELECT 1 FROM {messages} m WHERE m.interaction_id = {table}.id AND {where} OFFSET 0)"  # noqa: S608
+    return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
 
 
 CUSTOMERS_LISTED = 1000  # at most this many matching customers are named by id in the text search (`_text_match`)
@@ -344,13 +427,8 @@ def message_text_match(text: str) -> Q:
     the messages made in that one, so each alternative can use the GIN index. SQLite: each term a substring of the
     body, in any case (no stemming). A query with no term matches nothing."""
     if connection.vendor == "postgresql":
-        branches = " OR ".join(
-            "(search_config = %s::regconfig AND search_vector @@ websearch_to_tsquery(%s::regconfig, %s))"
-            for _config in SEARCH_CONFIGS
-        )
-        params = [value for config in SEARCH_CONFIGS for value in (config, config, text)]
-        # Unqualified columns: inside the list's EXISTS the message table is aliased, and only it has them.
-        return Q(RawSQL(f"({branches})", params, output_field=BooleanField()))  # noqa: S611
+        sql, params = _message_text_sql(text)
+        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
     match = Q(pk__in=[])
     for group in websearch_terms(text):
         each = Q()
@@ -360,6 +438,16 @@ def message_text_match(text: str) -> Q:
             each &= ~Q(body__icontains=term)
         match |= each
     return match
+
+
+def _message_text_sql(text: str) -> tuple[str, list[str]]:
+    """PostgreSQL's condition on a message for `message_text_match`, with its parameters."""
+    branches = " OR ".join(
+        "(search_config = %s::regconfig AND search_vector @@ websearch_to_tsquery(%s::regconfig, %s))"
+        for _config in SEARCH_CONFIGS
+    )
+    # Unqualified columns: inside the list's EXISTS the message table is aliased, and only it has them.
+    return f"({branches})", [value for config in SEARCH_CONFIGS for value in (config, config, text)]
 
 
 def open_assignments_by_interaction(interaction_ids: list[int]) -> dict[int, list[str]]:
@@ -501,7 +589,7 @@ def interactions_to_assign(
     """For "assign all N matching" / "assign a random N of them": the interactions matching the list's filters that
     are in nobody's review queue, and how many match. All of them (when at most `limit`, else none: the caller says
     to narrow the filters) or `random_count` drawn at random among them."""
-    matching = interaction_list(actor=actor, filters={**filters, "assigned": False})
+    matching = interaction_list(actor=actor, filters={**filters, "assigned": False}, paged=False)
     count = matching.order_by().values("pk").count()
     if random_count is not None:
         ids = list(matching.order_by("?").values_list("pk", flat=True)[: min(random_count, limit)])

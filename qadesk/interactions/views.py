@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from qadesk.accounts.models import OrgSettings, Role, User
 from qadesk.autoqa.selectors import autoqa_card
-from qadesk.core.lists import PAGE_SIZES, paginate, parse_page_number, parse_page_size, parse_sort
+from qadesk.core.lists import COUNT_CAP, PAGE_SIZES, SEARCH_COUNT_CAP, paginate, parse_page_number, parse_page_size, parse_sort
 from qadesk.interactions.forms import InteractionFilterForm
 from qadesk.interactions.selectors import (
     DEFAULT_INTERACTION_SORT,
@@ -29,13 +29,15 @@ def interaction_list_view(request: HttpRequest) -> HttpResponse:
     """The filterable, sortable interaction list in numbered pages; an htmx request gets only the table."""
     form = InteractionFilterForm(request.GET or None, actor=request.user)  # type: ignore[arg-type]
     sort = parse_sort(request.GET.get("sort"), INTERACTION_SORTS, DEFAULT_INTERACTION_SORT)
-    interactions = interaction_list(actor=request.user, filters=form.filters(), sort=sort)  # type: ignore[arg-type]
+    filters = form.filters()
+    interactions = interaction_list(actor=request.user, filters=filters, sort=sort)  # type: ignore[arg-type]
     columns = (*ROW_COLUMNS, "agent_hidden") if "agent_hidden" in interactions.query.annotations else ROW_COLUMNS
     page = paginate(
         interactions,
         columns=columns,
         number=parse_page_number(request.GET.get("page")),
         size=parse_page_size(request.GET.get("size")),
+        count_cap=SEARCH_COUNT_CAP if filters.get("text") else COUNT_CAP,  # a message search: SEARCH_COUNT_CAP's note
         rows_at=lambda offset, limit: interaction_page_rows(interactions, sort=sort, columns=columns, offset=offset, limit=limit),
     )
     assign_form = _assign_form(request.user)  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ from qadesk.core.mail_handoff import (
     send_each,
     smtp_in_use,
 )
-from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS, SWEEP_BATCH
+from qadesk.notifications.services import MAX_ATTEMPTS, QUEUED_GRACE, RETRY_DELAYS
 from qadesk.surveys.models import Question, SurveyContact, SurveyInvitation, SurveyVersion
 from qadesk.surveys.rollup import survey_rollup_add, survey_rollup_counts
 
@@ -87,19 +87,6 @@ def invitation_email(*, invitation_id: int) -> bool:
     for this one invitation, due yet or not. A failure is recorded on it and tried again later, never raised; two jobs
     for one invitation do not both send (the claim counts the attempt first, and only one can)."""
     return invitation_emails_deliver(invitations=invitation_emails_claim(ids=[invitation_id])) == 1
-
-
-def invitation_emails_retry(*, now: datetime | None = None) -> int:
-    """Queue the invitation e-mails whose next try is due (after a failure, or whose job was lost); returns how many."""
-    from qadesk.surveys.tasks import send_survey_invitation
-
-    now = now or timezone.now()
-    due = SurveyInvitation.objects.filter(sent_at__isnull=True, email_failed_at__isnull=True, email_retry_at__lte=now)
-    ids = list(due.order_by("email_retry_at").values_list("pk", flat=True)[:SWEEP_BATCH])
-    SurveyInvitation.objects.filter(pk__in=ids).update(email_retry_at=now + QUEUED_GRACE)
-    for invitation_id in ids:
-        transaction.on_commit(partial(send_survey_invitation.enqueue, invitation_id))
-    return len(ids)
 
 
 # --- Sending for volume: due invitations claimed in batches, one rendering per kind of e-mail, one SMTP connection ------

@@ -1,10 +1,9 @@
 """Invitations by rules: a periodic job invites the customers of resolved interactions that match a rule, after its
-delay, for its sampling share, never twice within the quiet period, never after an opt-out. Each invitation is then
-e-mailed by its own background job (surveys/emails.py)."""
+delay, for its sampling share, never twice within the quiet period, never after an opt-out. The same job then e-mails
+the invitations in batches (surveys/emails.py, `invitation_emails_send`)."""
 
 from __future__ import annotations
 
-import logging
 import zlib
 from datetime import datetime, timedelta
 
@@ -15,7 +14,6 @@ from qadesk.interactions.models import Interaction
 from qadesk.surveys.models import InvitationRule, SurveyContact, SurveyInvitation
 from qadesk.surveys.services import invitation_create
 
-log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=7)  # interactions resolved longer ago than delay + this are not invited any more
 BATCH = 1000
 
@@ -47,7 +45,8 @@ def rule_candidates(*, rule: InvitationRule, now: datetime) -> list[Interaction]
 
 @transaction.atomic
 def invitations_by_rules(*, now: datetime | None = None) -> int:
-    """Invite by every active rule; returns how many invitations were made (each e-mailed after the commit)."""
+    """Invite by every active rule; returns how many invitations were made. They are due at once: the periodic job that
+    calls this sends them right after (`tasks.survey_invitations`)."""
     now = now or timezone.now()
     made = 0
     for rule in InvitationRule.objects.filter(is_active=True, survey__anonymous=False).select_related("survey"):
@@ -68,18 +67,7 @@ def invitations_by_rules(*, now: datetime | None = None) -> int:
             invitation_create(survey=rule.survey, interaction=interaction, email=contact.email, queue=False)
             asked.add(customer_id)
             made += 1
-    if made:  # one batch job sends them all (the periodic job sends them too if this is lost)
-        transaction.on_commit(_send_due)
     return made
-
-
-def _send_due() -> None:
-    from qadesk.surveys.tasks import send_survey_invitations
-
-    try:
-        send_survey_invitations.enqueue()
-    except Exception:  # the queue is down: the periodic job sends them
-        log.exception("could not queue the sending of survey invitations")
 
 
 def contact_opt_out(*, invitation: SurveyInvitation) -> bool:

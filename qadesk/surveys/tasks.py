@@ -16,12 +16,6 @@ def send_survey_invitation(invitation_id: int) -> bool:
     return invitation_email(invitation_id=invitation_id)
 
 
-@task()
-def send_survey_invitations() -> int:
-    """E-mail every due survey invitation in batches (one SMTP connection a batch); returns how many were sent."""
-    return invitation_emails_send()
-
-
 @periodic(every=timedelta(minutes=1))
 @task()
 def survey_invitations() -> int:

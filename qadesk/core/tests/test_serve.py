@@ -85,3 +85,17 @@ def test_a_quiet_worker_keeps_the_job_queues_warnings_and_drops_its_chatter() ->
     finally:
         for lg, filters in zip(loggers, before, strict=True):
             lg.filters[:] = filters
+
+
+def test_threads_run_gunicorns_threaded_workers(
+    fake_gunicorn: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argvs: list[list[str]] = []
+    monkeypatch.setattr(serve.GunicornApp, "run", lambda self: (argvs.append(self.argv), sys.exit(0)))
+    for extra in ([], ["--threads", "4"]):
+        with pytest.raises(SystemExit):
+            cli.main(["serve", "--port", "8765", "--no-worker", "-v", "0", *extra])
+    default, threaded = (serve.GunicornApp(argv).cfg for argv in argvs)
+    assert (default.threads, default.worker_class.__name__) == (1, "SyncWorker")  # a connection per request
+    assert (threaded.threads, threaded.worker_class.__name__) == (4, "ThreadWorker")  # keep-alive, 4 requests at once
+    assert threaded.workers == default.workers == 2

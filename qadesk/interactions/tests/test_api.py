@@ -58,4 +58,4 @@ def test_the_list_costs_the_same_queries_for_few_interactions_or_many(agent, qa_
             f.make_interaction(agent)
         many = queries(client)
         assert many[0] > few[0]
-        assert many[1] == few[1] <= 3
+        assert many[1] == few[1] <= 3 + (connection.vendor == "postgresql")  # PostgreSQL: the page's ids, then its rows

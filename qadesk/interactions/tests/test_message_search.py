@@ -98,10 +98,10 @@ def test_words_phrases_exclusions_and_or_through_the_page_and_the_api(qa_lead, a
 
 def test_the_api_counts_a_message_search_up_to_the_lists_cap_on_postgresql(qa_lead, agent, monkeypatch) -> None:
     """An exact count of a common word's matches in millions of messages takes seconds: the API counts a `text`
-    search as the list page does, up to COUNT_CAP on PostgreSQL, and says when `count` is the cap."""
+    search as the list page does, up to SEARCH_COUNT_CAP on PostgreSQL, and says when `count` is the cap."""
     from qadesk.interactions import api
 
-    monkeypatch.setattr(api, "COUNT_CAP", 2)
+    monkeypatch.setattr(api, "SEARCH_COUNT_CAP", 2)
     for _ in range(3):
         f.make_interaction(agent, language="it", messages=[("customer", "Rimborso non arrivato")])
     f.make_interaction(agent, language="it", messages=[("customer", "Tutto bene")])

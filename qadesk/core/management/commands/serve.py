@@ -149,6 +149,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help="Threads per worker (default 1: gunicorn's sync workers, a request at a time, a connection per request); "
+            "more runs gunicorn's threaded workers, which keep connections alive and let a worker answer others while a "
+            "request waits for the database.",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not start the background job worker and scheduler (run `qadesk worker --scheduler` elsewhere).",
@@ -161,7 +169,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, no_worker: bool, worker_restart_delay: float, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int = 1,
+        no_worker: bool,
+        worker_restart_delay: float,
+        **options: Any,
     ) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         # -v 0 (`make run`): the URL, then the access log, warnings and errors only.
@@ -171,6 +187,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         run = run_dir()
         argv = ["qadesk", "qadesk.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers)]
+        argv += ["--threads", str(threads)] if threads > 1 else []
         argv += ["--access-logfile", "-", "--control-socket", str(run / "gunicorn.ctl"), "--worker-tmp-dir", str(run)]
         argv += ["--log-level", "warning"] if quiet else []
         supervisor = None if no_worker else WorkerSupervisor(base_delay=worker_restart_delay, quiet=quiet)
