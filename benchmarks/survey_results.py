@@ -1,16 +1,20 @@
 """Benchmark: a survey's results (CSAT, NPS, CES with their intervals and the response rate, by team) over 10,000 (or
 --responses) responses on PostgreSQL, against one hand-written SQL query computing the same group table.
 
-    .venv/bin/python benchmarks/survey_results.py [--responses 10000] [--repeat 5] [--keep] [--reuse] [--db-name NAME]
+    .venv/bin/python benchmarks/survey_results.py [--responses 10000] [--repeat 5] [--keep] [--reuse [--rebuild]]
+        [--db-name NAME]
 
 Creates a throwaway database (qadesk_bench_surveys on 127.0.0.1:5432, user postgres; override the server with
 BENCH_PG_URL and the name with --db-name or BENCH_DB_NAME), migrates it, creates a survey with a CSAT, an NPS, a CES and
 a free-text question (`survey_version_create`), 40 agents in 4 teams, then fills with INSERT … SELECT generate_series
-four interactions per response, each with a sent invitation (a 25 % response rate), one response per fourth
-invitation over 90 days and three rated answers per response (teams rate a little differently), then VACUUM ANALYZE.
+four interactions per response, each with a sent invitation (a 25 % response rate) and its own day of 90, agent of 40,
+channel, contact reason (8) and journey phase drawn independently, one response per fourth invitation and three rated
+answers per response (teams rate a little differently), then VACUUM ANALYZE. The big tables' secondary indexes are
+dropped for the fill and made again after it.
 
 The rows are written past the services that keep the survey results' rollup (surveys/rollup.py), so the rollup is
-then rebuilt once (`survey_rollup_rebuild`, as the migration does on an existing install; timed).
+then rebuilt once (`survey_rollup_rebuild`, as the migration does on an existing install; timed; `--reuse --rebuild`
+rebuilds a kept database's).
 
 Times, as the median of --repeat runs after one warm-up: `survey_results(by="team")` as the page, API and CLI run it
 (overall and per-team figures, the headline questions, each question's distribution: read from the rollup), its counts
@@ -64,6 +68,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Reuse a kept database instead of filling a new one.")
     parser.add_argument("--db-name", default=DB_NAME, help="Database to create (default qadesk_bench_surveys).")
+    parser.add_argument("--rebuild", action="store_true", help="With --reuse: rebuild the rollup (timed) before measuring.")
     args = parser.parse_args()
     if not 1_000 <= args.responses <= 1_000_000:
         parser.error("--responses: from 1000 to 1000000")
@@ -82,6 +87,7 @@ def main() -> None:
     try:
         if not reuse:
             result["fill_seconds"] = _fill(args.responses)
+        if not reuse or args.rebuild:
             result["rollup_rebuild_seconds"] = _rebuild()
         result.update(_measure(args.repeat))
     finally:
@@ -98,12 +104,22 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+# The spread of the interactions answered about: every one drawn on its own (a day of the 90, an agent of the 40, a
+# channel, a contact reason, a journey phase), so (day, agent, channel, label, phase) cells fill as a real centre's do.
+CHANNELS = ("email", 0.45), ("chat", 0.35), ("phone", 0.20)
+LABELS = 8  # contact reasons, a few common and a long tail: label k drawn as floor(8 · u²)
+PHASES = ("demand", "purchase", "delivery", "reception", "evaluation")  # skewed to the first ones: floor(5 · u^1.5)
+
+
 def _fill(responses: int) -> float:
-    """Organisation and survey through the ORM (small), then interactions, invitations, responses, answers in SQL."""
+    """Organisation and survey through the ORM (small), then interactions, invitations, responses, answers in SQL: the
+    four big tables' secondary indexes are dropped first and made again afterwards (one sort each instead of millions
+    of inserts into them); keys, unique constraints, foreign keys and triggers stay."""
     from django.core.management import call_command
     from django.db import connection
 
     from qadesk.accounts.models import Agent, Site, Team
+    from qadesk.interactions.models import Label
     from qadesk.surveys.services import survey_version_create
 
     started = time.perf_counter()
@@ -118,25 +134,50 @@ def _fill(responses: int) -> float:
         )
         for i in range(40)
     ]
+    labels = [Label.objects.create(code=f"reason_{k}", name=f"Reason {k}") for k in range(LABELS)]
     agent_ids = ",".join(str(a.pk) for a in agents)
     team_ids = ",".join(str(a.team_id) for a in agents)
     site_ids = ",".join(str(a.site_id) for a in agents)
+    label_ids = ",".join(str(label.pk) for label in labels)
+    phases = ",".join(f"'{p}'" for p in PHASES)
+    channel = (
+        "CASE "
+        + "".join(
+            f"WHEN r.c < {sum(w for _n, w in CHANNELS[: k + 1]):.2f} THEN '{name}' " for k, (name, _w) in enumerate(CHANNELS[:-1])
+        )
+        + f"ELSE '{CHANNELS[-1][0]}' END"
+    )
     # Team t (0–3) rates a little lower than team t - 1: the skew is (agent index / 10) * 0.15.
     skew = f"((array_position(ARRAY[{team_ids}], i.team_id) - 1) / 10) * 0.15"
+    tables = ("interactions_interaction", "surveys_surveyinvitation", "surveys_surveyresponse", "surveys_surveyanswer")
     with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+            JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class c ON c.oid = x.indexrelid
+            WHERE t.relname = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+            """,
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute("SELECT setseed(0.42)")
         cursor.execute(f"""
             INSERT INTO interactions_interaction (external_id, source, channel, language, subject, phase, status, created_at,
-                abandoned, message_count, imported_at, agent_id, team_id, site_id, custom_fields, tags)
-            SELECT 'S-' || i, 'bench', (ARRAY['phone','email','chat'])[1 + j / ({DAYS} * 40) % 3], 'it', '', 'evaluation',
+                abandoned, message_count, imported_at, agent_id, team_id, site_id, label_id, custom_fields, tags)
+            SELECT 'S-' || i, 'bench', {channel}, 'it', '', (ARRAY[{phases}])[1 + floor(5 * power(r.p, 1.5))::int],
                 'resolved', TIMESTAMPTZ '{START.isoformat()} 08:00+01'
-                    + (j % {DAYS}) * INTERVAL '1 day' + (i * 37 % 36000) * INTERVAL '1 second',
-                false, 6, now(), (ARRAY[{agent_ids}])[1 + j / {DAYS} % 40], (ARRAY[{team_ids}])[1 + j / {DAYS} % 40],
-                (ARRAY[{site_ids}])[1 + j / {DAYS} % 40], '{{}}', '[]'
+                    + floor(r.d * {DAYS}) * INTERVAL '1 day' + floor(r.t * 36000) * INTERVAL '1 second',
+                false, 6, now(), (ARRAY[{agent_ids}])[1 + r.a], (ARRAY[{team_ids}])[1 + r.a], (ARRAY[{site_ids}])[1 + r.a],
+                (ARRAY[{label_ids}])[1 + floor({LABELS} * r.l * r.l)::int], '{{}}', '[]'
             FROM generate_series(1, {responses * INVITED_PER_RESPONSE}) AS i
-            -- j numbers the groups of four interactions (one of which is answered): its day, agent and channel vary
-            -- independently, so the answered ones cover every (day, agent, channel) cell as a real centre's would.
-            CROSS JOIN LATERAL (SELECT i / {INVITED_PER_RESPONSE} AS j) AS g
+            -- Each interaction's day, time, agent, channel, label and phase drawn independently (i keeps it per row).
+            CROSS JOIN LATERAL (
+                SELECT random() AS d, random() AS t, floor(random() * 40)::int AS a, random() AS c, random() AS l,
+                    random() AS p, i AS n
+            ) AS r
         """)
         cursor.execute(f"""
             INSERT INTO surveys_surveyinvitation (survey_id, interaction_id, token, language, email, created_at, sent_at,
@@ -166,6 +207,8 @@ def _fill(responses: int) -> float:
             CROSS JOIN (VALUES ('csat', {questions["csat"]}), ('nps', {questions["nps"]}), ('ces', {questions["ces"]}))
                 AS q (code, question_id)
         """)
+        for _name, definition in indexes:
+            cursor.execute(definition)
     connection.close()
     with psycopg.connect(f"{BASE_URL}/{DB_NAME}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
@@ -222,8 +265,9 @@ HAND_SQL = """
 """
 
 
-# The same group table by team in one statement over the rollup (level 1 rows: every dimension), the fastest a
-# hand-written query reads these figures now.
+# The same group table by team in one statement over the rollup: over its rows per day and team (level 2, what the
+# selector reads: the fastest a hand-written query reads these figures now) and over its rows with every dimension
+# (level 1, what the selector read before those levels).
 HAND_SQL_ROLLUP = """
     WITH rated AS (
         SELECT team_id,
@@ -236,14 +280,14 @@ HAND_SQL_ROLLUP = """
             sum(count * item::int) FILTER (WHERE code = 'ces') AS ces_sum,
             sum(count * item::int * item::int) FILTER (WHERE code = 'ces') AS ces_squares
         FROM surveys_surveyanswerday
-        WHERE survey_id = %(survey)s AND level = 1 AND (code, kind) IN (('csat', 'csat'), ('nps', 'nps'), ('ces', 'ces'))
+        WHERE survey_id = %(survey)s AND level = %(level)s AND (code, kind) IN (('csat', 'csat'), ('nps', 'nps'), ('ces', 'ces'))
         GROUP BY team_id
     ), counted AS (
         SELECT team_id, sum(responses) AS responses FROM surveys_surveyresponseday
-        WHERE survey_id = %(survey)s AND level = 1 GROUP BY team_id
+        WHERE survey_id = %(survey)s AND level = %(level)s GROUP BY team_id
     ), sent AS (
         SELECT team_id, sum(sent) AS sent, sum(answered) AS answered FROM surveys_surveyinvitationday
-        WHERE survey_id = %(survey)s AND level = 1 GROUP BY team_id
+        WHERE survey_id = %(survey)s AND level = %(level)s GROUP BY team_id
     )
     SELECT counted.team_id, counted.responses, rated.csat_n, rated.csat_top, rated.nps_n, rated.promoters,
         rated.detractors, rated.ces_n, rated.ces_sum, rated.ces_squares, sent.sent, sent.answered
@@ -254,10 +298,13 @@ HAND_SQL_ROLLUP = """
 
 def _measure(repeat: int) -> dict[str, Any]:
     from django.db import connection
+    from django.db.models import Count
 
     from qadesk.analytics.management.commands.qreport import system_actor
     from qadesk.surveys import selectors
     from qadesk.surveys.models import (
+        ROLLUP_LEVEL_ALL,
+        ROLLUP_LEVEL_BY,
         Survey,
         SurveyAnswer,
         SurveyAnswerDay,
@@ -270,9 +317,9 @@ def _measure(repeat: int) -> dict[str, Any]:
     actor = system_actor()
     survey = Survey.objects.get(code="bench")
 
-    def hand(sql: str = HAND_SQL) -> list[Any]:
+    def hand(sql: str = HAND_SQL, level: int = ROLLUP_LEVEL_BY["team"]) -> list[Any]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"survey": survey.pk})
+            cursor.execute(sql, {"survey": survey.pk, "level": level})
             return cursor.fetchall()
 
     def raw(func: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
@@ -290,6 +337,21 @@ def _measure(repeat: int) -> dict[str, Any]:
 
     headline = selectors.headline_questions(survey)
 
+    def before_levels(**kwargs: Any) -> Callable[[], Any]:
+        """The selector reading the rollup's levels 1 (by team) and 0 (overall) as before its per-dimension and per-day
+        levels (branch w-results8)."""
+        from qadesk.surveys import models
+
+        def call() -> Any:
+            team, day = models.ROLLUP_LEVEL_BY["team"], models.ROLLUP_LEVEL_DAY
+            models.ROLLUP_LEVEL_BY["team"], models.ROLLUP_LEVEL_DAY = models.ROLLUP_LEVEL_ALL, models.ROLLUP_LEVEL_AGENT
+            try:
+                return selectors.survey_results(actor=actor, survey=survey, **kwargs)
+            finally:
+                models.ROLLUP_LEVEL_BY["team"], models.ROLLUP_LEVEL_DAY = team, day
+
+        return call
+
     def groups_only() -> Any:
         cells = selectors._rollup_cells(actor=actor, survey=survey, by="team", date_from=None, date_to=None, usable=True)
         assert cells is not None
@@ -298,17 +360,23 @@ def _measure(repeat: int) -> dict[str, Any]:
     timings = {
         "hand_sql_by_team": _median(hand, repeat),
         "hand_sql_over_rollup_by_team": _median(lambda: hand(HAND_SQL_ROLLUP), repeat),
+        "hand_sql_over_rollup_level_1_by_team": _median(lambda: hand(HAND_SQL_ROLLUP, ROLLUP_LEVEL_ALL), repeat),
         "results_by_team": _median(lambda: selectors.survey_results(actor=actor, survey=survey, by="team"), repeat),
         "results_counts_by_team": _median(groups_only, repeat),
         "results_overall": _median(lambda: selectors.survey_results(actor=actor, survey=survey), repeat),
         "results_by_agent": _median(lambda: selectors.survey_results(actor=actor, survey=survey, by="agent"), repeat),
         "trend_by_month": _median(lambda: selectors.survey_trend(actor=actor, survey=survey, period="month"), repeat),
         "results_by_team_from_answers": _median(raw(selectors.survey_results, by="team"), max(1, repeat // 2)),
+        "results_by_team_from_level_1": _median(before_levels(by="team"), repeat),
+        "results_overall_from_level_0": _median(before_levels(), repeat),
     }
     from_rollup = selectors.survey_results(actor=actor, survey=survey, by="team")
     _check(from_rollup, hand())
     _check(from_rollup, hand(HAND_SQL_ROLLUP))
+    _check(from_rollup, hand(HAND_SQL_ROLLUP, ROLLUP_LEVEL_ALL))
     assert from_rollup == raw(selectors.survey_results, by="team")(), "the rollup's figures differ from the answers'"
+    assert from_rollup == before_levels(by="team")(), "the rollup's levels 1 and 2 differ"
+    assert selectors.survey_results(actor=actor, survey=survey) == before_levels()(), "levels 0 and 7 differ"
     for by in (None, "agent", "channel"):
         assert selectors.survey_results(actor=actor, survey=survey, by=by) == raw(selectors.survey_results, by=by)()
     trend = selectors.survey_trend(actor=actor, survey=survey, period="week")
@@ -323,10 +391,16 @@ def _measure(repeat: int) -> dict[str, Any]:
             "answers": SurveyAnswerDay.objects.count(),
             "invitations": SurveyInvitationDay.objects.count(),
         },
+        "answer_rollup_rows_per_level": dict(
+            SurveyAnswerDay.objects.values_list("level").annotate(n=Count("id")).order_by("level").values_list("level", "n")
+        ),
         "median_seconds": {k: round(v, 4) for k, v in t.items()},
         "ratio_results_by_team_to_hand_sql": round(t["results_by_team"] / t["hand_sql_by_team"], 3),
         "ratio_results_by_team_to_hand_sql_over_rollup": round(t["results_by_team"] / t["hand_sql_over_rollup_by_team"], 2),
         "ratio_counts_by_team_to_hand_sql_over_rollup": round(t["results_counts_by_team"] / t["hand_sql_over_rollup_by_team"], 2),
+        "ratio_results_by_team_to_hand_sql_over_rollup_level_1": round(
+            t["results_by_team"] / t["hand_sql_over_rollup_level_1_by_team"], 3
+        ),
         "figures_identical": True,
         "goal_met": t["results_by_team"] < 0.5 and t["results_by_team"] / t["hand_sql_by_team"] <= 2,
     }

@@ -359,6 +359,10 @@ class QualityTarget(models.Model):
 
 ROLLUP_LEVEL_AGENT = 0  # survey, day, agent of the interaction answered about (the other dimensions hold "none")
 ROLLUP_LEVEL_ALL = 1  # and its team, site, channel, label and journey phase
+# Survey, day and one dimension (the results grouped by it read a few rows per day), and survey and day alone (overall
+# figures and trends): added up from level 1 like level 0.
+ROLLUP_LEVEL_BY = {"team": 2, "site": 3, "channel": 4, "label": 5, "phase": 6}
+ROLLUP_LEVEL_DAY = 7
 ROLLUP_KEY = ("level", "survey_id", "day", "agent_id", "team_id", "site_id", "channel", "label_id", "phase")
 
 

@@ -5,7 +5,7 @@ Nearly every click is an invitation's first: the response is made with the ratin
 rollup gains its counts. `invitation_first_click` does exactly that in one statement (its own transaction, so one round
 trip and one commit): it locks the invitation (FOR UPDATE, as the service does), inserts the response — ON CONFLICT on
 the invitation's unique response DO NOTHING, so the second request of a double click, which waited for the first's lock,
-writes nothing — inserts the answer, upserts the rollup's three rows at both levels (tables and keys in the order
+writes nothing — inserts the answer, upserts the rollup's three rows at every level (tables and keys in the order
 `rollup.survey_rollup_add` takes them, so writers cannot wait for each other), and for a low headline rating flags the
 response (owner: the team's first lead) and the interaction (`services.response_close_loop`).
 
@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from qadesk.accounts.models import Role
 from qadesk.surveys.figures import is_negative
-from qadesk.surveys.models import Question, ResponseSource, SurveyVersion
-from qadesk.surveys.rollup import answer_items
+from qadesk.surveys.models import ROLLUP_LEVEL_ALL, Question, ResponseSource, SurveyVersion
+from qadesk.surveys.rollup import DERIVED_LEVELS, NONE, answer_items
 from qadesk.surveys.schemas import condition_met
 
 RATED = ("csat", "nps", "ces", "yes_no")
@@ -120,7 +120,7 @@ def click_outcome(questions: list[Question], code: str, raw: str) -> Outcome | N
 
 
 # One statement, its own transaction. $-parameters by name; PostgreSQL plans it once per connection (prepared).
-FIRST_CLICK = """
+FIRST_CLICK_TEMPLATE = """
 WITH inv AS (
     SELECT i.id, i.survey_id, i.sent_at, i.language, s.anonymous, n.id AS interaction_id,
            COALESCE(n.agent_id, 0) AS agent_id, COALESCE(n.team_id, 0) AS team_id, COALESCE(n.site_id, 0) AS site_id,
@@ -167,10 +167,10 @@ WITH inv AS (
 ), answer_day AS (  -- each write below waits for the one above (its count): the locks are taken in the service's order
     INSERT INTO surveys_surveyanswerday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
         code, kind, item, count)
-    SELECT l.level, c.survey_id, c.day, c.r_agent, l.level * c.r_team, l.level * c.r_site,
-           CASE WHEN l.level = 1 THEN c.r_channel ELSE '' END, l.level * c.r_label,
-           CASE WHEN l.level = 1 THEN c.r_phase ELSE '' END, %(code)s, c.kind, c.value::text, 1
-    FROM response r, click c, (VALUES (0), (1)) AS l(level)
+    SELECT l.level, c.survey_id, c.day, l.agent * c.r_agent, l.team * c.r_team, l.site * c.r_site,
+           CASE WHEN l.channel = 1 THEN c.r_channel ELSE '' END, l.label * c.r_label,
+           CASE WHEN l.phase = 1 THEN c.r_phase ELSE '' END, %(code)s, c.kind, c.value::text, 1
+    FROM response r, click c, {levels}
     WHERE (SELECT count(*) FROM answer) > 0
     ORDER BY l.level
     ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase, code, kind, item)
@@ -179,10 +179,10 @@ WITH inv AS (
 ), invitation_day AS (
     INSERT INTO surveys_surveyinvitationday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
         sent, answered)
-    SELECT l.level, c.survey_id, c.sent_day, c.agent_id, l.level * c.team_id, l.level * c.site_id,
-           CASE WHEN l.level = 1 THEN c.channel ELSE '' END, l.level * c.label_id,
-           CASE WHEN l.level = 1 THEN c.phase ELSE '' END, 0, 1
-    FROM response r, click c, (VALUES (0), (1)) AS l(level)
+    SELECT l.level, c.survey_id, c.sent_day, l.agent * c.agent_id, l.team * c.team_id, l.site * c.site_id,
+           CASE WHEN l.channel = 1 THEN c.channel ELSE '' END, l.label * c.label_id,
+           CASE WHEN l.phase = 1 THEN c.phase ELSE '' END, 0, 1
+    FROM response r, click c, {levels}
     WHERE c.sent_at IS NOT NULL AND (SELECT count(*) FROM answer_day) >= 0
     ORDER BY l.level
     ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase)
@@ -192,10 +192,10 @@ WITH inv AS (
 ), response_day AS (
     INSERT INTO surveys_surveyresponseday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
         responses)
-    SELECT l.level, c.survey_id, c.day, c.r_agent, l.level * c.r_team, l.level * c.r_site,
-           CASE WHEN l.level = 1 THEN c.r_channel ELSE '' END, l.level * c.r_label,
-           CASE WHEN l.level = 1 THEN c.r_phase ELSE '' END, 1
-    FROM response r, click c, (VALUES (0), (1)) AS l(level)
+    SELECT l.level, c.survey_id, c.day, l.agent * c.r_agent, l.team * c.r_team, l.site * c.r_site,
+           CASE WHEN l.channel = 1 THEN c.r_channel ELSE '' END, l.label * c.r_label,
+           CASE WHEN l.phase = 1 THEN c.r_phase ELSE '' END, 1
+    FROM response r, click c, {levels}
     WHERE (SELECT count(*) FROM invitation_day) >= 0
     ORDER BY l.level
     ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase)
@@ -208,6 +208,19 @@ WITH inv AS (
 )
 SELECT inv.version_id, r.id, r.followup_owner_id, (SELECT count(*) FROM flag) FROM inv LEFT JOIN response r ON true
 """
+
+
+def _levels() -> str:
+    """Every rollup level as a VALUES row: its number and, per dimension, 1 when it keeps it (else 0: "none"), so the
+    statement upserts the same cells as `rollup.survey_rollup_both_levels`."""
+    kept = {ROLLUP_LEVEL_ALL: tuple(NONE), **DERIVED_LEVELS}
+    rows = ", ".join(
+        f"({level:d}, {', '.join(str(int(column in columns)) for column in NONE)})" for level, columns in sorted(kept.items())
+    )
+    return f"(VALUES {rows}) AS l(level, agent, team, site, channel, label, phase)"
+
+
+FIRST_CLICK = FIRST_CLICK_TEMPLATE.replace("{levels}", _levels())
 
 
 class _Missing:

@@ -11,8 +11,13 @@ page), while the difference of one response is a few rows. Integers add exactly,
 everything to prove nothing drifted (`qadesk report verify`, shared with the quality rollup; `--fix` rebuilds both).
 
 Level 1 rows hold every dimension the results group or filter by (agent, team, site, channel, label, phase of the
-interaction answered about); level 0 rows only the survey, day and agent: the results overall and by agent read those.
-Level 0 is counted by adding level 1 rows up, in Python, so both levels always agree.
+interaction answered about); level 0 rows only the survey, day and agent (the results by agent read those); levels 2–6
+the survey, day and one of team, site, channel, label, phase (the results grouped by it; a team lead's overall figures
+and trends read level 2's rows of their team); level 7 the survey and day alone (overall figures and trends). At
+1,000,000 responses spread over every dimension level 1 holds nearly a row per answer, so a grouping read from it would
+cost what the answers do; the others hold a few rows per day. Levels 0 and 2–7 are counted by adding level 1 rows up
+(in Python for a change, in SQL for the rebuild), so every level always agrees with level 1. The rebuild is set-based
+(an INSERT … SELECT … GROUP BY per table and level); `survey_rollup_verify` recounts in Python.
 
 Concurrency: `survey_rollup_kept` locks the responses or invitations it recounts (FOR UPDATE, in id order) before the
 first count, so two changes of one response take turns and the second counts what the first committed; changes of
@@ -40,6 +45,8 @@ from qadesk.surveys.models import (
     ROLLUP_KEY,
     ROLLUP_LEVEL_AGENT,
     ROLLUP_LEVEL_ALL,
+    ROLLUP_LEVEL_BY,
+    ROLLUP_LEVEL_DAY,
     SurveyAnswer,
     SurveyAnswerDay,
     SurveyInvitation,
@@ -64,6 +71,15 @@ FIGURES = {"surveyresponseday": ("responses",), "surveyanswerday": ("count",), "
 RATED_KINDS = ("csat", "nps", "ces", "yes_no")
 CHOICE_KINDS = ("single", "multiple")
 _ALIASES = ("k_survey", "k_day", "k_agent", "k_team", "k_site", "k_channel", "k_label", "k_phase")
+
+# What a dimension holds for "none" (a level that does not keep it, or an interaction without it).
+NONE: dict[str, Any] = {"agent_id": 0, "team_id": 0, "site_id": 0, "channel": "", "label_id": 0, "phase": ""}
+# The levels added up from level 1 (which keeps every dimension), with the dimensions each keeps.
+DERIVED_LEVELS: dict[int, tuple[str, ...]] = {
+    ROLLUP_LEVEL_AGENT: ("agent_id",),
+    **{level: (f"{by}_id" if f"{by}_id" in NONE else by,) for by, level in ROLLUP_LEVEL_BY.items()},
+    ROLLUP_LEVEL_DAY: (),
+}
 
 # An answer's text is not empty (what a text question's distribution counts).
 HAS_TEXT = Case(When(text="", then=Value(False)), default=Value(True), output_field=BooleanField())
@@ -101,10 +117,12 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (ROLLUP_LEVEL_ALL, *(row[alias] for alias in _ALIASES))
 
 
-def _agent_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The level 0 cell of a level 1 key (survey, day, agent; the other dimensions "none"), keeping any columns past it."""
-    _level, survey, day, agent, *_dims = key[: len(ROLLUP_KEY)]
-    return (ROLLUP_LEVEL_AGENT, survey, day, agent, 0, 0, "", 0, "", *key[len(ROLLUP_KEY) :])
+def _level_key(level: int, key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The cell of `level` a level 1 key adds to (survey, day and the level's dimensions; the other dimensions "none"),
+    keeping any columns past the cell."""
+    kept = DERIVED_LEVELS[level]
+    dimensions = tuple(value if column in kept else NONE[column] for column, value in zip(NONE, key[3:], strict=False))
+    return (level, key[1], key[2], *dimensions, *key[len(ROLLUP_KEY) :])
 
 
 def survey_rollup_cell(*, survey_id: int, at: datetime, interaction: Any | None) -> tuple[Any, ...]:
@@ -126,10 +144,37 @@ def survey_rollup_cell(*, survey_id: int, at: datetime, interaction: Any | None)
 
 
 def survey_rollup_both_levels(counts: Counts) -> Counts:
-    """Level 1 counts with their level 0 counts added (as `survey_rollup_counts` returns them)."""
+    """Level 1 counts with the counts of every level added up from them added (as `survey_rollup_counts` returns them)."""
     for (table, key, figure), n in list(counts.items()):
-        counts[(table, _agent_key(key), figure)] += n
+        for level in DERIVED_LEVELS:
+            counts[(table, _level_key(level, key), figure)] += n
     return counts
+
+
+def _response_groups(responses: QuerySet[SurveyResponse]) -> QuerySet[Any]:
+    """Responses counted per level 1 cell (aliases `_ALIASES`, count `n`)."""
+    return responses.annotate(**_keys(via="", stamp="started_at")).values(*_ALIASES).annotate(n=Count("id")).order_by()
+
+
+def _answer_groups(answers: QuerySet[SurveyAnswer]) -> QuerySet[Any]:
+    """Answers counted per level 1 cell, question code and kind, value, choices and whether the text is empty: what
+    `answer_items` turns into SurveyAnswerDay items (in Python for a change, in SQL for the rebuild)."""
+    keyed = answers.annotate(
+        **_keys(via="response__", stamp="response__started_at"),
+        a_code=F("question__code"),
+        a_kind=F("question__kind"),
+        a_value=F("value"),
+        a_choices=F("choices"),
+        a_text=HAS_TEXT,
+    )
+    grouped = keyed.values(*_ALIASES, "a_code", "a_kind", "a_value", "a_choices", "a_text")
+    return grouped.annotate(n=Count("id")).order_by()
+
+
+def _invitation_groups(invitations: QuerySet[SurveyInvitation]) -> QuerySet[Any]:
+    """Sent invitations counted per level 1 cell of their sending day (`n`), and those with a response (`answered`)."""
+    sent = invitations.filter(sent_at__isnull=False).annotate(**_keys(via="", stamp="sent_at")).values(*_ALIASES)
+    return sent.annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False))).order_by()
 
 
 def survey_rollup_counts(
@@ -143,22 +188,15 @@ def survey_rollup_counts(
     counts: Counts = Counter()
     if responses is not None:
         if not answers_only:
-            per_cell = responses.annotate(**_keys(via="", stamp="started_at")).values(*_ALIASES).annotate(n=Count("id"))
-            for row in per_cell.order_by().iterator(chunk_size=BATCH):
+            for row in _response_groups(responses).iterator(chunk_size=BATCH):
                 counts[("surveyresponseday", _key(row), "responses")] += row["n"]
-        answers = SurveyAnswer.objects.filter(response__in=responses.values("pk")).annotate(
-            **_keys(via="response__", stamp="response__started_at"),
-            has_text=HAS_TEXT,
-        )
-        grouped = answers.values(*_ALIASES, "question__code", "question__kind", "value", "choices", "has_text")
-        for row in grouped.annotate(n=Count("id")).order_by().iterator(chunk_size=BATCH):
-            kind = row["question__kind"]
-            for item in answer_items(kind, row["value"], row["choices"], row["has_text"]):
-                counts[("surveyanswerday", (*_key(row), row["question__code"], kind, item), "count")] += row["n"]
+        answers = SurveyAnswer.objects.filter(response__in=responses.values("pk"))
+        for row in _answer_groups(answers).iterator(chunk_size=BATCH):
+            kind = row["a_kind"]
+            for item in answer_items(kind, row["a_value"], row["a_choices"], row["a_text"]):
+                counts[("surveyanswerday", (*_key(row), row["a_code"], kind, item), "count")] += row["n"]
     if invitations is not None:
-        sent = invitations.filter(sent_at__isnull=False).annotate(**_keys(via="", stamp="sent_at")).values(*_ALIASES)
-        per_cell = sent.annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
-        for row in per_cell.order_by().iterator(chunk_size=BATCH):
+        for row in _invitation_groups(invitations).iterator(chunk_size=BATCH):
             counts[("surveyinvitationday", _key(row), "sent")] += row["n"]
             counts[("surveyinvitationday", _key(row), "answered")] += row["answered"]
     return survey_rollup_both_levels(counts)
@@ -225,41 +263,84 @@ def _minus(after: Counts, before: Counts) -> dict[tuple[str, tuple[Any, ...], st
 @transaction.atomic
 def survey_rollup_rebuild() -> dict[str, int]:
     """Empty the survey rollup and count it again from every response, answer and sent invitation; record that it was
-    built (and for which time zone). Returns the rows written per table."""
+    built (and for which time zone). Returns the rows written per table.
+
+    Set-based: one INSERT … SELECT … GROUP BY per table for level 1 (the very GROUP BY queries a change counts with,
+    `_response_groups`, `_answer_groups`, `_invitation_groups`, compiled by the ORM; an answer's items expanded in SQL as
+    `answer_items` does in Python) and one per table and derived level, added up from level 1 (as
+    `survey_rollup_both_levels`). `survey_rollup_verify` recounts in Python, and the tests compare both row for row."""
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":  # writers wait (their differences then add to the new counts); readers go on
         tables = ", ".join(quote(model._meta.db_table) for model in TABLES.values())
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the GROUP BY over every answer stays in memory
     for model in TABLES.values():
         model.objects.all().delete()
     written: Counter[str] = Counter()
-    for table, rows in _rows(
-        survey_rollup_counts(responses=SurveyResponse.objects.all(), invitations=SurveyInvitation.objects.all())
-    ):
-        written[table] += len(TABLES[table].objects.bulk_create(rows, batch_size=BATCH))
+    cell = ", ".join(_ALIASES)
+    with connection.cursor() as cursor:
+        sql, params = _response_groups(SurveyResponse.objects.all()).query.sql_with_params()
+        insert = f"SELECT {ROLLUP_LEVEL_ALL}, {cell}, n FROM ({sql}) g"  # noqa: S608
+        written["surveyresponseday"] += _insert(cursor, "surveyresponseday", insert, params)
+        sql, params = _answer_groups(SurveyAnswer.objects.all()).query.sql_with_params()
+        written["surveyanswerday"] += _insert(cursor, "surveyanswerday", _answer_items_sql(sql, cell), params)
+        sql, params = _invitation_groups(SurveyInvitation.objects.all()).query.sql_with_params()
+        insert = f"SELECT {ROLLUP_LEVEL_ALL}, {cell}, n, answered FROM ({sql}) g"  # noqa: S608
+        written["surveyinvitationday"] += _insert(cursor, "surveyinvitationday", insert, params)
+        for table, model in TABLES.items():
+            for level, kept in DERIVED_LEVELS.items():
+                dimensions = ", ".join(quote(c) if c in kept else "%s" for c in NONE)
+                extra = "".join(f", {quote(c)}" for c in KEYS[table][len(ROLLUP_KEY) :])
+                sums = ", ".join(f"SUM({quote(f)})" for f in FIGURES[table])
+                grouped = ", ".join(quote(c) for c in ("survey_id", "day", *kept)) + extra
+                select = (
+                    f"SELECT {level:d}, {quote('survey_id')}, {quote('day')}, {dimensions}{extra}, {sums} "  # noqa: S608
+                    f"FROM {quote(model._meta.db_table)} WHERE {quote('level')} = {ROLLUP_LEVEL_ALL:d} GROUP BY {grouped}"
+                )
+                nones = [NONE[c] for c in NONE if c not in kept]
+                written[table] += _insert(cursor, table, select, nones)
     SurveyRollupState.objects.all().delete()
     SurveyRollupState.objects.create(time_zone=settings.TIME_ZONE, built_at=timezone.now())
     return {table: written[table] for table in TABLES}
 
 
-def _rows(counts: Counts) -> Iterator[tuple[str, list[Any]]]:
-    """Unsaved rollup rows of `counts`, per table, in batches."""
-    per_row: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(dict)
-    for (table, key, figure), n in counts.items():
-        per_row[(table, key)][figure] = n
-    for table in TABLES:
-        batch: list[Any] = []
-        for (name, key), values in per_row.items():
-            if name != table:
-                continue
-            batch.append(
-                TABLES[table](**dict(zip(KEYS[table], key, strict=True)), **{f: values.get(f, 0) for f in FIGURES[table]})
-            )
-            if len(batch) >= BATCH:
-                yield table, batch
-                batch = []
-        yield table, batch
+def _insert(cursor: Any, table: str, select: str, params: Iterable[Any]) -> int:
+    """INSERT INTO the rollup table `table` the rows of `select` (its columns in KEYS then FIGURES order)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in (*KEYS[table], *FIGURES[table]))
+    cursor.execute(
+        f"INSERT INTO {quote(TABLES[table]._meta.db_table)} ({columns}) {select}",
+        tuple(params),
+    )
+    return int(cursor.rowcount)
+
+
+def _answer_items_sql(grouped: str, cell: str) -> str:
+    """The level 1 SurveyAnswerDay rows of the answers grouped by `grouped` (`_answer_groups`' SQL): each group's items
+    as `answer_items` makes them — a rating's value; a choice question's "" and each chosen code; a text question's ""
+    when the text is not empty — added up per cell, code, kind and item."""
+    rated = ", ".join(f"'{kind}'" for kind in RATED_KINDS)
+    choice = ", ".join(f"'{kind}'" for kind in CHOICE_KINDS)
+    if connection.vendor == "postgresql":
+        chosen = (
+            "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(g.a_choices) = 'array' "
+            "THEN g.a_choices ELSE '[]'::jsonb END) AS e(item)"
+        )
+        each = "e.item"
+    else:  # SQLite's JSON1
+        chosen = ", json_each(CASE WHEN json_type(g.a_choices) = 'array' THEN g.a_choices ELSE '[]' END) AS e"
+        each = "CAST(e.value AS TEXT)"
+    columns = f"{cell}, a_code, a_kind"
+    return (
+        f"WITH g AS ({grouped}) SELECT {ROLLUP_LEVEL_ALL:d}, {columns}, item, SUM(n) FROM ("  # noqa: S608
+        f"SELECT {columns}, CAST(a_value AS TEXT) AS item, n FROM g WHERE a_kind IN ({rated}) AND a_value IS NOT NULL "
+        f"UNION ALL SELECT {columns}, '' AS item, n FROM g WHERE a_kind IN ({choice}) "
+        f"UNION ALL SELECT {', '.join('g.' + c for c in (*_ALIASES, 'a_code', 'a_kind'))}, {each} AS item, g.n FROM g {chosen} "
+        f"WHERE g.a_kind IN ({choice}) "
+        f"UNION ALL SELECT {columns}, '' AS item, n FROM g WHERE a_kind = 'text' AND a_text"
+        f") AS items GROUP BY {columns}, item"
+    )
 
 
 def survey_rollup_usable() -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Exists, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, Case, CharField, Count, Exists, Q, QuerySet, Subquery, Sum, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -248,7 +248,7 @@ def _rollup_cells(
 ) -> Q | None:
     """The rollup rows the results read for this actor, or None when the rollup does not answer for them (an agent sees
     the responses about the interactions they handled, which the rollup does not know; or it is not built)."""
-    from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL
+    from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL, ROLLUP_LEVEL_BY, ROLLUP_LEVEL_DAY
     from qadesk.surveys.rollup import survey_rollup_usable
 
     everything = actor.sees_everything or actor.can_review
@@ -256,11 +256,13 @@ def _rollup_cells(
         return None
     if not (survey_rollup_usable() if usable is None else usable):
         return None
-    cells = Q(survey_id=survey.pk)
-    if everything and by in (None, "agent"):
-        cells &= Q(level=ROLLUP_LEVEL_AGENT)
+    # The smallest level that keeps what is grouped and filtered by: the day alone, or one dimension (the team for a
+    # team lead's overall figures), or every dimension (a team lead's other groupings).
+    if everything:
+        level = ROLLUP_LEVEL_DAY if by is None else ROLLUP_LEVEL_AGENT if by == "agent" else ROLLUP_LEVEL_BY[by]
     else:
-        cells &= Q(level=ROLLUP_LEVEL_ALL)
+        level = ROLLUP_LEVEL_BY["team"] if by in (None, "team") else ROLLUP_LEVEL_ALL
+    cells = Q(survey_id=survey.pk, level=level)
     if not everything:  # a team lead: the responses and invitations about their team's interactions
         cells &= Q(team_id=actor.team_id)
     if date_from:
@@ -271,29 +273,45 @@ def _rollup_cells(
 
 
 def _rollup_tallies(*, cells: Q, by: str | None, headline: dict[str, str]) -> _Tallies:
-    """The counts from the rollup rows `cells` (three GROUP BY over daily counts)."""
+    """The counts from the rollup rows `cells`: the three GROUP BY over daily counts (responses; answers per code, kind
+    and item; invitations sent and answered) in one statement (UNION ALL), one round trip instead of three."""
     from qadesk.surveys.models import SurveyAnswerDay, SurveyInvitationDay, SurveyResponseDay
 
     column = ROLLUP_COLUMNS[by] if by else None
     group = [column] if column else []
+    text = CharField()
+    number = BigIntegerField()
+    blank = {"code": Value("", output_field=text), "kind": Value("", output_field=text), "item": Value("", output_field=text)}
 
-    def key(row: dict[str, Any]) -> str:
-        value = row[column] if column else ""
-        return "" if value in (0, "", None) else str(value)
+    columns = (*group, "code", "kind", "item", "t", "n", "m")
+
+    def rows(model: Any, **figures: Any) -> QuerySet[Any]:
+        return model.objects.filter(cells).values(*group).annotate(**figures).values_list(*columns).order_by()
+
+    responses = rows(SurveyResponseDay, **blank, t=Value("r", output_field=text), n=Sum("responses"), m=Value(0, number))
+    answers = (
+        SurveyAnswerDay.objects.filter(cells)
+        .values(*group, "code", "kind", "item")
+        .annotate(t=Value("a", output_field=text), n=Sum("count"), m=Value(0, number))
+        .values_list(*columns)
+        .order_by()
+    )
+    invitations = rows(SurveyInvitationDay, **blank, t=Value("i", output_field=text), n=Sum("sent"), m=Sum("answered"))
 
     found = _Tallies()
-    for r in SurveyResponseDay.objects.filter(cells).values(*group).annotate(n=Sum("responses")).order_by():
-        found.responses[key(r)] = found.responses.get(key(r), 0) + r["n"]
     wanted = set(headline.items())
-    answers = SurveyAnswerDay.objects.filter(cells).values(*group, "code", "kind", "item").annotate(n=Sum("count"))
-    for r in answers.order_by():
-        found.items[(r["code"], r["kind"])][r["item"]] += r["n"]
-        if (r["kind"], r["code"]) in wanted:
-            found.ratings[key(r)][r["kind"]][int(r["item"])] += r["n"]
-    invitations = SurveyInvitationDay.objects.filter(cells).values(*group)
-    for r in invitations.annotate(sent=Sum("sent"), answered=Sum("answered")).order_by():
-        answered, sent = found.rates.get(key(r), (0, 0))
-        found.rates[key(r)] = (answered + r["answered"], sent + r["sent"])
+    for *grouped, code, kind, item, table, n, answered in responses.union(answers, invitations, all=True):
+        value = grouped[0] if grouped else ""
+        key = "" if value in (0, "", None) else str(value)
+        if table == "r":
+            found.responses[key] = found.responses.get(key, 0) + n
+        elif table == "a":
+            found.items[(code, kind)][item] += n
+            if (kind, code) in wanted:
+                found.ratings[key][kind][int(item)] += n
+        else:
+            was_answered, sent = found.rates.get(key, (0, 0))
+            found.rates[key] = (was_answered + answered, sent + n)
     return found
 
 

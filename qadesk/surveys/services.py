@@ -397,9 +397,11 @@ def invitation_one_click(*, token: str, code: str, raw: str) -> Question | None:
     if kept:
         SurveyAnswer.objects.create(response=response, question=question, value=value, choices=choices, text=text)
     answer = (question, value, choices, text) if kept else None
-    survey_rollup_add(_first_click_counts(invitation=locked, response=response, answer=answer))
     if kept:
         response_close_loop(response=response, question=question, value=value, questions=questions)
+    # Last before the commit: the rollup's rows per day (levels 2–7) are shared by every click of the day, and each
+    # upserted row stays locked until the commit.
+    survey_rollup_add(_first_click_counts(invitation=locked, response=response, answer=answer))
     return following
 
 

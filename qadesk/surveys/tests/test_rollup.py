@@ -6,7 +6,7 @@ the rollup answers for — and `qadesk report verify` finds nothing to fix (and 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -198,6 +198,81 @@ def test_a_rollup_row_left_at_zero_is_removed(answered) -> None:
     response_answer(response=response, question=nps, raw="3")
     response_answer(response=response, question=nps, raw="4")
     assert not SurveyAnswerDay.objects.filter(survey_id=survey.pk, code="nps", item="3").exists()
-    assert SurveyAnswerDay.objects.filter(survey_id=survey.pk, code="nps", item="4").count() == 2  # both levels
+    assert SurveyAnswerDay.objects.filter(survey_id=survey.pk, code="nps", item="4").count() == 8  # every level
     assert not SurveyAnswerDay.objects.filter(count__lte=0).exists()
     assert rollup.survey_rollup_verify() == []
+
+
+EVERY_KIND = {
+    "code": "every-kind",
+    "name": {"en": "Every kind"},
+    "questions": [
+        {"code": "csat", "kind": "csat", "text": {"en": "Satisfied?"}},
+        {"code": "fixed", "kind": "yes_no", "text": {"en": "Fixed?"}},
+        {
+            "code": "what",
+            "kind": "multiple",
+            "text": {"en": "What mattered?"},
+            "choices": [{"code": c, "text": {"en": c}} for c in ("speed", "tone", "price")],
+        },
+        {"code": "note", "kind": "text", "text": {"en": "Anything else?"}},
+    ],
+}
+
+
+def _stored_rollup() -> dict[str, list[tuple[Any, ...]]]:
+    """Every stored rollup row, per table, as sorted (key…, figure…) tuples."""
+    return {
+        table: sorted(model.objects.values_list(*rollup.KEYS[table], *rollup.FIGURES[table]))
+        for table, model in rollup.TABLES.items()
+    }
+
+
+def test_the_set_based_rebuild_writes_the_rollup_the_services_kept_row_for_row(answered, agent) -> None:
+    """The rebuild's INSERT … SELECT … GROUP BY (one per table and level) writes exactly the rows the services kept one
+    change at a time and `survey_rollup_counts` counts in Python: every question kind (a multiple choice's "" and each
+    code, a yes/no's 0 and 1, only non-empty texts), responses without an interaction, invitations never sent, a response
+    started just after local midnight (its local day, not UTC's), every level; then `qadesk report verify` agrees."""
+    from qadesk.surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
+    from qadesk.surveys.services import survey_version_create
+
+    survey = survey_version_create(data=EVERY_KIND, publish=True).survey
+    for i in range(6):
+        contact = f.make_interaction(agent, channel=("email", "chat")[i % 2]) if i < 5 else None
+        answers = {"csat": str(1 + i % 5), "fixed": str(i % 2), "note": "" if i % 3 else f"note {i}"}
+        _answer(survey, contact, **answers)
+        response = SurveyResponse.objects.filter(survey=survey).order_by("-pk").first()
+        what = response.version.questions.get(code="what")
+        response_answer(response=response, question=what, raw=[["speed"], ["speed", "tone"], ["price"]][i % 3])
+    invitation_create(survey=survey, interaction=f.make_interaction(agent), email="later@example.com")  # not sent
+    # Started at 23:30 UTC on 1 October: 2 October in Rome (the installation's time zone), a day of its own.
+    midnight = datetime(2026, 10, 1, 23, 30, tzinfo=UTC)
+    late = SurveyResponse.objects.filter(survey=survey).order_by("pk").first()
+    with rollup.survey_rollup_kept(responses=SurveyResponse.objects.filter(pk=late.pk)):
+        SurveyResponse.objects.filter(pk=late.pk).update(started_at=midnight)
+    assert SurveyAnswer.objects.filter(response__survey=survey, question__kind="multiple").count() == 6
+    assert SurveyInvitation.objects.filter(survey=survey, sent_at__isnull=True).exists()
+
+    kept = _stored_rollup()
+    assert rollup.survey_rollup_verify() == []  # what the services kept is what Python counts
+    items = {(code, item) for *_key, code, _kind, item, _n in kept["surveyanswerday"] if _key[1] == survey.pk}
+    assert {("what", ""), ("what", "speed"), ("what", "tone"), ("what", "price"), ("fixed", "0"), ("fixed", "1")} <= items
+    assert ("note", "") in items and {day for _l, s, day, *_ in kept["surveyresponseday"] if s == survey.pk} >= {
+        midnight.date() + timedelta(days=1)
+    }
+    assert {row[0] for rows in kept.values() for row in rows} == set(range(8))
+
+    written = rollup.survey_rollup_rebuild()
+    assert _stored_rollup() == kept
+    assert written == {table: len(rows) for table, rows in kept.items()}
+    out = io.StringIO()
+    call_command("qreport", "verify", stdout=out)
+    assert "The survey rollup agrees with the survey answers." in out.getvalue()
+
+    # From an emptied rollup, through the CLI: the same rows again.
+    for model in rollup.TABLES.values():
+        model.objects.all().delete()
+    out = io.StringIO()
+    call_command("qreport", "rebuild", stdout=out)
+    assert "The survey rollup rebuilt" in out.getvalue()
+    assert _stored_rollup() == kept
