@@ -152,7 +152,7 @@ def _fill(interactions: int, name: str, messages: int = 0) -> dict[str, float]:
                 abandoned, reopens, customer_rating, complaint, message_count, imported_at, agent_id, team_id, site_id,
                 custom_fields, tags)
             SELECT 'S-' || i, 'bench', (ARRAY['phone','email','chat','social','self_service'])[1 + (i / 7) % 5],
-                (ARRAY['it','fr'])[1 + (i / 3) % 2],
+                (ARRAY['it','fr'])[1 + (i / 270) % 2],  -- both languages every day (i / 3 made each day one language)
                 (ARRAY['Richiesta di rimborso','Ordine in ritardo','Problème de livraison','Changement d''adresse'])[1 + i % 4]
                     || ' #' || i,
                 (ARRAY['demand','purchase','delivery','reception','evaluation'])[1 + (i / 11) % 5], 'resolved',
