@@ -66,6 +66,7 @@ from qadesk.imports.writers import (
     Writer,
     constraints_checked_per_statement,
     foreign_keys_checked_at_the_end,
+    plans_kept_current,
     sync_from_staging_sql,
     writer_for,
 )
@@ -473,6 +474,8 @@ class _BatchImport:
             names = _names_of(row.rec for row in latest.values())
         if latest:
             self._write(latest, names, stored)
+            if connection.vendor == "postgresql":
+                plans_kept_current(connection)
 
     def _reject(self, line: int, problems: list[tuple[str, str]], external_id: str) -> None:
         if external_id:

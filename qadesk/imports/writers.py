@@ -8,6 +8,7 @@ so that the server stores one batch while Python prepares the next.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, Protocol, cast
@@ -243,6 +244,33 @@ def foreign_keys_checked_at_the_end(connection: BaseDatabaseWrapper, tables: Seq
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
+# Per PostgreSQL session: the interactions table's size in pages when its plans were last made anew.
+_PLANNED_AT: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+PLANNED_MIN_PAGES = 16
+
+
+def plans_kept_current(connection: BaseDatabaseWrapper) -> bool:
+    """After a batch is stored (PostgreSQL): once the interactions table has at least doubled in pages since this
+    session's plans were made, DISCARD PLANS, so that each is made again for the tables' current size when next used.
+    Returns whether it did.
+
+    PostgreSQL keeps, per session, the plan of each foreign-key check and of each trigger statement, made the first
+    time it runs. Made while a table was empty or tiny, it is a sequential scan — of the customers for every contact
+    written, say — and it stays one while the table fills: an import is one transaction, so no ANALYZE in between can
+    replace it, and a connector's pages share one session. Measured with a new install (whose migrations ANALYZE the
+    empty tables) and autovacuum off: a sync of 30,000 tickets made 30,034 sequential scans of the customers, reading
+    150 million rows (benchmarks/README.md). Doubling keeps this to a few times per import: log2 of the growth."""
+    raw = connection.connection
+    with raw.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size('interactions_interaction') / 8192")
+        pages = int(cursor.fetchone()[0])
+        if pages < max(2 * _PLANNED_AT.get(raw, 0), PLANNED_MIN_PAGES):
+            return False
+        cursor.execute("DISCARD PLANS")
+    _PLANNED_AT[raw] = pages
+    return True
 
 
 def writer_for(connection: BaseDatabaseWrapper, *, batch_size: int = 1000) -> Writer:

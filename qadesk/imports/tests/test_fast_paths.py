@@ -1,6 +1,7 @@
 """The import's fast paths behave like the plain ones: JSON Lines validated as text, background writer, GC, constraints."""
 
 import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,25 @@ def test_errors_found_on_the_writers_thread_are_in_the_importers_language(monkey
         expected = gettext("unknown SOP {code}: SOPs come from the catalogue").format(code="SOP-NOPE")
     assert expected != "unknown SOP SOP-NOPE: SOPs come from the catalogue"  # the catalogue translates it
     assert [(e.line, e.field, e.message) for e in report.errors] == [(2, "sop", expected)]
+
+
+def _customer_scans() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'interactions_customer'")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="per-session plans and DISCARD PLANS are PostgreSQL's")
+def test_plans_made_while_the_customers_were_few_are_made_again_as_an_import_fills_them(monkeypatch) -> None:
+    """The customers' foreign-key check is planned the first time it runs, here with one customer stored (a scan of
+    them); in one session, 3,000 more contacts of new customers would each scan them all again. Once the interactions
+    have doubled since the plans were made, the import has PostgreSQL make them anew: the customers are scanned for the
+    first batches only."""
+    monkeypatch.setattr(writers, "_PLANNED_AT", weakref.WeakKeyDictionary())  # the session's plans: as if just made
+    interactions_import(rows=[(1, record(1))])
+    before = _customer_scans()
+    report = interactions_import(rows=enumerate((record(n) for n in range(2, 3002)), 2), batch_size=250)
+    assert (report.committed, report.created) == (True, 3000)
+    # 1,012 measured: the first 1,000 contacts, until the table reaches PLANNED_MIN_PAGES; 3,012 (one per contact
+    # written) without the plans made again
+    assert _customer_scans() - before < 1500
