@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -88,9 +87,10 @@ def test_the_table_agrees_with_one_interval_at_a_time() -> None:
         assert row.agents_with_shrinkage == single.agents_with_shrinkage
 
 
-def test_a_day_of_96_intervals_for_30_queues_takes_well_under_a_second() -> None:
+def test_a_day_of_96_intervals_for_30_queues_agrees_with_one_interval_at_a_time() -> None:
+    """The whole day's table at once (its speed is benchmarks/erlang_c.py's, not a test's: a test shares the machine)."""
     loads = [20 + (queue * 7 + interval * 13) % 300 for queue in range(30) for interval in range(96)]
-    started = time.perf_counter()
-    erlang.staffing_table(loads, interval_seconds=900, aht_seconds=240, target_seconds=20, target_level=0.8)
-    # The goal is 50 ms (benchmarks/erlang_c.py, benchmarks/README.md); a test shares the machine, so 10× room.
-    assert time.perf_counter() - started < 0.5
+    arguments = {"interval_seconds": 900, "aht_seconds": 240, "target_seconds": 20, "target_level": 0.8}
+    table = erlang.staffing_table(loads, **arguments)
+    assert len(table) == 2880
+    assert [row.agents for row in table] == [erlang.staffing(calls=c, **arguments).agents for c in loads]
