@@ -284,23 +284,12 @@ def _execute(params: dict[str, Any]) -> tuple[Any, ...] | None:
 
 
 def _notify_leads(response_id: int, outcome: Outcome) -> None:
-    """The team leads' notifications of a flagged response, as `response_close_loop` sends them."""
-    from django.urls import reverse
-    from django.utils.translation import gettext_noop
-
-    from qadesk.accounts.models import User
-    from qadesk.notifications.services import notify
+    """The team leads' notifications of a flagged response (`services.response_leads_notify`, as
+    `response_close_loop` sends them)."""
     from qadesk.surveys.models import SurveyResponse
+    from qadesk.surveys.services import response_leads_notify, team_leads_of
 
     response = SurveyResponse.objects.select_related("survey", "interaction").get(pk=response_id)
     interaction = response.interaction
     assert interaction is not None and interaction.team_id is not None  # the statement found a lead of its team
-    leads = User.objects.filter(role=Role.TEAM_LEAD, team_id=interaction.team_id, is_active=True).order_by("pk")
-    for lead in leads:
-        notify(
-            recipient=lead,
-            kind="survey_negative",
-            subject=gettext_noop("A customer rated {interaction} {value} in “{survey}”"),
-            params={"interaction": str(interaction), "value": outcome.value, "survey": str(response.survey)},
-            url=reverse("surveys:response", args=[response.pk]),
-        )
+    response_leads_notify(response=response, leads=team_leads_of(interaction), value=outcome.value)

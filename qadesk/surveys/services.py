@@ -301,21 +301,29 @@ def response_close_loop(
     headline = headline_question(response.version, questions)
     if headline is None or headline.pk != question.pk:
         return
-    leads = list(
-        User.objects.filter(role=Role.TEAM_LEAD, team_id=interaction.team_id, is_active=True).order_by("pk")
-        if interaction.team_id
-        else []
-    )
+    leads = team_leads_of(interaction)
     response.flagged_at = timezone.now()
     response.followup_owner = leads[0] if leads else None  # the follow-up list's owner: the team's (first) lead
     response.save(update_fields=["flagged_at", "followup_owner"])
     Interaction.objects.filter(pk=interaction.pk).update(customer_rating=CustomerRating.NEGATIVE)
+    response_leads_notify(response=response, leads=leads, value=value)
+
+
+def team_leads_of(interaction: Interaction) -> list[User]:
+    """The active team leads of the interaction's team, in id order (the first owns a flagged response's follow-up)."""
+    if not interaction.team_id:
+        return []
+    return list(User.objects.filter(role=Role.TEAM_LEAD, team_id=interaction.team_id, is_active=True).order_by("pk"))
+
+
+def response_leads_notify(*, response: SurveyResponse, leads: list[User], value: int | None) -> None:
+    """Tell each lead that the customer rated the response's interaction low (the close-the-loop notification)."""
     for lead in leads:
         notify(
             recipient=lead,
             kind="survey_negative",
             subject=gettext_noop("A customer rated {interaction} {value} in “{survey}”"),
-            params={"interaction": str(interaction), "value": value, "survey": str(response.survey)},
+            params={"interaction": str(response.interaction), "value": value, "survey": str(response.survey)},
             url=reverse("surveys:response", args=[response.pk]),
         )
 
