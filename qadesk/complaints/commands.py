@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
 from qadesk.accounts.models import User
 from qadesk.complaints.importer import complaints_import_file
 from qadesk.complaints.selectors import DIMENSIONS, complaint_report, report_as_dict
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import csv_writer
+from qadesk.imports.row_reports import rows_report_write
 
 REPORT_COLUMNS = (
     "key", "label", "logged", "open", "overdue", "closed", "median_hours_to_resolve", "p90_hours_to_resolve",
@@ -39,16 +39,7 @@ def run_import(command: BaseCommand, *, path: str, fmt: str | None, skip_invalid
         report = complaints_import_file(path_or_stream=path, fmt=fmt, skip_invalid=skip_invalid)
     except ApplicationError as exc:
         raise CommandError(str(exc.message)) from exc
-    for err in report.errors:
-        where = _("line {line}").format(line=err.line)
-        command.stderr.write(": ".join(part for part in (where, err.field, err.message) if part))
-    if not report.committed:
-        message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
-        raise CommandError(message.format(rows=len(report.refused_lines)))
-    summary = _("created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}").format(
-        created=report.created, updated=report.updated, unchanged=report.unchanged, skipped=report.skipped
-    )
-    command.stdout.write(summary)
+    rows_report_write(command, report)
 
 
 def add_report_parser(sub: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal
@@ -26,10 +26,8 @@ from qadesk.complaints.services import complaint_create, complaint_link, complai
 from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.imports.parsers import UnreadableRow, guess_format, json_record, jsonl_rows, readable
-from qadesk.imports.schemas import RowError
+from qadesk.imports.row_reports import RowsImportReport
 from qadesk.interactions.models import Customer, Interaction
-
-MAX_REPORTED_ERRORS = 1000
 
 
 def _blank_none(value: Any) -> Any:
@@ -68,24 +66,8 @@ class ComplaintRowIn(BaseModel):
     created_at: Annotated[datetime | None, BeforeValidator(_blank_none)] = None
 
 
-@dataclass
-class ComplaintImportReport:
-    """What an import did, or would have done."""
-
-    committed: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    refused_lines: set[int] = field(default_factory=set)
-
-    def add_error(self, line: int, field_name: str, message: str) -> None:
-        self.error_count += 1
-        self.refused_lines.add(line)
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(line, field_name, message))
+class ComplaintImportReport(RowsImportReport):
+    """What an import of complaints did, or would have done."""
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import csv_writer
+from qadesk.imports.row_reports import rows_report_write
 from qadesk.phoneline.figures import DEFAULT_MOS_BELOW
 from qadesk.phoneline.importer import calls_import_file
 from qadesk.phoneline.selectors import GROUPINGS, phone_report
@@ -37,16 +38,7 @@ def run_import(command: BaseCommand, *, path: str, fmt: str | None, skip_invalid
         report = calls_import_file(path_or_stream=path, fmt=fmt, skip_invalid=skip_invalid)
     except ApplicationError as exc:
         raise CommandError(str(exc.message)) from exc
-    for err in report.errors:
-        where = _("line {line}").format(line=err.line)
-        command.stderr.write(": ".join(part for part in (where, err.field, err.message) if part))
-    if not report.committed:
-        message = _("Nothing was imported: {rows} rows have errors. Fix them or use --skip-invalid.")
-        raise CommandError(message.format(rows=len(report.refused_lines)))
-    summary = _("created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}").format(
-        created=report.created, updated=report.updated, unchanged=report.unchanged, skipped=report.skipped
-    )
-    command.stdout.write(summary + " · " + _("linked to interactions: {n}").format(n=report.linked))
+    rows_report_write(command, report, extra=_("linked to interactions: {n}").format(n=report.linked))
 
 
 def add_report_parser(sub: Any) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,12 +26,11 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.validation import error_messages
 from qadesk.imports.parsers import UnreadableRow, guess_format, json_record, jsonl_rows, readable
 from qadesk.imports.reimports import where_in
-from qadesk.imports.schemas import RowError
+from qadesk.imports.row_reports import RowsImportReport
 from qadesk.imports.writers import Writer, writer_for
 from qadesk.interactions.models import Interaction
 from qadesk.phoneline.models import CallRecord
 
-MAX_REPORTED_ERRORS = 1000
 BATCH = 2000
 FIELDS = (
     "queue", "trunk", "offered_at", "outcome", "wait_seconds", "talk_seconds", "hold_seconds", "transfers",
@@ -101,24 +100,10 @@ class CallRowIn(BaseModel):
 
 
 @dataclass
-class CallImportReport:
-    """What an import did, or would have done."""
+class CallImportReport(RowsImportReport):
+    """What an import of calls did, or would have done; `linked`: calls tied to an interaction."""
 
-    committed: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
     linked: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    refused_lines: set[int] = field(default_factory=set)
-
-    def add_error(self, line: int, field_name: str, message: str) -> None:
-        self.error_count += 1
-        self.refused_lines.add(line)
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(line, field_name, message))
 
 
 def calls_import_file(
