@@ -2,17 +2,25 @@
 
 Django calls these for errors raised outside a view's own handling (urls.py sets handler400/403/404/500); the API's
 own errors are answered by core/api.py, and core/middleware.py turns any other error answer under /api/ into JSON.
+
+Also `form_saved`, the POST half of the pages that show a report with a form to add to it (targets, levels, promises).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from qadesk.core.errors import ApplicationError
 
 API_PREFIX = "/api/"
 
@@ -86,3 +94,24 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None, **k
 
 def server_error(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return error_response(request, 500)
+
+
+def form_saved(
+    request: HttpRequest, form: forms.BaseForm | None, save: Callable[..., object], *, done: str, to: str
+) -> HttpResponse | None:
+    """On a POST: 404 when the user has no form (may not edit); when the form is valid, `save(**cleaned_data)`, the
+    message `done` and a redirect to the URL named `to`; the service's ApplicationError becomes an error message.
+    None when the page is to be shown: a GET, a form with errors, or a refused save."""
+    if request.method != "POST":
+        return None
+    if form is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, done)
+            return redirect(to)
+    return None

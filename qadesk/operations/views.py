@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
 from qadesk.core.exports import page_export
+from qadesk.core.views import form_saved
 from qadesk.operations import erlang
 from qadesk.operations.exports import kpi_report_table
 from qadesk.operations.forms import ErlangForm, ForecastForm, KpiReportForm, LoyaltyForm, TargetForm
@@ -86,17 +89,8 @@ def targets(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     can_edit = manages_targets(user)
     form = TargetForm(request.POST or None) if can_edit else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            try:
-                target_save(actor=user, **form.cleaned_data)
-            except ApplicationError as exc:
-                messages.error(request, str(exc.message))
-            else:
-                messages.success(request, _("Target saved."))
-                return redirect("operations:targets")
+    if saved := form_saved(request, form, partial(target_save, actor=user), done=_("Target saved."), to="operations:targets"):
+        return saved
     rows = KpiTarget.objects.visible_to(user).select_related("site")
     return render(request, "operations/targets.html", {"form": form, "targets": rows, "can_edit": can_edit})
 

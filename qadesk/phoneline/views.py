@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
+from qadesk.core.views import form_saved
 from qadesk.phoneline.forms import LevelForm, PhoneReportForm
 from qadesk.phoneline.models import DeliveryLevel
 from qadesk.phoneline.querysets import manages_levels, sees_phoneline
@@ -32,17 +35,8 @@ def page(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     can_edit = manages_levels(user)
     level_form = LevelForm(request.POST or None) if can_edit else None
-    if request.method == "POST":
-        if level_form is None:
-            raise Http404
-        if level_form.is_valid():
-            try:
-                level_save(actor=user, **level_form.cleaned_data)
-            except ApplicationError as exc:
-                messages.error(request, str(exc.message))
-            else:
-                messages.success(request, _("Level saved."))
-                return redirect("phoneline:page")
+    if saved := form_saved(request, level_form, partial(level_save, actor=user), done=_("Level saved."), to="phoneline:page"):
+        return saved
     form = PhoneReportForm(request.GET)
     report = None
     if form.is_valid():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from qadesk.accounts.models import User
 from qadesk.core.errors import ApplicationError
+from qadesk.core.views import form_saved
 from qadesk.reliability.forms import PromiseForm, ReliabilityForm
 from qadesk.reliability.models import ServicePromise
 from qadesk.reliability.querysets import manages_promises, sees_reliability
@@ -36,17 +38,10 @@ def page(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     can_edit = manages_promises(user)
     promise_form = PromiseForm(request.POST or None) if can_edit else None
-    if request.method == "POST":
-        if promise_form is None:
-            raise Http404
-        if promise_form.is_valid():
-            try:
-                promise_save(actor=user, **promise_form.cleaned_data)
-            except ApplicationError as exc:
-                messages.error(request, str(exc.message))
-            else:
-                messages.success(request, _("Promise saved."))
-                return redirect("reliability:page")
+    if saved := form_saved(
+        request, promise_form, partial(promise_save, actor=user), done=_("Promise saved."), to="reliability:page"
+    ):
+        return saved
     form = ReliabilityForm(request.GET)
     reports = None
     if form.is_valid():
