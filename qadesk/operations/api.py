@@ -50,8 +50,9 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
-class KpiQuery(Schema):
-    by: Grouping = Field("team", description="Group by a dimension or a period (hour of day, weekday, day, week, month).")
+class ContactsQuery(Schema):
+    """The contacts a KPI or loyalty figure reads: created in the range (local days), with the filters."""
+
     date_from: date | None = Field(None, alias="from", description="First day (by creation, local time), inclusive.")
     date_to: date | None = Field(None, alias="to", description="Last day, inclusive.")
     channel: str | None = Field(None, description="Channel code, e.g. phone.")
@@ -60,6 +61,10 @@ class KpiQuery(Schema):
     agent: str | None = Field(None, description="Agent id or username (the last handler).")
     label: str | None = Field(None, description="Label id or code.")
     phase: str | None = Field(None, description="Journey phase code.")
+
+
+class KpiQuery(ContactsQuery):
+    by: Grouping = Field("team", description="Group by a dimension or a period (hour of day, weekday, day, week, month).")
     service_level_seconds: int = Field(20, ge=0, le=86400, description="Service level: answered within this many seconds.")
     short_abandon_seconds: int = Field(5, ge=0, le=3600, description="Abandons under this many seconds are short.")
     fcr_days: int = Field(7, ge=1, le=365, description="FCR: no new contact on the same reason within this many days.")
@@ -185,15 +190,7 @@ def kpis_export(request: HttpRequest, query: Query[KpiQuery], format: ExportForm
     return export_response(kpi_report_table(_report(request, query)), fmt=format)
 
 
-class LoyaltyQuery(Schema):
-    date_from: date | None = Field(None, alias="from", description="First day (by creation, local time), inclusive.")
-    date_to: date | None = Field(None, alias="to", description="Last day, inclusive.")
-    channel: str | None = Field(None, description="Channel code, e.g. phone.")
-    site: str | None = Field(None, description="Site id or name.")
-    team: str | None = Field(None, description="Team id or name.")
-    agent: str | None = Field(None, description="Agent id or username (the last handler).")
-    label: str | None = Field(None, description="Label id or code.")
-    phase: str | None = Field(None, description="Journey phase code.")
+class LoyaltyQuery(ContactsQuery):
     days: int = Field(30, ge=1, le=365, description="Return window: a new contact on another reason within this many days.")
     fcr_days: int = Field(7, ge=1, le=90, description="FCR: no new contact on the same reason within this many days.")
 
