@@ -39,7 +39,6 @@ from qadesk.surveys.rollup import (
     Counts,
     answer_items,
     survey_rollup_add,
-    survey_rollup_both_levels,
     survey_rollup_cell,
     survey_rollup_counts,
     survey_rollup_kept,
@@ -437,7 +436,7 @@ def _first_click_counts(
     if invitation.sent_at is not None:
         sent_cell = survey_rollup_cell(survey_id=invitation.survey_id, at=invitation.sent_at, interaction=invitation.interaction)
         counts[("surveyinvitationday", sent_cell, "answered")] += 1
-    return survey_rollup_both_levels(counts)
+    return counts
 
 
 def response_for_open_link(*, survey: Survey, key: str, language: str, page_url: str = "") -> SurveyResponse:
