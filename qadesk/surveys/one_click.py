@@ -180,13 +180,21 @@ WITH inv AS (
            0, 1
     FROM response r, click c WHERE c.sent_at IS NOT NULL
     RETURNING 1
+)
+SELECT inv.version_id, r.id, r.followup_owner_id FROM inv LEFT JOIN response r ON true
+"""
+# A low headline rating also flags the interaction. Only then: an UPDATE of the interactions, even of no row, fires their
+# statement triggers (operations' contact links), which a click that cannot close the loop need not pay for.
+FIRST_CLICK_FLAGGING = FIRST_CLICK.replace(
+    "\n)\nSELECT inv.version_id,",
+    """
 ), flag AS (
     UPDATE interactions_interaction SET customer_rating = %(negative)s
     WHERE id = (SELECT c.interaction_id FROM response r, click c WHERE c.flagged) AND (SELECT count(*) FROM pending) >= 0
     RETURNING 1
 )
-SELECT inv.version_id, r.id, r.followup_owner_id, (SELECT count(*) FROM flag) FROM inv LEFT JOIN response r ON true
-"""
+SELECT (SELECT count(*) FROM flag), inv.version_id,""",
+)
 
 
 class _Missing:
@@ -222,10 +230,10 @@ def _run(token: str, code: str, raw: str) -> tuple[bool, str | None] | _Missing:
     closes = any(o.closes_loop for o in outcomes)
     # A flagged response may have team leads to notify, in the same transaction as the answer (as the service does).
     with transaction.atomic() if closes else nullcontext():
-        row = _execute(params)
+        row = _execute(FIRST_CLICK_FLAGGING if closes else FIRST_CLICK, params)
         if row is None:  # unknown or expired link: the service's page says so
             return False, None
-        version_id, response_id, owner_id, _flagged = row
+        version_id, response_id, owner_id = row[-3:]
         if response_id is None:
             if version_id is None or any(o.version_id == version_id for o in outcomes):
                 return False, None  # a response exists (a second click)
@@ -240,12 +248,28 @@ def _run(token: str, code: str, raw: str) -> tuple[bool, str | None] | _Missing:
     return True, outcome.following
 
 
-def _execute(params: dict[str, Any]) -> tuple[Any, ...] | None:
-    connection.close_if_health_check_failed()  # as Django's own cursors: a connection broken meanwhile is replaced
+def _execute(statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Run the statement on Django's connection. In a transaction (a click that may notify leads), after Django's health
+    check as its own cursors do. Alone (its own transaction), without it — the check is a round trip per click: a
+    connection broken meanwhile (the database restarted) fails the statement, and it is run once more on a new one.
+    Nothing was kept if it failed before its commit; if only the answer to the commit was lost, the second run finds the
+    response and writes nothing (the service then takes it as a second click of the same rating)."""
+    if connection.in_atomic_block:
+        connection.close_if_health_check_failed()
+        return _fetch(statement, params)
+    try:
+        return _fetch(statement, params)
+    except psycopg.OperationalError:
+        if connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()
+        return _fetch(statement, params)
+
+
+def _fetch(statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
     connection.ensure_connection()
-    raw_connection = connection.connection
-    with psycopg.Cursor(raw_connection) as cursor:  # server-side parameters, so the statement is prepared once
-        cursor.execute(FIRST_CLICK, params, prepare=True)  # type: ignore[arg-type]
+    with psycopg.Cursor(connection.connection) as cursor:  # server-side parameters, so the statement is prepared once
+        cursor.execute(statement, params, prepare=True)  # type: ignore[arg-type]
         return cursor.fetchone()
 
 

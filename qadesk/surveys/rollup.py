@@ -303,13 +303,16 @@ def _fold_sql() -> str:
     per cell of every level into the three rollup tables (an upsert each). Returns how many were folded and the ids of
     the rollup rows left at zero."""
     pending = SurveyRollupPending._meta.db_table
-    gone = f"gone AS (DELETE FROM {pending} RETURNING target, {', '.join(ROLLUP_KEY[1:])}, code, kind, item, n, m)"  # noqa: S608
+    cell = f"target, {', '.join(ROLLUP_KEY[1:])}, code, kind, item"
+    gone = f"gone AS (DELETE FROM {pending} RETURNING {cell}, n, m)"  # noqa: S608
+    # Added up per level 1 cell first (a click's changes share their cell with the day's other clicks about the same
+    # agent, channel…), then each cell to every level.
     cells = (
         "cells AS (SELECT g.target, l.level, g.survey_id, g.day, l.agent * g.agent_id AS agent_id, "  # noqa: S608
         "l.team * g.team_id AS team_id, l.site * g.site_id AS site_id, "
         "CASE WHEN l.channel = 1 THEN g.channel ELSE '' END AS channel, l.label * g.label_id AS label_id, "
         "CASE WHEN l.phase = 1 THEN g.phase ELSE '' END AS phase, g.code, g.kind, g.item, g.n, g.m "
-        f"FROM gone g CROSS JOIN {levels_values()})"
+        f"FROM (SELECT {cell}, SUM(n) AS n, SUM(m) AS m FROM gone GROUP BY {cell}) g CROSS JOIN {levels_values()})"
     )
     parts = [gone, cells]
     emptied = []

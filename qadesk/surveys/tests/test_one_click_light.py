@@ -39,13 +39,13 @@ def _click(client: Client, invitation: SurveyInvitation, value: int | str, code:
 
 @pytest.fixture
 def statements(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Each run of the one-click statement (PostgreSQL) and the row it returned."""
+    """Each run of the one-click statement (PostgreSQL) and the row it returned: (version, response, follow-up owner)."""
     seen: list[Any] = []
     run = one_click._execute
 
-    def spy(params: dict[str, Any]) -> Any:
-        row = run(params)
-        seen.append(row)
+    def spy(statement: str, params: dict[str, Any]) -> Any:
+        row = run(statement, params)
+        seen.append(None if row is None else row[-3:])
         return row
 
     monkeypatch.setattr(one_click, "_execute", spy)
@@ -237,3 +237,29 @@ def test_a_click_waits_for_no_rollup_row_and_a_reader_counts_it(post_contact, ag
     results = survey_results(actor=qa_lead, survey=post_contact)
     assert results.overall.responses == 2 and results.overall.csat.n == 2 and results.overall.response_rate.n == 2
     assert SurveyRollupPending.objects.count() == 0 and survey_rollup_verify() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_click_on_a_connection_the_database_dropped_is_kept_on_a_new_one(post_contact, agent) -> None:
+    """The statement runs without a health check first (a round trip per click): when the database has dropped the
+    connection meanwhile (a restart), the click is made again on a new one, once, and answered as usual."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the statement is PostgreSQL's")
+    import psycopg
+
+    first, second = (invitation_create(survey=post_contact, interaction=f.make_interaction(agent)) for _ in range(2))
+    client = Client()
+    assert _click(client, first, 4).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        dropped = cursor.fetchone()[0]
+    dsn = {k: v for k, v in connection.get_connection_params().items() if k in ("dbname", "user", "host", "port", "password")}
+    with psycopg.connect(**dsn, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", [dropped]).fetchone()[0]
+    clicked = _click(client, second, 5)
+    assert clicked.status_code == 302 and clicked["Location"].endswith("?q=agent_skill")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != dropped
+    assert list(SurveyAnswer.objects.filter(response__invitation=second).values_list("value", flat=True)) == [5]
+    assert survey_rollup_verify() == []
