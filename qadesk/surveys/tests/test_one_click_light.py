@@ -263,3 +263,29 @@ def test_a_click_on_a_connection_the_database_dropped_is_kept_on_a_new_one(post_
         assert cursor.fetchone()[0] != dropped
     assert list(SurveyAnswer.objects.filter(response__invitation=second).values_list("value", flat=True)) == [5]
     assert survey_rollup_verify() == []
+
+
+@pytest.mark.django_db
+def test_the_statement_is_prepared_once_on_a_kept_connection(post_contact, agent) -> None:
+    """Django turns psycopg's prepared statements off; the statement asks for its own on a kept connection, so the
+    server plans it once rather than at every click (and Django's own queries stay unprepared)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the statement is PostgreSQL's")
+    client = Client()
+
+    def prepared() -> list[tuple[str, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+            return cursor.fetchall()
+
+    def click(value: int) -> None:
+        invitation = invitation_create(survey=post_contact, interaction=f.make_interaction(agent))
+        assert _click(client, invitation, value).status_code == 302
+
+    click(4)  # the process reads the version's questions (the statement may run twice)
+    before = sum(runs for _statement, runs in prepared())
+    for value in (1, 2, 3, 4, 5, 4, 3):
+        click(value)
+    after = prepared()
+    assert 1 <= len(after) <= 2 and all("surveys_surveyrolluppending" in statement for statement, _runs in after)
+    assert sum(runs for _statement, runs in after) == before + 7  # the ones prepared, run by every click
