@@ -3,8 +3,10 @@ to the responses, answers and invitations it counts.
 
 Every figure of the rollup is a count, so a change moves counts: whatever writes responses, answers or invitations wraps
 the write in `survey_rollup_kept`, which counts the rows concerned before and after with the very GROUP BY queries the
-rebuild uses (`survey_rollup_counts`) and adds the difference to the stored rows (an upsert per table), in the caller's
-transaction.
+rebuild uses (`survey_rollup_counts`) and adds the difference (`survey_rollup_add`), in the caller's transaction: on
+SQLite to the stored rows at every level (an upsert per table); on PostgreSQL as pending changes at level 1
+(SurveyRollupPending, append-only: the one-click statement writes them too), which `survey_rollup_fold` adds to every
+level before the results are read, in `survey_rollup_verify` and every minute (tasks.survey_rollup_pending_fold).
 The quality report's rollup (analytics/rollup.py) recomputes whole (day, agent, reviewer) slices instead because its sums
 are of scores and maxima; here a slice would be a survey's day (thousands of answers recounted per click on the public
 page), while the difference of one response is a few rows. Integers add exactly, and `survey_rollup_verify` recounts
@@ -21,9 +23,16 @@ cost what the answers do; the others hold a few rows per day. Levels 0 and 2–7
 
 Concurrency: `survey_rollup_kept` locks the responses or invitations it recounts (FOR UPDATE, in id order) before the
 first count, so two changes of one response take turns and the second counts what the first committed; changes of
-different rows add up in any order (each upsert adds to the stored count under that row's lock), and rows are upserted
-in key order so two transactions cannot wait for each other. The rebuild locks the three tables against writes (reads
-go on) before it deletes and recounts: a change waiting for it adds its difference to the rebuilt counts afterwards.
+different rows add up in any order. On SQLite (writes take turns) each upsert adds to the stored count, rows in key
+order. On PostgreSQL no writer touches the rollup's rows: the per-day rows of levels 2–7 are shared by every answer of
+the day, and an upsert holds its row until the commit (~4 ms for the flush), so writers queued on them. A pending row is
+written by one transaction and folded by one: the fold deletes the committed pending rows (DELETE … RETURNING: a row
+another fold deleted first is skipped) and adds them up into the three tables in the same statement and transaction, so
+every reader sees the rollup and the pending rows consistently, and counts each change once. Since each change is
+the difference its transaction saw, and a change of a row commits after the one it saw, the changes a fold finds add up
+to counts of committed answers (never below zero). Folds and the rebuild take turns on an advisory lock; the rebuild
+then locks the pending table and the three tables against writes (reads go on) before it deletes and recounts: a change
+waiting for it adds its difference to the rebuilt counts afterwards, and the pending changes it recounted go.
 """
 
 from __future__ import annotations
