@@ -296,7 +296,7 @@ def _rollup_write(changed: Counts) -> None:
             model.objects.filter(cells, **dict.fromkeys(figures, 0)).delete()
 
 
-def levels_values() -> str:
+def _levels_values() -> str:
     """Every rollup level as a VALUES row: its number and, per dimension, 1 when it keeps it (else 0: "none"), so SQL
     adds a level 1 change to the same cells as `survey_rollup_both_levels`."""
     kept = {ROLLUP_LEVEL_ALL: tuple(NONE), **DERIVED_LEVELS}
@@ -321,7 +321,7 @@ def _fold_sql() -> str:
         "l.team * g.team_id AS team_id, l.site * g.site_id AS site_id, "
         "CASE WHEN l.channel = 1 THEN g.channel ELSE '' END AS channel, l.label * g.label_id AS label_id, "
         "CASE WHEN l.phase = 1 THEN g.phase ELSE '' END AS phase, g.code, g.kind, g.item, g.n, g.m "
-        f"FROM (SELECT {cell}, SUM(n) AS n, SUM(m) AS m FROM gone GROUP BY {cell}) g CROSS JOIN {levels_values()})"
+        f"FROM (SELECT {cell}, SUM(n) AS n, SUM(m) AS m FROM gone GROUP BY {cell}) g CROSS JOIN {_levels_values()})"
     )
     parts = [gone, cells]
     emptied = []
