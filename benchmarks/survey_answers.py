@@ -16,14 +16,16 @@ the server, --db-name the name) and data directory, migrates, installs the shipp
 - the answers: --clients clients (one thread each, `http.client`, each keeping its connection while the server keeps
   it open — sync workers close every one, so http.client opens the next; --new-connections forces one per request)
   each take the next unused invitation and click a rating in its e-mail — GET /s/TOKEN/?q=csat&a=N, the one-click link
-  that makes the response, records the answer (and keeps the results' rollup, in the same transaction) and redirects to
+  that makes the response, records the answer (and the results' rollup changes, in the same transaction) and redirects to
   the next question — until --duration seconds have passed or the invitations run out.
 
 Before both, --warmup seconds of static files and survey pages are not counted (each worker's first requests import
 the app and connect to the database). An answer succeeds when the server redirects (302) to the next question; anything
 else is an error. Afterwards the rows are counted: responses and CSAT answers in the database must equal the successful
 answers (0 lost, 0 extra), and the survey results' rollup must agree with the answers (`survey_rollup_verify`:
-concurrent writers lost no count). Prints JSON: answers/s, median and p95 latency, errors, the rows, the reference's
+concurrent writers lost no count), once the rollup changes the answers left pending are folded in (timed: what the
+first reader of the results afterwards waits for).
+Prints JSON: answers/s, median and p95 latency, errors, the rows, the reference's
 requests/s and the ratio, load averages before and after, and where the CPU went during the answers, in ms per answer
 (Linux /proc): this script (the clients), the gunicorn workers, the PostgreSQL backends of the benchmark's database,
 and the whole machine (other people's work included; `machine_busy_share` 1.0 means both cores were busy throughout).
@@ -118,7 +120,7 @@ def main() -> None:
         report["cpu_ms_per_answer"] = cpu.per_request(answers["succeeded"])
         report["load_average_after"] = load_average()
         report["rows"] = _rows(db, survey_id)
-        report["rollup_differences"] = _verify(env)
+        report["rollup_differences"], report["fold_after_answers"] = _verify(env)
     finally:
         if server is not None:
             server.terminate()
@@ -352,15 +354,21 @@ def _rows(db: str, survey_id: int) -> dict[str, int]:
     return {"responses": int(responses[0]), "csat_answers": int(answers[0])}  # type: ignore[index]
 
 
-def _verify(env: dict[str, str]) -> int:
+def _verify(env: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """The rollup's differences from the answers, after the pending changes the answers left are folded in (timed, as
+    the first reader afterwards would fold them; 0 when the rollup is written at once)."""
     code = (
-        "import django; django.setup()\n"
-        "from qadesk.surveys.rollup import survey_rollup_verify\n"
-        "differences = survey_rollup_verify()\n"
-        "print(len(differences))\n"
+        "import json, time, django; django.setup()\n"
+        "from qadesk.surveys import rollup\n"
+        "started = time.perf_counter()\n"
+        "folded = rollup.survey_rollup_fold() if hasattr(rollup, 'survey_rollup_fold') else 0\n"
+        "took = time.perf_counter() - started\n"
+        "differences = rollup.survey_rollup_verify()\n"
+        "print(json.dumps([len(differences), {'pending_changes': folded, 'ms': round(took * 1000, 1)}]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
-    return int(done.stdout.strip().splitlines()[-1])
+    differences, fold = json.loads(done.stdout.strip().splitlines()[-1])
+    return int(differences), fold
 
 
 if __name__ == "__main__":

@@ -426,6 +426,37 @@ class SurveyInvitationDay(SurveyRollupCell):
         constraints = [models.UniqueConstraint(fields=ROLLUP_KEY, name="survey_invitation_day_cell")]
 
 
+class SurveyRollupPending(models.Model):
+    """A change of the results' rollup not added to it yet, at level 1 (on PostgreSQL; SQLite writes the rollup at
+    once): a response's first click appends rows here instead of updating the rollup's shared per-day rows in its
+    transaction, and `rollup.survey_rollup_fold` adds them to every level and deletes them, in one transaction, before
+    the results are read and from the periodic job. `target` says which rollup table the row counts in ("r" responses,
+    "a" answers, "i" invitations); `n` is its responses, count or sent, `m` its answered (invitations only). Append-only:
+    no index but the primary key, so a click's rows cost little and share nothing with other clicks."""
+
+    target = models.CharField(_("rollup table"), max_length=1)
+    survey_id = models.BigIntegerField(_("survey"))
+    day = models.DateField(_("day"))
+    agent_id = models.BigIntegerField(_("agent"))
+    team_id = models.BigIntegerField(_("team"))
+    site_id = models.BigIntegerField(_("site"))
+    channel = models.CharField(_("channel"), max_length=20)
+    label_id = models.BigIntegerField(_("label"))
+    phase = models.CharField(_("journey phase"), max_length=20)
+    code = models.CharField(_("question"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, blank=True)
+    item = models.CharField(_("answer"), max_length=100, blank=True)
+    n = models.IntegerField(_("count"))
+    m = models.IntegerField(_("answered"))
+
+    class Meta:
+        verbose_name = _("pending survey rollup change")
+        verbose_name_plural = _("pending survey rollup changes")
+
+    def __str__(self) -> str:
+        return f"{self.target} survey {self.survey_id} {self.day} {self.n:+d}/{self.m:+d}"
+
+
 class SurveyRollupState(models.Model):
     """When the survey rollup was last built, and for which time zone (its days are local days): the results read the
     rollup only while it was built and the time zone still holds; otherwise they read the answers."""

@@ -5,9 +5,11 @@ Nearly every click is an invitation's first: the response is made with the ratin
 rollup gains its counts. `invitation_first_click` does exactly that in one statement (its own transaction, so one round
 trip and one commit): it locks the invitation (FOR UPDATE, as the service does), inserts the response — ON CONFLICT on
 the invitation's unique response DO NOTHING, so the second request of a double click, which waited for the first's lock,
-writes nothing — inserts the answer, upserts the rollup's three rows at every level (tables and keys in the order
-`rollup.survey_rollup_add` takes them, so writers cannot wait for each other), and for a low headline rating flags the
-response (owner: the team's first lead) and the interaction (`services.response_close_loop`).
+writes nothing — inserts the answer, appends the rollup's changes (a response, an answer, an answered invitation, at
+level 1) as pending rows, which `rollup.survey_rollup_fold` adds to every level before the results are read (as
+`rollup.survey_rollup_add` does for the service: no click waits for another's shared per-day rollup rows), and for a
+low headline rating flags the response (owner: the team's first lead) and the interaction
+(`services.response_close_loop`).
 
 What the answer means depends only on the survey version's questions — which question the code names, whether the
 rating is on its scale, whether its condition shows it, the next question shown, whether it closes the loop — and a
@@ -35,8 +37,8 @@ from django.utils import timezone
 
 from qadesk.accounts.models import Role
 from qadesk.surveys.figures import is_negative
-from qadesk.surveys.models import ROLLUP_LEVEL_ALL, Question, ResponseSource, SurveyVersion
-from qadesk.surveys.rollup import DERIVED_LEVELS, NONE, answer_items
+from qadesk.surveys.models import Question, ResponseSource, SurveyVersion
+from qadesk.surveys.rollup import answer_items
 from qadesk.surveys.schemas import condition_met
 
 RATED = ("csat", "nps", "ces", "yes_no")
@@ -120,7 +122,7 @@ def click_outcome(questions: list[Question], code: str, raw: str) -> Outcome | N
 
 
 # One statement, its own transaction. $-parameters by name; PostgreSQL plans it once per connection (prepared).
-FIRST_CLICK_TEMPLATE = """
+FIRST_CLICK = """
 WITH inv AS (
     SELECT i.id, i.survey_id, i.sent_at, i.language, s.anonymous, n.id AS interaction_id,
            COALESCE(n.agent_id, 0) AS agent_id, COALESCE(n.team_id, 0) AS team_id, COALESCE(n.site_id, 0) AS site_id,
@@ -164,63 +166,35 @@ WITH inv AS (
     INSERT INTO surveys_surveyanswer (response_id, question_id, value, choices, text, answered_at)
     SELECT r.id, c.question_id, c.value, '[]'::jsonb, '', now() FROM response r, click c
     RETURNING id
-), answer_day AS (  -- each write below waits for the one above (its count): the locks are taken in the service's order
-    INSERT INTO surveys_surveyanswerday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
-        code, kind, item, count)
-    SELECT l.level, c.survey_id, c.day, l.agent * c.r_agent, l.team * c.r_team, l.site * c.r_site,
-           CASE WHEN l.channel = 1 THEN c.r_channel ELSE '' END, l.label * c.r_label,
-           CASE WHEN l.phase = 1 THEN c.r_phase ELSE '' END, %(code)s, c.kind, c.value::text, 1
-    FROM response r, click c, {levels}
-    WHERE (SELECT count(*) FROM answer) > 0
-    ORDER BY l.level
-    ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase, code, kind, item)
-    DO UPDATE SET count = surveys_surveyanswerday.count + excluded.count
-    RETURNING 1
-), invitation_day AS (
-    INSERT INTO surveys_surveyinvitationday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
-        sent, answered)
-    SELECT l.level, c.survey_id, c.sent_day, l.agent * c.agent_id, l.team * c.team_id, l.site * c.site_id,
-           CASE WHEN l.channel = 1 THEN c.channel ELSE '' END, l.label * c.label_id,
-           CASE WHEN l.phase = 1 THEN c.phase ELSE '' END, 0, 1
-    FROM response r, click c, {levels}
-    WHERE c.sent_at IS NOT NULL AND (SELECT count(*) FROM answer_day) >= 0
-    ORDER BY l.level
-    ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase)
-    DO UPDATE SET sent = surveys_surveyinvitationday.sent + excluded.sent,
-                  answered = surveys_surveyinvitationday.answered + excluded.answered
-    RETURNING 1
-), response_day AS (
-    INSERT INTO surveys_surveyresponseday (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase,
-        responses)
-    SELECT l.level, c.survey_id, c.day, l.agent * c.r_agent, l.team * c.r_team, l.site * c.r_site,
-           CASE WHEN l.channel = 1 THEN c.r_channel ELSE '' END, l.label * c.r_label,
-           CASE WHEN l.phase = 1 THEN c.r_phase ELSE '' END, 1
-    FROM response r, click c, {levels}
-    WHERE (SELECT count(*) FROM invitation_day) >= 0
-    ORDER BY l.level
-    ON CONFLICT (level, survey_id, day, agent_id, team_id, site_id, channel, label_id, phase)
-    DO UPDATE SET responses = surveys_surveyresponseday.responses + excluded.responses
-    RETURNING 1
-), flag AS (
-    UPDATE interactions_interaction SET customer_rating = %(negative)s
-    WHERE id = (SELECT c.interaction_id FROM response r, click c WHERE c.flagged) AND (SELECT count(*) FROM response_day) >= 0
+), pending AS (  -- the rollup's changes, at level 1: `rollup.survey_rollup_fold` adds them to every level
+    INSERT INTO surveys_surveyrolluppending (target, survey_id, day, agent_id, team_id, site_id, channel, label_id,
+        phase, code, kind, item, n, m)
+    SELECT 'a', c.survey_id, c.day, c.r_agent, c.r_team, c.r_site, c.r_channel, c.r_label, c.r_phase, %(code)s, c.kind,
+           c.value::text, 1, 0
+    FROM response r, click c WHERE (SELECT count(*) FROM answer) > 0
+    UNION ALL
+    SELECT 'r', c.survey_id, c.day, c.r_agent, c.r_team, c.r_site, c.r_channel, c.r_label, c.r_phase, '', '', '', 1, 0
+    FROM response r, click c
+    UNION ALL
+    SELECT 'i', c.survey_id, c.sent_day, c.agent_id, c.team_id, c.site_id, c.channel, c.label_id, c.phase, '', '', '',
+           0, 1
+    FROM response r, click c WHERE c.sent_at IS NOT NULL
     RETURNING 1
 )
-SELECT inv.version_id, r.id, r.followup_owner_id, (SELECT count(*) FROM flag) FROM inv LEFT JOIN response r ON true
+SELECT inv.version_id, r.id, r.followup_owner_id FROM inv LEFT JOIN response r ON true
 """
-
-
-def _levels() -> str:
-    """Every rollup level as a VALUES row: its number and, per dimension, 1 when it keeps it (else 0: "none"), so the
-    statement upserts the same cells as `rollup.survey_rollup_both_levels`."""
-    kept = {ROLLUP_LEVEL_ALL: tuple(NONE), **DERIVED_LEVELS}
-    rows = ", ".join(
-        f"({level:d}, {', '.join(str(int(column in columns)) for column in NONE)})" for level, columns in sorted(kept.items())
-    )
-    return f"(VALUES {rows}) AS l(level, agent, team, site, channel, label, phase)"
-
-
-FIRST_CLICK = FIRST_CLICK_TEMPLATE.replace("{levels}", _levels())
+# A low headline rating also flags the interaction. Only then: an UPDATE of the interactions, even of no row, fires their
+# statement triggers (operations' contact links), which a click that cannot close the loop need not pay for.
+FIRST_CLICK_FLAGGING = FIRST_CLICK.replace(
+    "\n)\nSELECT inv.version_id,",
+    """
+), flag AS (
+    UPDATE interactions_interaction SET customer_rating = %(negative)s
+    WHERE id = (SELECT c.interaction_id FROM response r, click c WHERE c.flagged) AND (SELECT count(*) FROM pending) >= 0
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM flag), inv.version_id,""",
+)
 
 
 class _Missing:
@@ -256,10 +230,10 @@ def _run(token: str, code: str, raw: str) -> tuple[bool, str | None] | _Missing:
     closes = any(o.closes_loop for o in outcomes)
     # A flagged response may have team leads to notify, in the same transaction as the answer (as the service does).
     with transaction.atomic() if closes else nullcontext():
-        row = _execute(params)
+        row = _execute(FIRST_CLICK_FLAGGING if closes else FIRST_CLICK, params)
         if row is None:  # unknown or expired link: the service's page says so
             return False, None
-        version_id, response_id, owner_id, _flagged = row
+        version_id, response_id, owner_id = row[-3:]
         if response_id is None:
             if version_id is None or any(o.version_id == version_id for o in outcomes):
                 return False, None  # a response exists (a second click)
@@ -274,13 +248,39 @@ def _run(token: str, code: str, raw: str) -> tuple[bool, str | None] | _Missing:
     return True, outcome.following
 
 
-def _execute(params: dict[str, Any]) -> tuple[Any, ...] | None:
-    connection.close_if_health_check_failed()  # as Django's own cursors: a connection broken meanwhile is replaced
+def _execute(statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Run the statement on Django's connection. In a transaction (a click that may notify leads), after Django's health
+    check as its own cursors do. Alone (its own transaction), without it — the check is a round trip per click: a
+    connection broken meanwhile (the database restarted) fails the statement, and it is run once more on a new one.
+    Nothing was kept if it failed before its commit; if only the answer to the commit was lost, the second run finds the
+    response and writes nothing (the service then takes it as a second click of the same rating)."""
+    if connection.in_atomic_block:
+        connection.close_if_health_check_failed()
+        return _fetch(statement, params)
+    try:
+        return _fetch(statement, params)
+    except psycopg.OperationalError:
+        if connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()
+        return _fetch(statement, params)
+
+
+def _fetch(statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
     connection.ensure_connection()
-    raw_connection = connection.connection
-    with psycopg.Cursor(raw_connection) as cursor:  # server-side parameters, so the statement is prepared once
-        cursor.execute(FIRST_CLICK, params, prepare=True)  # type: ignore[arg-type]
+    raw = connection.connection
+    # Django turns psycopg's prepared statements off (prepare_threshold None) for transaction-mode poolers, and then
+    # psycopg ignores prepare=True: the statement was parsed and planned at every click (~0.3 ms of the server's CPU).
+    # A kept connection (CONN_MAX_AGE not 0: no such pooler, see settings) prepares it once; Django's own cursors bind
+    # on the client and never prepare, and no other query reaches a count that would prepare it.
+    if raw.prepare_threshold is None and connection.settings_dict["CONN_MAX_AGE"] != 0:
+        raw.prepare_threshold = PREPARED_ONLY_WHEN_ASKED
+    with psycopg.Cursor(raw) as cursor:  # server-side parameters, so the statement can be prepared
+        cursor.execute(statement, params, prepare=raw.prepare_threshold is not None)  # type: ignore[arg-type]
         return cursor.fetchone()
+
+
+PREPARED_ONLY_WHEN_ASKED = 2**31  # executions before psycopg would prepare a statement by itself: never in practice
 
 
 def _notify_leads(response_id: int, outcome: Outcome) -> None:

@@ -3,8 +3,10 @@ to the responses, answers and invitations it counts.
 
 Every figure of the rollup is a count, so a change moves counts: whatever writes responses, answers or invitations wraps
 the write in `survey_rollup_kept`, which counts the rows concerned before and after with the very GROUP BY queries the
-rebuild uses (`survey_rollup_counts`) and adds the difference to the stored rows (an upsert per table), in the caller's
-transaction.
+rebuild uses (`survey_rollup_counts`) and adds the difference (`survey_rollup_add`), in the caller's transaction: on
+SQLite to the stored rows at every level (an upsert per table); on PostgreSQL as pending changes at level 1
+(SurveyRollupPending, append-only: the one-click statement writes them too), which `survey_rollup_fold` adds to every
+level before the results are read, in `survey_rollup_verify` and every minute (tasks.survey_rollup_pending_fold).
 The quality report's rollup (analytics/rollup.py) recomputes whole (day, agent, reviewer) slices instead because its sums
 are of scores and maxima; here a slice would be a survey's day (thousands of answers recounted per click on the public
 page), while the difference of one response is a few rows. Integers add exactly, and `survey_rollup_verify` recounts
@@ -21,9 +23,16 @@ cost what the answers do; the others hold a few rows per day. Levels 0 and 2–7
 
 Concurrency: `survey_rollup_kept` locks the responses or invitations it recounts (FOR UPDATE, in id order) before the
 first count, so two changes of one response take turns and the second counts what the first committed; changes of
-different rows add up in any order (each upsert adds to the stored count under that row's lock), and rows are upserted
-in key order so two transactions cannot wait for each other. The rebuild locks the three tables against writes (reads
-go on) before it deletes and recounts: a change waiting for it adds its difference to the rebuilt counts afterwards.
+different rows add up in any order. On SQLite (writes take turns) each upsert adds to the stored count, rows in key
+order. On PostgreSQL no writer touches the rollup's rows: the per-day rows of levels 2–7 are shared by every answer of
+the day, and an upsert holds its row until the commit (~4 ms for the flush), so writers queued on them. A pending row is
+written by one transaction and folded by one: the fold deletes the committed pending rows (DELETE … RETURNING: a row
+another fold deleted first is skipped) and adds them up into the three tables in the same statement and transaction, so
+every reader sees the rollup and the pending rows consistently, and counts each change once. Since each change is
+the difference its transaction saw, and a change of a row commits after the one it saw, the changes a fold finds add up
+to counts of committed answers (never below zero). Folds and the rebuild take turns on an advisory lock; the rebuild
+then locks the pending table and the three tables against writes (reads go on) before it deletes and recounts: a change
+waiting for it adds its difference to the rebuilt counts afterwards, and the pending changes it recounted go.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +63,7 @@ from qadesk.surveys.models import (
     SurveyInvitationDay,
     SurveyResponse,
     SurveyResponseDay,
+    SurveyRollupPending,
     SurveyRollupState,
 )
 
@@ -68,6 +79,9 @@ KEYS = {
     "surveyinvitationday": ROLLUP_KEY,
 }
 FIGURES = {"surveyresponseday": ("responses",), "surveyanswerday": ("count",), "surveyinvitationday": ("sent", "answered")}
+# A pending change's `target` per rollup table (SurveyRollupPending: its `n` holds the table's first figure, `m` the second).
+TARGETS = {"surveyresponseday": "r", "surveyanswerday": "a", "surveyinvitationday": "i"}
+FOLD_LOCK = 0x51AD_5F01D  # pg_advisory_xact_lock key: folds and rebuilds of the survey rollup take turns
 RATED_KINDS = ("csat", "nps", "ces", "yes_no")
 CHOICE_KINDS = ("single", "multiple")
 _ALIASES = ("k_survey", "k_day", "k_agent", "k_team", "k_site", "k_channel", "k_label", "k_phase")
@@ -144,7 +158,7 @@ def survey_rollup_cell(*, survey_id: int, at: datetime, interaction: Any | None)
 
 
 def survey_rollup_both_levels(counts: Counts) -> Counts:
-    """Level 1 counts with the counts of every level added up from them added (as `survey_rollup_counts` returns them)."""
+    """Level 1 counts with the counts of every level added up from them added (what the rollup tables store)."""
     for (table, key, figure), n in list(counts.items()):
         for level in DERIVED_LEVELS:
             counts[(table, _level_key(level, key), figure)] += n
@@ -184,7 +198,7 @@ def survey_rollup_counts(
     answers_only: bool = False,
 ) -> Counts:
     """The rollup counts of these responses (and their answers; with `answers_only` just the answers) and invitations
-    (those sent), at both levels: one GROUP BY per table, level 0 added up from level 1."""
+    (those sent), at level 1: one GROUP BY per table (`survey_rollup_both_levels` adds the levels summed from it)."""
     counts: Counts = Counter()
     if responses is not None:
         if not answers_only:
@@ -199,7 +213,7 @@ def survey_rollup_counts(
         for row in _invitation_groups(invitations).iterator(chunk_size=BATCH):
             counts[("surveyinvitationday", _key(row), "sent")] += row["n"]
             counts[("surveyinvitationday", _key(row), "answered")] += row["answered"]
-    return survey_rollup_both_levels(counts)
+    return counts
 
 
 @contextmanager
@@ -223,9 +237,38 @@ def survey_rollup_kept(
 
 
 def survey_rollup_add(after: Counts, before: Counts | None = None) -> None:
-    """Add `after` − `before` to the stored rollup rows (an upsert per table, rows in key order); rows left at zero go."""
+    """Add `after` − `before` (level 1 counts) to the rollup, in the caller's transaction. On PostgreSQL as pending
+    changes (`survey_rollup_fold` adds them to every level before the results are read): one INSERT of append-only
+    rows, so no writer waits for another's shared per-day rows. On SQLite (writes take turns anyway) to the rollup
+    rows at every level at once, as `survey_rollup_fold` would."""
+    changed = {where: n for where, n in _minus(after, before or Counter()).items() if n}
+    if not changed:
+        return
+    if connection.vendor == "postgresql":
+        _pending_add(changed)
+    else:
+        _rollup_write(survey_rollup_both_levels(Counter(changed)))
+
+
+def _pending_add(changed: dict[tuple[str, tuple[Any, ...], str], int]) -> None:
+    """Append the level 1 changes as SurveyRollupPending rows: one per rollup row changed."""
+    rows: dict[tuple[str, tuple[Any, ...]], list[int]] = defaultdict(lambda: [0, 0])
+    for (table, key, figure), n in changed.items():
+        rows[(table, key)][FIGURES[table].index(figure)] += n
+    pending = []
+    for (table, key), (n, m) in sorted(rows.items()):
+        assert key[0] == ROLLUP_LEVEL_ALL, "pending changes are level 1 counts (the fold adds the other levels)"
+        code, kind, item = key[len(ROLLUP_KEY) :] or ("", "", "")
+        cell = dict(zip(ROLLUP_KEY[1:], key[1 : len(ROLLUP_KEY)], strict=True))
+        pending.append(SurveyRollupPending(target=TARGETS[table], **cell, code=code, kind=kind, item=item, n=n, m=m))
+    SurveyRollupPending.objects.bulk_create(pending, batch_size=500)
+
+
+def _rollup_write(changed: Counts) -> None:
+    """Add the changes (every level) to the stored rollup rows (an upsert per table, rows in key order); rows left at
+    zero go."""
     delta: dict[str, dict[tuple[Any, ...], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for (table, key, figure), n in _minus(after, before or Counter()).items():
+    for (table, key, figure), n in changed.items():
         if n:
             delta[table][key][figure] = n
     quote = connection.ops.quote_name
@@ -253,6 +296,74 @@ def survey_rollup_add(after: Counts, before: Counts | None = None) -> None:
             model.objects.filter(cells, **dict.fromkeys(figures, 0)).delete()
 
 
+def _levels_values() -> str:
+    """Every rollup level as a VALUES row: its number and, per dimension, 1 when it keeps it (else 0: "none"), so SQL
+    adds a level 1 change to the same cells as `survey_rollup_both_levels`."""
+    kept = {ROLLUP_LEVEL_ALL: tuple(NONE), **DERIVED_LEVELS}
+    rows = ", ".join(
+        f"({level:d}, {', '.join(str(int(column in columns)) for column in NONE)})" for level, columns in sorted(kept.items())
+    )
+    return f"(VALUES {rows}) AS l(level, agent, team, site, channel, label, phase)"
+
+
+@cache
+def _fold_sql() -> str:
+    """One statement: delete every pending change (those committed; each is deleted, so folded, once) and add them up
+    per cell of every level into the three rollup tables (an upsert each). Returns how many were folded and the ids of
+    the rollup rows left at zero."""
+    pending = SurveyRollupPending._meta.db_table
+    cell = f"target, {', '.join(ROLLUP_KEY[1:])}, code, kind, item"
+    gone = f"gone AS (DELETE FROM {pending} RETURNING {cell}, n, m)"  # noqa: S608
+    # Added up per level 1 cell first (a click's changes share their cell with the day's other clicks about the same
+    # agent, channel…), then each cell to every level.
+    cells = (
+        "cells AS (SELECT g.target, l.level, g.survey_id, g.day, l.agent * g.agent_id AS agent_id, "  # noqa: S608
+        "l.team * g.team_id AS team_id, l.site * g.site_id AS site_id, "
+        "CASE WHEN l.channel = 1 THEN g.channel ELSE '' END AS channel, l.label * g.label_id AS label_id, "
+        "CASE WHEN l.phase = 1 THEN g.phase ELSE '' END AS phase, g.code, g.kind, g.item, g.n, g.m "
+        f"FROM (SELECT {cell}, SUM(n) AS n, SUM(m) AS m FROM gone GROUP BY {cell}) g CROSS JOIN {_levels_values()})"
+    )
+    parts = [gone, cells]
+    emptied = []
+    for table, model in TABLES.items():
+        name = model._meta.db_table
+        keys = ", ".join(KEYS[table])
+        figures = FIGURES[table]
+        sums = ", ".join(f"SUM({column})" for column in ("n", "m")[: len(figures)])
+        nonzero = " OR ".join(f"SUM({column}) <> 0" for column in ("n", "m")[: len(figures)])
+        updates = ", ".join(f"{f} = {name}.{f} + excluded.{f}" for f in figures)
+        zero = " AND ".join(f"{f} = 0" for f in figures)
+        parts.append(
+            f"{table} AS (INSERT INTO {name} ({keys}, {', '.join(figures)}) "  # noqa: S608
+            f"SELECT {keys}, {sums} FROM cells WHERE target = '{TARGETS[table]}' GROUP BY {keys} HAVING {nonzero} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {updates} RETURNING id, {zero} AS emptied)"
+        )
+        emptied.append(f"ARRAY(SELECT id FROM {table} WHERE emptied)")  # noqa: S608
+    return f"WITH {', '.join(parts)} SELECT (SELECT count(*) FROM gone), {', '.join(emptied)}"  # noqa: S608
+
+
+def survey_rollup_fold() -> int:
+    """Add the pending changes (SurveyRollupPending, PostgreSQL) to the rollup at every level and delete them, in one
+    transaction; rows left at zero go. Readers fold before they read, so the results count every committed answer; the
+    periodic job folds too, so the pending rows stay few. Folds (and rebuilds) take turns on an advisory lock; a pending
+    row committed meanwhile is left to the next fold. Returns how many pending changes were folded."""
+    if connection.vendor != "postgresql":
+        return 0  # SQLite writes the rollup at once: nothing is ever pending
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {SurveyRollupPending._meta.db_table})")  # noqa: S608
+        if not cursor.fetchone()[0]:
+            return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+        cursor.execute(_fold_sql())
+        folded, *emptied = cursor.fetchone()
+        for (table, model), ids in zip(TABLES.items(), emptied, strict=True):
+            if ids:
+                zero = " AND ".join(f"{f} = 0" for f in FIGURES[table])
+                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = ANY(%s) AND {zero}", [ids])  # noqa: S608
+    return int(folded)
+
+
 def _minus(after: Counts, before: Counts) -> dict[tuple[str, tuple[Any, ...], str], int]:
     changed = dict(after)
     for where, n in before.items():
@@ -270,12 +381,15 @@ def survey_rollup_rebuild() -> dict[str, int]:
     `answer_items` does in Python) and one per table and derived level, added up from level 1 (as
     `survey_rollup_both_levels`). `survey_rollup_verify` recounts in Python, and the tests compare both row for row."""
     quote = connection.ops.quote_name
+    # Migrations 0005 and 0007 rebuild before 0008 makes the pending table: without it nothing is pending.
+    pending = [SurveyRollupPending] if SurveyRollupPending._meta.db_table in connection.introspection.table_names() else []
     if connection.vendor == "postgresql":  # writers wait (their differences then add to the new counts); readers go on
-        tables = ", ".join(quote(model._meta.db_table) for model in TABLES.values())
+        tables = ", ".join(quote(model._meta.db_table) for model in (*pending, *TABLES.values()))
         with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])  # no fold between the lock and the recount
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
             cursor.execute("SET LOCAL work_mem = '256MB'")  # the GROUP BY over every answer stays in memory
-    for model in TABLES.values():
+    for model in (*pending, *TABLES.values()):  # pending changes are in the recount: they go too
         model.objects.all().delete()
     written: Counter[str] = Counter()
     cell = ", ".join(_ALIASES)
@@ -351,14 +465,14 @@ def survey_rollup_usable() -> bool:
 def survey_rollup_verify() -> list[Difference]:
     """Recount every rollup row from the responses, answers and invitations and list each difference from the stored
     rollup (empty: they agree)."""
+    survey_rollup_fold()  # what a reader reads: the rollup with the pending changes added
     differences: list[Difference] = []
     state = SurveyRollupState.objects.first()
     if state is None or state.time_zone != settings.TIME_ZONE:
         differences.append(Difference("surveyrollupstate", (), "built for", state and state.time_zone, settings.TIME_ZONE))
     expected: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = defaultdict(dict)
-    for (table, key, figure), n in survey_rollup_counts(
-        responses=SurveyResponse.objects.all(), invitations=SurveyInvitation.objects.all()
-    ).items():
+    counted = survey_rollup_counts(responses=SurveyResponse.objects.all(), invitations=SurveyInvitation.objects.all())
+    for (table, key, figure), n in survey_rollup_both_levels(counted).items():
         expected[(table, key)][figure] = n
     return differences + rollup_differences(dict(expected), _stored())
 

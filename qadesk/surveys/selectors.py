@@ -247,9 +247,10 @@ def _rollup_cells(
     *, actor: User, survey: Survey, by: str | None, date_from: date | None, date_to: date | None, usable: bool | None = None
 ) -> Q | None:
     """The rollup rows the results read for this actor, or None when the rollup does not answer for them (an agent sees
-    the responses about the interactions they handled, which the rollup does not know; or it is not built)."""
+    the responses about the interactions they handled, which the rollup does not know; or it is not built). When it
+    answers, its pending changes (one-click answers, PostgreSQL) are folded in first: it then counts every answer."""
     from qadesk.surveys.models import ROLLUP_LEVEL_AGENT, ROLLUP_LEVEL_ALL, ROLLUP_LEVEL_BY, ROLLUP_LEVEL_DAY
-    from qadesk.surveys.rollup import survey_rollup_usable
+    from qadesk.surveys.rollup import survey_rollup_fold, survey_rollup_usable
 
     everything = actor.sees_everything or actor.can_review
     if not (everything or (actor.role == "team_lead" and actor.team_id)):
@@ -269,6 +270,7 @@ def _rollup_cells(
         cells &= Q(day__gte=date_from)
     if date_to:
         cells &= Q(day__lte=date_to)
+    survey_rollup_fold()
     return cells
 
 

@@ -39,7 +39,6 @@ from qadesk.surveys.rollup import (
     Counts,
     answer_items,
     survey_rollup_add,
-    survey_rollup_both_levels,
     survey_rollup_cell,
     survey_rollup_counts,
     survey_rollup_kept,
@@ -407,8 +406,8 @@ def invitation_one_click(*, token: str, code: str, raw: str) -> Question | None:
     answer = (question, value, choices, text) if kept else None
     if kept:
         response_close_loop(response=response, question=question, value=value, questions=questions)
-    # Last before the commit: the rollup's rows per day (levels 2–7) are shared by every click of the day, and each
-    # upserted row stays locked until the commit.
+    # Last before the commit: on SQLite the rollup's rows per day (levels 2–7), shared by every click of the day, stay
+    # locked from their upsert to the commit (PostgreSQL appends pending rows, which lock nothing shared).
     survey_rollup_add(_first_click_counts(invitation=locked, response=response, answer=answer))
     return following
 
@@ -437,7 +436,7 @@ def _first_click_counts(
     if invitation.sent_at is not None:
         sent_cell = survey_rollup_cell(survey_id=invitation.survey_id, at=invitation.sent_at, interaction=invitation.interaction)
         counts[("surveyinvitationday", sent_cell, "answered")] += 1
-    return survey_rollup_both_levels(counts)
+    return counts
 
 
 def response_for_open_link(*, survey: Survey, key: str, language: str, page_url: str = "") -> SurveyResponse:

@@ -24,3 +24,13 @@ def survey_invitations() -> int:
     from qadesk.surveys.rules import invitations_by_rules
 
     return invitations_by_rules() + invitation_emails_send()
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def survey_rollup_pending_fold() -> int:
+    """Periodic: add the survey rollup's pending changes (one-click answers) to it, so they stay few between readers;
+    returns how many were folded."""
+    from qadesk.surveys.rollup import survey_rollup_fold
+
+    return survey_rollup_fold()

@@ -21,6 +21,7 @@ COMPLAINTS = "qadesk.complaints.tasks.notify_overdue_complaints"
 KPI_TARGETS = "qadesk.operations.tasks.send_kpi_target_alerts"
 PHONE_LEVELS = "qadesk.phoneline.tasks.send_delivery_level_alerts"
 SURVEYS = "qadesk.surveys.tasks.survey_invitations"
+SURVEY_FOLD = "qadesk.surveys.tasks.survey_rollup_pending_fold"
 EXECUTIVE = "qadesk.executive.tasks.executive_digests"
 CLASSIFIER = "qadesk.autoqa.tasks.retrain_classifier"
 
@@ -41,7 +42,7 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
         SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15), EMAILS: timedelta(minutes=1),
         CONNECTORS: timedelta(minutes=5), COMPLAINTS: timedelta(hours=1), KPI_TARGETS: timedelta(hours=1),
         SURVEYS: timedelta(minutes=1), EXECUTIVE: timedelta(hours=1), PHONE_LEVELS: timedelta(hours=1),
-        CLASSIFIER: timedelta(days=7),
+        CLASSIFIER: timedelta(days=7), SURVEY_FOLD: timedelta(minutes=1),
     }  # fmt: skip
 
 
@@ -58,17 +59,19 @@ def test_it_enqueues_each_job_once_per_interval() -> None:
         PHONE_LEVELS,
         SAMPLING,
         SURVEYS,
+        SURVEY_FOLD,
     ]
     assert schedule.tick(now=start) == []  # a second scheduler ticking at the same time
     assert schedule.tick(now=start + timedelta(seconds=59)) == []
-    assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS, SURVEYS]
-    assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING, SURVEYS]
-    assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS, SURVEYS]
+    assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS, SURVEYS, SURVEY_FOLD]
+    assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING, SURVEYS, SURVEY_FOLD]
+    assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS, SURVEYS, SURVEY_FOLD]
     expected = (
         [CLASSIFIER, REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, EXECUTIVE, KPI_TARGETS, PHONE_LEVELS]
         + [EMAILS] * 4
         + [CONNECTORS] * 3
         + [SURVEYS] * 4
+        + [SURVEY_FOLD] * 4
     )
     assert sorted(_queued()) == sorted(expected)
     assert PeriodicJobState.objects.get(name=SAMPLING).next_run_at == start + timedelta(minutes=20)
@@ -96,12 +99,16 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
         PHONE_LEVELS,
         SAMPLING,
         SURVEYS,
+        SURVEY_FOLD,
     ]
 
 
 def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
-    queued = [CLASSIFIER, REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS]
+    queued = [
+        *(CLASSIFIER, REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS),
+        SURVEY_FOLD,
+    ]
     assert capsys.readouterr().out.splitlines() == [f"queued {name}" for name in queued]
     assert sorted(_queued()) == sorted(queued)
