@@ -21,6 +21,12 @@ every contact in the period):
 - `hand_customers_sql`: one hand-written query giving the period's incidents per customer segment (each contact joined
   to its customer) and the 50 customers with most incidents from the page's lowest costly count (counted per customer,
   then joined): what the segments and the costly customers read;
+- `hand_rollup_sql`: the `hand_sql` figures read from the daily rollup the page reads on PostgreSQL (migration costs
+  0003, `costs_workday`): the fair hand-written reference for a page that reads a rollup;
+- `hand_customers_candidates_sql` and `hand_customers_scan_rollup_sql`: the segments' incidents from the rollup, and the
+  50 most frequent customers counted either among the customers with enough incidents of all time
+  (`costs_customerincidents`) through the customer index, or over every contact of the period; the faster of the two is
+  the customers' reference over the rollup (`page_over_both_hand_rollup_sql`);
 - `page_before` (with --before REV): the page with qadesk/costs/selectors.py as of REV, on the same database.
 
 --months N spreads the contacts over N months ending with November 2026, in time order (as imports arrive); with 1
@@ -29,8 +35,9 @@ December 2026). --keep keeps the database; --reuse measures the kept database of
 --interactions and --months instead of filling a new one (and keeps it).
 
 Prints JSON with median latencies and ratios (goal at 1,000,000 contacts: the page < 0.5 s and ≤ 2× hand-written
-SQL), and fails if the figure and the hand-written SQL disagree on the incident counts, or the report differs from
-the one of --before REV (compared by repr, every field).
+SQL), and fails if the figure and the hand-written SQL disagree on the incident counts, the references over the rollup
+disagree with those over the contacts, or the report differs from the one of --before REV (compared by repr, every
+field).
 """
 
 from __future__ import annotations
