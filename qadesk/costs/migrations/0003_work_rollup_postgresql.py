@@ -153,9 +153,12 @@ FRESH_CUSTOMERS = f"""
 
 def _trigger_function(name: str, statement: str) -> str:
     # Without JIT: the planner, knowing nothing of the transition tables' values, prices the per-row segment lookup of
-    # 2,000 rows past jit_above_cost, and compiling the statement took 85 of its 95 ms.
+    # 2,000 rows past jit_above_cost, and compiling the statement took 85 of its 95 ms. Without sequential scans: while
+    # the customers fit in a page or two, the planner looks each contact's customer up by a scan of them all (cheap,
+    # but one scan per contact, which the import's test of the customers' scans counts); the statements only ever
+    # need the keys.
     return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off SET enable_seqscan = off AS $$
 DECLARE
     zone text;
 BEGIN
