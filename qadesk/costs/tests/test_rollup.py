@@ -220,12 +220,12 @@ def test_report_verify_finds_a_tampered_count_and_fix_rebuilds_it(agent: Agent) 
     november(agent)
     out = io.StringIO()
     call_command("qreport", "verify", stdout=out)
-    assert "The costs page's daily counts agrees with the contacts." in out.getvalue()
+    assert "The costs rollup agrees with the contacts." in out.getvalue()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {rollup.schema.DAYS} WHERE dim = 3")  # noqa: S608 — the channels' rows
-    with pytest.raises(CommandError, match="differences between the costs page's daily counts and the contacts"):
+    with pytest.raises(CommandError, match="differences between the costs rollup and the contacts"):
         call_command("qreport", "verify", stdout=io.StringIO())
     out = io.StringIO()
     call_command("qreport", "verify", "--fix", stdout=out)
-    assert "the costs page's daily counts was rebuilt and now agrees with the contacts" in out.getvalue()
+    assert "the costs rollup was rebuilt and now agrees with the contacts" in out.getvalue()
     assert work_rollup_verify() == 0

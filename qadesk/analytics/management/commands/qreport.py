@@ -207,7 +207,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":  # SQLite keeps no daily counts for the costs page
             from qadesk.costs.rollup import work_rollup_differences, work_rollup_rebuild
 
-            rollups.append(("the costs page's daily counts", "the contacts", work_rollup_rebuild, work_rollup_differences))
+            rollups.append(("the costs rollup", "the contacts", work_rollup_rebuild, work_rollup_differences))
         if options["report"] == "rebuild":
             for name, _source, rebuild, _verify in rollups:
                 counts = rebuild()
