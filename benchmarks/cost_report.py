@@ -21,6 +21,12 @@ every contact in the period):
 - `hand_customers_sql`: one hand-written query giving the period's incidents per customer segment (each contact joined
   to its customer) and the 50 customers with most incidents from the page's lowest costly count (counted per customer,
   then joined): what the segments and the costly customers read;
+- `hand_rollup_sql`: the `hand_sql` figures read from the daily rollup the page reads on PostgreSQL (migration costs
+  0003, `costs_workday`): the fair hand-written reference for a page that reads a rollup;
+- `hand_customers_candidates_sql` and `hand_customers_scan_rollup_sql`: the segments' incidents from the rollup, and the
+  50 most frequent customers counted either among the customers with enough incidents of all time
+  (`costs_customerincidents`) through the customer index, or over every contact of the period; the faster of the two is
+  the customers' reference over the rollup (`page_over_both_hand_rollup_sql`);
 - `page_before` (with --before REV): the page with qadesk/costs/selectors.py as of REV, on the same database.
 
 --months N spreads the contacts over N months ending with November 2026, in time order (as imports arrive); with 1
@@ -29,8 +35,9 @@ December 2026). --keep keeps the database; --reuse measures the kept database of
 --interactions and --months instead of filling a new one (and keeps it).
 
 Prints JSON with median latencies and ratios (goal at 1,000,000 contacts: the page < 0.5 s and ≤ 2× hand-written
-SQL), and fails if the figure and the hand-written SQL disagree on the incident counts, or the report differs from
-the one of --before REV (compared by repr, every field).
+SQL), and fails if the figure and the hand-written SQL disagree on the incident counts, the references over the rollup
+disagree with those over the contacts, or the report differs from the one of --before REV (compared by repr, every
+field).
 """
 
 from __future__ import annotations
@@ -229,6 +236,57 @@ SELECT * FROM (
 """
 
 
+# The same figures read from the daily rollup the page reads on PostgreSQL (migration costs 0003): the fair
+# hand-written references for the page, as `analytics_qualityday` is for the quality report.
+HAND_ROLLUP = """
+SELECT t.name, sum(w.resolved)::bigint, sum(w.handle)::bigint, sum(w.timed)::bigint
+FROM costs_workday w LEFT JOIN accounts_team t ON t.id = w.key_id
+WHERE w.dim = 1 AND w.day >= %(first)s AND w.day <= %(last)s
+GROUP BY GROUPING SETS ((t.name), ())
+"""
+
+ROLLUP_SEGMENTS = """
+SELECT w.code, NULL, sum(w.resolved)::bigint FROM costs_workday w
+WHERE w.dim = 6 AND w.day >= %(first)s AND w.day <= %(last)s
+GROUP BY w.code HAVING sum(w.resolved) <> 0
+"""
+
+# The costly customers two ways: only the customers with at least `least` incidents of all time, counted in the period
+# through the customer index (`candidates`), or every contact of the period counted per customer (`scan`).
+HAND_CUSTOMERS_CANDIDATES = (
+    ROLLUP_SEGMENTS
+    + """
+UNION ALL
+SELECT * FROM (
+    SELECT c.segment, c.external_id, a.n
+    FROM (
+        SELECT i.customer_id, count(*) AS n
+        FROM costs_customerincidents k JOIN interactions_interaction i ON i.customer_id = k.customer_id
+        WHERE k.incidents >= %(least)s AND NOT i.abandoned AND i.resolved_at >= %(start)s AND i.resolved_at < %(end)s
+        GROUP BY i.customer_id HAVING count(*) >= %(least)s
+    ) a JOIN interactions_customer c ON c.id = a.customer_id
+    ORDER BY a.n DESC, c.external_id LIMIT 50
+) costly
+"""
+)
+
+HAND_CUSTOMERS_SCAN = (
+    ROLLUP_SEGMENTS
+    + """
+UNION ALL
+SELECT * FROM (
+    SELECT c.segment, c.external_id, a.n
+    FROM (
+        SELECT customer_id, count(*) AS n FROM interactions_interaction
+        WHERE NOT abandoned AND resolved_at >= %(start)s AND resolved_at < %(end)s AND customer_id IS NOT NULL
+        GROUP BY customer_id HAVING count(*) >= %(least)s
+    ) a JOIN interactions_customer c ON c.id = a.customer_id
+    ORDER BY a.n DESC, c.external_id LIMIT 50
+) costly
+"""
+)
+
+
 def _measure(repeat: int, date_from: date, date_to: date, before: Any) -> dict[str, Any]:
     from datetime import datetime, timedelta
     from datetime import time as dtime
@@ -271,25 +329,57 @@ def _measure(repeat: int, date_from: date, date_to: date, before: Any) -> dict[s
             cursor.execute(HAND_CUSTOMERS, {"start": start, "end": end, "least": least})
             return cursor.fetchall()
 
+    given = {"start": start, "end": end, "least": least, "first": date_from, "last": date_to}
+
+    def query(sql: str) -> Callable[[], list[tuple[Any, ...]]]:
+        def run() -> list[tuple[Any, ...]]:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, given)
+                return cursor.fetchall()
+
+        return run
+
+    hand_rollup = query(HAND_ROLLUP)
+    hand_customers_candidates, hand_customers_scan = query(HAND_CUSTOMERS_CANDIDATES), query(HAND_CUSTOMERS_SCAN)
+
     groups, rows = figure(), hand()
+    # The references over the rollup must give what the scans give.
+    same = sorted(map(tuple, hand_rollup()), key=repr) == sorted(map(tuple, rows), key=repr)
+    costly_scan = hand_customers()
+    same = same and sorted(hand_customers_candidates(), key=repr) == sorted(costly_scan, key=repr)
+    same = same and sorted(hand_customers_scan(), key=repr) == sorted(costly_scan, key=repr)
     by_team = {g.key: g.resolved for g in groups}
     hand_by_team = {r[0]: r[1] for r in rows if r[0] is not None}
     agree = by_team == hand_by_team and sum(by_team.values()) == next(r[1] for r in rows if r[0] is None)
     agree = agree and {g.key: g.resolved for g in report.groups} == by_team
-    out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+    agree = agree and same
+    out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat(), "rollup_references_agree": same}
     if before is not None:
         out["same_report_as_before"] = repr(page_before()) == repr(report)
         agree = agree and out["same_report_as_before"]
-    runs = [("figure", figure), ("page", page), ("hand_sql", hand), ("hand_customers_sql", hand_customers)]
+    runs = [
+        ("figure", figure),
+        ("page", page),
+        ("hand_sql", hand),
+        ("hand_customers_sql", hand_customers),
+        ("hand_rollup_sql", hand_rollup),
+        ("hand_customers_candidates_sql", hand_customers_candidates),
+        ("hand_customers_scan_rollup_sql", hand_customers_scan),
+    ]
     if before is not None:
         runs.append(("page_before", page_before))
     timings = dict(zip([name for name, _fn in runs], _medians([fn for _name, fn in runs], repeat), strict=True))
+    # The customers' hand-written reference over the rollup: the faster of the two ways, as one would pick for the data.
+    customers_rollup = min(timings["hand_customers_candidates_sql"], timings["hand_customers_scan_rollup_sql"])
     out.update(
         {
             "median_seconds": timings,
             "figure_over_hand_sql": round(timings["figure"] / timings["hand_sql"], 2),
             "page_over_hand_sql": round(timings["page"] / timings["hand_sql"], 2),
             "page_over_both_hand_sql": round(timings["page"] / (timings["hand_sql"] + timings["hand_customers_sql"]), 2),
+            "figure_over_hand_rollup_sql": round(timings["figure"] / timings["hand_rollup_sql"], 2),
+            "page_over_hand_rollup_sql": round(timings["page"] / timings["hand_rollup_sql"], 2),
+            "page_over_both_hand_rollup_sql": round(timings["page"] / (timings["hand_rollup_sql"] + customers_rollup), 2),
             "incidents_resolved": sum(by_team.values()),
             "contacts": report.contacts,
             "costly_customers": len(report.costly_customers),

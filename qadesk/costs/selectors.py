@@ -18,13 +18,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qadesk.accounts.models import Agent, User
+from qadesk.accounts.models import Agent, Site, Team, User
 from qadesk.core.errors import ApplicationError, InvalidInput
-from qadesk.costs import figures
+from qadesk.costs import figures, rollup
 from qadesk.costs.figures import GroupCost, GroupWork, LabourRate, MistakeAssumptions, MistakeCost
 from qadesk.costs.models import CostCategory, CostSettings, LabourCost, Revenue, SegmentCustomers, SupportCost
 from qadesk.costs.querysets import sees_costs
-from qadesk.interactions.models import Customer, Interaction
+from qadesk.costs.rollup import work_rollup_usable
+from qadesk.interactions.models import Customer, Interaction, Label
 from qadesk.phoneline.selectors import MonthCalls, call_costs_by_month
 from qadesk.reviews.models import Review, ReviewStatus
 
@@ -148,17 +149,21 @@ def labour_cost(date_from: date, date_to: date) -> tuple[Decimal, int, list[str]
     # Agents with the same site, team and no record of their own share one timeline: priced once per such group
     # (a thousand agents in twenty teams cost twenty computations, not a thousand).
     priced: dict[tuple[int | None, int | None, int | None], tuple[bool, Decimal | None]] = {}
-    for agent in Agent.objects.filter(is_active=True, is_bot=False).only("id", "team_id", "site_id", "username", "display_name"):
-        own = agent.pk if ("agent", agent.pk) in by_scope else None
-        key = (agent.site_id, agent.team_id, own)
+    # Tuples, not model instances: a thousand agents cost a third of the year's page as instances.
+    # In Agent's default order, as the names of the agents without a cost always were.
+    active = Agent.objects.filter(is_active=True, is_bot=False)
+    agents = active.values_list("id", "team_id", "site_id", "username", "display_name")
+    for pk, team_id, site_id, username, name in agents:
+        own = pk if ("agent", pk) in by_scope else None
+        key = (site_id, team_id, own)
         if key not in priced:
-            levels = [by_scope[("org", None)], by_scope[("site", agent.site_id)], by_scope[("team", agent.team_id)]]
+            levels = [by_scope[("org", None)], by_scope[("site", site_id)], by_scope[("team", team_id)]]
             timeline = figures.effective_rates([*levels, by_scope[("agent", own)] if own else []])
             whole = bool(timeline) and timeline[0].valid_from <= date_from
             priced[key] = (whole, figures.prorated_labour_cost(timeline, date_from, date_to) if timeline else None)
         whole, cost = priced[key]
         if not whole:
-            without.append(str(agent))
+            without.append(str(Agent(username=username, display_name=name)))
         if cost is not None:
             total += cost
             costed += 1
@@ -216,6 +221,13 @@ def _handled() -> Q:
 
 def work_by_group(date_from: date, date_to: date, by: str | None) -> list[GroupWork]:
     """Contacts resolved in the period and their handle time, per group (one GROUP BY query; by=None: one row)."""
+    if work_rollup_usable():
+        groups = _rollup_work(date_from, date_to, by or "channel").groups
+        if by:
+            return groups
+        return [
+            GroupWork("", sum(g.resolved for g in groups), sum(g.handle_seconds for g in groups), sum(g.timed for g in groups))
+        ]
     start, end = _bounds(date_from, date_to)
     handle = Coalesce("talk_seconds", Value(0)) + Coalesce("hold_seconds", Value(0)) + Coalesce("acw_seconds", Value(0))
     timed = Q(talk_seconds__isnull=False) | Q(hold_seconds__isnull=False) | Q(acw_seconds__isnull=False)
@@ -248,7 +260,9 @@ def period_work(date_from: date, date_to: date, by: str) -> PeriodWork:
     conditional aggregates: resolved, handle time, timed, received. The page reads its incidents and contacts in one
     scan, and the number of queries does not depend on the number of groups. (The incidents per customer segment come
     from the customers' pass, `customer_incidents`: joining every contact to its customer here cost more than joining
-    each customer once there.)"""
+    each customer once there.) On PostgreSQL the same sums are read from the daily rollup (`_rollup_work`)."""
+    if work_rollup_usable():
+        return _rollup_work(date_from, date_to, by)
     start, end = _bounds(date_from, date_to)
     resolved_in = Q(resolved_at__gte=start, resolved_at__lt=end)
     created_in = Q(created_at__gte=start, created_at__lt=end)
@@ -275,6 +289,37 @@ def period_work(date_from: date, date_to: date, by: str) -> PeriodWork:
     return PeriodWork(groups, contacts)
 
 
+# The rollup's rows of each grouping (costs/rollup.py): the table the group's name or code is read from, if any.
+_ROLLUP_NAMES: dict[str, tuple[type[Any] | None, str]] = {
+    "channel": (None, "code"),
+    "team": (Team, "name"),
+    "site": (Site, "name"),
+    "label": (Label, "code"),
+    "phase": (None, "code"),
+}
+
+
+def _rollup_work(date_from: date, date_to: date, by: str) -> PeriodWork:
+    """`period_work` from the daily rollup: the days' sums per group, grouped and ordered by the group's name as the
+    contacts' query groups and orders them."""
+    model, column = _ROLLUP_NAMES[by]
+    key, join = ("w.code", "") if model is None else (f"g.{column}", f"LEFT JOIN {model._meta.db_table} AS g ON g.id = w.key_id")
+    sql = f"""
+        SELECT {key}, sum(w.resolved)::bigint, sum(w.handle)::bigint, sum(w.timed)::bigint, sum(w.received)::bigint
+        FROM {rollup.schema.DAYS} AS w {join}
+        WHERE w.dim = %s AND w.day >= %s AND w.day <= %s GROUP BY {key} ORDER BY {key}
+    """  # noqa: S608 — names from the models and the migration, every value a parameter
+    groups: list[GroupWork] = []
+    contacts = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rollup.DIMS[by], date_from, date_to])
+        for name, resolved, handle, timed, received in cursor.fetchall():
+            contacts += received
+            if resolved:
+                groups.append(GroupWork(str(name or ""), resolved, handle, timed))
+    return PeriodWork(groups, contacts)
+
+
 @dataclass(frozen=True)
 class CustomerIncidents:
     """The incidents resolved in a period per customer segment (contacts without a customer left out; a customer
@@ -285,12 +330,96 @@ class CustomerIncidents:
 
 
 def customer_incidents(
+    date_from: date, date_to: date, thresholds: dict[str, tuple[int, float]] | None = None, *, resolved: int | None = None
+) -> CustomerIncidents:
+    """The period's incidents per segment, and — when `thresholds` gives segment → (incidents needed, incidents at
+    which the cost equals the value) — the customers of those segments with at least the incidents needed, furthest
+    past the value first, at most MAX_COSTLY_CUSTOMERS of them.
+
+    On SQLite, one query: the period's resolved contacts counted per customer id (no join, an integer key), each
+    customer joined once to read its segment. On PostgreSQL the segments' incidents come from the daily rollup, and
+    the costly customers from the customers with at least the lowest threshold of incidents of all time (the rollup's
+    `costs_customerincidents`), whose contacts are counted through the customer index — unless those customers' incidents
+    are more than a quarter of the period's (`resolved`: a month's threshold of 2 incidents is met by most customers),
+    when the period's contacts are counted per customer as on SQLite."""
+    if not work_rollup_usable():
+        return _customer_incidents_scan(date_from, date_to, thresholds)
+    least = min((t[0] for t in thresholds.values()), default=1) if thresholds else 1
+    by_segment: dict[str, int] = {}
+    few = False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT w.code, sum(w.resolved)::bigint, NULL FROM {rollup.schema.DAYS} AS w
+            WHERE w.dim = %s AND w.day >= %s AND w.day <= %s GROUP BY w.code HAVING sum(w.resolved) <> 0
+            UNION ALL
+            SELECT NULL, count(*), coalesce(sum(k.incidents), 0)::bigint FROM (
+                SELECT incidents FROM {rollup.schema.CUSTOMERS} WHERE incidents >= %s LIMIT %s
+            ) AS k
+            """,  # noqa: S608 — table names from the migration, every value a parameter
+            [rollup.DIMS["segment"], date_from, date_to, least, CANDIDATES_MAX + 1],
+        )
+        for segment, n, candidate_incidents in cursor.fetchall():
+            if segment is None:
+                few = n <= CANDIDATES_MAX and (resolved is None or candidate_incidents * 4 <= resolved)
+            else:
+                by_segment[segment] = int(n)
+    if not thresholds:
+        return CustomerIncidents(by_segment, {})
+    start, end = _bounds(date_from, date_to)
+    if few:
+        per = f"""
+            SELECT i.customer_id, COUNT(*) AS n FROM {rollup.schema.CUSTOMERS} AS k
+            JOIN {Interaction._meta.db_table} AS i ON i.customer_id = k.customer_id
+            WHERE k.incidents >= %s AND i.abandoned = %s AND i.resolved_at >= %s AND i.resolved_at < %s
+            GROUP BY i.customer_id HAVING COUNT(*) >= %s
+        """  # noqa: S608 — names from the models and the migration, every value a parameter
+    else:
+        per = f"""
+            SELECT customer_id, COUNT(*) AS n FROM {Interaction._meta.db_table}
+            WHERE abandoned = %s AND resolved_at >= %s AND resolved_at < %s AND customer_id IS NOT NULL
+            GROUP BY customer_id HAVING COUNT(*) >= %s
+        """  # noqa: S608 — a table name from the model, every value a parameter
+    params: list[Any] = [least, False, start, end, least] if few else [False, start, end, least]
+    costly, costly_params = _costly_sql(thresholds)
+    return CustomerIncidents(by_segment, _past_threshold(f"WITH per AS ({per}), {costly}", params + costly_params))
+
+
+# At most this many customers counted one by one through the customer index (costs/rollup.py); more: the period's
+# contacts are counted per customer.
+CANDIDATES_MAX = 5000
+
+
+def _costly_sql(thresholds: dict[str, tuple[int, float]]) -> tuple[str, list[Any]]:
+    """What follows `WITH per AS (customer_id, n)`: each customer read once through its key (joined, the planner hashed
+    all 250,000 customers for 500 rows of `per`), the costly ones by the thresholds."""
+    segments = list(thresholds)
+    marks = ", ".join(["%s"] * len(segments))
+    case = "CASE segment " + " ".join(["WHEN %s THEN %s"] * len(segments)) + " END"
+    sql = f"""
+        seg AS (
+            SELECT c.external_id, c.segment, per.n FROM per CROSS JOIN LATERAL (
+                SELECT external_id, segment FROM {Customer._meta.db_table} WHERE id = per.customer_id OFFSET 0
+            ) AS c
+        )
+        SELECT external_id, segment, n FROM seg WHERE segment IN ({marks}) AND n >= {case}
+        ORDER BY n - {case} DESC, external_id LIMIT %s
+    """  # noqa: S608 — a table name from the model, only placeholders added
+    params: list[Any] = [*segments, *(x for s in segments for x in (s, thresholds[s][0]))]
+    params += [*(x for s in segments for x in (s, thresholds[s][1])), MAX_COSTLY_CUSTOMERS]
+    return sql, params
+
+
+def _past_threshold(sql: str, params: list[Any]) -> dict[tuple[str, str], int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(external_id, segment): int(n) for external_id, segment, n in cursor.fetchall()}
+
+
+def _customer_incidents_scan(
     date_from: date, date_to: date, thresholds: dict[str, tuple[int, float]] | None = None
 ) -> CustomerIncidents:
-    """One query: the period's resolved contacts counted per customer id (no join, an integer key), each customer
-    joined once to read its segment; summed per segment, and — when `thresholds` gives segment → (incidents needed,
-    incidents at which the cost equals the value) — the customers of those segments with at least the incidents
-    needed, furthest past the value first, at most MAX_COSTLY_CUSTOMERS of them."""
+    """`customer_incidents` from the period's contacts, in one query (SQLite's path)."""
     start, end = _bounds(date_from, date_to)
     params: list[Any] = [False, start, end]
     sql = f"""
@@ -474,7 +603,8 @@ def _customers(report: CostReport, missing: list[str]) -> None:
             source = "average"
         totals[row.segment] = (value, source)
         values[row.segment] = figures.ratio(value, row.customers)
-    incidents = customer_incidents(report.date_from, report.date_to, _thresholds(cpi, values) if cpi else None)
+    thresholds = _thresholds(cpi, values) if cpi else None
+    incidents = customer_incidents(report.date_from, report.date_to, thresholds, resolved=report.resolved)
     for row in rows:
         value, source = totals[row.segment]
         n = incidents.by_segment.get(row.segment, 0)

@@ -32,12 +32,14 @@ NOV_FROM, NOV_TO = date(2026, 11, 1), date(2026, 11, 30)
 def _report_queries(actor: User) -> int:
     with CaptureQueriesContext(connection) as queries:
         cost_report(actor=actor, date_from=NOV_FROM, date_to=NOV_TO, by="team")
-    # The period's contacts are read twice: once per group for incidents, handle time and contacts, once per customer
-    # for the incidents per segment and the costly customers (which need the cost per incident the first gives). A third
-    # read joins only the reviewed contacts (the mistake cost's measured shares; with none of them reviewed, their
-    # customers' contacts are not read).
+    # On SQLite the period's contacts are read twice: once per group for incidents, handle time and contacts, once per
+    # customer for the incidents per segment and the costly customers (which need the cost per incident the first
+    # gives). On PostgreSQL the groups and segments come from the daily rollup (costs/rollup.py), and only the costly
+    # customers read contacts. A last read joins only the reviewed contacts (the mistake cost's measured shares; with
+    # none of them reviewed, their customers' contacts are not read).
     reads = [q["sql"] for q in queries.captured_queries if "interactions_interaction" in q["sql"]]
-    assert len(reads) == 3 and sum("reviews_review" in sql for sql in reads) == 1
+    passes = 1 if connection.vendor == "postgresql" else 2
+    assert len(reads) == passes + 1 and sum("reviews_review" in sql for sql in reads) == 1
     return len(queries)
 
 

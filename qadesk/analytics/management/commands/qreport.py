@@ -12,9 +12,10 @@ row is listed when p_adjusted < alpha, every row compared with --all.
 `qadesk report calls --by queue …`: the phone line's delivery figures (qadesk/phoneline/commands.py).
 `qadesk report surveys --survey ID --by agent|team|site|channel|label|phase`: a survey's figures (qadesk/surveys).
 
-`qadesk report verify [--fix]`: recompute the quality report's rollup from the reviews and the survey results' rollup
-from the answers, and list every difference (exit 1); with --fix, rebuild the one that differs. `qadesk report rebuild`:
-rebuild both (docs/statistics.md, docs/surveys.md).
+`qadesk report verify [--fix]`: recompute the quality report's rollup from the reviews, the survey results' rollup
+from the answers and, on PostgreSQL, the costs page's daily counts from the contacts, and list every difference (exit
+1); with --fix, rebuild the one that differs. `qadesk report rebuild`: rebuild them all (docs/statistics.md,
+docs/surveys.md, docs/value.md).
 
 With --user the report holds what that user may see (the same visibility rule as the page and the API).
 Without it the command runs as the system: an in-memory administrator that is never saved, so the report
@@ -25,6 +26,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from qadesk.accounts.models import Role, User
 from qadesk.analytics.exports import quality_report_as_dict, quality_report_write_csv, report_as_dict, rows_write_csv
@@ -198,10 +200,14 @@ class Command(BaseCommand):
         """Both rollups: the quality report's (against the reviews) and the survey results' (against the answers)."""
         from qadesk.surveys.rollup import survey_rollup_rebuild, survey_rollup_verify
 
-        rollups = [
+        rollups: list[tuple[str, str, Any, Any]] = [
             ("the rollup", "the reviews", quality_rollup_rebuild, quality_rollup_verify),
             ("the survey rollup", "the survey answers", survey_rollup_rebuild, survey_rollup_verify),
         ]
+        if connection.vendor == "postgresql":  # SQLite keeps no daily counts for the costs page
+            from qadesk.costs.rollup import work_rollup_differences, work_rollup_rebuild
+
+            rollups.append(("the costs rollup", "the contacts", work_rollup_rebuild, work_rollup_differences))
         if options["report"] == "rebuild":
             for name, _source, rebuild, _verify in rollups:
                 counts = rebuild()
