@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection, models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from qadesk.imports.schemas import MessageIn
@@ -39,7 +40,7 @@ def stored_rows(keys: set[tuple[str, str]], columns: Sequence[str]) -> dict[tupl
     found = {}
     fields = ("pk", "external_id", *columns, "handlers_hash", "transcript_hash", "row_hash")
     for source, external_ids in by_source.items():
-        for query in where_in(Interaction.objects.filter(source=source), "external_id", external_ids):
+        for query in where_in(Interaction.objects.filter(source=source).order_by(), "external_id", external_ids):
             for pk, external_id, *values, handlers_hash, transcript_hash, row_hash in query.values_list(*fields):
                 found[(source, external_id)] = Stored(pk, tuple(values), handlers_hash, transcript_hash, row_hash)
     return found
@@ -81,13 +82,18 @@ def interactions_under_review(pks: list[int]) -> set[int]:
     from qadesk.calibration.models import CalibrationItem
     from qadesk.disputes.models import Dispute, DisputeStatus
 
-    current = {"interaction_id__in": pks, "transcript__isnull": True}  # not those that scored a revision kept already
-    found: set[int] = set(
-        Review.objects.filter(**current, status=ReviewStatus.SUBMITTED).values_list("interaction_id", flat=True)
+    current = {"transcript__isnull": True}  # not those that scored a revision kept already
+    open_dispute = Exists(Dispute.objects.filter(review=OuterRef("pk")).exclude(status=DisputeStatus.DECIDED))
+    queries = (
+        Review.objects.filter(**current, status=ReviewStatus.SUBMITTED),
+        Review.objects.filter(**current).filter(open_dispute),
+        CalibrationItem.objects.filter(**current),
     )
-    disputes = Dispute.objects.filter(review__interaction_id__in=pks, review__transcript__isnull=True)
-    found.update(disputes.exclude(status=DisputeStatus.DECIDED).values_list("review__interaction_id", flat=True))
-    found.update(CalibrationItem.objects.filter(**current).values_list("interaction_id", flat=True))
+    # One array per query (`where_in`): a batch's 2,000 ids as `IN (…)` cost Django and psycopg ~0.1 s a query to build.
+    found: set[int] = set()
+    for query in queries:
+        for part in where_in(query, "interaction", pks):
+            found.update(part.values_list("interaction_id", flat=True))
     return found
 
 
@@ -180,7 +186,7 @@ def transcript_digest(messages: list[MessageIn]) -> str:
     )
 
 
-def where_in(query: models.QuerySet[Any], name: str, values: list[str]) -> Iterator[models.QuerySet[Any]]:
+def where_in(query: models.QuerySet[Any], name: str, values: list[Any]) -> Iterator[models.QuerySet[Any]]:
     """`query` narrowed to rows whose `name` is one of `values`: chunks of `IN (…)`, or one `= ANY(array)` on PostgreSQL.
 
     (A thousand-placeholder `IN` costs more to build and send than the lookup costs the server.)

@@ -21,6 +21,7 @@ from typing import IO, Any, NamedTuple
 
 from django.db import connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
@@ -67,7 +68,9 @@ from qadesk.imports.writers import (
     constraints_checked_per_statement,
     foreign_keys_checked_at_the_end,
     plans_kept_current,
+    statistics_refreshed,
     sync_from_staging_sql,
+    without_jit,
     writer_for,
 )
 from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
@@ -85,6 +88,8 @@ BATCH_SIZE = 2000  # rows per batch by default: 100k rows ran ~10 % faster than 
 # frees reference cycles, if any, while bounding memory. Each one walks every live object allocated since the
 # last, so one per batch cost ~2 s of 100,000 rows for nothing (an import makes no cycles we know of).
 GC_EVERY_BATCHES = 20
+# An import that created at least this many interactions analyses the tables it filled (writers.statistics_refreshed).
+ANALYZE_AFTER_CREATED = 10_000
 
 INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
@@ -183,7 +188,11 @@ def interactions_import(
     outermost = not connection.in_atomic_block  # its locks end with its own commit
     try:
         with transaction.atomic(), _fewer_gc_pauses():
-            with constraints_checked_per_statement(connection), _keys_checked_once_when_empty(outermost):
+            with (
+                constraints_checked_per_statement(connection),
+                without_jit(connection),
+                _keys_checked_once_when_empty(outermost),
+            ):
                 batch_import = _BatchImport(
                     report=report,
                     writer=writer_for(connection, batch_size=batch_size),
@@ -195,6 +204,8 @@ def interactions_import(
                     for batch in _batches(rows, max(1, batch_size)):
                         batch_import.run(batch)
                     batch_import.wait()
+                    if report.created >= ANALYZE_AFTER_CREATED and not report.error_count:
+                        statistics_refreshed(connection, [m._meta.db_table for m in (Interaction, InteractionAgent, Message)])
                     report.undeclared_fields = list(batch_import.undeclared)[:MAX_REPORTED_IDS]
                 finally:
                     batch_import.close()
@@ -749,8 +760,9 @@ class _BatchImport:
         """Bring stored transcripts to the new ones, set-based and touching only what differs: the new messages go
         into a temporary table; one UPDATE rewrites the stored messages that differ at the same position (keeping
         their ids, so a message with a review of its own stays that row), one INSERT adds the positions not stored
-        yet, a DELETE per new length drops the positions past the end. (Deleting and copying every message again
-        cost more than the first import did.)"""
+        yet, and the positions past each new end are deleted (on PostgreSQL in one statement that probes the index per
+        transcript; elsewhere a DELETE per new length). (Deleting and copying every message again cost more than the
+        first import did.)"""
         agent_ids = self.agents.ids
         self.writer.stage(
             Message,
@@ -762,18 +774,35 @@ class _BatchImport:
             ),
         )
         sql = sync_from_staging_sql(connection, Message, ("interaction_id", "position"), MESSAGE_COLUMNS[2:])
+        pks = [pk for pk, _rec in transcripts]
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement, [pks] if connection.vendor == "postgresql" else None)
+            cursor.execute(f"DROP TABLE {STAGING}")
+            if connection.vendor == "postgresql":  # one statement, an index probe per transcript
+                cursor.execute(_PAST_THE_END, [pks, [len(rec.messages) for _pk, rec in transcripts]])
+                return
         by_length: dict[int, list[int]] = defaultdict(list)
         for pk, rec in transcripts:
             by_length[len(rec.messages)].append(pk)
-        with connection.cursor() as cursor:
-            for statement in sql:
-                cursor.execute(statement)
-            cursor.execute(f"DROP TABLE {STAGING}")
         for length, pks in by_length.items():
             # Without Django's collector, which reads every message first to look for rows protecting it: those
             # were checked (`_transcript_problems`); any other reference would fail the statement.
             Message.objects.filter(interaction_id__in=pks, position__gte=length)._raw_delete(Message.objects.db)
 
+
+# The messages past each new end (PostgreSQL; parameters: the interactions, their new lengths), found by one probe of the
+# (interaction, position) index per transcript (the lateral subquery, kept apart by OFFSET 0) and deleted by id. Written
+# as a join, it was planned as a sort of the whole message table when its statistics were missing or old (0.5–1.5 s a
+# batch, growing; benchmarks/README.md, branch w-imp12b).
+_PAST_THE_END = """
+DELETE FROM interactions_message WHERE id = ANY(ARRAY(
+    SELECT m.id FROM unnest(%s::bigint[], %s::int[]) AS t(interaction_id, length)
+    CROSS JOIN LATERAL (
+        SELECT id FROM interactions_message WHERE interaction_id = t.interaction_id AND position >= t.length OFFSET 0
+    ) AS m
+))
+"""
 
 # The interaction fields the quality report groups and filters by (its rollup's level 1 keys).
 REPORT_DIMENSIONS = ("team_id", "site_id", "channel", "label_id", "phase")
@@ -914,13 +943,11 @@ def _message_values(msg: MessageIn, agent_ids: dict[str, int]) -> tuple[Any, ...
 def _protected_messages(interaction_ids: list[int]) -> dict[int, dict[int, int]]:
     """interaction id → {position: message id} of the messages another record protects from deletion (reviews)."""
     result: dict[int, dict[int, int]] = defaultdict(dict)
-    if not interaction_ids:
-        return result
     for rel in Message._meta.related_objects:
         if rel.on_delete not in (models.PROTECT, models.RESTRICT):
             continue
-        name = rel.field.name
-        query = rel.related_model._base_manager.filter(**{f"{name}__interaction_id__in": interaction_ids})
-        for message_pk, pk, position in query.values_list(f"{name}_id", f"{name}__interaction_id", f"{name}__position"):
-            result[pk][position] = message_pk
+        protecting = Exists(rel.related_model._base_manager.filter(**{rel.field.name: OuterRef("pk")}))
+        for query in where_in(Message._base_manager.filter(protecting), "interaction", interaction_ids):
+            for message_pk, pk, position in query.values_list("pk", "interaction_id", "position"):
+                result[pk][position] = message_pk
     return result

@@ -49,6 +49,8 @@ def _staging_sql(connection: BaseDatabaseWrapper, model: type[models.Model], col
     create = f"CREATE TEMPORARY TABLE {STAGING} AS SELECT {', '.join(names)} FROM {table} WHERE 1 = 0"  # noqa: S608
     sets = ", ".join(f"{name} = s.{name}" for name in names[1:])
     update = f"UPDATE {table} SET {sets} FROM {STAGING} AS s WHERE {table}.{names[0]} = s.{names[0]}"  # noqa: S608
+    if connection.vendor == "postgresql":  # a parameter, the staged keys: read by the index, not by a scan of the table
+        update += f" AND {table}.{names[0]} = ANY(%s)"
     return create, update
 
 
@@ -56,21 +58,34 @@ def sync_from_staging_sql(
     connection: BaseDatabaseWrapper, model: type[models.Model], key: Sequence[str], columns: Sequence[str]
 ) -> list[str]:
     """Statements that bring the rows of `model` to the STAGING table's, matched on `key`: an UPDATE of the rows
-    whose `columns` differ (no other row is touched) and an INSERT of the keys not stored yet."""
+    whose `columns` differ (no other row is touched) and an INSERT of the keys not stored yet.
+
+    On PostgreSQL each statement takes one parameter, the array of the staged rows' first key values: narrowed to
+    them, the stored rows are read through the index on `key` instead of by a scan of the whole table, which the
+    planner otherwise picks for a few thousand staged rows (0.4 s a batch of 2,000 transcripts among 800,000
+    messages, benchmarks/README.md, branch w-imp12b)."""
     table, quote = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name
     names = [quote(str(cast(models.Field, model._meta.get_field(c)).column)) for c in columns]  # type: ignore[type-arg]
     keys = [quote(str(cast(models.Field, model._meta.get_field(c)).column)) for c in key]  # type: ignore[type-arg]
     differs = " IS DISTINCT FROM " if connection.vendor == "postgresql" else " IS NOT "
     joined = " AND ".join(f"{table}.{c} = s.{c}" for c in keys)
+    narrowed = f" AND {table}.{keys[0]} = ANY(%s)" if connection.vendor == "postgresql" else ""
     sets = ", ".join(f"{c} = s.{c}" for c in names)
     changed = " OR ".join(f"{table}.{c}{differs}s.{c}" for c in names)
     every = ", ".join([*keys, *names])
     every_staged = ", ".join(f"s.{c}" for c in [*keys, *names])
     return [
-        f"UPDATE {table} SET {sets} FROM {STAGING} AS s WHERE {joined} AND ({changed})",  # noqa: S608
+        f"UPDATE {table} SET {sets} FROM {STAGING} AS s WHERE {joined}{narrowed} AND ({changed})",  # noqa: S608
         f"INSERT INTO {table} ({every}) SELECT {every_staged} FROM {STAGING} AS s "  # noqa: S608
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {joined})",
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {joined}{narrowed})",
     ]
+
+
+def _keys_noted(rows: Iterable[tuple[Any, ...]], keys: list[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows as they stream, each one's first value (its key) appended to `keys`."""
+    for row in rows:
+        keys.append(row[0])
+        yield row
 
 
 class OrmWriter:
@@ -99,9 +114,10 @@ class OrmWriter:
         from django.db import connection
 
         _create, update = _staging_sql(connection, model, columns)
-        self.stage(model, columns, rows)
+        keys: list[Any] = []
+        self.stage(model, columns, _keys_noted(rows, keys))
         with connection.cursor() as cursor:
-            cursor.execute(update)
+            cursor.execute(update, [keys] if connection.vendor == "postgresql" else None)
             cursor.execute(f"DROP TABLE {STAGING}")
 
     def stage(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
@@ -180,9 +196,10 @@ class CopyWriter:
     def update(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
         """COPY the rows into a temporary table, then one UPDATE … FROM it."""
         _create, update = _staging_sql(self.connection, model, columns)
-        self.stage(model, columns, rows)
+        keys: list[Any] = []
+        self.stage(model, columns, _keys_noted(rows, keys))
         with self.raw.cursor() as cursor:
-            cursor.execute(update)
+            cursor.execute(update, [keys])
             cursor.execute(f"DROP TABLE {STAGING}")
 
     def stage(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
@@ -219,6 +236,25 @@ def constraints_checked_per_statement(connection: BaseDatabaseWrapper) -> Iterat
 
 
 @contextmanager
+def without_jit(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """On PostgreSQL, no JIT compilation of the statements in the block (the previous setting back afterwards).
+
+    An import's statements each touch a batch of rows, but where a table's statistics are missing or old the planner
+    may cost one above `jit_above_cost` and compile it, which takes longer than running it (136 compilations in a
+    re-import of 100,000 rows, benchmarks/README.md, branch w-imp12b). Local to the transaction: a rollback undoes it.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        before = cursor.fetchone()[0]
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('jit', %s, true)", [before])
+
+
+@contextmanager
 def foreign_keys_checked_at_the_end(connection: BaseDatabaseWrapper, tables: Sequence[str]) -> Iterator[None]:
     """On PostgreSQL, check the foreign keys of `tables` once, set-based, when the block ends, instead of row by row.
 
@@ -244,6 +280,22 @@ def foreign_keys_checked_at_the_end(connection: BaseDatabaseWrapper, tables: Seq
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
+def statistics_refreshed(connection: BaseDatabaseWrapper, tables: Sequence[str]) -> None:
+    """On PostgreSQL, ANALYZE `tables` (inside the import's transaction: its own rows are sampled too).
+
+    For the end of a large load, as PostgreSQL advises after any bulk load: until autovacuum gets to it (never, where it
+    is off; a minute after the commit at the soonest), the planner would read the new rows with the statistics of the
+    tables before — often those of empty tables, which a new install's migrations analysed — and plan the next
+    import's lookups as scans of the whole tables: the re-import of 100,000 rows right after their first import read
+    all 100,000 interactions to find each batch's 2,000 (benchmarks/README.md, branch w-imp12b). It samples a fixed
+    number of rows per table, well under a second."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 # Per PostgreSQL session: the interactions table's size in pages when its plans were last made anew.

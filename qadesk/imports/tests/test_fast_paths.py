@@ -284,3 +284,42 @@ def test_plans_made_while_the_customers_were_few_are_made_again_as_an_import_fil
     # The last four batches (1,000 contacts): a scan per contact written (about 1,000) without the plans made again;
     # with them, none or a few. The first batches scan, however many scans earlier tests left in the statistics.
     assert after_batch[-1] - after_batch[-5] < 100
+
+
+def _setting(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT compilation is PostgreSQL's")
+def test_an_import_stores_its_batches_without_jit_and_sets_it_back(monkeypatch) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    seen = []
+    store = services._BatchImport._store_batch
+
+    def storing(self: Any, *args: Any) -> None:
+        seen.append(_setting("jit"))
+        store(self, *args)
+
+    monkeypatch.setattr(services._BatchImport, "_store_batch", storing)
+    report = interactions_import(rows=enumerate((record(n) for n in range(1, 6)), 1), batch_size=2)
+    assert (report.created, seen, _setting("jit")) == (5, ["off", "off", "off"], "on")
+
+
+def _estimated_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's")
+def test_a_large_import_leaves_the_planner_statistics_of_the_tables_it_filled(monkeypatch) -> None:
+    monkeypatch.setattr(services, "ANALYZE_AFTER_CREATED", 40)
+    interactions_import(rows=enumerate((record(n) for n in range(1, 40)), 1))  # below: not analysed
+    assert _estimated_rows("interactions_interaction") != Interaction.objects.count()
+    interactions_import(rows=enumerate((record(n) for n in range(100, 140)), 1))
+    counts = (Interaction.objects.count(), InteractionAgent.objects.count(), Message.objects.count())
+    tables = ("interactions_interaction", "interactions_interactionagent", "interactions_message")
+    assert tuple(_estimated_rows(table) for table in tables) == counts

@@ -147,6 +147,18 @@ def test_an_unreviewed_transcript_is_replaced(client: Client, qa_lead) -> None:
     assert len(_bodies("T-1001")) == 10
 
 
+def test_transcripts_of_one_import_are_cut_grown_and_edited_each_to_its_new_messages(client: Client, qa_lead) -> None:
+    client.force_login(qa_lead)
+    _api(client, [_chat(1, messages=12), _chat(2, messages=12), _chat(3, messages=5)])
+    edited = _chat(2, messages=7)
+    edited["messages"][4]["body"] = "domanda 4, corretta"
+    rows = [_chat(1, messages=3), edited, _chat(3, messages=9)]
+    status, body = _api(client, rows)
+    assert (status, body["updated"]) == (200, 3)
+    for row in rows:
+        assert _bodies(row["external_id"]) == [msg["body"] for msg in row["messages"]]
+
+
 # 2. Partial updates: an absent field leaves the stored value alone, an explicit empty value clears it.
 
 

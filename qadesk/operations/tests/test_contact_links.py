@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Case, F, Value, When
 
 from qadesk.accounts.models import Agent, User
 from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label
@@ -84,6 +85,12 @@ def test_the_links_follow_every_kind_of_write(qa_lead: User, agent: Agent, other
     second.save()
     Interaction.objects.filter(pk=twin.pk).update(customer=bruno)
     Interaction.objects.filter(source="bulk").update(created_at=T0 + timedelta(days=12))
+    _assert_same(qa_lead)
+    # One statement over several contacts: none moved (a re-import's new subjects), then only one of them.
+    Interaction.objects.filter(customer=anna).update(subject="re-imported")
+    _assert_same(qa_lead)
+    moved = When(external_id="B-1", then=Value(T0 + timedelta(days=2)))
+    Interaction.objects.filter(source="bulk").update(created_at=Case(moved, default=F("created_at")))
     _assert_same(qa_lead)
     # Handlers: a reassignment, then its removal; a contact deleted (its handlers first, as the ORM does).
     InteractionAgent.objects.create(interaction=first, agent=other_team_agent, position=1)
