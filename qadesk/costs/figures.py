@@ -4,6 +4,7 @@ out, no Django. Money is Decimal throughout; a figure that cannot be computed is
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -58,13 +59,21 @@ def rate_on(rates: Sequence[LabourRate], day: date) -> LabourRate | None:
 
 def _month_slices(start: date, end: date) -> Iterable[tuple[date, date, int]]:
     """(first day, last day, days in that month) for each month piece of [start, end], both inclusive."""
+    return _month_slices_of(start, end)
+
+
+@functools.lru_cache(maxsize=64)
+def _month_slices_of(start: date, end: date) -> tuple[tuple[date, date, int], ...]:
+    # The same period's pieces serve every agent group the page prices (a year: 12 pieces, a hundred groups).
+    pieces = []
     day = start
     while day <= end:
         days_in_month = calendar.monthrange(day.year, day.month)[1]
         month_end = day.replace(day=days_in_month)
         last = min(month_end, end)
-        yield day, last, days_in_month
+        pieces.append((day, last, days_in_month))
         day = last + timedelta(days=1)
+    return tuple(pieces)
 
 
 def prorated_labour_cost(rates: Sequence[LabourRate], start: date, end: date) -> Decimal:
@@ -72,13 +81,21 @@ def prorated_labour_cost(rates: Sequence[LabourRate], start: date, end: date) ->
     day divided by the days of its month, so a salary change on the 16th counts the old rate for 15 days and the new
     one for the rest. Days before the first record cost nothing (no record: no known cost)."""
     ordered = sorted(rates, key=lambda r: r.valid_from)
+    # Each record's days in force and monthly total, once (not once per month piece).
+    spans = [
+        (
+            rate.valid_from,
+            ordered[index + 1].valid_from - timedelta(days=1) if index + 1 < len(ordered) else None,
+            rate.monthly_total,
+        )
+        for index, rate in enumerate(ordered)
+    ]
     total = Decimal(0)
-    for first, last, days_in_month in _month_slices(start, end):
-        for index, rate in enumerate(ordered):
-            until = ordered[index + 1].valid_from - timedelta(days=1) if index + 1 < len(ordered) else last
-            lo, hi = max(first, rate.valid_from), min(last, until)
+    for first, last, days_in_month in _month_slices_of(start, end):
+        for valid_from, until, monthly_total in spans:
+            lo, hi = max(first, valid_from), min(last, until) if until is not None else last
             if lo <= hi:
-                total += rate.monthly_total * Decimal((hi - lo).days + 1) / Decimal(days_in_month)
+                total += monthly_total * Decimal((hi - lo).days + 1) / Decimal(days_in_month)
     return total
 
 
