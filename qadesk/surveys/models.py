@@ -366,12 +366,12 @@ ROLLUP_LEVEL_DAY = 7
 ROLLUP_KEY = ("level", "survey_id", "day", "agent_id", "team_id", "site_id", "channel", "label_id", "phase")
 
 
-class SurveyRollupCell(models.Model):
-    """The key every survey rollup row shares: a survey, a local day (the installation's time zone) and the dimensions of
-    the interaction answered about. A missing agent, team, site or label is stored as 0 and a missing channel or phase
-    as "" (a unique index treats NULLs as different, so an upsert could not find the row)."""
+class SurveyCellDimensions(models.Model):
+    """A survey, a local day (the installation's time zone) and the dimensions of the interaction answered about: the
+    cell of a rollup row (with its level) and of a pending change. A missing agent, team, site or label is stored as 0
+    and a missing channel or phase as "" (a unique index treats NULLs as different, so an upsert could not find the
+    row)."""
 
-    level = models.PositiveSmallIntegerField(_("level"))
     survey_id = models.BigIntegerField(_("survey"))
     day = models.DateField(_("day"))
     agent_id = models.BigIntegerField(_("agent"))
@@ -380,6 +380,15 @@ class SurveyRollupCell(models.Model):
     channel = models.CharField(_("channel"), max_length=20)
     label_id = models.BigIntegerField(_("label"))
     phase = models.CharField(_("journey phase"), max_length=20)
+
+    class Meta:
+        abstract = True
+
+
+class SurveyRollupCell(SurveyCellDimensions):
+    """The key every survey rollup row shares: its level and the cell's dimensions."""
+
+    level = models.PositiveSmallIntegerField(_("level"))
 
     class Meta:
         abstract = True
@@ -426,7 +435,7 @@ class SurveyInvitationDay(SurveyRollupCell):
         constraints = [models.UniqueConstraint(fields=ROLLUP_KEY, name="survey_invitation_day_cell")]
 
 
-class SurveyRollupPending(models.Model):
+class SurveyRollupPending(SurveyCellDimensions):
     """A change of the results' rollup not added to it yet, at level 1 (on PostgreSQL; SQLite writes the rollup at
     once): a response's first click appends rows here instead of updating the rollup's shared per-day rows in its
     transaction, and `rollup.survey_rollup_fold` adds them to every level and deletes them, in one transaction, before
@@ -435,14 +444,6 @@ class SurveyRollupPending(models.Model):
     no index but the primary key, so a click's rows cost little and share nothing with other clicks."""
 
     target = models.CharField(_("rollup table"), max_length=1)
-    survey_id = models.BigIntegerField(_("survey"))
-    day = models.DateField(_("day"))
-    agent_id = models.BigIntegerField(_("agent"))
-    team_id = models.BigIntegerField(_("team"))
-    site_id = models.BigIntegerField(_("site"))
-    channel = models.CharField(_("channel"), max_length=20)
-    label_id = models.BigIntegerField(_("label"))
-    phase = models.CharField(_("journey phase"), max_length=20)
     code = models.CharField(_("question"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=10, blank=True)
     item = models.CharField(_("answer"), max_length=100, blank=True)
