@@ -53,7 +53,7 @@ lead_schema = _schema(coverage=True, max_examples=MAX_EXAMPLES)
 agent_schema = _schema(coverage=False, max_examples=AGENT_EXAMPLES)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def in_process_requests() -> Iterator[None]:
     """Requests served in this thread on the test's connection: Django's test client does the same (the handler's
     close_old_connections would close the connection inside the test's transaction)."""
@@ -64,15 +64,25 @@ def in_process_requests() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def world(default_scorecard: Any, in_process_requests: None) -> dict[str, Any]:
-    """A small organisation with one of each object the API reads or changes, and a token per persona."""
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """A small organisation with one of each object the API reads or changes, and a token per persona: made once for
+    the module inside a transaction rolled back at its end (each case runs in its own savepoint within it, so no case
+    sees another's writes)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _world()
+        transaction.set_rollback(True)
+
+
+def _world() -> dict[str, Any]:
     from qadesk.calibration.services import calibration_session_create
     from qadesk.disputes.services import ContestedCriterion, dispute_open
     from qadesk.reviews.services import assignments_create, review_create, review_save, review_submit
     from qadesk.reviews.tests.helpers import perfect_ratings
     from qadesk.sampling.services import sampling_plan_create
+    from qadesk.scorecards.services import scorecard_install_default
 
+    default_scorecard = scorecard_install_default()
     team = f.make_team("Fuzz team", f.make_site("Fuzz site"))
     agent_user = f.make_user("fuzz.agent", Role.AGENT, team)
     agent = f.make_agent("fuzz.agent", team, agent_user)
