@@ -211,6 +211,8 @@ def test_random_calls_give_the_same_figures_both_ways(admin_user: User, seed: in
     _random_calls(seed, 400)
     _every_shape(admin_user)
     _every_shape(admin_user, date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    _every_shape(admin_user, date_from=date(2026, 10, 25))  # from the daylight-saving change on
+    _every_shape(admin_user, date_to=date(2026, 10, 24))
 
 
 def test_compliance_is_the_same_both_ways(admin_user: User, qa_lead: User) -> None:
