@@ -77,6 +77,7 @@ bench: install
 	$(BIN)/python benchmarks/kpi_report.py
 	$(BIN)/python benchmarks/erlang_c.py
 	$(BIN)/python benchmarks/call_import.py
+	$(BIN)/python benchmarks/phone_report.py
 	$(BIN)/python benchmarks/survey_results.py --responses 100000
 	$(BIN)/python benchmarks/load.py --db sqlite
 	$(BIN)/python benchmarks/load.py --db postgres
@@ -95,6 +96,7 @@ bench-smoke: install
 	$(BIN)/python benchmarks/erlang_c.py --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/cost_report.py --interactions 2000 --agents 50 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/call_import.py --n 300 >/dev/null
+	$(BIN)/python benchmarks/phone_report.py --calls 3000 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/survey_results.py --responses 1000 --repeat 1 >/dev/null
 	$(BIN)/python benchmarks/load.py --db sqlite --interactions 300 --reviews 20 --clients 2 --duration 1 --warmup 0.2 --alone 2 --port 8819 >/dev/null
 

@@ -83,61 +83,99 @@ def call_cost(call: Call, tariffs: dict[str, float]) -> float:
     return billed_seconds(call) / 60 * tariffs.get(call.trunk, 0.0)
 
 
+@dataclass
+class Sums:
+    """What the figures of a set of calls are made of: counts and sums, additive, so that groups combine. The pure
+    `figures()` adds them up call by call; the reports get them from one GROUP BY in the database (selectors.py)."""
+
+    attempts: int = 0
+    busy: int = 0  # busy or blocked
+    connected: int = 0  # neither busy nor blocked
+    answered: int = 0
+    abandoned: int = 0
+    wait_total: int = 0  # of the answered calls
+    measured_mos: int = 0  # connected calls with a MOS
+    low_mos: int = 0
+    mos_total: float = 0.0
+    noise_known: int = 0  # connected calls with a noise flag
+    noisy: int = 0
+    billed_seconds: int = 0  # of the connected calls
+    cost: float = 0.0  # of the connected calls
+
+    def add(self, other: Sums) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def call_sums(calls: Iterable[Call], *, tariffs: dict[str, float] | None = None, mos_below: float = DEFAULT_MOS_BELOW) -> Sums:
+    """The counts and sums of `calls` by the definitions in docs/phoneline.md (busy and blocked calls count as attempts
+    and busy signals only)."""
+    tariffs = tariffs or {}
+    s = Sums()
+    for call in calls:
+        s.attempts += 1
+        if call.outcome in (BUSY, BLOCKED):
+            s.busy += 1
+            continue
+        s.connected += 1
+        if call.outcome == ANSWERED:
+            s.answered += 1
+            s.wait_total += call.wait_seconds or 0
+        elif call.outcome == ABANDONED:
+            s.abandoned += 1
+        if call.mos is not None:
+            s.measured_mos += 1
+            s.mos_total += call.mos
+            s.low_mos += call.mos < mos_below
+        if call.noisy is not None:
+            s.noise_known += 1
+            s.noisy += call.noisy
+        s.billed_seconds += billed_seconds(call)
+        s.cost += call_cost(call, tariffs)
+    return s
+
+
+def from_sums(s: Sums) -> Figures:
+    """The delivery figures from the counts and sums of a set of calls."""
+    minutes = s.billed_seconds / 60
+    return Figures(
+        attempts=s.attempts,
+        busy=s.busy,
+        busy_rate=_rate(s.busy, s.attempts),
+        answered=s.answered,
+        abandoned=s.abandoned,
+        abandonment_rate=_rate(s.abandoned, s.answered + s.abandoned),
+        asa_seconds=s.wait_total / s.answered if s.answered else None,
+        measured_mos=s.measured_mos,
+        low_mos=s.low_mos,
+        low_mos_rate=_rate(s.low_mos, s.measured_mos),
+        mean_mos=s.mos_total / s.measured_mos if s.measured_mos else None,
+        noise_known=s.noise_known,
+        noisy=s.noisy,
+        noise_rate=_rate(s.noisy, s.noise_known),
+        cost=round(s.cost, 4),
+        billed_minutes=round(minutes, 2),
+        cost_per_call=s.cost / s.connected if s.connected else None,
+        cost_per_minute=s.cost / minutes if minutes else None,
+    )
+
+
 def figures(calls: Iterable[Call], *, tariffs: dict[str, float] | None = None, mos_below: float = DEFAULT_MOS_BELOW) -> Figures:
     """All the delivery figures of `calls` (see docs/phoneline.md for each definition)."""
-    tariffs = tariffs or {}
-    attempts = busy = answered = abandoned = connected = measured = low = known = noisy = 0
-    wait_total = billed = 0
-    mos_total = cost = 0.0
-    for call in calls:
-        attempts += 1
-        if call.outcome in (BUSY, BLOCKED):
-            busy += 1
-            continue
-        connected += 1
-        if call.outcome == ANSWERED:
-            answered += 1
-            wait_total += call.wait_seconds or 0
-        elif call.outcome == ABANDONED:
-            abandoned += 1
-        if call.mos is not None:
-            measured += 1
-            mos_total += call.mos
-            low += call.mos < mos_below
-        if call.noisy is not None:
-            known += 1
-            noisy += call.noisy
-        billed += billed_seconds(call)
-        cost += call_cost(call, tariffs)
-    minutes = billed / 60
-    return Figures(
-        attempts=attempts,
-        busy=busy,
-        busy_rate=_rate(busy, attempts),
-        answered=answered,
-        abandoned=abandoned,
-        abandonment_rate=_rate(abandoned, answered + abandoned),
-        asa_seconds=wait_total / answered if answered else None,
-        measured_mos=measured,
-        low_mos=low,
-        low_mos_rate=_rate(low, measured),
-        mean_mos=mos_total / measured if measured else None,
-        noise_known=known,
-        noisy=noisy,
-        noise_rate=_rate(noisy, known),
-        cost=round(cost, 4),
-        billed_minutes=round(minutes, 2),
-        cost_per_call=cost / connected if connected else None,
-        cost_per_minute=cost / minutes if minutes else None,
-    )
+    return from_sums(call_sums(calls, tariffs=tariffs, mos_below=mos_below))
+
+
+def interval_start(minutes_of_day: int, minutes: int) -> str:
+    """The interval of the day a minute of the day falls in, as "09:30" for 30-minute intervals."""
+    start = minutes_of_day // minutes * minutes
+    return f"{start // 60:02d}:{start % 60:02d}"
 
 
 def interval_key(minutes: int) -> Callable[[Call], str]:
     """Group calls by the interval of the day they were offered in ("09:30" for 30-minute intervals)."""
 
     def key(call: Call) -> str:
-        start = (call.offered_at.hour * 60 + call.offered_at.minute) // minutes * minutes
-        return f"{start // 60:02d}:{start % 60:02d}"
+        return interval_start(call.offered_at.hour * 60 + call.offered_at.minute, minutes)
 
     return key
 
