@@ -16,7 +16,11 @@ Either way an interaction matches when at least one of its messages matches the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # BCP 47 primary language subtag -> PostgreSQL text search configuration (stemming and stop words of that language).
 # Other languages are searched word for word ("simple"). Changing this map needs a migration: the trigger's function
@@ -69,3 +73,38 @@ def websearch_terms(text: str) -> list[TermGroup]:
     if include or exclude:
         groups.append(TermGroup(tuple(include), tuple(exclude)))
     return groups
+
+
+# --- PostgreSQL: messages indexed after an import (migration interactions 0020) ---
+
+# While this transaction-local setting is 'on', the message trigger leaves `search_vector` NULL on an INSERT that brings
+# its own `search_config`: the import's COPY does (`message_search_later`); `services.messages_search_index` fills them.
+SEARCH_LATER_SETTING = "qadesk.message_search_later"
+
+
+@contextmanager
+def message_search_later(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """In the block (PostgreSQL, inside a transaction), messages inserted with their `search_config` get no vector yet:
+    the caller queues `messages_search_index_after_commit`. Until then the search reads their bodies (selectors). The
+    previous value is set back afterwards; a rollback undoes it by itself."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(current_setting(%s, true), ''), set_config(%s, 'on', true)",
+            [SEARCH_LATER_SETTING, SEARCH_LATER_SETTING],
+        )
+        before = cursor.fetchone()[0]
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [SEARCH_LATER_SETTING, before])
+
+
+def search_config_oids(connection: BaseDatabaseWrapper) -> dict[str, int]:
+    """PostgreSQL: each configuration's name → its oid, the value a binary COPY writes in a `regconfig` column."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, ('pg_catalog.' || name)::regconfig::oid FROM unnest(%s::text[]) AS name", [list(SEARCH_CONFIGS)]
+        )
+        return {name: int(oid) for name, oid in cursor.fetchall()}

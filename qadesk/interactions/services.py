@@ -3,6 +3,7 @@ fields and label names, and keeping a reviewed transcript as a revision when a r
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
@@ -22,6 +23,7 @@ from qadesk.core.validation import error_messages
 from qadesk.interactions.models import CustomField, CustomFieldSeen, FieldType, Label, Message, Sop, TranscriptRevision
 from qadesk.interactions.sops import SopIn, steps_read, steps_stored
 
+log = logging.getLogger(__name__)
 _FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,50}")
 
 
@@ -297,3 +299,64 @@ def transcripts_revise(*, interaction_ids: Iterable[int], at: datetime) -> dict[
     Review.objects.filter(saw, interaction_id__in=ids, transcript__isnull=True).update(transcript=Subquery(newest))
     CalibrationItem.objects.filter(interaction_id__in=ids, transcript__isnull=True).update(transcript=Subquery(newest))
     return {pk: last.get(pk, 0) + 1 for pk in ids}
+
+
+# --- PostgreSQL: the text search vectors of imported messages, filled after the import (migration 0020) ---
+
+SEARCH_INDEX_BATCH = 5000  # messages per transaction
+SEARCH_ANALYZE_AFTER = 10_000  # indexed in one run: the table's statistics are taken again (the planner's estimates)
+
+# The next batch of messages without a vector, locked, skipping those another run (or a writer) holds; then their vectors
+# made from the stored configuration (the import writes it; made from the languages if ever missing). In id order,
+# by the partial index `message_search_pending`.
+_SEARCH_INDEX_BATCH_SQL = """
+UPDATE interactions_message m
+SET search_config = c.config, search_vector = to_tsvector(c.config, m.body)
+FROM (
+    SELECT p.id, coalesce(p.search_config, interactions_search_config(
+        CASE WHEN p.language <> '' THEN p.language ELSE i.language END)) AS config
+    FROM interactions_message p LEFT JOIN interactions_interaction i ON i.id = p.interaction_id
+    WHERE p.id = ANY(ARRAY(
+        SELECT id FROM interactions_message WHERE search_vector IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+    ))
+) AS c
+WHERE m.id = c.id
+"""
+
+
+def messages_search_index(*, batch_size: int = SEARCH_INDEX_BATCH) -> int:
+    """Fill the text search vectors that an import left for later (PostgreSQL; nothing to do on SQLite), batch after
+    batch, each its own short transaction; returns how many messages it indexed.
+
+    Safe to run several at once (the import's job and the periodic sweep): each batch locks its rows and skips those
+    another run holds, so no message is indexed twice and no run waits for another. A row locked by a writer is left
+    to it (its own trigger makes its vector) or to the next run."""
+    if connection.vendor != "postgresql":
+        return 0
+    indexed = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_SEARCH_INDEX_BATCH_SQL, [batch_size])
+            done = cursor.rowcount
+        indexed += done
+        if done < batch_size:
+            break
+    if indexed >= SEARCH_ANALYZE_AFTER:  # the statistics still count these vectors as missing: the search's estimates
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE interactions_message")
+    return indexed
+
+
+def messages_search_index_after_commit() -> None:
+    """Queue `messages_search_index` once the current transaction commits (at once outside one). A queue that is down
+    is logged: the periodic run (interactions.tasks) indexes them within minutes, and the search finds them meanwhile."""
+
+    def queue() -> None:
+        from qadesk.interactions.tasks import message_search_index
+
+        try:
+            message_search_index.enqueue()
+        except Exception:
+            log.exception("could not queue the text search indexing of imported messages")
+
+    transaction.on_commit(queue)
