@@ -2,10 +2,12 @@
 
 PostgreSQL: full-text search. Each message keeps a `search_vector` (tsvector) made with the text search configuration
 of its language — the message's own tag, else its interaction's — and the configuration's name in `search_config`;
-a trigger fills both on every insert and update (imports' COPY included), and a GIN index serves the search
-(migration interactions 0014). The query is read with `websearch_to_tsquery` in each configuration and compared only
-with the messages made in that configuration, so "rimborsi" finds "rimborso" in Italian messages and an exclusion
-stemmed in one language cannot let through a message of another.
+a trigger fills both on every insert and update, and a GIN index serves the search (migration interactions 0014).
+An import's COPY writes the configuration itself and leaves the vector to a job after its commit (migration 0020:
+`message_search_later`); the search reads those messages' bodies until then. The query is read with
+`websearch_to_tsquery` in each configuration and compared only with the messages made in that configuration, so
+"rimborsi" finds "rimborso" in Italian messages and an exclusion stemmed in one language cannot let through a message
+of another.
 
 SQLite (small installs): no stemming; the same syntax is read here (`websearch_terms`) and each term is a substring of
 the body, in any case (ASCII letters only: SQLite's LIKE).
