@@ -307,21 +307,18 @@ SEARCH_INDEX_BATCH = 5000  # messages per transaction
 SEARCH_ANALYZE_AFTER = 10_000  # indexed in one run: the table's statistics are taken again (the planner's estimates)
 
 # The next batch of messages without a vector, locked, skipping those another run (or a writer) holds; then their vectors
-# made from the stored configuration (the import writes it; made from the languages if ever missing). In id order,
-# by the partial index `message_search_pending`.
-_SEARCH_INDEX_BATCH_SQL = """
+# made in their stored configuration (the import writes it). In id order, by the partial index `message_search_pending`.
+# A message without a configuration either (none is written so) gets its language's, else its interaction's: looked up
+# only for such a row (`coalesce` stops at the stored one).
+_CONFIG = """coalesce(m.search_config, interactions_search_config(CASE WHEN m.language <> '' THEN m.language
+    ELSE (SELECT i.language FROM interactions_interaction i WHERE i.id = m.interaction_id) END))"""
+_SEARCH_INDEX_BATCH_SQL = f"""
 UPDATE interactions_message m
-SET search_config = c.config, search_vector = to_tsvector(c.config, m.body)
-FROM (
-    SELECT p.id, coalesce(p.search_config, interactions_search_config(
-        CASE WHEN p.language <> '' THEN p.language ELSE i.language END)) AS config
-    FROM interactions_message p LEFT JOIN interactions_interaction i ON i.id = p.interaction_id
-    WHERE p.id = ANY(ARRAY(
-        SELECT id FROM interactions_message WHERE search_vector IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
-    ))
-) AS c
-WHERE m.id = c.id
-"""
+SET search_config = {_CONFIG}, search_vector = to_tsvector({_CONFIG}, m.body)
+WHERE m.id = ANY(ARRAY(
+    SELECT id FROM interactions_message WHERE search_vector IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+))
+"""  # noqa: S608 (no input in it)
 
 
 def messages_search_index(*, batch_size: int = SEARCH_INDEX_BATCH) -> int:
