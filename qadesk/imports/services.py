@@ -734,17 +734,22 @@ class _BatchImport:
                 ),
             )
             return
-        oid = self._search_oid
         self.writer.insert(
             Message,
             MESSAGE_COLUMNS,
-            (
-                (pk, position, *_message_values(msg, agent_ids), oid(msg.language or row.rec.language or ""))
-                for pk, row in zip(new_ids, new, strict=True)
-                for position, msg in enumerate(row.rec.messages)
-            ),
+            self._messages_with_search_config(new_ids, new, agent_ids),
             extra=(("search_config", "oid"),),  # a regconfig travels as its oid
         )
+
+    def _messages_with_search_config(
+        self, ids: list[int], rows: list[_Row], agent_ids: dict[str, int]
+    ) -> Iterator[tuple[Any, ...]]:
+        """The new messages' rows (MESSAGE_COLUMNS), each followed by its text search configuration's oid."""
+        oid = self._search_oid
+        for pk, row in zip(ids, rows, strict=True):
+            default = oid(row.rec.language or "")  # the interaction's, for its messages without a tag of their own
+            for position, msg in enumerate(row.rec.messages):
+                yield (pk, position, *_message_values(msg, agent_ids), oid(msg.language) if msg.language else default)
 
     def _search_oid(self, tag: str) -> int:
         """The oid of the text search configuration of a message in language `tag` (its own, else its interaction's):
