@@ -411,9 +411,11 @@ class _BatchImport:
         self.customers = _Lookup(Customer, "external_id", keep="segment")
         self.sops = _Lookup(Sop, "code")
         self.declared = custom_fields_declared()
-        # PostgreSQL: new messages are written with their text search configuration (the oid a binary COPY sends) and
-        # indexed after the commit (`message_search_later`); tag → oid, filled as tags are met.
-        self.search_oids = search_config_oids(connection) if connection.vendor == "postgresql" else None
+        # PostgreSQL's COPY: new messages are written with their text search configuration (the oid a binary COPY
+        # sends) and indexed after the commit (`message_search_later`); tag → oid, filled as tags are met. (Written
+        # otherwise, the trigger makes their vectors at once.)
+        postgresql = connection.vendor == "postgresql" and writer.extra_columns
+        self.search_oids = search_config_oids(connection) if postgresql else None
         self.search_oid_of: dict[str, int] = {}
         self.undeclared: dict[str, Any] = {}  # custom field keys met undeclared → a value met, for the report and page
 

@@ -19,6 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 class Writer(Protocol):
     background: ClassVar[bool]  # True: batches may be stored on another thread (sharing the connection), one at a time
+    extra_columns: ClassVar[bool]  # True: `insert` writes columns the model does not declare (`extra`)
 
     def insert(
         self,
@@ -101,6 +102,7 @@ class OrmWriter:
     """Portable: Django's bulk_create (SQLite ≥ 3.35 and PostgreSQL return the new primary keys)."""
 
     background: ClassVar[bool] = False  # Django connections belong to their thread
+    extra_columns: ClassVar[bool] = False
 
     def __init__(self, batch_size: int = 1000) -> None:
         self.batch_size = batch_size
@@ -169,6 +171,7 @@ class CopyWriter:
     """
 
     background: ClassVar[bool] = True
+    extra_columns: ClassVar[bool] = True
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
