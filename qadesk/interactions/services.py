@@ -316,8 +316,10 @@ _SEARCH_INDEX_BATCH_SQL = f"""
 UPDATE interactions_message m
 SET search_config = {_CONFIG}, search_vector = to_tsvector({_CONFIG}, m.body)
 WHERE m.id = ANY(ARRAY(
-    SELECT id FROM interactions_message WHERE search_vector IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+    SELECT id FROM interactions_message WHERE search_vector IS NULL AND id > %s ORDER BY id LIMIT %s
+    FOR UPDATE SKIP LOCKED
 ))
+RETURNING m.id
 """  # noqa: S608 (no input in it)
 
 
@@ -327,17 +329,20 @@ def messages_search_index(*, batch_size: int = SEARCH_INDEX_BATCH) -> int:
 
     Safe to run several at once (the import's job and the periodic sweep): each batch locks its rows and skips those
     another run holds, so no message is indexed twice and no run waits for another. A row locked by a writer is left
-    to it (its own trigger makes its vector) or to the next run."""
+    to it (its own trigger makes its vector) or to the next run (the periodic one)."""
     if connection.vendor != "postgresql":
         return 0
-    indexed = 0
+    indexed = last = 0
     while True:
+        # Each batch after the last id of the one before: the entries its predecessors left in the partial index (until
+        # VACUUM removes them) are not read again and again.
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_SEARCH_INDEX_BATCH_SQL, [batch_size])
-            done = cursor.rowcount
-        indexed += done
-        if done < batch_size:
+            cursor.execute(_SEARCH_INDEX_BATCH_SQL, [last, batch_size])
+            ids = [row[0] for row in cursor.fetchall()]
+        indexed += len(ids)
+        if len(ids) < batch_size:
             break
+        last = max(ids)
     if indexed >= SEARCH_ANALYZE_AFTER:  # the statistics still count these vectors as missing: the search's estimates
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE interactions_message")
