@@ -8,7 +8,11 @@ directory, creates a throwaway database (qadesk_bench on 127.0.0.1:5432, user po
 with BENCH_PG_URL), migrates it, then measures in the same run:
 
 - `interactions_import_file()` — the code path of `qadesk import interactions FILE` — in interactions/s,
-  with the peak RSS of the process (resource.getrusage) and the RSS it had before the import;
+  with the peak RSS of the process (resource.getrusage) and the RSS it had before the import, and the CPU time of
+  this process (Python, both threads) and of the import's PostgreSQL backend (/proc, same machine) during it;
+- on PostgreSQL, right after it, the job that fills the imported messages' text search vectors (queued by the import
+  after its commit: `messages_search_index`), run here in this process: its time, its server CPU, and the import's
+  time plus its;
 - re-imports of the same file (every row unchanged) and of a file where every row changed (subject, status,
   a milestone, the last message's body, one message more): interactions/s and the ratio to the first import;
 - the reference: a plain `COPY … FROM STDIN` of the same rows (interactions, messages, handlers) into
@@ -108,6 +112,8 @@ def main() -> None:
             result.update(_measure_copy(workdir))
             copy = result["copy_seconds"]
             result["ratio_import_to_copy"] = round(result["import_seconds"] / copy, 2)
+            if "import_and_search_index_seconds" in result:
+                result["ratio_import_and_search_index_to_copy"] = round(result["import_and_search_index_seconds"] / copy, 2)
             if not args.first_only:
                 result["ratio_reimport_unchanged_to_copy"] = round(result["reimport_unchanged_seconds"] / copy, 2)
                 result["ratio_reimport_changed_to_copy"] = round(result["reimport_changed_seconds"] / copy, 2)
@@ -280,12 +286,34 @@ def _measure_import(workdir: Path, batch_size: int) -> dict[str, Any]:
     for code in SOPS:  # SOPs are a catalogue: an import may only name existing ones
         Sop.objects.create(code=code, title=code)
     rss_before = _current_rss_mb()
+    server = _server_pid()
+    python_cpu, server_cpu = _python_cpu(), _process_cpu(server)
     started = time.perf_counter()
     report = interactions_import_file(path_or_stream=workdir / "interactions.jsonl", batch_size=batch_size)
     seconds = time.perf_counter() - started
+    python_cpu, server_cpu = _python_cpu() - python_cpu, _process_cpu(server) - server_cpu
     assert report.committed and report.error_count == 0, report.errors[:5]
+    result: dict[str, Any] = {}
+    try:
+        from qadesk.interactions.services import messages_search_index
+    except ImportError:  # before the vectors were left to a job (a run of an older commit, for comparison)
+        messages_search_index = None
+    if server is not None and messages_search_index is not None:  # PostgreSQL: the job the import queued, right after
+        index_cpu = _process_cpu(server)
+        index_started = time.perf_counter()
+        indexed = messages_search_index()
+        index_seconds = time.perf_counter() - index_started
+        result = {
+            "search_index_seconds": round(index_seconds, 2),
+            "search_index_server_cpu_seconds": round(_process_cpu(server) - index_cpu, 2),
+            "search_indexed": indexed,
+            "import_and_search_index_seconds": round(seconds + index_seconds, 2),
+        }
     stored = Interaction.objects.count()
     return {
+        **result,
+        "import_python_cpu_seconds": round(python_cpu, 2),
+        "import_server_cpu_seconds": round(server_cpu, 2) if server is not None else None,
         "import_seconds": round(seconds, 2),
         "interactions_per_s": round(report.created / seconds),
         "messages_per_s": round(Message.objects.count() / seconds),
@@ -343,6 +371,30 @@ def _measure_copy(workdir: Path) -> dict[str, Any]:
                         copy.write(block)
         conn.commit()
         return {"copy_seconds": round(time.perf_counter() - started, 2)}
+
+
+def _server_pid() -> int | None:
+    """The PostgreSQL backend process of the import's connection (None on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of a process on this machine (/proc/PID/stat), 0 without one."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _python_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _current_rss_mb() -> float:

@@ -17,7 +17,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 from django.db import connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -74,8 +74,14 @@ from qadesk.imports.writers import (
     writer_for,
 )
 from qadesk.interactions.models import Customer, Interaction, InteractionAgent, Label, Message, Sop, Status
+from qadesk.interactions.search import message_search_later, search_config_oids, text_search_config
 from qadesk.interactions.selectors import custom_fields_declared
-from qadesk.interactions.services import custom_fields_seen_record, sops_create_placeholders, transcripts_revise
+from qadesk.interactions.services import (
+    custom_fields_seen_record,
+    messages_search_index_after_commit,
+    sops_create_placeholders,
+    transcripts_revise,
+)
 from qadesk.reviews.models import Review
 from qadesk.surveys.models import SurveyInvitation, SurveyResponse
 from qadesk.surveys.rollup import survey_rollup_kept
@@ -192,6 +198,7 @@ def interactions_import(
                 constraints_checked_per_statement(connection),
                 without_jit(connection),
                 _keys_checked_once_when_empty(outermost),
+                message_search_later(connection),
             ):
                 batch_import = _BatchImport(
                     report=report,
@@ -221,6 +228,8 @@ def interactions_import(
         return report
     report.skipped = report.refused
     report.committed = True
+    if report.created and connection.vendor == "postgresql":  # their messages' text search vectors, after the commit
+        messages_search_index_after_commit()
     if report.created or report.updated:
         from qadesk.autoqa.services import autoqa_after_import
 
@@ -402,6 +411,12 @@ class _BatchImport:
         self.customers = _Lookup(Customer, "external_id", keep="segment")
         self.sops = _Lookup(Sop, "code")
         self.declared = custom_fields_declared()
+        # PostgreSQL's COPY: new messages are written with their text search configuration (the oid a binary COPY
+        # sends) and indexed after the commit (`message_search_later`); tag → oid, filled as tags are met. (Written
+        # otherwise, the trigger makes their vectors at once.)
+        postgresql = connection.vendor == "postgresql" and writer.extra_columns
+        self.search_oids = search_config_oids(connection) if postgresql else None
+        self.search_oid_of: dict[str, int] = {}
         self.undeclared: dict[str, Any] = {}  # custom field keys met undeclared → a value met, for the report and page
 
     def wait(self) -> None:
@@ -710,15 +725,40 @@ class _BatchImport:
             HANDLER_COLUMNS,
             ((pk, agent_ids[name], position) for pk, rec in handlers for position, name in enumerate(rec.handlers())),
         )
+        if self.search_oids is None:
+            self.writer.insert(
+                Message,
+                MESSAGE_COLUMNS,
+                (
+                    (pk, position, *_message_values(msg, agent_ids))
+                    for pk, row in zip(new_ids, new, strict=True)
+                    for position, msg in enumerate(row.rec.messages)
+                ),
+            )
+            return
         self.writer.insert(
             Message,
             MESSAGE_COLUMNS,
-            (
-                (pk, position, *_message_values(msg, agent_ids))
-                for pk, row in zip(new_ids, new, strict=True)
-                for position, msg in enumerate(row.rec.messages)
-            ),
+            self._messages_with_search_config(new_ids, new, agent_ids),
+            extra=(("search_config", "oid"),),  # a regconfig travels as its oid
         )
+
+    def _messages_with_search_config(
+        self, ids: list[int], rows: list[_Row], agent_ids: dict[str, int]
+    ) -> Iterator[tuple[Any, ...]]:
+        """The new messages' rows (MESSAGE_COLUMNS), each followed by its text search configuration's oid."""
+        oid = self._search_oid
+        for pk, row in zip(ids, rows, strict=True):
+            default = oid(row.rec.language or "")  # the interaction's, for its messages without a tag of their own
+            for position, msg in enumerate(row.rec.messages):
+                yield (pk, position, *_message_values(msg, agent_ids), oid(msg.language) if msg.language else default)
+
+    def _search_oid(self, tag: str) -> int:
+        """The oid of the text search configuration of a message in language `tag` (its own, else its interaction's):
+        the trigger's map (`interactions_search_config`, the same as `text_search_config`)."""
+        if (oid := self.search_oid_of.get(tag)) is None:
+            oid = self.search_oid_of[tag] = cast(dict[str, int], self.search_oids)[text_search_config(tag)]
+        return oid
 
     def _update_interactions(self, changed: list[tuple[Stored, _Row, tuple[Any, ...]]]) -> None:
         """One set-based UPDATE of the changed interactions; their replaced handlers and messages deleted (except

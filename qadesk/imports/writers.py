@@ -19,8 +19,18 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 class Writer(Protocol):
     background: ClassVar[bool]  # True: batches may be stored on another thread (sharing the connection), one at a time
+    extra_columns: ClassVar[bool]  # True: `insert` writes columns the model does not declare (`extra`)
 
-    def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None: ...
+    def insert(
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        rows: Iterable[tuple[Any, ...]],
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """Insert the rows. `extra`: (column, type) of columns the model does not declare, whose values end each row
+        (PostgreSQL's writer only: e.g. a message's `search_config`, migration interactions 0014)."""
+        ...
 
     def insert_returning_ids(
         self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]], count: int
@@ -92,11 +102,20 @@ class OrmWriter:
     """Portable: Django's bulk_create (SQLite ≥ 3.35 and PostgreSQL return the new primary keys)."""
 
     background: ClassVar[bool] = False  # Django connections belong to their thread
+    extra_columns: ClassVar[bool] = False
 
     def __init__(self, batch_size: int = 1000) -> None:
         self.batch_size = batch_size
 
-    def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    def insert(
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        rows: Iterable[tuple[Any, ...]],
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        if extra:
+            raise ValueError("columns unknown to the model are written by the COPY writer only")
         model._default_manager.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=self.batch_size
         )
@@ -152,6 +171,7 @@ class CopyWriter:
     """
 
     background: ClassVar[bool] = True
+    extra_columns: ClassVar[bool] = True
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
@@ -160,19 +180,28 @@ class CopyWriter:
         self.statements: dict[tuple[str, tuple[str, ...]], tuple[str, list[str]]] = {}
         self.sequences: dict[str, str] = {}
 
-    def _copy_statement(self, model: type[models.Model], columns: Sequence[str]) -> tuple[str, list[str]]:
-        key = (model._meta.label, tuple(columns))
+    def _copy_statement(
+        self, model: type[models.Model], columns: Sequence[str], extra: Sequence[tuple[str, str]] = ()
+    ) -> tuple[str, list[str]]:
+        key = (model._meta.label, (*columns, *(name for name, _type in extra)))
         if key not in self.statements:
             meta, ops = model._meta, self.connection.ops
             fields = [cast(models.Field, meta.get_field(c)) for c in columns]  # type: ignore[type-arg]
-            names = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+            names = ", ".join([*(ops.quote_name(str(f.column)) for f in fields), *(ops.quote_name(n) for n, _t in extra)])
             sql = f"COPY {ops.quote_name(meta.db_table)} ({names}) FROM STDIN (FORMAT BINARY)"
             # Binary COPY skips formatting values as text; it needs each column's type ("varchar(20)" → "varchar").
-            self.statements[key] = (sql, [str(f.db_type(self.connection)).split("(")[0] for f in fields])
+            types = [str(f.db_type(self.connection)).split("(")[0] for f in fields]
+            self.statements[key] = (sql, [*types, *(type_ for _name, type_ in extra)])
         return self.statements[key]
 
-    def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-        sql, types = self._copy_statement(model, columns)
+    def insert(
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        rows: Iterable[tuple[Any, ...]],
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        sql, types = self._copy_statement(model, columns, extra)
         with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
             copy.set_types(types)
             for row in rows:

@@ -2,10 +2,12 @@
 
 PostgreSQL: full-text search. Each message keeps a `search_vector` (tsvector) made with the text search configuration
 of its language — the message's own tag, else its interaction's — and the configuration's name in `search_config`;
-a trigger fills both on every insert and update (imports' COPY included), and a GIN index serves the search
-(migration interactions 0014). The query is read with `websearch_to_tsquery` in each configuration and compared only
-with the messages made in that configuration, so "rimborsi" finds "rimborso" in Italian messages and an exclusion
-stemmed in one language cannot let through a message of another.
+a trigger fills both on every insert and update, and a GIN index serves the search (migration interactions 0014).
+An import's COPY writes the configuration itself and leaves the vector to a job after its commit (migration 0020:
+`message_search_later`); the search reads those messages' bodies until then. The query is read with
+`websearch_to_tsquery` in each configuration and compared only with the messages made in that configuration, so
+"rimborsi" finds "rimborso" in Italian messages and an exclusion stemmed in one language cannot let through a message
+of another.
 
 SQLite (small installs): no stemming; the same syntax is read here (`websearch_terms`) and each term is a substring of
 the body, in any case (ASCII letters only: SQLite's LIKE).
@@ -16,7 +18,11 @@ Either way an interaction matches when at least one of its messages matches the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # BCP 47 primary language subtag -> PostgreSQL text search configuration (stemming and stop words of that language).
 # Other languages are searched word for word ("simple"). Changing this map needs a migration: the trigger's function
@@ -69,3 +75,38 @@ def websearch_terms(text: str) -> list[TermGroup]:
     if include or exclude:
         groups.append(TermGroup(tuple(include), tuple(exclude)))
     return groups
+
+
+# --- PostgreSQL: messages indexed after an import (migration interactions 0020) ---
+
+# While this transaction-local setting is 'on', the message trigger leaves `search_vector` NULL on an INSERT that brings
+# its own `search_config`: the import's COPY does (`message_search_later`); `services.messages_search_index` fills them.
+SEARCH_LATER_SETTING = "qadesk.message_search_later"
+
+
+@contextmanager
+def message_search_later(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """In the block (PostgreSQL, inside a transaction), messages inserted with their `search_config` get no vector yet:
+    the caller queues `messages_search_index_after_commit`. Until then the search reads their bodies (selectors). The
+    previous value is set back afterwards; a rollback undoes it by itself."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(current_setting(%s, true), ''), set_config(%s, 'on', true)",
+            [SEARCH_LATER_SETTING, SEARCH_LATER_SETTING],
+        )
+        before = cursor.fetchone()[0]
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [SEARCH_LATER_SETTING, before])
+
+
+def search_config_oids(connection: BaseDatabaseWrapper) -> dict[str, int]:
+    """PostgreSQL: each configuration's name → its oid, the value a binary COPY writes in a `regconfig` column."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, ('pg_catalog.' || name)::regconfig::oid FROM unnest(%s::text[]) AS name", [list(SEARCH_CONFIGS)]
+        )
+        return {name: int(oid) for name, oid in cursor.fetchall()}

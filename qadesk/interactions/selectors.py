@@ -424,8 +424,9 @@ def message_text_match(text: str) -> Q:
 
     PostgreSQL: full-text search in each message's own language (its stored `search_vector` and `search_config`,
     migration 0014; interactions/search.py): the query is read once per text search configuration and compared with
-    the messages made in that one, so each alternative can use the GIN index. SQLite: each term a substring of the
-    body, in any case (no stemming). A query with no term matches nothing."""
+    the messages made in that one, so each alternative can use the GIN index. A message that an import left without a
+    vector (indexed by a job after its commit, migration 0020) is found all the same: its body is read as it goes.
+    SQLite: each term a substring of the body, in any case (no stemming). A query with no term matches nothing."""
     if connection.vendor == "postgresql":
         sql, params = _message_text_sql(text)
         return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
@@ -446,8 +447,11 @@ def _message_text_sql(text: str) -> tuple[str, list[str]]:
         "(search_config = %s::regconfig AND search_vector @@ websearch_to_tsquery(%s::regconfig, %s))"
         for _config in SEARCH_CONFIGS
     )
+    # A message an import left for later (no vector until the job after its commit: migration 0020) is read as it goes,
+    # in its stored configuration; the partial index of those messages finds them, and is empty when none waits.
+    pending = "(search_vector IS NULL AND to_tsvector(search_config, body) @@ websearch_to_tsquery(search_config, %s))"
     # Unqualified columns: inside the list's EXISTS the message table is aliased, and only it has them.
-    return f"({branches})", [value for config in SEARCH_CONFIGS for value in (config, config, text)]
+    return f"({branches} OR {pending})", [*(value for config in SEARCH_CONFIGS for value in (config, config, text)), text]
 
 
 def open_assignments_by_interaction(interaction_ids: list[int]) -> dict[int, list[str]]:

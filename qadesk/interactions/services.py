@@ -3,6 +3,7 @@ fields and label names, and keeping a reviewed transcript as a revision when a r
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
@@ -22,6 +23,7 @@ from qadesk.core.validation import error_messages
 from qadesk.interactions.models import CustomField, CustomFieldSeen, FieldType, Label, Message, Sop, TranscriptRevision
 from qadesk.interactions.sops import SopIn, steps_read, steps_stored
 
+log = logging.getLogger(__name__)
 _FIELD_KEY = re.compile(r"[A-Za-z0-9_-]{1,50}")
 
 
@@ -297,3 +299,66 @@ def transcripts_revise(*, interaction_ids: Iterable[int], at: datetime) -> dict[
     Review.objects.filter(saw, interaction_id__in=ids, transcript__isnull=True).update(transcript=Subquery(newest))
     CalibrationItem.objects.filter(interaction_id__in=ids, transcript__isnull=True).update(transcript=Subquery(newest))
     return {pk: last.get(pk, 0) + 1 for pk in ids}
+
+
+# --- PostgreSQL: the text search vectors of imported messages, filled after the import (migration 0020) ---
+
+SEARCH_INDEX_BATCH = 5000  # messages per transaction
+SEARCH_ANALYZE_AFTER = 10_000  # indexed in one run: the table's statistics are taken again (the planner's estimates)
+
+# The next batch of messages without a vector, locked, skipping those another run (or a writer) holds; then their vectors
+# made in their stored configuration (the import writes it). In id order, by the partial index `message_search_pending`.
+# A message without a configuration either (none is written so) gets its language's, else its interaction's: looked up
+# only for such a row (`coalesce` stops at the stored one).
+_CONFIG = """coalesce(m.search_config, interactions_search_config(CASE WHEN m.language <> '' THEN m.language
+    ELSE (SELECT i.language FROM interactions_interaction i WHERE i.id = m.interaction_id) END))"""
+_SEARCH_INDEX_BATCH_SQL = f"""
+UPDATE interactions_message m
+SET search_config = {_CONFIG}, search_vector = to_tsvector({_CONFIG}, m.body)
+WHERE m.id = ANY(ARRAY(
+    SELECT id FROM interactions_message WHERE search_vector IS NULL AND id > %s ORDER BY id LIMIT %s
+    FOR UPDATE SKIP LOCKED
+))
+RETURNING m.id
+"""  # noqa: S608 (no input in it)
+
+
+def messages_search_index(*, batch_size: int = SEARCH_INDEX_BATCH) -> int:
+    """Fill the text search vectors that an import left for later (PostgreSQL; nothing to do on SQLite), batch after
+    batch, each its own short transaction; returns how many messages it indexed.
+
+    Safe to run several at once (the import's job and the periodic sweep): each batch locks its rows and skips those
+    another run holds, so no message is indexed twice and no run waits for another. A row locked by a writer is left
+    to it (its own trigger makes its vector) or to the next run (the periodic one)."""
+    if connection.vendor != "postgresql":
+        return 0
+    indexed = last = 0
+    while True:
+        # Each batch after the last id of the one before: the entries its predecessors left in the partial index (until
+        # VACUUM removes them) are not read again and again.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_SEARCH_INDEX_BATCH_SQL, [last, batch_size])
+            ids = [row[0] for row in cursor.fetchall()]
+        indexed += len(ids)
+        if len(ids) < batch_size:
+            break
+        last = max(ids)
+    if indexed >= SEARCH_ANALYZE_AFTER:  # the statistics still count these vectors as missing: the search's estimates
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE interactions_message")
+    return indexed
+
+
+def messages_search_index_after_commit() -> None:
+    """Queue `messages_search_index` once the current transaction commits (at once outside one). A queue that is down
+    is logged: the periodic run (interactions.tasks) indexes them within minutes, and the search finds them meanwhile."""
+
+    def queue() -> None:
+        from qadesk.interactions.tasks import message_search_index
+
+        try:
+            message_search_index.enqueue()
+        except Exception:
+            log.exception("could not queue the text search indexing of imported messages")
+
+    transaction.on_commit(queue)

@@ -22,6 +22,18 @@ def test_it_strips_every_bidirectional_control_and_nothing_else() -> None:
     assert strip_bidi_controls(None) is None
 
 
+def test_the_ascii_shortcut_gives_what_the_translation_gives() -> None:
+    """ASCII text is returned as it is (no copy): equal to removing the controls, for every character and mixes."""
+    import random
+
+    remove = dict.fromkeys(map(ord, BIDI_CONTROLS))
+    alphabet = [chr(c) for c in range(0x250)] + list(BIDI_CONTROLS) + ["李", "مر", "\u200d", "\U0001f600"]
+    rnd = random.Random(12)
+    texts = [chr(c) for c in range(0x3000)] + ["".join(rnd.choices(alphabet, k=rnd.randint(0, 40))) for _ in range(20_000)]
+    for text in texts:
+        assert strip_bidi_controls(text) == text.translate(remove)
+
+
 @pytest.mark.django_db
 def test_imported_names_are_shown_without_bidi_controls(tmp_path: Path, client: Client, qa_lead: User) -> None:
     agent = f"a.{RLO}issor"

@@ -87,11 +87,11 @@ def test_a_failing_write_rolls_everything_back_even_from_the_background_writer(m
     writer: Any = writers.CopyWriter if connection.vendor == "postgresql" else writers.OrmWriter  # COPY works in the background
     real_insert = writer.insert
 
-    def insert(self: Any, model: Any, columns: Any, rows: Any) -> None:
+    def insert(self: Any, model: Any, columns: Any, rows: Any, extra: Any = ()) -> None:
         rows = list(rows)
         if model is Message and any(row[1] == 1 for row in rows):  # the third batch's messages: two batches are stored
             raise RuntimeError("disk full")
-        real_insert(self, model, columns, rows)
+        real_insert(self, model, columns, rows, extra)
 
     monkeypatch.setattr(writer, "insert", insert)
     records = [record(i, messages=[{"author": "customer", "body": "hello"}]) for i in range(5)] + [record(5), record(6)]
@@ -137,9 +137,9 @@ def test_a_first_import_checks_its_keys_once_and_puts_them_back_as_they_were(mon
     dropped: list[list[tuple[str, str, str]]] = []
     real = writers.CopyWriter.insert
 
-    def insert(self: Any, model: Any, columns: Any, rows: Any) -> None:  # what the keys are while rows are stored
+    def insert(self: Any, model: Any, columns: Any, rows: Any, extra: Any = ()) -> None:  # the keys while rows are stored
         dropped.append(_foreign_keys())
-        real(self, model, columns, rows)
+        real(self, model, columns, rows, extra)
 
     monkeypatch.setattr(writers.CopyWriter, "insert", insert)
     assert interactions_import(rows=enumerate([record(1), record(2)], 1)).committed
