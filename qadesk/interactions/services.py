@@ -304,7 +304,11 @@ def transcripts_revise(*, interaction_ids: Iterable[int], at: datetime) -> dict[
 # --- PostgreSQL: the text search vectors of imported messages, filled after the import (migration 0020) ---
 
 SEARCH_INDEX_BATCH = 5000  # messages per transaction
-SEARCH_ANALYZE_AFTER = 10_000  # indexed in one run: the table's statistics are taken again (the planner's estimates)
+# Indexed in one run: the table is vacuumed and its statistics taken again. Each indexed message was written twice
+# (COPY, then its vector), so the old versions would otherwise wait for autovacuum (off on some servers) and keep their
+# entries in the partial index of waiting ids, which the search reads; inside a transaction (VACUUM cannot run there)
+# only the statistics.
+SEARCH_ANALYZE_AFTER = 10_000
 
 # The next batch of messages without a vector, locked, skipping those another run (or a writer) holds; then their vectors
 # made in their stored configuration (the import writes it). In id order, by the partial index `message_search_pending`.
@@ -345,7 +349,9 @@ def messages_search_index(*, batch_size: int = SEARCH_INDEX_BATCH) -> int:
         last = max(ids)
     if indexed >= SEARCH_ANALYZE_AFTER:  # the statistics still count these vectors as missing: the search's estimates
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE interactions_message")
+            cursor.execute(
+                "ANALYZE interactions_message" if connection.in_atomic_block else "VACUUM (ANALYZE) interactions_message"
+            )
     return indexed
 
 

@@ -233,6 +233,31 @@ def test_two_jobs_at_once_skip_what_the_other_holds_and_index_each_message_once(
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
+def test_a_large_run_vacuums_the_messages_it_wrote_twice(tmp_path, monkeypatch) -> None:
+    """Past SEARCH_ANALYZE_AFTER indexed messages the job vacuums the table: the versions the COPY wrote are cleared at
+    once, not left (with their entries in the partial index of waiting ids) until autovacuum, which may be off."""
+    from qadesk.interactions import services
+
+    def vacuumed() -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'interactions_message'")
+            return cursor.fetchone()[0]
+
+    _import(tmp_path, ITALIAN, FRENCH)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM interactions_message")
+    before = vacuumed()
+    assert before is not None
+    monkeypatch.setattr(services, "SEARCH_ANALYZE_AFTER", 5)
+    assert messages_search_index() == 4 and vacuumed() == before  # below the threshold: left to autovacuum
+    _import(tmp_path, record(3, language="en"), record(4, language="it"), record(5, language="fr"))
+    assert messages_search_index() == 6
+    assert vacuumed() > before and pending() == 0
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_can_be_reversed_with_messages_waiting_and_run_again(tmp_path) -> None:
     _import(tmp_path, ITALIAN, FRENCH)  # committed: the job (database backend, no worker here) has not run
     assert pending() == 4
