@@ -442,6 +442,23 @@ def kpi_figures(
     )
 
 
+SPREAD_NAMES = frozenset(n for n in FIGURE_NAMES if n.endswith(("_median", "_p90")))
+
+
+def figures_differences(approximate: KpiFigures, exact: KpiFigures, *, relative_error: float) -> list[str]:
+    """Where figures from the rollup differ from the exact ones beyond what they promise: every count, sum and rate
+    equal; each median and 90th percentile within `relative_error` of the exact one, plus the 0.1 s both are rounded
+    to. Empty when they agree."""
+    out = []
+    for name in FIGURE_NAMES:
+        got, want = getattr(approximate, name), getattr(exact, name)
+        if name in SPREAD_NAMES and got is not None and want is not None:
+            if abs(got - want) > relative_error * abs(want) + 0.1:
+                out.append(f"{exact.key or 'all'} {name}: {got} ≉ {want}")
+        elif got != want:
+            out.append(f"{exact.key or 'all'} {name}: {got} ≠ {want}")
+    return out
+
 def contacts_figures(
     contacts: Sequence[Contact], *, settings: KpiSettings, as_of: datetime, now: datetime, key: str = "", label: str = ""
 ) -> KpiFigures:
