@@ -459,6 +459,7 @@ def figures_differences(approximate: KpiFigures, exact: KpiFigures, *, relative_
             out.append(f"{exact.key or 'all'} {name}: {got} ≠ {want}")
     return out
 
+
 def contacts_figures(
     contacts: Sequence[Contact], *, settings: KpiSettings, as_of: datetime, now: datetime, key: str = "", label: str = ""
 ) -> KpiFigures:

@@ -85,9 +85,7 @@ def test_the_worked_example_from_the_rollup(qa_lead: User, agent: Agent, other_t
 
 
 @postgres_only
-def test_edge_cases_and_every_kind_of_write(
-    qa_lead: User, team_lead: User, agent: Agent, other_team_agent: Agent
-) -> None:
+def test_edge_cases_and_every_kind_of_write(qa_lead: User, team_lead: User, agent: Agent, other_team_agent: Agent) -> None:
     label = Label.objects.create(code="late")
     anna, bruno = Customer.objects.create(external_id="anna"), Customer.objects.create(external_id="bruno")
 
@@ -113,7 +111,9 @@ def test_edge_cases_and_every_kind_of_write(
         # resolved within 24 h exactly; reopened; came back exactly N days after and a microsecond after
         f.make_interaction(agent, channel="email", created_at=at(4), resolved_at=at(5), customer=anna, label=label),
         f.make_interaction(agent, channel="email", created_at=at(4, 1), resolved_at=at(4, 100), reopens=2),
-        f.make_interaction(other_team_agent, channel="email", created_at=at(5, 1), resolved_at=at(5, 2), customer=bruno, label=label),
+        f.make_interaction(
+            other_team_agent, channel="email", created_at=at(5, 1), resolved_at=at(5, 2), customer=bruno, label=label
+        ),
         f.make_interaction(agent, channel="email", created_at=at(12), customer=anna, label=label),
         f.make_interaction(agent, channel="email", created_at=at(12, 2.000001), customer=bruno, label=label),
         # the spring-forward / fall-back week: 25 October 2026 is 25 hours long in Rome
@@ -204,3 +204,93 @@ def test_an_unknown_team_filter_gives_an_empty_report(qa_lead: User, agent: Agen
     fast = kpi_report(actor=qa_lead, by="team", filters={"team": "nobody"}, now=NOW, **RANGE)  # type: ignore[arg-type]
     assert fast.groups == [] and fast.totals.contacts == 0
     assert Team.objects.exists()
+
+
+@postgres_only
+def test_the_paths_counted_in_sql_equal_pythons(qa_lead: User, agent: Agent, other_team_agent: Agent) -> None:
+    from qadesk.operations import selectors
+
+    worked_rows(agent, other_team_agent)
+    third = f.make_interaction(other_team_agent, channel="chat", created_at=T0)
+    InteractionAgent.objects.create(interaction=third, agent=agent, position=3)  # a gap in the positions
+    InteractionAgent.objects.create(interaction=third, agent=other_team_agent, position=5)
+    lone = f.make_interaction(agent, channel="chat", created_at=T0)
+    InteractionAgent.objects.filter(interaction=lone).update(position=2)  # reassigned, one handler: no hand-off
+    rows = selectors.kpi_interactions(actor=qa_lead, **RANGE)  # type: ignore[arg-type]
+    in_sql = selectors.reassignment_path_list(rows)
+    vendor = connection.vendor
+    try:
+        connection.vendor = "sqlite-like"  # the Python path
+        in_python = selectors.reassignment_path_list(rows)
+    finally:
+        connection.vendor = vendor
+    assert in_sql == in_python
+    assert sum(p.count for p in in_sql) == 3
+
+
+@postgres_only
+def test_report_verify_and_fix_cover_the_kpi_rollup(agent: Agent, other_team_agent: Agent) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    worked_rows(agent, other_team_agent)
+    out = io.StringIO()
+    call_command("qreport", "verify", stdout=out)
+    assert "The operations rollup agrees with the contacts." in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM operations_kpiresolved")
+    with pytest.raises(CommandError, match="differences between the operations rollup and the contacts"):
+        call_command("qreport", "verify", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("qreport", "verify", "--fix", stdout=out)
+    assert "the operations rollup was rebuilt and now agrees with the contacts" in out.getvalue()
+    assert rollup.kpi_rollup_verify() == 0
+
+
+# --- through the doors: page, API, CLI -------------------------------------------------------------------------------
+
+
+def test_the_page_says_where_its_figures_come_from(qa_lead: User, agent: Agent, other_team_agent: Agent) -> None:
+    from qadesk.testing.clients import page_client
+
+    worked_rows(agent, other_team_agent)
+    params = {"by": "team", "date_from": "2026-11-01", "date_to": "2026-11-20"}
+    fast = page_client(qa_lead).get("/operations/", params).content.decode()
+    exact = page_client(qa_lead).get("/operations/", {**params, "exact": "on"}).content.decode()
+    by_channel = page_client(qa_lead).get("/operations/", {**params, "by": "channel"}).content.decode()
+    assert "Every figure is computed from the contacts." in exact
+    assert "Every figure is computed from the contacts." in by_channel
+    assert "≈" not in exact
+    if connection.vendor == "postgresql":
+        assert "≈ Medians and 90th percentiles are read from the daily rollup" in fast
+        assert fast.count("≈") > 3
+    else:
+        assert "Every figure is computed from the contacts." in fast
+
+
+def test_the_api_and_the_cli_take_exact(qa_lead: User, agent: Agent, other_team_agent: Agent) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from qadesk.testing.clients import api_client
+
+    worked_rows(agent, other_team_agent)
+    params = {"by": "team", "from": "2026-11-01", "to": "2026-11-20"}
+    fast = api_client(qa_lead).get("/api/v1/operations/kpis", params).json()
+    exact = api_client(qa_lead).get("/api/v1/operations/kpis", {**params, "exact": "true"}).json()
+    assert fast["approximate"] is (connection.vendor == "postgresql")
+    assert exact["approximate"] is False
+    assert [(g["key"], g["contacts"], g["fcr_rate"], g["backlog"]) for g in fast["groups"]] == [
+        (g["key"], g["contacts"], g["fcr_rate"], g["backlog"]) for g in exact["groups"]
+    ]
+    export = api_client(qa_lead).get("/api/v1/operations/kpis/export", {**params, "exact": "true"})
+    assert export.status_code == 200
+    out = io.StringIO()
+    call_command("qreport", "kpis", "--from", params["from"], "--to", params["to"], stdout=out)
+    assert json.loads(out.getvalue())["approximate"] is (connection.vendor == "postgresql")
+    out = io.StringIO()
+    call_command("qreport", "kpis", "--exact", "--from", params["from"], "--to", params["to"], stdout=out)
+    assert json.loads(out.getvalue())["approximate"] is False
