@@ -142,6 +142,7 @@ def kpi_report(
     scope = _scope(actor=actor, date_from=date_from, date_to=date_to, filters=filters, settings=settings, now=now)
     clean_filters, settings = scope.filters, scope.settings
     served = None if exact else rollup_request(actor=actor, by=by, filters=clean_filters)
+    totals: KpiFigures | None
     if served is not None:
         groups, totals = _figures_from_rollup(scope, by=by, date_from=date_from, date_to=date_to, served=served)
     else:
@@ -328,7 +329,11 @@ def _boundary(
             edge_fcr=count(deciding & Q(reopens=0) & not_back),
         )
     )
-    return {_key(row.pop("c_key")): row for row in rows}
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts: dict[str, Any] = dict(row)
+        found[_key(counts.pop("c_key"))] = {name: int(n or 0) for name, n in counts.items()}
+    return found
 
 
 def kpi_sums(
