@@ -329,10 +329,11 @@ def _boundary(
             edge_fcr=count(deciding & Q(reopens=0) & not_back),
         )
     )
+    names = ("late_open", "late_closed_early", "edge_closed", "edge_decided", "edge_fcr")
     found: dict[str, dict[str, int]] = {}
     for row in rows:
         counts: dict[str, Any] = dict(row)
-        found[_key(counts.pop("c_key"))] = {name: int(n or 0) for name, n in counts.items()}
+        found[_key(counts["c_key"])] = {name: int(counts[name] or 0) for name in names}
     return found
 
 
