@@ -294,3 +294,27 @@ def test_the_api_and_the_cli_take_exact(qa_lead: User, agent: Agent, other_team_
     out = io.StringIO()
     call_command("qreport", "kpis", "--exact", "--from", params["from"], "--to", params["to"], stdout=out)
     assert json.loads(out.getvalue())["approximate"] is False
+
+
+def test_percentiles_from_log_buckets_stay_within_half_a_percent() -> None:
+    import math
+    import random
+    from collections import Counter
+
+    from qadesk.operations.kpis import histogram_percentile, percentile_cont
+
+    def bucket(v: float) -> int:
+        return rollup.LOG_ZERO if v <= 0 else math.floor(math.log(v) / math.log(rollup.RATIO))
+
+    draw = random.Random(9)
+    for size in (1, 2, 3, 10, 101, 5000):
+        values = [0.0] * (size // 50) + [draw.lognormvariate(5, 2) for _ in range(size - size // 50)]
+        counts = Counter(bucket(v) for v in values)
+        buckets = [(rollup.bucket_value(b), n) for b, n in sorted(counts.items())]
+        for fraction in (0.5, 0.9):
+            exact = percentile_cont(values, fraction)
+            approximate = histogram_percentile(buckets, fraction)
+            assert exact is not None and approximate is not None
+            assert abs(approximate - exact) <= rollup.RELATIVE_ERROR * exact + 1e-9
+    assert histogram_percentile([], 0.5) is None
+    assert rollup.RELATIVE_ERROR < 0.005
