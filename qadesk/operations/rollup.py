@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 schema = import_module("qadesk.operations.migrations.0005_kpi_rollup_postgresql")
+paths_schema = import_module("qadesk.operations.migrations.0006_kpi_rollup_paths_postgresql")
 
 # False: the report reads the contacts on PostgreSQL too (the tests and the benchmark compare both paths).
 ENABLED = True
@@ -50,12 +51,13 @@ def kpi_rollup_rebuild() -> dict[str, int]:
         return {}
     with transaction.atomic(), connection.cursor() as cursor:
         schema.fill(cursor, settings.TIME_ZONE)
+        paths_schema.fill(cursor, settings.TIME_ZONE)
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {schema.DAYS}), (SELECT count(*) FROM {schema.HIST}), "  # noqa: S608
-            f"(SELECT count(*) FROM {schema.RESOLVED})"
+            f"(SELECT count(*) FROM {schema.RESOLVED}), (SELECT count(*) FROM {paths_schema.PATHS})"
         )
-        days, hist, resolved = cursor.fetchone()
-    return {"days": int(days), "histograms": int(hist), "resolved": int(resolved)}
+        days, hist, resolved, paths = cursor.fetchone()
+    return {"days": int(days), "histograms": int(hist), "resolved": int(resolved), "paths": int(paths)}
 
 
 def _differing(table: str, fresh: str, key: str, measures: list[str]) -> str:
@@ -77,11 +79,12 @@ def kpi_rollup_verify() -> int:
             _differing(schema.DAYS, "operations_kpi_fresh_days", schema.DAY_KEY, schema.DAY_NAMES),
             _differing(schema.HIST, "operations_kpi_fresh_hist", schema.HIST_KEY, ["n"]),
             _differing(schema.RESOLVED, "operations_kpi_fresh_resolved", schema.RESOLVED_KEY, ["closed", "decided", "once"]),
+            _differing(paths_schema.PATHS, "operations_kpi_fresh_paths", paths_schema.KEY, ["n"]),
         ]
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(f"SELECT {sql}", [zone] * 3)  # the zone a parameter
+        cursor.execute(f"SELECT {sql}", [zone] * 4)  # the zone a parameter
         return int(cursor.fetchone()[0])
 
 
@@ -173,3 +176,26 @@ def rollup_groups(
 def bucket_value(bucket: int) -> float:
     """The value a log bucket stands for: its geometric middle (0 for the bucket of zero)."""
     return 0.0 if bucket == LOG_ZERO else float(RATIO ** (bucket + 0.5))
+
+
+def rollup_handoffs(
+    *, dim: int, keys: list[int] | None, date_from: date | None, date_to: date | None
+) -> list[tuple[int, int, int, int]]:
+    """The hand-offs of the range (from agent, to agent, label id, count; 0 for none), from the rollup."""
+    where, params = ["dim = %s"], list[Any]([dim])
+    if date_from:
+        where.append("day >= %s")
+        params.append(date_from)
+    if date_to:
+        where.append("day <= %s")
+        params.append(date_to)
+    if keys is not None:
+        where.append("key_id = ANY(%s)")
+        params.append(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT from_agent, to_agent, label_id, sum(n) FROM {paths_schema.PATHS} WHERE {" AND ".join(where)}
+            GROUP BY 1, 2, 3 HAVING sum(n) <> 0""",  # noqa: S608 — constant names, values as parameters
+            params,
+        )
+        return [(int(a), int(b), int(c), int(n)) for a, b, c, n in cursor.fetchall()]

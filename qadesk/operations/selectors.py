@@ -164,7 +164,13 @@ def kpi_report(
         as_of=scope.as_of,
         totals=_with_missed(totals or _no_totals(), by="", filters=clean_filters, targets=targets, settings=settings),
         groups=groups,
-        paths=reassignment_path_list(scope.rows) if totals and totals.reassigned else [],
+        paths=(
+            []
+            if not (totals and totals.reassigned)
+            else _paths_from_rollup(served, date_from=date_from, date_to=date_to)
+            if served is not None
+            else reassignment_path_list(scope.rows)
+        ),
         targets=targets,
         approximate=served is not None,
     )
@@ -271,6 +277,21 @@ def _figures_from_rollup(
     every = [hist for _key_, _sums, hist in groups.values()]
     totals = kpis.added(sums for _key_, sums, _hist in groups.values())
     return ordered, _figures("", _("All contacts"), totals, _rollup_spreads(every))
+
+
+def _paths_from_rollup(served: RollupRequest, *, date_from: date | None, date_to: date | None) -> list[ReassignmentPath]:
+    """The reassignment paths from the rollup's hand-offs between agents, each agent named by their team now and each
+    label by its code (as the scan reads them), counted and ordered as kpis.reassignment_paths does."""
+    found = rollup.rollup_handoffs(dim=served.dim, keys=served.teams, date_from=date_from, date_to=date_to)
+    agents = {a for f, t, _label, _n in found for a in (f, t) if a}
+    teams = dict(Agent.objects.filter(pk__in=agents).values_list("pk", "team__name"))
+    labels = dict(Label.objects.filter(pk__in={label for _f, _t, label, _n in found if label}).values_list("pk", "code"))
+    none = _("(none)")
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for from_agent, to_agent, label, n in found:
+        counts[(teams.get(from_agent) or none, teams.get(to_agent) or none, labels.get(label) or none)] += n
+    ordered = sorted(((k, n) for k, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
+    return [ReassignmentPath(from_team=f, to_team=t, label=lab, count=n) for (f, t, lab), n in ordered][:TOP_PATHS]
 
 
 def _rollup_spreads(histograms: list[dict[int, dict[int, int]]]) -> dict[str, Spread]:
