@@ -16,8 +16,8 @@ paths_schema = import_module("qadesk.operations.migrations.0006_kpi_rollup_paths
 
 # False: the report reads the contacts on PostgreSQL too (the tests and the benchmark compare both paths).
 ENABLED = True
-# The levels of the rollup (`dim`): the day alone, day × team.
-DIMS = {"": 0, "team": 1}
+# The levels of the rollup (`dim`): day × team (the day alone is the sum of its teams).
+DIMS = {"team": 1}
 # Log buckets of the medians and 90th percentiles: a value in [RATIO^b, RATIO^(b+1)) is read as RATIO^(b+½), within
 # √1.01 − 1 < 0.5 % of it.
 RATIO = 1.01

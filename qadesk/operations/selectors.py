@@ -207,8 +207,7 @@ def rollup_request(*, actor: User, by: str, filters: dict[str, str]) -> RollupRe
         pk = parse_id(text)
         named = {pk} if pk is not None else set(Team.objects.filter(name=text).values_list("pk", flat=True))
         teams = named if teams is None else teams & named
-    dim = rollup.DIMS["team"] if by == "team" or teams is not None else rollup.DIMS[""]
-    return RollupRequest(dim=dim, teams=sorted(teams) if teams is not None else None)
+    return RollupRequest(dim=rollup.DIMS["team"], teams=sorted(teams) if teams is not None else None)
 
 
 def _figures_from_rollup(

@@ -1,7 +1,8 @@
 """The KPI report's daily rollup, kept by the database (PostgreSQL only; SQLite keeps nothing and scans the contacts).
 
-Per local creation day (the zone in `operations_kpistate`) and level — `dim` 0: the day alone, 1: day × team (`key_id`
-the team id, 0 none; `code` kept for dimensions by code, '' here) — three tables hold what needs no setting:
+Per local creation day (the zone in `operations_kpistate`) and level — `dim` 1: day × team (`key_id` the team id, 0
+none; `dim` and `code` are kept for other dimensions; the day alone is the sum of its teams) — three tables hold what
+needs no setting:
 
 - `operations_kpiday`: counts and sums (contacts, answered, Σ wait, queued abandons, handled, Σ handle, Σ handle², Σ
   talk/hold/ACW, replied, Σ first response, resolved, Σ resolution, resolved within 24 h, assigned, reassigned, not
@@ -24,7 +25,7 @@ the contacts whose counted columns changed, each with its current links) and on 
 of the contacts whose next contact or last handler changed). The interaction's triggers fire before the links'
 (`operations_kpi_*` sorts before `operations_links_*`), so each contact is counted with the links of the moment and the
 links' own triggers then move it. TRUNCATE of the contacts empties the rollup. Statements run through EXECUTE without
-JIT (costs 0003, operations 0003). `operations_kpi_fresh(zone)` is the same aggregation over every contact, for the
+JIT and without sequential scans (costs 0003, operations 0003). `operations_kpi_fresh(zone)` is the same aggregation over every contact, for the
 fill, rebuild and verify (operations/rollup.py).
 """
 
@@ -86,8 +87,24 @@ FACTS = """
     FROM ({{rows}}) AS r
 """.format(never=NEVER_BACK)
 
-# The levels each contact counts in: (dim, key_id, code).
-LEVELS = "(VALUES (0::smallint, 0::bigint, ''::text), (1::smallint, COALESCE(f.team_id, 0)::bigint, ''::text))"
+
+def _log(value: str) -> str:
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL WHEN {value} <= 0 THEN {LOG_ZERO} "
+        f"ELSE floor(ln({value}::float8) / ln(1.01::float8))::int END"
+    )
+
+
+# Each contact's facts and its histogram buckets, computed once (the levels and kinds only repeat them).
+BUCKETED = f"""
+    SELECT x.*, CEIL(x.aw)::int AS b1, FLOOR(x.bw)::int AS b2, {_log("x.aw")} AS b3, {_log("x.hd")} AS b4,
+        {_log("x.fr")} AS b5, {_log("x.rs")} AS b6
+    FROM ({FACTS}) AS x
+"""
+
+# The levels each contact counts in: (dim, key_id, code). The day alone is the sum of a day's teams (every contact has
+# one team, 0 for none), so it is not kept apart.
+LEVELS = "(VALUES (1::smallint, COALESCE(f.team_id, 0)::bigint, ''::text))"
 
 
 def _n(condition: str) -> str:
@@ -117,30 +134,30 @@ DAY_MEASURES = [
 DAY_NAMES = [name for name, _sql in DAY_MEASURES]
 
 
-def _log(value: str) -> str:
-    return f"CASE WHEN {value} IS NULL THEN NULL WHEN {value} <= 0 THEN {LOG_ZERO} ELSE floor(ln({value}::float8) / ln(1.01::float8))::int END"
+BUCKETS = """(VALUES (1::smallint, f.b1), (2::smallint, f.b2), (3::smallint, f.b3), (4::smallint, f.b4),
+    (5::smallint, f.b5), (6::smallint, f.b6))"""
 
-
-BUCKETS = f"""(VALUES (1::smallint, CEIL(f.aw)::int), (2::smallint, FLOOR(f.bw)::int), (3::smallint, {_log("f.aw")}),
-    (4::smallint, {_log("f.hd")}), (5::smallint, {_log("f.fr")}), (6::smallint, {_log("f.rs")}))"""
-
+# `{facts}`: BUCKETED rows. Groups that add nothing (a contact taken away and put back unchanged) are left out.
 GROUPED_DAYS = f"""
     SELECT k.dim, f.day, k.key_id, k.code, {", ".join(sql for _name, sql in DAY_MEASURES)}
-    FROM ({FACTS}) AS f CROSS JOIN LATERAL {LEVELS} AS k(dim, key_id, code)
+    FROM {{facts}} AS f CROSS JOIN LATERAL {LEVELS} AS k(dim, key_id, code)
     GROUP BY k.dim, f.day, k.key_id, k.code
+    HAVING {" OR ".join(f"{sql} <> 0" for _name, sql in DAY_MEASURES)}
 """
 GROUPED_HIST = f"""
     SELECT k.dim, f.day, k.key_id, k.code, h.kind, h.bucket, sum(f.s)::bigint AS n
-    FROM ({FACTS}) AS f CROSS JOIN LATERAL {LEVELS} AS k(dim, key_id, code) CROSS JOIN LATERAL {BUCKETS} AS h(kind, bucket)
+    FROM {{facts}} AS f CROSS JOIN LATERAL {LEVELS} AS k(dim, key_id, code) CROSS JOIN LATERAL {BUCKETS} AS h(kind, bucket)
     WHERE h.bucket IS NOT NULL
     GROUP BY k.dim, f.day, k.key_id, k.code, h.kind, h.bucket
+    HAVING sum(f.s) <> 0
 """
 GROUPED_RESOLVED = f"""
     SELECT k.dim, f.day, k.key_id, k.code, f.rday, f.back::smallint,
         {_n("f.kept")} AS closed, {_n("f.rs IS NOT NULL")} AS decided, {_n("f.once")} AS once
-    FROM ({FACTS}) AS f CROSS JOIN LATERAL {LEVELS} AS k(dim, key_id, code)
+    FROM {{facts}} AS f CROSS JOIN LATERAL {LEVELS} AS k(dim, key_id, code)
     WHERE f.has_rday
     GROUP BY k.dim, f.day, k.key_id, k.code, f.rday, f.back
+    HAVING {_n("f.kept")} <> 0 OR {_n("f.rs IS NOT NULL")} <> 0 OR {_n("f.once")} <> 0
 """
 
 DAY_KEY = "dim, day, key_id, code"
@@ -157,13 +174,17 @@ def _upsert(table: str, key: str, names: list[str], grouped: str) -> str:
         ON CONFLICT ({key}) DO UPDATE SET {added}"""
 
 
-def _statement(rows: str) -> str:
-    """One statement that adds the signed contacts of `rows` (COLUMNS, next_at, handler_last, s) to the three tables."""
+def _statement(rows: str, *, hist: bool = True) -> str:
+    """One statement that adds the signed contacts of `rows` (COLUMNS, next_at, handler_last, s) to the tables (without
+    `hist`, not to the histograms: a change of links moves no duration)."""
+    histograms = f"hist AS ({_upsert(HIST, HIST_KEY, ['n'], GROUPED_HIST.format(facts='facts'))} RETURNING 1)," if hist else ""
     return f"""
-        WITH signed AS MATERIALIZED ({rows}),
-        days AS ({_upsert(DAYS, DAY_KEY, DAY_NAMES, GROUPED_DAYS.format(rows="SELECT * FROM signed"))} RETURNING 1),
-        hist AS ({_upsert(HIST, HIST_KEY, ["n"], GROUPED_HIST.format(rows="SELECT * FROM signed"))} RETURNING 1)
-        {_upsert(RESOLVED, RESOLVED_KEY, ["closed", "decided", "once"], GROUPED_RESOLVED.format(rows="SELECT * FROM signed"))}
+        WITH facts AS MATERIALIZED ({BUCKETED.format(rows=rows)}),
+        days AS ({_upsert(DAYS, DAY_KEY, DAY_NAMES, GROUPED_DAYS.format(facts="facts"))} RETURNING 1),
+        {histograms}
+        resolved AS ({_upsert(RESOLVED, RESOLVED_KEY, ["closed", "decided", "once"], GROUPED_RESOLVED.format(facts="facts"))}
+            RETURNING 1)
+        SELECT 1
     """
 
 
@@ -188,7 +209,7 @@ LINKS_INSERTED = _statement(f"""
     FROM new_rows AS n JOIN {INTERACTIONS} AS i ON i.id = n.interaction_id
     UNION ALL
     SELECT {_cols("i")}, n.next_at, n.handler_last, 1 FROM new_rows AS n JOIN {INTERACTIONS} AS i ON i.id = n.interaction_id
-""")
+""", hist=False)
 LINK_CHANGED = "(o.next_at, o.handler_last) IS DISTINCT FROM (n.next_at, n.handler_last)"
 LINKS_UPDATED = _statement(f"""
     SELECT {_cols("i")}, o.next_at, o.handler_last, -1 AS s
@@ -198,21 +219,24 @@ LINKS_UPDATED = _statement(f"""
     SELECT {_cols("i")}, n.next_at, n.handler_last, 1
     FROM old_rows AS o JOIN new_rows AS n ON n.interaction_id = o.interaction_id
     JOIN {INTERACTIONS} AS i ON i.id = o.interaction_id WHERE {LINK_CHANGED}
-""")
+""", hist=False)
 LINKS_DELETED = _statement(f"""
     SELECT {_cols("i")}, o.next_at, o.handler_last, -1 AS s
     FROM old_rows AS o JOIN {INTERACTIONS} AS i ON i.id = o.interaction_id
     UNION ALL
     SELECT {_cols("i")}, NULL::timestamptz, NULL::smallint, 1 FROM old_rows AS o JOIN {INTERACTIONS} AS i ON i.id = o.interaction_id
-""")
+""", hist=False)
 
 EVERY = f"""SELECT {_cols("i")}, l.next_at, l.handler_last, 1 AS s
     FROM {INTERACTIONS} AS i LEFT JOIN {LINKS} AS l ON l.interaction_id = i.id"""
 
 
 def _trigger_function(name: str, statement: str) -> str:
+    # Without sequential scans (costs 0003): the planner knows nothing of the transition tables, and would read the
+    # links or the contacts whole to join a batch of 2,000 rows to them, a scan that grows with every batch of an
+    # import; the statements only ever need their keys.
     return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off SET enable_seqscan = off AS $$
 DECLARE
     zone text;
 BEGIN
@@ -231,7 +255,7 @@ def _fresh_function(name: str, grouped: str, columns: str) -> str:
     return f"""
 CREATE OR REPLACE FUNCTION {name}(zone text) RETURNS TABLE ({columns}) LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
-    RETURN QUERY EXECUTE $statement${grouped.format(rows=EVERY)}$statement$ USING zone;
+    RETURN QUERY EXECUTE $statement${grouped.format(facts=f"({BUCKETED.format(rows=EVERY)})")}$statement$ USING zone;
 END
 $$
 """

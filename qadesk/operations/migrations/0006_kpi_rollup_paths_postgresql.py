@@ -22,7 +22,7 @@ PATHS = "operations_kpipath"
 HANDLERS = "interactions_interactionagent"
 INTERACTIONS = rollup.INTERACTIONS
 KEY = f"{rollup.DAY_KEY}, from_agent, to_agent, label_id"
-LEVELS = "(VALUES (0::smallint, 0::bigint, ''::text), (1::smallint, COALESCE(c.team_id, 0)::bigint, ''::text))"
+LEVELS = "(VALUES (1::smallint, COALESCE(c.team_id, 0)::bigint, ''::text))"
 
 # `handlers` (interaction_id, position, agent_id, s) and `contacts` (id, created_at, team_id, label_id, s): each
 # hand-off with the sign of its handlers' rows, read with the contact's version of the same sign, grouped by level, day, agents and reason ($1 the zone).
