@@ -12,7 +12,17 @@ GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with
 finding FCR's next contact and the last handler at report time instead of reading them from the table the triggers
 keep (`report_window`, migration operations 0002), against hand-written SQL reading that table, and against pandas
 over a CSV export of the contacts and handlers (`pandas_seconds`: read_csv and the figures; the export timed apart).
-`--reuse` measures a database a `--keep` run left, without filling it again. Prints JSON with median
+`--reuse` measures a database a `--keep` run left, without filling it again.
+
+Since migration operations 0005/0006 the report by team on PostgreSQL reads the daily rollup (the fill keeps it through
+the triggers: one INSERT … SELECT generate_series per table, the rollup's triggers on). `report_seconds` is that
+report, `hand_written_rollup_seconds` the reference of the same shape (one hand-written query per figure group over
+the same rollup tables, the two instants' days from the contacts, the paths from the rollup); `report_scan_seconds`
+is the same report computed from the contacts (`exact=True`), which the scan's references (hand-written SQL, pandas)
+are compared with. `agree` also requires the rollup's report to equal the scan's in every count, sum and rate, its
+medians and 90th percentiles within 0.5 % (`max_percentile_error`). `--rollup-only` times only the rollup's report and
+its reference (and checks it against one scan); `--skip-slow` leaves out the report finding the links at report time
+and the EXISTS form; `--scan-repeat` runs the scan's timings fewer times. Prints JSON with median
 latencies and their ratio (goal: the report within 2× of the hand-written SQL; the report switches PostgreSQL's JIT
 off for its query, so the hand-written SQL is timed both with JIT as configured and without), and fails if the two
 disagree on the counts. The database is dropped afterwards unless --keep.
