@@ -150,7 +150,7 @@ def kpi_report(
             scope.rows, by=by, settings=settings, as_of=scope.as_of, now=scope.now, since=scope.since, with_totals=True
         )
     targets = (
-        target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=scope.now)
+        target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=scope.now, exact=exact)
         if with_targets
         else []
     )
@@ -840,8 +840,12 @@ def target_results(
     filters: dict[str, str] | None = None,
     now: datetime | None = None,
     targets: list[KpiTarget] | None = None,
+    exact: bool = False,
 ) -> list[TargetResult]:
-    """Each target the actor may see, over the range: its figure per period, met or not, and the share met."""
+    """Each target the actor may see, over the range: its figure per period, met or not, and the share met.
+
+    A scope without channel or site whose targets are on exact figures (no median target) reads the daily rollup when
+    it serves the report's filters (PostgreSQL): the same counts, sums and rates; the others read the contacts."""
     now = now or timezone.now()
     found = targets if targets is not None else list(KpiTarget.objects.visible_to(actor).select_related("site"))
     results = []
@@ -862,6 +866,19 @@ def target_results(
         if target.site_id:
             scoped["site"] = str(target.site_id)
         scope = scope_of(target)
+        served = (
+            None
+            if scope in computed or exact or target.channel or target.site_id or needs[scope] & set(SPREAD_KPIS)
+            else rollup_request(actor=actor, by=target.period, filters=scoped)
+        )
+        if served is not None:
+            rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=scoped)
+            settings = KpiSettings(service_level_seconds=scope[3] if scope[3] is not None else 20)
+            since = day_start(date_from) if date_from else None
+            period_scope = _Scope(rows=rows, filters=scoped, settings=settings, now=now, as_of=now, since=since)
+            computed[scope] = _figures_from_rollup(
+                period_scope, by=target.period, date_from=date_from, date_to=date_to, served=served
+            )[0]
         if scope not in computed:
             # Only what the scope's targets read: medians for a percentile target, FCR's look for the next contact
             # for an FCR target, the handlers for a reassignment target.

@@ -318,3 +318,38 @@ def test_percentiles_from_log_buckets_stay_within_half_a_percent() -> None:
             assert abs(approximate - exact) <= rollup.RELATIVE_ERROR * exact + 1e-9
     assert histogram_percentile([], 0.5) is None
     assert rollup.RELATIVE_ERROR < 0.005
+
+
+@postgres_only
+def test_targets_on_exact_figures_read_the_rollup_and_give_the_scans_results(
+    qa_lead: User, team_lead: User, agent: Agent, other_team_agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qadesk.operations import selectors
+    from qadesk.operations.models import KpiTarget
+    from qadesk.operations.selectors import target_results
+
+    served: list[str] = []
+    original = selectors._figures_from_rollup
+
+    def counted(*args: object, **options: object) -> object:
+        served.append(str(options["by"]))
+        return original(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(selectors, "_figures_from_rollup", counted)
+
+    worked_rows(agent, other_team_agent)
+    for n in range(12):
+        f.make_interaction(agent, channel="phone", created_at=T0 + timedelta(days=n, hours=n), queued_at=T0 + timedelta(days=n),
+                           answered_at=T0 + timedelta(days=n, seconds=5 * n), resolved_at=T0 + timedelta(days=n + 1))  # fmt: skip
+    KpiTarget.objects.create(kpi="service_level", value=60, period="week", threshold_seconds=15)
+    KpiTarget.objects.create(kpi="fcr_rate", value=50, period="day")
+    KpiTarget.objects.create(kpi="backlog", value=2, period="month")
+    KpiTarget.objects.create(kpi="reassignment_rate", value=10, period="week")
+    KpiTarget.objects.create(kpi="asa_seconds", value=20, period="day", channel="phone")  # a channel: the contacts
+    KpiTarget.objects.create(kpi="resolution_median", value=3600, period="week")  # a median: the contacts
+    for actor, filters in ((qa_lead, {}), (team_lead, {}), (qa_lead, {"team": str(agent.team_id)})):
+        fast = target_results(actor=actor, filters=filters, now=NOW, **RANGE)  # type: ignore[arg-type]
+        exact = target_results(actor=actor, filters=filters, now=NOW, exact=True, **RANGE)  # type: ignore[arg-type]
+        assert fast == exact
+        assert any(r.counted for r in fast)
+    assert sorted(set(served)) == ["day", "month", "week"]  # the channel's and the median's targets were not served
