@@ -116,11 +116,13 @@ def rollup_groups(
     fcr_days: int,
     closed_before: date,
     decided_before: date,
+    kinds: frozenset[int] | None = None,
 ) -> dict[Any, dict[str, Any]]:
     """Per group of `by` (team id, 0 for none, or the period's first day) over the days of the range, the rollup's
     sums (schema.DAY_NAMES), `answered_within` (⌈wait⌉ ≤ T) and `short_abandoned` (⌊abandon⌋ < S), the log
     histograms (`hist`: kind → {bucket: n}), and the counts by resolution day: `closed` (resolved before the day
-    `closed_before`), `decided` and `fcr` (resolved before `decided_before`; FCR: not back within N days)."""
+    `closed_before`), `decided` and `fcr` (resolved before `decided_before`; FCR: not back within N days). `kinds`:
+    only those histograms (None: all; empty: none, and `answered_within` and `short_abandoned` stay 0)."""
     where, params = ["dim = %s"], list[Any]([dim])
     if date_from:
         where.append("day >= %s")
@@ -147,12 +149,17 @@ def rollup_groups(
         cursor.execute(f"SELECT {group}, {sums} FROM {schema.DAYS} WHERE {condition} GROUP BY 1", params)  # noqa: S608
         for key, *values in cursor.fetchall():
             of(key).update(zip(schema.DAY_NAMES, values, strict=True))
-        cursor.execute(
-            f"""SELECT {group}, kind, CASE WHEN kind = 1 THEN (bucket <= %s)::int WHEN kind = 2 THEN (bucket < %s)::int
-                ELSE bucket END AS b, sum(n) FROM {schema.HIST} WHERE {condition} GROUP BY 1, 2, 3""",  # noqa: S608
-            [int(service_level_seconds), int(short_abandon_seconds), *params],
-        )
-        for key, kind, bucket, n in cursor.fetchall():
+        wanted = sorted(KINDS.values() if kinds is None else kinds)
+        fetched = []
+        if wanted:
+            cursor.execute(
+                f"""SELECT {group}, kind, CASE WHEN kind = 1 THEN (bucket <= %s)::int WHEN kind = 2
+                    THEN (bucket < %s)::int ELSE bucket END AS b, sum(n) FROM {schema.HIST}
+                    WHERE {condition} AND kind = ANY(%s) GROUP BY 1, 2, 3""",  # noqa: S608
+                [int(service_level_seconds), int(short_abandon_seconds), *params, wanted],
+            )
+            fetched = cursor.fetchall()
+        for key, kind, bucket, n in fetched:
             row = of(key)
             if kind == KINDS["wait_s"]:
                 row["answered_within"] += int(n) if bucket == 1 else 0

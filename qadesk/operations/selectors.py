@@ -211,11 +211,18 @@ def rollup_request(*, actor: User, by: str, filters: dict[str, str]) -> RollupRe
 
 
 def _figures_from_rollup(
-    scope: _Scope, *, by: str, date_from: date | None, date_to: date | None, served: RollupRequest
+    scope: _Scope,
+    *,
+    by: str,
+    date_from: date | None,
+    date_to: date | None,
+    served: RollupRequest,
+    kinds: frozenset[int] | None = None,
 ) -> tuple[list[KpiFigures], KpiFigures]:
     """The report's groups and totals from the rollup: sums by creation day, the instant-dependent counts (FCR's
     decided contacts, the backlog) by resolution day for the whole days before the instant, and that instant's own
-    day read from the contacts (`_boundary`)."""
+    day read from the contacts (`_boundary`). `kinds`: only those histograms (rollup.rollup_groups), for targets:
+    the figures that need the others are then wrong and must not be read."""
     settings = scope.settings
     cutoff = scope.now - timedelta(days=settings.fcr_days)
     closed_before, decided_before = timezone.localdate(scope.as_of), timezone.localdate(cutoff)
@@ -230,6 +237,7 @@ def _figures_from_rollup(
         fcr_days=settings.fcr_days,
         closed_before=closed_before,
         decided_before=decided_before,
+        kinds=kinds,
     )
     edges = _boundary(scope, by=by, cutoff=cutoff, closed_since=day_start(closed_before), decided_since=day_start(decided_before))
     groups: dict[str, tuple[Any, KpiSums, dict[int, dict[int, int]]]] = {}
@@ -876,8 +884,11 @@ def target_results(
             settings = KpiSettings(service_level_seconds=scope[3] if scope[3] is not None else 20)
             since = day_start(date_from) if date_from else None
             period_scope = _Scope(rows=rows, filters=scoped, settings=settings, now=now, as_of=now, since=since)
+            # Only the histograms the scope's targets read: the service level's and abandonment's thresholds.
+            thresholds = needs[scope] & {"service_level", "abandonment_rate"}
+            kinds = frozenset({rollup.KINDS["wait_s"], rollup.KINDS["abandon_s"]} if thresholds else ())
             computed[scope] = _figures_from_rollup(
-                period_scope, by=target.period, date_from=date_from, date_to=date_to, served=served
+                period_scope, by=target.period, date_from=date_from, date_to=date_to, served=served, kinds=kinds
             )[0]
         if scope not in computed:
             # Only what the scope's targets read: medians for a percentile target, FCR's look for the next contact

@@ -345,6 +345,8 @@ def test_targets_on_exact_figures_read_the_rollup_and_give_the_scans_results(
     KpiTarget.objects.create(kpi="fcr_rate", value=50, period="day")
     KpiTarget.objects.create(kpi="backlog", value=2, period="month")
     KpiTarget.objects.create(kpi="reassignment_rate", value=10, period="week")
+    KpiTarget.objects.create(kpi="abandonment_rate", value=5, period="month")
+    KpiTarget.objects.create(kpi="aht_seconds", value=300, period="month")
     KpiTarget.objects.create(kpi="asa_seconds", value=20, period="day", channel="phone")  # a channel: the contacts
     KpiTarget.objects.create(kpi="resolution_median", value=3600, period="week")  # a median: the contacts
     for actor, filters in ((qa_lead, {}), (team_lead, {}), (qa_lead, {"team": str(agent.team_id)})):
