@@ -12,7 +12,17 @@ GROUP BY GROUPING SETS ((team), ()) with percentile_cont, one for the paths with
 finding FCR's next contact and the last handler at report time instead of reading them from the table the triggers
 keep (`report_window`, migration operations 0002), against hand-written SQL reading that table, and against pandas
 over a CSV export of the contacts and handlers (`pandas_seconds`: read_csv and the figures; the export timed apart).
-`--reuse` measures a database a `--keep` run left, without filling it again. Prints JSON with median
+`--reuse` measures a database a `--keep` run left, without filling it again.
+
+Since migration operations 0005/0006 the report by team on PostgreSQL reads the daily rollup (the fill keeps it through
+the triggers: one INSERT … SELECT generate_series per table, the rollup's triggers on). `report_seconds` is that
+report, `hand_written_rollup_seconds` the reference of the same shape (one hand-written query per figure group over
+the same rollup tables, the two instants' days from the contacts, the paths from the rollup); `report_scan_seconds`
+is the same report computed from the contacts (`exact=True`), which the scan's references (hand-written SQL, pandas)
+are compared with. `agree` also requires the rollup's report to equal the scan's in every count, sum and rate, its
+medians and 90th percentiles within 0.5 % (`max_percentile_error`). `--rollup-only` times only the rollup's report and
+its reference (and checks it against one scan); `--skip-slow` leaves out the report finding the links at report time
+and the EXISTS form; `--scan-repeat` runs the scan's timings fewer times. Prints JSON with median
 latencies and their ratio (goal: the report within 2× of the hand-written SQL; the report switches PostgreSQL's JIT
 off for its query, so the hand-written SQL is timed both with JIT as configured and without), and fails if the two
 disagree on the counts. The database is dropped afterwards unless --keep.
@@ -47,6 +57,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--db-name", default=DB_NAME)
     parser.add_argument("--reuse", action="store_true", help="Use the database a --keep run left (migrated, not refilled).")
+    parser.add_argument("--scan-repeat", type=int, help="Runs of the timings that scan the contacts (default: --repeat).")
+    parser.add_argument(
+        "--rollup-only", action="store_true", help="Time the rollup's report and its reference only (one scan to agree)."
+    )
+    parser.add_argument(
+        "--skip-slow", action="store_true", help="Leave out the report finding the links at report time and the EXISTS SQL."
+    )
     args = parser.parse_args()
     globals()["DB_NAME"] = args.db_name
     with django_on(DB_NAME, fresh=not args.reuse, keep=args.keep) as url:
@@ -60,7 +77,10 @@ def main() -> None:
                 result["interactions"] = conn.execute("SELECT count(*) FROM interactions_interaction").fetchone()[0]  # type: ignore[index]
         else:
             result["fill_seconds"] = _fill(args.interactions)
-        result.update(_measure(args.repeat))
+        if args.rollup_only:
+            result.update(_measure_rollup(args.repeat))
+        else:
+            result.update(_measure(args.repeat, args.scan_repeat or args.repeat, skip_slow=args.skip_slow))
     print(json.dumps(result, indent=2))
     if not result["agree"]:
         sys.exit("the report and the hand-written SQL disagree")
@@ -238,6 +258,60 @@ SELECT from_team, to_team, label, count(*) FROM (
 """
 
 
+# The reference of the rollup's shape: one hand-written query per figure group over the same tables (migration operations
+# 0005) — the sums by team, the service level and short abandons from the whole-second histograms, the four durations'
+# medians and 90th percentiles from the log buckets (the bucket holding the rank, by a running sum), FCR's decided
+# contacts and the backlog by resolution day, the two instants' own days from the contacts — and the paths.
+ROLLUP_DAYS = """
+SELECT key_id, sum(contacts), sum(answered), sum(wait_total), sum(queued_abandon), sum(handled), sum(handle_total),
+    sum(handle_sq_total), sum(talk_total), sum(hold_total), sum(acw_total), sum(replied), sum(first_response_total),
+    sum(resolved), sum(resolution_total), sum(resolved_24h), sum(assigned), sum(reassigned), sum(not_abandoned)
+FROM operations_kpiday WHERE dim = 1 AND day >= %(first)s AND day <= %(last)s GROUP BY key_id
+"""
+ROLLUP_THRESHOLDS = """
+SELECT key_id, sum(n) FILTER (WHERE kind = 1 AND bucket <= 20), sum(n) FILTER (WHERE kind = 2 AND bucket < 5)
+FROM operations_kpihist WHERE dim = 1 AND day >= %(first)s AND day <= %(last)s AND kind IN (1, 2) GROUP BY key_id
+"""
+ROLLUP_PERCENTILES = """
+WITH h AS (
+    SELECT key_id, kind, bucket, sum(n) AS n FROM operations_kpihist
+    WHERE dim = 1 AND day >= %(first)s AND day <= %(last)s AND kind >= 3 GROUP BY key_id, kind, bucket
+), c AS (
+    SELECT key_id, kind, bucket, sum(n) OVER (PARTITION BY key_id, kind ORDER BY bucket) AS below,
+        sum(n) OVER (PARTITION BY key_id, kind) AS total FROM h
+)
+SELECT key_id, kind, power(1.01, min(bucket) FILTER (WHERE below > floor(0.5 * (total - 1))) + 0.5),
+    power(1.01, min(bucket) FILTER (WHERE below > floor(0.9 * (total - 1))) + 0.5)
+FROM c GROUP BY key_id, kind
+"""
+ROLLUP_RESOLVED = """
+SELECT key_id, sum(closed) FILTER (WHERE rday < %(as_of_day)s), sum(decided) FILTER (WHERE rday < %(fcr_day)s),
+    sum(once) FILTER (WHERE rday < %(fcr_day)s AND back > 7)
+FROM operations_kpiresolved WHERE dim = 1 AND day >= %(first)s AND day <= %(last)s GROUP BY key_id
+"""
+ROLLUP_BOUNDARY = """
+SELECT i.team_id, count(*) FILTER (WHERE i.created_at > %(as_of)s AND NOT i.abandoned),
+    count(*) FILTER (WHERE NOT i.abandoned AND i.resolved_at >= %(as_of_start)s AND i.resolved_at <= %(as_of)s),
+    count(*) FILTER (WHERE i.resolved_at >= i.created_at AND i.resolved_at >= %(fcr_start)s
+        AND i.resolved_at <= %(fcr_until)s),
+    count(*) FILTER (WHERE i.resolved_at >= i.created_at AND i.resolved_at >= %(fcr_start)s
+        AND i.resolved_at <= %(fcr_until)s AND i.reopens = 0
+        AND (l.next_at IS NULL OR l.next_at > i.resolved_at + INTERVAL '7 days'))
+FROM interactions_interaction i LEFT JOIN operations_contactlink l ON l.interaction_id = i.id
+WHERE i.created_at >= %(start)s AND i.created_at < %(end)s
+  AND (i.created_at > %(as_of)s OR i.resolved_at >= %(as_of_start)s AND i.resolved_at <= %(as_of)s
+       OR i.resolved_at >= %(fcr_start)s AND i.resolved_at <= %(fcr_until)s)
+GROUP BY i.team_id
+"""
+ROLLUP_PATHS = """
+SELECT ta.name, tb.name, l.code, sum(p.n) FROM operations_kpipath p
+LEFT JOIN accounts_agent a ON a.id = p.from_agent LEFT JOIN accounts_team ta ON ta.id = a.team_id
+LEFT JOIN accounts_agent b ON b.id = p.to_agent LEFT JOIN accounts_team tb ON tb.id = b.team_id
+LEFT JOIN interactions_label l ON l.id = p.label_id
+WHERE p.dim = 1 AND p.day >= %(first)s AND p.day <= %(last)s GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT 20
+"""
+ROLLUP_QUERIES = (ROLLUP_DAYS, ROLLUP_THRESHOLDS, ROLLUP_PERCENTILES, ROLLUP_RESOLVED, ROLLUP_BOUNDARY, ROLLUP_PATHS)
+
 EXPORT_CONTACTS = """
 COPY (SELECT i.id, i.team_id, i.customer_id, i.label_id, i.created_at, i.queued_at, i.answered_at, i.first_reply_at,
     i.resolved_at, i.closed_at, i.talk_seconds, i.hold_seconds, i.acw_seconds, i.abandoned, i.reopens
@@ -307,22 +381,40 @@ def _pandas(folder: Path, params: dict[str, Any]) -> Any:
     return out
 
 
-def _measure(repeat: int) -> dict[str, Any]:
+def _measure(repeat: int, scan_repeat: int, *, skip_slow: bool = False) -> dict[str, Any]:
     from datetime import timedelta
 
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from qadesk.accounts.models import Role, User
     from qadesk.core.days import day_start, next_day_start
+    from qadesk.operations import rollup
+    from qadesk.operations.kpis import figures_differences
     from qadesk.operations.selectors import kpi_report
 
     actor = User(username="system", role=Role.ADMIN, is_superuser=True)
     first, last = START, START + timedelta(days=DAYS - 1)
     params = {"start": day_start(first), "end": next_day_start(last), "as_of": next_day_start(last)}
     params["fcr_until"] = NOW - timedelta(days=7)
+    as_of_day, fcr_day = timezone.localdate(params["as_of"]), timezone.localdate(params["fcr_until"])
+    params |= {"first": first, "last": last, "as_of_day": as_of_day, "fcr_day": fcr_day}
+    params |= {"as_of_start": day_start(as_of_day), "fcr_start": day_start(fcr_day)}
 
-    def report() -> Any:
+    def report() -> Any:  # the daily rollup (migration operations 0005)
         return kpi_report(actor=actor, by="team", date_from=first, date_to=last, now=NOW)
+
+    def scan() -> Any:  # the same report from the contacts
+        return kpi_report(actor=actor, by="team", date_from=first, date_to=last, now=NOW, exact=True)
+
+    def hand_written_rollup() -> Any:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            found = []
+            for query in ROLLUP_QUERIES:
+                cursor.execute(query, params)
+                found.append(cursor.fetchall())
+            return found
 
     def hand_written(jit: bool = True, query: str = HAND_WRITTEN) -> Any:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -339,19 +431,27 @@ def _measure(repeat: int) -> dict[str, Any]:
     def report_window() -> Any:  # FCR's next contact and the handlers found at report time, as before (and on SQLite)
         selectors.STORED_LINKS = False
         try:
-            return report()
+            return scan()
         finally:
             selectors.STORED_LINKS = True
 
     timings = {
         "report": _time(report, repeat),
-        "report_window": _time(report_window, repeat),
-        "hand_written_stored": _time(lambda: hand_written(query=HAND_WRITTEN_STORED), repeat),
-        "hand_written_sql": _time(hand_written, repeat),
-        "hand_written_sql_jit_off": _time(lambda: hand_written(jit=False), repeat),
+        "hand_written_rollup": _time(hand_written_rollup, repeat),
+        "report_scan": _time(scan, scan_repeat),
+        "report_window": None if skip_slow else _time(report_window, scan_repeat),
+        "hand_written_stored": _time(lambda: hand_written(query=HAND_WRITTEN_STORED), scan_repeat),
+        "hand_written_sql": _time(hand_written, scan_repeat),
+        "hand_written_sql_jit_off": _time(lambda: hand_written(jit=False), scan_repeat),
         # The same figures with FCR and the handlers looked up per contact (EXISTS), as the report did before: timed once.
-        "hand_written_exists": _time(lambda: hand_written(query=HAND_WRITTEN_EXISTS), 1, warm=False),
+        "hand_written_exists": None if skip_slow else _time(lambda: hand_written(query=HAND_WRITTEN_EXISTS), 1, warm=False),
     }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM operations_kpiday), (SELECT count(*) FROM operations_kpihist), "
+            "(SELECT count(*) FROM operations_kpiresolved)"
+        )
+        rollup_rows = dict(zip(("days", "histograms", "resolved"), cursor.fetchone(), strict=True))
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
@@ -362,8 +462,27 @@ def _measure(repeat: int) -> dict[str, Any]:
             by_pandas = _pandas(Path(folder), params)
             pandas_runs.append(time.perf_counter() - started)
     pandas_seconds = round(statistics.median(pandas_runs), 4)
-    ours, (rows, paths) = report(), hand_written()
-    window = report_window()
+    fast, ours, (rows, paths) = report(), scan(), hand_written()
+    window = ours if skip_slow else report_window()
+    by_key = {g.key: g for g in ours.groups}
+    rollup_differences = figures_differences(fast.totals, ours.totals, relative_error=rollup.RELATIVE_ERROR) + [
+        d
+        for g in fast.groups
+        for d in (figures_differences(g, by_key[g.key], relative_error=rollup.RELATIVE_ERROR) if g.key in by_key else ["?"])
+    ]
+    rollup_agree = bool(
+        fast.approximate
+        and not rollup_differences
+        and [g.key for g in fast.groups] == [g.key for g in ours.groups]
+        and fast.paths == ours.paths
+    )
+    spread_errors = [
+        abs(getattr(a, n) - getattr(b, n)) / getattr(b, n)
+        for a, b in [(fast.totals, ours.totals), *((g, by_key[g.key]) for g in fast.groups if g.key in by_key)]
+        for n in ("wait_median", "wait_p90", "aht_median", "aht_p90", "first_response_median", "first_response_p90",
+                  "resolution_median", "resolution_p90")
+        if getattr(a, n) is not None and getattr(b, n)
+    ]  # fmt: skip
     _stored_rows, _stored_paths = hand_written(query=HAND_WRITTEN_STORED)
     totals = next((r for r in rows if r[0] is None), None)  # the () grouping set: every team
     every = by_pandas[None]
@@ -375,7 +494,8 @@ def _measure(repeat: int) -> dict[str, Any]:
         and ours.totals.resolution_p90 == round(every["ttr_p90"], 1)
     )
     agree = bool(
-        window == ours
+        rollup_agree
+        and window == ours
         and sorted(map(repr, _stored_rows)) == sorted(map(repr, rows))
         and pandas_agree
         and totals is not None
@@ -387,12 +507,20 @@ def _measure(repeat: int) -> dict[str, Any]:
     )
     return {
         "report_seconds": timings["report"],
+        "hand_written_rollup_seconds": timings["hand_written_rollup"],
+        "ratio_to_rollup_sql": round(timings["report"] / timings["hand_written_rollup"], 2),
+        "rollup_rows": rollup_rows,
+        "rollup_agree": rollup_agree,
+        "rollup_differences": rollup_differences[:10],
+        "max_percentile_error": round(max(spread_errors, default=0.0), 5),
+        "report_scan_seconds": timings["report_scan"],
         "report_window_seconds": timings["report_window"],
         "hand_written_stored_seconds": timings["hand_written_stored"],
-        "ratio_to_stored_sql": round(timings["report"] / timings["hand_written_stored"], 2),
+        "scan_ratio_to_stored_sql": round(timings["report_scan"] / timings["hand_written_stored"], 2),
         "pandas_seconds": pandas_seconds,
         "csv_export_seconds": export_seconds,
         "ratio_to_pandas": round(timings["report"] / pandas_seconds, 3),
+        "scan_ratio_to_pandas": round(timings["report_scan"] / pandas_seconds, 3),
         "load_after": round(os.getloadavg()[0], 2),
         "paths_agree": [(p.from_team, p.to_team, p.label, p.count) for p in ours.paths][:5] == [tuple(p) for p in paths][:5],
         "window_equals_stored": window == ours,
@@ -400,8 +528,58 @@ def _measure(repeat: int) -> dict[str, Any]:
         "hand_written_sql_seconds": timings["hand_written_sql"],
         "hand_written_sql_jit_off_seconds": timings["hand_written_sql_jit_off"],
         "hand_written_exists_seconds": timings["hand_written_exists"],
-        "ratio": round(timings["report"] / timings["hand_written_sql"], 2),
-        "ratio_to_jit_off": round(timings["report"] / timings["hand_written_sql_jit_off"], 2),
+        "scan_ratio": round(timings["report_scan"] / timings["hand_written_sql"], 2),
+        "scan_ratio_to_jit_off": round(timings["report_scan"] / timings["hand_written_sql_jit_off"], 2),
+        "agree": agree,
+    }
+
+
+def _measure_rollup(repeat: int) -> dict[str, Any]:
+    """The report from the rollup and its hand-written reference, and whether it agrees with the scan's report."""
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from qadesk.accounts.models import Role, User
+    from qadesk.core.days import day_start, next_day_start
+    from qadesk.operations import rollup
+    from qadesk.operations.kpis import figures_differences
+    from qadesk.operations.selectors import kpi_report
+
+    actor = User(username="system", role=Role.ADMIN, is_superuser=True)
+    first, last = START, START + timedelta(days=DAYS - 1)
+    params: dict[str, Any] = {"start": day_start(first), "end": next_day_start(last), "as_of": next_day_start(last)}
+    params["fcr_until"] = NOW - timedelta(days=7)
+    as_of_day, fcr_day = timezone.localdate(params["as_of"]), timezone.localdate(params["fcr_until"])
+    params |= {"first": first, "last": last, "as_of_day": as_of_day, "fcr_day": fcr_day}
+    params |= {"as_of_start": day_start(as_of_day), "fcr_start": day_start(fcr_day)}
+
+    def report(exact: bool = False) -> Any:
+        return kpi_report(actor=actor, by="team", date_from=first, date_to=last, now=NOW, exact=exact)
+
+    def reference() -> Any:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            found = []
+            for query in ROLLUP_QUERIES:
+                cursor.execute(query, params)
+                found.append(cursor.fetchall())
+            return found
+
+    timings = {"report": _time(report, repeat), "reference": _time(reference, repeat)}
+    fast, exact = report(), report(exact=True)
+    by_key = {g.key: g for g in exact.groups}
+    differences = figures_differences(fast.totals, exact.totals, relative_error=rollup.RELATIVE_ERROR) + [
+        d for g in fast.groups for d in figures_differences(g, by_key[g.key], relative_error=rollup.RELATIVE_ERROR)
+    ]
+    agree = bool(fast.approximate and not differences and fast.paths == exact.paths and fast.groups and by_key)
+    return {
+        "report_seconds": timings["report"],
+        "hand_written_rollup_seconds": timings["reference"],
+        "ratio_to_rollup_sql": round(timings["report"] / timings["reference"], 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "rollup_differences": differences[:10],
         "agree": agree,
     }
 

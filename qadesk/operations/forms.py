@@ -49,6 +49,11 @@ class KpiReportForm(forms.Form):
     fcr_days = forms.IntegerField(
         label=_("FCR: no new contact within (days)"), min_value=1, max_value=365, initial=7, required=False
     )
+    exact = forms.BooleanField(
+        label=_("Exact medians"),
+        required=False,
+        help_text=_("Compute every figure from the contacts (slower) instead of reading the daily rollup."),
+    )
 
     def report_arguments(self) -> dict[str, Any]:
         """Keyword arguments for kpi_report from the cleaned form (defaults where a field is empty)."""
@@ -67,6 +72,7 @@ class KpiReportForm(forms.Form):
             "date_to": data.get("date_to"),
             "filters": filters,
             "settings": settings,
+            "exact": bool(data.get("exact")),
         }
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,9 +26,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDay, TruncMonth, TruncWeek
 from django.utils import dates, timezone
 from django.utils.translation import gettext as _
@@ -39,7 +42,7 @@ from qadesk.core.errors import ApplicationError
 from qadesk.core.inputs import parse_id
 from qadesk.interactions.models import Channel, Interaction, InteractionAgent, JourneyPhase, Label
 from qadesk.operations import forecast as forecast_figures
-from qadesk.operations import kpis
+from qadesk.operations import kpis, rollup
 from qadesk.operations import loyalty as loyalty_figures
 from qadesk.operations.kpis import KpiFigures, KpiSettings, KpiSums, ReassignmentPath, Spread
 from qadesk.operations.models import KpiTarget
@@ -94,6 +97,9 @@ class KpiReport:
     groups: list[KpiFigures]
     paths: list[ReassignmentPath] = field(default_factory=list)
     targets: list[TargetResult] = field(default_factory=list)
+    # True: from the daily rollup (PostgreSQL): counts, sums and rates exact, medians and 90th percentiles within
+    # rollup.RELATIVE_ERROR (log buckets); False: computed from the contacts, every figure exact.
+    approximate: bool = False
 
 
 def kpi_interactions(
@@ -123,19 +129,28 @@ def kpi_report(
     settings: KpiSettings | None = None,
     now: datetime | None = None,
     with_targets: bool = True,
+    exact: bool = False,
 ) -> KpiReport:
-    """The KPIs of the contacts the actor may see, per group (`by`), with totals, reassignment paths and targets."""
+    """The KPIs of the contacts the actor may see, per group (`by`), with totals, reassignment paths and targets.
+
+    On PostgreSQL, the requests the daily rollup serves (`rollup_request`) read it: the same counts, sums and rates,
+    medians and 90th percentiles within 0.5 % (`approximate`); `exact` reads the contacts whatever the request."""
     if by not in GROUPINGS:
         raise ApplicationError(
             _("Unknown grouping “{by}”; choose one of: {choices}.").format(by=by, choices=", ".join(GROUPINGS))
         )
     scope = _scope(actor=actor, date_from=date_from, date_to=date_to, filters=filters, settings=settings, now=now)
     clean_filters, settings = scope.filters, scope.settings
-    groups, totals = _figures_by(
-        scope.rows, by=by, settings=settings, as_of=scope.as_of, now=scope.now, since=scope.since, with_totals=True
-    )
+    served = None if exact else rollup_request(actor=actor, by=by, filters=clean_filters)
+    totals: KpiFigures | None
+    if served is not None:
+        groups, totals = _figures_from_rollup(scope, by=by, date_from=date_from, date_to=date_to, served=served)
+    else:
+        groups, totals = _figures_by(
+            scope.rows, by=by, settings=settings, as_of=scope.as_of, now=scope.now, since=scope.since, with_totals=True
+        )
     targets = (
-        target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=scope.now)
+        target_results(actor=actor, date_from=date_from, date_to=date_to, filters=clean_filters, now=scope.now, exact=exact)
         if with_targets
         else []
     )
@@ -149,9 +164,205 @@ def kpi_report(
         as_of=scope.as_of,
         totals=_with_missed(totals or _no_totals(), by="", filters=clean_filters, targets=targets, settings=settings),
         groups=groups,
-        paths=reassignment_path_list(scope.rows) if totals and totals.reassigned else [],
+        paths=(
+            []
+            if not (totals and totals.reassigned)
+            else _paths_from_rollup(served, date_from=date_from, date_to=date_to)
+            if served is not None
+            else reassignment_path_list(scope.rows)
+        ),
         targets=targets,
+        approximate=served is not None,
     )
+
+
+# --- the daily rollup (PostgreSQL) ---------------------------------------------------------------------------------
+
+ROLLUP_GROUPINGS = ("team", "day", "week", "month")
+
+
+@dataclass(frozen=True)
+class RollupRequest:
+    """What the rollup reads for a request: its level (rollup.DIMS) and the teams (None: every one)."""
+
+    dim: int
+    teams: list[int] | None
+
+
+def rollup_request(*, actor: User, by: str, filters: dict[str, str]) -> RollupRequest | None:
+    """The rollup's level and teams when the daily rollup serves the request, else None (the report then reads the
+    contacts): PostgreSQL with the rollup built for the installation's zone; grouped by team or by day, week or month;
+    no filter but the team; an actor who sees every contact or one team's (a team lead)."""
+    if by not in ROLLUP_GROUPINGS or set(filters) - {"team"} or not sees_operations(actor):
+        return None
+    if not rollup.kpi_rollup_usable():
+        return None
+    teams: set[int] | None = None
+    if not (actor.sees_everything or actor.can_review):
+        if actor.role != "team_lead" or not actor.team_id:
+            return None
+        teams = {actor.team_id}
+    if "team" in filters:
+        text = filters["team"]
+        pk = parse_id(text)
+        named = {pk} if pk is not None else set(Team.objects.filter(name=text).values_list("pk", flat=True))
+        teams = named if teams is None else teams & named
+    return RollupRequest(dim=rollup.DIMS["team"], teams=sorted(teams) if teams is not None else None)
+
+
+def _figures_from_rollup(
+    scope: _Scope,
+    *,
+    by: str,
+    date_from: date | None,
+    date_to: date | None,
+    served: RollupRequest,
+    kinds: frozenset[int] | None = None,
+) -> tuple[list[KpiFigures], KpiFigures]:
+    """The report's groups and totals from the rollup: sums by creation day, the instant-dependent counts (FCR's
+    decided contacts, the backlog) by resolution day for the whole days before the instant, and that instant's own
+    day read from the contacts (`_boundary`). `kinds`: only those histograms (rollup.rollup_groups), for targets:
+    the figures that need the others are then wrong and must not be read."""
+    settings = scope.settings
+    cutoff = scope.now - timedelta(days=settings.fcr_days)
+    closed_before, decided_before = timezone.localdate(scope.as_of), timezone.localdate(cutoff)
+    found = rollup.rollup_groups(
+        by=by,
+        dim=served.dim,
+        keys=served.teams,
+        date_from=date_from,
+        date_to=date_to,
+        service_level_seconds=settings.service_level_seconds,
+        short_abandon_seconds=settings.short_abandon_seconds,
+        fcr_days=settings.fcr_days,
+        closed_before=closed_before,
+        decided_before=decided_before,
+        kinds=kinds,
+    )
+    edges = _boundary(scope, by=by, cutoff=cutoff, closed_since=day_start(closed_before), decided_since=day_start(decided_before))
+    groups: dict[str, tuple[Any, KpiSums, dict[int, dict[int, int]]]] = {}
+    for raw_key, row in found.items():
+        if not row["contacts"]:
+            continue
+        key = None if by == "team" and raw_key == 0 else raw_key
+        edge = edges.get(_key(key), {})
+        closed = row["closed"] - edge.get("late_closed_early", 0) + edge.get("edge_closed", 0)
+        sums = KpiSums(
+            contacts=int(row["contacts"]),
+            answered=int(row["answered"]),
+            answered_within=row["answered_within"],
+            abandoned=int(row["queued_abandon"]) - row["short_abandoned"],
+            short_abandoned=row["short_abandoned"],
+            wait_total=float(row["wait_total"]),
+            handled=int(row["handled"]),
+            handle_total=float(row["handle_total"]),
+            handle_sq_total=float(row["handle_sq_total"]),
+            talk_total=float(row["talk_total"]),
+            hold_total=float(row["hold_total"]),
+            acw_total=float(row["acw_total"]),
+            replied=int(row["replied"]),
+            first_response_total=float(row["first_response_total"]),
+            resolved=int(row["resolved"]),
+            resolution_total=float(row["resolution_total"]),
+            resolved_24h=int(row["resolved_24h"]),
+            fcr_decided=row["decided"] + edge.get("edge_decided", 0),
+            fcr=row["fcr"] + edge.get("edge_fcr", 0),
+            assigned=int(row["assigned"]),
+            reassigned=int(row["reassigned"]),
+            backlog=int(row["not_abandoned"]) - edge.get("late_open", 0) - closed,
+        )
+        groups[_key(key)] = (key, sums, row["hist"])
+    names = _names(by, [key for key, _sums, _hist in groups.values()])
+    figures = [_figures(k, names(key), sums, _rollup_spreads([hist])) for k, (key, sums, hist) in groups.items()]
+    ordered = (
+        sorted(figures, key=lambda f: (len(f.key), f.key))
+        if by in PERIODS
+        else sorted(figures, key=lambda f: (-f.contacts, f.label.casefold()))
+    )
+    if not groups:
+        return ordered, _no_totals()
+    every = [hist for _key_, _sums, hist in groups.values()]
+    totals = kpis.added(sums for _key_, sums, _hist in groups.values())
+    return ordered, _figures("", _("All contacts"), totals, _rollup_spreads(every))
+
+
+def _paths_from_rollup(served: RollupRequest, *, date_from: date | None, date_to: date | None) -> list[ReassignmentPath]:
+    """The reassignment paths from the rollup's hand-offs between agents, each agent named by their team now and each
+    label by its code (as the scan reads them), counted and ordered as kpis.reassignment_paths does."""
+    found = rollup.rollup_handoffs(dim=served.dim, keys=served.teams, date_from=date_from, date_to=date_to)
+    agents = {a for f, t, _label, _n in found for a in (f, t) if a}
+    teams = dict(Agent.objects.filter(pk__in=agents).values_list("pk", "team__name"))
+    labels = dict(Label.objects.filter(pk__in={label for _f, _t, label, _n in found if label}).values_list("pk", "code"))
+    none = _("(none)")
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for from_agent, to_agent, label, n in found:
+        counts[(teams.get(from_agent) or none, teams.get(to_agent) or none, labels.get(label) or none)] += n
+    ordered = sorted(((k, n) for k, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
+    return [ReassignmentPath(from_team=f, to_team=t, label=lab, count=n) for (f, t, lab), n in ordered][:TOP_PATHS]
+
+
+def _rollup_spreads(histograms: list[dict[int, dict[int, int]]]) -> dict[str, Spread]:
+    """Medians and 90th percentiles of each duration from the rollup's log buckets (one or more groups' together)."""
+    out = {}
+    for name in DURATIONS:
+        kind = rollup.KINDS[name]
+        merged: dict[int, int] = defaultdict(int)
+        for hist in histograms:
+            for bucket, n in hist.get(kind, {}).items():
+                merged[bucket] += n
+        buckets = [(rollup.bucket_value(b), n) for b, n in sorted(merged.items())]
+        out[name] = Spread(
+            median=_round(kpis.histogram_percentile(buckets, 0.5)), p90=_round(kpis.histogram_percentile(buckets, 0.9))
+        )
+    return out
+
+
+def _boundary(
+    scope: _Scope, *, by: str, cutoff: datetime, closed_since: datetime, decided_since: datetime
+) -> dict[str, dict[str, int]]:
+    """What the rollup cannot know of an instant, read from the contacts of the report (per group): the contacts created
+    after the backlog's instant (`late_open`, and `late_closed_early` those of them resolved before its day), the
+    contacts resolved on the instant's day up to it (`edge_closed`), and those resolved on FCR's cut-off day up to the
+    cut-off (`edge_decided`, `edge_fcr`). A few contacts through the indexes on creation and resolution."""
+    as_of, days = scope.as_of, scope.settings.fcr_days
+    late = Q(created_at__gt=as_of, abandoned=False)
+    closing = Q(created_at__lte=as_of, abandoned=False, resolved_at__gte=closed_since, resolved_at__lte=as_of)
+    deciding = Q(resolved_at__gte=F("created_at")) & Q(resolved_at__gte=decided_since, resolved_at__lte=cutoff)
+    not_back = Q(c_next_at__isnull=True) | Q(c_next_at__gt=F("resolved_at") + timedelta(days=days))
+
+    def count(q: Q) -> Any:
+        return Sum(Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+    rows = (
+        scope.rows.filter(
+            Q(created_at__gt=as_of)
+            | Q(resolved_at__gte=closed_since, resolved_at__lte=as_of)
+            | Q(resolved_at__gte=decided_since, resolved_at__lte=cutoff)
+        )
+        .annotate(
+            c_key=_group_column(by),
+            c_next_at=RawSQL(
+                "SELECT l.next_at FROM operations_contactlink AS l WHERE l.interaction_id = interactions_interaction.id",
+                [],
+                output_field=DateTimeField(),
+            ),
+        )
+        .order_by()
+        .values("c_key")
+        .annotate(
+            late_open=count(late),
+            late_closed_early=count(late & Q(resolved_at__lt=closed_since)),
+            edge_closed=count(closing),
+            edge_decided=count(deciding),
+            edge_fcr=count(deciding & Q(reopens=0) & not_back),
+        )
+    )
+    names = ("late_open", "late_closed_early", "edge_closed", "edge_decided", "edge_fcr")
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts: dict[str, Any] = dict(row)
+        found[_key(counts["c_key"])] = {name: int(counts[name] or 0) for name in names}
+    return found
 
 
 def kpi_sums(
@@ -575,14 +786,39 @@ def _filter(name: str, value: Any) -> Q:
 
 
 def reassignment_path_list(rows: QuerySet[Interaction]) -> list[ReassignmentPath]:
-    """From team → to team, by label, over the reassigned contacts of the selection (most frequent first)."""
+    """From team → to team, by label, over the reassigned contacts of the selection (most frequent first). On
+    PostgreSQL the hand-offs are counted in SQL (each handler against the one before it, LAG over the positions), on
+    SQLite in Python; the same counts, ordered the same way (kpis.reassignment_paths)."""
     reassigned = rows.filter(Exists(InteractionAgent.objects.filter(interaction_id=OuterRef("pk"), position__gte=1)))
+    none = _("(none)")
+    if connection.vendor == "postgresql":
+        try:
+            ids, params = reassigned.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        sql = f"""
+            SELECT from_team, to_team, label, count(*) FROM (
+                SELECT lag(t.name) OVER w AS from_team, t.name AS to_team, l.code AS label, row_number() OVER w AS nth
+                FROM interactions_interactionagent AS h
+                JOIN interactions_interaction AS i ON i.id = h.interaction_id
+                LEFT JOIN accounts_agent AS a ON a.id = h.agent_id LEFT JOIN accounts_team AS t ON t.id = a.team_id
+                LEFT JOIN interactions_label AS l ON l.id = i.label_id
+                WHERE h.interaction_id IN ({ids})
+                WINDOW w AS (PARTITION BY h.interaction_id ORDER BY h.position)
+            ) AS steps WHERE nth > 1 GROUP BY 1, 2, 3"""  # noqa: S608 — the ORM's own SQL, values as parameters
+        with _without_jit(True), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            counted = cursor.fetchall()
+        merged: dict[tuple[str, str, str], int] = defaultdict(int)
+        for from_team, to_team, label, n in counted:  # no team and a team named "(none)" are one key, as in Python
+            merged[(from_team or none, to_team or none, label or none)] += int(n)
+        ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+        return [ReassignmentPath(from_team=f, to_team=t, label=lab, count=n) for (f, t, lab), n in ordered][:TOP_PATHS]
     handlers = (
         InteractionAgent.objects.filter(interaction__in=reassigned.values("pk"))
         .order_by("interaction_id", "position")
         .values_list("interaction_id", "agent__team__name", "interaction__label__code")
     )
-    none = _("(none)")
     teams: dict[int, list[str]] = defaultdict(list)
     labels: dict[int, str] = {}
     for interaction_id, team, label in handlers.iterator(chunk_size=5000):
@@ -612,8 +848,12 @@ def target_results(
     filters: dict[str, str] | None = None,
     now: datetime | None = None,
     targets: list[KpiTarget] | None = None,
+    exact: bool = False,
 ) -> list[TargetResult]:
-    """Each target the actor may see, over the range: its figure per period, met or not, and the share met."""
+    """Each target the actor may see, over the range: its figure per period, met or not, and the share met.
+
+    A scope without channel or site whose targets are on exact figures (no median target) reads the daily rollup when
+    it serves the report's filters (PostgreSQL): the same counts, sums and rates; the others read the contacts."""
     now = now or timezone.now()
     found = targets if targets is not None else list(KpiTarget.objects.visible_to(actor).select_related("site"))
     results = []
@@ -634,6 +874,22 @@ def target_results(
         if target.site_id:
             scoped["site"] = str(target.site_id)
         scope = scope_of(target)
+        served = (
+            None
+            if scope in computed or exact or target.channel or target.site_id or needs[scope] & set(SPREAD_KPIS)
+            else rollup_request(actor=actor, by=target.period, filters=scoped)
+        )
+        if served is not None:
+            rows = kpi_interactions(actor=actor, date_from=date_from, date_to=date_to, filters=scoped)
+            settings = KpiSettings(service_level_seconds=scope[3] if scope[3] is not None else 20)
+            since = day_start(date_from) if date_from else None
+            period_scope = _Scope(rows=rows, filters=scoped, settings=settings, now=now, as_of=now, since=since)
+            # Only the histograms the scope's targets read: the service level's and abandonment's thresholds.
+            thresholds = needs[scope] & {"service_level", "abandonment_rate"}
+            kinds = frozenset({rollup.KINDS["wait_s"], rollup.KINDS["abandon_s"]} if thresholds else ())
+            computed[scope] = _figures_from_rollup(
+                period_scope, by=target.period, date_from=date_from, date_to=date_to, served=served, kinds=kinds
+            )[0]
         if scope not in computed:
             # Only what the scope's targets read: medians for a percentile target, FCR's look for the next contact
             # for an FCR target, the handlers for a reassignment target.

@@ -25,10 +25,10 @@ RANGE = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 20)}
 
 def _both(actor: User, by: str) -> tuple[KpiReport, KpiReport]:
     """The report reading the stored links (on PostgreSQL), and the one finding them at report time."""
-    fast = kpi_report(actor=actor, by=by, now=NOW, **RANGE)
+    fast = kpi_report(actor=actor, by=by, now=NOW, exact=True, **RANGE)  # the scan (not the daily rollup, operations 0005)
     selectors.STORED_LINKS = False
     try:
-        slow = kpi_report(actor=actor, by=by, now=NOW, **RANGE)
+        slow = kpi_report(actor=actor, by=by, now=NOW, exact=True, **RANGE)
     finally:
         selectors.STORED_LINKS = True
     return fast, slow

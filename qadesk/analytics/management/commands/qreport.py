@@ -197,7 +197,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
 
     def _rollup(self, options: dict[str, Any]) -> None:
-        """Both rollups: the quality report's (against the reviews) and the survey results' (against the answers)."""
+        """The rollups: the quality report's (against the reviews), the survey results' (against the answers), and on
+        PostgreSQL the costs page's and the KPI report's (against the contacts)."""
         from qadesk.surveys.rollup import survey_rollup_rebuild, survey_rollup_verify
 
         rollups: list[tuple[str, str, Any, Any]] = [
@@ -208,6 +209,9 @@ class Command(BaseCommand):
             from qadesk.costs.rollup import work_rollup_differences, work_rollup_rebuild
 
             rollups.append(("the costs rollup", "the contacts", work_rollup_rebuild, work_rollup_differences))
+            from qadesk.operations.rollup import kpi_rollup_differences, kpi_rollup_rebuild
+
+            rollups.append(("the operations rollup", "the contacts", kpi_rollup_rebuild, kpi_rollup_differences))
         if options["report"] == "rebuild":
             for name, _source, rebuild, _verify in rollups:
                 counts = rebuild()
