@@ -7,7 +7,8 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+
+from qadesk.core.rollups import rollup_in_current_zone, rollup_zone
 
 schema = import_module("qadesk.costs.migrations.0003_work_rollup_postgresql")
 
@@ -19,20 +20,12 @@ DIMS = {"team": 1, "site": 2, "channel": 3, "label": 4, "phase": 5, "segment": 6
 
 def work_rollup_zone() -> str | None:
     """The zone the rollup's days are local to; None on SQLite or when it was never built."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT time_zone FROM {schema.STATE} LIMIT 1")  # noqa: S608 — a constant table name
-        row = cursor.fetchone()
-    return str(row[0]) if row else None
+    return rollup_zone(schema.STATE)
 
 
 def work_rollup_usable() -> bool:
     """Whether the page may read the rollup: PostgreSQL, and days local to the zone the period's bounds are in."""
-    if not ENABLED:
-        return False
-    zone = work_rollup_zone()
-    return zone is not None and zone == timezone.get_current_timezone_name()
+    return ENABLED and rollup_in_current_zone(schema.STATE)
 
 
 def work_rollup_rebuild() -> dict[str, int]:

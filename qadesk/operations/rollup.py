@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+
+from qadesk.core.rollups import rollup_in_current_zone, rollup_zone
 
 schema = import_module("qadesk.operations.migrations.0005_kpi_rollup_postgresql")
 paths_schema = import_module("qadesk.operations.migrations.0006_kpi_rollup_paths_postgresql")
@@ -29,20 +30,12 @@ KINDS = {"wait_s": 1, "abandon_s": 2, "answer_wait": 3, "handle": 4, "first_resp
 
 def kpi_rollup_zone() -> str | None:
     """The zone the rollup's days are local to; None on SQLite or when it was never built."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT time_zone FROM {schema.STATE} LIMIT 1")  # noqa: S608 — a constant table name
-        row = cursor.fetchone()
-    return str(row[0]) if row else None
+    return rollup_zone(schema.STATE)
 
 
 def kpi_rollup_usable() -> bool:
     """Whether the report may read the rollup: PostgreSQL, and days local to the zone the report's days are in."""
-    if not ENABLED:
-        return False
-    zone = kpi_rollup_zone()
-    return zone is not None and zone == timezone.get_current_timezone_name()
+    return ENABLED and rollup_in_current_zone(schema.STATE)
 
 
 def kpi_rollup_rebuild() -> dict[str, int]:
