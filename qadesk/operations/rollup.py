@@ -97,6 +97,22 @@ def kpi_rollup_differences() -> list[str]:
 _PERIOD_SQL = {"team": "key_id", "day": "day", "week": "date_trunc('week', day)::date", "month": "date_trunc('month', day)::date"}
 
 
+def _rows_of(dim: int, keys: list[int] | None, date_from: date | None, date_to: date | None) -> tuple[list[str], list[Any]]:
+    """The conditions (to AND) and parameters picking the rollup rows of level `dim`, of `keys` (None: all) and of the
+    days from `date_from` to `date_to` (either None: open)."""
+    where, params = ["dim = %s"], list[Any]([dim])
+    if date_from:
+        where.append("day >= %s")
+        params.append(date_from)
+    if date_to:
+        where.append("day <= %s")
+        params.append(date_to)
+    if keys is not None:
+        where.append("key_id = ANY(%s)")
+        params.append(keys)
+    return where, params
+
+
 def rollup_groups(
     *,
     by: str,
@@ -116,16 +132,7 @@ def rollup_groups(
     histograms (`hist`: kind → {bucket: n}), and the counts by resolution day: `closed` (resolved before the day
     `closed_before`), `decided` and `fcr` (resolved before `decided_before`; FCR: not back within N days). `kinds`:
     only those histograms (None: all; empty: none, and `answered_within` and `short_abandoned` stay 0)."""
-    where, params = ["dim = %s"], list[Any]([dim])
-    if date_from:
-        where.append("day >= %s")
-        params.append(date_from)
-    if date_to:
-        where.append("day <= %s")
-        params.append(date_to)
-    if keys is not None:
-        where.append("key_id = ANY(%s)")
-        params.append(keys)
+    where, params = _rows_of(dim, keys, date_from, date_to)
     condition, group = " AND ".join(where), _PERIOD_SQL[by]
     found: dict[Any, dict[str, Any]] = {}
 
@@ -182,16 +189,7 @@ def rollup_handoffs(
     *, dim: int, keys: list[int] | None, date_from: date | None, date_to: date | None
 ) -> list[tuple[int, int, int, int]]:
     """The hand-offs of the range (from agent, to agent, label id, count; 0 for none), from the rollup."""
-    where, params = ["dim = %s"], list[Any]([dim])
-    if date_from:
-        where.append("day >= %s")
-        params.append(date_from)
-    if date_to:
-        where.append("day <= %s")
-        params.append(date_to)
-    if keys is not None:
-        where.append("key_id = ANY(%s)")
-        params.append(keys)
+    where, params = _rows_of(dim, keys, date_from, date_to)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT from_agent, to_agent, label_id, sum(n) FROM {paths_schema.PATHS} WHERE {" AND ".join(where)}
