@@ -22,6 +22,7 @@ KPI_TARGETS = "qadesk.operations.tasks.send_kpi_target_alerts"
 PHONE_LEVELS = "qadesk.phoneline.tasks.send_delivery_level_alerts"
 SURVEYS = "qadesk.surveys.tasks.survey_invitations"
 SURVEY_FOLD = "qadesk.surveys.tasks.survey_rollup_pending_fold"
+SEARCH_INDEX = "qadesk.interactions.tasks.message_search_index"
 EXECUTIVE = "qadesk.executive.tasks.executive_digests"
 CLASSIFIER = "qadesk.autoqa.tasks.retrain_classifier"
 
@@ -42,7 +43,7 @@ def test_it_knows_the_periodic_jobs_of_every_app() -> None:
         SAMPLING: timedelta(minutes=10), REMINDERS: timedelta(minutes=15), EMAILS: timedelta(minutes=1),
         CONNECTORS: timedelta(minutes=5), COMPLAINTS: timedelta(hours=1), KPI_TARGETS: timedelta(hours=1),
         SURVEYS: timedelta(minutes=1), EXECUTIVE: timedelta(hours=1), PHONE_LEVELS: timedelta(hours=1),
-        CLASSIFIER: timedelta(days=7), SURVEY_FOLD: timedelta(minutes=1),
+        CLASSIFIER: timedelta(days=7), SURVEY_FOLD: timedelta(minutes=1), SEARCH_INDEX: timedelta(minutes=5),
     }  # fmt: skip
 
 
@@ -54,6 +55,7 @@ def test_it_enqueues_each_job_once_per_interval() -> None:
         COMPLAINTS,
         CONNECTORS,
         EXECUTIVE,
+        SEARCH_INDEX,
         EMAILS,
         KPI_TARGETS,
         PHONE_LEVELS,
@@ -64,12 +66,13 @@ def test_it_enqueues_each_job_once_per_interval() -> None:
     assert schedule.tick(now=start) == []  # a second scheduler ticking at the same time
     assert schedule.tick(now=start + timedelta(seconds=59)) == []
     assert schedule.tick(now=start + timedelta(minutes=1)) == [EMAILS, SURVEYS, SURVEY_FOLD]
-    assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, EMAILS, SAMPLING, SURVEYS, SURVEY_FOLD]
-    assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, EMAILS, SURVEYS, SURVEY_FOLD]
+    assert schedule.tick(now=start + timedelta(minutes=10)) == [CONNECTORS, SEARCH_INDEX, EMAILS, SAMPLING, SURVEYS, SURVEY_FOLD]
+    assert schedule.tick(now=start + timedelta(minutes=15)) == [REMINDERS, CONNECTORS, SEARCH_INDEX, EMAILS, SURVEYS, SURVEY_FOLD]
     expected = (
         [CLASSIFIER, REMINDERS, SAMPLING, SAMPLING, REMINDERS, COMPLAINTS, EXECUTIVE, KPI_TARGETS, PHONE_LEVELS]
         + [EMAILS] * 4
         + [CONNECTORS] * 3
+        + [SEARCH_INDEX] * 3
         + [SURVEYS] * 4
         + [SURVEY_FOLD] * 4
     )
@@ -94,6 +97,7 @@ def test_it_retries_a_job_the_queue_refused_at_the_next_tick(monkeypatch: pytest
         COMPLAINTS,
         CONNECTORS,
         EXECUTIVE,
+        SEARCH_INDEX,
         EMAILS,
         KPI_TARGETS,
         PHONE_LEVELS,
@@ -107,7 +111,8 @@ def test_it_enqueues_the_due_jobs_from_the_command_line(capsys: pytest.CaptureFi
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
     queued = [
-        *(CLASSIFIER, REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, EMAILS, KPI_TARGETS, PHONE_LEVELS, SAMPLING, SURVEYS),
+        *(CLASSIFIER, REMINDERS, COMPLAINTS, CONNECTORS, EXECUTIVE, SEARCH_INDEX, EMAILS, KPI_TARGETS, PHONE_LEVELS),
+        *(SAMPLING, SURVEYS),
         SURVEY_FOLD,
     ]
     assert capsys.readouterr().out.splitlines() == [f"queued {name}" for name in queued]
