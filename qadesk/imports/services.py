@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from qadesk.accounts.models import Agent, Role, Site, Team, User
 from qadesk.analytics.rollup import quality_rollup_refresh, slices_of
 from qadesk.core.errors import ApplicationError, PermissionDenied
+from qadesk.core.rollups import derived_tables_filled_at_the_end
 from qadesk.imports.parsers import (
     Row,
     UnreadableRow,
@@ -96,6 +97,9 @@ BATCH_SIZE = 2000  # rows per batch by default: 100k rows ran ~10 % faster than 
 GC_EVERY_BATCHES = 20
 # An import that created at least this many interactions analyses the tables it filled (writers.statistics_refreshed).
 ANALYZE_AFTER_CREATED = 10_000
+# A first import (into an empty interaction table) fills the tables the triggers keep once at its end, with the
+# triggers off meanwhile (`_keys_checked_once_when_empty`). False: the triggers keep them batch by batch, as always.
+DERIVED_FILLED_AT_THE_END = True
 
 INTERACTION_COLUMNS = (
     "external_id", "source", "channel", "language", "subject", "customer_id", "team_id", "site_id", "label_id",
@@ -280,12 +284,19 @@ def _keys_checked_once_when_empty(outermost: bool) -> Iterator[None]:
     thirds of the server's work). The price is that those tables, and the agents, teams, sites, labels, SOPs and
     customers they reference, are locked until the import ends, and the check at the end reads the whole tables: so
     only when there was nothing in them to read or to scan, and when the import is its own transaction (inside a
-    larger one the locks would outlive it, and a later import's second connection would wait on them forever)."""
+    larger one the locks would outlive it, and a later import's second connection would wait on them forever).
+
+    Likewise the tables the database's triggers keep from the contacts (contact links, costs and KPI rollups) are
+    filled once, set-based, at the end, their triggers off meanwhile (`derived_tables_filled_at_the_end`): per batch
+    they were about half of the remaining server work (benchmarks/README.md, branch w-defer12). The keys are checked
+    first, then the tables filled, links before the rollups that read them. If anything fails, the rollback puts the
+    keys and the triggers back as they were."""
     if not outermost or connection.vendor != "postgresql" or Interaction.objects.exists():
         yield
         return
     tables = [model._meta.db_table for model in (Interaction, InteractionAgent, Message)]
-    with foreign_keys_checked_at_the_end(connection, tables):
+    derived = derived_tables_filled_at_the_end(connection) if DERIVED_FILLED_AT_THE_END else nullcontext()
+    with derived, foreign_keys_checked_at_the_end(connection, tables):
         yield
 
 

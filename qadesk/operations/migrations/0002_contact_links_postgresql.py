@@ -148,6 +148,13 @@ REMOVE = [
 ]
 
 
+def fill(cursor, zone: str) -> None:  # type: ignore[no-untyped-def]
+    """Empty the links and compute them again from every contact (`zone` unused: the links have no days; the same
+    signature as the rollups' fills, for qadesk/core/rollups.py)."""
+    for sql in FILL:
+        cursor.execute(sql)
+
+
 def install(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor != "postgresql":
         return
