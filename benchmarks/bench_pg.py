@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,3 +71,15 @@ def machine() -> dict[str, Any]:
         server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {"cpu": cpu, "cores": os.cpu_count(), "load": load, "python": platform.python_version(), "postgresql": server}
+
+
+def median_seconds(call: Callable[[], Any], repeat: int, warm: bool = True) -> float:
+    """The median of `repeat` timed calls of `call` (after one untimed call that warms the caches, unless not `warm`)."""
+    if warm:
+        call()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return round(statistics.median(samples), 4)

@@ -36,13 +36,12 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from bench_pg import BASE_URL, django_on, machine
+from bench_pg import BASE_URL, django_on, machine, median_seconds
 
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_kpis")
 START = date(2026, 9, 1)
@@ -436,15 +435,17 @@ def _measure(repeat: int, scan_repeat: int, *, skip_slow: bool = False) -> dict[
             selectors.STORED_LINKS = True
 
     timings = {
-        "report": _time(report, repeat),
-        "hand_written_rollup": _time(hand_written_rollup, repeat),
-        "report_scan": _time(scan, scan_repeat),
-        "report_window": None if skip_slow else _time(report_window, scan_repeat),
-        "hand_written_stored": _time(lambda: hand_written(query=HAND_WRITTEN_STORED), scan_repeat),
-        "hand_written_sql": _time(hand_written, scan_repeat),
-        "hand_written_sql_jit_off": _time(lambda: hand_written(jit=False), scan_repeat),
+        "report": median_seconds(report, repeat),
+        "hand_written_rollup": median_seconds(hand_written_rollup, repeat),
+        "report_scan": median_seconds(scan, scan_repeat),
+        "report_window": None if skip_slow else median_seconds(report_window, scan_repeat),
+        "hand_written_stored": median_seconds(lambda: hand_written(query=HAND_WRITTEN_STORED), scan_repeat),
+        "hand_written_sql": median_seconds(hand_written, scan_repeat),
+        "hand_written_sql_jit_off": median_seconds(lambda: hand_written(jit=False), scan_repeat),
         # The same figures with FCR and the handlers looked up per contact (EXISTS), as the report did before: timed once.
-        "hand_written_exists": None if skip_slow else _time(lambda: hand_written(query=HAND_WRITTEN_EXISTS), 1, warm=False),
+        "hand_written_exists": (
+            None if skip_slow else median_seconds(lambda: hand_written(query=HAND_WRITTEN_EXISTS), 1, warm=False)
+        ),
     }
     with connection.cursor() as cursor:
         cursor.execute(
@@ -567,7 +568,7 @@ def _measure_rollup(repeat: int) -> dict[str, Any]:
                 found.append(cursor.fetchall())
             return found
 
-    timings = {"report": _time(report, repeat), "reference": _time(reference, repeat)}
+    timings = {"report": median_seconds(report, repeat), "reference": median_seconds(reference, repeat)}
     fast, exact = report(), report(exact=True)
     by_key = {g.key: g for g in exact.groups}
     differences = figures_differences(fast.totals, exact.totals, relative_error=rollup.RELATIVE_ERROR) + [
@@ -582,17 +583,6 @@ def _measure_rollup(repeat: int) -> dict[str, Any]:
         "rollup_differences": differences[:10],
         "agree": agree,
     }
-
-
-def _time(call: Callable[[], Any], repeat: int, warm: bool = True) -> float:
-    if warm:
-        call()  # warm the caches once
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return round(statistics.median(samples), 4)
 
 
 if __name__ == "__main__":

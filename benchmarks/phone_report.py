@@ -33,13 +33,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from bench_pg import BASE_URL, django_on, machine
+from bench_pg import BASE_URL, django_on, machine, median_seconds
 
 DB_NAME = os.environ.get("BENCH_DB_NAME", "qadesk_bench_phone")
 START = date(2026, 9, 1)
@@ -355,10 +354,10 @@ def _measure(repeat: int, *, python: bool) -> dict[str, Any]:
     has_python = hasattr(selectors, "IN_DATABASE")
     for by, key in KEYS.items():
         query = HAND_WRITTEN.replace("{key}", key)
-        ours_s = _time(lambda by=by: report(by), repeat)
-        hand_s = _time(lambda query=query: hand_written(query), repeat)
+        ours_s = median_seconds(lambda by=by: report(by), repeat)
+        hand_s = median_seconds(lambda query=query: hand_written(query), repeat)
         lean_query = HAND_WRITTEN_LEAN.replace("{key}", LEAN_KEYS[by])
-        lean_s = _time(lambda q=lean_query: lean(q), repeat)
+        lean_s = median_seconds(lambda q=lean_query: lean(q), repeat)
         ours, hand, by_lean = as_dicts(report(by)), hand_written(query), lean(lean_query)
         ours_all[by] = ours
         entry: dict[str, Any] = {
@@ -394,8 +393,8 @@ def _measure(repeat: int, *, python: bool) -> dict[str, Any]:
             names = [c.name for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    comply_s = _time(comply, repeat)
-    hand_c_s = _time(hand_compliance, repeat)
+    comply_s = median_seconds(comply, repeat)
+    hand_c_s = median_seconds(hand_compliance, repeat)
     months, rows = comply()
     by_cell = {(r["month"], r["queue"] or ""): _figures(r) for r in hand_compliance()}
     expected = {
@@ -440,17 +439,6 @@ def _measure(repeat: int, *, python: bool) -> dict[str, Any]:
     out["load_after"] = round(os.getloadavg()[0], 2)
     out["agree"] = agree
     return out
-
-
-def _time(call: Callable[[], Any], repeat: int, warm: bool = True) -> float:
-    if warm:
-        call()  # warm the caches once
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return round(statistics.median(samples), 4)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ benchmarks/README.md, "Message search indexed after the import"). PostgreSQL onl
   interrupted build is dropped and built again when the migration runs again.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 SETTING = "qadesk.message_search_later"
@@ -36,20 +38,7 @@ $$
 """
 
 # Migration 0014's function, put back by the reverse.
-PREVIOUS_TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION interactions_message_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.language <> '' THEN
-        NEW.search_config := interactions_search_config(NEW.language);
-    ELSE
-        NEW.search_config := interactions_search_config(
-            (SELECT language FROM interactions_interaction WHERE id = NEW.interaction_id));
-    END IF;
-    NEW.search_vector := to_tsvector(NEW.search_config, NEW.body);
-    RETURN NEW;
-END
-$$
-"""
+PREVIOUS_TRIGGER_FUNCTION = import_module("qadesk.interactions.migrations.0014_message_text_search").MESSAGE_TRIGGER_FUNCTION
 
 INDEX = "message_search_pending"
 
